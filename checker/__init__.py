@@ -1,0 +1,3 @@
+"""syndicheck: a syndication-license compliance checker."""
+
+__version__ = "0.1.0"

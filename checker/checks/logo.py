@@ -1,0 +1,103 @@
+"""The logo check: a visible image on the page is the licensor's logo (not a look-alike, not hidden, not meta-only)."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from ..models import Outcome
+from ..parse import Image
+from .context import CheckContext
+from .logo_image import reference_match
+from .registry import Verdict, register
+
+
+def _url_part(url: str) -> str:
+    parsed = urlparse(url)
+    # Only path and fragment: an image hosted on the licensor's domain is not therefore its logo.
+    return (parsed.path + ("#" + parsed.fragment if parsed.fragment else "")).lower()
+
+
+def classify(img: Image, ctx: CheckContext) -> tuple[str, str]:
+    """('logo' | 'lookalike' | 'other', the text or URL that decided)."""
+    spec = ctx.pack.logo
+    for text in img.texts:
+        if any(p.search(text) for p in spec.text_patterns):
+            return "logo", text
+    for url in img.urls:
+        part = _url_part(url)
+        if any(p.search(part) for p in spec.file_patterns):
+            return "logo", url
+    for text in img.texts:
+        if any(p.search(text) for p in spec.not_patterns):
+            return "lookalike", text
+    for url in img.urls:
+        if any(p.search(_url_part(url)) for p in spec.not_patterns):
+            return "lookalike", url
+    if spec.reference_images:
+        hit = reference_match(img, ctx)
+        if hit:
+            return "logo", hit
+    return "other", ""
+
+
+def _describe(img: Image) -> str:
+    bits = [f'{k}="{v}"' for k, v in (("alt", img.element.get("alt")), ("src", img.urls[0] if img.urls else None)) if v]
+    return f"<{img.kind} {' '.join(bits)}>" if bits else f"<{img.kind}>"
+
+
+@register("logo.licensor_image")
+def licensor_image(ctx: CheckContext) -> Verdict:
+    """A visible <img>/<picture>/<svg> on the page is the licensor's logo (by text alternative, file name or image)."""
+    name = ctx.pack.name
+    hidden, lookalikes = [], []
+    for img in ctx.page.images:
+        kind, why = classify(img, ctx)
+        if kind == "logo":
+            if img.hidden is None:
+                return Verdict(Outcome.PASS, f"the {name} logo is shown ({_describe(img)})",
+                               (ctx.evidence(img.element, why),))
+            hidden.append(img)
+        elif kind == "lookalike" and img.hidden is None:
+            lookalikes.append((img, why))
+    fix = f"Show the {name} logo image with the article (e.g. <img src=\".../dcnf-logo.png\" alt=\"{name}\">) near the byline."
+    if hidden:
+        img = hidden[0]
+        return Verdict(Outcome.FAIL, f"the {name} logo is on the page but not visible: it is hidden by {img.hidden}",
+                       (ctx.evidence(img.element, _describe(img), f"a visible {name} logo", f"hidden ({img.hidden})"),),
+                       f"Remove what hides the logo ({img.hidden}) so readers see it.")
+    if lookalikes:
+        img, why = lookalikes[0]
+        return Verdict(Outcome.FAIL,
+                       f"the page shows a different organisation's logo ({why!r}), not the {name} logo",
+                       (ctx.evidence(img.element, _describe(img), f"the {name} logo", why),),
+                       fix + " The Daily Caller logo does not count: it is a different organisation.")
+    meta_hits = _meta_only(ctx)
+    if meta_hits:
+        return Verdict(Outcome.FAIL, f"the {name} logo appears only in {meta_hits}, which readers do not see",
+                       (ctx.evidence(ctx.page.soup.find("head") or ctx.page.soup, meta_hits, f"a visible {name} logo",
+                                     meta_hits),), fix)
+    return Verdict(Outcome.FAIL, f"no image on the page is the {name} logo", (), fix)
+
+
+def _meta_only(ctx: CheckContext) -> str:
+    spec = ctx.pack.logo
+    def is_logo(value: str) -> bool:
+        return any(p.search(_url_part(value)) for p in spec.file_patterns) or any(p.search(value) for p in spec.text_patterns)
+    for key in ("og:image", "twitter:image", "og:image:url", "og:image:alt"):
+        for value in ctx.page.meta.get(key, []):
+            if is_logo(value):
+                return f"<meta {key}>"
+    for obj in ctx.page.jsonld:
+        for key in ("image", "logo", "thumbnailUrl"):
+            value = obj.get(key)
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                url = v.get("url") if isinstance(v, dict) else v
+                if isinstance(url, str) and is_logo(url):
+                    return "JSON-LD"
+        publisher = obj.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("logo"), (dict, str)):
+            logo = publisher["logo"]
+            url = logo.get("url") if isinstance(logo, dict) else logo
+            if isinstance(url, str) and is_logo(url):
+                return "JSON-LD"
+    return ""

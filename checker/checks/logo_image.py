@@ -1,0 +1,85 @@
+"""Perceptual-hash comparison of a page image with the pack's reference logos, when the image can be read locally."""
+from __future__ import annotations
+
+import base64
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+from urllib.parse import unquote, urljoin, urlparse
+
+if TYPE_CHECKING:
+    from ..parse import Image
+    from .context import CheckContext
+
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_DISTANCE = 10  # of 64 bits: survives rescaling and recompression, not a different picture
+
+
+def dhash(data: bytes) -> Optional[int]:
+    """64-bit difference hash of an image, or None if Pillow cannot read it."""
+    try:
+        from PIL import Image as PILImage
+    except ImportError:  # Pillow is optional: without it only names and alt text identify a logo
+        return None
+    try:
+        with PILImage.open(io.BytesIO(data)) as im:
+            im.draft("L", (64, 64))
+            small = im.convert("L").resize((9, 8))
+            px = list(small.getdata())
+    except Exception:  # any undecodable image is simply not comparable
+        return None
+    value = 0
+    for row in range(8):
+        for col in range(8):
+            value = (value << 1) | (px[row * 9 + col] > px[row * 9 + col + 1])
+    return value
+
+
+@lru_cache(maxsize=64)
+def _reference_hashes(paths: tuple) -> tuple:
+    out = []
+    for p in paths:
+        h = dhash(Path(p).read_bytes())
+        if h is not None:
+            out.append(h)
+    return tuple(out)
+
+
+def _read(url: str, page_url: str) -> Optional[bytes]:
+    """Image bytes from a data: URI or a file next to a local page; remote images are not fetched."""
+    if url.startswith("data:"):
+        header, _, payload = url.partition(",")
+        try:
+            return base64.b64decode(payload) if ";base64" in header else unquote(payload).encode("latin-1")
+        except (ValueError, UnicodeEncodeError):
+            return None
+    full = urljoin(page_url, url)
+    parsed = urlparse(full)
+    if parsed.scheme != "file":
+        return None
+    path = Path(unquote(parsed.path))
+    try:
+        if path.is_file() and path.stat().st_size <= MAX_IMAGE_BYTES:
+            return path.read_bytes()
+    except OSError:
+        return None
+    return None
+
+
+def reference_match(img: "Image", ctx: "CheckContext") -> Optional[str]:
+    """A description of the match when the image looks like a reference logo."""
+    refs = _reference_hashes(tuple(ctx.pack.logo.reference_images))
+    if not refs:
+        return None
+    for url in img.urls[:4]:
+        data = _read(url, ctx.page.url)
+        if not data:
+            continue
+        h = dhash(data)
+        if h is None:
+            continue
+        best = min(bin(h ^ r).count("1") for r in refs)
+        if best <= MAX_DISTANCE:
+            return f"{url} (image matches the reference logo, distance {best}/64)"
+    return None

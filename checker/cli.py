@@ -1,0 +1,219 @@
+"""argv -> config -> pipeline -> report; exit status. Console script `syndicheck`, also `python -m checker`."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator, Optional, Sequence, TextIO
+
+from . import __version__
+from .models import Fetched, Finding, Outcome, PageResult, Run, Severity, Status
+from .strict_yaml import ConfigError
+
+EXIT_OK, EXIT_VIOLATION, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+FORMATS = ("text", "json", "junit", "html", "csv", "markdown", "sarif", "github")
+log = logging.getLogger("syndicheck")
+
+
+class UsageError(Exception):
+    """Bad flags or inputs: exit 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="syndicheck", description="Syndication-license compliance checker.")
+    p.add_argument("--version", action="version", version=f"syndicheck {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("check", help="check pages (URLs, files, directories) against a license pack",
+                       description="Check republished pages for the licensor's logo, byline and affiliation.")
+    c.add_argument("targets", nargs="*", metavar="TARGET",
+                   help="http(s) URL, HTML file, directory (all *.html, *.htm below), glob, or - (URLs on stdin)")
+    c.add_argument("--originals", action="append", default=[], metavar="SRC",
+                   help="originals manifest (YAML/JSON file or URL) or licensor feed URL; repeatable")
+    c.add_argument("--original", metavar="ID|URL", help="pair every target with this original (skips matching)")
+    c.add_argument("--license", metavar="PACK", help="license pack name under rules/ or a path (default: dcnf)")
+    c.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    c.add_argument("-o", "--output", metavar="PATH", help="write the report here instead of standard output")
+    c.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
+                   help="lowest severity of a failing finding that makes the exit status 1 (default: error)")
+    c.add_argument("--changed-only", metavar="REV",
+                   help="only check HTML files among TARGETs that changed since git revision REV")
+    c.add_argument("--cache-dir", metavar="DIR", help="cache for fetched feeds/originals (default ~/.cache/syndicheck)")
+    c.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="read timeout per request")
+    c.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N", help="size cap per page")
+    c.add_argument("--jobs", type=int, default=4, metavar="N", help="pages fetched at once (default 4)")
+    c.add_argument("--no-color", action="store_true", help="no ANSI colour in text output (also NO_COLOR)")
+    c.add_argument("-q", "--quiet", action="store_true", help="only the report, no progress on stderr")
+    c.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+
+    r = sub.add_parser("rules", help="list and explain the rules of a license pack")
+    r.add_argument("rule", nargs="?", metavar="ID", help="explain one rule in full")
+    r.add_argument("--license", metavar="PACK", help="license pack name or path (default: dcnf)")
+
+    d = sub.add_parser("demo", help="check the bundled example pages and print the report")
+    d.add_argument("--format", choices=FORMATS, default="text")
+    d.add_argument("-o", "--output", metavar="PATH")
+    return p
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    level = logging.DEBUG if getattr(args, "verbose", False) else (
+        logging.ERROR if getattr(args, "quiet", False) else logging.WARNING)
+    logging.basicConfig(level=level, format="syndicheck: %(levelname)s: %(message)s")
+    try:
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "rules":
+            return cmd_rules(args)
+        if args.command == "demo":
+            from .demo import run_demo
+            return run_demo(args)
+    except ConfigError as exc:
+        print(f"syndicheck: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"syndicheck: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("syndicheck: interrupted", file=sys.stderr)
+        return 130
+    return EXIT_USAGE
+
+
+def _fetch_all(targets, fetcher, max_bytes: int, jobs: int) -> Iterator[Fetched]:
+    """Fetched documents in target order; URLs are fetched a few at a time, files read directly."""
+    from .sources.targets import read_file
+
+    def one(t) -> Fetched:
+        if t.kind == "url":
+            return fetcher.fetch(t.location)
+        if t.kind == "file":
+            return read_file(t, max_bytes)
+        return Fetched(target=t.given, url=t.location, error=t.reason or "no such file or directory", path=t.given)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        batch: list = []
+        for t in targets:
+            batch.append(t)
+            if len(batch) >= jobs * 4:
+                yield from pool.map(one, batch)
+                batch = []
+        yield from pool.map(one, batch)
+
+
+def exit_status(results: Sequence[PageResult], fail_on: str) -> int:
+    """0 clean, 1 a failing finding at or above --fail-on, 3 no violations but a target was not checked."""
+    threshold = {"error": Severity.ERROR.rank, "warning": Severity.WARNING.rank, "never": 99}[fail_on]
+    failing = any(f.outcome is Outcome.FAIL and f.severity.rank >= threshold for r in results for f in r.findings)
+    if failing:
+        return EXIT_VIOLATION
+    if any(r.status is Status.ERROR for r in results):
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .crawl.fetcher import FetchSettings, Fetcher
+    from .originals import load_all
+    from .pipeline import Checker
+    from .ruleset import load_pack
+    from .sources.targets import expand_targets
+
+    if not args.targets:
+        raise UsageError("check needs at least one TARGET (URL, file, directory, glob or -)")
+    if args.jobs < 1 or args.max_bytes < 1 or args.timeout <= 0:
+        raise UsageError("--jobs, --max-bytes and --timeout must be positive")
+    pack = load_pack(args.license)
+    settings = FetchSettings(read_timeout=args.timeout, max_bytes=args.max_bytes)
+    fetcher = Fetcher(settings)
+    cache_dir = Path(args.cache_dir) if args.cache_dir else None
+    originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir) if args.originals else []
+    if args.original and not originals and not args.originals:
+        raise UsageError("--original needs --originals to say where the original comes from")
+    try:
+        checker = Checker.build(pack, originals, forced=args.original)
+    except LookupError as exc:
+        raise UsageError(str(exc)) from None
+    if not originals:
+        log.warning("no originals given (--originals): every page will be reported as not a copy")
+    targets = expand_targets(args.targets, sys.stdin if "-" in args.targets else None)
+    if args.changed_only:
+        from .sources.changed import changed_since
+        targets = changed_since(targets, args.changed_only)
+    started = _now()
+    results: list[PageResult] = []
+    for fetched in _fetch_all(targets, fetcher, args.max_bytes, args.jobs):
+        result = checker.check(fetched)
+        results.append(result)
+        if not args.quiet and result.status is Status.ERROR:
+            log.warning("%s: %s", result.target, result.error)
+    fetcher.close()
+    run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
+    write_report(run, args.format, args.output, no_color=args.no_color)
+    return exit_status(results, args.fail_on)
+
+
+def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = False) -> None:
+    """Render to a file (written to a temporary name, then renamed) or to standard output."""
+    from .report import render
+
+    if output and output != "-":
+        path = Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                render(fmt, run, fh, color=False)
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UsageError(f"cannot write report {path}: {exc.strerror or exc}") from None
+        return
+    color = fmt == "text" and not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    render(fmt, run, sys.stdout, color=color)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .checks.registry import CHECKS
+    from .ruleset import load_pack
+
+    pack = load_pack(args.license)
+    out: TextIO = sys.stdout
+    if args.rule:
+        rule = pack.rule(args.rule)
+        if rule is None:
+            raise UsageError(f"pack '{pack.id}' has no rule '{args.rule}' (rules: {', '.join(r.id for r in pack.rules)})")
+        print(f"{rule.id}: {rule.title}  [severity {rule.severity.value}]", file=out)
+        print(f"  defined in {rule.source}", file=out)
+        print(f"\n{rule.description}\n", file=out)
+        if rule.fix:
+            print(f"How to fix: {rule.fix}\n", file=out)
+        print("Checks:", file=out)
+        for call in rule.checks:
+            params = ", ".join(f"{k}={v!r}" for k, v in call.params)
+            print(f"  - {call.id}{f' ({params})' if params else ''}: {CHECKS[call.id].doc}", file=out)
+        if rule.examples:
+            print("\nExamples:", file=out)
+            for ex in rule.examples:
+                print(f"  - {ex.expect.value:4}  {ex.name}", file=out)
+        return EXIT_OK
+    print(f"License pack '{pack.id}': {pack.name} ({pack.directory})", file=out)
+    print(f"Aliases: {', '.join(pack.aliases)}; not counted: {', '.join(pack.not_aliases)}\n", file=out)
+    width = max(len(r.id) for r in pack.rules)
+    for rule in pack.rules:
+        print(f"  {rule.id:<{width}}  {rule.severity.value:<7}  {rule.title}", file=out)
+    print("\n`syndicheck rules ID` explains one rule.", file=out)
+    return EXIT_OK
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()

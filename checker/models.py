@@ -1,0 +1,177 @@
+"""Frozen data types that cross stage boundaries: originals, fetched documents, findings, results, runs."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+class Outcome(str, enum.Enum):
+    """One rule's verdict on one page."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    REVIEW = "review"  # the checker could not tell; never a silent pass
+    NOT_APPLICABLE = "not-applicable"
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+class Status(str, enum.Enum):
+    """A page's overall status; `error` is never counted as compliant."""
+
+    COMPLIANT = "compliant"
+    VIOLATION = "violation"
+    REVIEW = "review"
+    NOT_A_COPY = "not-a-copy"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Original:
+    """A licensor article that partners may republish."""
+
+    id: str
+    url: str
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    published: Optional[str] = None
+    text: str = ""  # body text; paragraphs separated by blank lines
+
+    def as_ref(self) -> dict:
+        """The short form used in reports: id, url, title, authors."""
+        return {"id": self.id, "url": self.url, "title": self.title, "authors": list(self.authors)}
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One target's bytes, from the network or the disk; a failure is a value (`error` set)."""
+
+    target: str  # as the user gave it
+    url: str  # final URL after redirects, or a file:// URI
+    body: Optional[bytes] = None
+    content_type: Optional[str] = None
+    charset: Optional[str] = None  # charset declared by the transport (HTTP header), if any
+    status_code: Optional[int] = None
+    path: Optional[str] = None  # local file path, when the target is a file
+    redirects: tuple[str, ...] = ()  # each hop's URL, in order
+    etag: Optional[str] = None
+    last_modified: Optional[str] = None
+    error: Optional[str] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.body is not None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a finding looked at: where (CSS selector path, source line) and what (snippet)."""
+
+    selector: str = ""
+    snippet: str = ""
+    expected: Optional[str] = None
+    actual: Optional[str] = None
+    line: Optional[int] = None  # 1-based line in the HTML source, when known
+
+    def as_dict(self) -> dict:
+        d: dict = {"selector": self.selector, "snippet": self.snippet}
+        if self.expected is not None:
+            d["expected"] = self.expected
+        if self.actual is not None:
+            d["actual"] = self.actual
+        if self.line is not None:
+            d["line"] = self.line
+        return d
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule's verdict on one page, with the evidence and, on fail/review, how to fix it."""
+
+    rule: str
+    outcome: Outcome
+    severity: Severity
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    fix: Optional[str] = None
+    title: str = ""  # the rule's human title, e.g. "DCNF logo"
+
+    @property
+    def line(self) -> Optional[int]:
+        return next((e.line for e in self.evidence if e.line is not None), None)
+
+    def as_dict(self) -> dict:
+        d = {
+            "rule": self.rule,
+            "outcome": self.outcome.value,
+            "severity": self.severity.value,
+            "message": self.message,
+            "evidence": [e.as_dict() for e in self.evidence],
+        }
+        if self.fix:
+            d["fix"] = self.fix
+        return d
+
+
+@dataclass(frozen=True)
+class Match:
+    """The pairing of a page with an original, and how much of the original the page contains."""
+
+    original: Original
+    score: float  # shingle containment, 0.0-1.0
+    forced: bool = False  # paired by --original, not by text
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """Everything the reports need about one page."""
+
+    target: str
+    url: str
+    status: Status
+    original: Optional[Original] = None
+    match: Optional[Match] = None
+    findings: tuple[Finding, ...] = ()
+    error: Optional[str] = None
+    path: Optional[str] = None  # local file, for SARIF and CI annotations
+
+    def as_dict(self) -> dict:
+        return {
+            "target": self.target,
+            "url": self.url,
+            "status": self.status.value,
+            "original": self.original.as_ref() if self.original else None,
+            "match": {"score": round(self.match.score, 4)} if self.match else None,
+            "findings": [f.as_dict() for f in self.findings],
+            "error": self.error,
+        }
+
+
+SUMMARY_KEYS = ("compliant", "violation", "review", "not_a_copy", "error")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One `check` (or audit) invocation's results."""
+
+    license: str
+    tool_version: str
+    results: tuple[PageResult, ...] = ()
+    started: str = ""  # ISO 8601 UTC
+    finished: str = ""
+
+    @property
+    def summary(self) -> dict:
+        counts = {"pages": len(self.results), **{k: 0 for k in SUMMARY_KEYS}}
+        for r in self.results:
+            counts[r.status.value.replace("-", "_")] += 1
+        return counts

@@ -1,0 +1,320 @@
+"""HTML -> visible text (fast path, lexbor) and HTML -> ParsedPage (BeautifulSoup with lxml) for copies."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+from urllib.parse import unquote
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from selectolax.lexbor import LexborHTMLParser
+
+from .visibility import CssHiding, css_hiding, hidden_reason, tiny_size
+
+# Never rendered as page text.
+_SKIP = frozenset({"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "object",
+                   "embed", "select", "option", "textarea", "input", "canvas", "video", "audio", "map"})
+_FAST_STRIP = ["script", "style", "noscript", "template", "svg", "iframe", "head", "textarea", "select"]
+BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "h1", "h2", "h3", "h4",
+    "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "td", "th", "tr", "table", "tbody", "thead", "tfoot",
+    "blockquote", "figure", "figcaption", "address", "pre", "form", "fieldset", "details", "summary",
+    "caption", "hr", "body", "center", "hgroup", "picture", "legend",
+})
+# Words in class/id/itemprop/rel that mark an element as crediting the article's author.
+_AUTHOR_MARK = re.compile(r"author|byline|by-line|writer|contributor|reporter|journalist|creator", re.I)
+_PHOTO = re.compile(r"photo|image|img|caption|credit", re.I)
+# Containers whose names say they hold other stories, navigation or comments.
+_ASIDE_WORDS = frozenset({
+    "related", "recommended", "recommendations", "recommend", "sidebar", "teaser", "teasers", "trending",
+    "popular", "mostread", "most-read", "more-stories", "morestories", "widget", "widgets", "promo",
+    "newsletter", "outbrain", "taboola", "comments", "commentlist", "disqus", "breadcrumb", "breadcrumbs",
+    "menu", "rail", "sidebar-right", "sidebar-left", "jp-relatedposts", "read-more", "readmore",
+    "recirc", "recirculation", "also", "next-up", "up-next",
+})
+_ASIDE_TAGS = frozenset({"aside", "nav"})
+
+
+def strip_xml_declaration(html: str) -> str:
+    return re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1)
+
+
+def fast_visible_text(html: str) -> str:
+    """Visible body text, cheaply: enough to decide whether a page is a copy."""
+    tree = LexborHTMLParser(html)
+    tree.strip_tags(_FAST_STRIP)
+    # selectolax returns an element once per matching selector in a list: de-duplicate by identity.
+    seen: set[int] = set()
+    for node in tree.css('[hidden],[style*="none"],[style*="hidden"]'):
+        if node.mem_id in seen:
+            continue
+        seen.add(node.mem_id)
+        if node.tag in ("html", "body"):
+            continue
+        if "hidden" in node.attributes or re.search(r"display\s*:\s*none|visibility\s*:\s*hidden",
+                                                      node.attributes.get("style") or "", re.I):
+            node.decompose()
+    root = tree.body or tree.root
+    return root.text(separator=" ") if root is not None else ""
+
+
+@dataclass
+class Block:
+    """A block-level element's own visible text, in document order."""
+
+    index: int
+    tag: str
+    element: Tag
+    parts: list = field(default_factory=list)
+    hidden: Optional[str] = None  # why it is not visible
+    marked: bool = False  # class/id/itemprop/rel name it as an author credit
+    asides: tuple = ()  # ids of enclosing other-story/navigation containers
+    aside_names: tuple = ()
+    depth: int = 0
+    text: str = ""
+    lines: tuple = ()
+
+    def finish(self) -> None:
+        raw = "".join(self.parts)
+        self.lines = tuple(ln for ln in (" ".join(x.split()) for x in raw.split("\n")) if ln)
+        self.text = " ".join(self.lines)
+        self.parts = []
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image-like element: <img>, <source>, inline <svg>, role=img, CSS background."""
+
+    element: Tag
+    kind: str
+    texts: tuple  # text alternatives: alt, title, aria-label, svg <title>/<desc>
+    urls: tuple  # every source URL it may show (src, lazy attributes, srcset candidates)
+    hidden: Optional[str]
+    block: int  # index of the enclosing Block
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    """A copy, parsed once; every check reads this."""
+
+    html: str
+    url: str
+    soup: BeautifulSoup
+    blocks: tuple
+    images: tuple
+    meta: dict  # name/property -> list of contents
+    jsonld: tuple  # parsed JSON-LD objects (flattened @graph)
+
+    def visible_blocks(self) -> Iterator[Block]:
+        return (b for b in self.blocks if b.hidden is None)
+
+
+def _attr_text(value) -> str:
+    return " ".join(value) if isinstance(value, list) else (value or "")
+
+
+def _srcset_urls(value: str) -> list[str]:
+    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+
+
+def _image_urls(el: Tag) -> list[str]:
+    urls = []
+    for name in ("src", "data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-hi-res-src",
+                 "href", "xlink:href"):
+        v = el.get(name)
+        if v and not str(v).startswith("data:image/gif"):  # 1x1 lazy-load placeholders
+            urls.append(str(v))
+    for name in ("srcset", "data-srcset", "data-lazy-srcset"):
+        v = el.get(name)
+        if v:
+            urls.extend(_srcset_urls(str(v)))
+    style = _attr_text(el.get("style"))
+    if "url(" in style:
+        urls.extend(m.strip("'\" ") for m in re.findall(r"url\(([^)]*)\)", style))
+    return [unquote(u) for u in urls]
+
+
+def _is_aside(tag: str, attrs: dict) -> Optional[str]:
+    if tag in _ASIDE_TAGS:
+        return tag
+    if tag == "footer":
+        return "footer"
+    names = _attr_text(attrs.get("class")) + " " + _attr_text(attrs.get("id"))
+    for token in names.split():
+        low = token.lower()
+        words = set(re.split(r"[-_]", low)) | {low}
+        hit = words & _ASIDE_WORDS
+        if hit:
+            return f"{tag}.{token}"
+    return None
+
+
+def _marks(attrs: dict) -> str:
+    return " ".join(_attr_text(attrs.get(k)) for k in ("class", "id", "itemprop", "rel", "data-component"))
+
+
+def parse_page(html: str, url: str) -> ParsedPage:
+    """Parse a copy with BeautifulSoup (lxml builder) and linearise it into visible blocks and images."""
+    soup = BeautifulSoup(html, "lxml")
+    css = css_hiding([s.get_text() for s in soup.find_all("style")])
+    blocks: list[Block] = []
+    images: list[Image] = []
+    root = soup.body or soup
+    blocks.append(Block(0, "body", root if isinstance(root, Tag) else soup))
+    # Per-element facts depend only on tag and attributes; pages repeat the same few class sets.
+    memo: dict = {}
+    string_types = (NavigableString,)
+    # Iterative walk (hostile pages nest 100,000 deep): (node, block, hidden, mark_budget, asides, names, in_article, depth)
+    stack: list = [(child, 0, None, 0, (), (), False, 1) for child in reversed(root.contents)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, bi, hid, mark_left, asides, aside_names, in_article, depth = pop()
+        cls = type(node)
+        if cls is NavigableString:
+            blocks[bi].parts.append(node)
+            continue
+        if cls is not Tag:
+            if isinstance(node, string_types) and not isinstance(node, _NON_TEXT):
+                blocks[bi].parts.append(str(node))
+            continue
+        tag = node.name
+        attrs = node.attrs
+        if tag == "br":
+            blocks[bi].parts.append("\n")
+            continue
+        key = (tag, _attr_text(attrs.get("class")), attrs.get("id"), attrs.get("style"), "hidden" in attrs,
+               attrs.get("itemprop"), _attr_text(attrs.get("rel")), attrs.get("role"))
+        facts = memo.get(key)
+        if facts is None:
+            facts = memo[key] = _element_facts(tag, attrs, css)
+        own_hidden, marked_here, aside, is_image = facts
+        h = hid or own_hidden
+        if is_image:
+            _collect_image(node, tag, attrs, h, bi, images)
+            if tag in _IMAGE_TAGS:
+                continue
+        if tag in _SKIP or tag == "template":
+            if tag in ("noscript", "template"):
+                # Images in <noscript> show when scripts are off; <template> content never shows.
+                for img in node.find_all(["img", "source"]):
+                    _collect_image(img, img.name, img.attrs, h or ("inside <template>" if tag == "template" else None),
+                                   bi, images)
+            continue
+        # An author mark covers the element and a few levels below it, not a whole page region.
+        mark_left = 4 if marked_here else (mark_left - 1 if mark_left else 0)
+        if aside and not (marked_here and tag in ("aside", "footer")):
+            if not (tag == "footer" and in_article):  # an article's own footer holds its author line
+                asides = asides + (id(node),)
+                aside_names = aside_names + (aside,)
+        if tag == "article":
+            in_article = True
+        if tag in BLOCK_TAGS:
+            b = Block(len(blocks), tag, node, hidden=h, marked=mark_left > 0, asides=asides,
+                      aside_names=aside_names, depth=depth)
+            blocks.append(b)
+            bi = b.index
+        elif mark_left:
+            blocks[bi].marked = True
+        depth += 1
+        for child in reversed(node.contents):
+            push((child, bi, h, mark_left, asides, aside_names, in_article, depth))
+    for b in blocks:
+        b.finish()
+    meta: dict = {}
+    for m in soup.find_all("meta"):
+        k = (m.get("name") or m.get("property") or m.get("itemprop") or "").lower()
+        if k and m.get("content"):
+            meta.setdefault(k, []).append(str(m["content"]))
+    return ParsedPage(html, url, soup, tuple(blocks), tuple(images), meta, tuple(_jsonld(soup)))
+
+
+_IMAGE_TAGS = frozenset({"img", "source", "svg", "image"})
+_NON_TEXT = (Comment,) + tuple(getattr(__import__("bs4.element", fromlist=["x"]), n)
+                               for n in ("CData", "ProcessingInstruction", "Doctype", "Declaration"))
+
+
+def _element_facts(tag: str, attrs: dict, css: CssHiding) -> tuple:
+    """(hidden reason, author-marked, other-story container name, image-like) for one element."""
+    marks = _marks(attrs)
+    marked = bool(marks.strip() and _AUTHOR_MARK.search(marks) and not _PHOTO.search(marks)) and tag not in (
+        "body", "html", "article", "main")
+    style = _attr_text(attrs.get("style"))
+    is_image = tag in _IMAGE_TAGS or attrs.get("role") == "img" or ("url(" in style and "background" in style)
+    return hidden_reason(tag, attrs, css), marked, _is_aside(tag, attrs), is_image
+
+
+def _collect_image(node: Tag, tag: str, attrs: dict, hidden: Optional[str], bi: int, images: list) -> None:
+    texts = [str(attrs[k]) for k in ("alt", "title", "aria-label") if attrs.get(k)]
+    if tag == "svg":
+        texts += [t.get_text(" ", strip=True) for t in node.find_all(["title", "desc"])]
+        urls = [u for img in node.find_all("image") for u in _image_urls(img)]
+        urls += [str(u.get("href") or u.get("xlink:href")) for u in node.find_all("use") if u.get("href") or u.get("xlink:href")]
+    else:
+        urls = _image_urls(node)
+    if tag == "source" and node.parent is not None and node.parent.name == "picture":
+        img = node.parent.find("img")
+        if img is not None:
+            texts += [str(img[k]) for k in ("alt", "title") if img.get(k)]
+    if hidden is None and tiny_size(attrs.get("width"), attrs.get("height"), _attr_text(attrs.get("style"))):
+        hidden = "a zero/one-pixel size"
+    images.append(Image(node, tag, tuple(t for t in texts if t.strip()), tuple(urls), hidden, bi))
+
+
+def _jsonld(soup: BeautifulSoup) -> Iterator[dict]:
+    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
+        try:
+            data = json.loads(script.string or "")
+        except (ValueError, TypeError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+                yield item
+
+
+def css_path(el: Tag, max_parts: int = 5) -> str:
+    """A readable CSS selector path to the element (nearest id anchors it)."""
+    parts = []
+    node = el
+    while isinstance(node, Tag) and node.name not in ("[document]", "html") and len(parts) < max_parts:
+        part = node.name
+        if node.get("id"):
+            parts.append(f"{part}#{node['id']}")
+            break
+        classes = node.get("class") or []
+        if classes:
+            part += "".join(f".{c}" for c in classes[:2])
+        parent = node.parent
+        if isinstance(parent, Tag) and not classes:
+            same = [c for c in parent.find_all(node.name, recursive=False)]
+            if len(same) > 1:
+                part += f":nth-of-type({same.index(node) + 1})"
+        parts.append(part)
+        node = node.parent
+    return " > ".join(reversed(parts))
+
+
+def source_line(html: str, el: Tag) -> Optional[int]:
+    """The 1-based source line of an element, found by its most distinctive attribute or text."""
+    probes = []
+    for attr in ("id", "src", "data-src", "srcset", "data-srcset", "href", "alt", "aria-label"):
+        v = el.get(attr)
+        if v:
+            probes.append(f'{attr}="{_attr_text(v)}"')
+            probes.append(_attr_text(v))
+    if el.get("class"):
+        probes.append(f'class="{" ".join(el["class"])}"')
+    text = " ".join(el.get_text(" ", strip=True).split())[:40]
+    if text:
+        probes.append(text)
+    for probe in probes:
+        pos = html.find(probe)
+        if pos >= 0:
+            return html.count("\n", 0, pos) + 1
+    return None

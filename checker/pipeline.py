@@ -1,0 +1,78 @@
+"""The one place that knows the order of stages: fetched bytes -> decode -> fast text -> match -> parse -> evaluate."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from .checks.context import CheckContext
+from .decode import decode_html, looks_binary
+from .engine import evaluate, page_status
+from .match import OriginalIndex
+from .models import Fetched, Match, Original, PageResult, Status
+from .parse import fast_visible_text, parse_page
+from .ruleset import LicensePack
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Checker:
+    """A license pack and an index of originals, ready to check any number of pages."""
+
+    pack: LicensePack
+    index: OriginalIndex
+    forced: Optional[Original] = None  # --original: pair every page with this original
+
+    @classmethod
+    def build(cls, pack: LicensePack, originals: Sequence[Original], forced: Optional[str] = None) -> "Checker":
+        index = OriginalIndex(originals, pack.match, boilerplate=(pack.notice,) if pack.notice else ())
+        original = None
+        if forced is not None:
+            original = index.lookup(forced)
+            if original is None:
+                raise LookupError(f"--original {forced!r} matches no original's id or URL")
+        return cls(pack, index, original)
+
+    def check(self, fetched: Fetched) -> PageResult:
+        """Check one fetched document; every failure becomes an `error` result, never an exception."""
+        base = dict(target=fetched.target, url=fetched.url, path=fetched.path)
+        if fetched.error is not None:
+            return PageResult(status=Status.ERROR, error=fetched.error, **base)
+        if fetched.body is None:
+            return PageResult(status=Status.ERROR, error="no content", **base)
+        binary = looks_binary(fetched.body)
+        if binary:
+            return PageResult(status=Status.ERROR, error=f"not an HTML page: {binary}", **base)
+        try:
+            html, _encoding = decode_html(fetched.body, fetched.charset)
+            return self.check_html(html, **base)
+        except RecursionError:
+            return PageResult(status=Status.ERROR, error="could not parse: the HTML nests too deeply", **base)
+        except Exception as exc:  # a parser bug on one page must not end the run
+            log.exception("unexpected error on %s", fetched.target)
+            return PageResult(status=Status.ERROR, error=f"could not check: {type(exc).__name__}: {exc}", **base)
+
+    def match(self, html: str) -> Optional[Match]:
+        if self.forced is not None:
+            return Match(self.forced, self._score(html, self.forced), forced=True)
+        return self.index.best(fast_visible_text(html))
+
+    def _score(self, html: str, original: Original) -> float:
+        own = self.index.shingles_of(original)
+        if not own:
+            return 0.0
+        return len(own & self.index.page_shingles(fast_visible_text(html))) / len(own)
+
+    def check_html(self, html: str, *, target: str, url: str, path: Optional[str] = None) -> PageResult:
+        match = self.match(html)
+        if match is None:
+            return PageResult(target=target, url=url, status=Status.NOT_A_COPY, path=path)
+        page = parse_page(html, url)
+        ctx = CheckContext(page, match.original, match, self.pack,
+                           original_shingles=self.index.shingles_of(match.original),
+                           shingle_size=self.pack.match.shingle_size)
+        findings = evaluate(self.pack, ctx)
+        return PageResult(target=target, url=url, status=page_status(findings), original=match.original,
+                          match=match, findings=findings, path=path)

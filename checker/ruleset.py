@@ -1,0 +1,240 @@
+"""Load and strictly validate a license pack (licensor facts + rules + examples) from a rules/ directory."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from . import checks as _checks  # noqa: F401  (registers every check)
+from .checks.registry import CHECKS
+from .match import MatchSettings
+from .models import Original, Outcome, Severity
+from .strict_yaml import ConfigError, YamlDoc, load_path
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+PACKAGED_RULES_DIR = Path(__file__).resolve().parent / "rules"  # present in installed wheels
+
+
+@dataclass(frozen=True)
+class LogoSpec:
+    text_patterns: tuple  # compiled regexes over alt/title/aria-label
+    file_patterns: tuple  # compiled regexes over the image URL path
+    not_patterns: tuple  # text/URL of look-alike logos that must not count (e.g. The Daily Caller)
+    reference_images: tuple  # paths of reference logo images (perceptual hash)
+
+
+@dataclass(frozen=True)
+class CheckCall:
+    id: str
+    params: tuple  # ((name, value), ...)
+
+    @property
+    def kwargs(self) -> dict:
+        return dict(self.params)
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    expect: Outcome
+    html: str
+    source: str
+    line: Optional[int]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    severity: Severity
+    description: str
+    fix: str
+    checks: tuple
+    examples: tuple
+    source: str
+
+
+@dataclass(frozen=True)
+class LicensePack:
+    id: str
+    name: str
+    url: str
+    aliases: tuple
+    not_aliases: tuple
+    notice: str
+    notice_markers: tuple
+    non_person_credits: tuple  # words that credit no person: Staff, Editors, Wire
+    logo: LogoSpec
+    match: MatchSettings
+    rules: tuple
+    directory: str
+    example_original: Optional[Original] = None
+
+    def rule(self, rule_id: str) -> Optional[Rule]:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+_LICENSE_KEYS = ("id", "name", "url", "aliases", "not_aliases", "notice", "notice_markers", "non_person_credits",
+                 "logo", "match", "rules", "example_original")
+_LOGO_KEYS = ("text_patterns", "file_patterns", "not_patterns", "reference_images")
+_MATCH_KEYS = ("min_containment", "shingle_size", "max_shingle_df")
+_RULE_KEYS = ("id", "title", "severity", "description", "fix", "checks", "examples")
+_EXAMPLE_KEYS = ("name", "expect", "html")
+_ORIGINAL_KEYS = ("id", "url", "title", "authors", "published", "text")
+
+
+def resolve_pack(name_or_path: Optional[str]) -> Path:
+    """A pack name under rules/ (default dcnf) or a path to a pack directory or its license.yaml."""
+    value = name_or_path or "dcnf"
+    path = Path(value)
+    if path.is_file():
+        return path.parent
+    if path.is_dir():
+        return path
+    for base in (RULES_DIR, PACKAGED_RULES_DIR):
+        if (base / value / "license.yaml").is_file():
+            return base / value
+    known = sorted({p.name for base in (RULES_DIR, PACKAGED_RULES_DIR) if base.is_dir() for p in base.iterdir()
+                    if (p / "license.yaml").is_file()})
+    close = difflib.get_close_matches(value, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else (f" (known packs: {', '.join(known)})" if known else "")
+    raise ConfigError(value, None, "", f"no license pack found{hint}")
+
+
+def _regexes(doc: YamlDoc, path: tuple) -> tuple:
+    out = []
+    for i, pattern in enumerate(doc.str_list(path)):
+        try:
+            out.append(re.compile(pattern, re.I))
+        except re.error as exc:
+            raise doc.error(path + (i,), f"invalid regular expression: {exc}") from None
+    return tuple(out)
+
+
+def _original(doc: YamlDoc, path: tuple) -> Original:
+    doc.check_keys(path, _ORIGINAL_KEYS, required=("url", "authors", "text"))
+    return Original(
+        id=str(doc.typed(path + ("id",), (str, int), default="") or doc.get(path + ("url",))),
+        url=doc.typed(path + ("url",), str, required=True),
+        title=doc.typed(path + ("title",), str, default=""),
+        authors=doc.str_list(path + ("authors",), required=True, non_empty=True),
+        published=doc.typed(path + ("published",), str, default=None),
+        text=doc.typed(path + ("text",), str, required=True),
+    )
+
+
+def load_pack(name_or_path: Optional[str] = None) -> LicensePack:
+    """Load a pack; any problem raises ConfigError naming file, line and key."""
+    directory = resolve_pack(name_or_path)
+    doc = load_path(directory / "license.yaml")
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "expected a mapping with the licensor's facts")
+    doc.check_keys((), _LICENSE_KEYS, required=("id", "name", "aliases", "rules"))
+    logo = LogoSpec((), (), (), ())
+    if doc.data.get("logo") is not None:
+        doc.check_keys(("logo",), _LOGO_KEYS)
+        refs = []
+        for i, rel in enumerate(doc.str_list(("logo", "reference_images"))):
+            ref = directory / rel
+            if not ref.is_file():
+                raise doc.error(("logo", "reference_images", i), f"reference image not found: {ref}")
+            refs.append(str(ref))
+        logo = LogoSpec(_regexes(doc, ("logo", "text_patterns")), _regexes(doc, ("logo", "file_patterns")),
+                        _regexes(doc, ("logo", "not_patterns")), tuple(refs))
+    settings = MatchSettings()
+    if doc.data.get("match") is not None:
+        doc.check_keys(("match",), _MATCH_KEYS)
+        mc = doc.typed(("match", "min_containment"), (int, float), default=settings.min_containment)
+        if not 0 < mc <= 1:
+            raise doc.error(("match", "min_containment"), "must be a number in (0, 1]")
+        k = doc.typed(("match", "shingle_size"), int, default=settings.shingle_size)
+        if not 2 <= k <= 12:
+            raise doc.error(("match", "shingle_size"), "must be a whole number from 2 to 12")
+        df = doc.typed(("match", "max_shingle_df"), int, default=settings.max_shingle_df)
+        settings = MatchSettings(float(mc), k, max(df, 1))
+    example_original = _original(doc, ("example_original",)) if doc.data.get("example_original") else None
+    rules = []
+    seen: dict = {}
+    for i, rel in enumerate(doc.str_list(("rules",), required=True, non_empty=True)):
+        path = directory / rel
+        if not path.is_file():
+            raise doc.error(("rules", i), f"rule file not found: {path}")
+        rule = _load_rule(path)
+        if rule.id in seen:
+            raise doc.error(("rules", i), f"rule id '{rule.id}' is defined twice ({seen[rule.id]} and {path})")
+        seen[rule.id] = path
+        rules.append(rule)
+    return LicensePack(
+        id=doc.typed(("id",), str, required=True),
+        name=doc.typed(("name",), str, required=True),
+        url=doc.typed(("url",), str, default=""),
+        aliases=doc.str_list(("aliases",), required=True, non_empty=True),
+        not_aliases=doc.str_list(("not_aliases",)),
+        notice=doc.typed(("notice",), str, default=""),
+        notice_markers=doc.str_list(("notice_markers",)),
+        non_person_credits=doc.str_list(("non_person_credits",)),
+        logo=logo, match=settings, rules=tuple(rules), directory=str(directory),
+        example_original=example_original,
+    )
+
+
+def _load_rule(path: Path) -> Rule:
+    doc = load_path(path)
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "expected a mapping describing one rule")
+    doc.check_keys((), _RULE_KEYS, required=("id", "title", "severity", "checks"))
+    severity = doc.typed(("severity",), str, required=True)
+    try:
+        sev = Severity(severity)
+    except ValueError:
+        raise doc.error(("severity",), f"must be one of error, warning, info (got '{severity}')") from None
+    checks = []
+    raw_checks = doc.typed(("checks",), list, required=True)
+    if not raw_checks:
+        raise doc.error(("checks",), "a rule needs at least one check")
+    for i, item in enumerate(raw_checks):
+        path_i = ("checks", i)
+        if isinstance(item, str):
+            check_id, params = item, {}
+        elif isinstance(item, dict):
+            doc.check_keys(path_i, ("id", "with"), required=("id",))
+            check_id = doc.typed(path_i + ("id",), str, required=True)
+            params = doc.typed(path_i + ("with",), dict, default={})
+        else:
+            raise doc.error(path_i, "expected a check id or {id: ..., with: {...}}")
+        spec = CHECKS.get(check_id)
+        if spec is None:
+            close = difflib.get_close_matches(check_id, list(CHECKS), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(sorted(CHECKS))})"
+            raise doc.error(path_i, f"unknown check '{check_id}'{hint}")
+        for name, value in params.items():
+            if name not in spec.params:
+                close = difflib.get_close_matches(name, list(spec.params), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else (
+                    f" (parameters: {', '.join(spec.params)})" if spec.params else " (this check takes no parameters)")
+                raise doc.error(path_i + ("with", name), f"unknown parameter{hint}")
+            expected = spec.params[name][0]
+            if not isinstance(value, expected) or isinstance(value, bool) and expected is not bool:
+                raise doc.error(path_i + ("with", name), f"expected {getattr(expected, '__name__', expected)}")
+        checks.append(CheckCall(check_id, tuple(sorted(params.items()))))
+    examples = []
+    for i, _ in enumerate(doc.typed(("examples",), list, default=[])):
+        path_i = ("examples", i)
+        doc.check_keys(path_i, _EXAMPLE_KEYS, required=("name", "expect", "html"))
+        expect = doc.typed(path_i + ("expect",), str, required=True)
+        try:
+            outcome = Outcome(expect)
+        except ValueError:
+            raise doc.error(path_i + ("expect",), "must be pass, fail, review or not-applicable") from None
+        examples.append(Example(doc.typed(path_i + ("name",), str, required=True), outcome,
+                                doc.typed(path_i + ("html",), str, required=True), str(path), doc.line(path_i)))
+    return Rule(
+        id=doc.typed(("id",), str, required=True),
+        title=doc.typed(("title",), str, required=True),
+        severity=sev,
+        description=" ".join(doc.typed(("description",), str, default="").split()),
+        fix=" ".join(doc.typed(("fix",), str, default="").split()),
+        checks=tuple(checks), examples=tuple(examples), source=str(path),
+    )

@@ -1,0 +1,171 @@
+"""Safe YAML/JSON loading that remembers source lines, and strict key/type validation with did-you-mean."""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import yaml
+
+PathKey = tuple  # e.g. ("rules", 0, "severity")
+
+
+class ConfigError(Exception):
+    """A problem in a user-supplied file; the message names file, line and key."""
+
+    def __init__(self, source: str, line: Optional[int], key: str, message: str):
+        self.source, self.line, self.key, self.detail = source, line, key, message
+        where = f"{source}:{line}" if line else source
+        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
+
+
+def _dotted(path: Iterable) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@dataclass
+class YamlDoc:
+    """Plain Python data plus the line of every key path, for error messages."""
+
+    data: Any
+    source: str
+    lines: dict = field(default_factory=dict)
+
+    def line(self, path: PathKey) -> Optional[int]:
+        # Walk up until a recorded ancestor: a missing key is reported at its parent mapping.
+        path = tuple(path)
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path)
+
+    def error(self, path: PathKey, message: str) -> ConfigError:
+        return ConfigError(self.source, self.line(path), _dotted(path), message)
+
+    def get(self, path: PathKey) -> Any:
+        node = self.data
+        for part in path:
+            node = node[part]
+        return node
+
+    def check_keys(self, path: PathKey, allowed: Iterable[str], required: Iterable[str] = ()) -> dict:
+        """The mapping at `path`, after rejecting unknown keys (with a suggestion) and missing ones."""
+        value = self.get(path)
+        if not isinstance(value, dict):
+            raise self.error(path, f"expected a mapping, got {type_name(value)}")
+        allowed = list(allowed)
+        for key in value:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
+                raise self.error(tuple(path) + (key,), f"unknown key{hint}")
+        for key in required:
+            if key not in value:
+                raise self.error(path, f"missing required key '{key}'")
+        return value
+
+    def typed(self, path: PathKey, expected: type | tuple, *, default: Any = None, required: bool = False) -> Any:
+        """The value at `path` if it has the expected type; `default` when absent."""
+        parent, key = tuple(path[:-1]), path[-1]
+        container = self.get(parent)
+        if key not in container or container[key] is None:
+            if required:
+                raise self.error(parent, f"missing required key '{key}'")
+            return default
+        value = container[key]
+        # bool is an int in Python; a YAML `yes` must not pass as a number.
+        if isinstance(value, bool) and expected in (int, float, (int, float)):
+            raise self.error(path, f"expected {_expected_name(expected)}, got a boolean")
+        if not isinstance(value, expected):
+            raise self.error(path, f"expected {_expected_name(expected)}, got {type_name(value)}")
+        return value
+
+    def str_list(self, path: PathKey, *, required: bool = False, non_empty: bool = False) -> tuple[str, ...]:
+        """A list of strings (a single string is accepted as a one-item list)."""
+        value = self.typed(path, (list, str), default=[], required=required)
+        items = [value] if isinstance(value, str) else value
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                raise self.error(tuple(path) + (i,), f"expected a non-empty string, got {type_name(item)}")
+        if non_empty and not items:
+            raise self.error(path, "must list at least one entry")
+        return tuple(s.strip() for s in items)
+
+
+def type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", int: "a number", float: "a number",
+            bool: "a boolean", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _expected_name(expected: type | tuple) -> str:
+    if isinstance(expected, tuple):
+        return " or ".join(type_name(t()) if t is not type(None) else "nothing" for t in expected)
+    return type_name(expected())
+
+
+def _convert(node: yaml.Node, path: PathKey, lines: dict, source: str) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict = {}
+        for key_node, value_node in node.value:
+            key = yaml.SafeLoader(" ").construct_object(key_node) if not isinstance(key_node, yaml.ScalarNode) else key_node.value
+            if key in out:
+                raise ConfigError(source, key_node.start_mark.line + 1, _dotted(path + (key,)), "duplicate key")
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            out[key] = _convert(value_node, path + (key,), lines, source)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(child, path + (i,), lines, source) for i, child in enumerate(node.value)]
+    # Scalars: let the safe constructor resolve ints, bools, dates, null.
+    loader = yaml.SafeLoader("")
+    try:
+        value = loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
+    if hasattr(value, "isoformat"):  # YAML dates become strings: originals carry ISO text
+        value = value.isoformat()
+    return value
+
+
+def loads(text: str, source: str) -> YamlDoc:
+    """Parse YAML (or JSON, which YAML reads too) safely: no Python objects are ever constructed."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise ConfigError(source, line, "", f"invalid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(source, None, "", f"invalid YAML: {exc}") from None
+    if node is None:
+        return YamlDoc(None, source, {(): 1})
+    lines: dict = {}
+    try:
+        data = _convert(node, (), lines, source)
+    except yaml.constructor.ConstructorError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ConfigError(source, line, "", f"unsupported YAML value: {exc.problem}") from None
+    return YamlDoc(data, source, lines)
+
+
+def load_path(path: str | Path) -> YamlDoc:
+    """Load a YAML or JSON file; JSON syntax errors are reported with JSON's own line numbers."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(str(path), None, "", f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), None, "", f"not UTF-8 text (byte {exc.start})") from None
+    if path.suffix.lower() == ".json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(str(path), exc.lineno, "", f"invalid JSON: {exc.msg}") from None
+    return loads(text, str(path))
