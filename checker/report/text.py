@@ -1,0 +1,113 @@
+"""Plain-text report for terminals: findings grouped by page, optional ANSI colour."""
+from __future__ import annotations
+
+import re
+from typing import TextIO
+
+from checker.models import Evidence, Finding, Outcome, PageResult, Run, Status
+
+SNIPPET_LIMIT = 200
+
+# Page-derived text is printed to a terminal: control characters (ANSI escapes) and bidi
+# overrides could repaint the screen or reorder what the reader sees, so they are shown escaped.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+_STATUS_COLOR = {
+    Status.COMPLIANT: "32",  # green
+    Status.VIOLATION: "1;31",  # bold red
+    Status.REVIEW: "33",  # yellow
+    Status.NOT_A_COPY: "2",  # dim
+    Status.ERROR: "1;35",  # bold magenta
+}
+_MARK = {
+    Outcome.PASS: ("✓", "32"),
+    Outcome.FAIL: ("✗", "31"),
+    Outcome.REVIEW: ("?", "33"),
+    Outcome.NOT_APPLICABLE: ("–", "2"),
+}
+_LABEL_WIDTH = max(len(s.value) for s in Status)
+
+
+def _clean(s: str, limit: int | None = None) -> str:
+    s = " ".join(s.split())  # snippets come from HTML: newlines and runs of blanks are noise here
+    s = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", s)
+    if limit is not None and len(s) > limit:
+        s = s[: limit - 1] + "…"
+    return s
+
+
+class _Painter:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, code: str, s: str) -> str:
+        return f"\x1b[{code}m{s}\x1b[0m" if self.color else s
+
+
+def _evidence_lines(ev: Evidence) -> list[str]:
+    lines = []
+    if ev.selector or ev.line is not None:
+        where = _clean(ev.selector) or "(document)"
+        lines.append(f"at: {where}" + (f" (line {ev.line})" if ev.line is not None else ""))
+    if ev.snippet:
+        lines.append(f'snippet: "{_clean(ev.snippet, SNIPPET_LIMIT)}"')
+    if ev.expected is not None or ev.actual is not None:
+        lines.append(f"expected: {_clean(ev.expected or '')}  actual: {_clean(ev.actual or '')}")
+    return lines
+
+
+def _finding_lines(f: Finding, paint: _Painter) -> list[str]:
+    mark, code = _MARK[f.outcome]
+    rule = _clean(f.rule)
+    if f.outcome is Outcome.PASS:
+        return [f"  {paint(code, mark)} {rule}"]
+    if f.outcome is Outcome.NOT_APPLICABLE:
+        return [f"  {paint(code, mark)} {rule}: not applicable" + (f" ({_clean(f.message)})" if f.message else "")]
+    head = f"  {paint(code, mark)} {paint('1', rule)} [{f.severity.value}]"
+    if f.outcome is Outcome.REVIEW:
+        head += " review:"
+    lines = [f"{head} {_clean(f.message)}"]
+    for ev in f.evidence:
+        lines += [f"      {line}" for line in _evidence_lines(ev)]
+    if f.fix:
+        lines.append(f"      {paint('36', 'fix:')} {_clean(f.fix)}")
+    return lines
+
+
+def _page_lines(r: PageResult, paint: _Painter) -> list[str]:
+    label = paint(_STATUS_COLOR[r.status], r.status.value.upper().ljust(_LABEL_WIDTH))
+    target = _clean(r.target)
+    if r.status is Status.NOT_A_COPY:
+        return [f"{label}  {target}"]
+    if r.status is Status.ERROR:
+        return [f"{label}  {target}: {_clean(r.error or 'could not be checked')}"]
+    lines = [f"{label}  {target}"]
+    if r.url and r.url != r.target and r.path is None:  # show where redirects ended
+        lines.append(f"  url: {_clean(r.url)}")
+    if r.original is not None:
+        title = _clean(r.original.title) or _clean(r.original.url)
+        extra = [_clean(r.original.id)]
+        if r.match is not None:
+            extra.append(f"match {r.match.score:.2f}" + (", forced" if r.match.forced else ""))
+        lines.append(f'  original: "{title}" ({", ".join(extra)})')
+    for f in r.findings:
+        lines += _finding_lines(f, paint)
+    return lines
+
+
+def summary_line(run: Run) -> str:
+    """`12 pages: 7 compliant, 3 violation, 1 review, 1 not-a-copy, 0 error`."""
+    s = run.summary
+    noun = "page" if s["pages"] == 1 else "pages"
+    parts = ", ".join(f"{s[st.value.replace('-', '_')]} {st.value}" for st in Status)
+    return f"{s['pages']} {noun}: {parts}"
+
+
+def render(run: Run, out: TextIO, *, color: bool = False) -> None:
+    paint = _Painter(color)
+    for r in run.results:
+        lines = _page_lines(r, paint)
+        out.write("\n".join(lines) + "\n")
+        if len(lines) > 1:  # a blank line after multi-line blocks; one-liners stay compact
+            out.write("\n")
+    out.write(summary_line(run) + "\n")
