@@ -104,6 +104,7 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     fix: Optional[str] = None
     title: str = ""  # the rule's human title, e.g. "DCNF logo"
+    waiver: Optional[str] = None  # set when an agreed waiver covers this finding: "<reason> (owner, until date)"
 
     @property
     def line(self) -> Optional[int]:
@@ -119,7 +120,14 @@ class Finding:
         }
         if self.fix:
             d["fix"] = self.fix
+        if self.waiver:
+            d["waiver"] = self.waiver
         return d
+
+    @property
+    def counts_as_violation(self) -> bool:
+        """A failing finding that no waiver covers."""
+        return self.outcome is Outcome.FAIL and not self.waiver
 
 
 @dataclass(frozen=True)
@@ -175,3 +183,91 @@ class Run:
         for r in self.results:
             counts[r.status.value.replace("-", "_")] += 1
         return counts
+
+
+# ---- the nightly audit ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarcRef:
+    """Where a page's evidence is archived: WARC file (relative to the reports/evidence dir) and record id."""
+
+    file: str
+    record_id: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One partner page in an audit run: its check result plus crawl facts."""
+
+    partner: str  # partner id
+    result: PageResult
+    sha256: Optional[str] = None  # of the body
+    etag: Optional[str] = None
+    last_modified: Optional[str] = None
+    warc: Optional[WarcRef] = None
+    reused: bool = False  # 304 Not Modified: the stored verdict was reused
+
+
+@dataclass(frozen=True)
+class DiffItem:
+    """One violation identity across runs: rule + normalised URL (the fingerprint), not message text."""
+
+    fingerprint: str
+    partner: str
+    url: str
+    rule: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class RunDiff:
+    """Violations new since, fixed since, and persisting from a previous run."""
+
+    previous_run: Optional[int]
+    new: tuple[DiffItem, ...] = ()
+    fixed: tuple[DiffItem, ...] = ()
+    persisting: tuple[DiffItem, ...] = ()
+
+    def for_partner(self, partner: str) -> "RunDiff":
+        pick = lambda items: tuple(i for i in items if i.partner == partner)  # noqa: E731
+        return RunDiff(self.previous_run, pick(self.new), pick(self.fixed), pick(self.persisting))
+
+
+@dataclass(frozen=True)
+class PartnerInfo:
+    id: str
+    name: str
+    contacts: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()  # discovery problems (feed unreachable, sitemap malformed, ...)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """Compliance of one past run, for the report's chart."""
+
+    run_id: int
+    started: str
+    copies: int
+    compliant: int
+
+    @property
+    def rate(self) -> Optional[float]:
+        return self.compliant / self.copies if self.copies else None
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """Everything an audit's reports (HTML, JSON, CSV, digests, notifications) show."""
+
+    run_id: int
+    license: str
+    tool_version: str
+    started: str
+    finished: str
+    partners: tuple[PartnerInfo, ...]
+    pages: tuple[AuditPage, ...]
+    diff: RunDiff
+    trend: tuple[TrendPoint, ...] = ()
+    waiver_notes: tuple[str, ...] = ()  # expired waivers, waivers that matched nothing
+    complete: bool = True  # False when the run was cut short
