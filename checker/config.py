@@ -1,0 +1,228 @@
+"""audit.yaml -> AuditConfig, validated strictly: unknown keys and bad values name file, line and key."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from .config_types import (AuditConfig, CrawlSettings, EmailConfig, HostCrawl, NotificationsConfig, OriginalsConfig,
+                           PartnerConfig, WaiverConfig, WebhookConfig)
+from .strict_yaml import ConfigError, YamlDoc, load_path
+
+TOP_KEYS = ("license", "originals", "partners", "crawl", "waivers", "storage", "reports", "notifications", "executor")
+ORIGINALS_KEYS = ("feeds", "sitemaps", "manifests", "window_days")
+PARTNER_KEYS = ("id", "name", "contacts", "feeds", "sitemaps", "urls", "start_pages", "crawl")
+HOST_KEYS = ("delay", "concurrency", "timeout", "max_pages")
+CRAWL_KEYS = ("user_agent", "concurrency", "delay", "host_concurrency", "connect_timeout", "timeout", "deadline",
+              "max_bytes", "max_redirects", "retries", "retry_after_cap", "max_pages_per_partner", "obey_robots",
+              "allow_private_addresses", "hosts")
+WAIVER_KEYS = ("partner", "url", "rule", "reason", "owner", "expires")
+STORAGE_KEYS = ("database",)
+REPORTS_KEYS = ("directory", "formats", "history_runs")
+REPORT_FORMATS = ("html", "json", "csv", "digest")
+NOTIFY_KEYS = ("enabled", "dry_run_dir", "email", "webhook")
+EMAIL_KEYS = ("smtp_host", "smtp_port", "starttls", "username", "password_env", "sender", "licensing_team")
+WEBHOOK_KEYS = ("url", "timeout", "secret_env")
+EXECUTOR_KEYS = ("kind", "scheduler")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _number(doc: YamlDoc, path: tuple, default, *, minimum: float = 0, integer: bool = False, positive: bool = False):
+    value = doc.typed(path, int if integer else (int, float), default=default)
+    if value is None:
+        return None
+    if value < minimum or (positive and value <= 0):
+        raise doc.error(path, f"must be {'greater than' if positive else 'at least'} {minimum}")
+    return value
+
+
+def _path(base: Path, value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    p = Path(value).expanduser()
+    return str(p if p.is_absolute() else (base / p))
+
+
+def _url_list(doc: YamlDoc, path: tuple, base: Path) -> tuple[str, ...]:
+    out = []
+    for i, item in enumerate(doc.str_list(path)):
+        if item.startswith("@"):  # a file listing URLs, one per line
+            out.append("@" + _path(base, item[1:]))
+        elif re.match(r"^https?://", item, re.I):
+            out.append(item)
+        elif "://" in item:
+            raise doc.error(path + (i,), f"unsupported URL scheme in '{item}' (http and https only)")
+        else:
+            out.append(_path(base, item))  # a local file (manifest, URL list)
+    return tuple(out)
+
+
+def _host_crawl(doc: YamlDoc, path: tuple) -> HostCrawl:
+    if doc.get(path[:-1]).get(path[-1]) is None:
+        return HostCrawl()
+    doc.check_keys(path, HOST_KEYS)
+    return HostCrawl(
+        delay=_number(doc, path + ("delay",), None),
+        concurrency=_number(doc, path + ("concurrency",), None, integer=True, minimum=1),
+        timeout=_number(doc, path + ("timeout",), None, positive=True),
+        max_pages=_number(doc, path + ("max_pages",), None, integer=True, minimum=1),
+    )
+
+
+def load_audit_config(path: str | Path) -> AuditConfig:
+    """Read and validate audit.yaml; relative paths are relative to the file."""
+    path = Path(path)
+    doc = load_path(path)
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "expected a mapping (see README: audit.yaml)")
+    base = path.resolve().parent
+    doc.check_keys((), TOP_KEYS, required=("partners",))
+    data = doc.data
+
+    originals = OriginalsConfig()
+    if data.get("originals") is not None:
+        doc.check_keys(("originals",), ORIGINALS_KEYS)
+        originals = OriginalsConfig(
+            feeds=_url_list(doc, ("originals", "feeds"), base),
+            sitemaps=_url_list(doc, ("originals", "sitemaps"), base),
+            manifests=_url_list(doc, ("originals", "manifests"), base),
+            window_days=_number(doc, ("originals", "window_days"), 14, integer=True, minimum=1),
+        )
+        if not (originals.feeds or originals.sitemaps or originals.manifests):
+            raise doc.error(("originals",), "give at least one of feeds, sitemaps or manifests")
+    else:
+        raise doc.error((), "missing required key 'originals' (where the licensor's articles come from)")
+
+    partners = []
+    seen: dict = {}
+    raw_partners = doc.typed(("partners",), list, required=True)
+    if not raw_partners:
+        raise doc.error(("partners",), "list at least one partner")
+    for i, _ in enumerate(raw_partners):
+        p = ("partners", i)
+        doc.check_keys(p, PARTNER_KEYS, required=("id",))
+        pid = str(doc.typed(p + ("id",), (str, int), required=True))
+        if not _ID.match(pid):
+            raise doc.error(p + ("id",), "use letters, digits, '.', '_' or '-' (it names files and database rows)")
+        if pid in seen:
+            raise doc.error(p + ("id",), f"duplicate partner id '{pid}' (first at line {seen[pid]})")
+        seen[pid] = doc.line(p + ("id",))
+        contacts = doc.str_list(p + ("contacts",))
+        for j, c in enumerate(contacts):
+            if "@" not in c:
+                raise doc.error(p + ("contacts", j), f"'{c}' is not an email address")
+        partner = PartnerConfig(
+            id=pid, name=doc.typed(p + ("name",), str, default=pid), contacts=contacts,
+            feeds=_url_list(doc, p + ("feeds",), base), sitemaps=_url_list(doc, p + ("sitemaps",), base),
+            urls=_url_list(doc, p + ("urls",), base), start_pages=_url_list(doc, p + ("start_pages",), base),
+            crawl=_host_crawl(doc, p + ("crawl",)),
+        )
+        if not (partner.feeds or partner.sitemaps or partner.urls or partner.start_pages):
+            raise doc.error(p, f"partner '{pid}' has no discovery source (feeds, sitemaps, urls or start_pages)")
+        partners.append(partner)
+
+    crawl = CrawlSettings()
+    if data.get("crawl") is not None:
+        c = ("crawl",)
+        doc.check_keys(c, CRAWL_KEYS)
+        hosts = []
+        if doc.get(c).get("hosts") is not None:
+            raw_hosts = doc.typed(c + ("hosts",), dict)
+            for host in raw_hosts:
+                hosts.append((str(host).lower(), _host_crawl(doc, c + ("hosts", host))))
+        d = CrawlSettings()
+        crawl = CrawlSettings(
+            user_agent=doc.typed(c + ("user_agent",), str, default=None),
+            concurrency=_number(doc, c + ("concurrency",), d.concurrency, integer=True, minimum=1),
+            delay=_number(doc, c + ("delay",), d.delay),
+            host_concurrency=_number(doc, c + ("host_concurrency",), d.host_concurrency, integer=True, minimum=1),
+            connect_timeout=_number(doc, c + ("connect_timeout",), d.connect_timeout, positive=True),
+            timeout=_number(doc, c + ("timeout",), d.timeout, positive=True),
+            deadline=_number(doc, c + ("deadline",), d.deadline, positive=True),
+            max_bytes=_number(doc, c + ("max_bytes",), d.max_bytes, integer=True, minimum=1),
+            max_redirects=_number(doc, c + ("max_redirects",), d.max_redirects, integer=True),
+            retries=_number(doc, c + ("retries",), d.retries, integer=True),
+            retry_after_cap=_number(doc, c + ("retry_after_cap",), d.retry_after_cap),
+            max_pages_per_partner=_number(doc, c + ("max_pages_per_partner",), d.max_pages_per_partner, integer=True,
+                                          minimum=1),
+            obey_robots=doc.typed(c + ("obey_robots",), bool, default=True),
+            allow_private_addresses=doc.typed(c + ("allow_private_addresses",), bool, default=False),
+            hosts=tuple(hosts),
+        )
+
+    waivers = []
+    for i, _ in enumerate(doc.typed(("waivers",), list, default=[])):
+        w = ("waivers", i)
+        doc.check_keys(w, WAIVER_KEYS, required=("url", "reason", "owner", "expires"))
+        expires = doc.typed(w + ("expires",), str, required=True)
+        try:
+            date.fromisoformat(expires)
+        except ValueError:
+            raise doc.error(w + ("expires",), f"'{expires}' is not a date (YYYY-MM-DD)") from None
+        partner = doc.typed(w + ("partner",), (str, int), default=None)
+        if partner is not None and str(partner) not in seen:
+            raise doc.error(w + ("partner",), f"no partner with id '{partner}'")
+        rule = doc.typed(w + ("rule",), str, default=None)
+        waivers.append(WaiverConfig(
+            partner=str(partner) if partner is not None else None, url=doc.typed(w + ("url",), str, required=True),
+            rule=None if rule in (None, "*") else rule, reason=doc.typed(w + ("reason",), str, required=True),
+            owner=doc.typed(w + ("owner",), str, required=True), expires=expires, line=doc.line(w)))
+
+    database = str(base / "syndicheck.db")
+    if data.get("storage") is not None:
+        doc.check_keys(("storage",), STORAGE_KEYS)
+        database = _path(base, doc.typed(("storage", "database"), str, default="syndicheck.db"))
+    reports_dir, formats, history_runs = str(base / "reports"), REPORT_FORMATS, 30
+    if data.get("reports") is not None:
+        doc.check_keys(("reports",), REPORTS_KEYS)
+        reports_dir = _path(base, doc.typed(("reports", "directory"), str, default="reports"))
+        if doc.get(("reports",)).get("formats") is not None:
+            formats = doc.str_list(("reports", "formats"))
+            for j, f in enumerate(formats):
+                if f not in REPORT_FORMATS:
+                    raise doc.error(("reports", "formats", j), f"unknown report format '{f}' (known: {', '.join(REPORT_FORMATS)})")
+        history_runs = _number(doc, ("reports", "history_runs"), 30, integer=True, minimum=1)
+
+    notifications = NotificationsConfig()
+    if data.get("notifications") is not None:
+        n = ("notifications",)
+        doc.check_keys(n, NOTIFY_KEYS)
+        email = webhook = None
+        if doc.get(n).get("email") is not None:
+            e = n + ("email",)
+            doc.check_keys(e, EMAIL_KEYS)
+            email = EmailConfig(
+                smtp_host=doc.typed(e + ("smtp_host",), str, default="localhost"),
+                smtp_port=_number(doc, e + ("smtp_port",), 25, integer=True, minimum=1),
+                starttls=doc.typed(e + ("starttls",), bool, default=False),
+                username=doc.typed(e + ("username",), str, default=None),
+                password_env=doc.typed(e + ("password_env",), str, default=None),
+                sender=doc.typed(e + ("sender",), str, default="syndicheck@localhost"),
+                licensing_team=doc.str_list(e + ("licensing_team",)),
+            )
+        if doc.get(n).get("webhook") is not None:
+            h = n + ("webhook",)
+            doc.check_keys(h, WEBHOOK_KEYS, required=("url",))
+            url = doc.typed(h + ("url",), str, required=True)
+            if not re.match(r"^https?://", url):
+                raise doc.error(h + ("url",), "must be an http(s) URL")
+            webhook = WebhookConfig(url, _number(doc, h + ("timeout",), 10.0, positive=True),
+                                    doc.typed(h + ("secret_env",), str, default=None))
+        notifications = NotificationsConfig(
+            enabled=doc.typed(n + ("enabled",), bool, default=False), email=email, webhook=webhook,
+            dry_run_dir=_path(base, doc.typed(n + ("dry_run_dir",), str, default=None)))
+
+    executor, scheduler = "local", None
+    if data.get("executor") is not None:
+        doc.check_keys(("executor",), EXECUTOR_KEYS)
+        executor = doc.typed(("executor", "kind"), str, default="local")
+        if executor not in ("local", "dask"):
+            raise doc.error(("executor", "kind"), "must be 'local' or 'dask'")
+        scheduler = doc.typed(("executor", "scheduler"), str, default=None)
+
+    return AuditConfig(
+        source=str(path), license=doc.typed(("license",), str, default=None), originals=originals,
+        partners=tuple(partners), crawl=crawl, waivers=tuple(waivers), database=database, reports_dir=reports_dir,
+        report_formats=tuple(formats), history_runs=history_runs, notifications=notifications,
+        executor=executor, scheduler=scheduler)
