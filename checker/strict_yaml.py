@@ -107,8 +107,14 @@ def _expected_name(expected: type | tuple) -> str:
     return type_name(expected())
 
 
+_PLAIN_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
 def _convert(node: yaml.Node, path: PathKey, lines: dict, source: str) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_COLLECTION_TAGS:
+        # Only plain mappings and lists: a tag such as !!python/object must never build anything.
+        raise ConfigError(source, node.start_mark.line + 1, _dotted(path), f"unsupported YAML value: tag {node.tag}")
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:

@@ -1,0 +1,1 @@
+"""Fetching pages over HTTP: the pooled fetcher with retries, redirects, caps and conditional GET."""

@@ -1,0 +1,379 @@
+"""HTTP fetching with a pooled session: manual redirects, retries with backoff, size and time caps, conditional GET."""
+from __future__ import annotations
+
+import email.utils
+import http
+import http.client
+import random
+import socket
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Optional, Sequence
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+
+from checker import __version__
+from checker.decode import looks_binary
+from checker.models import Fetched
+
+HTML_TYPES: tuple[str, ...] = ("text/html", "application/xhtml+xml")
+# What a licensor feed or an originals manifest may be served as.
+FEED_TYPES: tuple[str, ...] = (
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
+    "application/json", "text/plain", "application/x-yaml", "text/yaml",
+)
+# An originals source URL may be a feed, a manifest or a licensor article page.
+SOURCE_TYPES: tuple[str, ...] = HTML_TYPES + FEED_TYPES
+
+_REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+_CHUNK = 64 * 1024
+
+
+def human_size(n: int) -> str:
+    """10485760 -> "10 MiB"; used in messages about size caps."""
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= factor:
+            return f"{n / factor:g} {unit}" if n % factor == 0 else f"{n / factor:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def _secs(x: float) -> str:
+    return f"{x:g} s"
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How politely and how patiently to fetch; the defaults suit a nightly crawl."""
+
+    user_agent: str = f"syndicheck/{__version__} (+https://github.com/syndicheck/syndicheck)"
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0  # longest silence between two packets
+    deadline: float = 60.0  # whole response, headers to last byte (defeats slow-drip servers)
+    max_bytes: int = 10 * 1024 * 1024  # of the decoded body, so compression cannot smuggle more past it
+    max_redirects: int = 5
+    retries: int = 2  # extra attempts after connection errors, 429 and 5xx
+    backoff: float = 0.5  # first retry waits about this long, doubling each time, plus jitter
+    retry_after_cap: float = 30.0  # a longer Retry-After is an error rather than a wait
+    accept_types: tuple[str, ...] = HTML_TYPES
+    extra_headers: tuple[tuple[str, str], ...] = ()  # e.g. (('From', 'ops@example.org'),)
+
+
+class _Failure(Exception):
+    """Internal: a fetch problem described for humans, turned into Fetched(error=...)."""
+
+    def __init__(self, message: str, status_code: Optional[int] = None):
+        super().__init__(message)
+        self.message, self.status_code = message, status_code
+
+
+def _parse_content_type(value: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """'text/html; charset="UTF-8"' -> ("text/html", "utf-8")."""
+    if not value:
+        return None, None
+    parts = value.split(";")
+    mime = parts[0].strip().lower() or None
+    charset = None
+    for param in parts[1:]:
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = val.strip().strip("\"'").strip().lower() or None
+    return mime, charset
+
+
+def _type_accepted(mime: str, accepted: Iterable[str]) -> bool:
+    for pattern in accepted:
+        pattern = pattern.lower()
+        if pattern in ("*/*", mime) or (pattern.endswith("/*") and mime.startswith(pattern[:-1])):
+            return True
+    return False
+
+
+def _describe_types(accepted: Sequence[str]) -> str:
+    return "HTML" if set(accepted) <= set(HTML_TYPES) else f"an accepted type ({', '.join(accepted)})"
+
+
+def _retry_after(value: Optional[str]) -> Optional[float]:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _reason(status: int, given: Optional[str]) -> str:
+    # The standard phrase reads the same whatever the server's capitalisation ("NOT FOUND").
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return (given or "").strip()
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and everything it wraps (requests -> urllib3 -> socket), outermost first."""
+    seen: list[BaseException] = []
+    todo: list[Optional[BaseException]] = [exc]
+    while todo:
+        e = todo.pop(0)
+        if e is None or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        todo.extend([getattr(e, "reason", None) if isinstance(getattr(e, "reason", None), BaseException) else None,
+                      e.__cause__, e.__context__])
+        todo.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
+    return seen
+
+
+def _describe_connection_error(exc: BaseException, url: str, settings: FetchSettings) -> tuple[str, bool]:
+    """(human reason, worth retrying) for an exception raised while connecting or waiting for headers."""
+    if isinstance(exc, (ValueError, UnicodeError, requests.exceptions.InvalidSchema)):
+        return f"invalid URL {url}", False
+    try:
+        host = urlsplit(url).hostname or url
+    except ValueError:
+        host = url
+    chain = _chain(exc)
+    if any(isinstance(e, requests.exceptions.ConnectTimeout) for e in chain):
+        return f"timed out after {_secs(settings.connect_timeout)} connecting", True
+    if any(isinstance(e, (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, socket.timeout))
+           for e in chain):
+        # A server that sat silent this long will likely do it again; do not triple the wait.
+        return f"timed out after {_secs(min(settings.read_timeout, settings.deadline))} waiting for a response", False
+    if any(isinstance(e, (urllib3.exceptions.NameResolutionError, socket.gaierror)) for e in chain):
+        return f"DNS lookup failed for host {host}", False
+    if any(isinstance(e, requests.exceptions.SSLError) for e in chain):
+        return f"TLS/SSL error talking to {host}", False
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return "connection refused", True
+    if any(isinstance(e, ConnectionResetError) for e in chain):
+        return "connection reset by the server", True
+    if any(isinstance(e, requests.exceptions.ProxyError) for e in chain):
+        return "proxy error", True
+    if any(isinstance(e, (http.client.RemoteDisconnected, urllib3.exceptions.ProtocolError)) for e in chain):
+        return "connection closed by the server without a response", True
+    return f"connection failed: {exc.__class__.__name__}", True
+
+
+class Fetcher:
+    """One pooled HTTP session; `fetch` turns every network or HTTP problem into Fetched(error=...)."""
+
+    def __init__(self, settings: Optional[FetchSettings] = None):
+        self.settings = settings or FetchSettings()
+        self.session = requests.Session()
+        # Retries and redirects are ours (to record hops and honour Retry-After), not urllib3's.
+        adapter = HTTPAdapter(max_retries=0, pool_connections=10, pool_maxsize=10)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update({"User-Agent": self.settings.user_agent, **dict(self.settings.extra_headers)})
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> "Fetcher":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def fetch(self, url: str, *, etag: Optional[str] = None, last_modified: Optional[str] = None,
+              accept_types: Optional[Sequence[str]] = None) -> Fetched:
+        """GET `url`, following up to max_redirects redirects; never raises for network or HTTP trouble."""
+        accepted = tuple(accept_types or self.settings.accept_types)
+        headers = {"Accept": ", ".join(accepted) + ", */*;q=0.1"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current, hops = url, []
+        # A revisited URL is a loop unless cookies changed meanwhile (some sites bounce once to set one).
+        visited: dict[str, tuple] = {}
+        try:
+            try:
+                scheme = urlsplit(url).scheme.lower()
+            except ValueError:
+                raise _Failure(f"invalid URL {url}") from None
+            if scheme not in ("http", "https"):
+                raise _Failure(f"unsupported scheme {scheme}:" if scheme else f"not an http(s) URL: {url}")
+            while True:
+                visited[current] = self._cookie_state()
+                response, started = self._get_with_retries(current, headers)
+                location = response.headers.get("Location") if response.status_code in _REDIRECT_CODES else None
+                if location is None:
+                    return self._finish(url, current, response, started, tuple(hops), accepted, etag,
+                                        last_modified)
+                response.close()
+                try:
+                    nxt = urljoin(current, location.strip())
+                    scheme = urlsplit(nxt).scheme.lower()
+                except ValueError:
+                    raise _Failure(f"redirect to an invalid URL {location!r}", response.status_code) from None
+                if scheme not in ("http", "https"):
+                    raise _Failure(f"redirect to unsupported scheme {scheme}:", response.status_code)
+                if visited.get(nxt) == self._cookie_state():
+                    raise _Failure(f"redirect loop (back to {nxt})", response.status_code)
+                hops.append(nxt)
+                if len(hops) > self.settings.max_redirects:
+                    raise _Failure(f"too many redirects (more than {self.settings.max_redirects})",
+                                   response.status_code)
+                current = nxt
+        except _Failure as failure:
+            return Fetched(target=url, url=current, redirects=tuple(hops), status_code=failure.status_code,
+                           error=failure.message)
+
+    def _cookie_state(self) -> tuple:
+        # The CLI shares one Fetcher across worker threads; another thread may be updating the jar.
+        for _ in range(3):
+            try:
+                return tuple(sorted((c.domain, c.path, c.name, c.value or "") for c in self.session.cookies))
+            except RuntimeError:
+                continue
+        return ()
+
+    def _get_with_retries(self, url: str, headers: dict) -> tuple[requests.Response, float]:
+        """(response with headers in and body unread, when its request began), retrying transient failures."""
+        s = self.settings
+        # A read timeout longer than the whole deadline would let one silent server overrun it.
+        timeout = (s.connect_timeout, min(s.read_timeout, s.deadline))
+        attempt = 0
+        while True:
+            started = time.monotonic()
+            try:
+                response = self.session.get(url, headers=headers, timeout=timeout, stream=True,
+                                            allow_redirects=False)
+            # ValueError/UnicodeError: URLs requests cannot even prepare (bad IPv6 literal, unencodable host).
+            except (requests.exceptions.RequestException, ValueError, UnicodeError) as exc:
+                message, retryable = _describe_connection_error(exc, url, s)
+                if not retryable or attempt >= s.retries:
+                    raise _Failure(message) from None
+                self._sleep(self._backoff(attempt))
+                attempt += 1
+                continue
+            status = response.status_code
+            if (status == 429 or 500 <= status < 600) and status != 501 and attempt < s.retries:
+                wait = _retry_after(response.headers.get("Retry-After"))
+                if wait is not None and wait > s.retry_after_cap:
+                    # Coming back sooner than asked is impolite; waiting longer stalls the run.
+                    response.close()
+                    raise _Failure(f"HTTP {status} {_reason(status, response.reason)} "
+                                   f"(server asked to retry after {wait:.0f} s)", status)
+                response.close()
+                self._sleep(wait if wait is not None else self._backoff(attempt))
+                attempt += 1
+                continue
+            return response, started
+
+    def _backoff(self, attempt: int) -> float:
+        base = self.settings.backoff * (2 ** attempt)
+        return min(base + random.uniform(0, self.settings.backoff), self.settings.retry_after_cap)
+
+    @staticmethod
+    def _sleep(seconds: float) -> None:
+        time.sleep(max(0.0, seconds))
+
+    def _finish(self, target: str, url: str, response: requests.Response, started: float,
+                hops: tuple[str, ...], accepted: tuple[str, ...], etag: Optional[str],
+                last_modified: Optional[str]) -> Fetched:
+        status = response.status_code
+        mime, charset = _parse_content_type(response.headers.get("Content-Type"))
+        common = dict(target=target, url=url, redirects=hops, status_code=status, content_type=mime,
+                      charset=charset, etag=response.headers.get("ETag"),
+                      last_modified=response.headers.get("Last-Modified"))
+        try:
+            if status == 304:
+                response.close()
+                # A 304 may omit validators; the ones we sent still describe the cached copy.
+                common["etag"] = common["etag"] or etag
+                common["last_modified"] = common["last_modified"] or last_modified
+                return Fetched(**common)
+            if status in _REDIRECT_CODES:
+                raise _Failure(f"HTTP {status} redirect without a Location header", status)
+            if not 200 <= status < 300:
+                raise _Failure(f"HTTP {status} {_reason(status, response.reason)}".rstrip(), status)
+            if mime and not _type_accepted(mime, accepted):
+                raise _Failure(f"content-type {mime} is not {_describe_types(accepted)}", status)
+            body = self._read_body(response, started)
+            reason = looks_binary(body)
+            if reason and reason.startswith("binary"):
+                raise _Failure(reason if not mime else f"{reason} although served as {mime}", status)
+            return Fetched(body=body, **common)
+        except _Failure as failure:
+            return Fetched(error=failure.message, **common)
+        finally:
+            response.close()
+
+    def _read_body(self, response: requests.Response, started: float) -> bytes:
+        """The decoded body, stopping at max_bytes and at the deadline even if the server drips bytes."""
+        s = self.settings
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > s.max_bytes:
+            raise _Failure(f"response larger than {human_size(s.max_bytes)}", response.status_code)
+        raw = response.raw
+        if not hasattr(raw, "read1"):  # urllib3 1.x: no read1, fall back to requests' own streaming
+            return self._read_body_iter(response, started)
+        chunks: list[bytes] = []
+        total = 0
+        try:
+            while True:
+                remaining = s.deadline - (time.monotonic() - started)
+                if remaining <= 0:
+                    raise _Failure(f"response not complete after {_secs(s.deadline)} (deadline)",
+                                   response.status_code)
+                self._shrink_socket_timeout(raw, min(s.read_timeout, remaining))
+                # read1 returns as soon as any bytes arrive, so a drip cannot keep us past the deadline;
+                # with decode_content it inflates gzip/deflate at most one chunk at a time.
+                chunk = raw.read1(_CHUNK, decode_content=True)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if total > s.max_bytes:
+                    raise _Failure(f"response larger than {human_size(s.max_bytes)}", response.status_code)
+                chunks.append(chunk)
+        except (urllib3.exceptions.ReadTimeoutError, socket.timeout, TimeoutError):
+            if time.monotonic() - started >= s.deadline - 0.05:
+                raise _Failure(f"response not complete after {_secs(s.deadline)} (deadline)",
+                               response.status_code) from None
+            raise _Failure(f"timed out after {_secs(s.read_timeout)} waiting for data",
+                           response.status_code) from None
+        except urllib3.exceptions.DecodeError:
+            raise _Failure("response body could not be decompressed", response.status_code) from None
+        except (urllib3.exceptions.HTTPError, OSError, http.client.HTTPException):
+            raise _Failure("connection closed before the whole response arrived", response.status_code) from None
+        return b"".join(chunks)
+
+    def _read_body_iter(self, response: requests.Response, started: float) -> bytes:
+        s = self.settings
+        chunks: list[bytes] = []
+        total = 0
+        try:
+            for chunk in response.iter_content(_CHUNK):
+                total += len(chunk)
+                if total > s.max_bytes:
+                    raise _Failure(f"response larger than {human_size(s.max_bytes)}", response.status_code)
+                if time.monotonic() - started > s.deadline:
+                    raise _Failure(f"response not complete after {_secs(s.deadline)} (deadline)",
+                                   response.status_code)
+                chunks.append(chunk)
+        except requests.exceptions.RequestException:
+            raise _Failure("connection failed while reading the response", response.status_code) from None
+        return b"".join(chunks)
+
+    @staticmethod
+    def _shrink_socket_timeout(raw: object, seconds: float) -> None:
+        # Best effort through urllib3 internals: lets a silent server hit the deadline, not just read_timeout.
+        sock = getattr(getattr(raw, "_connection", None), "sock", None)
+        if sock is not None:
+            try:
+                sock.settimeout(max(0.01, seconds))
+            except OSError:
+                pass

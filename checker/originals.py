@@ -1,0 +1,683 @@
+"""Load licensor originals from manifests (YAML/JSON), RSS/Atom feeds or article pages, with a disk cache for URLs."""
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Optional, Sequence
+from urllib.parse import unquote, urlsplit
+
+import feedparser
+import lxml.etree
+import lxml.html
+
+from checker import strict_yaml
+from checker.crawl.fetcher import SOURCE_TYPES, Fetcher
+from checker.decode import decode_html
+from checker.models import Fetched, Original
+from checker.strict_yaml import ConfigError
+
+log = logging.getLogger(__name__)
+
+MANIFEST_KEYS = ("id", "url", "title", "authors", "published", "text")
+FEED_CONTENT_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
+MANIFEST_CONTENT_TYPES = frozenset({"application/json", "application/x-yaml", "text/yaml", "application/yaml"})
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+DEFAULT_MAX_AGE = 3600.0
+
+_CACHE_VERSION = 1
+
+
+class OriginalsError(ConfigError):
+    """A manifest, feed or original page that cannot be used; the message names file (or URL), line and key."""
+
+
+# ---------------------------------------------------------------------------------------------- text helpers
+
+_BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "aside", "header", "footer", "nav", "h1", "h2", "h3", "h4", "h5",
+    "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "figure", "figcaption", "hr",
+    "address", "details", "summary",
+})
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "iframe", "object", "svg", "button",
+                        "select", "textarea"})
+# Inside an article these hold captions, share bars, related links: not the story's body text.
+_NOT_BODY_TAGS = frozenset({"aside", "nav", "footer", "header", "figure", "figcaption", "form", "template",
+                            "noscript", "script", "style"})
+# Captions vary between a story and its copies (partners swap photos); they are not body text.
+_SKIP_IN_BODY = _SKIP_TAGS | {"figcaption"}
+_BREAK, _LINE = "\x00", "\x01"
+_WS = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _paragraphs_of(element: Any) -> list[str]:
+    """Visible text of an lxml element as paragraphs: block elements and <br><br> separate paragraphs."""
+    chunks: list[str] = []
+
+    def visit(node: Any) -> None:
+        tag = node.tag.lower() if isinstance(node.tag, str) else None
+        if tag is not None and tag not in _SKIP_IN_BODY:
+            block = tag in _BLOCK_TAGS
+            if block:
+                chunks.append(_BREAK)
+            if tag == "br":
+                chunks.append(_LINE)
+            if node.text:
+                chunks.append(node.text)
+            for child in node:
+                visit(child)
+            if block:
+                chunks.append(_BREAK)
+        if node is not element and node.tail:
+            chunks.append(node.tail)
+
+    visit(element)
+    out: list[str] = []
+    for block in "".join(chunks).split(_BREAK):
+        # Two line breaks in a row end a paragraph (feeds often use <br><br> instead of <p>).
+        for para in re.split(_LINE + r"\s*" + _LINE, block):
+            para = _squash(para.replace(_LINE, " "))
+            if para:
+                out.append(para)
+    return out
+
+
+def html_to_text(html: str) -> str:
+    """HTML fragment -> plain text with paragraphs separated by blank lines."""
+    if not html or not html.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return plain_text(html)
+    return "\n\n".join(_paragraphs_of(root))
+
+
+def plain_text(text: str) -> str:
+    """Normalise plain text: paragraphs at blank lines (or at single newlines if there are none)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return ""
+    paras = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
+    return "\n\n".join(p for p in (_squash(p) for p in paras) if p)
+
+
+# --------------------------------------------------------------------------------------------- author names
+
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md", "m.d."})
+# Parts of a credit line that are an outlet or a role, not a person ("Jane Doe, DCNF Contributor").
+# Only words that are (almost) never surnames: "Bob Writer" and "Ann Press" are people.
+_NOT_A_PERSON = re.compile(
+    r"\b(foundation|news|newswire|contributor|contributing|reporter|correspondent|staff|daily caller|dcnf|"
+    r"associated press|reuters|inc|llc|ltd|newsroom|editorial board)\b",
+    re.IGNORECASE)
+_SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\||\band\b)\s*", re.IGNORECASE)
+_BY_PREFIX = re.compile(r"^\s*(?:written\s+)?by[:\s]\s*", re.IGNORECASE)
+_AFTER_NAMES = re.compile(r"\s+(?:on|updated|published|posted)\b.*$|\s+[-–—•·]\s+.*$", re.IGNORECASE)
+
+
+def split_authors(raw: str) -> list[str]:
+    """'By Jane Doe and John Roe' / 'Jane Doe, John Roe' -> ['Jane Doe', 'John Roe'], dropping outlets and roles."""
+    text = _squash(_BY_PREFIX.sub("", _squash(raw)))
+    names: list[str] = []
+    for part in _SPLIT_NAMES.split(text):
+        part = part.strip(" .:") if part.lower() not in _NAME_SUFFIXES else part.strip()
+        if not part:
+            continue
+        if part.lower() in _NAME_SUFFIXES and names:
+            names[-1] = f"{names[-1]} {part}"  # "Jane Doe, Jr." is one person
+            continue
+        if _NOT_A_PERSON.search(part) or "@" in part:
+            continue
+        names.append(part)
+    return _unique(names)
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            out.append(name)
+    return out
+
+
+def _looks_like_name(name: str) -> bool:
+    words = name.split()
+    return 1 < len(words) <= 5 and all(w[0].isupper() or w.lower() in ("de", "van", "von", "da", "del", "la", "le")
+                                       for w in words)
+
+
+# ------------------------------------------------------------------------------------------------ manifests
+
+
+def _entry_label(entry: Any, index: int) -> str:
+    hint = entry.get("id") or entry.get("url") if isinstance(entry, dict) else None
+    return f"entry {index + 1}" + (f" ({hint})" if isinstance(hint, str) and hint else "")
+
+
+def _manifest(doc: strict_yaml.YamlDoc) -> list[Original]:
+    data = doc.data
+    if data is None:
+        raise doc.error((), "empty manifest: expected a list of originals or a mapping with 'originals'")
+    if isinstance(data, dict):
+        doc.check_keys((), ["originals"], required=["originals"])
+        base: tuple = ("originals",)
+        items = data["originals"]
+        if items is None:
+            items = []
+        elif not isinstance(items, list):
+            raise doc.error(base, f"expected a list of originals, got {strict_yaml.type_name(items)}")
+    elif isinstance(data, list):
+        base, items = (), data
+    else:
+        raise doc.error((), f"expected a list of originals or a mapping with 'originals', "
+                            f"got {strict_yaml.type_name(data)}")
+    originals: list[Original] = []
+    first_line: dict[str, Optional[int]] = {}
+    for i, entry in enumerate(items):
+        path = base + (i,)
+        label = _entry_label(entry, i)
+        if not isinstance(entry, dict):
+            raise doc.error(path, f"{label}: expected a mapping with url and authors, "
+                                  f"got {strict_yaml.type_name(entry)}")
+        doc.check_keys(path, MANIFEST_KEYS)
+        for key in ("url", "authors"):
+            if key not in entry or entry[key] is None:
+                raise doc.error(path, f"{label}: missing required key '{key}'")
+        url = doc.typed(path + ("url",), str, required=True).strip()
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise doc.error(path + ("url",), f"{label}: expected an http(s) URL, got '{url}'")
+        authors = doc.str_list(path + ("authors",), required=True)
+        if not authors:
+            raise doc.error(path + ("authors",), f"{label}: must name at least one author")
+        raw_id = doc.typed(path + ("id",), (str, int), default=None)
+        original_id = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else url
+        if original_id in first_line:
+            raise doc.error(path + ("id",) if raw_id is not None else path,
+                            f"{label}: duplicate id '{original_id}' (first at line {first_line[original_id]})")
+        first_line[original_id] = doc.line(path)
+        originals.append(Original(
+            id=original_id,
+            url=url,
+            title=_squash(doc.typed(path + ("title",), str, default="")),
+            authors=authors,
+            published=doc.typed(path + ("published",), str, default=None),
+            text=plain_text(doc.typed(path + ("text",), str, default="")),
+        ))
+    return originals
+
+
+def _manifest_from_text(text: str, source: str) -> list[Original]:
+    try:
+        return _manifest(strict_yaml.loads(text, source))
+    except OriginalsError:
+        raise
+    except ConfigError as exc:
+        raise OriginalsError(exc.source, exc.line, exc.key, exc.detail) from None
+
+
+def _manifest_from_path(path: Path, source: str) -> list[Original]:
+    try:
+        return _manifest(strict_yaml.load_path(path))
+    except OriginalsError:
+        raise
+    except ConfigError as exc:
+        raise OriginalsError(source if exc.source == str(path) else exc.source, exc.line, exc.key,
+                             exc.detail) from None
+
+
+# ----------------------------------------------------------------------------------------------------- feeds
+
+
+def _iso(parsed: Optional[time.struct_time]) -> Optional[str]:
+    if not parsed:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).isoformat()
+
+
+def _feed_authors(entry: Any) -> list[str]:
+    raw = [a.get("name", "") for a in entry.get("authors") or [] if isinstance(a, dict)]
+    if not any(raw) and entry.get("author"):
+        raw = [entry.get("author")]
+    return _unique(name for r in raw if r for name in split_authors(r))
+
+
+def _feed_text(entry: Any) -> str:
+    contents = [c for c in entry.get("content") or [] if c.get("value")]
+    if contents:
+        # content:encoded / Atom content is the full article; several versions -> the longest.
+        best = max(contents, key=lambda c: len(c.get("value", "")))
+        value, kind = best.get("value", ""), best.get("type", "text/html")
+    else:
+        value = entry.get("summary") or ""
+        kind = (entry.get("summary_detail") or {}).get("type", "text/html")
+    return plain_text(value) if kind == "text/plain" else html_to_text(value)
+
+
+def _feed(body: bytes, source: str, final_url: str, content_type: Optional[str]) -> list[Original]:
+    headers = {"content-location": final_url}
+    if content_type:
+        headers["content-type"] = content_type
+    # A BytesIO, never raw bytes or a str: feedparser would treat those as a path or URL to open.
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    if not parsed.entries and parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        line = exc.getLineNumber() if hasattr(exc, "getLineNumber") else None
+        raise OriginalsError(source, line, "", f"not a valid RSS or Atom feed: {exc}")
+    feed_authors = _feed_authors(parsed.feed)
+    originals: list[Original] = []
+    for n, entry in enumerate(parsed.entries, 1):
+        link = (entry.get("link") or "").strip()
+        if not link and str(entry.get("id", "")).startswith(("http://", "https://")):
+            link = entry["id"]
+        if not link:
+            log.warning("%s: feed item %d (%s) has no link; skipped", source, n, entry.get("title", "untitled"))
+            continue
+        authors = _feed_authors(entry) or feed_authors
+        if not authors:
+            log.warning("%s: feed item %s names no author; its byline cannot be checked", source, link)
+        originals.append(Original(
+            id=link,
+            url=link,
+            title=_squash(entry.get("title", "")),
+            authors=tuple(authors),
+            published=_iso(entry.get("published_parsed")) or _iso(entry.get("updated_parsed"))
+            or entry.get("published") or entry.get("updated"),
+            text=_feed_text(entry),
+        ))
+    if not originals:
+        log.warning("%s: the feed lists no articles", source)
+    return originals
+
+
+# ------------------------------------------------------------------------------------------- article pages
+
+_ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report)$")
+
+
+def _json_ld_nodes(doc: Any) -> list[dict]:
+    """Every JSON-LD object on the page, @graph members included; unreadable blocks are skipped."""
+    nodes: list[dict] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, list):
+            for v in value:
+                collect(v)
+        elif isinstance(value, dict):
+            nodes.append(value)
+            if "@graph" in value:
+                collect(value["@graph"])
+
+    for script in doc.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+        raw = (script.text or "").strip()
+        # CMSs wrap JSON-LD in HTML comments or CDATA markers and leave raw newlines inside strings.
+        raw = re.sub(r"^\s*(<!--|<!\[CDATA\[)|(-->|\]\]>)\s*$", "", raw)
+        try:
+            collect(json.loads(raw, strict=False))
+        except ValueError:
+            log.debug("unreadable JSON-LD block skipped")
+    return nodes
+
+
+def _types(node: dict) -> list[str]:
+    t = node.get("@type", [])
+    return [str(x) for x in (t if isinstance(t, list) else [t])]
+
+
+def _ld_article(nodes: list[dict]) -> Optional[dict]:
+    return next((n for n in nodes if any(_ARTICLE_TYPES.search(t) for t in _types(n))), None)
+
+
+def _ld_authors(article: dict, nodes: list[dict]) -> list[str]:
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+    raw = article.get("author") or []
+    names: list[str] = []
+    for item in raw if isinstance(raw, list) else [raw]:
+        if isinstance(item, dict) and "name" not in item and item.get("@id") in by_id:
+            item = by_id[item["@id"]]  # {"@id": "#jane"} points at a Person elsewhere in the graph
+        if isinstance(item, str):
+            names.extend(split_authors(item))
+        elif isinstance(item, dict) and "Organization" not in _types(item) and isinstance(item.get("name"), str):
+            names.extend(split_authors(item["name"]))
+    return _unique(names)
+
+
+def _meta(doc: Any, *names: str) -> Optional[str]:
+    for name in names:
+        for el in doc.xpath(f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]'):
+            content = _squash(el.get("content") or "")
+            if content:
+                return content
+    return None
+
+
+def _not_body(el: Any, stop: Any = None) -> bool:
+    """Whether `el` sits in a caption, share bar, header or footer (looking up to `stop`, exclusive)."""
+    for ancestor in el.iterancestors():
+        if ancestor is stop:
+            return False
+        if isinstance(ancestor.tag, str) and ancestor.tag.lower() in _NOT_BODY_TAGS:
+            return True
+    return False
+
+
+_CREDIT_CLASS = re.compile(r"byline|author|dateline|credit", re.IGNORECASE)
+
+
+def _p_paragraphs(container: Any) -> list[str]:
+    out: list[str] = []
+    for p in container.iter("p"):
+        if _not_body(p, stop=container) or _CREDIT_CLASS.search(p.get("class") or ""):
+            continue
+        text = _squash(" ".join(_paragraphs_of(p)))
+        # The byline is the partner's to restate, not story text a copy must contain.
+        if text and not (len(text) <= 150 and _BY_PREFIX.match(text)):
+            out.append(text)
+    return out
+
+
+def _densest(doc: Any) -> Any:
+    """The element whose direct <p> children hold the most text: the story body on most layouts."""
+    scores: dict[Any, int] = {}
+    for p in doc.iter("p"):
+        parent = p.getparent()
+        if parent is not None and not _not_body(p):
+            scores[parent] = scores.get(parent, 0) + len(_squash(p.text_content()))
+    return max(scores, key=scores.get) if scores else None
+
+
+def _byline_authors(scope: Any) -> list[str]:
+    """Names from visible credits: rel/itemprop=author, .byline/.author elements, or a short "By X" line."""
+    candidates: list[str] = []
+    for el in scope.xpath('.//*[@rel="author" or @itemprop="author" or contains(@class, "byline") '
+                          'or contains(@class, "author") or contains(@id, "byline")]'):
+        if not _hidden(el):
+            candidates.append(_squash(el.text_content()))
+    for el in scope.iter():
+        # Cheap test on the element's own leading text first: text_content() on every node is quadratic.
+        if isinstance(el.tag, str) and el.tag.lower() not in _SKIP_TAGS and _BY_PREFIX.match(el.text or ""):
+            if not _hidden(el):
+                candidates.append(_squash(el.text_content()))
+    for text in candidates:
+        if not text or len(text) > 150:  # an author bio box, not a credit line
+            continue
+        text = _AFTER_NAMES.sub("", text)
+        names = [n for n in split_authors(text) if _looks_like_name(n)]
+        if names:
+            return names
+    return []
+
+
+def _hidden(el: Any) -> bool:
+    for node in [el, *el.iterancestors()]:
+        style = (node.get("style") or "").replace(" ", "").lower()
+        if node.get("hidden") is not None or "display:none" in style or "visibility:hidden" in style:
+            return True
+    return False
+
+
+def _article_page(body: bytes, charset: Optional[str], source: str, final_url: str) -> Original:
+    text, _ = decode_html(body, charset)
+    try:
+        doc = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise OriginalsError(source, None, "", f"cannot parse the page as HTML: {exc}") from None
+    nodes = _json_ld_nodes(doc)
+    ld = _ld_article(nodes) or {}
+
+    h1 = next((_squash(h.text_content()) for h in doc.iter("h1") if _squash(h.text_content())), None)
+    title_el = doc.find(".//title")
+    title = (_meta(doc, "og:title") or (_squash(ld["headline"]) if isinstance(ld.get("headline"), str) else None)
+             or h1 or (_squash(title_el.text_content()) if title_el is not None else ""))
+
+    articles = sorted(doc.iter("article"), key=lambda a: -sum(len(p) for p in _p_paragraphs(a)))
+    container = articles[0] if articles and _p_paragraphs(articles[0]) else _densest(doc)
+
+    authors = _ld_authors(ld, nodes) if ld else []
+    if not authors:
+        meta_author = _meta(doc, "author")
+        authors = split_authors(meta_author) if meta_author else []
+    if not authors:
+        authors = _byline_authors(container if container is not None else doc)
+        if not authors and container is not None:
+            authors = _byline_authors(doc)
+    if not authors:
+        log.warning("%s: no author found on the page; its byline cannot be checked", source)
+
+    published = ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None
+    published = published or _meta(doc, "article:published_time", "datePublished", "pubdate", "publish-date",
+                                   "date", "dc.date", "DC.date.issued")
+    if not published:
+        time_el = next(iter(doc.xpath("//article//time[@datetime] | //time[@datetime]")), None)
+        published = time_el.get("datetime") if time_el is not None else None
+
+    if isinstance(ld.get("articleBody"), str) and ld["articleBody"].strip():
+        body_text = plain_text(ld["articleBody"])
+    else:
+        body_text = "\n\n".join(_p_paragraphs(container)) if container is not None else ""
+    if not body_text:
+        log.warning("%s: no article text found; copies can only be paired with --original", source)
+
+    return Original(id=source, url=final_url, title=title, authors=tuple(authors), published=published,
+                    text=body_text)
+
+
+# ------------------------------------------------------------------------------------------ content sniffing
+
+_ROOT = re.compile(
+    r"^(?:\s|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z][\w:.\-]*)", re.DOTALL | re.IGNORECASE)
+
+
+def _root_element(body: bytes) -> Optional[str]:
+    head = body[:4096].lstrip(b"\xef\xbb\xbf").decode("latin-1")
+    m = _ROOT.match(head)
+    return m.group(1).lower() if m else None
+
+
+def _parse_document(body: bytes, *, content_type: Optional[str], charset: Optional[str], source: str,
+                    final_url: str) -> list[Original]:
+    """Dispatch a fetched or local document on what it is: feed, manifest or article page."""
+    root = _root_element(body)
+    suffix = Path(urlsplit(final_url).path if "://" in final_url else final_url).suffix.lower()
+    if content_type in FEED_CONTENT_TYPES or root in ("rss", "feed", "rdf:rdf", "rdf"):
+        return _feed(body, source, final_url, content_type)
+    if content_type in ("application/xml", "text/xml") and root != "html":
+        raise OriginalsError(source, None, "", f"XML document <{root}> is neither an RSS nor an Atom feed")
+    if content_type in MANIFEST_CONTENT_TYPES or (suffix in MANIFEST_SUFFIXES and root is None):
+        return _manifest_from_text(_utf8(body, source), source)
+    if root is not None:
+        return [_article_page(body, charset, source, final_url)]
+    return _manifest_from_text(_utf8(body, source), source)
+
+
+def _utf8(body: bytes, source: str) -> str:
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise OriginalsError(source, None, "", f"not UTF-8 text (byte {exc.start})") from None
+
+
+# ---------------------------------------------------------------------------------------------------- cache
+
+
+def default_cache_dir() -> Path:
+    """$SYNDICHECK_CACHE_DIR, else $XDG_CACHE_HOME/syndicheck, else ~/.cache/syndicheck."""
+    if os.environ.get("SYNDICHECK_CACHE_DIR"):
+        return Path(os.environ["SYNDICHECK_CACHE_DIR"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "syndicheck"
+
+
+@dataclass(frozen=True)
+class CachedSource:
+    """A fetched source document as stored on disk, with its validators and when it was fetched."""
+
+    url: str  # as requested (the cache key)
+    final_url: str
+    body: bytes
+    content_type: Optional[str]
+    charset: Optional[str]
+    etag: Optional[str]
+    last_modified: Optional[str]
+    fetched_at: float  # Unix time
+
+
+class SourceCache:
+    """Files `<sha256(url)>.json` (metadata) and `.body` under one directory; a broken entry is a miss."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    def _paths(self, url: str) -> tuple[Path, Path]:
+        key = hashlib.sha256(url.encode("utf-8")).hexdigest()
+        return self.directory / f"{key}.json", self.directory / f"{key}.body"
+
+    def get(self, url: str) -> Optional[CachedSource]:
+        meta_path, body_path = self._paths(url)
+        try:
+            meta = json.loads(meta_path.read_text("utf-8"))
+            if meta.get("version") != _CACHE_VERSION or meta.get("url") != url:
+                return None
+            body = body_path.read_bytes()
+            return CachedSource(url=url, final_url=meta["final_url"], body=body,
+                                content_type=meta.get("content_type"), charset=meta.get("charset"),
+                                etag=meta.get("etag"), last_modified=meta.get("last_modified"),
+                                fetched_at=float(meta["fetched_at"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, entry: CachedSource, *, body_changed: bool = True) -> None:
+        meta_path, body_path = self._paths(entry.url)
+        meta = {"version": _CACHE_VERSION, "url": entry.url, "final_url": entry.final_url,
+                "content_type": entry.content_type, "charset": entry.charset, "etag": entry.etag,
+                "last_modified": entry.last_modified, "fetched_at": entry.fetched_at}
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            # Body first, metadata last, each via rename: a crash never pairs new metadata with an old body.
+            if body_changed:
+                _atomic_write(body_path, entry.body)
+            _atomic_write(meta_path, json.dumps(meta, indent=1).encode("utf-8"))
+        except OSError as exc:
+            log.warning("cannot write the originals cache in %s: %s", self.directory, exc.strerror or exc)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _stale_ok(fetched: Fetched) -> bool:
+    # Like stale-if-error: network trouble and server-side failures, not "this URL is gone" (4xx).
+    code = fetched.status_code
+    return code is None or code == 429 or code >= 500
+
+
+def fetch_source(url: str, fetcher: Fetcher, cache: SourceCache, max_age: float) -> CachedSource:
+    """The document at `url`: fresh from the cache, revalidated (304 reuses it), refetched, or stale on failure."""
+    cached = cache.get(url)
+    now = time.time()
+    if cached is not None and 0 <= now - cached.fetched_at < max_age:
+        return cached
+    fetched = fetcher.fetch(url, etag=cached.etag if cached else None,
+                            last_modified=cached.last_modified if cached else None, accept_types=SOURCE_TYPES)
+    if fetched.status_code == 304 and fetched.error is None and cached is not None:
+        fresh = CachedSource(url=url, final_url=cached.final_url, body=cached.body,
+                             content_type=cached.content_type, charset=cached.charset,
+                             etag=fetched.etag or cached.etag,
+                             last_modified=fetched.last_modified or cached.last_modified, fetched_at=now)
+        cache.put(fresh, body_changed=False)
+        return fresh
+    if fetched.ok:
+        assert fetched.body is not None
+        fresh = CachedSource(url=url, final_url=fetched.url, body=fetched.body, content_type=fetched.content_type,
+                             charset=fetched.charset, etag=fetched.etag, last_modified=fetched.last_modified,
+                             fetched_at=now)
+        cache.put(fresh)
+        return fresh
+    reason = fetched.error or f"HTTP {fetched.status_code} without a body"
+    if cached is not None and _stale_ok(fetched):
+        age = (now - cached.fetched_at) / 3600
+        log.warning("cannot fetch %s (%s); using the cached copy from %.1f hours ago", url, reason, age)
+        return cached
+    raise OriginalsError(url, None, "", f"cannot fetch: {reason}")
+
+
+# ---------------------------------------------------------------------------------------------- entry points
+
+
+def _is_url(src: str) -> bool:
+    return urlsplit(src).scheme.lower() in ("http", "https")
+
+
+def load_originals(src: str, *, fetcher: Optional[Fetcher] = None, cache_dir: Optional[Path] = None,
+                   max_age: float = DEFAULT_MAX_AGE) -> list[Original]:
+    """Originals from a manifest file, or from a URL (feed, manifest or article page) fetched through the cache."""
+    if _is_url(src):
+        owned = fetcher is None
+        fetcher = fetcher or Fetcher()
+        try:
+            doc = fetch_source(src, fetcher, SourceCache(cache_dir or default_cache_dir()), max_age)
+        finally:
+            if owned:
+                fetcher.close()
+        return _parse_document(doc.body, content_type=doc.content_type, charset=doc.charset, source=src,
+                               final_url=doc.final_url)
+
+    scheme = urlsplit(src).scheme.lower()
+    if scheme == "file":
+        path = Path(unquote(urlsplit(src).path))
+    elif "://" in src:
+        raise OriginalsError(src, None, "", f"unsupported scheme {scheme}: (use a file, or an http(s) URL)")
+    else:
+        path = Path(src).expanduser()
+    if not path.exists():
+        raise OriginalsError(src, None, "", "no such file or directory")
+    if path.is_dir():
+        raise OriginalsError(src, None, "", "is a directory; expected a manifest file or a feed URL")
+    if path.suffix.lower() in MANIFEST_SUFFIXES:
+        return _manifest_from_path(path, src)
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise OriginalsError(src, None, "", f"cannot read file: {exc.strerror or exc}") from None
+    # A saved feed or article page works too; anything else is read as a manifest.
+    return _parse_document(body, content_type=None, charset=None, source=src, final_url=path.resolve().as_uri())
+
+
+def load_all(sources: Sequence[str], *, fetcher: Optional[Fetcher] = None, cache_dir: Optional[Path] = None,
+             max_age: float = DEFAULT_MAX_AGE) -> list[Original]:
+    """All sources' originals in order; the first source to define an id wins."""
+    owned = fetcher is None and any(_is_url(s) for s in sources)
+    if owned:
+        fetcher = Fetcher()
+    try:
+        by_id: dict[str, Original] = {}
+        origin: dict[str, str] = {}
+        for src in sources:
+            for original in load_originals(src, fetcher=fetcher, cache_dir=cache_dir, max_age=max_age):
+                kept = by_id.get(original.id)
+                if kept is None:
+                    by_id[original.id], origin[original.id] = original, src
+                elif kept.url != original.url:
+                    log.warning("original id %r from %s (%s) is already defined by %s (%s); keeping the first",
+                                original.id, src, original.url, origin[original.id], kept.url)
+        return list(by_id.values())
+    finally:
+        if owned and fetcher is not None:
+            fetcher.close()
+

@@ -1,0 +1,1 @@
+"""Where pages come from: URLs, files, directories, globs and stdin, expanded into targets."""

@@ -1,0 +1,45 @@
+"""Shared fixtures: the default pack, a copy of its example original, and page builders."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # report_fixtures and other test helpers import by name
+
+
+def corpus_dir() -> Path | None:
+    """../shared/corpus/real-pages beside the repository (or $SYNDICHECK_CORPUS), if present."""
+    env = os.environ.get("SYNDICHECK_CORPUS")
+    for cand in ([Path(env)] if env else []) + [ROOT.parent / "shared" / "corpus" / "real-pages"]:
+        if cand.is_dir():
+            return cand
+    return None
+
+
+@pytest.fixture(scope="session")
+def pack():
+    from checker.ruleset import load_pack
+    return load_pack()
+
+
+@pytest.fixture(scope="session")
+def original(pack):
+    return pack.example_original
+
+
+def article_html(original) -> str:
+    return "".join(f"<p>{p.strip()}</p>\n" for p in original.text.split("\n\n") if p.strip())
+
+
+@pytest.fixture
+def make_page(original):
+    """make_page(head_html, foot_html='') -> a full page carrying the example article."""
+    def build(head: str = "", foot: str = "", outside: str = "", head_tags: str = "") -> str:
+        return (f"<!doctype html><html><head><title>t</title>{head_tags}</head><body>"
+                f"<header><nav><a href='/'>Home</a></nav></header><main><article><h1>{original.title}</h1>"
+                f"{head}{article_html(original)}{foot}</article></main>{outside}</body></html>")
+    return build
