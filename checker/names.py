@@ -7,12 +7,12 @@ from typing import Optional
 
 from anyascii import anyascii
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z]+|[0-9]+")  # "Nolan22" (glued by markup) is two words
 
 
 def fold_tokens(text: str) -> list[str]:
     """ASCII-folded lower-case word tokens; punctuation (hyphens, apostrophes, dots) splits words."""
-    return [t for t in _NON_ALNUM.split(anyascii(text).lower()) if t]
+    return _WORD.findall(anyascii(text).lower())
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,8 @@ class Block:
     asides: tuple = ()  # ids of enclosing other-story/navigation containers
     aside_names: tuple = ()
     depth: int = 0
+    in_article: bool = False  # inside an <article> element
+    marked_texts: list = field(default_factory=list)  # text of author-marked inline elements within
     text: str = ""
     lines: tuple = ()
 
@@ -211,11 +213,14 @@ def parse_page(html: str, url: str) -> ParsedPage:
             in_article = True
         if tag in BLOCK_TAGS:
             b = Block(len(blocks), tag, node, hidden=h, marked=mark_left > 0, asides=asides,
-                      aside_names=aside_names, depth=depth)
+                      aside_names=aside_names, depth=depth, in_article=in_article)
             blocks.append(b)
             bi = b.index
         elif mark_left:
             blocks[bi].marked = True
+            if marked_here:
+                # "<p><span class=byline>JANE DOE</span> THE STANDFIRST ...": the credit is the span alone.
+                blocks[bi].marked_texts.append(" ".join(node.get_text(" ").split()))
         depth += 1
         for child in reversed(node.contents):
             push((child, bi, h, mark_left, asides, aside_names, in_article, depth))

@@ -76,18 +76,26 @@ def _strip_at_blocks(css: str) -> str:
 
 
 def css_hiding(style_texts: list[str], limit: int = 200_000) -> CssHiding:
-    """Collect simple `.class` / `#id` selectors whose rule hides the element."""
-    classes, ids = set(), set()
-    css = _strip_at_blocks("\n".join(style_texts)[:limit])
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    for selectors, body in _RULE.findall(css):
+    """Simple `.class` / `#id` selectors that the page's CSS hides on every screen.
+
+    A class hidden by default but shown by some other rule (typically inside an @media block:
+    responsive layouts hide the mobile byline on desktop and vice versa) is not counted as hidden:
+    without a cascade engine the checker cannot know which one a reader sees.
+    """
+    raw = re.sub(r"/\*.*?\*/", "", "\n".join(style_texts)[:limit], flags=re.S)
+    hidden_c, hidden_i, shown = set(), set(), set()
+    for selectors, body in _RULE.findall(_strip_at_blocks(raw)):
         if not _HIDING_STYLE.search(body):
             continue
         for sel in selectors.split(","):
             m = _SIMPLE_SELECTOR.match(sel.strip())
             if m:
-                (classes if m.group(1) == "." else ids).add(m.group(2))
-    return CssHiding(frozenset(classes), frozenset(ids))
+                (hidden_c if m.group(1) == "." else hidden_i).add(m.group(2))
+    if hidden_c or hidden_i:
+        for selectors, body in _RULE.findall(raw):  # every rule, @media blocks included
+            if re.search(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible", body, re.I):
+                shown.update(re.findall(r"[.#]([-\w]+)", selectors))
+    return CssHiding(frozenset(hidden_c - shown), frozenset(hidden_i - shown))
 
 
 def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:

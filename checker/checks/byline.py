@@ -10,7 +10,7 @@ from anyascii import anyascii
 from ..models import Evidence, Outcome
 from ..names import NameForm, find_name, fold_tokens, looks_like_person, name_forms
 from ..parse import Block
-from .context import CheckContext
+from .context import MARKED_REACH, CheckContext
 from .registry import Verdict, register
 from .text_match import is_notice
 
@@ -57,7 +57,7 @@ class BylineAnalysis:
 
 def _line_tokens(line: str) -> tuple[str, list]:
     folded = anyascii(line).lower()
-    return folded, [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z0-9]+", folded)]
+    return folded, [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z]+|[0-9]+", folded)]
 
 
 def _credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str) -> dict:
@@ -122,7 +122,7 @@ def _candidate_blocks(ctx: CheckContext) -> list[tuple[Block, str]]:
                 seen.add(i)
                 out.append((blocks[i], zone))
     # Author markup just outside the spans (a byline row far above, an author box far below).
-    lo, hi = max(0, lay.first - 3 * len(lay.head) - 10), min(len(blocks), lay.last + 40)
+    lo, hi = max(0, lay.first - MARKED_REACH[0]), min(len(blocks), lay.last + MARKED_REACH[1])
     for i in range(lo, hi):
         b = blocks[i]
         if b.marked and i not in seen and i not in lay.body:
@@ -156,8 +156,10 @@ def analyse(ctx: CheckContext) -> BylineAnalysis:
         pending = {a: f for a, f in forms.items() if a not in result.credits}
         if not pending:
             continue
-        for line in block.lines + ((block.text,) if len(block.lines) > 1 else ()):
-            for author in _credit_in_line(line, pending, block.marked, zone):
+        lines = [(ln, block.marked) for ln in block.lines + ((block.text,) if len(block.lines) > 1 else ())]
+        lines += [(t, True) for t in block.marked_texts if t]
+        for line, marked in lines:
+            for author in _credit_in_line(line, pending, marked, zone):
                 result.credits.setdefault(author, Credit(author, block, line, zone))
     result.missing = [a for a in authors if a not in result.credits]
     ctx.memo["byline"] = result

@@ -13,8 +13,10 @@ from ..shingles import shingles, tokens
 if TYPE_CHECKING:
     from ..ruleset import LicensePack
 
-HEAD_SPAN = 30  # blocks above the body still counted as the article's head
+HEAD_SPAN = 30  # blocks above the body still counted as the article's head (without a headline nearby)
+HEAD_WORDS = 700  # how far (in visible words) above the body to look for the article's <h1>
 FOOT_SPAN = 14  # blocks after the body still counted as its foot
+MARKED_REACH = (80, 60)  # author-marked blocks this far above / below the body still count
 TOP_OF_BODY = 2  # a credit inserted among the first paragraphs is at the top of the body
 
 
@@ -62,6 +64,9 @@ class CheckContext:
     def in_aside(self, block: Block) -> Optional[str]:
         """The other-story/navigation container a block sits in, unless that container holds the article."""
         lay = self.layout
+        if block.marked and block.in_article and block.tag != "aside" and not any(
+                n.startswith("aside.") or "related" in n for n in block.aside_names):
+            return None  # an author line in an <aside>/<footer> of the article itself
         for cid, name in zip(block.asides, block.aside_names):
             if lay is None or cid not in self._article_containers:
                 return name
@@ -98,42 +103,98 @@ def _layout(ctx: CheckContext) -> Optional[Layout]:
             sh = shingles(words, k)
             if sh and len(sh & ctx.original_shingles) / len(sh) >= 0.5:
                 body.add(b.index)
-        # A container block whose own text is the article's text and also nests body blocks is a
-        # wrapper: keep the innermost (e.g. <div> holding loose text + <p>s).
     if not body:
         found_by = "paragraph density"
         body = _dense_body(ctx)
     if not body:
         return None
     first, last = min(body), max(body)
-    head_start = max(0, first - HEAD_SPAN)
-    # Start at the headline when one is close: navigation above it is not the article's head.
-    for i in range(first - 1, head_start - 1, -1):
-        if blocks[i].tag == "h1" and blocks[i].hidden is None:
-            head_start = max(head_start, i - 3)
+    # Distances count visible blocks with text only: hidden menus, empty wrappers and other-story
+    # containers between the headline and the body do not push the byline out of the head.
+    article = frozenset(c for i in body for c in blocks[i].asides)
+
+    def counts(b: Block) -> bool:
+        return b.hidden is None and bool(b.text) and all(c in article for c in b.asides)
+
+    # Walk up from the body to the headline (plus a few blocks for a kicker or a byline above it).
+    # Distance is measured in visible words, not elements: a video player's hundred tiny controls
+    # between headline and text must not push the byline out of the head.
+    head: list[int] = []
+    words, seen_visible, i, headline_stop = 0, 0, first - 1, None
+    while i >= 0 and words <= HEAD_WORDS:
+        b = blocks[i]
+        if counts(b):
+            seen_visible += 1
+            words += len(b.text.split())
+            if b.tag == "h1" and headline_stop is None:
+                headline_stop = seen_visible + 3
+        if headline_stop is not None and seen_visible > headline_stop:
             break
+        head.append(i)
+        i -= 1
+    if headline_stop is None:  # no headline: only the nearest blocks are the article's head
+        kept, n = [], 0
+        for j in head:
+            n += counts(blocks[j])
+            if n > HEAD_SPAN:
+                break
+            kept.append(j)
+        head = kept
     ordered = sorted(body)
     top_cut = ordered[min(TOP_OF_BODY, len(ordered) - 1)]
     foot_cut = ordered[max(len(ordered) - 1 - TOP_OF_BODY, 0)]
-    head = [i for i in range(first - 1, head_start - 1, -1)]
-    head += [i for i in range(first + 1, top_cut) if i not in body]
-    foot = [i for i in range(foot_cut + 1, last) if i not in body]
-    foot += [i for i in range(last + 1, min(len(blocks), last + 1 + FOOT_SPAN))]
+    head += [j for j in range(first + 1, top_cut) if j not in body]
+    foot = [j for j in range(foot_cut + 1, last) if j not in body]
+    seen_visible, j = 0, last + 1
+    while j < len(blocks) and seen_visible < FOOT_SPAN:
+        if counts(blocks[j]):
+            seen_visible += 1
+        foot.append(j)
+        j += 1
     return Layout(frozenset(body), first, last, tuple(head), tuple(foot), found_by)
 
 
 def _dense_body(ctx: CheckContext) -> set[int]:
-    """Without the original's text: the sibling paragraphs that hold the most prose."""
-    groups: dict[int, list] = {}
+    """Without the original's text: the paragraphs under the container that holds the most prose."""
+    scores: dict[int, float] = {}
+    nodes: dict[int, object] = {}
+    long_blocks = []
     for b in ctx.page.blocks:
-        if b.hidden is not None or b.asides or b.tag not in ("p", "div", "blockquote", "li", "section"):
+        if b.hidden is not None or b.asides or b.tag not in ("p", "div", "blockquote", "li", "section", "pre"):
             continue
         n = len(b.text.split())
         if n < 12:
             continue
-        parent = b.element.parent
-        groups.setdefault(id(parent), []).append((b.index, n))
-    if not groups:
+        long_blocks.append(b)
+        node, weight = b.element.parent, 1.0
+        for _ in range(3):  # parent, grandparent, great-grandparent, as readability scores them
+            if node is None:
+                break
+            scores[id(node)] = scores.get(id(node), 0.0) + n * weight
+            nodes[id(node)] = node
+            node, weight = node.parent, weight / 2
+    if not scores:
         return set()
-    best = max(groups.values(), key=lambda items: sum(n for _, n in items))
-    return {i for i, _ in best}
+    best = nodes[max(scores, key=scores.get)]
+    # Articles split into sibling sections (<div class="content-section"> x N) are one body.
+    signature = (best.name, tuple(best.get("class") or ()))
+    anchor = best.parent.parent if best.parent is not None and best.parent.parent is not None else best.parent
+    out = set()
+    for b in long_blocks:
+        node, hops = b.element.parent, 0
+        while node is not None and hops < 3:
+            if node is best or ((node.name, tuple(node.get("class") or ())) == signature and _under(node, anchor, 3)):
+                out.add(b.index)
+                break
+            node, hops = node.parent, hops + 1
+    return out
+
+
+def _under(node, anchor, levels: int) -> bool:
+    for _ in range(levels):
+        node = node.parent
+        if node is None:
+            return False
+        if node is anchor:
+            return True
+    return False
