@@ -34,6 +34,9 @@ _ASIDE_WORDS = frozenset({
     "recirc", "recirculation", "also", "next-up", "up-next",
 })
 _ASIDE_TAGS = frozenset({"aside", "nav"})
+# Words that say "other stories" wherever they stand in a class name ("inline-block-related-list").
+_OTHER_STORIES = frozenset({"related", "relatedposts", "recommended", "recommendations", "trending", "outbrain",
+                            "taboola", "teaser", "teasers", "recirc", "recirculation", "mostread", "popular"})
 
 
 def strip_xml_declaration(html: str) -> str:
@@ -59,6 +62,9 @@ def fast_visible_text(html: str) -> str:
     return root.text(separator=" ") if root is not None else ""
 
 
+LINE_BREAK = "\u2028"  # what <br> leaves in a block's text; source newlines are mere whitespace
+
+
 @dataclass
 class Block:
     """A block-level element's own visible text, in document order."""
@@ -79,7 +85,9 @@ class Block:
 
     def finish(self) -> None:
         raw = "".join(self.parts)
-        self.lines = tuple(ln for ln in (" ".join(x.split()) for x in raw.split("\n")) if ln)
+        if self.tag == "pre":  # preformatted text keeps its own line breaks
+            raw = raw.replace("\n", LINE_BREAK)
+        self.lines = tuple(ln for ln in (" ".join(x.split()) for x in raw.split(LINE_BREAK)) if ln)
         self.text = " ".join(self.lines)
         self.parts = []
 
@@ -137,17 +145,27 @@ def _image_urls(el: Tag) -> list[str]:
     return [unquote(u) for u in urls]
 
 
+_STATE_PREFIXES = ("has-", "with-", "no-", "is-", "page-", "layout-", "template-", "single-", "post-type-")
+
+
 def _is_aside(tag: str, attrs: dict) -> Optional[str]:
+    """The name of an other-stories/navigation container, or None."""
     if tag in _ASIDE_TAGS:
         return tag
     if tag == "footer":
         return "footer"
+    if tag in ("body", "html", "main", "article"):
+        return None
     names = _attr_text(attrs.get("class")) + " " + _attr_text(attrs.get("id"))
     for token in names.split():
         low = token.lower()
-        words = set(re.split(r"[-_]", low)) | {low}
-        hit = words & _ASIDE_WORDS
-        if hit:
+        if low.startswith(_STATE_PREFIXES):  # "has-sidebar" describes the page, it is not the sidebar
+            continue
+        parts = [p for p in re.split(r"[-_]+", low) if p]
+        # The role word leads or ends the name ("sidebar-right", "post__sidebar", "related-posts");
+        # in the middle of a layout name ("panel-two-col-sidebar-right-mix") it names a grid.
+        if low in _ASIDE_WORDS or (parts and (parts[0] in _ASIDE_WORDS or parts[-1] in _ASIDE_WORDS)) or (
+                _OTHER_STORIES & set(parts)):
             return f"{tag}.{token}"
     return None
 
@@ -183,7 +201,7 @@ def parse_page(html: str, url: str) -> ParsedPage:
         tag = node.name
         attrs = node.attrs
         if tag == "br":
-            blocks[bi].parts.append("\n")
+            blocks[bi].parts.append(LINE_BREAK)
             continue
         key = (tag, _attr_text(attrs.get("class")), attrs.get("id"), attrs.get("style"), "hidden" in attrs,
                attrs.get("itemprop"), _attr_text(attrs.get("rel")), attrs.get("role"))

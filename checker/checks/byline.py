@@ -146,17 +146,17 @@ def analyse(ctx: CheckContext) -> BylineAnalysis:
             if block.marked and result.empty_marked is None and not block.element.find(["img", "svg"]):
                 result.empty_marked = block
             continue
-        if ctx.is_body(block) and not _BY_START.match(block.text):
-            continue  # a sentence of the article, not a credit
         if markers and is_notice(block.text, markers):
             continue
+        in_body = ctx.is_body(block) and not _BY_START.match(block.text)
         looks_like_byline = block.marked or any(_BY_START.match(ln) for ln in block.lines)
-        if looks_like_byline and len(block.text.split()) <= MAX_MARKED_WORDS:
+        if looks_like_byline and not in_body and len(block.text.split()) <= MAX_MARKED_WORDS:
             result.bylines.append(block)
         pending = {a: f for a, f in forms.items() if a not in result.credits}
         if not pending:
             continue
-        lines = [(ln, block.marked) for ln in block.lines + ((block.text,) if len(block.lines) > 1 else ())]
+        # A paragraph of the article is no credit, except an author-marked element inside it.
+        lines = [] if in_body else [(ln, block.marked) for ln in block.lines + ((block.text,) if len(block.lines) > 1 else ())]
         lines += [(t, True) for t in block.marked_texts if t]
         for line, marked in lines:
             for author in _credit_in_line(line, pending, marked, zone):

@@ -105,7 +105,7 @@ def _layout(ctx: CheckContext) -> Optional[Layout]:
                 body.add(b.index)
     if not body:
         found_by = "paragraph density"
-        body = _dense_body(ctx)
+        body = _extend_prose(blocks, _dense_body(ctx))
     if not body:
         return None
     first, last = min(body), max(body)
@@ -187,6 +187,28 @@ def _dense_body(ctx: CheckContext) -> set[int]:
                 out.add(b.index)
                 break
             node, hops = node.parent, hops + 1
+    return out
+
+
+def _extend_prose(blocks, body: set[int], max_gap: int = 80) -> set[int]:
+    """Grow a guessed body over neighbouring prose paragraphs, up to the headline or a run of non-prose blocks."""
+    if not body:
+        return body
+    out = set(body)
+    for start, step in ((min(body) - 1, -1), (max(body) + 1, 1)):
+        gap, i = 0, start
+        while 0 <= i < len(blocks) and gap <= max_gap:
+            b = blocks[i]
+            if b.hidden is None and b.text and not b.asides:
+                if b.tag == "h1" or b.marked:
+                    break
+                n = len(b.text.split())
+                if b.tag in ("p", "li", "blockquote") and n >= 12:
+                    out.add(i)
+                    gap = 0
+                else:
+                    gap += n  # measured in words: a video player's many one-word controls are a small gap
+            i += step
     return out
 
 

@@ -25,8 +25,9 @@ def dhash(data: bytes) -> Optional[int]:
     try:
         with PILImage.open(io.BytesIO(data)) as im:
             im.draft("L", (64, 64))
-            small = im.convert("L").resize((9, 8))
-            px = list(small.getdata())
+            # Palette images with transparency go through RGBA so the transparent colour is not noise.
+            base = im.convert("RGBA") if im.mode in ("P", "PA") else im
+            px = base.convert("L").resize((9, 8)).tobytes()
     except Exception:  # any undecodable image is simply not comparable
         return None
     value = 0
