@@ -28,6 +28,8 @@ FEED_TYPES: tuple[str, ...] = (
 )
 # An originals source URL may be a feed, a manifest or a licensor article page.
 SOURCE_TYPES: tuple[str, ...] = HTML_TYPES + FEED_TYPES
+# Accepting one of these lets gzip bodies through unopened (otherwise refused as binary content).
+GZIP_TYPES: tuple[str, ...] = ("application/gzip", "application/x-gzip")
 
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
@@ -304,6 +306,9 @@ class Fetcher:
                 raise _Failure(f"content-type {mime} is not {_describe_types(accepted)}", status)
             body = self._read_body(response, started)
             reason = looks_binary(body)
+            # A caller that accepts a gzip media type (sitemap.xml.gz) inflates the body itself.
+            if reason == "binary content (gzip data)" and set(accepted) & set(GZIP_TYPES):
+                reason = None
             if reason and reason.startswith("binary"):
                 raise _Failure(reason if not mime else f"{reason} although served as {mime}", status)
             return Fetched(body=body, **common)
