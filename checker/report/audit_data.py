@@ -1,0 +1,272 @@
+"""An audit run as data: the numbers every audit report shares, the JSON document and the CSV rows.
+
+The JSON document is the check report's schema (schema_version 1, same page objects) plus the
+run, the partners and the diff against the previous run; the other audit outputs (HTML, digests,
+notifications) take their numbers from `headline` and `partner_stats` here so they always agree.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Iterator, Optional, TextIO
+
+from checker.models import (
+    AuditPage,
+    AuditReport,
+    DiffItem,
+    Finding,
+    Outcome,
+    PageResult,
+    PartnerInfo,
+    Run,
+    RunDiff,
+    Status,
+)
+from checker.report import csv as csv_report
+from checker.report import json as json_report
+
+try:  # the history's URL identity, so diff items match pages whatever tracking parameters they had
+    from checker.history import normalize_url as _normalize_url
+except ImportError:  # pragma: no cover - history is optional for the reports
+    def _normalize_url(url: str) -> str:
+        return url.strip()
+
+# Pages whose status says they reproduce an original and were checked.
+COPY_STATUSES = (Status.COMPLIANT, Status.VIOLATION, Status.REVIEW)
+CSV_COLUMNS = ("partner",) + csv_report.COLUMNS + ("waiver", "warc_file", "warc_record_id")
+
+
+def effective_status(r: PageResult) -> Status:
+    """The page's status once waivers are taken into account.
+
+    A page marked `violation` whose every failing finding is covered by a waiver is not a
+    violation: it is `review` when a rule could not tell, otherwise `compliant`. Every other
+    status is kept as the pipeline set it (so a page is never turned compliant without a waiver).
+    """
+    if r.status is Status.VIOLATION and not any(f.counts_as_violation for f in r.findings):
+        if any(f.outcome is Outcome.FAIL and f.waiver for f in r.findings):
+            return Status.REVIEW if any(_open_review(f) for f in r.findings) else Status.COMPLIANT
+    return r.status
+
+
+def _open_review(f: Finding) -> bool:
+    return f.outcome is Outcome.REVIEW and not f.waiver
+
+
+def violations(r: PageResult) -> tuple[Finding, ...]:
+    """Failing findings that no waiver covers."""
+    return tuple(f for f in r.findings if f.counts_as_violation)
+
+
+def waived(r: PageResult) -> tuple[Finding, ...]:
+    """Findings an agreed waiver covers (they keep their real outcome)."""
+    return tuple(f for f in r.findings if f.waiver and f.outcome in (Outcome.FAIL, Outcome.REVIEW))
+
+
+def reviews(r: PageResult) -> tuple[Finding, ...]:
+    """Findings the checker could not decide, not covered by a waiver."""
+    return tuple(f for f in r.findings if _open_review(f))
+
+
+def audit_run(report: AuditReport) -> Run:
+    """The audit's pages as a check `Run` (effective statuses), for the check report modules."""
+    results = tuple(_with_effective_status(p.result) for p in report.pages)
+    return Run(license=report.license, tool_version=report.tool_version, results=results,
+               started=report.started, finished=report.finished)
+
+
+def _with_effective_status(r: PageResult) -> PageResult:
+    status = effective_status(r)
+    return r if status is r.status else dataclasses.replace(r, status=status)
+
+
+# ---- shared numbers --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerStats:
+    """One partner's numbers in one run."""
+
+    info: PartnerInfo
+    pages: int
+    copies: int
+    compliant: int
+    violations: int  # pages with at least one unwaived failing finding
+    review: int
+    errors: int  # pages that could not be fetched or checked
+    new: int
+    fixed: int
+    persisting: int
+
+    @property
+    def rate(self) -> Optional[float]:
+        """Compliant copies / copies; None when no copy was found."""
+        return self.compliant / self.copies if self.copies else None
+
+    @property
+    def discovery_errors(self) -> tuple[str, ...]:
+        return self.info.errors
+
+
+def partners_of(report: AuditReport) -> list[PartnerInfo]:
+    """The report's partners in order, plus a bare entry for any partner id only pages mention."""
+    known = {p.id for p in report.partners}
+    extra: list[PartnerInfo] = []
+    for page in report.pages:
+        if page.partner not in known:
+            known.add(page.partner)
+            extra.append(PartnerInfo(id=page.partner, name=page.partner))
+    return list(report.partners) + extra
+
+
+def partner_info(report: AuditReport, partner_id: str) -> Optional[PartnerInfo]:
+    return next((p for p in partners_of(report) if p.id == partner_id), None)
+
+
+def _count(pages: list[AuditPage], diff: RunDiff, info: PartnerInfo) -> PartnerStats:
+    statuses = [effective_status(p.result) for p in pages]
+    return PartnerStats(
+        info=info,
+        pages=len(pages),
+        copies=sum(s in COPY_STATUSES for s in statuses),
+        compliant=statuses.count(Status.COMPLIANT),
+        violations=statuses.count(Status.VIOLATION),
+        review=statuses.count(Status.REVIEW),
+        errors=statuses.count(Status.ERROR),
+        new=len(diff.new),
+        fixed=len(diff.fixed),
+        persisting=len(diff.persisting),
+    )
+
+
+def partner_stats(report: AuditReport) -> list[PartnerStats]:
+    """Per-partner numbers, in the order of report.partners."""
+    by_partner: dict[str, list[AuditPage]] = {}
+    for page in report.pages:
+        by_partner.setdefault(page.partner, []).append(page)
+    return [_count(by_partner.get(info.id, []), report.diff.for_partner(info.id), info)
+            for info in partners_of(report)]
+
+
+def stats_for(report: AuditReport, partner_id: str) -> Optional[PartnerStats]:
+    """One partner's numbers (without counting every other partner's pages); None for an unknown id."""
+    info = partner_info(report, partner_id)
+    if info is None:
+        return None
+    return _count([p for p in report.pages if p.partner == partner_id], report.diff.for_partner(partner_id), info)
+
+
+def headline(report: AuditReport) -> dict:
+    """The run's headline numbers (page counts use effective statuses)."""
+    statuses = [effective_status(p.result) for p in report.pages]
+    copies = sum(s in COPY_STATUSES for s in statuses)
+    compliant = statuses.count(Status.COMPLIANT)
+    return {
+        "partners": len(partners_of(report)),
+        "pages": len(statuses),
+        "copies": copies,
+        "compliant": compliant,
+        "violation": statuses.count(Status.VIOLATION),
+        "review": statuses.count(Status.REVIEW),
+        "not_a_copy": statuses.count(Status.NOT_A_COPY),
+        "error": statuses.count(Status.ERROR),
+        "discovery_errors": sum(len(p.errors) for p in partners_of(report)),
+        "rate": compliant / copies if copies else None,
+        "new": len(report.diff.new),
+        "fixed": len(report.diff.fixed),
+        "persisting": len(report.diff.persisting),
+        "previous_run": report.diff.previous_run,
+    }
+
+
+def diff_status(report: AuditReport, page: AuditPage, f: Finding) -> Optional[str]:
+    """"new" or "persisting" when the diff lists this page's finding (by partner, rule and URL).
+
+    DiffItem.url is the history's normalised URL; the page's target and final URL are compared
+    both as given and normalised the same way.
+    """
+    urls = {page.result.url, page.result.target}
+    urls |= {_normalize_url(u) for u in urls}
+    for label, items in (("new", report.diff.new), ("persisting", report.diff.persisting)):
+        if any(i.partner == page.partner and i.rule == f.rule and (i.url in urls or _normalize_url(i.url) in urls)
+               for i in items):
+            return label
+    return None
+
+
+# ---- JSON ------------------------------------------------------------------------------------
+
+
+def _diff_item(i: DiffItem) -> dict:
+    return {"fingerprint": i.fingerprint, "partner": i.partner, "url": i.url, "rule": i.rule, "message": i.message}
+
+
+def _page(page: AuditPage, obj: dict) -> dict:
+    obj["partner"] = page.partner
+    obj["warc"] = {"file": page.warc.file, "record_id": page.warc.record_id} if page.warc else None
+    obj["sha256"] = page.sha256
+    obj["reused"] = page.reused
+    return obj
+
+
+def document(report: AuditReport) -> dict:
+    """The audit report as plain data: the check schema plus run, partners and diff."""
+    doc = json_report.document(audit_run(report))
+    doc["pages"] = [_page(page, obj) for page, obj in zip(report.pages, doc["pages"])]
+    doc["run"] = {
+        "id": report.run_id,
+        "started": report.started or None,
+        "finished": report.finished or None,
+        "complete": report.complete,
+    }
+    doc["partners"] = [
+        {
+            "id": s.info.id,
+            "name": s.info.name,
+            "contacts": list(s.info.contacts),
+            "copies": s.copies,
+            "compliant": s.compliant,
+            "violations": s.violations,
+            "review": s.review,
+            "errors": s.errors,
+            "discovery_errors": list(s.discovery_errors),
+            "new": s.new,
+            "fixed": s.fixed,
+            "persisting": s.persisting,
+        }
+        for s in partner_stats(report)
+    ]
+    doc["diff"] = {
+        "previous_run": report.diff.previous_run,
+        "new": [_diff_item(i) for i in report.diff.new],
+        "fixed": [_diff_item(i) for i in report.diff.fixed],
+        "persisting": [_diff_item(i) for i in report.diff.persisting],
+    }
+    doc["waiver_notes"] = list(report.waiver_notes)
+    return doc
+
+
+def render_audit_json(report: AuditReport, out: TextIO) -> None:
+    out.write(json.dumps(document(report), indent=2, ensure_ascii=False) + "\n")
+
+
+# ---- CSV -------------------------------------------------------------------------------------
+
+
+def csv_rows(report: AuditReport) -> Iterator[list[str]]:
+    """One row per finding (one per page without findings), as in the check CSV, with the partner first."""
+    for page in report.pages:
+        r = _with_effective_status(page.result)
+        one = Run(license=report.license, tool_version=report.tool_version, results=(r,))
+        warc = [page.warc.file, page.warc.record_id] if page.warc else ["", ""]
+        for row, f in zip(csv_report.rows(one), r.findings or (None,)):
+            yield [page.partner] + row + [(f.waiver or "") if f else ""] + warc
+
+
+def render_audit_csv(report: AuditReport, out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")  # see report/csv.py
+    writer.writerow(CSV_COLUMNS)
+    for row in csv_rows(report):
+        writer.writerow([csv_report.neutralise(c) for c in row])

@@ -1,0 +1,177 @@
+"""A per-partner digest of one audit run, written for the partner's editor (Markdown or plain text).
+
+What to fix (each violating page, what is missing in plain words and how to fix it), what is new
+since last time, what was fixed (thanks), and the pages that could not be checked. Page-derived
+text is escaped in Markdown (report/markdown.py helpers) and stripped of control characters in
+plain text (report/text.py), so a hostile page cannot inject markup or repaint a terminal.
+"""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from checker.models import AuditPage, AuditReport, DiffItem, Finding, Status
+from checker.report import audit_data
+from checker.report import markdown as md
+from checker.report import text as txt
+
+Format = Literal["markdown", "text"]
+
+# Said when a rule gives no fix of its own.
+_GENERIC_FIX = "Please bring the page in line with the republication license terms."
+
+
+class _Writer:
+    """The few constructs a digest needs, in Markdown or in plain text."""
+
+    def __init__(self, fmt: Format) -> None:
+        if fmt not in ("markdown", "text"):
+            raise ValueError(f"unknown digest format {fmt!r}; use 'markdown' or 'text'")
+        self.md = fmt == "markdown"
+        self.lines: list[str] = []
+
+    def esc(self, s: str) -> str:
+        return md.esc(s) if self.md else txt._clean(s)
+
+    def link(self, url: str, label: Optional[str] = None) -> str:
+        if self.md:
+            return md.link(url, label or url)
+        url = txt._clean(url)
+        return f"{txt._clean(label)} <{url}>" if label and label != url else url
+
+    def code(self, s: str) -> str:
+        return md.code(s) if self.md else f'"{txt._clean(s, txt.SNIPPET_LIMIT)}"'
+
+    def heading(self, s: str) -> None:
+        if self.md:
+            self.lines += [f"## {s}", ""]
+        else:
+            self.lines += [s, "-" * len(s), ""]
+
+    def para(self, s: str) -> None:
+        self.lines += [s, ""]
+
+    def item(self, s: str, level: int = 0) -> None:
+        self.lines.append("  " * level + "- " + s)
+
+    def end_list(self) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def text(self) -> str:
+        return "\n".join(self.lines).rstrip("\n") + "\n"
+
+
+def _plural(n: int, one: str, many: Optional[str] = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _license_label(report: AuditReport) -> str:
+    return report.license.upper() if len(report.license) <= 6 else report.license
+
+
+def _fix_findings(w: _Writer, report: AuditReport, page: AuditPage, findings: tuple[Finding, ...]) -> None:
+    r = page.result
+    line = w.link(r.url, r.url)
+    if r.original is not None and r.original.title:
+        line += f" (our story {_quote(w, r.original.title)})"
+    changes = {audit_data.diff_status(report, page, f) for f in findings}
+    if "new" in changes:
+        line += " — new since our last check"
+    elif "persisting" in changes:
+        line += " — still open since our last check"
+    w.item(line)
+    for f in findings:
+        w.item(f"{w.esc(f.title or f.rule)}: {w.esc(f.message)}", 1)
+        for ev in f.evidence:
+            if ev.expected is not None or ev.actual is not None:
+                w.item(f"We expected {_quote(w, ev.expected or '')} and found {_quote(w, ev.actual or 'nothing')}.", 2)
+            elif ev.snippet:
+                w.item(f"What we looked at: {w.code(ev.snippet)}", 2)
+        w.item(f"How to fix: {w.esc(f.fix or _GENERIC_FIX)}", 2)
+
+
+def _quote(w: _Writer, s: str) -> str:
+    return f"“{w.esc(s)}”"
+
+
+def _diff_items(w: _Writer, items: tuple[DiffItem, ...]) -> None:
+    for i in items:
+        what = f": {w.esc(i.message)}" if i.message else ""
+        w.item(f"{w.link(i.url, i.url)} — {w.esc(i.rule)}{what}")
+    w.end_list()
+
+
+def render_digest(report: AuditReport, partner_id: str, fmt: Format = "markdown") -> str:
+    """The digest of `report` for one partner, as Markdown or plain text."""
+    w = _Writer(fmt)
+    stats = audit_data.stats_for(report, partner_id)
+    if stats is None:
+        raise ValueError(f"no partner {partner_id!r} in run {report.run_id}")
+    info = stats.info
+    pages = [p for p in report.pages if p.partner == partner_id]
+    diff = report.diff.for_partner(partner_id)
+    lic = _license_label(report)
+    when = (report.started or "")[:10]
+
+    title = f"{lic} republication check for {w.esc(info.name)}" + (f", {when}" if when else "")
+    if w.md:
+        w.lines += [f"# {title}", ""]
+    else:
+        w.lines += [title, "=" * len(title), ""]
+    w.para(f"Hello {w.esc(info.name)} team,")
+    summary = (f"Our nightly check looked at {_plural(stats.pages, 'page')} on your site and found "
+               f"{_plural(stats.copies, 'copy', 'copies')} of {lic} stories")
+    if stats.copies:
+        meets = ("none meets" if not stats.compliant else
+                 f"{stats.compliant} {'meets' if stats.compliant == 1 else 'meet'}")
+        summary += f": {meets} the license terms"
+        if stats.violations:
+            summary += f", {_plural(stats.violations, 'page needs', 'pages need')} a fix"
+    summary += "."
+    w.para(summary)
+    if not report.complete:
+        w.para("Note: last night's check was cut short, so some of your pages may not have been checked.")
+
+    to_fix = [(p, audit_data.violations(p.result)) for p in pages]
+    to_fix = [(p, fs) for p, fs in to_fix if fs]
+    w.heading("What to fix")
+    if to_fix:
+        w.para("These pages do not meet the license terms yet:")
+        for page, findings in to_fix:
+            _fix_findings(w, report, page, findings)
+        w.end_list()
+    else:
+        w.para("Nothing: every copy we could check meets the license terms. Thank you!")
+
+    if diff.new:
+        w.heading("New since our last check")
+        _diff_items(w, diff.new)
+    if diff.fixed:
+        w.heading("Fixed since our last check — thank you!")
+        _diff_items(w, diff.fixed)
+
+    errors = [p for p in pages if audit_data.effective_status(p.result) is Status.ERROR]
+    if errors or info.errors:
+        w.heading("Pages we could not check")
+        w.para("We could not fetch or read these; they are not counted as compliant or as violations. "
+               "If they should be reachable, please let us know.")
+        for p in errors:
+            w.item(f"{w.link(p.result.url, p.result.target or p.result.url)}: {w.esc(p.result.error or 'could not be checked')}")
+        for e in info.errors:
+            w.item(f"Finding your stories: {w.esc(e)}")
+        w.end_list()
+
+    review = [(p, audit_data.reviews(p.result)) for p in pages]
+    review = [(p, fs) for p, fs in review if fs]
+    if review:
+        w.heading("Pages we will look at by hand")
+        w.para("The automatic check could not decide these; no action is needed unless we contact you.")
+        for p, findings in review:
+            reasons = "; ".join(w.esc(f.message) for f in findings)
+            w.item(f"{w.link(p.result.url, p.result.url)}: {reasons}")
+        w.end_list()
+
+    w.para("Thank you for republishing our stories.")
+    w.para(f"— syndicheck, run {report.run_id}")
+    return w.text()
+
