@@ -7,12 +7,13 @@ from typing import Optional
 
 from anyascii import anyascii
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "HaleDaily Caller": inline elements glued without a space
 _WORD = re.compile(r"[a-z]+|[0-9]+")  # "Nolan22" (glued by markup) is two words
 
 
 def fold_tokens(text: str) -> list[str]:
     """ASCII-folded lower-case word tokens; punctuation (hyphens, apostrophes, dots) splits words."""
-    return _WORD.findall(anyascii(text).lower())
+    return _WORD.findall(anyascii(_CAMEL.sub(" ", text)).lower())
 
 
 @dataclass(frozen=True)

@@ -86,12 +86,13 @@ def attached_to_byline(ctx: CheckContext) -> Verdict:
                        (), fix)
     failures = []
     passes = []
-    for credit in analysis.credits.values():
-        hit = attached(ctx, credit.block)
+    # Each reporter needs the affiliation on one of their credits (a head byline or a foot author box).
+    for author, credits in analysis.all_credits.items():
+        hit = next(((c, h) for c in credits for h in (attached(ctx, c.block),) if h), None)
         if hit:
-            passes.append((credit, hit))
+            passes.append(hit)
         else:
-            failures.append(credit)
+            failures.append(credits[0])
     if not failures:
         how, where = passes[0][1]
         return Verdict(Outcome.PASS, how, (ctx.block_evidence(where, expected=pack.name),))

@@ -49,7 +49,8 @@ class Credit:
 
 @dataclass
 class BylineAnalysis:
-    credits: dict = field(default_factory=dict)  # author -> Credit
+    credits: dict = field(default_factory=dict)  # author -> first Credit (document order)
+    all_credits: dict = field(default_factory=dict)  # author -> every Credit (a head byline and a foot author box)
     missing: list = field(default_factory=list)
     bylines: list = field(default_factory=list)  # byline-like blocks seen in the head/foot (for explanations)
     empty_marked: Optional[Block] = None
@@ -152,15 +153,17 @@ def analyse(ctx: CheckContext) -> BylineAnalysis:
         looks_like_byline = block.marked or any(_BY_START.match(ln) for ln in block.lines)
         if looks_like_byline and not in_body and len(block.text.split()) <= MAX_MARKED_WORDS:
             result.bylines.append(block)
-        pending = {a: f for a, f in forms.items() if a not in result.credits}
-        if not pending:
-            continue
+        pending = forms
         # A paragraph of the article is no credit, except an author-marked element inside it.
         lines = [] if in_body else [(ln, block.marked) for ln in block.lines + ((block.text,) if len(block.lines) > 1 else ())]
         lines += [(t, True) for t in block.marked_texts if t]
         for line, marked in lines:
             for author in _credit_in_line(line, pending, marked, zone):
-                result.credits.setdefault(author, Credit(author, block, line, zone))
+                credit = Credit(author, block, line, zone)
+                result.credits.setdefault(author, credit)
+                known = result.all_credits.setdefault(author, [])
+                if all(c.block.index != block.index for c in known):
+                    known.append(credit)
     result.missing = [a for a in authors if a not in result.credits]
     ctx.memo["byline"] = result
     return result

@@ -7,12 +7,13 @@ from functools import lru_cache
 from anyascii import anyascii
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "HaleDaily Caller News Foundation": adjacent spans, no space
 
 
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces, padded with spaces for whole-word search."""
-    return " " + " ".join(_NON_ALNUM.split(anyascii(text).lower())).strip() + " "
+    return " " + " ".join(_NON_ALNUM.split(anyascii(_CAMEL.sub(" ", text)).lower())).strip() + " "
 
 
 def find_alias(text: str, aliases: tuple) -> str | None:

@@ -1,0 +1,1 @@
+"""The bundled demo: sample licensor and partner sites served on loopback, audited by `syndicheck demo`."""
