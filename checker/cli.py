@@ -54,9 +54,19 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("rule", nargs="?", metavar="ID", help="explain one rule in full")
     r.add_argument("--license", metavar="PACK", help="license pack name or path (default: dcnf)")
 
-    d = sub.add_parser("demo", help="check the bundled example pages and print the report")
-    d.add_argument("--format", choices=FORMATS, default="text")
-    d.add_argument("-o", "--output", metavar="PATH")
+    a = sub.add_parser("audit", help="the nightly audit: discover, fetch, check, store, report",
+                       description="Run the nightly audit described by an audit.yaml file.")
+    a.add_argument("--config", required=True, metavar="PATH", help="the audit configuration (audit.yaml)")
+    a.add_argument("--resume", action="store_true", help="finish the last interrupted run instead of starting one")
+    a.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr")
+    a.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+
+    from .history_cli import add_history_parser
+    add_history_parser(sub)
+
+    d = sub.add_parser("demo", help="the nightly audit, two nights, against bundled sample sites on loopback")
+    d.add_argument("--workdir", metavar="DIR", default="demo-output",
+                   help="where the demo's database, reports and outbox go (emptied first; default demo-output)")
     return p
 
 
@@ -74,8 +84,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return cmd_check(args)
         if args.command == "rules":
             return cmd_rules(args)
+        if args.command == "audit":
+            return cmd_audit(args)
+        if args.command == "history":
+            from .history_cli import cmd_history
+            return cmd_history(args)
         if args.command == "demo":
-            from .demo import run_demo
+            from .demo.run import run_demo
             return run_demo(args)
     except ConfigError as exc:
         print(f"syndicheck: error: {exc}", file=sys.stderr)
@@ -180,6 +195,32 @@ def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = 
         return
     color = fmt == "text" and not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     render(fmt, run, sys.stdout, color=color)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """0 when the run completed (violations are its normal output), 2 config error, 3 run not completed."""
+    from .audit import run_audit
+    from .audit_output import ReportWriteError
+    from .config import load_audit_config
+
+    config = load_audit_config(args.config)
+    if not args.verbose:
+        logging.getLogger("syndicheck").setLevel(logging.WARNING if args.quiet else logging.INFO)
+    try:
+        outcome = run_audit(config, resume=args.resume, tty=sys.stderr.isatty(), quiet=args.quiet)
+    except ReportWriteError as exc:
+        print(f"syndicheck: error: {exc}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    summary = Run(license=outcome.report.license, tool_version=__version__,
+                  results=tuple(p.result for p in outcome.report.pages)).summary
+    d = outcome.report.diff
+    print(f"run {outcome.run_id}: {summary['pages']} pages, {summary['compliant']} compliant, "
+          f"{summary['violation']} violation, {summary['review']} review, {summary['error']} error; "
+          f"{len(d.new)} new, {len(d.fixed)} fixed, {len(d.persisting)} persisting violations")
+    for f in outcome.files:
+        if f.endswith(".html"):
+            print(f"HTML report: {f}")
+    return EXIT_OK if outcome.complete else EXIT_INCOMPLETE
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
