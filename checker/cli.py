@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--license", metavar="PACK", help="license pack name under rules/ or a path (default: dcnf)")
     c.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
     c.add_argument("-o", "--output", metavar="PATH", help="write the report here instead of standard output")
+    c.add_argument("--report", action="append", default=[], metavar="FORMAT=PATH",
+                   help="also write a report in another format, e.g. --report sarif=out.sarif; repeatable")
     c.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
                    help="lowest severity of a failing finding that makes the exit status 1 (default: error)")
     c.add_argument("--changed-only", metavar="REV",
@@ -147,6 +149,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("check needs at least one TARGET (URL, file, directory, glob or -)")
     if args.jobs < 1 or args.max_bytes < 1 or args.timeout <= 0:
         raise UsageError("--jobs, --max-bytes and --timeout must be positive")
+    extra_reports = [_report_spec(spec) for spec in args.report]
     pack = load_pack(args.license)
     settings = FetchSettings(read_timeout=args.timeout, max_bytes=args.max_bytes)
     fetcher = Fetcher(settings)
@@ -174,7 +177,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     fetcher.close()
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
     write_report(run, args.format, args.output, no_color=args.no_color)
+    for fmt, path in extra_reports:
+        write_report(run, fmt, path)
     return exit_status(results, args.fail_on)
+
+
+def _report_spec(spec: str) -> tuple[str, str]:
+    fmt, sep, path = spec.partition("=")
+    if not sep or not path:
+        raise UsageError(f"--report {spec!r}: expected FORMAT=PATH, e.g. sarif=report.sarif")
+    if fmt not in FORMATS:
+        raise UsageError(f"--report {spec!r}: unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
+    return fmt, path
 
 
 def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = False) -> None:

@@ -190,3 +190,13 @@ def test_python_dash_m_entry_point(site):
                            "--originals", str(manifest), "--format", "json"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["compliant"] == 1
+
+
+def test_several_reports_from_one_run(site, capsys, tmp_path):
+    _, manifest, pages = site
+    sarif, junit = tmp_path / "r.sarif", tmp_path / "r.xml"
+    code, out, _ = run(["check", str(pages), "--originals", str(manifest), "--format", "json",
+                        "--report", f"sarif={sarif}", "--report", f"junit={junit}"], capsys)
+    assert code == 1 and json.loads(out)["summary"]["violation"] == 1
+    assert '"2.1.0"' in sarif.read_text() and "<testsuite" in junit.read_text()
+    assert run(["check", str(pages), "--originals", str(manifest), "--report", "pdf=x.pdf"], capsys)[0] == 2

@@ -56,7 +56,8 @@ def _finding_command(r: PageResult, f: Finding) -> Optional[str]:
             lines.append(f"found: {seen}")
     if f.fix:
         lines.append(f"fix: {f.fix}")
-    return command(name, "\n".join(lines), file=r.path, line=f.line, title=f"syndicheck {f.title or f.rule}")
+    return command(name, "\n".join(lines), file=_workspace_relative(r.path), line=f.line,
+                   title=f"syndicheck {f.title or f.rule}")
 
 
 def _commands(run: Run) -> list[str]:
@@ -64,7 +65,7 @@ def _commands(run: Run) -> list[str]:
     for r in run.results:
         if r.status is Status.ERROR:
             text = _where(r, f"could not be checked: {r.error or 'unknown error'}")
-            cmds.append(command("error", text, file=r.path, title="syndicheck fetch error"))
+            cmds.append(command("error", text, file=_workspace_relative(r.path), title="syndicheck fetch error"))
             continue
         cmds += [c for c in (_finding_command(r, f) for f in r.findings) if c is not None]
     return cmds
@@ -80,3 +81,16 @@ def render(run: Run, out: TextIO, *, color: bool = False) -> None:
                 markdown.render(run, fh)
         except OSError as exc:  # a missing summary must not cost the annotations already written
             out.write(command("warning", f"syndicheck could not write the step summary: {exc}") + "\n")
+
+
+def _workspace_relative(path):
+    """GitHub attaches annotations to repository-relative paths: strip $GITHUB_WORKSPACE from absolute ones."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if path and workspace and os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path, workspace)
+        except ValueError:  # another drive on Windows
+            return path
+        if not rel.startswith(".."):
+            return rel
+    return path
