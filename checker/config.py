@@ -37,6 +37,13 @@ def _number(doc: YamlDoc, path: tuple, default, *, minimum: float = 0, integer: 
     return value
 
 
+def _one_per_host(doc: YamlDoc, path: tuple) -> int:
+    value = _number(doc, path, 1, integer=True, minimum=1)
+    if value != 1:  # host batches fetch one URL at a time; parallel requests to one host are not offered
+        raise doc.error(path, "only 1 is supported: syndicheck keeps one request in flight per host")
+    return value
+
+
 def _path(base: Path, value: Optional[str]) -> Optional[str]:
     if value is None:
         return None
@@ -64,7 +71,7 @@ def _host_crawl(doc: YamlDoc, path: tuple) -> HostCrawl:
     doc.check_keys(path, HOST_KEYS)
     return HostCrawl(
         delay=_number(doc, path + ("delay",), None),
-        concurrency=_number(doc, path + ("concurrency",), None, integer=True, minimum=1),
+        concurrency=_one_per_host(doc, path + ("concurrency",)) if doc.get(path).get("concurrency") is not None else None,
         timeout=_number(doc, path + ("timeout",), None, positive=True),
         max_pages=_number(doc, path + ("max_pages",), None, integer=True, minimum=1),
     )
@@ -136,7 +143,7 @@ def load_audit_config(path: str | Path) -> AuditConfig:
             user_agent=doc.typed(c + ("user_agent",), str, default=None),
             concurrency=_number(doc, c + ("concurrency",), d.concurrency, integer=True, minimum=1),
             delay=_number(doc, c + ("delay",), d.delay),
-            host_concurrency=_number(doc, c + ("host_concurrency",), d.host_concurrency, integer=True, minimum=1),
+            host_concurrency=_one_per_host(doc, c + ("host_concurrency",)),
             connect_timeout=_number(doc, c + ("connect_timeout",), d.connect_timeout, positive=True),
             timeout=_number(doc, c + ("timeout",), d.timeout, positive=True),
             deadline=_number(doc, c + ("deadline",), d.deadline, positive=True),
