@@ -23,6 +23,7 @@ class NameForm:
     display: str
     tokens: tuple  # without middle initials
     key: str  # tokens joined with nothing, so "Roberts-Grey" == "Roberts Grey" == "RobertsGrey"
+    full_key: str = ""  # with middle initials kept: "A.J. Smith" == "AJ Smith"
 
     @property
     def last(self) -> str:
@@ -43,7 +44,7 @@ def name_form(name: str) -> NameForm:
     toks = fold_tokens(name)
     # A single letter between the first and last token is a middle initial ("Mary K. Olsen").
     core = [t for i, t in enumerate(toks) if not (len(t) == 1 and 0 < i < len(toks) - 1)] if len(toks) > 2 else toks
-    return NameForm(name, tuple(core), "".join(core))
+    return NameForm(name, tuple(core), "".join(core), "".join(toks))
 
 
 @dataclass(frozen=True)
@@ -55,42 +56,33 @@ class NameHit:
 
 
 def find_name(name: NameForm, toks: list[str]) -> Optional[NameHit]:
-    """The first place `toks` names the person: the full name in order, or surname-first ("Jong, Michiel de")."""
+    """The first place `toks` names the person: the full name in order, or surname-first ("Jong, Michiel de").
+
+    A window of the copy's tokens matches when its letters, joined, equal the name's — with or without
+    single-letter middle initials — so "Roberts-Grey" = "Roberts Grey" and "Priya R. Raman" = "Priya Raman".
+    """
     if not name.tokens or not toks:
         return None
-    n = len(toks)
-    key = name.key
-    first = name.tokens[0]
-    for i in range(n):
-        t = toks[i]
-        if not key.startswith(t) or (t != first and not first.startswith(t)):
-            continue
-        acc, j = "", i
-        while j < n and len(acc) < len(key):
-            if len(toks[j]) == 1 and acc and len(acc) + 1 <= len(key) and not key.startswith(acc + toks[j]):
-                j += 1  # a middle initial in the copy ("Mary K. Olsen" for "Mary Olsen")
-                continue
-            acc += toks[j]
-            j += 1
-            if not key.startswith(acc):
-                break
-        if acc == key:
-            return NameHit(i, j)
-    # Inverted form: surname first, then the given names.
+    keys = {name.key} | ({name.full_key} if name.full_key else set())
     if len(name.tokens) >= 2:
-        rotated = "".join(name.tokens[-1:] + name.tokens[:-1])
-        last = name.tokens[-1]
-        for i in range(n):
-            if toks[i] != last and not rotated.startswith(toks[i]):
-                continue
-            acc, j = "", i
-            while j < n and len(acc) < len(rotated):
-                acc += toks[j]
-                j += 1
-                if not rotated.startswith(acc):
-                    break
-            if acc == rotated:
-                return NameHit(i, j)
+        keys.add("".join(name.tokens[-1:] + name.tokens[:-1]))  # surname first
+    longest = max(len(k) for k in keys)
+    n = len(toks)
+    for i in range(n):
+        if not any(k.startswith(toks[i]) for k in keys):
+            continue
+        joined, core = "", ""
+        for j in range(i, min(n, i + len(name.tokens) + 4)):
+            t = toks[j]
+            joined += t
+            if not (len(t) == 1 and j > i):  # drop middle initials from the second form
+                core += t
+            elif j + 1 < n and any(k.startswith(core + toks[j + 1]) for k in keys):
+                pass
+            if joined in keys or (core in keys and j > i and len(toks[j]) > 1):
+                return NameHit(i, j + 1)
+            if len(core) > longest:
+                break
     return None
 
 

@@ -35,7 +35,7 @@ _ASIDE_WORDS = frozenset({
 })
 _ASIDE_TAGS = frozenset({"aside", "nav"})
 # Words that say "other stories" wherever they stand in a class name ("inline-block-related-list").
-_OTHER_STORIES = frozenset({"related", "relatedposts", "recommended", "recommendations", "trending", "outbrain",
+OTHER_STORIES = frozenset({"related", "relatedposts", "recommended", "recommendations", "trending", "outbrain",
                             "taboola", "teaser", "teasers", "recirc", "recirculation", "mostread", "popular"})
 
 
@@ -150,10 +150,9 @@ _STATE_PREFIXES = ("has-", "with-", "no-", "is-", "page-", "layout-", "template-
 
 def _is_aside(tag: str, attrs: dict) -> Optional[str]:
     """The name of an other-stories/navigation container, or None."""
-    if tag in _ASIDE_TAGS:
-        return tag
-    if tag == "footer":
-        return "footer"
+    if tag in _ASIDE_TAGS or tag == "footer":
+        first_class = (_attr_text(attrs.get("class")).split() or [""])[0]
+        return f"{tag}.{first_class}" if first_class else tag
     if tag in ("body", "html", "main", "article"):
         return None
     names = _attr_text(attrs.get("class")) + " " + _attr_text(attrs.get("id"))
@@ -165,7 +164,7 @@ def _is_aside(tag: str, attrs: dict) -> Optional[str]:
         # The role word leads or ends the name ("sidebar-right", "post__sidebar", "related-posts");
         # in the middle of a layout name ("panel-two-col-sidebar-right-mix") it names a grid.
         if low in _ASIDE_WORDS or (parts and (parts[0] in _ASIDE_WORDS or parts[-1] in _ASIDE_WORDS)) or (
-                _OTHER_STORIES & set(parts)):
+                OTHER_STORIES & set(parts)):
             return f"{tag}.{token}"
     return None
 

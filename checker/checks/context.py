@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
 from ..models import Evidence, Match, Original
-from ..parse import Block, ParsedPage, css_path, source_line
+from ..parse import OTHER_STORIES, Block, ParsedPage, css_path, source_line
 from ..shingles import shingles, tokens
 
 if TYPE_CHECKING:
@@ -64,8 +64,7 @@ class CheckContext:
     def in_aside(self, block: Block) -> Optional[str]:
         """The other-story/navigation container a block sits in, unless that container holds the article."""
         lay = self.layout
-        if block.marked and block.in_article and block.tag != "aside" and not any(
-                n.startswith("aside.") or "related" in n for n in block.aside_names):
+        if block.marked and block.in_article and not any(_other_stories(n) or n.startswith("nav") for n in block.aside_names):
             return None  # an author line in an <aside>/<footer> of the article itself
         for cid, name in zip(block.asides, block.aside_names):
             if lay is None or cid not in self._article_containers:
@@ -81,6 +80,12 @@ class CheckContext:
         for i in lay.body:
             out.update(self.page.blocks[i].asides)
         return frozenset(out)
+
+
+def _other_stories(name: str) -> bool:
+    """A container named for other stories ("aside.related-posts", "div.inline-block-related-list")."""
+    parts = set(re.split(r"[-_.#\s]+", name.lower()))
+    return bool(parts & OTHER_STORIES) or "related" in name.lower()
 
 
 def _clip(text: str, n: int = 240) -> str:
