@@ -18,6 +18,10 @@ from .text_match import is_notice
 BY_WORDS = ("by", "written by", "words by", "story by", "reported by", "reporting by", "author", "authors",
             "byline", "reporter", "from", "par", "por", "von", "door", "di", "av", "af", "texto")
 _BY_RE = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in sorted(BY_WORDS, key=len, reverse=True)) + r")\s*$")
+# Credits for someone other than the article's writer: "Photo by", "Edited by", "Additional reporting by".
+_NOT_AUTHOR_BY = re.compile(r"(?:edited|photos?|photograph\w*|pictures?|images?|video|illustrat\w*|graphics?|"
+                            r"design\w*|produced|translated|compiled|additional reporting|fact checked|photo credit)"
+                            r"\s*(?:by)?\s*:?\s*$")
 _BY_START = re.compile(r"^\s*(?:written |words |story |reported |reporting )?by\s+\S", re.I)
 # What may follow the name on a byline line: a separator, a second author, a role, an outlet or a date.
 _AFTER_OK = frozenset({
@@ -85,6 +89,9 @@ def _credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str) -
     for start, end, author in hits:
         prefix_words = words[prev_end if prev_end is not None else 0:start]
         prefix_text = folded[toks[prev_end][1] if prev_end is not None and prev_end < len(toks) else 0:toks[start][1]]
+        if _NOT_AUTHOR_BY.search(" ".join(words[:start])):
+            prev_end = end
+            continue
         ok_prefix = (
             marked
             or not prefix_words
@@ -98,7 +105,7 @@ def _credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str) -
         ok_suffix = (
             marked
             or after is None
-            or bool(re.search(r"[,|•·—–(/:;]", gap))
+            or bool(re.search(r"[,|•·—–(/:;]|\s-\s", gap))
             or after in _AFTER_OK
             or after.isdigit()
             or any(s == end for s, _, _ in hits)
@@ -141,8 +148,8 @@ def analyse(ctx: CheckContext) -> BylineAnalysis:
     forms = {a: name_forms(a) for a in authors}
     markers = ctx.pack.notice_markers
     for block, zone in _candidate_blocks(ctx):
-        if block.hidden is not None or ctx.in_aside(block):
-            continue
+        if block.hidden is not None or ctx.in_aside(block) or block.tag == "figcaption":
+            continue  # hidden, another story's teaser, or a picture's caption (its credit is the photographer's)
         if not block.text:
             if block.marked and result.empty_marked is None and not block.element.find(["img", "svg"]):
                 result.empty_marked = block
