@@ -1,11 +1,25 @@
-"""HTTP fetching with a pooled session: manual redirects, retries with backoff, size and time caps, conditional GET."""
+"""HTTP fetching with a pooled session: manual redirects, retries with backoff, size and time caps, conditional GET.
+
+Two safeguards live below the requests API, in the connections urllib3 makes for our session:
+- the deadline: a process-wide watchdog shuts down the socket of a response still incomplete when its deadline
+  passes, so a server that drips its status line and headers a byte at a time (each within read_timeout)
+  cannot hold a worker longer than the deadline;
+- the address policy (untrusted fetches, see addresses.py): each new connection resolves its host once,
+  refuses it if any address is forbidden, and connects to exactly the vetted addresses (no DNS rebinding
+  between check and connect); the Host header, TLS SNI and certificate check still use the host name.
+"""
 from __future__ import annotations
 
 import email.utils
+import heapq
 import http
 import http.client
+import itertools
+import os
 import random
 import socket
+import sys
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -14,9 +28,13 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
+import urllib3.util.connection
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from checker import __version__
+from checker.crawl.addresses import AddressBlocked, AddressPolicy
 from checker.decode import looks_binary
 from checker.models import Fetched
 
@@ -62,6 +80,10 @@ class FetchSettings:
     retry_after_cap: float = 30.0  # a longer Retry-After is an error rather than a wait
     accept_types: tuple[str, ...] = HTML_TYPES
     extra_headers: tuple[tuple[str, str], ...] = ()  # e.g. (('From', 'ops@example.org'),)
+    # URLs come from feeds, sitemaps, start pages and redirects (the audit): enforce the address policy
+    # (addresses.py). False for `syndicheck check`, whose targets the user typed.
+    untrusted: bool = False
+    allow_private_addresses: bool = False  # with untrusted: non-public addresses allowed (not cloud metadata)
 
 
 class _Failure(Exception):
@@ -167,14 +189,220 @@ def _describe_connection_error(exc: BaseException, url: str, settings: FetchSett
     return f"connection failed: {exc.__class__.__name__}", True
 
 
+# ------------------------------------------------------------------------------------ deadline watchdog
+
+
+class _Deadline:
+    """One response's deadline: past it, the watchdog shuts down the connection the response arrives on.
+
+    It holds its own duplicate of the connection's socket descriptor (shutdown() acts on the connection, not on
+    one descriptor), taken as soon as the TCP connection exists: so it also reaches a TLS handshake in progress
+    (wrapping detaches the plain socket object) and a `Connection: close` response (http.client drops conn.sock
+    once the headers are in), and the duplicate cannot be closed and reused under it by another thread.
+    """
+
+    __slots__ = ("when", "expired", "done", "sock", "_twin", "_lock")
+
+    def __init__(self, when: float):
+        self.when = when
+        self.expired = False  # the watchdog fired: whatever the read saw next was cut off by us
+        self.done = False
+        self.sock: Optional[socket.socket] = None  # the connection's own socket (read timeouts are set on it)
+        self._twin: Optional[socket.socket] = None  # our duplicate descriptor of it, to shut down
+        self._lock = threading.Lock()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Called by our connections in the fetching thread for each socket the request uses."""
+        with self._lock:
+            if self.done or sock is self.sock:
+                return
+            twin = self._twin
+        try:
+            fd = sock.fileno()
+            # The same TCP connection (e.g. now wrapped in TLS) has the same local address; a new connection
+            # cannot, since our duplicate keeps the old one's port taken.
+            same = twin is not None and fd >= 0 and twin.getsockname() == sock.getsockname()
+        except OSError:
+            return
+        if same:
+            with self._lock:
+                self.sock = sock
+            return
+        if fd < 0:
+            return
+        try:
+            twin = socket.socket(sock.family, sock.type, sock.proto, fileno=os.dup(fd))
+        except OSError:
+            return
+        with self._lock:
+            if self.done:
+                twin.close()
+                return
+            old, self._twin, self.sock = self._twin, twin, sock
+            if old is not None:
+                old.close()
+            if self.expired:
+                _shutdown(twin)
+
+    def expire(self) -> None:
+        with self._lock:
+            if self.done:
+                return
+            self.expired = True
+            if self._twin is not None:
+                _shutdown(self._twin)  # under the lock: finish() cannot close it meanwhile
+
+    def finish(self) -> None:
+        with self._lock:
+            self.done = True
+            twin, self._twin, self.sock = self._twin, None, None
+            if twin is not None:
+                twin.close()  # our duplicate only: the connection stays open (and may go back to the pool)
+        if getattr(_current, "deadline", None) is self:
+            _current.deadline = None
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)  # wakes the reader blocked in recv() or in a TLS handshake
+    except OSError:
+        pass
+
+
+class _Watchdog:
+    """A single daemon thread for the process that expires deadlines as they fall due."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, _Deadline]] = []
+        self._seq = itertools.count()
+        self._thread: Optional[threading.Thread] = None
+
+    def watch(self, deadline: _Deadline) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, (deadline.when, next(self._seq), deadline))
+            if self._thread is None or not self._thread.is_alive():  # first use, or after a fork
+                self._thread = threading.Thread(target=self._run, name="syndicheck-deadlines", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._heap and self._heap[0][2].done:  # finished in time: drop without waiting
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                wait = self._heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                deadline = heapq.heappop(self._heap)[2]
+            try:
+                deadline.expire()
+            except Exception:  # noqa: BLE001 - this thread must outlive any one request's trouble
+                pass
+
+
+_WATCHDOG = _Watchdog()
+_current = threading.local()  # .deadline: the response this thread is fetching now
+
+
+# ------------------------------------------------------------------------------------ connections
+
+
+class _GuardedConnection:
+    """Mixin for urllib3 connections: registers with the current deadline, and enforces `policy` if set."""
+
+    policy: Optional[AddressPolicy] = None
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        self._watch(self.sock)  # type: ignore[attr-defined]  # the TLS socket, for read timeouts
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self._watch(self.sock)  # type: ignore[attr-defined]  # a kept-alive connection does not connect again
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+    @staticmethod
+    def _watch(sock: Optional[socket.socket]) -> None:
+        deadline = getattr(_current, "deadline", None)
+        if deadline is not None and sock is not None:
+            deadline.watch(sock)
+
+    def _new_conn(self) -> socket.socket:
+        sock = self._open_socket()
+        self._watch(sock)  # before any TLS handshake: a dripped handshake meets the deadline too
+        return sock
+
+    def _open_socket(self) -> socket.socket:
+        policy = self.policy
+        # A connection to a configured proxy is the operator's choice; Fetcher vets the target itself then.
+        if policy is None or getattr(self, "proxy", None) is not None:
+            return super()._new_conn()  # type: ignore[misc]
+        host, port = self._dns_host, self.port  # type: ignore[attr-defined]
+        try:
+            addresses = policy.vet(host, port)  # AddressBlocked propagates untouched to Fetcher
+        except socket.gaierror as exc:
+            raise urllib3.exceptions.NameResolutionError(self.host, self, exc) from exc  # type: ignore[attr-defined]
+        error: Optional[OSError] = None
+        for _family, address in addresses:
+            try:
+                # Pinned: the address just vetted, never a second lookup that could answer differently.
+                sock = urllib3.util.connection.create_connection(
+                    (address, port), self.timeout,  # type: ignore[attr-defined]
+                    source_address=self.source_address, socket_options=self.socket_options)  # type: ignore[attr-defined]
+            except OSError as exc:
+                error = exc
+                continue
+            sys.audit("http.client.connect", self, self.host, port)  # type: ignore[attr-defined]
+            return sock
+        if isinstance(error, socket.timeout):
+            raise urllib3.exceptions.ConnectTimeoutError(
+                self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})") from error  # type: ignore[attr-defined]
+        raise urllib3.exceptions.NewConnectionError(
+            self, f"Failed to establish a new connection: {error}") from error  # type: ignore[arg-type]
+
+
+def _pool_classes(policy: Optional[AddressPolicy]) -> dict[str, type]:
+    attrs = {"policy": policy}
+    conn = type("GuardedHTTPConnection", (_GuardedConnection, HTTPConnection), attrs)
+    sconn = type("GuardedHTTPSConnection", (_GuardedConnection, HTTPSConnection), attrs)
+    return {"http": type("GuardedHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": conn}),
+            "https": type("GuardedHTTPSConnectionPool", (HTTPSConnectionPool,), {"ConnectionCls": sconn})}
+
+
+class _GuardedAdapter(HTTPAdapter):
+    """requests' adapter with our connection classes (also behind an HTTP proxy; SOCKS proxies keep theirs)."""
+
+    def __init__(self, policy: Optional[AddressPolicy], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self._pools = _pool_classes(policy)
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._pools
+
+    def proxy_manager_for(self, proxy: str, **kwargs):  # type: ignore[no-untyped-def]
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = self._pools
+        return manager
+
+
 class Fetcher:
     """One pooled HTTP session; `fetch` turns every network or HTTP problem into Fetched(error=...)."""
 
-    def __init__(self, settings: Optional[FetchSettings] = None):
+    def __init__(self, settings: Optional[FetchSettings] = None, *, policy: Optional[AddressPolicy] = None):
+        """`policy` overrides the address policy the settings imply (tests allow single loopback addresses)."""
         self.settings = settings or FetchSettings()
+        if policy is None and self.settings.untrusted:
+            policy = AddressPolicy(allow_private=self.settings.allow_private_addresses)
+        self.policy = policy
         self.session = requests.Session()
         # Retries and redirects are ours (to record hops and honour Retry-After), not urllib3's.
-        adapter = HTTPAdapter(max_retries=0, pool_connections=10, pool_maxsize=10)
+        adapter = _GuardedAdapter(policy, max_retries=0, pool_connections=10, pool_maxsize=10)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.update({"User-Agent": self.settings.user_agent, **dict(self.settings.extra_headers)})
@@ -209,12 +437,16 @@ class Fetcher:
                 raise _Failure(f"unsupported scheme {scheme}:" if scheme else f"not an http(s) URL: {url}")
             while True:
                 visited[current] = self._cookie_state()
-                response, started = self._get_with_retries(current, headers)
-                location = response.headers.get("Location") if response.status_code in _REDIRECT_CODES else None
-                if location is None:
-                    return self._finish(url, current, response, started, tuple(hops), accepted, etag,
-                                        last_modified)
-                response.close()
+                response, deadline = self._get_with_retries(current, headers)
+                try:
+                    location = response.headers.get("Location") if response.status_code in _REDIRECT_CODES else None
+                    if location is None:
+                        return self._finish(url, current, response, deadline, tuple(hops), accepted, etag,
+                                            last_modified)
+                finally:
+                    # Whatever happens: a live deadline could later shut a socket gone back to the pool.
+                    response.close()
+                    deadline.finish()
                 try:
                     nxt = urljoin(current, location.strip())
                     scheme = urlsplit(nxt).scheme.lower()
@@ -242,38 +474,73 @@ class Fetcher:
                 continue
         return ()
 
-    def _get_with_retries(self, url: str, headers: dict) -> tuple[requests.Response, float]:
-        """(response with headers in and body unread, when its request began), retrying transient failures."""
+    def _get_with_retries(self, url: str, headers: dict) -> tuple[requests.Response, _Deadline]:
+        """(response with headers in and body unread, its running deadline), retrying transient failures.
+
+        The caller must `finish()` the deadline once done with the response.
+        """
         s = self.settings
         # A read timeout longer than the whole deadline would let one silent server overrun it.
         timeout = (s.connect_timeout, min(s.read_timeout, s.deadline))
         attempt = 0
         while True:
+            if self.policy is not None:
+                self._vet_if_proxied(url)
             started = time.monotonic()
+            deadline = _Deadline(started + s.deadline)
+            _current.deadline = deadline
+            _WATCHDOG.watch(deadline)
             try:
                 response = self.session.get(url, headers=headers, timeout=timeout, stream=True,
                                             allow_redirects=False)
+            except AddressBlocked as exc:  # raised before any connection is attempted
+                deadline.finish()
+                raise _Failure(exc.message) from None
             # ValueError/UnicodeError: URLs requests cannot even prepare (bad IPv6 literal, unencodable host).
             except (requests.exceptions.RequestException, ValueError, UnicodeError) as exc:
+                deadline.finish()
+                if deadline.expired:  # the watchdog cut off a server dripping its status line and headers
+                    raise _Failure(f"no complete response headers within {_secs(s.deadline)} (deadline)") from None
                 message, retryable = _describe_connection_error(exc, url, s)
                 if not retryable or attempt >= s.retries:
                     raise _Failure(message) from None
                 self._sleep(self._backoff(attempt))
                 attempt += 1
                 continue
+            except BaseException:
+                deadline.finish()
+                raise
             status = response.status_code
             if (status == 429 or 500 <= status < 600) and status != 501 and attempt < s.retries:
                 wait = _retry_after(response.headers.get("Retry-After"))
+                response.close()
+                deadline.finish()
                 if wait is not None and wait > s.retry_after_cap:
                     # Coming back sooner than asked is impolite; waiting longer stalls the run.
-                    response.close()
                     raise _Failure(f"HTTP {status} {_reason(status, response.reason)} "
                                    f"(server asked to retry after {wait:.0f} s)", status)
-                response.close()
                 self._sleep(wait if wait is not None else self._backoff(attempt))
                 attempt += 1
                 continue
-            return response, started
+            return response, deadline
+
+    def _vet_if_proxied(self, url: str) -> None:
+        """Behind a proxy the proxy resolves and connects, so vet the target here (see the module notes)."""
+        try:
+            proxies = self.session.merge_environment_settings(url, {}, None, None, None)["proxies"]
+            if not requests.utils.select_proxy(url, proxies):
+                return
+            parts = urlsplit(url)
+            host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            return  # requests will refuse the URL itself
+        try:
+            assert self.policy is not None
+            self.policy.vet(host, port)
+        except AddressBlocked as exc:
+            raise _Failure(exc.message) from None
+        except OSError:
+            raise _Failure(f"DNS lookup failed for host {host}") from None
 
     def _backoff(self, attempt: int) -> float:
         base = self.settings.backoff * (2 ** attempt)
@@ -283,7 +550,7 @@ class Fetcher:
     def _sleep(seconds: float) -> None:
         time.sleep(max(0.0, seconds))
 
-    def _finish(self, target: str, url: str, response: requests.Response, started: float,
+    def _finish(self, target: str, url: str, response: requests.Response, deadline: _Deadline,
                 hops: tuple[str, ...], accepted: tuple[str, ...], etag: Optional[str],
                 last_modified: Optional[str]) -> Fetched:
         status = response.status_code
@@ -304,7 +571,7 @@ class Fetcher:
                 raise _Failure(f"HTTP {status} {_reason(status, response.reason)}".rstrip(), status)
             if mime and not _type_accepted(mime, accepted):
                 raise _Failure(f"content-type {mime} is not {_describe_types(accepted)}", status)
-            body = self._read_body(response, started)
+            body = self._read_body(response, deadline)
             reason = looks_binary(body)
             # A caller that accepts a gzip media type (sitemap.xml.gz) inflates the body itself.
             if reason == "binary content (gzip data)" and set(accepted) & set(GZIP_TYPES):
@@ -316,47 +583,56 @@ class Fetcher:
             return Fetched(error=failure.message, **common)
         finally:
             response.close()
+            deadline.finish()
 
-    def _read_body(self, response: requests.Response, started: float) -> bytes:
+    def _read_body(self, response: requests.Response, deadline: _Deadline) -> bytes:
         """The decoded body, stopping at max_bytes and at the deadline even if the server drips bytes."""
         s = self.settings
+        status = response.status_code
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > s.max_bytes:
-            raise _Failure(f"response larger than {human_size(s.max_bytes)}", response.status_code)
+            raise _Failure(f"response larger than {human_size(s.max_bytes)}", status)  # said so up front
+        late = _Failure(f"response not complete after {_secs(s.deadline)} (deadline)", status)
         raw = response.raw
         if not hasattr(raw, "read1"):  # urllib3 1.x: no read1, fall back to requests' own streaming
-            return self._read_body_iter(response, started)
+            return self._read_body_iter(response, deadline)
         chunks: list[bytes] = []
         total = 0
         try:
             while True:
-                remaining = s.deadline - (time.monotonic() - started)
-                if remaining <= 0:
-                    raise _Failure(f"response not complete after {_secs(s.deadline)} (deadline)",
-                                   response.status_code)
-                self._shrink_socket_timeout(raw, min(s.read_timeout, remaining))
-                # read1 returns as soon as any bytes arrive, so a drip cannot keep us past the deadline;
-                # with decode_content it inflates gzip/deflate at most one chunk at a time.
+                remaining = deadline.when - time.monotonic()
+                if remaining <= 0 or deadline.expired:
+                    raise late
+                self._shrink_socket_timeout(raw, deadline, min(s.read_timeout, remaining))
+                # read1 returns as soon as any bytes arrive, so a drip cannot keep us past the deadline
+                # (the watchdog shuts the socket should it try); with decode_content it inflates gzip/deflate
+                # at most _CHUNK bytes at a time, so a compression bomb stops at the cap.
                 chunk = raw.read1(_CHUNK, decode_content=True)
                 if not chunk:
                     break
                 total += len(chunk)
                 if total > s.max_bytes:
-                    raise _Failure(f"response larger than {human_size(s.max_bytes)}", response.status_code)
+                    raise _Failure(f"response larger than {human_size(s.max_bytes)}", status)
                 chunks.append(chunk)
         except (urllib3.exceptions.ReadTimeoutError, socket.timeout, TimeoutError):
-            if time.monotonic() - started >= s.deadline - 0.05:
-                raise _Failure(f"response not complete after {_secs(s.deadline)} (deadline)",
-                               response.status_code) from None
-            raise _Failure(f"timed out after {_secs(s.read_timeout)} waiting for data",
-                           response.status_code) from None
+            if deadline.expired or time.monotonic() >= deadline.when - 0.05:
+                raise late from None
+            raise _Failure(f"timed out after {_secs(s.read_timeout)} waiting for data", status) from None
         except urllib3.exceptions.DecodeError:
-            raise _Failure("response body could not be decompressed", response.status_code) from None
-        except (urllib3.exceptions.HTTPError, OSError, http.client.HTTPException):
-            raise _Failure("connection closed before the whole response arrived", response.status_code) from None
+            raise _Failure("response body could not be decompressed", status) from None
+        except (urllib3.exceptions.HTTPError, OSError, http.client.HTTPException) as exc:
+            if deadline.expired:
+                raise late from None
+            got = f" (after {human_size(total)})" if total else ""
+            if any(isinstance(e, ConnectionResetError) for e in _chain(exc)):
+                raise _Failure(f"connection reset by the server before the whole response arrived{got}",
+                               status) from None
+            raise _Failure(f"connection closed before the whole response arrived{got}", status) from None
+        if deadline.expired:  # a body without length ends at EOF: the watchdog's shutdown looks just like it
+            raise late
         return b"".join(chunks)
 
-    def _read_body_iter(self, response: requests.Response, started: float) -> bytes:
+    def _read_body_iter(self, response: requests.Response, deadline: _Deadline) -> bytes:
         s = self.settings
         chunks: list[bytes] = []
         total = 0
@@ -365,18 +641,23 @@ class Fetcher:
                 total += len(chunk)
                 if total > s.max_bytes:
                     raise _Failure(f"response larger than {human_size(s.max_bytes)}", response.status_code)
-                if time.monotonic() - started > s.deadline:
+                if time.monotonic() > deadline.when or deadline.expired:
                     raise _Failure(f"response not complete after {_secs(s.deadline)} (deadline)",
                                    response.status_code)
                 chunks.append(chunk)
         except requests.exceptions.RequestException:
+            if deadline.expired:
+                raise _Failure(f"response not complete after {_secs(s.deadline)} (deadline)",
+                               response.status_code) from None
             raise _Failure("connection failed while reading the response", response.status_code) from None
+        if deadline.expired:
+            raise _Failure(f"response not complete after {_secs(s.deadline)} (deadline)", response.status_code)
         return b"".join(chunks)
 
     @staticmethod
-    def _shrink_socket_timeout(raw: object, seconds: float) -> None:
-        # Best effort through urllib3 internals: lets a silent server hit the deadline, not just read_timeout.
-        sock = getattr(getattr(raw, "_connection", None), "sock", None)
+    def _shrink_socket_timeout(raw: object, deadline: _Deadline, seconds: float) -> None:
+        # Lets a silent server hit the deadline, not just read_timeout (the watchdog is the backstop).
+        sock = deadline.sock or getattr(getattr(raw, "_connection", None), "sock", None)
         if sock is not None:
             try:
                 sock.settimeout(max(0.01, seconds))

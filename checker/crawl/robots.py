@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from checker.crawl.addresses import is_blocked_error
 from checker.crawl.fetcher import Fetcher
 from checker.sources.urlnorm import host_of
 
@@ -87,6 +88,10 @@ class RobotsCache:
         # The fetcher follows redirects (RFC 9309 2.3.1.2 asks for at least five hops).
         fetched = self.fetcher.fetch(robots_url, accept_types=_ROBOTS_TYPES)
         status = fetched.status_code
+        if is_blocked_error(fetched.error) and not fetched.redirects:
+            # The address policy refused the origin itself: nothing was sent, and every page of the host meets
+            # the same refusal when fetched, which names the real reason (not "robots.txt unreachable").
+            return _Entry(robots_url)
         if fetched.ok and status is not None and 200 <= status < 300:
             text = (fetched.body or b"")[:_MAX_PARSE].decode("utf-8", "replace")
             return _Entry(robots_url, parser=Protego.parse(text))
