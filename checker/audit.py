@@ -4,15 +4,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import threading
-from dataclasses import dataclass, replace
+import time
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from . import __version__
 from .config_types import AuditConfig, CrawlSettings, PartnerConfig
 from .crawl.archive import ArchivedResponse, WarcWriter
+from .crawl.dask_executor import ShippedChecker, drop_per_process, per_process
 from .crawl.executor import LocalExecutor
 from .crawl.fetcher import FetchSettings, Fetcher
 from .crawl.hostbatch import HostBatch, crawl_batch, group_by_host, split_host_batches
@@ -53,7 +54,8 @@ def fetch_settings(crawl: CrawlSettings) -> FetchSettings:
     return FetchSettings(
         user_agent=crawl.user_agent or base.user_agent, connect_timeout=crawl.connect_timeout,
         read_timeout=crawl.timeout, deadline=crawl.deadline, max_bytes=crawl.max_bytes,
-        max_redirects=crawl.max_redirects, retries=crawl.retries, retry_after_cap=crawl.retry_after_cap)
+        max_redirects=crawl.max_redirects, retries=crawl.retries, retry_after_cap=crawl.retry_after_cap,
+        untrusted=True, allow_private_addresses=crawl.allow_private_addresses)  # URLs from feeds: SSRF policy
 
 
 def host_delay(config: AuditConfig, host: str, partner: Optional[PartnerConfig]) -> float:
@@ -160,6 +162,18 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
         for p in problems:
             log.warning("%s", p)
         log.info("run %d: %d originals in the %d-day window", run_id, len(originals), config.originals.window_days)
+        if not originals:
+            # Without originals nothing can be a copy: every page would come out "not a copy", a silent false
+            # clean (and those verdicts would be reused on later 304s). Stop before crawling; the run is incomplete.
+            sources = ", ".join(config.originals.feeds + config.originals.sitemaps + config.originals.manifests)
+            problem = (f"no originals: none could be loaded from {sources} within the last "
+                       f"{config.originals.window_days} days, so no partner page was checked; the run is incomplete")
+            log.error("%s", problem)
+            problems.append(problem)
+            history.finish_run(run_id, False)
+            report = build_report(history, run_id, pack, config, (), today, False, problems)
+            files, sent = write_reports(report, config)
+            return AuditOutcome(run_id, report, tuple(files), tuple(sent), False)
         checker = Checker.build(pack, originals)
         robots = RobotsCache(fetcher) if config.crawl.obey_robots else None
         since = datetime.now(timezone.utc) - timedelta(days=config.originals.window_days)
@@ -177,18 +191,28 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
             log.info("partner %s: %d candidate pages%s", partner.id, len(found.urls),
                      f", {len(found.errors)} discovery problems" if found.errors else "")
         todo = [u for u in partner_of if u not in done]
-        validators = {u: v for u in todo if (v := history.validators(u))}
-        batches = split_host_batches(group_by_host(todo), BATCH_PAGES,
-                                     partners={u: [partner_of[u]] for u in todo}, validators=validators)
+        originals_by_id = {o.id: o for o in originals}
+        # A conditional GET only where a 304 can reuse the stored verdict (same rules, same original); otherwise
+        # the page is fetched in full at once, not a 304 and then a second request.
+        validators = {u: v for u in todo if (v := history.validators(u))
+                      and history.stored_verdict(u, fingerprint, originals_by_id) is not None}
         partners_by_id = {p.id: p for p in config.partners}
+        batches = audit_batches(config, split_host_batches(group_by_host(todo), BATCH_PAGES,
+                                                           partners={u: [partner_of[u]] for u in todo},
+                                                           validators=validators), partners_by_id)
         warc = WarcWriter(Path(config.reports_dir) / "evidence", run_id)
-        worker = _PageWorker(config, checker, fetcher, robots, history, fingerprint, warc, partner_of,
-                             partners_by_id, {o.id: o for o in originals}, today)
+        worker = _PageWorker(config, checker, fetcher, history, fingerprint, warc, originals_by_id, today,
+                             originals_partial=bool(problems))
+        # What runs on executor workers (threads here, dask processes elsewhere): fetch and check, nothing more.
+        work = BatchWork(ShippedChecker(pack, originals, checker=checker), settings, config.crawl.obey_robots,
+                         fetcher=fetcher, robots=robots)
         progress = Progress(len(todo), tty=tty, quiet=quiet)
         complete = True
-        executor = executor or LocalExecutor(concurrency=config.crawl.concurrency)
+        own_executor = executor is None
+        executor = executor or make_executor(config)
         try:
-            for page in executor.run(batches, worker.run_batch):
+            for checked in executor.run(batches, work):
+                page = worker.page(checked)
                 history.record_page(run_id, page)  # the client is the only writer
                 progress.advance(page)
                 if on_page is not None:
@@ -198,6 +222,8 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
             log.warning("interrupted: run %d is incomplete; `syndicheck audit --resume` finishes it", run_id)
         finally:
             progress.close()
+            if own_executor and hasattr(executor, "close"):
+                executor.close()  # a LocalCluster started for this run
         history.finish_run(run_id, complete)
         report = build_report(history, run_id, pack, config, infos, today, complete, problems)
         files, sent = write_reports(report, config)
@@ -210,7 +236,7 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
 def _open_run(history: History, pack: LicensePack, fingerprint: str, config: AuditConfig,
               resume: bool) -> tuple[int, set[str]]:
     if resume:
-        run_id = history.unfinished_run()
+        run_id = _resumable_run(history)
         if run_id is not None:
             done = history.done_urls(run_id, include_errors=False)
             log.info("resuming run %d: %d pages already done", run_id, len(done))
@@ -219,47 +245,170 @@ def _open_run(history: History, pack: LicensePack, fingerprint: str, config: Aud
     return history.start_run(pack.id, fingerprint, config.source, __version__), set()
 
 
+def _resumable_run(history: History) -> Optional[int]:
+    """The run `--resume` finishes: the latest run unless it completed. A run stopped by Ctrl-C is stored as
+    'incomplete', one killed (kill -9, power loss) is still 'running'; both are resumed."""
+    latest = history.latest_run()
+    if latest is None:
+        return None
+    run = history.run(latest)
+    return latest if run is not None and run.status != "complete" else None
+
+
+def make_executor(config: AuditConfig):
+    """The executor audit.yaml (or --executor) asks for: local threads, or dask (a scheduler, or a LocalCluster
+    of one process per core sharing `crawl.concurrency` threads, so as many hosts are in flight as locally)."""
+    if config.executor == "dask":
+        from .crawl.dask_executor import DaskExecutor
+
+        workers = os.cpu_count() or 1
+        return DaskExecutor(config.scheduler, n_workers=None if config.scheduler else workers,
+                            threads_per_worker=max(1, -(-config.crawl.concurrency // workers)))
+    return LocalExecutor(concurrency=config.crawl.concurrency)
+
+
+@dataclass(frozen=True)
+class AuditBatch(HostBatch):
+    """A HostBatch with its host's delay between requests, worked out by the client (per-host, partner, global)."""
+
+    delay: float = 1.0
+
+
+def audit_batches(config: AuditConfig, batches: Iterable[HostBatch], partners_by_id: dict) -> list[AuditBatch]:
+    out = []
+    for b in batches:
+        partner = partners_by_id.get(b.partners[0][0] if b.partners and b.partners[0] else "")
+        out.append(AuditBatch(**{f.name: getattr(b, f.name) for f in fields(HostBatch)},
+                              delay=host_delay(config, b.host, partner)))
+    return out
+
+
+@dataclass(frozen=True)
+class CheckedPage:
+    """A worker's answer for one URL: the check result before waivers, or `result=None` for a 304 Not Modified,
+    whose stored verdict the client looks up (workers have no database). `evidence` is the response of a
+    violating page, for the client to archive."""
+
+    url: str
+    partner: str
+    final_url: str
+    result: Optional[PageResult]
+    sha256: Optional[str] = None
+    etag: Optional[str] = None
+    last_modified: Optional[str] = None
+    evidence: Optional[ArchivedResponse] = None
+
+
+def check_fetched(checker: Checker, url: str, fetched: Fetched,
+                  user_agent: Optional[str]) -> tuple[PageResult, Optional[ArchivedResponse]]:
+    """Check one fetched page; a violating page also gives its response, to be archived as evidence."""
+    result = checker.check(replace(fetched, target=url))
+    evidence = None
+    if fetched.body and result.status is Status.VIOLATION:
+        try:
+            evidence = ArchivedResponse.from_fetched(fetched, user_agent=user_agent,
+                                                     fetched_at=datetime.now(timezone.utc))
+        except ValueError as exc:
+            log.warning("%s: evidence not archived: %s", url, exc)
+    return result, evidence
+
+
+class BatchWork:
+    """Crawl one host batch and check each page: the part of an audit that runs on executor workers.
+
+    Picklable, and holds nothing that must stay with the client: no history database, no evidence files,
+    no requests.Session. Locally it uses the client's fetcher and robots.txt cache; unpickled on a dask
+    worker it makes its own, once per process (`per_process`), and rebuilds the Checker once per process.
+    """
+
+    def __init__(self, checker: ShippedChecker, settings: FetchSettings, obey_robots: bool, *,
+                 fetcher: Optional[Fetcher] = None, robots: Optional[RobotsCache] = None):
+        self.checker, self.settings, self.obey_robots = checker, settings, obey_robots
+        self.token = hashlib.sha256(os.urandom(16)).hexdigest()[:16]  # this run, for per-process resources
+        self._fetcher, self._robots = fetcher, robots
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_fetcher"] = state["_robots"] = None  # a Session does not travel: workers make their own
+        return state
+
+    def _tools(self) -> tuple[Fetcher, Optional[RobotsCache]]:
+        if self._fetcher is not None:
+            return self._fetcher, self._robots
+
+        def make() -> tuple[Fetcher, Optional[RobotsCache]]:
+            fetcher = Fetcher(self.settings)
+            return fetcher, RobotsCache(fetcher) if self.obey_robots else None
+
+        return per_process(("audit", self.token), make, close=lambda tools: tools[0].close())
+
+    def close_worker(self) -> None:
+        """On a worker, at the end of the run: close this process's fetcher."""
+        if self._fetcher is None:
+            drop_per_process(("audit", self.token))
+
+    def __call__(self, batch: HostBatch) -> Iterator[CheckedPage]:
+        fetcher, robots = self._tools()
+        checker = self.checker.get()
+        delay = getattr(batch, "delay", 1.0)
+        if batch.chunk > 0:
+            # The previous chunk of this host may have ended with a request a moment ago (possibly on another
+            # worker): keep the host's delay across the chunk boundary too.
+            known = robots.crawl_delay(batch.urls[0]) if robots is not None and robots.is_loaded(batch.urls[0]) \
+                else None
+            time.sleep(max(delay, known or 0.0))
+        pages = crawl_batch(batch, fetcher=fetcher, robots=robots, delay=delay)
+        for url, partners, fetched in zip(batch.urls, batch.partners, pages):
+            partner = partners[0] if partners else ""
+            if fetched.status_code == 304:
+                yield CheckedPage(url, partner, fetched.url, None, None, fetched.etag, fetched.last_modified)
+                continue
+            result, evidence = check_fetched(checker, url, fetched, self.settings.user_agent)
+            sha = hashlib.sha256(fetched.body).hexdigest() if fetched.body else None
+            yield CheckedPage(url, partner, fetched.url, result, sha, fetched.etag, fetched.last_modified, evidence)
+
+
 class _PageWorker:
-    """Runs inside executor threads: crawl one host batch, check each page, archive violations."""
+    """The client's half of each page: reuse the stored verdict after a 304, apply waivers, archive violations.
 
-    def __init__(self, config, checker, fetcher, robots, history, fingerprint, warc, partner_of, partners_by_id,
-                 originals_by_id, today):
-        self.config, self.checker, self.fetcher, self.robots = config, checker, fetcher, robots
+    It holds the history database and the evidence writer, so it runs only where the executor's results are
+    consumed (the client); fetching and checking is BatchWork's, on the executor's workers.
+    """
+
+    def __init__(self, config, checker, fetcher, history, fingerprint, warc, originals_by_id, today, *,
+                 originals_partial: bool = False):
+        self.config, self.checker, self.fetcher = config, checker, fetcher
+        # Some originals source failed: a "not a copy" verdict may only mean its original is missing tonight.
+        self.originals_partial = originals_partial
         self.history, self.fingerprint, self.warc = history, fingerprint, warc
-        self.partner_of, self.partners_by_id = partner_of, partners_by_id
         self.originals_by_id, self.today = originals_by_id, today
-        self._read_lock = threading.Lock()  # History reads share the client's connection
 
-    def run_batch(self, batch: HostBatch) -> Iterator[AuditPage]:
-        partner = self.partners_by_id.get(self.partner_of.get(batch.urls[0], ""))
-        delay = host_delay(self.config, batch.host, partner)
-        for url, fetched in zip(batch.urls, crawl_batch(batch, fetcher=self.fetcher, robots=self.robots, delay=delay)):
-            yield self.page(url, fetched)
-
-    def page(self, url: str, fetched: Fetched) -> AuditPage:
-        partner = self.partner_of.get(url, "")
+    def page(self, checked: CheckedPage) -> AuditPage:
+        url, partner, result = checked.url, checked.partner, checked.result
+        sha, etag, last_modified, evidence = checked.sha256, checked.etag, checked.last_modified, checked.evidence
         reused = False
-        result: Optional[PageResult] = None
-        if fetched.status_code == 304:
-            with self._read_lock:
-                stored = self.history.stored_verdict(url, self.fingerprint, self.originals_by_id)
+        if result is None:  # 304 Not Modified
+            stored = self.history.stored_verdict(url, self.fingerprint, self.originals_by_id)
             if stored is not None:
-                result = stored.to_result(url, fetched.url, self.originals_by_id.get(stored.original_id))
+                result = stored.to_result(url, checked.final_url, self.originals_by_id.get(stored.original_id))
                 reused = True
-            else:  # nothing reusable (rules changed): fetch the page again in full
+            else:  # nothing reusable after all (changed since the batches were made): fetch the page in full
                 fetched = self.fetcher.fetch(url)
-        if result is None:
-            result = self.checker.check(replace(fetched, target=url))
+                result, evidence = check_fetched(self.checker, url, fetched, self.fetcher.settings.user_agent)
+                sha = hashlib.sha256(fetched.body).hexdigest() if fetched.body else None
+                etag, last_modified = fetched.etag, fetched.last_modified
         result, _used = apply_waivers(result, partner, self.config.waivers, self.today)
-        body = fetched.body
-        sha = hashlib.sha256(body).hexdigest() if body else None
         warc_ref = None
-        if body and result.status is Status.VIOLATION:
+        if evidence is not None and result.status is Status.VIOLATION:
             try:
-                warc_ref = self.warc.write(ArchivedResponse.from_fetched(fetched, user_agent=self.fetcher.settings.user_agent))
+                warc_ref = self.warc.write(evidence)
             except (OSError, ValueError) as exc:
                 log.warning("%s: evidence not archived: %s", url, exc)
-        return AuditPage(partner, result, sha, fetched.etag, fetched.last_modified, warc_ref, reused)
+        if self.originals_partial and not reused and result.status is Status.NOT_A_COPY:
+            # Store no validators, so the next run fetches and matches this page in full instead of reusing
+            # a verdict made against an incomplete set of originals on a 304.
+            etag = last_modified = None
+        return AuditPage(partner, result, sha, etag, last_modified, warc_ref, reused)
 
 
 def build_report(history: History, run_id: int, pack: LicensePack, config: AuditConfig, infos: Sequence[PartnerInfo],

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Optional, Sequence, TextIO
@@ -62,6 +63,27 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--resume", action="store_true", help="finish the last interrupted run instead of starting one")
     a.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr")
     a.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    _executor_flags(a)
+
+    w = sub.add_parser("scan-warc", help="check every HTML response in WARC files against the originals",
+                       description="Find copies of the licensor's originals in WARC files (a web archive crawl) "
+                                   "and check their compliance; reports and exit codes as for `check`.")
+    w.add_argument("files", nargs="+", metavar="FILE", help="WARC files (.warc or .warc.gz; fsspec URLs on dask)")
+    w.add_argument("--originals", action="append", default=[], metavar="SRC",
+                   help="originals manifest (YAML/JSON file or URL) or licensor feed URL; repeatable, required")
+    w.add_argument("--license", metavar="PACK", help="license pack name under rules/ or a path (default: dcnf)")
+    w.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    w.add_argument("-o", "--output", metavar="PATH", help="write the report here instead of standard output")
+    w.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
+                   help="lowest severity of a failing finding that makes the exit status 1 (default: error)")
+    w.add_argument("--all", action="store_true", help="list pages that are not copies too (default: copies only)")
+    w.add_argument("--jobs", type=int, default=4, metavar="N", help="files scanned at once locally (default 4)")
+    w.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N", help="size cap per page")
+    w.add_argument("--cache-dir", metavar="DIR", help="cache for fetched feeds/originals (default ~/.cache/syndicheck)")
+    w.add_argument("--no-color", action="store_true", help="no ANSI colour in text output (also NO_COLOR)")
+    w.add_argument("-q", "--quiet", action="store_true", help="only the report, no summary on stderr")
+    w.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    _executor_flags(w, tasks="one task per WARC file")
 
     from .history_cli import add_history_parser
     add_history_parser(sub)
@@ -70,6 +92,32 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--workdir", metavar="DIR", default="demo-output",
                    help="where the demo's database, reports and outbox go (emptied first; default demo-output)")
     return p
+
+
+def _executor_flags(p: argparse.ArgumentParser, tasks: str = "one task per host batch") -> None:
+    p.add_argument("--executor", choices=("local", "dask"),
+                   help=f"run the work on local threads or on dask ({tasks}; needs syndicheck[dask])")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="dask scheduler address (implies --executor dask; without it dask starts a local cluster)")
+
+
+def _executor_choice(args: argparse.Namespace, kind: str = "local", scheduler: Optional[str] = None
+                     ) -> tuple[str, Optional[str]]:
+    """--executor / --scheduler over the configured ones; dask must be installed when chosen."""
+    if args.executor == "local" and args.scheduler:
+        raise UsageError("--scheduler is for --executor dask")
+    kind = args.executor or ("dask" if args.scheduler else kind)
+    scheduler = args.scheduler or scheduler if kind == "dask" else None
+    if kind == "dask":
+        from .crawl.dask_executor import DaskUnavailable, require_distributed
+        try:
+            require_distributed()
+        except DaskUnavailable as exc:
+            raise UsageError(str(exc)) from None
+        # dask logs every worker start and stop at INFO; set after its import, which sets its own level.
+        logging.getLogger("distributed").setLevel(logging.DEBUG if getattr(args, "verbose", False) else
+                                                  logging.ERROR if getattr(args, "quiet", False) else logging.WARNING)
+    return kind, scheduler
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -88,6 +136,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return cmd_rules(args)
         if args.command == "audit":
             return cmd_audit(args)
+        if args.command == "scan-warc":
+            return cmd_scan_warc(args)
         if args.command == "history":
             from .history_cli import cmd_history
             return cmd_history(args)
@@ -218,13 +268,27 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from .config import load_audit_config
 
     config = load_audit_config(args.config)
+    kind, scheduler = _executor_choice(args, config.executor, config.scheduler)
+    config = replace(config, executor=kind, scheduler=scheduler)
     if not args.verbose:
         logging.getLogger("syndicheck").setLevel(logging.WARNING if args.quiet else logging.INFO)
+    from .audit import make_executor
+    executor = make_executor(config)
     try:
-        outcome = run_audit(config, resume=args.resume, tty=sys.stderr.isatty(), quiet=args.quiet)
+        if hasattr(executor, "open"):  # connect to the scheduler (or start the local cluster) before the run
+            try:
+                executor.open()
+            except (OSError, TimeoutError) as exc:
+                print(f"syndicheck: error: cannot reach the dask scheduler {scheduler}: {exc}", file=sys.stderr)
+                return EXIT_INCOMPLETE
+        outcome = run_audit(config, resume=args.resume, tty=sys.stderr.isatty(), quiet=args.quiet,
+                            executor=executor)
     except ReportWriteError as exc:
         print(f"syndicheck: error: {exc}", file=sys.stderr)
         return EXIT_INCOMPLETE
+    finally:
+        if hasattr(executor, "close"):
+            executor.close()
     summary = Run(license=outcome.report.license, tool_version=__version__,
                   results=tuple(p.result for p in outcome.report.pages)).summary
     d = outcome.report.diff
@@ -235,6 +299,63 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if f.endswith(".html"):
             print(f"HTML report: {f}")
     return EXIT_OK if outcome.complete else EXIT_INCOMPLETE
+
+
+def cmd_scan_warc(args: argparse.Namespace) -> int:
+    """Like `check`, over the HTML responses of WARC files: 0 clean, 1 violations, 2 usage, 3 a file unreadable."""
+    from .crawl.dask_executor import ShippedChecker
+    from .crawl.fetcher import Fetcher
+    from .originals import load_all
+    from .pipeline import Checker
+    from .ruleset import load_pack
+    from .scan_warc import scan_warcs
+
+    if not args.originals:
+        raise UsageError("scan-warc needs --originals: without originals no page can be a copy")
+    if args.jobs < 1 or args.max_bytes < 1:
+        raise UsageError("--jobs and --max-bytes must be positive")
+    kind, scheduler = _executor_choice(args)
+    pack = load_pack(args.license)
+    with Fetcher() as fetcher:
+        originals = load_all(args.originals, fetcher=fetcher,
+                             cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+    checker = Checker.build(pack, originals)
+    if kind == "dask":
+        from .crawl.dask_executor import DaskExecutor
+        executor = DaskExecutor(scheduler)  # a LocalCluster without a scheduler: one process per core
+        try:
+            executor.open()
+        except (OSError, TimeoutError) as exc:
+            print(f"syndicheck: error: cannot reach the dask scheduler {scheduler}: {exc}", file=sys.stderr)
+            return EXIT_INCOMPLETE
+    else:
+        from .crawl.executor import LocalExecutor
+        executor = LocalExecutor(concurrency=args.jobs)
+    started = _now()
+    order = {p: i for i, p in enumerate(args.files)}
+    scanned = []
+    try:
+        for item in scan_warcs(args.files, ShippedChecker(pack, originals, checker=checker), executor,
+                               include_all=args.all, max_bytes=args.max_bytes):
+            scanned.append(item)
+            if item.error and not args.quiet:
+                log.warning("%s", item.error)
+    finally:
+        if hasattr(executor, "close"):
+            executor.close()
+    # Files finish in any order; the report lists them in the order given, records in file order.
+    index = {os.path.abspath(p) if "://" not in p else p: i for p, i in order.items()}
+    scanned.sort(key=lambda f: index.get(f.path, order.get(f.path, len(order))))
+    results = [r for f in scanned for r in f.results]
+    run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
+    if not args.quiet:
+        s = run.summary
+        copies = s["compliant"] + s["violation"] + s["review"]
+        print(f"scan-warc: {len(scanned)} WARC files, {sum(f.html for f in scanned)} HTML responses: {copies} copies "
+              f"({s['compliant']} compliant, {s['violation']} violation, {s['review']} review), "
+              f"{s['error']} could not be checked", file=sys.stderr)
+    write_report(run, args.format, args.output, no_color=args.no_color)
+    return exit_status(results, args.fail_on)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

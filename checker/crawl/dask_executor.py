@@ -1,0 +1,344 @@
+"""Run host batches on a dask.distributed cluster: one task per batch, a host's chunks chained, results streamed.
+
+    executor = DaskExecutor("tcp://scheduler:8786")      # an existing cluster
+    executor = DaskExecutor()                             # a LocalCluster for the run, closed at its end
+    with DaskExecutor(n_workers=4) as executor:           # one cluster kept across several runs
+        for result in executor.run(batches, work): ...
+
+What crosses to the workers, and how:
+
+- `work` (for the audit: originals, rule pack, fetch settings) is pickled once per run and installed on
+  every worker as a WorkerPlugin; each task then carries only its HostBatch and the plugin's name. A
+  plugin rather than `client.scatter(work, broadcast=True)`: the scheduler keeps a registered plugin
+  and installs it on every worker that joins later or is restarted by its nanny, while scattered data
+  dies with the last worker holding it (on a one-worker cluster, a single crash would fail the run:
+  "lost scattered data, which can't be recovered"). The work callable must be picklable and must not
+  hold what does not travel (a requests.Session, an open database): see `per_process` for the worker
+  side of that, and `ShippedChecker` for the originals and the rule pack.
+- One task per HostBatch, so per-host pacing, robots.txt and Crawl-delay hold inside the task with no
+  coordination between workers. Chunks of a big host are chained by the client: chunk k+1 is submitted
+  only when chunk k has finished, so two chunks of one host never run at the same time and run in order.
+- Each task returns the batch's results as a list; the client streams them with `as_completed` as
+  tasks finish. A task that raises is retried (`retries`); a task whose worker dies is rescheduled by
+  the scheduler (up to `distributed.scheduler.allowed-failures` deaths, then KilledWorker). Either way
+  only a finished task delivers results, so a batch that ran twice is delivered once.
+
+This module imports dask lazily: it can be imported (and `ShippedChecker` / `per_process` used) without it.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import tempfile
+import threading
+import uuid
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, TypeVar
+
+from checker.crawl.hostbatch import HostBatch
+
+log = logging.getLogger("syndicheck.dask")
+R = TypeVar("R")
+INSTALL_HINT = "pip install 'syndicheck[dask]'  (or: pip install 'dask[distributed]')"
+
+
+class DaskUnavailable(ImportError):
+    """dask.distributed is not installed (it is the optional extra `syndicheck[dask]`)."""
+
+
+def require_distributed():
+    """The `distributed` module, or DaskUnavailable with the install command."""
+    try:
+        import distributed
+    except ImportError as exc:
+        raise DaskUnavailable(f"the dask executor needs dask.distributed, which is not installed: {INSTALL_HINT}") \
+            from exc
+    return distributed
+
+
+# ------------------------------------------------------------------------------------------ worker side
+_PER_PROCESS: "OrderedDict[Any, tuple[Any, Optional[Callable[[Any], None]]]]" = OrderedDict()
+_PER_PROCESS_LOCK = threading.Lock()
+_PER_PROCESS_KEEP = 4  # a long-lived worker serves run after run: keep the last few, close the rest
+
+
+def drop_per_process(key: Any) -> None:
+    """Close and forget this process's object for `key` (a run's end), if there is one."""
+    with _PER_PROCESS_LOCK:
+        entry = _PER_PROCESS.pop(key, None)
+    if entry is not None and entry[1] is not None:
+        try:
+            entry[1](entry[0])
+        except Exception:  # noqa: BLE001
+            log.debug("closing a per-process resource failed", exc_info=True)
+
+
+def per_process(key: Any, factory: Callable[[], Any], close: Optional[Callable[[Any], None]] = None) -> Any:
+    """One object per process and key, made on first use and shared by the process's threads.
+
+    For what must not be shipped (a Fetcher's requests.Session, a robots.txt cache): a worker makes its
+    own. Key it by the run (a token) so a cluster that outlives a run does not serve stale robots.txt.
+    """
+    with _PER_PROCESS_LOCK:
+        if key in _PER_PROCESS:
+            _PER_PROCESS.move_to_end(key)
+            return _PER_PROCESS[key][0]
+        value = factory()
+        _PER_PROCESS[key] = (value, close)
+        evicted = []
+        while len(_PER_PROCESS) > _PER_PROCESS_KEEP:
+            evicted.append(_PER_PROCESS.popitem(last=False)[1])
+    for old, closer in evicted:
+        if closer is not None:
+            try:
+                closer(old)
+            except Exception:  # noqa: BLE001 - closing an old run's session must not fail this one
+                log.debug("closing a per-process resource failed", exc_info=True)
+    return value
+
+
+class ShippedChecker:
+    """The rule pack and the originals as they travel to workers; the Checker is rebuilt once per process.
+
+    Why not ship the Checker itself: it pickles, but its OriginalIndex holds word shingles as Python
+    `hash()` values, and string hashes are salted per process (PYTHONHASHSEED), so an index built on the
+    client matches nothing in a worker. Rebuilding the index from the originals takes milliseconds.
+    The pack's reference logo images travel as bytes: a worker machine may have the pack elsewhere.
+    """
+
+    def __init__(self, pack, originals: Sequence, *, forced: Optional[str] = None, checker=None):
+        self.pack = pack
+        self.originals = tuple(originals)
+        self.forced = forced
+        self.images: dict[str, bytes] = {}
+        for p in pack.logo.reference_images:
+            try:
+                self.images[str(p)] = Path(p).read_bytes()
+            except OSError:
+                pass  # unreadable on the client too: the check treats it the same way on both sides
+        # The client's Checker settings other than the index (time budget, ...), applied to the rebuilt one.
+        self.settings: dict = {}
+        if checker is not None:
+            from dataclasses import fields
+            self.settings = {f.name: getattr(checker, f.name) for f in fields(checker)
+                             if f.name not in ("pack", "index", "forced")}
+        self._checker = checker  # the client's own, when it runs the work itself (local executor)
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_checker"] = None
+        state.pop("_lock", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def get(self):
+        """The Checker, built on first use in this process."""
+        if self._checker is None:
+            with self._lock:
+                if self._checker is None:
+                    from dataclasses import replace
+
+                    from checker.pipeline import Checker
+                    built = Checker.build(self._local_pack(), self.originals, forced=self.forced)
+                    self._checker = replace(built, **self.settings) if self.settings else built
+        return self._checker
+
+    def _local_pack(self):
+        """The pack with reference images at paths that exist here, with the bytes the client read."""
+        from dataclasses import replace
+
+        paths, changed = [], False
+        for p in self.pack.logo.reference_images:
+            data = self.images.get(str(p))
+            local = Path(p)
+            try:
+                same = data is None or (local.is_file() and local.read_bytes() == data)
+            except OSError:
+                same = False
+            if same:
+                paths.append(p)
+                continue
+            digest = hashlib.sha256(data).hexdigest()[:16]
+            copy = Path(tempfile.gettempdir()) / f"syndicheck-pack-{os.getuid() if hasattr(os, 'getuid') else 0}" \
+                / f"{digest}{local.suffix}"
+            if not copy.is_file():
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                tmp = copy.with_name(f".{copy.name}.{os.getpid()}")
+                tmp.write_bytes(data)
+                os.replace(tmp, copy)
+            paths.append(str(copy))
+            changed = True
+        if not changed:
+            return self.pack
+        return replace(self.pack, logo=replace(self.pack.logo, reference_images=tuple(paths)))
+
+
+@functools.lru_cache(maxsize=None)
+def _work_plugin_class():
+    from distributed import WorkerPlugin  # imported here: the module stays importable without dask
+
+    class ShippedWork(WorkerPlugin):
+        """Carries the run's work callable to every worker: those running now and any that join or restart."""
+
+        def __init__(self, work):
+            self.work = work
+
+        def teardown(self, worker) -> None:  # the run is over: let the work close what it opened here
+            closer = getattr(self.work, "close_worker", None)
+            if closer is not None:
+                closer()
+
+    return ShippedWork
+
+
+def _run_batch(plugin_name: str, batch: HostBatch) -> list:
+    """The task: one batch, all its results (a task cannot stream; a batch is a few hundred pages at most)."""
+    from distributed import get_worker
+
+    work = get_worker().plugins[plugin_name].work
+    return list(work(batch))
+
+
+# ------------------------------------------------------------------------------------------ client side
+class DaskExecutor:
+    """The Executor protocol on dask.distributed (see the module docstring).
+
+    `scheduler`: address of a running scheduler (tcp://host:8786); None starts a LocalCluster of
+    `n_workers` processes (default: one per core) with `threads_per_worker` threads each
+    (`processes=False`: threads in this process, for tests). A thread runs one host batch, mostly
+    waiting on the host's delay, so a crawl wants many threads per process (the audit gives a
+    LocalCluster `crawl.concurrency` threads in all; on a cluster, `dask worker --nthreads 16` or more).
+    The cluster is started on first use and closed when the run ends, unless the executor is used as a
+    context manager or `open()`ed first (then at `close()`). `client`: an existing dask Client to use.
+    """
+
+    def __init__(self, scheduler: Optional[str] = None, *, n_workers: Optional[int] = None,
+                 threads_per_worker: int = 1, processes: bool = True, retries: int = 2,
+                 client: Any = None):
+        require_distributed()
+        if threads_per_worker < 1 or (n_workers is not None and n_workers < 1) or retries < 0:
+            raise ValueError("n_workers and threads_per_worker must be at least 1, retries at least 0")
+        self.scheduler = scheduler
+        self.n_workers = n_workers
+        self.threads_per_worker = threads_per_worker
+        self.processes = processes
+        self.retries = retries
+        self._client = client
+        self._cluster = None
+        self._owns = False
+
+    # -------------------------------------------------------------------------------------- lifecycle
+    @property
+    def client(self):
+        if self._client is None:
+            self.open()
+        return self._client
+
+    def open(self) -> "DaskExecutor":
+        if self._client is not None:
+            return self
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            log.info("connecting to the dask scheduler at %s", self.scheduler)
+            self._client = Client(self.scheduler)
+        else:
+            n = self.n_workers or os.cpu_count() or 1
+            log.info("starting a local dask cluster: %d %s x %d threads", n,
+                     "processes" if self.processes else "in-process workers", self.threads_per_worker)
+            import dask
+
+            # The workers' statistical profiler samples every thread's stack 100 times a second: measured at
+            # about a fifth of a crawling worker's CPU (bench/bench_dask.py), for a dashboard view nobody reads.
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                self._cluster = LocalCluster(n_workers=n, threads_per_worker=self.threads_per_worker,
+                                             processes=self.processes, dashboard_address=":0")
+            self._client = Client(self._cluster)
+            log.info("dask dashboard: %s", self._client.dashboard_link)
+        self._owns = True
+        return self
+
+    def close(self) -> None:
+        client, cluster, owns = self._client, self._cluster, self._owns
+        self._client = self._cluster = None
+        self._owns = False
+        if not owns:
+            return
+        try:
+            if client is not None:
+                client.close()
+        finally:
+            if cluster is not None:
+                cluster.close()
+
+    def __enter__(self) -> "DaskExecutor":
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -------------------------------------------------------------------------------------- running
+    def run(self, batches: Sequence[HostBatch], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
+        by_host: dict[str, list[HostBatch]] = {}
+        for batch in batches:
+            by_host.setdefault(batch.host, []).append(batch)
+        for host_batches in by_host.values():
+            host_batches.sort(key=lambda b: b.chunk)
+        # Biggest hosts first, as the local executor does: at one request a second they set the run's length.
+        hosts = sorted(by_host.values(), key=lambda bs: -sum(len(b.urls) for b in bs))
+        if not hosts:
+            return iter(())
+        return self._stream(hosts, work)
+
+    def _stream(self, hosts: list[list[HostBatch]], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
+        from distributed import as_completed
+
+        opened_here = self._client is None
+        client = self.client
+        token = uuid.uuid4().hex[:12]
+        futures: dict[str, tuple[list[HostBatch], int]] = {}  # future key -> (host's chunks, index)
+        pending = as_completed(loop=client.loop)
+        plugin = f"syndicheck-work-{token}"
+        registered = False
+        try:
+            # The work (originals, rule pack, settings) goes to every worker once, not with every task.
+            client.register_plugin(_work_plugin_class()(work), name=plugin)
+            registered = True
+
+            def submit(host_batches: list[HostBatch], index: int) -> None:
+                batch = host_batches[index]
+                remaining = sum(len(b.urls) for b in host_batches[index:])
+                key = f"syndicheck-batch-{token}-{batch.host}-{batch.chunk}"
+                future = client.submit(_run_batch, plugin, batch, key=key, retries=self.retries,
+                                       priority=remaining, pure=False)
+                futures[future.key] = (host_batches, index)
+                pending.add(future)
+
+            for host_batches in hosts:
+                submit(host_batches, 0)
+            for future in pending:
+                host_batches, index = futures.pop(future.key)
+                results = future.result()  # re-raises the task's exception once its retries are spent
+                future.release()
+                if index + 1 < len(host_batches):
+                    submit(host_batches, index + 1)  # the next chunk of this host starts only now
+                yield from results
+        finally:
+            # Early exit or failure: cancel what is queued or running; nothing more is delivered.
+            leftover = list(pending.futures)  # not finished yet
+            try:
+                if leftover:
+                    client.cancel(leftover)
+                if registered:
+                    client.unregister_worker_plugin(plugin)
+            except Exception:  # noqa: BLE001 - a closing cluster must not hide the original error
+                log.debug("cancelling dask futures failed", exc_info=True)
+            if opened_here:
+                self.close()

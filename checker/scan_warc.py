@@ -1,0 +1,139 @@
+"""`syndicheck scan-warc`: every HTML response in WARC files (a web archive crawl, say) checked against the originals.
+
+One WARC file is one unit of work (a HostBatch whose only "URL" is the file), so the same executors run it:
+threads locally, or one dask task per file. Workers read the files themselves: on a cluster the paths must be
+visible to every worker (a shared filesystem), or be fsspec URLs (s3://..., gs://...) with the matching
+fsspec backend installed on the workers. Only the results travel back: by default the copies found and the
+records that could not be checked, not the thousands of pages that are not copies.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator, Optional, Sequence
+
+from .crawl.dask_executor import ShippedChecker
+from .crawl.fetcher import HTML_TYPES
+from .crawl.hostbatch import HostBatch
+from .models import Fetched, PageResult, Status
+
+log = logging.getLogger("syndicheck.scan_warc")
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class WarcFileResult:
+    """What scanning one WARC file gave: counts, and the results worth reporting."""
+
+    path: str
+    records: int = 0  # WARC records read
+    html: int = 0  # HTML response records checked
+    results: tuple[PageResult, ...] = ()  # copies and errors (every HTML page with include_all)
+    error: Optional[str] = None  # the file could not be read (to the end)
+
+
+def _open(path: str) -> BinaryIO:
+    if "://" in path and not path.startswith("file://"):
+        try:
+            import fsspec
+        except ImportError:
+            raise OSError(f"{path}: reading URLs needs fsspec (pip install fsspec and its backend)") from None
+        return fsspec.open(path, "rb").open()
+    return open(path[len("file://"):] if path.startswith("file://") else path, "rb")
+
+
+def _content_type(value: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    if not value:
+        return None, None
+    parts = value.split(";")
+    mime = parts[0].strip().lower() or None
+    charset = None
+    for p in parts[1:]:
+        k, _, v = p.partition("=")
+        if k.strip().lower() == "charset":
+            charset = v.strip().strip('"\'').lower() or None
+    return mime, charset
+
+
+def html_responses(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[tuple[int, Optional[Fetched]]]:
+    """(record number, Fetched) for each 2xx HTML response record; (n, None) for every other record.
+
+    gzip (per-record) or plain WARC, chunked / Content-Encoding undone by warcio; a body over `max_bytes`
+    comes back as an error rather than being read into memory.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+
+    for n, record in enumerate(ArchiveIterator(stream), 1):
+        if record.rec_type != "response" or record.http_headers is None:
+            yield n, None
+            continue
+        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+        mime, charset = _content_type(record.http_headers.get_header("Content-Type"))
+        try:
+            status = int(record.http_headers.get_statuscode() or 0)
+        except ValueError:
+            status = 0
+        if mime not in HTML_TYPES or not 200 <= status < 300 or not uri.startswith(("http://", "https://")):
+            yield n, None
+            continue
+        body = record.content_stream().read(max_bytes + 1)
+        if len(body) > max_bytes:
+            yield n, Fetched(target=uri, url=uri, status_code=status, content_type=mime,
+                             error=f"larger than the size cap ({max_bytes} bytes)")
+            continue
+        yield n, Fetched(target=uri, url=uri, body=body, content_type=mime, charset=charset, status_code=status)
+
+
+class WarcScan:
+    """The work for one WARC file (a HostBatch whose urls are the file): picklable, for any executor."""
+
+    def __init__(self, checker: ShippedChecker, *, include_all: bool = False, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.checker, self.include_all, self.max_bytes = checker, include_all, max_bytes
+
+    def __call__(self, batch: HostBatch) -> Iterator[WarcFileResult]:
+        for path in batch.urls:
+            yield self.scan(path)
+
+    def scan(self, path: str) -> WarcFileResult:
+        checker = self.checker.get()
+        results: list[PageResult] = []
+        records = html = 0
+        error = None
+        try:
+            with _open(path) as stream:
+                for records, fetched in html_responses(stream, max_bytes=self.max_bytes):
+                    if fetched is None:
+                        continue
+                    html += 1
+                    result = checker.check(fetched)
+                    if self.include_all or result.status is not Status.NOT_A_COPY:
+                        results.append(result)
+        except Exception as exc:  # noqa: BLE001 - a broken archive is reported, the others still scanned
+            error = f"cannot read WARC file {path}: {type(exc).__name__}: {exc}"
+            results.append(PageResult(target=path, url=path, status=Status.ERROR, error=error))
+        return WarcFileResult(path, records, html, tuple(results), error)
+
+
+def warc_batches(paths: Sequence[str]) -> list[HostBatch]:
+    """One batch per file (its own "host", so every file may run in parallel); local paths made absolute."""
+    batches = []
+    for path in paths:
+        full = path if "://" in path else os.path.abspath(path)
+        batches.append(HostBatch(host=f"warc:{full}", urls=(full,)))
+    return batches
+
+
+def scan_warcs(paths: Sequence[str], checker: ShippedChecker, executor, *, include_all: bool = False,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[WarcFileResult]:
+    """Scan every file on `executor`; results per file, as files finish."""
+    work = WarcScan(checker, include_all=include_all, max_bytes=max_bytes)
+    missing = [p for p in paths if "://" not in p and not os.path.isfile(p)]
+    for path in missing:
+        reason = "is a directory" if os.path.isdir(path) else "no such file"
+        yield WarcFileResult(path, results=(PageResult(target=path, url=path, status=Status.ERROR,
+                                                       error=f"cannot read WARC file {path}: {reason}"),),
+                             error=reason)
+    present = [p for p in paths if p not in missing]
+    if present:
+        yield from executor.run(warc_batches(present), work)
