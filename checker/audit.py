@@ -5,6 +5,7 @@ import hashlib
 import logging
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -15,6 +16,7 @@ from .config_types import AuditConfig, CrawlSettings, PartnerConfig
 from .crawl.archive import ArchivedResponse, WarcWriter
 from .crawl.dask_executor import ShippedChecker, drop_per_process, per_process
 from .crawl.executor import LocalExecutor
+from .crawl.slots import RequestSlots
 from .crawl.fetcher import FetchSettings, Fetcher
 from .crawl.hostbatch import HostBatch, crawl_batch, group_by_host, split_host_batches
 from .crawl.robots import RobotsCache
@@ -28,7 +30,9 @@ from .sources.urlnorm import host_of, normalize_url
 from .waivers import apply_waivers, waiver_notes
 
 log = logging.getLogger("syndicheck.audit")
-BATCH_PAGES = 200  # a big host is cut into sequential chunks of this many URLs
+BATCH_PAGES = 200
+HOSTS_PER_SLOT = 8  # host threads per request slot: most of a polite host's time is spent waiting
+MAX_HOST_THREADS = 256  # a big host is cut into sequential chunks of this many URLs
 
 
 @dataclass(frozen=True)
@@ -180,10 +184,12 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
         partner_of: dict[str, str] = {}
         infos: list[PartnerInfo] = []
         base_dir = Path(config.source).resolve().parent
-        for partner in config.partners:
+        def discover_partner(partner: PartnerConfig) -> Discovery:
             max_pages = partner.crawl.max_pages or config.crawl.max_pages_per_partner
-            found: Discovery = discover(partner, fetcher=fetcher, since=since, max_pages=max_pages, robots=robots,
-                                        delay=min(host_delay(config, "", partner), 1.0), base_dir=base_dir)
+            return discover(partner, fetcher=fetcher, since=since, max_pages=max_pages, robots=robots,
+                            delay=min(host_delay(config, "", partner), 1.0), base_dir=base_dir)
+
+        for partner, found in zip(config.partners, _discover_all(config, discover_partner)):
             for url in found.urls:
                 partner_of.setdefault(normalize_url(url), partner.id)
             errors = found.errors + (("more candidates than max_pages; the rest were not checked",) if found.truncated else ())
@@ -204,8 +210,11 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
         worker = _PageWorker(config, checker, fetcher, history, fingerprint, warc, originals_by_id, today,
                              originals_partial=bool(problems))
         # What runs on executor workers (threads here, dask processes elsewhere): fetch and check, nothing more.
+        # Locally many host threads share `crawl.concurrency` request slots: a thread sleeping out its
+        # host's delay holds no slot, so throughput reaches min(concurrency / latency, hosts / delay).
+        slots = RequestSlots(fetcher, config.crawl.concurrency)
         work = BatchWork(ShippedChecker(pack, originals, checker=checker), settings, config.crawl.obey_robots,
-                         fetcher=fetcher, robots=robots)
+                         fetcher=slots, robots=robots)
         progress = Progress(len(todo), tty=tty, quiet=quiet)
         complete = True
         own_executor = executor is None
@@ -231,6 +240,26 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
     finally:
         fetcher.close()
         history.close()
+
+
+def _discover_all(config: AuditConfig, one: Callable[[PartnerConfig], Discovery]) -> list[Discovery]:
+    """Discovery for every partner, in config order; partners run in parallel, except that partners whose
+    sources start on the same host run one after another (their feeds share that host's pace)."""
+    groups: dict[str, list[int]] = {}
+    for i, p in enumerate(config.partners):
+        first = next(iter(p.feeds + p.sitemaps + p.start_pages + p.urls), "")
+        groups.setdefault(host_of(first) if first.startswith("http") else f"#{i}", []).append(i)
+    results: list[Optional[Discovery]] = [None] * len(config.partners)
+
+    def run_group(indexes: list[int]) -> None:
+        for i in indexes:
+            results[i] = one(config.partners[i])
+
+    workers = max(1, min(config.crawl.concurrency, len(groups)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(run_group, g) for g in groups.values()]:
+            future.result()
+    return [r for r in results if r is not None]
 
 
 def _open_run(history: History, pack: LicensePack, fingerprint: str, config: AuditConfig,
@@ -264,7 +293,7 @@ def make_executor(config: AuditConfig):
         workers = os.cpu_count() or 1
         return DaskExecutor(config.scheduler, n_workers=None if config.scheduler else workers,
                             threads_per_worker=max(1, -(-config.crawl.concurrency // workers)))
-    return LocalExecutor(concurrency=config.crawl.concurrency)
+    return LocalExecutor(concurrency=min(MAX_HOST_THREADS, config.crawl.concurrency * HOSTS_PER_SLOT))
 
 
 @dataclass(frozen=True)
