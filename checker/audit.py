@@ -30,7 +30,7 @@ from .sources.urlnorm import host_of, normalize_url
 from .waivers import apply_waivers, waiver_notes
 
 log = logging.getLogger("syndicheck.audit")
-BATCH_PAGES = 200
+BATCH_PAGES = 200  # a big host is cut into sequential chunks of this many URLs
 HOSTS_PER_SLOT = 8  # host threads per request slot: most of a polite host's time is spent waiting
 MAX_HOST_THREADS = 256  # a big host is cut into sequential chunks of this many URLs
 
