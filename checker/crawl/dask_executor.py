@@ -286,13 +286,9 @@ class DaskExecutor:
 
     # -------------------------------------------------------------------------------------- running
     def run(self, batches: Sequence[HostBatch], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
-        by_host: dict[str, list[HostBatch]] = {}
-        for batch in batches:
-            by_host.setdefault(batch.host, []).append(batch)
-        for host_batches in by_host.values():
-            host_batches.sort(key=lambda b: b.chunk)
-        # Biggest hosts first, as the local executor does: at one request a second they set the run's length.
-        hosts = sorted(by_host.values(), key=lambda bs: -sum(len(b.urls) for b in bs))
+        from .executor import hosts_in_order
+
+        hosts = hosts_in_order(batches)
         if not hosts:
             return iter(())
         return self._stream(hosts, work)

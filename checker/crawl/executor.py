@@ -22,6 +22,17 @@ class Executor(Protocol):
         ...
 
 
+def hosts_in_order(batches: Sequence[HostBatch]) -> list[list[HostBatch]]:
+    """Batches grouped by host, each host's chunks in order, biggest hosts first: at one request a second
+    they set the run's length, so they start early. Every executor schedules from this."""
+    by_host: dict[str, list[HostBatch]] = {}
+    for batch in batches:
+        by_host.setdefault(batch.host, []).append(batch)
+    for host_batches in by_host.values():
+        host_batches.sort(key=lambda b: b.chunk)
+    return sorted(by_host.values(), key=lambda bs: -sum(len(b.urls) for b in bs))
+
+
 class _Failed:
     """A worker's exception, carried to the consuming thread and re-raised there."""
 
@@ -43,13 +54,7 @@ class LocalExecutor:
         self.buffer = buffer if buffer is not None else 4 * concurrency
 
     def run(self, batches: Sequence[HostBatch], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
-        by_host: dict[str, list[HostBatch]] = {}
-        for batch in batches:
-            by_host.setdefault(batch.host, []).append(batch)
-        for host_batches in by_host.values():
-            host_batches.sort(key=lambda b: b.chunk)
-        # Biggest hosts first: at one request per second they set the run's length, so start them early.
-        hosts = sorted(by_host.values(), key=lambda bs: -sum(len(b.urls) for b in bs))
+        hosts = hosts_in_order(batches)
         if not hosts:
             return iter(())
         return self._stream(hosts, work)
