@@ -1,9 +1,11 @@
 """An audit run's files: HTML, JSON, CSV and per-partner digests, written atomically; then notifications."""
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
+import secrets
 from pathlib import Path
 from typing import Callable
 
@@ -22,21 +24,59 @@ class ReportWriteError(OSError):
     """The reports directory could not be written: the run is stored, its files are not."""
 
 
+REPORT_MODE = 0o644  # reports are for reading, by the team's web server too; never writable by others
+DIRECTORY_MODE = 0o750  # the umask can only take more away
+
+
+def _make_dirs(directory: Path) -> None:
+    """mkdir -p, but every directory it creates gets DIRECTORY_MODE (Path.mkdir gives parents the default)."""
+    missing = []
+    while not directory.exists() and directory != directory.parent:
+        missing.append(directory)
+        directory = directory.parent
+    for d in reversed(missing):
+        try:
+            os.mkdir(d, DIRECTORY_MODE)
+        except FileExistsError:  # made meanwhile by another process
+            pass
+
+
 def write_atomic(path: Path, render: Callable[[io.StringIO], None]) -> None:
-    """Render fully in memory, write a temporary file, then rename: never a half-written report."""
+    """Render fully in memory, write a temporary file, then rename: never a half-written report.
+
+    The temporary file is created exclusively (no following a symlink planted under its name) with
+    REPORT_MODE; on any failure (unwritable directory, full disk) it is removed, the previous report
+    at `path`, if any, stays as it was, and ReportWriteError says which file and why.
+    """
     buf = io.StringIO()
     render(buf)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    data = buf.getvalue().encode("utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(buf.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        _make_dirs(path.parent)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), REPORT_MODE)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ReportWriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise ReportWriteError(f"cannot write the report {path}: {exc.strerror or exc}") from exc
+
+
+def digest_names(partner_ids: list[str]) -> dict[str, str]:
+    """A file name (without .md) per partner id: safe_name(id), which cannot leave the digests directory,
+    plus a short hash of the id where two ids would share a name ("Alpha" and "alpha", long ids)."""
+    plain = {pid: safe_name(pid) for pid in partner_ids}
+    taken: dict[str, int] = {}
+    for name in plain.values():
+        taken[name] = taken.get(name, 0) + 1
+    return {pid: name if taken[name] == 1 else f"{name}-{hashlib.sha256(pid.encode()).hexdigest()[:10]}"
+            for pid, name in plain.items()}
 
 
 def write_reports(report: AuditReport, config: AuditConfig) -> tuple[list[str], list[str]]:
@@ -58,8 +98,9 @@ def write_reports(report: AuditReport, config: AuditConfig) -> tuple[list[str], 
         write_atomic(out / f"{stem}.csv", lambda fh: render_audit_csv(report, fh))
         files.append(str(out / f"{stem}.csv"))
     if "digest" in formats:
+        names = digest_names([p.id for p in report.partners])
         for partner in report.partners:
-            path = out / "digests" / stem / f"{safe_name(partner.id)}.md"
+            path = out / "digests" / stem / f"{names[partner.id]}.md"
             write_atomic(path, lambda fh, pid=partner.id: fh.write(render_digest(report, pid, "markdown")))
             files.append(str(path))
     sent: list[str] = []

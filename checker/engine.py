@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+import time
 import traceback
+from typing import Callable, Optional
 
 from .checks.context import CheckContext
 from .checks.registry import CHECKS, Verdict
@@ -34,8 +36,28 @@ def evaluate_rule(rule: Rule, ctx: CheckContext) -> Finding:
                    fix if chosen.outcome is not Outcome.PASS else None, rule.title)
 
 
-def evaluate(pack: LicensePack, ctx: CheckContext) -> tuple[Finding, ...]:
-    return tuple(evaluate_rule(rule, ctx) for rule in pack.rules)
+def over_budget(rule: Rule, budget: float) -> Finding:
+    """What a rule says when the page used up its time budget before the rule could run: never a pass."""
+    return Finding(rule.id, Outcome.REVIEW, rule.severity,
+                   f"page too complex to check within the time budget ({budget:g} s)", (),
+                   "Check this requirement by hand: the page's markup is too large or too deeply nested "
+                   "to check automatically.", rule.title)
+
+
+def evaluate(pack: LicensePack, ctx: CheckContext, *, budget: Optional[float] = None,
+             started: Optional[float] = None, clock: Callable[[], float] = time.thread_time) -> tuple[Finding, ...]:
+    """Every rule of the pack, in order; once `budget` seconds of `clock` have passed since `started`
+    (default: now), the remaining rules are `review` with the reason instead of being run."""
+    if budget is None:
+        return tuple(evaluate_rule(rule, ctx) for rule in pack.rules)
+    start = clock() if started is None else started
+    findings = []
+    for rule in pack.rules:
+        if clock() - start > budget:
+            findings.append(over_budget(rule, budget))
+        else:
+            findings.append(evaluate_rule(rule, ctx))
+    return tuple(findings)
 
 
 def page_status(findings: tuple[Finding, ...]) -> Status:

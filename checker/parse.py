@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Iterator, Optional
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, Tag
 from selectolax.lexbor import LexborHTMLParser
 
-from .visibility import CssHiding, css_hiding, hidden_reason, tiny_size
+from .visibility import STYLE_LIMIT, CssHiding, css_hiding, hidden_reason, tiny_size
 
 # Never rendered as page text.
 _SKIP = frozenset({"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "object",
@@ -43,8 +43,75 @@ def strip_xml_declaration(html: str) -> str:
     return re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1)
 
 
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Non-void start tags and end tags: their running balance bounds how deep a parser's stack of open elements gets.
+_VOID = "area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr|keygen|frame|basefont|isindex"
+_TAG_EDGE = re.compile(r"<(/?)(?!(?:%s)[\s/>])[a-zA-Z]" % _VOID, re.I)
+# The HTML tree builder's scope checks walk the stack of open elements, so lexbor's time grows with the
+# square of the nesting depth (100,000 nested <div>s: two minutes). Real pages stay under ~1,000.
+DEEP_NESTING = 4000
+
+
+def nesting_estimate(html: str) -> int:
+    """An upper-bound estimate of the page's element nesting depth (0 when it cannot exceed DEEP_NESTING)."""
+    if html.count("<") <= DEEP_NESTING:
+        return 0
+    depth = peak = 0
+    for slash in _TAG_EDGE.findall(html):
+        if slash:
+            depth -= 1
+        else:
+            depth += 1
+            if depth > peak:
+                peak = depth
+    return peak
+
+
+class _TextTarget:
+    """lxml parser target that keeps the visible text, for pages too deeply nested for lexbor."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.stack: list[bool] = []
+        self.skip = 0
+        self.body = False
+
+    def start(self, tag, attrib) -> None:
+        tag = tag.lower() if isinstance(tag, str) else ""
+        if tag == "body":
+            self.body = True
+        hidden = tag in _FAST_STRIP or (tag not in ("html", "body") and (
+            "hidden" in attrib or bool(_HIDDEN_STYLE.search((attrib.get("style") or "")[:STYLE_LIMIT]))))
+        self.stack.append(hidden)
+        self.skip += hidden
+
+    def end(self, tag) -> None:
+        if self.stack:
+            self.skip -= self.stack.pop()
+
+    def data(self, text) -> None:
+        if not self.skip and self.body:
+            self.parts.append(text)
+
+    def comment(self, text) -> None:
+        pass
+
+    def close(self) -> str:
+        return " ".join(self.parts)
+
+
+def _deep_visible_text(html: str) -> str:
+    from lxml import etree  # lxml streams events in linear time however deep the page nests
+
+    parser = etree.HTMLParser(target=_TextTarget(), recover=True, huge_tree=True)
+    parser.feed(html)
+    return parser.close()
+
+
 def fast_visible_text(html: str) -> str:
     """Visible body text, cheaply: enough to decide whether a page is a copy."""
+    if nesting_estimate(html) > DEEP_NESTING:
+        return _deep_visible_text(html)
     tree = LexborHTMLParser(html)
     tree.strip_tags(_FAST_STRIP)
     # selectolax returns an element once per matching selector in a list: de-duplicate by identity.
@@ -55,8 +122,7 @@ def fast_visible_text(html: str) -> str:
         seen.add(node.mem_id)
         if node.tag in ("html", "body"):
             continue
-        if "hidden" in node.attributes or re.search(r"display\s*:\s*none|visibility\s*:\s*hidden",
-                                                      node.attributes.get("style") or "", re.I):
+        if "hidden" in node.attributes or _HIDDEN_STYLE.search((node.attributes.get("style") or "")[:STYLE_LIMIT]):
             node.decompose()
     root = tree.body or tree.root
     return root.text(separator=" ") if root is not None else ""
@@ -183,6 +249,8 @@ def parse_page(html: str, url: str) -> ParsedPage:
     blocks.append(Block(0, "body", root if isinstance(root, Tag) else soup))
     # Per-element facts depend only on tag and attributes; pages repeat the same few class sets.
     memo: dict = {}
+    pictures: dict = {}  # id(<picture>) -> its <img>, looked up once however many <source>s it has
+    marked_budget = [SUBTREE_TEXT_NODES]  # nodes read for the text of author-marked inline elements, page-wide
     string_types = (NavigableString,)
     # Iterative walk (hostile pages nest 100,000 deep): (node, block, hidden, mark_budget, asides, names, in_article, depth)
     stack: list = [(child, 0, None, 0, (), (), False, 1) for child in reversed(root.contents)]
@@ -210,7 +278,7 @@ def parse_page(html: str, url: str) -> ParsedPage:
         own_hidden, marked_here, aside, is_image = facts
         h = hid or own_hidden
         if is_image:
-            _collect_image(node, tag, attrs, h, bi, images)
+            _collect_image(node, tag, attrs, h, bi, images, pictures)
             if tag in _IMAGE_TAGS:
                 continue
         if tag in _SKIP or tag == "template":
@@ -218,11 +286,11 @@ def parse_page(html: str, url: str) -> ParsedPage:
                 # Images in <noscript> show when scripts are off; <template> content never shows.
                 for img in node.find_all(["img", "source"]):
                     _collect_image(img, img.name, img.attrs, h or ("inside <template>" if tag == "template" else None),
-                                   bi, images)
+                                   bi, images, pictures)
             continue
         # An author mark covers the element and a few levels below it, not a whole page region.
         mark_left = 4 if marked_here else (mark_left - 1 if mark_left else 0)
-        if aside and not (marked_here and tag in ("aside", "footer")):
+        if aside and not (marked_here and tag in ("aside", "footer")) and len(asides) < MAX_ASIDES:
             if not (tag == "footer" and in_article):  # an article's own footer holds its author line
                 asides = asides + (id(node),)
                 aside_names = aside_names + (aside,)
@@ -237,7 +305,7 @@ def parse_page(html: str, url: str) -> ParsedPage:
             blocks[bi].marked = True
             if marked_here:
                 # "<p><span class=byline>JANE DOE</span> THE STANDFIRST ...": the credit is the span alone.
-                blocks[bi].marked_texts.append(" ".join(node.get_text(" ").split()))
+                blocks[bi].marked_texts.append(" ".join(_subtree_text(node, marked_budget).split()))
         depth += 1
         for child in reversed(node.contents):
             push((child, bi, h, mark_left, asides, aside_names, in_article, depth))
@@ -252,6 +320,9 @@ def parse_page(html: str, url: str) -> ParsedPage:
 
 
 _IMAGE_TAGS = frozenset({"img", "source", "svg", "image"})
+MAX_ASIDES = 32  # enclosing other-story containers remembered per block (hostile pages nest thousands)
+SUBTREE_TEXT_NODES = 200_000  # nodes read for the text of author-marked inline elements (per page)
+_MAIN_STRINGS = (NavigableString, CData)
 _NON_TEXT = (Comment,) + tuple(getattr(__import__("bs4.element", fromlist=["x"]), n)
                                for n in ("CData", "ProcessingInstruction", "Doctype", "Declaration"))
 
@@ -266,7 +337,32 @@ def _element_facts(tag: str, attrs: dict, css: CssHiding) -> tuple:
     return hidden_reason(tag, attrs, css), marked, _is_aside(tag, attrs), is_image
 
 
-def _collect_image(node: Tag, tag: str, attrs: dict, hidden: Optional[str], bi: int, images: list) -> None:
+def _subtree_text(node: Tag, budget: Optional[list] = None) -> str:
+    """node.get_text(" "), reading at most budget[0] nodes (the budget is shared and used up).
+
+    Every bs4 subtree walk first finds the subtree's last descendant, which costs the depth of a
+    nested chain; on 100,000 nested author-marked spans, reading each one's text would be quadratic.
+    Past the budget, only the text of the nodes read so far is returned.
+    """
+    if budget is None:
+        budget = [SUBTREE_TEXT_NODES]
+    stack, seen, strings = [node], 0, []
+    while stack and seen <= budget[0]:
+        cur = stack.pop()
+        seen += 1
+        if isinstance(cur, Tag):
+            stack.extend(reversed(cur.contents))
+        elif type(cur) in _MAIN_STRINGS:
+            strings.append(cur)
+    if stack:  # over budget: a hostile subtree
+        budget[0] = 0
+        return " ".join(strings)
+    budget[0] = max(budget[0] - seen, 0)
+    return node.get_text(" ")
+
+
+def _collect_image(node: Tag, tag: str, attrs: dict, hidden: Optional[str], bi: int, images: list,
+                   pictures: Optional[dict] = None) -> None:
     texts = [str(attrs[k]) for k in ("alt", "title", "aria-label") if attrs.get(k)]
     if tag == "svg":
         texts += [t.get_text(" ", strip=True) for t in node.find_all(["title", "desc"])]
@@ -275,7 +371,13 @@ def _collect_image(node: Tag, tag: str, attrs: dict, hidden: Optional[str], bi: 
     else:
         urls = _image_urls(node)
     if tag == "source" and node.parent is not None and node.parent.name == "picture":
-        img = node.parent.find("img")
+        if pictures is None:
+            img = node.parent.find("img")
+        else:
+            key = id(node.parent)
+            if key not in pictures:
+                pictures[key] = node.parent.find("img")
+            img = pictures[key]
         if img is not None:
             texts += [str(img[k]) for k in ("alt", "title") if img.get(k)]
     if hidden is None and tiny_size(attrs.get("width"), attrs.get("height"), _attr_text(attrs.get("style"))):
@@ -287,7 +389,7 @@ def _jsonld(soup: BeautifulSoup) -> Iterator[dict]:
     for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
         try:
             data = json.loads(script.string or "")
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):  # RecursionError: [[[[...]]]] 100,000 deep
             continue
         stack = [data]
         while stack:
@@ -314,12 +416,32 @@ def css_path(el: Tag, max_parts: int = 5) -> str:
             part += "".join(f".{c}" for c in classes[:2])
         parent = node.parent
         if isinstance(parent, Tag) and not classes:
-            same = [c for c in parent.find_all(node.name, recursive=False)]
-            if len(same) > 1:
-                part += f":nth-of-type({same.index(node) + 1})"
+            position, count = _position_of_type(parent, node)
+            if count > 1:
+                part += f":nth-of-type({position})"
         parts.append(part)
         node = node.parent
     return " > ".join(reversed(parts))
+
+
+def _position_of_type(parent: Tag, node: Tag) -> tuple[int, int]:
+    """(1-based position of `node` among its parent's children of the same tag, whether there are 1 or more).
+
+    Stops at the first same-tag sibling after `node` instead of listing every same-tag child first.
+    """
+    position = count = 0
+    name = node.name
+    for child in parent.contents:
+        if isinstance(child, Tag) and child.name == name:
+            count += 1
+            if child is node:
+                position = count
+            elif position:
+                break
+    return position, count
+
+
+PROBE_LIMIT = 1000  # characters of an attribute value searched for in the source
 
 
 def source_line(html: str, el: Tag) -> Optional[int]:
@@ -328,11 +450,13 @@ def source_line(html: str, el: Tag) -> Optional[int]:
     for attr in ("id", "src", "data-src", "srcset", "data-srcset", "href", "alt", "aria-label"):
         v = el.get(attr)
         if v:
-            probes.append(f'{attr}="{_attr_text(v)}"')
-            probes.append(_attr_text(v))
+            value = _attr_text(v)
+            # A megabyte attribute is found by its first thousand characters (no closing quote then).
+            probes.append(f'{attr}="{value}"' if len(value) <= PROBE_LIMIT else f'{attr}="{value[:PROBE_LIMIT]}')
+            probes.append(value[:PROBE_LIMIT])
     if el.get("class"):
-        probes.append(f'class="{" ".join(el["class"])}"')
-    text = " ".join(el.get_text(" ", strip=True).split())[:40]
+        probes.append(f'class="{" ".join(el["class"])}"'[:PROBE_LIMIT])
+    text = " ".join(_subtree_text(el).split())[:40]
     if text:
         probes.append(text)
     for probe in probes:

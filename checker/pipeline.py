@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from .checks.context import CheckContext
 from .decode import decode_html, looks_binary
@@ -16,6 +16,12 @@ from .ruleset import LicensePack
 
 log = logging.getLogger(__name__)
 
+# CPU seconds one page may take from its match to its last rule. Normal pages take well under a
+# second; a hostile one (100,000 nested elements, 50,000 images) gets `review` for the rules left
+# when the budget runs out, never a pass. Thread CPU time, not wall time: pages checked in parallel
+# threads, or a busy machine, do not eat each other's budgets.
+DEFAULT_TIME_BUDGET = 20.0
+
 
 @dataclass(frozen=True)
 class Checker:
@@ -24,16 +30,20 @@ class Checker:
     pack: LicensePack
     index: OriginalIndex
     forced: Optional[Original] = None  # --original: pair every page with this original
+    time_budget: Optional[float] = DEFAULT_TIME_BUDGET  # seconds per page; None: unlimited
+    clock: Callable[[], float] = time.thread_time
 
     @classmethod
-    def build(cls, pack: LicensePack, originals: Sequence[Original], forced: Optional[str] = None) -> "Checker":
+    def build(cls, pack: LicensePack, originals: Sequence[Original], forced: Optional[str] = None, *,
+              time_budget: Optional[float] = DEFAULT_TIME_BUDGET,
+              clock: Callable[[], float] = time.thread_time) -> "Checker":
         index = OriginalIndex(originals, pack.match, boilerplate=(pack.notice,) if pack.notice else ())
         original = None
         if forced is not None:
             original = index.lookup(forced)
             if original is None:
                 raise LookupError(f"--original {forced!r} matches no original's id or URL")
-        return cls(pack, index, original)
+        return cls(pack, index, original, time_budget, clock)
 
     def check(self, fetched: Fetched) -> PageResult:
         """Check one fetched document; every failure becomes an `error` result, never an exception."""
@@ -66,6 +76,7 @@ class Checker:
         return len(own & self.index.page_shingles(fast_visible_text(html))) / len(own)
 
     def check_html(self, html: str, *, target: str, url: str, path: Optional[str] = None) -> PageResult:
+        started = self.clock()
         match = self.match(html)
         if match is None:
             return PageResult(target=target, url=url, status=Status.NOT_A_COPY, path=path)
@@ -73,6 +84,6 @@ class Checker:
         ctx = CheckContext(page, match.original, match, self.pack,
                            original_shingles=self.index.shingles_of(match.original),
                            shingle_size=self.pack.match.shingle_size)
-        findings = evaluate(self.pack, ctx)
+        findings = evaluate(self.pack, ctx, budget=self.time_budget, started=started, clock=self.clock)
         return PageResult(target=target, url=url, status=page_status(findings), original=match.original,
                           match=match, findings=findings, path=path)

@@ -103,11 +103,102 @@ def resolve_pack(name_or_path: Optional[str]) -> Path:
     raise ConfigError(value, None, "", f"no license pack found{hint}")
 
 
+try:  # the regular-expression parser behind `re` (Python 3.11+; sre_parse before)
+    from re import _constants as _sre, _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_UNBOUNDED = (_sre.MAX_REPEAT, _sre.MIN_REPEAT)  # possessive repeats never backtrack
+_ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
+
+
+def _nullable(items) -> bool:
+    """True when the sequence can match the empty string."""
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op in _UNBOUNDED or op == getattr(_sre, "POSSESSIVE_REPEAT", None):
+            if av[0] == 0 or _nullable(av[2]):
+                continue
+            return False
+        if op == _sre.SUBPATTERN:
+            if _nullable(av[3]):
+                continue
+            return False
+        if op == _sre.BRANCH:
+            if any(_nullable(alt) for alt in av[1]):
+                continue
+            return False
+        return False
+    return True
+
+
+def _repeats_itself(items) -> bool:
+    """True when the sequence is nothing but unbounded repeats and optional parts: (a+), (\\w+\\s?), (x+x+), (a*|b)."""
+    found = False
+    for op, av in items:
+        if op in _UNBOUNDED and av[1] == _sre.MAXREPEAT:
+            found = True
+        elif op == _sre.SUBPATTERN and _repeats_itself(av[3]):
+            found = True
+        elif op == _sre.BRANCH and any(_repeats_itself(alt) for alt in av[1]):
+            found = True
+        elif not _nullable([(op, av)]):
+            return False
+    return found
+
+
+def _backtracking_risk(items) -> str | None:
+    """Why a parsed pattern may backtrack catastrophically, or None.
+
+    Refused: an unbounded repeat of something that is itself just an unbounded repeat ((a+)+,
+    (\\w+\\s?)*: exponential), and three or more unbounded repeats in a row with nothing required
+    between them (\\w*\\w*\\w*x: a high power of the input length). What passes still runs on at most
+    500 characters of an alt text or image path (checks/logo.py).
+    """
+    run = 0
+    for op, av in items:
+        if op in _UNBOUNDED and av[1] == _sre.MAXREPEAT:
+            if _repeats_itself(av[2]):
+                return "a repeated group that itself repeats, like (a+)+, can backtrack exponentially"
+            run += 1
+            if run >= 3:
+                return "three or more repeats in a row, like \\w*\\w*\\w*, can backtrack for minutes"
+        elif not _nullable([(op, av)]):
+            run = 0
+        children = []
+        if op in _UNBOUNDED or op == getattr(_sre, "POSSESSIVE_REPEAT", None):
+            children = [av[2]]
+        elif op == _sre.SUBPATTERN:
+            children = [av[3]]
+        elif op == _sre.BRANCH:
+            children = list(av[1])
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            children = [av[1]]
+        elif op == getattr(_sre, "ATOMIC_GROUP", None):
+            children = [av]
+        for child in children:
+            why = _backtracking_risk(child)
+            if why:
+                return why
+    return None
+
+
+def compile_pack_regex(pattern: str) -> "re.Pattern":
+    """Compile a regular expression from a pack; re.error (with a reason) when it is invalid or too risky."""
+    compiled = re.compile(pattern, re.I)
+    why = _backtracking_risk(_sre_parse.parse(pattern, re.I))
+    if why:
+        raise re.error(f"refused: {why}; rewrite it without nested or back-to-back repeats")
+    return compiled
+
+
 def _regexes(doc: YamlDoc, path: tuple) -> tuple:
     out = []
     for i, pattern in enumerate(doc.str_list(path)):
         try:
-            out.append(re.compile(pattern, re.I))
+            out.append(compile_pack_regex(pattern))
         except re.error as exc:
             raise doc.error(path + (i,), f"invalid regular expression: {exc}") from None
     return tuple(out)
@@ -218,6 +309,11 @@ def _load_rule(path: Path) -> Rule:
             expected = spec.params[name][0]
             if not isinstance(value, expected) or isinstance(value, bool) and expected is not bool:
                 raise doc.error(path_i + ("with", name), f"expected {getattr(expected, '__name__', expected)}")
+            if name == "pattern":  # a regular expression the check will run on page text
+                try:
+                    compile_pack_regex(value)
+                except re.error as exc:
+                    raise doc.error(path_i + ("with", name), f"invalid regular expression: {exc}") from None
         checks.append(CheckCall(check_id, tuple(sorted(params.items()))))
     examples = []
     for i, _ in enumerate(doc.typed(("examples",), list, default=[])):

@@ -108,6 +108,45 @@ def _expected_name(expected: type | tuple) -> str:
 
 
 _PLAIN_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+# Values that aliases may add beyond the document's own: `&a [x, x, ...]`, `&b [*a, *a, ...]`, ...
+# ("billion laughs") would otherwise expand a few hundred bytes into billions of values.
+MAX_ALIAS_EXPANSION = 100_000
+
+
+def _children(node: yaml.Node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_aliases(root: yaml.Node, source: str) -> None:
+    """Reject recursive aliases and alias bombs before anything is built (iteratively: no recursion)."""
+    sizes: dict = {}  # id(node) -> values it expands to, itself included
+    on_path: set = set()
+    distinct = 0
+    stack = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
+            continue
+        if key in sizes:
+            continue
+        on_path.add(key)
+        distinct += 1
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_path:
+                raise ConfigError(source, child.start_mark.line + 1, "", "a YAML alias refers to itself")
+            if id(child) not in sizes:
+                stack.append((child, False))
+    if sizes[id(root)] - distinct > MAX_ALIAS_EXPANSION:
+        raise ConfigError(source, None, "", f"YAML aliases expand this document to {sizes[id(root)]:,} values; "
+                                            f"at most {MAX_ALIAS_EXPANSION:,} may come from aliases")
 
 
 def _convert(node: yaml.Node, path: PathKey, lines: dict, source: str) -> Any:
@@ -141,6 +180,8 @@ def loads(text: str, source: str) -> YamlDoc:
     """Parse YAML (or JSON, which YAML reads too) safely: no Python objects are ever constructed."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise ConfigError(source, None, "", "the YAML nests too deeply") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -149,9 +190,12 @@ def loads(text: str, source: str) -> YamlDoc:
         raise ConfigError(source, None, "", f"invalid YAML: {exc}") from None
     if node is None:
         return YamlDoc(None, source, {(): 1})
+    _check_aliases(node, source)
     lines: dict = {}
     try:
         data = _convert(node, (), lines, source)
+    except RecursionError:
+        raise ConfigError(source, None, "", "the YAML nests too deeply") from None
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise ConfigError(source, line, "", f"unsupported YAML value: {exc.problem}") from None

@@ -16,6 +16,10 @@ _HIDING_STYLE = re.compile(
 _WIDTH = re.compile(r"(?<![-\w])width\s*:\s*(\d+(?:\.\d+)?)px", re.I)
 _HEIGHT = re.compile(r"(?<![-\w])height\s*:\s*(\d+(?:\.\d+)?)px", re.I)
 
+# Characters of one inline style attribute inspected: real declarations fit in far fewer; a hostile
+# megabyte attribute must not cost a regex scan per element.
+STYLE_LIMIT = 10_000
+
 # Class names that frameworks (Bootstrap, WordPress, Tailwind, Foundation) use to hide content.
 HIDING_CLASSES = frozenset({
     "hidden", "d-none", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text",
@@ -33,6 +37,7 @@ def tiny_size(width: Optional[str], height: Optional[str], style: str) -> bool:
         return bool(m) and float(m.group(1)) <= 1
     if small(width) or small(height):
         return True
+    style = style[:STYLE_LIMIT]
     w, h = _WIDTH.search(style), _HEIGHT.search(style)
     return bool((w and float(w.group(1)) <= 1) or (h and float(h.group(1)) <= 1))
 
@@ -107,6 +112,7 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
     style = attrs.get("style") or ""
     if isinstance(style, list):
         style = " ".join(style)
+    style = style[:STYLE_LIMIT]
     if style:
         m = _HIDING_STYLE.search(style)
         if m:

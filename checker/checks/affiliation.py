@@ -28,7 +28,7 @@ def _neighbour(ctx: CheckContext, block: Block, step: int) -> Optional[Block]:
         b = blocks[i]
         if b.hidden is None and b.text:
             return b
-        if b.hidden is None and b.element.find(["img", "svg"]) is not None:
+        if b.hidden is None and ctx.contains_image(b.element):
             return b
         i += step
     return None
@@ -42,8 +42,8 @@ def _affiliation_only(text: str, alias: str) -> bool:
 
 
 def _logo_in(ctx: CheckContext, block: Block) -> Optional[str]:
-    for img in ctx.page.images:
-        if img.block == block.index and img.hidden is None:
+    for img in ctx.images_in(block):
+        if img.hidden is None:
             kind, why = classify(img, ctx)
             if kind == "logo":
                 return why

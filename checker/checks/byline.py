@@ -151,7 +151,7 @@ def analyse(ctx: CheckContext) -> BylineAnalysis:
         if block.hidden is not None or ctx.in_aside(block) or block.tag == "figcaption":
             continue  # hidden, another story's teaser, or a picture's caption (its credit is the photographer's)
         if not block.text:
-            if block.marked and result.empty_marked is None and not block.element.find(["img", "svg"]):
+            if block.marked and result.empty_marked is None and not ctx.contains_image(block.element):
                 result.empty_marked = block
             continue
         if markers and is_notice(block.text, markers):

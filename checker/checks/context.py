@@ -71,6 +71,33 @@ class CheckContext:
                 return name
         return None
 
+    def contains_image(self, element) -> bool:
+        """`element.find(["img", "svg"]) is not None`, answered from one pass over the page's images.
+
+        Asking each of 100,000 nested empty wrappers would search the same subtree 100,000 times.
+        """
+        return id(element) in self._image_ancestors
+
+    @cached_property
+    def _image_ancestors(self) -> frozenset:
+        out: set = set()
+        for img in self.page.soup.find_all(["img", "svg"]):
+            node = img.parent
+            while node is not None and id(node) not in out:
+                out.add(id(node))
+                node = node.parent
+        return frozenset(out)
+
+    def images_in(self, block: Block) -> tuple:
+        """The page's images whose innermost enclosing block is `block`, in document order."""
+        by_block = self.memo.get("images_by_block")
+        if by_block is None:
+            by_block = {}
+            for img in self.page.images:
+                by_block.setdefault(img.block, []).append(img)
+            self.memo["images_by_block"] = by_block
+        return tuple(by_block.get(block.index, ()))
+
     @cached_property
     def _article_containers(self) -> frozenset:
         lay = self.layout

@@ -31,6 +31,10 @@ def notice_present(ctx: CheckContext) -> Verdict:
     return Verdict(Outcome.FAIL, "the license notice was not found", (), f"Add the notice: {ctx.pack.notice}")
 
 
+def _attr(value) -> str:
+    return " ".join(value) if isinstance(value, list) else str(value)
+
+
 def _norm(url: str) -> str:
     p = urlparse(url)
     return (p.netloc.lower().removeprefix("www.") + p.path.rstrip("/")).lower()
@@ -43,7 +47,11 @@ def link_to_original(ctx: CheckContext) -> Verdict:
         return Verdict(Outcome.NOT_APPLICABLE, "the original's URL is unknown")
     target = _norm(ctx.original.url)
     for a in ctx.page.soup.find_all(["a", "link"], href=True):
-        if _norm(urljoin(ctx.page.url, a["href"])) == target:
+        try:
+            href = _norm(urljoin(ctx.page.url, _attr(a["href"])))
+        except ValueError:  # an invalid URL ("http://[") links nowhere
+            continue
+        if href == target:
             kind = "rel=canonical" if a.name == "link" else "a link"
             return Verdict(Outcome.PASS, f"{kind} points to the original", (ctx.evidence(a, a.get("href", "")),))
     return Verdict(Outcome.FAIL, "no link points to the original article", (),

@@ -1,6 +1,7 @@
 """The logo check: a visible image on the page is the licensor's logo (not a look-alike, not hidden, not meta-only)."""
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from ..models import Outcome
@@ -10,24 +11,42 @@ from .logo_image import reference_match
 from .registry import Verdict, register
 
 
+# The pack's patterns are regexes from a YAML file: they run on at most this many characters of an
+# alt text or an image path, so a pattern that backtracks badly cannot meet a megabyte attribute.
+PATTERN_INPUT_LIMIT = 500
+
+
+@lru_cache(maxsize=4096)
 def _url_part(url: str) -> str:
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+    except ValueError:  # "http://[" (an unclosed IPv6 host) is no URL; match on what it says
+        return url.split("?", 1)[0].lower()[:PATTERN_INPUT_LIMIT]
     # Only path and fragment: an image hosted on the licensor's domain is not therefore its logo.
-    return (parsed.path + ("#" + parsed.fragment if parsed.fragment else "")).lower()
+    return (parsed.path + ("#" + parsed.fragment if parsed.fragment else "")).lower()[:PATTERN_INPUT_LIMIT]
 
 
 def classify(img: Image, ctx: CheckContext) -> tuple[str, str]:
     """('logo' | 'lookalike' | 'other', the text or URL that decided)."""
+    memo = ctx.memo.setdefault("logo_classes", {})
+    key = id(img)
+    if key not in memo:
+        memo[key] = _classify(img, ctx)
+    return memo[key]
+
+
+def _classify(img: Image, ctx: CheckContext) -> tuple[str, str]:
     spec = ctx.pack.logo
-    for text in img.texts:
-        if any(p.search(text) for p in spec.text_patterns):
+    texts = [t[:PATTERN_INPUT_LIMIT] for t in img.texts]
+    for text, clipped in zip(img.texts, texts):
+        if any(p.search(clipped) for p in spec.text_patterns):
             return "logo", text
     for url in img.urls:
         part = _url_part(url)
         if any(p.search(part) for p in spec.file_patterns):
             return "logo", url
-    for text in img.texts:
-        if any(p.search(text) for p in spec.not_patterns):
+    for text, clipped in zip(img.texts, texts):
+        if any(p.search(clipped) for p in spec.not_patterns):
             return "lookalike", text
     for url in img.urls:
         if any(p.search(_url_part(url)) for p in spec.not_patterns):
@@ -39,8 +58,13 @@ def classify(img: Image, ctx: CheckContext) -> tuple[str, str]:
     return "other", ""
 
 
+def _short(text: str, n: int = PATTERN_INPUT_LIMIT) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _describe(img: Image) -> str:
-    bits = [f'{k}="{v}"' for k, v in (("alt", img.element.get("alt")), ("src", img.urls[0] if img.urls else None)) if v]
+    bits = [f'{k}="{_short(str(v))}"'
+            for k, v in (("alt", img.element.get("alt")), ("src", img.urls[0] if img.urls else None)) if v]
     return f"<{img.kind} {' '.join(bits)}>" if bits else f"<{img.kind}>"
 
 
@@ -67,8 +91,8 @@ def licensor_image(ctx: CheckContext) -> Verdict:
     if lookalikes:
         img, why = lookalikes[0]
         return Verdict(Outcome.FAIL,
-                       f"the page shows a different organisation's logo ({why!r}), not the {name} logo",
-                       (ctx.evidence(img.element, _describe(img), f"the {name} logo", why),),
+                       f"the page shows a different organisation's logo ({_short(why)!r}), not the {name} logo",
+                       (ctx.evidence(img.element, _describe(img), f"the {name} logo", _short(why)),),
                        fix + " The Daily Caller logo does not count: it is a different organisation.")
     meta_hits = _meta_only(ctx)
     if meta_hits:
@@ -81,7 +105,8 @@ def licensor_image(ctx: CheckContext) -> Verdict:
 def _meta_only(ctx: CheckContext) -> str:
     spec = ctx.pack.logo
     def is_logo(value: str) -> bool:
-        return any(p.search(_url_part(value)) for p in spec.file_patterns) or any(p.search(value) for p in spec.text_patterns)
+        return any(p.search(_url_part(value)) for p in spec.file_patterns) or any(
+            p.search(value[:PATTERN_INPUT_LIMIT]) for p in spec.text_patterns)
     for key in ("og:image", "twitter:image", "og:image:url", "og:image:alt"):
         for value in ctx.page.meta.get(key, []):
             if is_logo(value):

@@ -55,8 +55,13 @@ def _read(url: str, page_url: str) -> Optional[bytes]:
             return base64.b64decode(payload) if ";base64" in header else unquote(payload).encode("latin-1")
         except (ValueError, UnicodeEncodeError):
             return None
-    full = urljoin(page_url, url)
-    parsed = urlparse(full)
+    # Only a local page's own files: a fetched page naming file:///etc/... must not make us read the disk.
+    if not page_url.lower().startswith("file:"):
+        return None
+    try:
+        parsed = urlparse(urljoin(page_url, url))
+    except ValueError:  # not a URL ("http://[")
+        return None
     if parsed.scheme != "file":
         return None
     path = Path(unquote(parsed.path))

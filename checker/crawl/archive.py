@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import http
 import io
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -71,6 +72,19 @@ class ArchivedResponse:
             req.insert(0, ("User-Agent", user_agent))
         return cls(url=fetched.url, status=fetched.status_code, headers=tuple(headers), body=fetched.body,
                    request_headers=tuple(req), fetched_at=fetched_at, headers_reconstructed=True)
+
+
+def _make_private_dirs(directory: Path) -> None:
+    """mkdir -p where every directory made gets mode 0750 (less, if the umask says so)."""
+    missing = []
+    while not directory.exists() and directory != directory.parent:
+        missing.append(directory)
+        directory = directory.parent
+    for d in reversed(missing):
+        try:
+            os.mkdir(d, 0o750)
+        except FileExistsError:
+            pass
 
 
 def safe_name(text: str, *, limit: int = 80) -> str:
@@ -159,9 +173,11 @@ class WarcWriter:
         record_id = resp_record.rec_headers.get_header("WARC-Record-ID")
 
         with self._lock:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            _make_private_dirs(self.directory)
             path = self._current_file(host)
-            with open(path, "ab") as fh:
+            # Evidence files are readable reports, never writable by others (whatever the umask).
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            with os.fdopen(fd, "ab") as fh:
                 if fh.tell() == 0:
                     fh.write(self._warcinfo(path.name))
                 fh.write(buffer.getvalue())  # one write: no half-written record pair is left behind

@@ -110,8 +110,9 @@ def render_digest(report: AuditReport, partner_id: str, fmt: Format = "markdown"
     info = stats.info
     pages = [p for p in report.pages if p.partner == partner_id]
     diff = report.diff.for_partner(partner_id)
-    lic = _license_label(report)
-    when = (report.started or "")[:10]
+    # The pack id and the start time are not page text, but a digest escapes everything it did not write.
+    lic = w.esc(_license_label(report))
+    when = w.esc((report.started or "")[:10])
 
     title = f"{lic} republication check for {w.esc(info.name)}" + (f", {when}" if when else "")
     if w.md:
