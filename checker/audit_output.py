@@ -16,6 +16,7 @@ from .report.audit_data import render_audit_csv, render_audit_json
 from .report.audit_html import render_audit_html
 from .report.digest import render_digest
 from .crawl.archive import safe_name
+from .paths import DIRECTORY_MODE, make_dirs
 
 log = logging.getLogger("syndicheck.audit")
 
@@ -25,20 +26,6 @@ class ReportWriteError(OSError):
 
 
 REPORT_MODE = 0o644  # reports are for reading, by the team's web server too; never writable by others
-DIRECTORY_MODE = 0o750  # the umask can only take more away
-
-
-def _make_dirs(directory: Path) -> None:
-    """mkdir -p, but every directory it creates gets DIRECTORY_MODE (Path.mkdir gives parents the default)."""
-    missing = []
-    while not directory.exists() and directory != directory.parent:
-        missing.append(directory)
-        directory = directory.parent
-    for d in reversed(missing):
-        try:
-            os.mkdir(d, DIRECTORY_MODE)
-        except FileExistsError:  # made meanwhile by another process
-            pass
 
 
 def write_atomic(path: Path, render: Callable[[io.StringIO], None]) -> None:
@@ -53,7 +40,7 @@ def write_atomic(path: Path, render: Callable[[io.StringIO], None]) -> None:
     data = buf.getvalue().encode("utf-8")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        _make_dirs(path.parent)
+        make_dirs(path.parent)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), REPORT_MODE)
         try:
             with os.fdopen(fd, "wb") as fh:

@@ -17,6 +17,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
+from checker.paths import make_dirs
 from checker import __version__
 from checker.models import Fetched, WarcRef
 from checker.sources.urlnorm import host_of
@@ -72,19 +73,6 @@ class ArchivedResponse:
             req.insert(0, ("User-Agent", user_agent))
         return cls(url=fetched.url, status=fetched.status_code, headers=tuple(headers), body=fetched.body,
                    request_headers=tuple(req), fetched_at=fetched_at, headers_reconstructed=True)
-
-
-def _make_private_dirs(directory: Path) -> None:
-    """mkdir -p where every directory made gets mode 0750 (less, if the umask says so)."""
-    missing = []
-    while not directory.exists() and directory != directory.parent:
-        missing.append(directory)
-        directory = directory.parent
-    for d in reversed(missing):
-        try:
-            os.mkdir(d, 0o750)
-        except FileExistsError:
-            pass
 
 
 def safe_name(text: str, *, limit: int = 80) -> str:
@@ -173,7 +161,7 @@ class WarcWriter:
         record_id = resp_record.rec_headers.get_header("WARC-Record-ID")
 
         with self._lock:
-            _make_private_dirs(self.directory)
+            make_dirs(self.directory)
             path = self._current_file(host)
             # Evidence files are readable reports, never writable by others (whatever the umask).
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)

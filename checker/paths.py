@@ -1,0 +1,20 @@
+"""Paths the tool creates: directories made with restricted modes (evidence, reports, digests)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DIRECTORY_MODE = 0o750  # the umask can only take more away
+
+
+def make_dirs(directory: Path, mode: int = DIRECTORY_MODE) -> None:
+    """mkdir -p, but every directory it creates gets `mode` (Path.mkdir gives parents the default)."""
+    missing = []
+    while not directory.exists() and directory != directory.parent:
+        missing.append(directory)
+        directory = directory.parent
+    for d in reversed(missing):
+        try:
+            os.mkdir(d, mode)
+        except FileExistsError:  # made meanwhile by another process
+            pass
