@@ -246,16 +246,12 @@ def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = 
     from .report import render
 
     if output and output != "-":
-        path = Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-        try:
-            with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                render(fmt, run, fh, color=False)
-            os.replace(tmp, path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise UsageError(f"cannot write report {path}: {exc.strerror or exc}") from None
+        from .audit_output import ReportWriteError, write_atomic
+
+        try:  # rendered in memory, written to an exclusive temporary file, then renamed
+            write_atomic(Path(output), lambda fh: render(fmt, run, fh, color=False))
+        except ReportWriteError as exc:
+            raise UsageError(str(exc)) from None
         return
     color = fmt == "text" and not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     render(fmt, run, sys.stdout, color=color)
