@@ -16,7 +16,7 @@ from .report.audit_data import render_audit_csv, render_audit_json
 from .report.audit_html import render_audit_html
 from .report.digest import render_digest
 from .crawl.archive import safe_name
-from .paths import DIRECTORY_MODE, make_dirs
+from .paths import make_dirs
 
 log = logging.getLogger("syndicheck.audit")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Sequence, TextIO
 
 from . import __version__
-from .models import Fetched, Finding, Outcome, PageResult, Run, Severity, Status
+from .models import Fetched, Outcome, PageResult, Run, Severity, Status
 from .strict_yaml import ConfigError
 
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3

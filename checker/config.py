@@ -8,7 +8,7 @@ from typing import Optional
 
 from .config_types import (AuditConfig, CrawlSettings, EmailConfig, HostCrawl, NotificationsConfig, OriginalsConfig,
                            PartnerConfig, WaiverConfig, WebhookConfig)
-from .strict_yaml import ConfigError, YamlDoc, load_path
+from .strict_yaml import YamlDoc, load_path
 
 TOP_KEYS = ("license", "originals", "partners", "crawl", "waivers", "storage", "reports", "notifications", "executor")
 ORIGINALS_KEYS = ("feeds", "sitemaps", "manifests", "window_days")

@@ -1,7 +1,7 @@
 """The audit configuration as frozen dataclasses (validated from audit.yaml by config.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 
-from checker.match import MatchSettings, OriginalIndex
+from checker.match import OriginalIndex
 from checker.models import Original
 from checker.parse import fast_visible_text
 

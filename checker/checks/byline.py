@@ -8,7 +8,7 @@ from typing import Optional
 from anyascii import anyascii
 
 from ..models import Evidence, Outcome
-from ..names import NameForm, find_name, fold_tokens, looks_like_person, name_forms
+from ..names import find_name, fold_tokens, looks_like_person, name_forms
 from ..parse import Block
 from .context import MARKED_REACH, CheckContext
 from .registry import Verdict, register

@@ -1,7 +1,7 @@
 """The check registry: checks are small Python functions registered by id, with declared parameters."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 from ..models import Evidence, Outcome

@@ -12,7 +12,6 @@ from typing import TextIO
 
 from ..audit import AuditOutcome, run_audit
 from ..config import load_audit_config
-from ..models import Status
 from .server import serve_sites
 from .sites import build_sites, expected_verdicts, write_demo_config
 
