@@ -178,7 +178,7 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
             report = build_report(history, run_id, pack, config, (), today, False, problems)
             files, sent = write_reports(report, config)
             return AuditOutcome(run_id, report, tuple(files), tuple(sent), False)
-        checker = Checker.build(pack, originals)
+        checker = Checker.build(pack, originals, time_budget=config.time_budget)
         robots = RobotsCache(fetcher) if config.crawl.obey_robots else None
         since = datetime.now(timezone.utc) - timedelta(days=config.originals.window_days)
         partner_of: dict[str, str] = {}

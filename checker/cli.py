@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Sequence, TextIO
 
 from . import __version__
+from .config_types import DEFAULT_TIME_BUDGET
 from .models import Fetched, Outcome, PageResult, Run, Severity, Status
 from .strict_yaml import ConfigError
 
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="read timeout per request")
     c.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N", help="size cap per page")
     c.add_argument("--jobs", type=int, default=4, metavar="N", help="pages fetched at once (default 4)")
+    _budget_flag(c)
     c.add_argument("--no-color", action="store_true", help="no ANSI colour in text output (also NO_COLOR)")
     c.add_argument("-q", "--quiet", action="store_true", help="only the report, no progress on stderr")
     c.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
@@ -63,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--resume", action="store_true", help="finish the last interrupted run instead of starting one")
     a.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr")
     a.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    _budget_flag(a, default="audit.yaml check.time_budget, else 20")
     _executor_flags(a)
 
     w = sub.add_parser("scan-warc", help="check every HTML response in WARC files against the originals",
@@ -83,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--no-color", action="store_true", help="no ANSI colour in text output (also NO_COLOR)")
     w.add_argument("-q", "--quiet", action="store_true", help="only the report, no summary on stderr")
     w.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    _budget_flag(w)
     _executor_flags(w, tasks="one task per WARC file")
 
     from .history_cli import add_history_parser
@@ -92,6 +96,21 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--workdir", metavar="DIR", default="demo-output",
                    help="where the demo's database, reports and outbox go (emptied first; default demo-output)")
     return p
+
+
+def _budget_flag(p: argparse.ArgumentParser, default: str = "20") -> None:
+    p.add_argument("--time-budget", type=float, metavar="SECONDS",
+                   help=f"CPU seconds to check one page before its remaining rules say `review` "
+                        f"(0: unlimited; default {default})")
+
+
+def _time_budget(args: argparse.Namespace, configured: Optional[float] = DEFAULT_TIME_BUDGET) -> Optional[float]:
+    """--time-budget over the configured budget; 0 means unlimited (None)."""
+    if args.time_budget is None:
+        return configured
+    if args.time_budget < 0:
+        raise UsageError("--time-budget must be 0 (unlimited) or a positive number of seconds")
+    return args.time_budget or None
 
 
 def _executor_flags(p: argparse.ArgumentParser, tasks: str = "one task per host batch") -> None:
@@ -208,7 +227,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.original and not originals and not args.originals:
         raise UsageError("--original needs --originals to say where the original comes from")
     try:
-        checker = Checker.build(pack, originals, forced=args.original)
+        checker = Checker.build(pack, originals, forced=args.original, time_budget=_time_budget(args))
     except LookupError as exc:
         raise UsageError(str(exc)) from None
     if not originals:
@@ -265,7 +284,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     config = load_audit_config(args.config)
     kind, scheduler = _executor_choice(args, config.executor, config.scheduler)
-    config = replace(config, executor=kind, scheduler=scheduler)
+    config = replace(config, executor=kind, scheduler=scheduler, time_budget=_time_budget(args, config.time_budget))
     if not args.verbose:
         logging.getLogger("syndicheck").setLevel(logging.WARNING if args.quiet else logging.INFO)
     from .audit import make_executor
@@ -315,7 +334,7 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     with Fetcher() as fetcher:
         originals = load_all(args.originals, fetcher=fetcher,
                              cache_dir=Path(args.cache_dir) if args.cache_dir else None)
-    checker = Checker.build(pack, originals)
+    checker = Checker.build(pack, originals, time_budget=_time_budget(args))
     if kind == "dask":
         from .crawl.dask_executor import DaskExecutor
         executor = DaskExecutor(scheduler)  # a LocalCluster without a scheduler: one process per core

@@ -10,7 +10,9 @@ from .config_types import (AuditConfig, CrawlSettings, EmailConfig, HostCrawl, N
                            PartnerConfig, WaiverConfig, WebhookConfig)
 from .strict_yaml import YamlDoc, load_path
 
-TOP_KEYS = ("license", "originals", "partners", "crawl", "waivers", "storage", "reports", "notifications", "executor")
+TOP_KEYS = ("license", "originals", "partners", "crawl", "check", "waivers", "storage", "reports", "notifications",
+            "executor")
+CHECK_KEYS = ("time_budget",)
 ORIGINALS_KEYS = ("feeds", "sitemaps", "manifests", "window_days")
 PARTNER_KEYS = ("id", "name", "contacts", "feeds", "sitemaps", "urls", "start_pages", "crawl")
 HOST_KEYS = ("delay", "concurrency", "timeout", "max_pages")
@@ -220,6 +222,12 @@ def load_audit_config(path: str | Path) -> AuditConfig:
             enabled=doc.typed(n + ("enabled",), bool, default=False), email=email, webhook=webhook,
             dry_run_dir=_path(base, doc.typed(n + ("dry_run_dir",), str, default=None)))
 
+    time_budget: Optional[float] = AuditConfig.time_budget
+    if data.get("check") is not None:
+        doc.check_keys(("check",), CHECK_KEYS)
+        # 0 turns the budget off (a trusted, known-good site list); the default keeps hostile pages bounded
+        time_budget = _number(doc, ("check", "time_budget"), AuditConfig.time_budget) or None
+
     executor, scheduler = "local", None
     if data.get("executor") is not None:
         doc.check_keys(("executor",), EXECUTOR_KEYS)
@@ -231,5 +239,5 @@ def load_audit_config(path: str | Path) -> AuditConfig:
     return AuditConfig(
         source=str(path), license=doc.typed(("license",), str, default=None), originals=originals,
         partners=tuple(partners), crawl=crawl, waivers=tuple(waivers), database=database, reports_dir=reports_dir,
-        report_formats=tuple(formats), history_runs=history_runs, notifications=notifications,
-        executor=executor, scheduler=scheduler)
+        report_formats=tuple(formats), history_runs=history_runs, time_budget=time_budget,
+        notifications=notifications, executor=executor, scheduler=scheduler)

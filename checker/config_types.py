@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 
+DEFAULT_TIME_BUDGET = 20.0  # CPU seconds to check one page; why 20: see checker/pipeline.py
+
+
 @dataclass(frozen=True)
 class HostCrawl:
     """Per-host (or per-partner) politeness overrides; None means: use the global value."""
@@ -106,6 +109,7 @@ class AuditConfig:
     reports_dir: str = "reports"
     report_formats: tuple[str, ...] = ("html", "json", "csv", "digest")
     history_runs: int = 30  # runs shown in the report's trend chart
+    time_budget: Optional[float] = DEFAULT_TIME_BUDGET  # CPU seconds to check one page (then `review`); None: unlimited
     notifications: NotificationsConfig = NotificationsConfig()
     executor: str = "local"
     scheduler: Optional[str] = None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
 from .checks.context import CheckContext
+from .config_types import DEFAULT_TIME_BUDGET
 from .decode import decode_html, looks_binary
 from .engine import evaluate, page_status
 from .match import OriginalIndex
@@ -19,8 +20,8 @@ log = logging.getLogger(__name__)
 # CPU seconds one page may take from its match to its last rule. Normal pages take well under a
 # second; a hostile one (100,000 nested elements, 50,000 images) gets `review` for the rules left
 # when the budget runs out, never a pass. Thread CPU time, not wall time: pages checked in parallel
-# threads, or a busy machine, do not eat each other's budgets.
-DEFAULT_TIME_BUDGET = 20.0
+# threads, or a busy machine, do not eat each other's budgets. DEFAULT_TIME_BUDGET lives in config_types so
+# the CLI and audit.yaml defaults are the same number; `check.time_budget` / --time-budget change it.
 
 
 @dataclass(frozen=True)

@@ -608,3 +608,17 @@ def test_partial_originals_do_not_leave_reusable_not_a_copy_verdicts(tmp_path):
     assert by_path["/b/o3-staff"].result.status.value == "violation" and not by_path["/b/o3-staff"].reused
     assert by_path["/g/o3-compliant"].result.status.value == "compliant"
     assert by_path["/a/o1-compliant"].reused  # verdicts made against the full originals are still reused
+
+
+def test_time_budget_from_audit_yaml_reaches_every_page(tmp_path):
+    """check.time_budget applies to the audit's checker: with a budget no page can meet, copies come out as
+    review (never a pass, never a violation claimed without checking); pages that are no copy are unaffected."""
+    with serve_sites([licensor_site(), *partner_sites(1)]) as servers:
+        config = write_config(tmp_path, servers.url("lic", "/feed.xml"), standard_partners(servers))
+        config.write_text(config.read_text() + "check: {time_budget: 0.000001}\n")
+        assert main(["audit", "--config", str(config), "-q"]) == 0
+    pages = report_json(config, 1)["pages"]
+    copies = [p for p in pages if p.get("match")]
+    assert copies and {p["status"] for p in copies} == {"review"}
+    assert all("time budget" in f["message"] for p in copies for f in p["findings"])
+    assert {p["status"] for p in pages if not p.get("match")} <= {"not-a-copy", "error"}

@@ -200,3 +200,19 @@ def test_several_reports_from_one_run(site, capsys, tmp_path):
     assert code == 1 and json.loads(out)["summary"]["violation"] == 1
     assert '"2.1.0"' in sarif.read_text() and "<testsuite" in junit.read_text()
     assert run(["check", str(pages), "--originals", str(manifest), "--report", "pdf=x.pdf"], capsys)[0] == 2
+
+
+def test_time_budget_flag(site, capsys):
+    """--time-budget reaches the checker: a budget no page can meet leaves every rule at review, never a pass;
+    0 means unlimited; a negative one is a usage error."""
+    _, manifest, pages = site
+    good = str(pages / "news" / "good.html")
+    code, out, _ = run(["check", good, "--originals", str(manifest), "--format", "json",
+                        "--time-budget", "0.000001"], capsys)
+    page = json.loads(out)["pages"][0]
+    assert page["status"] == "review"
+    assert {f["outcome"] for f in page["findings"]} == {"review"}
+    assert "time budget (1e-06 s)" in page["findings"][0]["message"]
+    assert run(["check", good, "--originals", str(manifest), "--time-budget", "0"], capsys)[0] == 0
+    code, _, err = run(["check", good, "--originals", str(manifest), "--time-budget", "-1"], capsys)
+    assert code == 2 and "--time-budget must be 0" in err

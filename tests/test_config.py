@@ -52,11 +52,22 @@ def test_good_config(tmp_path):
     ("formats: [html, json]", "formats: [html, pdf]", r"unknown report format 'pdf'"),
     ("  concurrency: 8", "  concurrency: yes", r"crawl.concurrency: expected a number, got a boolean"),
     ("  feeds: [https://dcnf.example/feed]", "  feeds: [ftp://dcnf.example/feed]", r"unsupported URL scheme"),
+    ("storage: {", "check: {time_budget: -1}\nstorage: {", r"audit.yaml:\d+: check.time_budget: must be at least 0"),
+    ("storage: {", "check: {budget: 5}\nstorage: {", r"check.budget: unknown key \(did you mean 'time_budget'\?\)"),
 ])
 def test_errors_name_file_line_key(tmp_path, old, new, message):
     assert old in GOOD
     with pytest.raises(ConfigError, match=message):
         load_audit_config(write(tmp_path, GOOD.replace(old, new)))
+
+
+@pytest.mark.parametrize("section,budget", [("", 20.0), ("check: {time_budget: 2.5}\n", 2.5),
+                                            ("check: {time_budget: 0}\n", None)])
+def test_time_budget(tmp_path, section, budget):
+    """check.time_budget: the per-page CPU budget; absent = the checker's default, 0 = unlimited."""
+    from checker.pipeline import DEFAULT_TIME_BUDGET
+    assert DEFAULT_TIME_BUDGET == 20.0
+    assert load_audit_config(write(tmp_path, GOOD + section)).time_budget == budget
 
 
 def test_missing_sections(tmp_path):
