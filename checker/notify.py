@@ -25,6 +25,7 @@ import requests
 
 from checker.config_types import EmailConfig, NotificationsConfig, WebhookConfig
 from checker.models import AuditReport, PartnerInfo
+from checker.paths import make_dirs
 from checker.report import audit_data
 from checker.report.digest import render_digest
 
@@ -289,15 +290,24 @@ def _safe_name(s: str) -> str:
     return _UNSAFE_NAME.sub("_", s).strip("._")[:80] or "x"
 
 
+OUTBOX_MODE = 0o600  # dry-run messages carry partner contacts' addresses and the run's findings
+
+
 def _write(directory: Path, name: str, data: bytes) -> Path:
+    """Write a new file in the outbox, never overwriting or following a symlink: name, name-2, name-3, ..."""
     path = directory / name
     stem, suffix = path.stem, path.suffix
     n = 1
-    while path.exists():
-        n += 1
-        path = directory / f"{stem}-{n}{suffix}"
-    path.write_bytes(data)
-    return path
+    while True:
+        try:  # O_EXCL: an existing name (an earlier run's message, a planted symlink) is skipped, not replaced
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), OUTBOX_MODE)
+        except FileExistsError:
+            n += 1
+            path = directory / f"{stem}-{n}{suffix}"
+            continue
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return path
 
 
 def send_notifications(report: AuditReport, partners: Sequence[PartnerInfo], config: NotificationsConfig, *,
@@ -329,7 +339,7 @@ def _notify(report: AuditReport, partners: Sequence[PartnerInfo], config: Notifi
     location = _location(report, reports_dir, html_report)
     dry = Path(config.dry_run_dir) if config.dry_run_dir else None
     if dry is not None:
-        dry.mkdir(parents=True, exist_ok=True)
+        make_dirs(dry)
     prefix = f"run-{report.run_id}"
 
     # (recipients, what, filename, message-or-error)

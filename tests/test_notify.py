@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import socket
+import stat
 from pathlib import Path
 from typing import Iterator
 
@@ -266,3 +267,21 @@ def test_dry_run_writes_files_and_sends_nothing(smtp, hook_server, tmp_path: Pat
     assert sum(" written to " in line for line in log) == 5
     assert any(line.startswith("webhook") and line.endswith("(signed)") for line in log)
     assert sign(body, SECRET).startswith("sha256=")
+
+
+def test_dry_run_files_are_private_and_never_overwrite(tmp_path: Path, reports_dir: Path) -> None:
+    """Outbox files hold contacts' addresses: 0600 in a 0750 directory. A second run, or a name already
+    taken (here a planted symlink), gets a new name; nothing existing is replaced or followed."""
+    out = tmp_path / "outbox"
+    config = NotificationsConfig(enabled=True, email=email_config(1), dry_run_dir=str(out))
+    send_notifications(build_report(), PARTNERS, config, reports_dir=reports_dir)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o750
+    assert {stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()} == {0o600}
+    first = (out / "run-12-summary.eml").read_bytes()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (out / "run-12-summary-2.eml").symlink_to(victim)
+    send_notifications(build_report(), PARTNERS, config, reports_dir=reports_dir)
+    assert (out / "run-12-summary.eml").read_bytes() == first
+    assert victim.read_text() == "keep me"
+    assert b"\nSubject: " in (out / "run-12-summary-3.eml").read_bytes()
