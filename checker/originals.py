@@ -65,25 +65,29 @@ def _squash(text: str) -> str:
 def _paragraphs_of(element: Any) -> list[str]:
     """Visible text of an lxml element as paragraphs: block elements and <br><br> separate paragraphs."""
     chunks: list[str] = []
-
-    def visit(node: Any) -> None:
+    # An explicit stack, not recursion: a feed's HTML is untrusted and may nest deeper than Python's
+    # recursion limit (libxml2 caps depth at 256 today, but that is its choice, not a promise).
+    # Entries: (node, entering); on leaving, a block's closing break and the node's tail are added.
+    stack: list[tuple[Any, bool]] = [(element, True)]
+    while stack:
+        node, entering = stack.pop()
         tag = node.tag.lower() if isinstance(node.tag, str) else None
-        if tag is not None and tag not in _SKIP_IN_BODY:
-            block = tag in _BLOCK_TAGS
-            if block:
-                chunks.append(_BREAK)
-            if tag == "br":
-                chunks.append(_LINE)
-            if node.text:
-                chunks.append(node.text)
-            for child in node:
-                visit(child)
-            if block:
-                chunks.append(_BREAK)
+        shown = tag is not None and tag not in _SKIP_IN_BODY
+        if entering:
+            stack.append((node, False))
+            if shown:
+                if tag in _BLOCK_TAGS:
+                    chunks.append(_BREAK)
+                if tag == "br":
+                    chunks.append(_LINE)
+                if node.text:
+                    chunks.append(node.text)
+                stack.extend((child, True) for child in reversed(node))
+            continue
+        if shown and tag in _BLOCK_TAGS:
+            chunks.append(_BREAK)
         if node is not element and node.tail:
             chunks.append(node.tail)
-
-    visit(element)
     out: list[str] = []
     for block in "".join(chunks).split(_BREAK):
         # Two line breaks in a row end a paragraph (feeds often use <br><br> instead of <p>).
@@ -314,13 +318,15 @@ def _json_ld_nodes(doc: Any) -> list[dict]:
     nodes: list[dict] = []
 
     def collect(value: Any) -> None:
-        if isinstance(value, list):
-            for v in value:
-                collect(v)
-        elif isinstance(value, dict):
-            nodes.append(value)
-            if "@graph" in value:
-                collect(value["@graph"])
+        stack = [value]  # iterative: @graph chains and nested lists can be as deep as json.loads allows
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                nodes.append(item)
+                if "@graph" in item:
+                    stack.append(item["@graph"])
 
     for script in doc.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
         raw = (script.text or "").strip()
@@ -328,7 +334,7 @@ def _json_ld_nodes(doc: Any) -> list[dict]:
         raw = re.sub(r"^\s*(<!--|<!\[CDATA\[)|(-->|\]\]>)\s*$", "", raw)
         try:
             collect(json.loads(raw, strict=False))
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: json.loads of [[[[...]]]] thousands deep
             log.debug("unreadable JSON-LD block skipped")
     return nodes
 

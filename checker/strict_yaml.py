@@ -218,4 +218,6 @@ def load_path(path: str | Path) -> YamlDoc:
             json.loads(text)
         except json.JSONDecodeError as exc:
             raise ConfigError(str(path), exc.lineno, "", f"invalid JSON: {exc.msg}") from None
+        except RecursionError:  # [[[[...]]]] thousands deep: the same answer the YAML loader gives
+            raise ConfigError(str(path), None, "", "the JSON nests too deeply") from None
     return loads(text, str(path))

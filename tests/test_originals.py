@@ -358,3 +358,51 @@ def test_split_authors():
 def test_html_to_text_paragraphs():
     assert html_to_text("<p>One.</p><p>Two <b>bold</b>.</p>Three<br><br>Four<br>five") == \
         "One.\n\nTwo bold.\n\nThree\n\nFour five"
+
+
+# --------------------------------------------------------------------------------------------- hostile sources
+
+DEEP = 100_000
+
+
+def test_paragraphs_of_a_tree_deeper_than_the_recursion_limit():
+    """The walk is iterative: a tree built without the parser's depth cap, 5,000 deep, keeps its deep text."""
+    import lxml.etree
+    from checker.originals import _paragraphs_of
+    root = node = lxml.etree.Element("div")
+    lxml.etree.SubElement(root, "p").text = "Top paragraph."
+    for _ in range(5000):
+        node = lxml.etree.SubElement(node, "span")
+    node.text = "Deep words"
+    node.tail = " and a tail."
+    assert _paragraphs_of(root) == ["Top paragraph.", "Deep words and a tail."]
+
+
+def test_deeply_nested_feed_content_loads(tmp_path):
+    """A licensor feed whose content:encoded nests 100,000 elements deep loads without a crash; the
+    entry keeps its title, link and authors."""
+    deep = "<div>" * DEEP + "Deep story text." + "</div>" * DEEP
+    feed = RSS.replace("<p>The Senate passed the bill on Tuesday.</p>", "<p>The Senate passed the bill.</p>" + deep)
+    originals = load_originals(write(tmp_path, "feed.xml", feed))
+    first = next(o for o in originals if o.title == "Senate passes the bill")
+    assert first.authors == ("Jane Doe", "John Roe") and first.text.startswith("The Senate passed the bill.")
+
+
+def test_deeply_nested_json_manifest_is_a_clear_error(tmp_path):
+    path = write(tmp_path, "originals.json", "[" * DEEP + "]" * DEEP)
+    with pytest.raises((ConfigError, OriginalsError), match="nests too deeply"):
+        load_originals(path)
+
+
+def test_article_page_with_hostile_json_ld_uses_the_readable_block(tmp_path):
+    """A JSON-LD block nested past json's own limit is skipped; a deep @graph chain is walked without recursion."""
+    graph = '{"@graph": ' * 500 + '{"@type": "NewsArticle", "headline": "Deep graph", ' \
+        '"author": {"@type": "Person", "name": "Gia Graph"}}' + "}" * 500
+    page = (ARTICLE.replace("<head>", '<head><script type="application/ld+json">' + "[" * DEEP + "]" * DEEP
+                            + "</script>", 1))
+    [o] = load_originals(write(tmp_path, "story.html", page))
+    assert o.authors == ("Jane Doe", "John Roe")
+    page2 = ARTICLE.replace('<script type="application/ld+json">', '<script type="application/ld+json">'
+                            + graph + '</script><script type="application/ld+json">', 1)
+    [o2] = load_originals(write(tmp_path, "story2.html", page2))
+    assert o2.authors == ("Gia Graph",)  # the first article node, 500 @graph levels down
