@@ -1,4 +1,4 @@
-"""Shared fixtures: the default pack, a copy of its example original, and page builders."""
+"""Shared fixtures: the default pack, a copy of its example original, page builders, headless Chromium."""
 from __future__ import annotations
 
 import os
@@ -43,3 +43,25 @@ def make_page(original):
                 f"<header><nav><a href='/'>Home</a></nav></header><main><article><h1>{original.title}</h1>"
                 f"{head}{article_html(original)}{foot}</article></main>{outside}</body></html>")
     return build
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # the Debian package (`make test` installs it as root); never a download
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium driven by Playwright, closed after the test; skipped when Chromium is absent.
+
+    One per test, not per session: Playwright's sync API keeps an event loop on the main thread, and
+    other tests run asyncio.run() there between browser tests."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (Debian package chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -32,7 +32,6 @@ from checker.report.audit_data import render_audit_csv, render_audit_json
 from checker.report.audit_html import render_audit_html
 from checker.report.digest import render_digest
 
-CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
 HOSTILE_URL = "javascript:alert(document.domain)"
 HOSTILE_CMD = "=cmd|' /C calc'!A0"
@@ -349,122 +348,98 @@ def test_trend_chart_skips_runs_without_copies() -> None:
 
 
 @pytest.mark.browser
-def test_html_in_chromium(tmp_path: Path, report: AuditReport) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+def test_html_in_chromium(tmp_path: Path, report: AuditReport, browser) -> None:
     path = tmp_path / "audit-12.html"
     with open(path, "w", encoding="utf-8") as fh:
         render_audit_html(report, fh)
     dialogs: list[str] = []
     requests: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(path.as_uri())
+    page = browser.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
 
-            # headline numbers
-            assert page.inner_text('#headline li[data-key="copies"] b') == "7"
-            assert page.inner_text('#headline li[data-key="violation"] b') == "2"
-            assert page.inner_text('#headline li[data-key="new"] b') == "2"
+    # headline numbers
+    assert page.inner_text('#headline li[data-key="copies"] b') == "7"
+    assert page.inner_text('#headline li[data-key="violation"] b') == "2"
+    assert page.inner_text('#headline li[data-key="new"] b') == "2"
 
-            # partner table
-            partner_rows = page.locator("#partners tbody tr")
-            assert partner_rows.count() == 3
-            first = partner_rows.nth(0).locator("td").all_inner_texts()
-            assert first[0].startswith("Alpha Gazette") and first[1:7] == ["3", "67%", "1", "1", "1", "1"]
-            assert "1 page could not be checked" in first[7]
-            assert "not well-formed XML" in partner_rows.nth(1).inner_text()
-            assert partner_rows.nth(2).locator("td").nth(2).inner_text() == "100%"
+    # partner table
+    partner_rows = page.locator("#partners tbody tr")
+    assert partner_rows.count() == 3
+    first = partner_rows.nth(0).locator("td").all_inner_texts()
+    assert first[0].startswith("Alpha Gazette") and first[1:7] == ["3", "67%", "1", "1", "1", "1"]
+    assert "1 page could not be checked" in first[7]
+    assert "not well-formed XML" in partner_rows.nth(1).inner_text()
+    assert partner_rows.nth(2).locator("td").nth(2).inner_text() == "100%"
 
-            # the chart: an inline SVG with one marker per run
-            assert page.locator("svg#trend").is_visible()
-            assert page.locator("svg#trend circle.pt").count() == 5
-            assert page.locator("svg#trend polyline").count() == 1
+    # the chart: an inline SVG with one marker per run
+    assert page.locator("svg#trend").is_visible()
+    assert page.locator("svg#trend circle.pt").count() == 5
+    assert page.locator("svg#trend polyline").count() == 1
 
-            # every violation, with its evidence and WARC reference
-            rows = page.locator("#violations tbody tr")
-            assert rows.count() == 3
-            senate = rows.nth(0)
-            assert senate.locator(f'a[href="{SENATE_URL}"]').count() == 1
-            text = senate.inner_text()
-            assert "Alpha Gazette" in text and "DCNF logo" in text and "new" in text
-            assert "Daily Caller News Foundation logo" in text and "Daily Caller logo" in text
-            assert HOSTILE_SCRIPT in text  # shown as text, never run
-            assert senate.locator("code.warc-file").inner_text() == "evidence/run-12-00001.warc.gz"
-            assert senate.locator("code.warc-record").inner_text() == "<urn:uuid:1111>"
-            beta_row = rows.nth(2)
-            assert HOSTILE_URL in beta_row.inner_text() and beta_row.locator("a").count() == 1  # only the original
-            assert page.locator('a[href^="javascript" i]').count() == 0
+    # every violation, with its evidence and WARC reference
+    rows = page.locator("#violations tbody tr")
+    assert rows.count() == 3
+    senate = rows.nth(0)
+    assert senate.locator(f'a[href="{SENATE_URL}"]').count() == 1
+    text = senate.inner_text()
+    assert "Alpha Gazette" in text and "DCNF logo" in text and "new" in text
+    assert "Daily Caller News Foundation logo" in text and "Daily Caller logo" in text
+    assert HOSTILE_SCRIPT in text  # shown as text, never run
+    assert senate.locator("code.warc-file").inner_text() == "evidence/run-12-00001.warc.gz"
+    assert senate.locator("code.warc-record").inner_text() == "<urn:uuid:1111>"
+    beta_row = rows.nth(2)
+    assert HOSTILE_URL in beta_row.inner_text() and beta_row.locator("a").count() == 1  # only the original
+    assert page.locator('a[href^="javascript" i]').count() == 0
 
-            # waived, review and error rows, apart from the violations
-            assert page.locator("#waived tbody tr").count() == 1
-            assert WAIVER in page.inner_text("#waived")
-            assert page.locator("#review tbody tr").count() == 1
-            assert page.locator("#errors tbody tr").count() == 2  # one page, one discovery error
+    # waived, review and error rows, apart from the violations
+    assert page.locator("#waived tbody tr").count() == 1
+    assert WAIVER in page.inner_text("#waived")
+    assert page.locator("#review tbody tr").count() == 1
+    assert page.locator("#errors tbody tr").count() == 2  # one page, one discovery error
 
-            # filters: the panel appears (our script ran under the CSP)
-            assert page.locator("#filters").is_visible()
-            page.select_option('#filters select[name="partner"]', "beta")
-            visible = [r for r in rows.all() if r.is_visible()]
-            assert len(visible) == 1 and "Beta Times" in visible[0].inner_text()
-            assert [r.is_visible() for r in partner_rows.all()] == [False, True, False]
-            assert page.locator("#waived tbody tr").first.is_hidden()
-            assert page.locator("#errors tbody tr.discovery").is_visible()
-            assert page.locator("#errors tbody tr").first.is_hidden()  # alpha's error page
+    # filters: the panel appears (our script ran under the CSP)
+    assert page.locator("#filters").is_visible()
+    page.select_option('#filters select[name="partner"]', "beta")
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert len(visible) == 1 and "Beta Times" in visible[0].inner_text()
+    assert [r.is_visible() for r in partner_rows.all()] == [False, True, False]
+    assert page.locator("#waived tbody tr").first.is_hidden()
+    assert page.locator("#errors tbody tr.discovery").is_visible()
+    assert page.locator("#errors tbody tr").first.is_hidden()  # alpha's error page
 
-            page.select_option('#filters select[name="partner"]', "")
-            page.select_option('#filters select[name="rule"]', "logo")
-            assert [r.is_visible() for r in rows.all()] == [True, False, False]
-            assert all(r.is_visible() for r in partner_rows.all())  # rule filter leaves partners alone
-            assert page.locator("#errors tbody tr").first.is_hidden()
-            page.select_option('#filters select[name="rule"]', "affiliation")
-            assert [r.is_visible() for r in rows.all()] == [False, True, False]
+    page.select_option('#filters select[name="partner"]', "")
+    page.select_option('#filters select[name="rule"]', "logo")
+    assert [r.is_visible() for r in rows.all()] == [True, False, False]
+    assert all(r.is_visible() for r in partner_rows.all())  # rule filter leaves partners alone
+    assert page.locator("#errors tbody tr").first.is_hidden()
+    page.select_option('#filters select[name="rule"]', "affiliation")
+    assert [r.is_visible() for r in rows.all()] == [False, True, False]
 
-            page.select_option('#filters select[name="rule"]', "")
-            page.select_option('#filters select[name="status"]', "waived")
-            assert not any(r.is_visible() for r in rows.all())
-            assert page.locator("#waived tbody tr").first.is_visible()
-            page.select_option('#filters select[name="status"]', "")
-            assert all(r.is_visible() for r in rows.all())
+    page.select_option('#filters select[name="rule"]', "")
+    page.select_option('#filters select[name="status"]', "waived")
+    assert not any(r.is_visible() for r in rows.all())
+    assert page.locator("#waived tbody tr").first.is_visible()
+    page.select_option('#filters select[name="status"]', "")
+    assert all(r.is_visible() for r in rows.all())
 
-            # hover every snippet: an injected handler would fire now
-            for snippet in page.locator("code.snippet").all():
-                snippet.hover()
-        finally:
-            browser.close()
+    # hover every snippet: an injected handler would fire now
+    for snippet in page.locator("code.snippet").all():
+        snippet.hover()
     assert dialogs == []
     assert all(u.startswith("file:") for u in requests), requests
 
 
 @pytest.mark.browser
-def test_html_reads_without_script(tmp_path: Path, report: AuditReport) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+def test_html_reads_without_script(tmp_path: Path, report: AuditReport, browser) -> None:
     path = tmp_path / "audit-12.html"
     path.write_text(_render(render_audit_html, report), encoding="utf-8")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        try:
-            page = browser.new_context(java_script_enabled=False).new_page()
-            page.goto(path.as_uri())
-            assert page.locator("#filters").is_hidden()
-            assert all(r.is_visible() for r in page.locator("#violations tbody tr").all())
-            assert page.locator("svg#trend circle.pt").count() == 5
-        finally:
-            browser.close()
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(path.as_uri())
+    assert page.locator("#filters").is_hidden()
+    assert all(r.is_visible() for r in page.locator("#violations tbody tr").all())
+    assert page.locator("svg#trend circle.pt").count() == 5
 
 
 def test_diff_items_match_pages_by_normalised_url() -> None:

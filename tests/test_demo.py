@@ -5,16 +5,10 @@ import argparse
 import io
 import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 from checker.demo.run import run_demo
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -48,24 +42,16 @@ def test_demo_two_nights(demo):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_demo_html_report_in_chromium(demo):
-    if not CHROMIUM.exists() or shutil.which("chromium") is None:
-        pytest.skip("Debian chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_demo_html_report_in_chromium(demo, browser):
     _, _, workdir = demo
     html = workdir / "reports" / "audit-2.html"
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page()
-            dialogs: list[str] = []
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(html.as_uri())
-            body = page.inner_text("body")
-            for partner in ("Heartland Ledger", "Valley Courier", "Civic Review", "Liberty Monthly", "Prairie Post"):
-                assert partner in body, partner
-            assert page.locator("svg").count() >= 1  # the compliance chart
-            assert "Daily Caller" in body and "logo" in body
-            assert not dialogs
-        finally:
-            browser.close()
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(html.as_uri())
+    body = page.inner_text("body")
+    for partner in ("Heartland Ledger", "Valley Courier", "Civic Review", "Liberty Monthly", "Prairie Post"):
+        assert partner in body, partner
+    assert page.locator("svg").count() >= 1  # the compliance chart
+    assert "Daily Caller" in body and "logo" in body
+    assert not dialogs

@@ -27,10 +27,6 @@ from checker.report.audit_data import render_audit_csv
 from checker.report.audit_html import render_audit_html
 from checker.report.digest import render_digest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 PWN = "window.__pwned=1"
 SCRIPT = f"<script>{PWN}</script>"
 HANDLER = f'" onerror={PWN} x="'  # breaks out of a double-quoted attribute
@@ -164,43 +160,35 @@ def test_html_report_has_no_injected_markup(run, audit, which: str) -> None:
 _CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 
 
-def _browser_verdict(path: Path) -> dict:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+def _browser_verdict(path: Path, browser) -> dict:
     dialogs: list[str] = []
     requests: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(path.as_uri())
-            page.wait_for_load_state("load")
-            # Move the pointer over everything a payload could hang a handler on, and click the links.
-            for locator in ("code", "td", "dd", "li", "h3", "p"):
-                for el in page.locator(locator).all()[:200]:
-                    if el.is_visible():
-                        el.hover()
-            for a in page.locator("a[href]").all():
-                href = a.get_attribute("href") or ""
-                if href.startswith("#"):
-                    a.click()
-            page.wait_for_timeout(200)
-            verdict = page.evaluate("""() => ({
-                pwned: typeof window.__pwned,
-                scripts: document.scripts.length,
-                handlers: [...document.querySelectorAll('*')].flatMap(
-                    el => [...el.attributes].filter(a => a.name.toLowerCase().startsWith('on'))
-                                            .map(a => el.tagName + ' ' + a.name)),
-                jsLinks: [...document.querySelectorAll('[href],[src],[action]')].map(
-                    el => el.getAttribute('href') || el.getAttribute('src') || el.getAttribute('action'))
-                    .filter(v => /^\\s*(javascript|data|vbscript):/i.test(v)),
-                text: document.body.innerText,
-            })""")
-        finally:
-            browser.close()
+    page = browser.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    # Move the pointer over everything a payload could hang a handler on, and click the links.
+    for locator in ("code", "td", "dd", "li", "h3", "p"):
+        for el in page.locator(locator).all()[:200]:
+            if el.is_visible():
+                el.hover()
+    for a in page.locator("a[href]").all():
+        href = a.get_attribute("href") or ""
+        if href.startswith("#"):
+            a.click()
+    page.wait_for_timeout(200)
+    verdict = page.evaluate("""() => ({
+        pwned: typeof window.__pwned,
+        scripts: document.scripts.length,
+        handlers: [...document.querySelectorAll('*')].flatMap(
+            el => [...el.attributes].filter(a => a.name.toLowerCase().startsWith('on'))
+                                    .map(a => el.tagName + ' ' + a.name)),
+        jsLinks: [...document.querySelectorAll('[href],[src],[action]')].map(
+            el => el.getAttribute('href') || el.getAttribute('src') || el.getAttribute('action'))
+            .filter(v => /^\\s*(javascript|data|vbscript):/i.test(v)),
+        text: document.body.innerText,
+    })""")
     verdict.update(dialogs=dialogs, requests=requests)
     return verdict
 
@@ -208,14 +196,14 @@ def _browser_verdict(path: Path) -> dict:
 @pytest.mark.browser
 @pytest.mark.parametrize("csp", ["with-csp", "without-csp"])
 @pytest.mark.parametrize("which", ["check", "audit"])
-def test_no_script_runs_in_chromium(tmp_path: Path, run, audit, which: str, csp: str) -> None:
+def test_no_script_runs_in_chromium(tmp_path: Path, run, audit, which: str, csp: str, browser) -> None:
     out = _check_html(run) if which == "check" else _audit_html(audit)
     if csp == "without-csp":
         out, n = _CSP_META.subn("", out)
         assert n == 1
     path = tmp_path / f"{which}.html"
     path.write_text(out, encoding="utf-8")
-    verdict = _browser_verdict(path)
+    verdict = _browser_verdict(path, browser)
     assert verdict["dialogs"] == []
     assert verdict["pwned"] == "undefined"
     assert verdict["scripts"] == 1

@@ -19,7 +19,6 @@ from report_fixtures import HOSTILE_FORMULA, HOSTILE_SCRIPT, VIOLATION_PATH, bui
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SYNDICHECK_UPDATE_GOLDEN") == "1"
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
@@ -283,35 +282,23 @@ def test_html_csp_allows_only_our_script() -> None:
     assert f"'sha256-{digest}'" in html.CSP and "default-src 'none'" in html.CSP
 
 
-def test_html_in_chromium(tmp_path: Path, run: Run) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+def test_html_in_chromium(tmp_path: Path, run: Run, browser) -> None:
     report = tmp_path / "report.html"
     report.write_text(rendered("html", run), encoding="utf-8")
     dialogs: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(report.as_uri())
-            violation_rows = page.locator("tr.status-violation")
-            assert violation_rows.count() == 1 and violation_rows.first.is_visible()
-            assert page.locator("section#page-2 .finding.o-fail").count() == 3
-            assert page.locator("section#page-2 .finding.o-fail").first.is_visible()
-            assert HOSTILE_SCRIPT in page.inner_text("section#page-2")
-            page.hover("section#page-2 code.snippet >> nth=1")  # the snippet that tried onmouseover
-            # the filter script ran (so the CSP hash is right) and hides other statuses
-            page.select_option("#filter select", "review")
-            assert not violation_rows.first.is_visible()
-            assert page.locator("tr.status-review").is_visible()
-        finally:
-            browser.close()
+    page = browser.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(report.as_uri())
+    violation_rows = page.locator("tr.status-violation")
+    assert violation_rows.count() == 1 and violation_rows.first.is_visible()
+    assert page.locator("section#page-2 .finding.o-fail").count() == 3
+    assert page.locator("section#page-2 .finding.o-fail").first.is_visible()
+    assert HOSTILE_SCRIPT in page.inner_text("section#page-2")
+    page.hover("section#page-2 code.snippet >> nth=1")  # the snippet that tried onmouseover
+    # the filter script ran (so the CSP hash is right) and hides other statuses
+    page.select_option("#filter select", "review")
+    assert not violation_rows.first.is_visible()
+    assert page.locator("tr.status-review").is_visible()
     assert dialogs == []
 
 
