@@ -245,10 +245,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             log.warning("%s: %s", result.target, result.error)
     fetcher.close()
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
-    write_report(run, args.format, args.output, no_color=args.no_color)
-    for fmt, path in extra_reports:
-        write_report(run, fmt, path)
-    return exit_status(results, args.fail_on)
+    return write_reports(run, [(args.format, args.output), *extra_reports], exit_status(results, args.fail_on),
+                         no_color=args.no_color)
 
 
 def _report_spec(spec: str) -> tuple[str, str]:
@@ -258,6 +256,23 @@ def _report_spec(spec: str) -> tuple[str, str]:
     if fmt not in FORMATS:
         raise UsageError(f"--report {spec!r}: unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
     return fmt, path
+
+
+def write_reports(run: Run, reports: Sequence[tuple[str, Optional[str]]], status: int, *,
+                  no_color: bool = False) -> int:
+    """Write every requested report, even after one fails; returns the exit status.
+
+    A report that cannot be written is an error naming the format, the file and why. The run's
+    status stands when it is 1 (a CI job fails on the violations either way, and they are what
+    matters); otherwise it becomes 2, so a clean run whose report is missing never looks clean."""
+    failed = False
+    for fmt, output in reports:
+        try:
+            write_report(run, fmt, output, no_color=no_color)
+        except UsageError as exc:
+            print(f"syndicheck: error: {exc}", file=sys.stderr)
+            failed = True
+    return status if not failed or status == EXIT_VIOLATION else EXIT_USAGE
 
 
 def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = False) -> None:
@@ -270,7 +285,9 @@ def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = 
         try:  # rendered in memory, written to an exclusive temporary file, then renamed
             write_atomic(Path(output), lambda fh: render(fmt, run, fh, color=False))
         except ReportWriteError as exc:
-            raise UsageError(str(exc)) from None
+            cause = exc.__cause__
+            reason = (getattr(cause, "strerror", None) or str(cause)) if cause is not None else str(exc)
+            raise UsageError(f"the {fmt} report {output} could not be written: {reason}") from None
         return
     color = fmt == "text" and not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     render(fmt, run, sys.stdout, color=color)
@@ -369,8 +386,8 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
         print(f"scan-warc: {len(scanned)} WARC files, {sum(f.html for f in scanned)} HTML responses: {copies} copies "
               f"({s['compliant']} compliant, {s['violation']} violation, {s['review']} review), "
               f"{s['error']} could not be checked", file=sys.stderr)
-    write_report(run, args.format, args.output, no_color=args.no_color)
-    return exit_status(results, args.fail_on)
+    return write_reports(run, [(args.format, args.output)], exit_status(results, args.fail_on),
+                         no_color=args.no_color)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

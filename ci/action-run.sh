@@ -19,12 +19,11 @@
 #   GITHUB_OUTPUT (outputs are appended), GITHUB_STEP_SUMMARY (the github format appends the
 #   Markdown report; only the first run sees it).
 #
-# Runs: the first run uses --format github (annotations on stdout, step summary) and its exit
-# status is the step's. The CLI writes one format per run, so each report (the JSON report that
-# the outputs are read from, then any requested junit/sarif/html/markdown/json file) is another
-# run over the same targets with -q. Exit: the first run's status (0 clean, 1 violations,
-# 2 usage/config error, 3 some target not checked); if that is 0 or 3 but a requested report
-# could not be written, 2.
+# One run: --format github (annotations on stdout, Markdown report appended to the step
+# summary) plus --report FORMAT=PATH for the JSON report the outputs are read from and for each
+# requested junit/sarif/html/markdown/json file. Exit: the run's status (0 clean, 1 violations,
+# 2 usage/config error or, when there are no violations, a report that could not be written,
+# 3 some target not checked).
 set -uo pipefail
 
 die() {
@@ -89,51 +88,30 @@ case "$cache_dir" in "~" | "~/"*) cache_dir="$HOME${cache_dir#"~"}" ;; esac # as
 # (No "--" before the targets: argparse's handling of it under a subcommand differs between
 # Python versions, and a target never starts with "-" except "-" itself, which is positional.)
 
-# Run 1: annotations on stdout, the Markdown report appended to the step summary.
-echo "syndicheck: $tool ${args[*]} --format github ${targets[*]}" >&2
-"$tool" "${args[@]}" --format github "${targets[@]}"
+json_report="$tmp/syndicheck-report.json"
+rm -f "$json_report" # never read counts from an earlier run's report
+reports=(--report "json=$json_report")
+[ -n "${INPUT_JSON:-}" ] && reports+=(--report "json=$INPUT_JSON")
+[ -n "${INPUT_JUNIT:-}" ] && reports+=(--report "junit=$INPUT_JUNIT")
+[ -n "${INPUT_SARIF:-}" ] && reports+=(--report "sarif=$INPUT_SARIF")
+[ -n "${INPUT_HTML:-}" ] && reports+=(--report "html=$INPUT_HTML")
+[ -n "${INPUT_MARKDOWN:-}" ] && reports+=(--report "markdown=$INPUT_MARKDOWN")
+
+echo "syndicheck: $tool ${args[*]} --format github ${reports[*]} ${targets[*]}" >&2
+"$tool" "${args[@]}" --format github "${reports[@]}" "${targets[@]}"
 status=$?
 [ -n "${GITHUB_OUTPUT:-}" ] && echo "exit-code=$status" >>"$GITHUB_OUTPUT"
 
 if [ "$status" -eq 2 ]; then
-  echo "::error title=syndicheck::syndicheck stopped with a usage or configuration error (exit 2): see the message above"
-  exit 2
-fi
-if [ "$status" -ne 0 ] && [ "$status" -ne 1 ] && [ "$status" -ne 3 ]; then
+  if [ -f "$json_report" ]; then # the pages were checked: a requested report is what failed
+    echo "::error title=syndicheck::a report could not be written (exit 2): see the message above"
+  else
+    echo "::error title=syndicheck::syndicheck stopped with a usage or configuration error (exit 2): see the message above"
+  fi
+elif [ "$status" -ne 0 ] && [ "$status" -ne 1 ] && [ "$status" -ne 3 ]; then
   echo "::error title=syndicheck::syndicheck failed unexpectedly (exit $status)"
   exit "$status"
 fi
-
-# Further runs, one per report file; the summary was written once already.
-report_failed=0
-write_report() { # FORMAT PATH
-  local code
-  env -u GITHUB_STEP_SUMMARY "$tool" "${args[@]}" --format "$1" -o "$2" -q "${targets[@]}"
-  code=$?
-  case "$code" in
-    0 | 1 | 3) return 0 ;;
-    *)
-      echo "::error title=syndicheck::the $1 report $2 could not be written (exit $code)"
-      report_failed=1
-      return 1
-      ;;
-  esac
-}
-
-json_report="$tmp/syndicheck-report.json"
-rm -f "$json_report" # never read counts from an earlier run's report
-if write_report json "$json_report"; then
-  if [ -n "${INPUT_JSON:-}" ]; then
-    if ! { mkdir -p "$(dirname "$INPUT_JSON")" && cp "$json_report" "$INPUT_JSON"; }; then
-      echo "::error title=syndicheck::cannot copy the JSON report to $INPUT_JSON"
-      report_failed=1
-    fi
-  fi
-fi
-[ -n "${INPUT_JUNIT:-}" ] && write_report junit "$INPUT_JUNIT"
-[ -n "${INPUT_SARIF:-}" ] && write_report sarif "$INPUT_SARIF"
-[ -n "${INPUT_HTML:-}" ] && write_report html "$INPUT_HTML"
-[ -n "${INPUT_MARKDOWN:-}" ] && write_report markdown "$INPUT_MARKDOWN"
 
 # Outputs, from the JSON report's summary.
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
@@ -158,7 +136,4 @@ PY
   fi
 fi
 
-if [ "$report_failed" -ne 0 ] && [ "$status" -ne 1 ]; then
-  exit 2
-fi
 exit "$status"

@@ -297,7 +297,8 @@ def test_action_report_that_cannot_be_written_fails_a_clean_run(tmp_path: Path, 
     res = run_action(site, tmp_path, syndicheck_bin, targets="good.html", originals="originals.yaml",
                      junit="taken")
     assert res["code"] == 2
-    assert "the junit report taken could not be written" in res["stdout"]
+    assert "the junit report taken could not be written: Is a directory" in res["stderr"]
+    assert "::error title=syndicheck::a report could not be written" in res["stdout"]
     assert res["outputs"]["compliant"] == "1"  # the counts are still there
 
 

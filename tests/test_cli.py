@@ -216,3 +216,21 @@ def test_time_budget_flag(site, capsys):
     assert run(["check", good, "--originals", str(manifest), "--time-budget", "0"], capsys)[0] == 0
     code, _, err = run(["check", good, "--originals", str(manifest), "--time-budget", "-1"], capsys)
     assert code == 2 and "--time-budget must be 0" in err
+
+
+def test_a_report_that_cannot_be_written_does_not_stop_the_others(site, capsys, tmp_path):
+    """Every report is attempted; the failure names format, file and reason. Exit 2 for a run that would be
+    clean (a missing report never looks clean), 1 stays 1 (the violations fail the job either way)."""
+    _, manifest, pages = site
+    taken = tmp_path / "taken"
+    taken.mkdir()  # a directory where the report file should go
+    sarif, junit = tmp_path / "r.sarif", tmp_path / "r.xml"
+    args = ["--originals", str(manifest), "--format", "json", "--report", f"junit={taken}",
+            "--report", f"sarif={sarif}", "-o", str(junit.with_suffix(".json"))]
+    code, _, err = run(["check", str(pages / "news" / "good.html"), *args], capsys)
+    assert code == 2
+    assert f"the junit report {taken} could not be written: Is a directory" in err
+    assert '"2.1.0"' in sarif.read_text() and json.loads(junit.with_suffix(".json").read_text())["summary"]["compliant"] == 1
+    sarif.unlink()
+    code, _, err = run(["check", str(pages / "news" / "bad.html"), *args], capsys)
+    assert code == 1 and "could not be written" in err and sarif.exists()
