@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from .checks.context import CheckContext
 from .config_types import DEFAULT_TIME_BUDGET
@@ -15,6 +15,9 @@ from .models import Fetched, Match, Original, PageResult, Status
 from .parse import fast_visible_text, parse_page
 from .ruleset import LicensePack
 
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
+
 log = logging.getLogger(__name__)
 
 # CPU seconds one page may take from its match to its last rule. Normal pages take well under a
@@ -22,6 +25,21 @@ log = logging.getLogger(__name__)
 # when the budget runs out, never a pass. Thread CPU time, not wall time: pages checked in parallel
 # threads, or a busy machine, do not eat each other's budgets. DEFAULT_TIME_BUDGET lives in config_types so
 # the CLI and audit.yaml defaults are the same number; `check.time_budget` / --time-budget change it.
+
+
+def release(soup: "BeautifulSoup") -> None:
+    """Take a parsed tree apart so reference counting frees it now.
+
+    A BeautifulSoup tree is a web of parent/child/sibling reference cycles: left to the cyclic GC it
+    lingers until a full collection, and those grow rarer as a long run's heap grows, so peak RSS
+    crept up with the number of pages checked (bench/bench_check.py). Findings hold only strings.
+    decompose() on the BeautifulSoup object itself walks nothing (its next_element is None), hence
+    each top-level child; the builder points back at the soup, hence that link too."""
+    for child in list(soup.contents):
+        child.decompose()
+    builder = getattr(soup, "builder", None)
+    if builder is not None and getattr(builder, "soup", None) is soup:
+        builder.soup = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +103,9 @@ class Checker:
         ctx = CheckContext(page, match.original, match, self.pack,
                            original_shingles=self.index.shingles_of(match.original),
                            shingle_size=self.pack.match.shingle_size)
-        findings = evaluate(self.pack, ctx, budget=self.time_budget, started=started, clock=self.clock)
+        try:
+            findings = evaluate(self.pack, ctx, budget=self.time_budget, started=started, clock=self.clock)
+        finally:
+            release(page.soup)
         return PageResult(target=target, url=url, status=page_status(findings), original=match.original,
                           match=match, findings=findings, path=path)
