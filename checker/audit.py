@@ -20,7 +20,7 @@ from .crawl.slots import RequestSlots
 from .crawl.fetcher import FetchSettings, Fetcher
 from .crawl.hostbatch import HostBatch, crawl_batch, group_by_host, split_host_batches
 from .crawl.robots import RobotsCache
-from .history import History
+from .history import History, HistoryError
 from .models import AuditPage, AuditReport, Fetched, Original, PageResult, PartnerInfo, Status
 from .originals import OriginalsError, load_all, load_originals
 from .pipeline import Checker
@@ -152,8 +152,6 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
               today: Optional[date] = None, executor=None,
               on_page: Optional[Callable[[AuditPage], None]] = None) -> AuditOutcome:
     """One audit run, written to the history database page by page so a killed run can be resumed."""
-    from .audit_output import write_reports
-
     today = today or datetime.now(timezone.utc).date()
     pack = load_pack(config.license)
     fingerprint = pack_fingerprint(pack)
@@ -174,9 +172,8 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
                        f"{config.originals.window_days} days, so no partner page was checked; the run is incomplete")
             log.error("%s", problem)
             problems.append(problem)
-            history.finish_run(run_id, False)
             report = build_report(history, run_id, pack, config, (), today, False, problems)
-            files, sent = write_reports(report, config)
+            files, sent = _write_then_finish(history, run_id, report, config)
             return AuditOutcome(run_id, report, tuple(files), tuple(sent), False)
         checker = Checker.build(pack, originals, time_budget=config.time_budget)
         robots = RobotsCache(fetcher) if config.crawl.obey_robots else None
@@ -233,13 +230,35 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
             progress.close()
             if own_executor and hasattr(executor, "close"):
                 executor.close()  # a LocalCluster started for this run
-        history.finish_run(run_id, complete)
         report = build_report(history, run_id, pack, config, infos, today, complete, problems)
-        files, sent = write_reports(report, config)
+        files, sent = _write_then_finish(history, run_id, report, config)
         return AuditOutcome(run_id, report, tuple(files), tuple(sent), complete)
     finally:
         fetcher.close()
         history.close()
+
+
+def _write_then_finish(history: History, run_id: int, report: AuditReport,
+                       config: AuditConfig) -> tuple[list[str], list[str]]:
+    """Write the run's reports (and send its notifications), then mark the run finished.
+
+    In this order so that a run is never 'complete' without its reports: killed while they are written, the
+    run is still 'running', and `--resume` (which skips the stored pages) writes them. If they cannot be
+    written (full disk, unwritable directory) the run is stored as 'incomplete', for the same reason: the
+    pages are all stored, `--resume` writes the reports once there is room, and the next night's diff is not
+    made against a run whose report nobody saw."""
+    from .audit_output import ReportWriteError, write_reports
+
+    try:
+        files, sent = write_reports(report, config)
+    except ReportWriteError:
+        try:
+            history.finish_run(run_id, False)
+        except HistoryError as exc:  # the disk is full for the database too: the run stays 'running', as resumable
+            log.warning("%s", exc)
+        raise
+    history.finish_run(run_id, report.complete)
+    return files, sent
 
 
 def _discover_all(config: AuditConfig, one: Callable[[PartnerConfig], Discovery]) -> list[Discovery]:

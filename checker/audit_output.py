@@ -5,6 +5,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Callable
@@ -33,7 +34,8 @@ def write_atomic(path: Path, render: Callable[[io.StringIO], None]) -> None:
 
     The temporary file is created exclusively (no following a symlink planted under its name) with
     REPORT_MODE; on any failure (unwritable directory, full disk) it is removed, the previous report
-    at `path`, if any, stays as it was, and ReportWriteError says which file and why.
+    at `path`, if any, stays as it was, and ReportWriteError says which file and why. A kill -9 cannot
+    clean up: the temporary files of writers no longer running are removed before each write.
     """
     buf = io.StringIO()
     render(buf)
@@ -41,6 +43,7 @@ def write_atomic(path: Path, render: Callable[[io.StringIO], None]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         make_dirs(path.parent)
+        remove_stale_temporaries(path.parent)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), REPORT_MODE)
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -53,6 +56,42 @@ def write_atomic(path: Path, render: Callable[[io.StringIO], None]) -> None:
             raise
     except OSError as exc:
         raise ReportWriteError(f"cannot write the report {path}: {exc.strerror or exc}") from exc
+
+
+_TEMPORARY = re.compile(r"\..+\.(\d+)\.[0-9a-f]{8}\.tmp")  # write_atomic's names: .<name>.<pid>.<random>.tmp
+
+
+def remove_stale_temporaries(directory: Path) -> None:
+    """Remove the temporary files that writers killed between create and rename (kill -9, power loss) left in
+    `directory`, so they do not pile up night after night. A file is stale when the process named in it is
+    no longer running; a live writer's is left alone. (The reports are written from one machine, as the
+    history database must be: its WAL mode does not work on a network filesystem.)"""
+    if os.name != "posix":  # os.kill(pid, 0) is a liveness probe on POSIX only
+        return
+    try:
+        entries = [e.name for e in os.scandir(directory) if e.is_file(follow_symlinks=False)]
+    except OSError:
+        return
+    for name in entries:
+        m = _TEMPORARY.fullmatch(name)
+        if m is None or int(m.group(1)) == os.getpid() or _running(int(m.group(1))):
+            continue
+        try:
+            (directory / name).unlink()
+        except FileNotFoundError:  # another writer cleaned it first
+            pass
+
+
+def _running(pid: int) -> bool:
+    if pid <= 0:
+        return True  # not a pid write_atomic wrote: leave the file alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # another user's process, or no such pid at all
+        return True
+    return True
 
 
 def digest_names(partner_ids: list[str]) -> dict[str, str]:

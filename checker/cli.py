@@ -298,6 +298,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from .audit import run_audit
     from .audit_output import ReportWriteError
     from .config import load_audit_config
+    from .history import HistoryError, HistoryWriteError
 
     config = load_audit_config(args.config)
     kind, scheduler = _executor_choice(args, config.executor, config.scheduler)
@@ -316,7 +317,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         outcome = run_audit(config, resume=args.resume, tty=sys.stderr.isatty(), quiet=args.quiet,
                             executor=executor)
     except ReportWriteError as exc:
-        print(f"syndicheck: error: {exc}", file=sys.stderr)
+        print(f"syndicheck: error: {exc}; the run's pages are stored: `syndicheck audit --resume` writes its "
+              "reports", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    except HistoryError as exc:  # cannot open or write the database (newer schema; disk full, I/O error)
+        hint = ("; the pages stored before it are kept: `syndicheck audit --resume` finishes the run"
+                if isinstance(exc, HistoryWriteError) else "")
+        print(f"syndicheck: error: {exc}{hint}", file=sys.stderr)
         return EXIT_INCOMPLETE
     finally:
         if hasattr(executor, "close"):

@@ -46,8 +46,8 @@ from .models import (
 )
 
 __all__ = [
-    "History", "HistoryError", "SchemaTooNew", "RunSummary", "StoredVerdict", "MIGRATIONS", "SCHEMA_VERSION",
-    "normalize_url", "fingerprint", "original_digest",
+    "History", "HistoryError", "HistoryWriteError", "SchemaTooNew", "RunSummary", "StoredVerdict", "MIGRATIONS",
+    "SCHEMA_VERSION", "normalize_url", "fingerprint", "original_digest",
 ]
 
 RUN_RUNNING, RUN_COMPLETE, RUN_INCOMPLETE = "running", "complete", "incomplete"
@@ -56,6 +56,10 @@ COPY_STATUSES = (Status.COMPLIANT.value, Status.VIOLATION.value, Status.REVIEW.v
 
 class HistoryError(Exception):
     """The history database cannot be opened or used (the message names the file)."""
+
+
+class HistoryWriteError(HistoryError):
+    """A write transaction failed (disk full, I/O error): it was rolled back, what was committed before stays."""
 
 
 class SchemaTooNew(HistoryError):
@@ -323,6 +327,13 @@ def _original_from(original_id: Optional[str], text: Optional[str]) -> Optional[
 # ---- the history -------------------------------------------------------------------------------
 
 
+def _describe(exc: sqlite3.Error) -> str:
+    """SQLite's message and, where Python gives it (3.11+), its error name: "disk I/O error (SQLITE_IOERR_WRITE)"
+    is what a write past RLIMIT_FSIZE gives, "database or disk is full (SQLITE_FULL)" a full disk."""
+    name = getattr(exc, "sqlite_errorname", None)
+    return f"{exc} ({name})" if name else str(exc)
+
+
 def _prepare_path(path: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
@@ -356,7 +367,7 @@ class History:
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
-        except SchemaTooNew:
+        except HistoryError:  # a newer schema, or a migration that could not be written
             self._conn.close()
             raise
         except sqlite3.Error as exc:
@@ -377,11 +388,22 @@ class History:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        """One write transaction: BEGIN IMMEDIATE ... COMMIT, rolled back on any exception.
+
+        A database error (disk full, I/O error, locked for too long) becomes a HistoryWriteError naming the file,
+        for the CLI to report in one line; the transactions committed before it stay."""
         with self._lock:
-            with self._conn:
-                self._conn.execute("BEGIN IMMEDIATE")
-                yield self._conn
+            try:
+                with self._conn:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    yield self._conn
+            except sqlite3.Error as exc:
+                if self._conn.in_transaction:  # a failed COMMIT (disk full) can leave the transaction open
+                    try:
+                        self._conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                raise HistoryWriteError(f"{self.path}: cannot write the history database: {_describe(exc)}") from exc
 
     def _read(self, sql: str, params: Sequence = ()) -> list[dict]:
         with self._lock:
