@@ -20,6 +20,14 @@ def corpus_dir() -> Path | None:
     return None
 
 
+@pytest.fixture
+def httpserver(httpserver):
+    """pytest-httpserver's server, answering an unexpected request with 404 instead of its default 500
+    (which the fetcher would retry as a server error)."""
+    httpserver.no_handler_status_code = 404
+    return httpserver
+
+
 @pytest.fixture(scope="session")
 def pack():
     from checker.ruleset import load_pack

@@ -150,7 +150,6 @@ def test_over_size_cap(site, capsys):
 
 
 def test_urls_from_stdin_and_unreachable_host(site, capsys, httpserver, monkeypatch, make_page):
-    httpserver.no_handler_status_code = 404
     tmp, manifest, pages = site
     httpserver.expect_request("/story").respond_with_data(
         (pages / "news" / "bad.html").read_text(), content_type="text/html; charset=utf-8")

@@ -63,12 +63,6 @@ INDEX = """<?xml version="1.0" encoding="UTF-8"?>
 </sitemapindex>"""
 
 
-@pytest.fixture(autouse=True)
-def _strict_server(httpserver):
-    httpserver.no_handler_status_code = 404
-    yield
-
-
 @pytest.fixture
 def fetcher():
     with Fetcher(FAST) as f:

@@ -182,7 +182,6 @@ def test_disabled_sends_nothing(smtp, reports_dir: Path) -> None:
 
 @pytest.fixture
 def hook_server(httpserver):
-    httpserver.no_handler_status_code = 404
     return httpserver
 
 

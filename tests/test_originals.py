@@ -25,12 +25,6 @@ def fetcher():
         yield f
 
 
-@pytest.fixture(autouse=True)
-def _strict_server(httpserver):
-    httpserver.no_handler_status_code = 404
-    yield
-
-
 def write(tmp_path, name, text):
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")

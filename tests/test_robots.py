@@ -12,12 +12,6 @@ FAST = FetchSettings(user_agent="syndicheck/9.9 (+https://example.org/bot)", con
                      deadline=5, retries=0, backoff=0.01)
 
 
-@pytest.fixture(autouse=True)
-def _strict_server(httpserver):
-    httpserver.no_handler_status_code = 404
-    yield
-
-
 @pytest.fixture
 def fetcher():
     with Fetcher(FAST) as f:

@@ -264,7 +264,7 @@ def authors_credited(ctx: CheckContext) -> Verdict:
     if analysis.empty_marked is not None and not analysis.credits and not shown:
         b = analysis.empty_marked
         return Verdict(Outcome.REVIEW,
-                       f"the byline element is empty in the HTML; it is probably filled in by JavaScript, which the checker does not run",
+                       "the byline element is empty in the HTML; it is probably filled in by JavaScript, which the checker does not run",
                        (ctx.evidence(b.element, "(empty)", expected),),
                        "Check the page in a browser, or render the byline in the HTML.")
     return Verdict(Outcome.FAIL, lead + detail, tuple(evidence[:4]), fix)

@@ -683,7 +683,7 @@ def logo_img(kind: str, rng: random.Random, host: str) -> str:
                 f'type="image/png"><img src="{fallback}" alt="" {wh}></picture>')
     if kind in ("svg-title", "svg-aria"):
         label = rng.choice(["Daily Caller News Foundation", "Daily Caller News Foundation logo"])
-        head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 86" width="300" height="86" role="img"'
+        head = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 86" width="300" height="86" role="img"'
                 + (f' aria-label="{label}">' if kind == "svg-aria" else ' aria-labelledby="dcnf-logo-title">'
                    f'<title id="dcnf-logo-title">{label}</title>'))
         return (head + '<rect width="86" height="86" rx="8" fill="#0b2a4a"/><path fill="#fff" d="M18 20h22c14 0 '
@@ -1417,7 +1417,6 @@ def build(corpus: Optional[Path] = None, seed: int = SEED) -> BuildResult:
     corpus = corpus or corpus_dir()
     if corpus is None:
         raise FileNotFoundError("real-pages corpus not found (set SYNDICHECK_CORPUS)")
-    rng = random.Random(seed)
     articles = load_articles()
     pages = load_pages(corpus)
     cases: list[Case] = []
