@@ -6,8 +6,6 @@ enhancement: without it every row is shown.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 from dataclasses import dataclass
 from typing import Optional, Sequence, TextIO
 
@@ -29,12 +27,7 @@ SCRIPT = (
     "el.hidden=!show;});}"
     "s.forEach(function(x){x.addEventListener('change',apply);});apply();})();"
 )
-_SCRIPT_HASH = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
-# The check report's policy, with this report's script hash.
-CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-    f"script-src 'sha256-{_SCRIPT_HASH}'; base-uri 'none'; form-action 'none'"
-)
+CSP = check_html.content_security_policy(SCRIPT)  # the check report's policy, with this report's script hash
 FILTER_STATUSES = ("violation", "waived", "review", "error")
 
 # Chart geometry (SVG user units).

@@ -16,6 +16,15 @@ from checker.models import Run, Status
 # embedded tabs, so "java\tscript:" must never be normalised into something we accept.
 _SAFE_HREF = re.compile(r"^(?:https?://|file:)", re.IGNORECASE)
 
+
+def content_security_policy(script: str) -> str:
+    """The policy of a self-contained report: defence in depth behind autoescaping. No script runs but
+    `script` (allowed by its hash), nothing is loaded from outside, images only as data: URIs."""
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'")
+
+
 # The status filter is progressive enhancement: without it every page is shown.
 SCRIPT = (
     "(function(){var p=document.getElementById('filter');p.hidden=false;"
@@ -23,12 +32,7 @@ SCRIPT = (
     "document.querySelectorAll('[data-status]').forEach(function(el){"
     "el.hidden=v!==''&&el.getAttribute('data-status')!==v;});});})();"
 )
-_SCRIPT_HASH = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
-# Defence in depth behind autoescaping: no script runs but ours, nothing is loaded from outside.
-CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-    f"script-src 'sha256-{_SCRIPT_HASH}'; base-uri 'none'; form-action 'none'"
-)
+CSP = content_security_policy(SCRIPT)
 MARKS = {"pass": "✓", "fail": "✗", "review": "?", "not-applicable": "–"}
 # C0/C1 controls (an ANSI escape in a snippet, say) are invalid in HTML text; show them as U+FFFD.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
