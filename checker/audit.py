@@ -186,9 +186,12 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
             return discover(partner, fetcher=fetcher, since=since, max_pages=max_pages, robots=robots,
                             delay=min(host_delay(config, "", partner), 1.0), base_dir=base_dir)
 
+        modified: dict[str, datetime] = {}  # normalised URL -> latest moment its sitemap/feed says it changed
         for partner, found in zip(config.partners, _discover_all(config, discover_partner)):
             for url in found.urls:
                 partner_of.setdefault(normalize_url(url), partner.id)
+            for url, when in found.modified:
+                modified[url] = max(when, modified.get(url, when))
             errors = found.errors + (("more candidates than max_pages; the rest were not checked",) if found.truncated else ())
             infos.append(PartnerInfo(partner.id, partner.name, partner.contacts, tuple(errors)))
             log.info("partner %s: %d candidate pages%s", partner.id, len(found.urls),
@@ -199,9 +202,15 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
         # the page is fetched in full at once, not a 304 and then a second request.
         validators = {u: v for u in todo if (v := history.validators(u))
                       and history.stored_verdict(u, fingerprint, originals_by_id) is not None}
+        unchanged = unchanged_since_fetch(history, [u for u in todo if u in validators], modified,
+                                          config.crawl.trust_lastmod_days)
+        if unchanged:
+            log.info("%d pages not requested: unchanged since their last fetch by their sitemap or feed dates "
+                     "(crawl.trust_lastmod_days: %g)", len(unchanged), config.crawl.trust_lastmod_days)
+        fetch = [u for u in todo if u not in unchanged]
         partners_by_id = {p.id: p for p in config.partners}
-        batches = audit_batches(config, split_host_batches(group_by_host(todo), BATCH_PAGES,
-                                                           partners={u: [partner_of[u]] for u in todo},
+        batches = audit_batches(config, split_host_batches(group_by_host(fetch), BATCH_PAGES,
+                                                           partners={u: [partner_of[u]] for u in fetch},
                                                            validators=validators), partners_by_id)
         warc = WarcWriter(Path(config.reports_dir) / "evidence", run_id)
         worker = _PageWorker(config, checker, fetcher, history, fingerprint, warc, originals_by_id, today,
@@ -217,6 +226,13 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
         own_executor = executor is None
         executor = executor or make_executor(config)
         try:
+            for url in (u for u in todo if u in unchanged):  # the stored verdict, as after a 304, without a request
+                page = worker.page(CheckedPage(url, partner_of[url], url, None, None, None, None))
+                page = replace(page, requested=not page.reused)
+                history.record_page(run_id, page)
+                progress.advance(page)
+                if on_page is not None:
+                    on_page(page)
             for checked in executor.run(batches, work):
                 page = worker.page(checked)
                 history.record_page(run_id, page)  # the client is the only writer
@@ -259,6 +275,25 @@ def _write_then_finish(history: History, run_id: int, report: AuditReport,
         raise
     history.finish_run(run_id, report.complete)
     return files, sent
+
+
+def unchanged_since_fetch(history: History, urls: Sequence[str], modified: dict[str, datetime],
+                          trust_days: float, now: Optional[datetime] = None) -> set[str]:
+    """The URLs (among those with a reusable stored verdict) that need no request tonight: their sitemap or
+    feed date is not later than their last fetch, and that fetch is less than `trust_days` old.
+
+    An undated URL is always requested. The age limit bounds what trusting dates can miss: a change that
+    leaves <lastmod> alone (a new site template dropping the logo) is seen within `trust_days`."""
+    if trust_days <= 0:
+        return set()
+    now = now or datetime.now(timezone.utc)
+    out = set()
+    for url in urls:
+        changed = modified.get(url)
+        fetched = history.last_fetched(url) if changed is not None else None
+        if fetched is not None and changed <= fetched and now - fetched < timedelta(days=trust_days):
+            out.add(url)
+    return out
 
 
 def _discover_all(config: AuditConfig, one: Callable[[PartnerConfig], Discovery]) -> list[Discovery]:

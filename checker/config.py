@@ -18,7 +18,7 @@ PARTNER_KEYS = ("id", "name", "contacts", "feeds", "sitemaps", "urls", "start_pa
 HOST_KEYS = ("delay", "concurrency", "timeout", "max_pages")
 CRAWL_KEYS = ("user_agent", "concurrency", "delay", "host_concurrency", "connect_timeout", "timeout", "deadline",
               "max_bytes", "max_redirects", "retries", "retry_after_cap", "max_pages_per_partner", "obey_robots",
-              "allow_private_addresses", "hosts")
+              "trust_lastmod_days", "allow_private_addresses", "hosts")
 WAIVER_KEYS = ("partner", "url", "rule", "reason", "owner", "expires")
 STORAGE_KEYS = ("database",)
 REPORTS_KEYS = ("directory", "formats", "history_runs")
@@ -156,6 +156,7 @@ def load_audit_config(path: str | Path) -> AuditConfig:
             max_pages_per_partner=_number(doc, c + ("max_pages_per_partner",), d.max_pages_per_partner, integer=True,
                                           minimum=1),
             obey_robots=doc.typed(c + ("obey_robots",), bool, default=True),
+            trust_lastmod_days=_number(doc, c + ("trust_lastmod_days",), d.trust_lastmod_days),
             allow_private_addresses=doc.typed(c + ("allow_private_addresses",), bool, default=False),
             hosts=tuple(hosts),
         )

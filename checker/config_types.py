@@ -33,6 +33,9 @@ class CrawlSettings:
     retry_after_cap: float = 30.0
     max_pages_per_partner: int = 500
     obey_robots: bool = True
+    # Trust sitemap/feed dates: a page whose <lastmod> is not newer than its last fetch is not requested
+    # (its stored verdict is reused) until that fetch is this many days old. 0: every page is requested.
+    trust_lastmod_days: float = 0
     allow_private_addresses: bool = False  # loopback/private/link-local targets (the demo allows them)
     hosts: tuple = ()  # ((host, HostCrawl), ...)
 

@@ -202,7 +202,10 @@ CREATE TABLE validators (
 """
 
 # Ordered; index i holds the migration to schema version i + 1. Append only, never edit a released one.
-MIGRATIONS: list[Migration] = [_V1]
+# v2: a page whose stored verdict was reused without a request (crawl.trust_lastmod_days) says so.
+_V2 = "ALTER TABLE pages ADD COLUMN requested INTEGER NOT NULL DEFAULT 1;"
+
+MIGRATIONS: list[Migration] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -547,18 +550,18 @@ class History:
             c.execute(
                 "INSERT INTO pages (run_id, partner, url, target, final_url, status, original_id, original_json,"
                 " match_score, match_forced, error, sha256, etag, last_modified, warc_file, warc_record, reused,"
-                " checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " checked_at, requested) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, page.partner, url, r.target, r.url or r.target, r.status.value,
                  r.original.id if r.original else None, _original_json(r.original),
                  r.match.score if r.match else None, int(bool(r.match and r.match.forced)), r.error,
                  sha256, etag, last_modified, warc.file if warc else None, warc.record_id if warc else None,
-                 int(page.reused), _now()))
+                 int(page.reused), _now(), int(page.requested)))
             c.executemany(
                 "INSERT INTO findings (run_id, url, partner, rule, title, outcome, severity, message, evidence_json,"
                 " fix, waiver, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(run_id, url, page.partner, f.rule, f.title, f.outcome.value, f.severity.value, f.message,
                   _evidence_json(f.evidence), f.fix, f.waiver, fingerprint(f.rule, url)) for f in r.findings])
-            if r.status is not Status.ERROR:
+            if r.status is not Status.ERROR and page.requested:  # a page not requested tells nothing new
                 c.execute(
                     "INSERT INTO validators (url, etag, last_modified, sha256, original_id, original_digest,"
                     " pack_fingerprint, last_run_id, status, match_score, findings_json, warc_file, warc_record,"
@@ -583,6 +586,17 @@ class History:
         if not rows or (rows[0]["etag"] is None and rows[0]["last_modified"] is None):
             return None
         return rows[0]["etag"], rows[0]["last_modified"]
+
+    def last_fetched(self, url: str) -> Optional[datetime]:
+        """When `url` was last fetched with a usable answer (200 checked, or 304), if ever."""
+        rows = self._read("SELECT updated FROM validators WHERE url = ?", (self.normalize(url),))
+        if not rows:
+            return None
+        try:
+            when = datetime.fromisoformat(rows[0]["updated"])
+        except (TypeError, ValueError):
+            return None
+        return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
     def stored_verdict(self, url: str, pack_fingerprint: str,
                        original_id: Union[None, str, Mapping[str, Original], Set[str]]) -> Optional[StoredVerdict]:
@@ -642,7 +656,8 @@ class History:
                                 error=p["error"])
             warc = WarcRef(p["warc_file"], p["warc_record"] or "") if p["warc_file"] else None
             out.append(AuditPage(partner=p["partner"], result=result, sha256=p["sha256"], etag=p["etag"],
-                                 last_modified=p["last_modified"], warc=warc, reused=bool(p["reused"])))
+                                 last_modified=p["last_modified"], warc=warc, reused=bool(p["reused"]),
+                                 requested=bool(p["requested"])))
         return out
 
     # -- comparisons

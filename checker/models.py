@@ -207,6 +207,9 @@ class AuditPage:
     last_modified: Optional[str] = None
     warc: Optional[WarcRef] = None
     reused: bool = False  # 304 Not Modified: the stored verdict was reused
+    # False: not requested at all, the stored verdict reused because the sitemap/feed date says the page has
+    # not changed since its last fetch (crawl.trust_lastmod_days). Kept out of the validators' fetch time.
+    requested: bool = True
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,7 @@ def test_json_structure(report: AuditReport) -> None:
     assert len(doc["pages"]) == 9
     first = doc["pages"][0]
     assert set(first) == {"target", "url", "status", "original", "match", "findings", "error",
-                          "partner", "warc", "sha256", "reused"}
+                          "partner", "warc", "sha256", "reused", "requested"}
     assert first["partner"] == "alpha" and first["status"] == "violation"
     assert first["warc"] == {"file": "evidence/run-12-00001.warc.gz", "record_id": "<urn:uuid:1111>"}
     assert first["original"]["title"] == ORIGINAL_2.title  # JSON carries page text as data, unescaped

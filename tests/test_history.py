@@ -119,6 +119,22 @@ def test_migrations_apply_in_order_one_transaction_each(db, monkeypatch):
     assert versions == list(range(1, len(migrations) + 1))
 
 
+def test_a_version_1_database_is_upgraded_with_its_pages(db):
+    """v2 adds pages.requested; pages stored by v1 read as requested (they were fetched)."""
+    with History(db, migrations=history_mod.MIGRATIONS[:1]) as v1:
+        run = new_run(v1)
+        v1._conn.execute(
+            "INSERT INTO pages (run_id, partner, url, target, final_url, status, checked_at)"
+            " VALUES (?, 'acme', 'https://acme.example/a', 'https://acme.example/a', 'https://acme.example/a',"
+            " 'not-a-copy', '2026-01-01T00:00:00+00:00')", (run,))
+        v1._conn.commit()
+        assert v1.schema_version() == 1
+    with History(db) as h:
+        assert h.schema_version() == 2
+        [stored] = h.pages_of(run)
+        assert stored.requested is True and stored.result.url == "https://acme.example/a"
+
+
 def test_failing_migration_rolls_back_and_keeps_version(db):
     History(db).close()
 

@@ -208,6 +208,7 @@ def _page(page: AuditPage, obj: dict) -> dict:
     obj["warc"] = {"file": page.warc.file, "record_id": page.warc.record_id} if page.warc else None
     obj["sha256"] = page.sha256
     obj["reused"] = page.reused
+    obj["requested"] = page.requested
     return obj
 
 

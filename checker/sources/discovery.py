@@ -7,7 +7,7 @@ import re
 import time
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, time as dtime, timezone
+from datetime import datetime, time as dtime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence, Union
 from urllib.parse import urljoin, urlsplit
@@ -67,6 +67,9 @@ class Discovery:
     urls: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()  # e.g. "feed https://x/feed: HTTP 500 Internal Server Error"
     truncated: bool = False  # more candidates existed than max_pages allowed
+    # (normalised URL, when the partner says it last changed) for URLs a sitemap or feed dates; a bare
+    # date (2024-05-01) is taken as the end of that day, since the page may have changed at any hour of it.
+    modified: tuple[tuple[str, datetime], ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------- dates
@@ -103,6 +106,12 @@ def in_window(when: Optional[datetime], since: datetime) -> bool:
     if when >= since:
         return True
     return when.time() == dtime(0) and when.date() >= since.date()
+
+
+def changed_by(when: datetime) -> datetime:
+    """The latest moment a dated entry may have changed: a bare date (midnight) means any time that day."""
+    when = _utc(when)
+    return when + timedelta(days=1) if when.time() == dtime(0) else when
 
 
 def _latest(*dates: Optional[datetime]) -> Optional[datetime]:
@@ -311,32 +320,38 @@ class _Run:
         self.errors: list[str] = []
         self.truncated = False
         self.pacers: dict[str, Pacer] = {}
+        self.modified: dict[str, datetime] = {}
 
     @property
     def full(self) -> bool:
         return len(self.urls) >= self.max_pages
 
-    def add(self, url: str, source: str) -> None:
+    def add(self, url: str, source: str) -> Optional[str]:
+        """Add a candidate; its normalised URL if it is (or already was) one."""
         try:
             norm = normalize_url(url)
         except ValueError:
             self.errors.append(f"{source}: invalid URL {url!r}")
-            return
+            return None
         if urlsplit(norm).scheme not in ("http", "https"):
             self.errors.append(f"{source}: not an http(s) URL: {url}")
-            return
+            return None
         if norm in self.seen:
-            return
+            return norm
         if self.full:
             self.truncated = True
-            return
+            return None
         self.seen.add(norm)
         self.urls.append(norm)
+        return norm
 
     def add_dated(self, entries: Iterable[Dated], source: str) -> None:
         for url, when in entries:
             if in_window(when, self.since):
-                self.add(url, source)
+                norm = self.add(url, source)
+                if norm is not None and when is not None:
+                    changed = changed_by(when)
+                    self.modified[norm] = max(changed, self.modified.get(norm, changed))
 
     def fetch(self, url: str, label: str, accept: Sequence[str]) -> Optional[Fetched]:
         """GET a discovery document politely; None (and an error entry) when it cannot be had."""
@@ -480,5 +495,6 @@ def discover(partner: PartnerConfig, *, fetcher: Fetcher, since: datetime, max_p
             run.truncated = True
             break
         run.start_page(url)
-    return Discovery(urls=tuple(run.urls), errors=tuple(run.errors), truncated=run.truncated)
+    return Discovery(urls=tuple(run.urls), errors=tuple(run.errors), truncated=run.truncated,
+                     modified=tuple(run.modified.items()))
 
