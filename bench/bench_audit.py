@@ -34,14 +34,16 @@ import platform
 import random
 import resource
 import shlex
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
+from http import HTTPStatus
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -165,8 +167,25 @@ class Stats:
         self.requests = self.not_modified = self.connections = 0
 
 
-def serve(hosts: int, pages: int, latency: float, n_originals: int) -> None:
-    """Run the server until stdin closes; prints 'READY <json>' with each address's port."""
+class Reply(NamedTuple):
+    """A response a fault plan substitutes for the normal one (written after the latency, kept alive)."""
+
+    status: int
+    ctype: str = "text/plain"
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+HANDLED = object()  # a fault plan's answer: it wrote (or broke) the response itself; close the connection
+
+
+def serve(hosts: int, pages: int, latency: float, n_originals: int, *, faults=None, closed: Sequence[int] = ()) -> None:
+    """Run the server until stdin closes; prints 'READY <json>' with each address's port.
+
+    `faults` (bench_load.py) may replace any response: `await faults.respond(h, path, headers, writer)` returns
+    None (serve normally), a Reply, or HANDLED; `faults.reset()` runs on /__reset. Hosts in `closed` get no
+    listening socket: their port is one that was just bound and closed, so connecting is refused.
+    """
     stats = Stats()
     ports: dict[str, int] = {}
 
@@ -188,14 +207,25 @@ def serve(hosts: int, pages: int, latency: float, n_originals: int) -> None:
                         k, v = line.split(":", 1)
                         headers[k.strip().lower()] = v.strip()
                 status, ctype, body, etag = 200, "text/html; charset=utf-8", b"", None
+                extra: tuple[tuple[str, str], ...] = ()
                 control = False
-                if path == "/__stats":
+                answer = None
+                if faults is not None and path not in ("/__stats", "/__reset"):
+                    answer = await faults.respond(h, path, headers, writer)
+                    if answer is HANDLED:
+                        stats.requests += 1
+                        return
+                if answer is not None:
+                    status, ctype, body, extra = answer
+                elif path == "/__stats":
                     control, ctype = True, "application/json"
                     body = json.dumps({"requests": stats.requests, "not_modified": stats.not_modified,
                                        "connections": stats.connections}).encode()
                 elif path == "/__reset":
                     control = True
                     stats.reset()
+                    if faults is not None:
+                        faults.reset()
                 elif path == "/robots.txt":
                     ctype, body = "text/plain", b"User-agent: *\nAllow: /\n"
                 elif h < 0 and path == "/feed.xml":
@@ -218,8 +248,9 @@ def serve(hosts: int, pages: int, latency: float, n_originals: int) -> None:
                     stats.requests += 1
                     stats.not_modified += status == 304
                     await asyncio.sleep(latency)
-                reason = {200: "OK", 304: "Not Modified", 404: "Not Found"}[status]
+                reason = HTTPStatus(status).phrase
                 out = [f"HTTP/1.1 {status} {reason}", "Server: bench", "Connection: keep-alive"]
+                out += [f"{k}: {v}" for k, v in extra]
                 if etag:
                     out += [f"ETag: {etag}", f"Last-Modified: {LAST_MODIFIED}"]
                 if status != 304:
@@ -235,6 +266,11 @@ def serve(hosts: int, pages: int, latency: float, n_originals: int) -> None:
         servers = []
         for h in [-1, *range(hosts)]:
             ip = LICENSOR_IP if h < 0 else host_ip(h)
+            if h in closed:
+                with socket.socket() as s:  # a port nothing listens on: connections to it are refused
+                    s.bind((ip, 0))
+                    ports[ip] = s.getsockname()[1]
+                continue
             srv = await asyncio.start_server(lambda r, w, h=h: handle(r, w, h), ip, 0, backlog=256)
             ports[ip] = srv.sockets[0].getsockname()[1]
             servers.append(srv)
@@ -252,8 +288,11 @@ def serve(hosts: int, pages: int, latency: float, n_originals: int) -> None:
 class Server:
     """The server subprocess; `info` has 'licensor' (ip:port) and 'hosts' ([ip:port, ...])."""
 
-    def __init__(self, hosts: int, pages: int, latency: float, originals: int):
+    def __init__(self, hosts: int, pages: int, latency: float, originals: int, *,
+                 argv: Optional[Sequence[str]] = None):
+        """`argv`: another command that ends up in serve() (bench_load.py's, with a fault plan)."""
         self.proc = subprocess.Popen(
+            list(argv) if argv else
             [sys.executable, __file__, "--_serve", str(hosts), str(pages), str(latency), str(originals)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
