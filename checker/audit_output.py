@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 import re
 import secrets
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TextIO
 
 from .config_types import AuditConfig
 from .models import AuditReport
@@ -29,25 +28,24 @@ class ReportWriteError(OSError):
 REPORT_MODE = 0o644  # reports are for reading, by the team's web server too; never writable by others
 
 
-def write_atomic(path: Path, render: Callable[[io.StringIO], None]) -> None:
-    """Render fully in memory, write a temporary file, then rename: never a half-written report.
+def write_atomic(path: Path, render: Callable[[TextIO], None]) -> None:
+    """Render into a temporary file, then rename: never a half-written report.
 
     The temporary file is created exclusively (no following a symlink planted under its name) with
     REPORT_MODE; on any failure (unwritable directory, full disk) it is removed, the previous report
     at `path`, if any, stays as it was, and ReportWriteError says which file and why. A kill -9 cannot
     clean up: the temporary files of writers no longer running are removed before each write.
     """
-    buf = io.StringIO()
-    render(buf)
-    data = buf.getvalue().encode("utf-8")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         make_dirs(path.parent)
         remove_stale_temporaries(path.parent)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), REPORT_MODE)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+            # Rendered straight into the temporary file, not into memory first: a 20,000-page run's reports
+            # are tens of MB, and a StringIO, its value and the encoded bytes were three copies at once.
+            with open(fd, "w", encoding="utf-8", newline="") as fh:
+                render(fh)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
