@@ -301,6 +301,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from .history import HistoryError, HistoryWriteError
 
     config = load_audit_config(args.config)
+    from .memory import limit_malloc_arenas
+    limit_malloc_arenas()  # before the crawl threads start: see checker/memory.py
     kind, scheduler = _executor_choice(args, config.executor, config.scheduler)
     config = replace(config, executor=kind, scheduler=scheduler, time_budget=_time_budget(args, config.time_budget))
     if not args.verbose:
