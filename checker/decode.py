@@ -129,7 +129,8 @@ def decode_html(body: bytes, transport_charset: Optional[str]) -> tuple[str, str
         # valid multi-byte UTF-8 sequences are almost never real windows-1252 text.
         if encoding in _PERMISSIVE and is_utf8 is not None and not body.isascii():
             return _finish(is_utf8, "utf-8")
-        text = _try(body, encoding)
+        # Most pages declare UTF-8: the body was already decoded as such above, not again.
+        text = is_utf8 if encoding == "utf-8" else _try(body, encoding)
         if text is not None:
             return _finish(text, encoding)
 
@@ -143,9 +144,24 @@ def decode_html(body: bytes, transport_charset: Optional[str]) -> tuple[str, str
     return _finish(body.decode("cp1252", errors="replace"), "cp1252")
 
 
+def utf8_body(body: bytes, encoding: str) -> Optional[bytes]:
+    """`body` itself when decode_html(body, ...) returned exactly body.decode("utf-8"), else None.
+
+    The fast text path hands these bytes to lexbor, which parses UTF-8, instead of re-encoding the
+    text. The other UTF-8 results of decode_html differ from the body: a BOM is dropped, and so is a
+    leading XML declaration, so a body whose first "<" opens "<?" gets None.
+    """
+    if encoding != "utf-8" or body.startswith(codecs.BOM_UTF8):
+        return None
+    first = body.find(b"<")
+    if first >= 0 and body[first + 1:first + 2] == b"?":
+        return None
+    return body
+
+
 def looks_binary(body: bytes) -> Optional[str]:
     """Why `body` is not a text document ("binary content (PNG image)", "empty document"), or None."""
-    if not body.strip():
+    if not body or body.isspace():  # the same test as `not body.strip()`, without copying the body
         return "empty document"
     for magic, what in _MAGIC:
         if body.startswith(magic):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from .models import Match, Original
-from .shingles import DEFAULT_K, shingles, tokens
+from .shingles import DEFAULT_K, shingle_hashes, shingles, tokens
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,14 @@ class OriginalIndex:
             return None
         hits: Counter = Counter()
         postings = self._postings
-        for s in self.page_shingles(page_text):
-            ids = postings.get(s)
-            if ids:
-                hits.update(ids)
+        # The page's distinct shingles that some original has, found in C: keys() & an iterable
+        # looks each one up without building the page's whole shingle set first.
+        for s in postings.keys() & shingle_hashes(tokens(page_text), self.settings.shingle_size):
+            hits.update(postings[s])
         best: Optional[Match] = None
-        for i, n in hits.items():
+        # In originals order, so that of two originals with the same score the earlier one wins on every run
+        # (the order hits arrive in depends on per-process string hashes).
+        for i, n in sorted(hits.items()):
             total = self._effective[i]
             if total < 3:  # too short to judge by text
                 continue

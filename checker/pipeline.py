@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from .checks.context import CheckContext
 from .config_types import DEFAULT_TIME_BUDGET
-from .decode import decode_html, looks_binary
+from .decode import decode_html, looks_binary, utf8_body
 from .engine import evaluate, page_status
 from .match import OriginalIndex
 from .models import Fetched, Match, Original, PageResult, Status
@@ -75,28 +75,32 @@ class Checker:
         if binary:
             return PageResult(status=Status.ERROR, error=f"not an HTML page: {binary}", **base)
         try:
-            html, _encoding = decode_html(fetched.body, fetched.charset)
-            return self.check_html(html, **base)
+            html, encoding = decode_html(fetched.body, fetched.charset)
+            return self.check_html(html, utf8=utf8_body(fetched.body, encoding), **base)
         except RecursionError:
             return PageResult(status=Status.ERROR, error="could not parse: the HTML nests too deeply", **base)
         except Exception as exc:  # a parser bug on one page must not end the run
             log.exception("unexpected error on %s", fetched.target)
             return PageResult(status=Status.ERROR, error=f"could not check: {type(exc).__name__}: {exc}", **base)
 
-    def match(self, html: str) -> Optional[Match]:
+    def match(self, html: str, utf8: Optional[bytes] = None) -> Optional[Match]:
+        """The original the page copies; `utf8`: the page's bytes if `html` is exactly their UTF-8 decoding."""
         if self.forced is not None:
-            return Match(self.forced, self._score(html, self.forced), forced=True)
-        return self.index.best(fast_visible_text(html))
+            return Match(self.forced, self._score(html, self.forced, utf8), forced=True)
+        return self.index.best(fast_visible_text(html, utf8))
 
-    def _score(self, html: str, original: Original) -> float:
+    def _score(self, html: str, original: Original, utf8: Optional[bytes] = None) -> float:
         own = self.index.shingles_of(original)
         if not own:
             return 0.0
-        return len(own & self.index.page_shingles(fast_visible_text(html))) / len(own)
+        return len(own & self.index.page_shingles(fast_visible_text(html, utf8))) / len(own)
 
-    def check_html(self, html: str, *, target: str, url: str, path: Optional[str] = None) -> PageResult:
+    def check_html(self, html: str, *, target: str, url: str, path: Optional[str] = None,
+                   utf8: Optional[bytes] = None) -> PageResult:
+        """Check one decoded page. `utf8`: the fetched bytes when `html` is exactly their UTF-8 decoding
+        (decode.utf8_body), which spares the fast text path re-encoding `html` for lexbor."""
         started = self.clock()
-        match = self.match(html)
+        match = self.match(html, utf8)
         if match is None:
             return PageResult(target=target, url=url, status=Status.NOT_A_COPY, path=path)
         page = parse_page(html, url)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
 from ..models import Evidence, Match, Original
-from ..parse import OTHER_STORIES, Block, ParsedPage, css_path, source_line
+from ..parse import OTHER_STORIES, Block, ParsedPage, css_path, descendants_named, source_line
 from ..shingles import shingles, tokens
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ HEAD_WORDS = 700  # how far (in visible words) above the body to look for the ar
 FOOT_SPAN = 14  # blocks after the body still counted as its foot
 MARKED_REACH = (80, 60)  # author-marked blocks this far above / below the body still count
 TOP_OF_BODY = 2  # a credit inserted among the first paragraphs is at the top of the body
+_IMAGE_NAMES = frozenset({"img", "svg"})
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class CheckContext:
     @cached_property
     def _image_ancestors(self) -> frozenset:
         out: set = set()
-        for img in self.page.soup.find_all(["img", "svg"]):
+        for img in descendants_named(self.page.soup, _IMAGE_NAMES):
             node = img.parent
             while node is not None and id(node) not in out:
                 out.add(id(node))
