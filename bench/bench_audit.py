@@ -378,6 +378,8 @@ def sequential(url_lists: list[list[str]], delay: Optional[float]) -> tuple[floa
 
 def bench_crawl(server: Server, all_urls: list[list[str]], latency: float, delays: Sequence[float], concurrency: int,
                 seq_hosts: int) -> None:
+    from checker.audit import HOSTS_PER_SLOT, MAX_HOST_THREADS
+
     hosts, total = len(all_urls), sum(len(u) for u in all_urls)
     print(f"\n(a) crawl: crawl_batch + LocalExecutor(concurrency={concurrency}), {hosts} hosts x {server.pages} "
           f"pages = {total} URLs, {latency * 1000:.0f} ms a response, robots.txt not consulted")
@@ -398,7 +400,7 @@ def bench_crawl(server: Server, all_urls: list[list[str]], latency: float, delay
         conns = server.stats()["connections"]
         rate = n / elapsed
         bound = min(concurrency / latency, hosts / delay if delay > 0 else float("inf"))
-        exec_max = min(256, concurrency * 8) / max(latency, delay)  # checker.audit MAX_HOST_THREADS, HOSTS_PER_SLOT
+        exec_max = min(MAX_HOST_THREADS, concurrency * HOSTS_PER_SLOT) / max(latency, delay)
         frac, speed, speed_polite = rate / bound, rate / plain_rate, rate / polite_rate
         print(f"  {delay:>5.2f}s {bound:>8.0f} req/s {rate:>7.1f} req/s {elapsed:>5.1f}s {frac:>8.0%}"
               f"{'' if frac >= TARGET_BOUND else ' MISS':<5}{exec_max:>8.0f} req/s {speed:>12.1f}x"

@@ -17,7 +17,7 @@ from .crawl.archive import ArchivedResponse, WarcWriter
 from .crawl.dask_executor import ShippedChecker, drop_per_process, per_process
 from .crawl.executor import LocalExecutor
 from .crawl.slots import RequestSlots
-from .crawl.fetcher import FetchSettings, Fetcher
+from .crawl.fetcher import HOST_POOLS, FetchSettings, Fetcher
 from .crawl.hostbatch import HostBatch, crawl_batch, group_by_host, split_host_batches
 from .crawl.robots import RobotsCache
 from .history import History, HistoryError
@@ -32,7 +32,7 @@ from .waivers import apply_waivers, waiver_notes
 log = logging.getLogger("syndicheck.audit")
 BATCH_PAGES = 200  # a big host is cut into sequential chunks of this many URLs
 HOSTS_PER_SLOT = 8  # host threads per request slot: most of a polite host's time is spent waiting
-MAX_HOST_THREADS = 256  # a big host is cut into sequential chunks of this many URLs
+MAX_HOST_THREADS = HOST_POOLS  # no more host threads than the fetcher keeps connection pools (keep-alive)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+import os
 import sys
 
 log = logging.getLogger(__name__)
@@ -20,8 +21,6 @@ def limit_malloc_arenas(arenas: int = AUDIT_ARENAS) -> bool:
     with the number of pages although live objects stayed constant (bench/bench_load.py). Under the GIL the
     threads gain nothing from separate arenas. Must run before the threads start; a no-op off glibc, and
     when the environment already sets MALLOC_ARENA_MAX (the operator's choice wins)."""
-    import os
-
     if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
         return False
     try:

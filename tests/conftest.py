@@ -73,3 +73,15 @@ def browser():
             yield launched
         finally:
             launched.close()
+
+
+def open_page(browser, path: Path):
+    """(page, dialogs, requests): `path` opened in a new page that records every dialog (dismissed) and
+    every request it makes, for the report tests' "nothing runs, nothing is fetched" checks."""
+    dialogs: list[str] = []
+    requests: list[str] = []
+    page = browser.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
+    return page, dialogs, requests

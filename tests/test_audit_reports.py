@@ -30,6 +30,8 @@ from checker.models import (
 from checker.report import audit_data, audit_html
 from checker.report.audit_data import render_audit_csv, render_audit_json
 from checker.report.audit_html import render_audit_html
+
+from conftest import open_page
 from checker.report.digest import render_digest
 
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
@@ -352,12 +354,7 @@ def test_html_in_chromium(tmp_path: Path, report: AuditReport, browser) -> None:
     path = tmp_path / "audit-12.html"
     with open(path, "w", encoding="utf-8") as fh:
         render_audit_html(report, fh)
-    dialogs: list[str] = []
-    requests: list[str] = []
-    page = browser.new_page()
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(path.as_uri())
+    page, dialogs, requests = open_page(browser, path)
 
     # headline numbers
     assert page.inner_text('#headline li[data-key="copies"] b') == "7"

@@ -10,6 +10,8 @@ import pytest
 
 from checker.demo.run import run_demo
 
+from conftest import open_page
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
@@ -45,10 +47,7 @@ def test_demo_two_nights(demo):
 def test_demo_html_report_in_chromium(demo, browser):
     _, _, workdir = demo
     html = workdir / "reports" / "audit-2.html"
-    page = browser.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(html.as_uri())
+    page, dialogs, _requests = open_page(browser, html)
     body = page.inner_text("body")
     for partner in ("Heartland Ledger", "Valley Courier", "Civic Review", "Liberty Monthly", "Prairie Post"):
         assert partner in body, partner

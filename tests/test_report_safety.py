@@ -27,6 +27,8 @@ from checker.report.audit_data import render_audit_csv
 from checker.report.audit_html import render_audit_html
 from checker.report.digest import render_digest
 
+from conftest import open_page
+
 PWN = "window.__pwned=1"
 SCRIPT = f"<script>{PWN}</script>"
 HANDLER = f'" onerror={PWN} x="'  # breaks out of a double-quoted attribute
@@ -161,12 +163,7 @@ _CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 
 
 def _browser_verdict(path: Path, browser) -> dict:
-    dialogs: list[str] = []
-    requests: list[str] = []
-    page = browser.new_page()
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(path.as_uri())
+    page, dialogs, requests = open_page(browser, path)
     page.wait_for_load_state("load")
     # Move the pointer over everything a payload could hang a handler on, and click the links.
     for locator in ("code", "td", "dd", "li", "h3", "p"):

@@ -15,6 +15,8 @@ from checker.models import Evidence, Finding, Outcome, PageResult, Run, Severity
 from checker.report import FORMATS, render
 from checker.report import csv as csv_report
 from checker.report import github, html, markdown
+
+from conftest import open_page
 from report_fixtures import HOSTILE_FORMULA, HOSTILE_SCRIPT, VIOLATION_PATH, build_run
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -285,10 +287,7 @@ def test_html_csp_allows_only_our_script() -> None:
 def test_html_in_chromium(tmp_path: Path, run: Run, browser) -> None:
     report = tmp_path / "report.html"
     report.write_text(rendered("html", run), encoding="utf-8")
-    dialogs: list[str] = []
-    page = browser.new_page()
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(report.as_uri())
+    page, dialogs, _requests = open_page(browser, report)
     violation_rows = page.locator("tr.status-violation")
     assert violation_rows.count() == 1 and violation_rows.first.is_visible()
     assert page.locator("section#page-2 .finding.o-fail").count() == 3

@@ -38,6 +38,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, TypeVar
 
+from checker.crawl.executor import HostOrderedExecutor
 from checker.crawl.hostbatch import HostBatch
 
 log = logging.getLogger("syndicheck.dask")
@@ -207,7 +208,7 @@ def _run_batch(plugin_name: str, batch: HostBatch) -> list:
 
 
 # ------------------------------------------------------------------------------------------ client side
-class DaskExecutor:
+class DaskExecutor(HostOrderedExecutor):
     """The Executor protocol on dask.distributed (see the module docstring).
 
     `scheduler`: address of a running scheduler (tcp://host:8786); None starts a LocalCluster of
@@ -285,14 +286,6 @@ class DaskExecutor:
         self.close()
 
     # -------------------------------------------------------------------------------------- running
-    def run(self, batches: Sequence[HostBatch], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
-        from .executor import hosts_in_order
-
-        hosts = hosts_in_order(batches)
-        if not hosts:
-            return iter(())
-        return self._stream(hosts, work)
-
     def _stream(self, hosts: list[list[HostBatch]], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
         from distributed import as_completed
 

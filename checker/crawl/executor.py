@@ -43,7 +43,20 @@ class _Failed:
 _DONE = object()
 
 
-class LocalExecutor:
+class HostOrderedExecutor:
+    """What every executor shares: schedule from hosts_in_order; `_stream` runs the hosts its own way."""
+
+    def run(self, batches: Sequence[HostBatch], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
+        hosts = hosts_in_order(batches)
+        if not hosts:
+            return iter(())
+        return self._stream(hosts, work)
+
+    def _stream(self, hosts: list[list[HostBatch]], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
+        raise NotImplementedError
+
+
+class LocalExecutor(HostOrderedExecutor):
     """A thread pool: up to `concurrency` hosts at once, each host's batches one after another."""
 
     def __init__(self, concurrency: int = 16, *, buffer: int | None = None):
@@ -52,12 +65,6 @@ class LocalExecutor:
         self.concurrency = concurrency
         # Bounded, so fetched bodies do not pile up in memory when checking is slower than crawling.
         self.buffer = buffer if buffer is not None else 4 * concurrency
-
-    def run(self, batches: Sequence[HostBatch], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
-        hosts = hosts_in_order(batches)
-        if not hosts:
-            return iter(())
-        return self._stream(hosts, work)
 
     def _stream(self, hosts: list[list[HostBatch]], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
         results: queue.Queue = queue.Queue(maxsize=self.buffer)

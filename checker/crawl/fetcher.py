@@ -405,10 +405,10 @@ class Fetcher:
         self.policy = policy
         self.session = requests.Session()
         # Retries and redirects are ours (to record hops and honour Retry-After), not urllib3's.
-        # One connection pool per host, for as many hosts as the audit crawls at once (checker.audit's
-        # MAX_HOST_THREADS): with urllib3's default of 10 pools, 128 host threads kept evicting each other's
-        # pools and most requests opened a new connection (bench/bench_load.py: 17,392 connections for
-        # 21,978 requests). A host has one request in flight, so two connections per pool are plenty.
+        # One connection pool per host, for as many hosts as the audit crawls at once (checker.audit caps
+        # its host threads at HOST_POOLS): with urllib3's default of 10 pools, 128 host threads kept evicting
+        # each other's pools and most requests opened a new connection (bench/bench_load.py: 17,392
+        # connections for 21,978 requests). A host has one request in flight, so two connections per pool are plenty.
         adapter = _GuardedAdapter(policy, max_retries=0, pool_connections=HOST_POOLS, pool_maxsize=2)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
