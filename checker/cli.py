@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--originals", action="append", default=[], metavar="SRC",
                    help="originals manifest (YAML/JSON file or URL) or licensor feed URL; repeatable")
     c.add_argument("--original", metavar="ID|URL", help="pair every target with this original (skips matching)")
-    c.add_argument("--license", metavar="PACK", help="license pack name under rules/ or a path (default: dcnf)")
+    c.add_argument("--license", metavar="PACK", help="license pack name under rules/ or a path (default: the pack named in rules/DEFAULT)")
     c.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
     c.add_argument("-o", "--output", metavar="PATH", help="write the report here instead of standard output")
     c.add_argument("--report", action="append", default=[], metavar="FORMAT=PATH",
@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("rules", help="list and explain the rules of a license pack")
     r.add_argument("rule", nargs="?", metavar="ID", help="explain one rule in full")
-    r.add_argument("--license", metavar="PACK", help="license pack name or path (default: dcnf)")
+    r.add_argument("--license", metavar="PACK", help="license pack name or path (default: the pack named in rules/DEFAULT)")
 
     a = sub.add_parser("audit", help="the nightly audit: discover, fetch, check, store, report",
                        description="Run the nightly audit described by an audit.yaml file.")
@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("files", nargs="+", metavar="FILE", help="WARC files (.warc or .warc.gz; fsspec URLs on dask)")
     w.add_argument("--originals", action="append", default=[], metavar="SRC",
                    help="originals manifest (YAML/JSON file or URL) or licensor feed URL; repeatable, required")
-    w.add_argument("--license", metavar="PACK", help="license pack name under rules/ or a path (default: dcnf)")
+    w.add_argument("--license", metavar="PACK", help="license pack name under rules/ or a path (default: the pack named in rules/DEFAULT)")
     w.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
     w.add_argument("-o", "--output", metavar="PATH", help="write the report here instead of standard output")
     w.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",

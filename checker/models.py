@@ -103,7 +103,7 @@ class Finding:
     message: str
     evidence: tuple[Evidence, ...] = ()
     fix: Optional[str] = None
-    title: str = ""  # the rule's human title, e.g. "DCNF logo"
+    title: str = ""  # the rule's human title, e.g. "Licensor logo"
     waiver: Optional[str] = None  # set when an agreed waiver covers this finding: "<reason> (owner, until date)"
 
     @property

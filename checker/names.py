@@ -7,7 +7,7 @@ from typing import Optional
 
 from anyascii import anyascii
 
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "HaleDaily Caller": inline elements glued without a space
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "HaleNews Gazette": inline elements glued without a space
 _WORD = re.compile(r"[a-z]+|[0-9]+")  # "Nolan22" (glued by markup) is two words
 
 

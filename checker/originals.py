@@ -121,10 +121,10 @@ def plain_text(text: str) -> str:
 # --------------------------------------------------------------------------------------------- author names
 
 _NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md", "m.d."})
-# Parts of a credit line that are an outlet or a role, not a person ("Jane Doe, DCNF Contributor").
+# Parts of a credit line that are an outlet or a role, not a person ("Jane Doe, Newswire Contributor").
 # Only words that are (almost) never surnames: "Bob Writer" and "Ann Press" are people.
 _NOT_A_PERSON = re.compile(
-    r"\b(foundation|news|newswire|contributor|contributing|reporter|correspondent|staff|daily caller|dcnf|"
+    r"\b(foundation|news|newswire|contributor|contributing|reporter|correspondent|staff|"
     r"associated press|reuters|inc|llc|ltd|newsroom|editorial board)\b",
     re.IGNORECASE)
 _SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\||\band\b)\s*", re.IGNORECASE)

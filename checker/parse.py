@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup, CData, Comment, NavigableString, Tag
 from selectolax.lexbor import LexborHTMLParser
 
 from .visibility import STYLE_LIMIT, CssHiding, css_hiding, hidden_reason, tiny_size
+from .vocabulary import DEFAULT_VOCABULARY, Vocabulary
 
 # Never rendered as page text.
 _SKIP = frozenset({"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "object",
@@ -26,18 +27,28 @@ BLOCK_TAGS = frozenset({
 # Words in class/id/itemprop/rel that mark an element as crediting the article's author.
 _AUTHOR_MARK = re.compile(r"author|byline|by-line|writer|contributor|reporter|journalist|creator", re.I)
 _PHOTO = re.compile(r"photo|image|img|caption|credit", re.I)
-# Containers whose names say they hold other stories, navigation or comments.
-_ASIDE_WORDS = frozenset({
-    "related", "recommended", "recommendations", "recommend", "sidebar", "teaser", "teasers", "trending",
-    "popular", "mostread", "most-read", "more-stories", "morestories", "widget", "widgets", "promo",
-    "newsletter", "outbrain", "taboola", "comments", "commentlist", "disqus", "breadcrumb", "breadcrumbs",
-    "menu", "rail", "sidebar-right", "sidebar-left", "jp-relatedposts", "read-more", "readmore",
-    "recirc", "recirculation", "also", "next-up", "up-next",
-})
 _ASIDE_TAGS = frozenset({"aside", "nav"})
-# Words that say "other stories" wherever they stand in a class name ("inline-block-related-list").
-OTHER_STORIES = frozenset({"related", "relatedposts", "recommended", "recommendations", "trending", "outbrain",
-                            "taboola", "teaser", "teasers", "recirc", "recirculation", "mostread", "popular"})
+
+
+@dataclass(frozen=True)
+class NameHints:
+    """Class/id words (from the pack's vocabulary) that hint a container holds other stories or chrome."""
+
+    words: frozenset
+    anywhere: frozenset  # words that name other stories wherever they stand in a name
+    hint: "re.Pattern"  # one search of all of an element's names rules out most elements at once
+    hiding_classes: frozenset
+    lazy_classes: frozenset
+
+    @classmethod
+    def of(cls, vocab: Vocabulary) -> "NameHints":
+        words = frozenset(vocab.other_story_words)
+        anywhere = frozenset(vocab.other_story_anywhere)
+        hint = re.compile("|".join(map(re.escape, sorted(words | anywhere))) or "(?!)")
+        return cls(words, anywhere, hint, frozenset(vocab.hiding_classes), frozenset(vocab.lazy_classes))
+
+
+DEFAULT_HINTS = NameHints.of(DEFAULT_VOCABULARY)
 
 
 def strip_xml_declaration(html: str) -> str:
@@ -245,20 +256,20 @@ _STATE_PREFIXES = ("has-", "with-", "no-", "is-", "page-", "layout-", "template-
 
 
 _NAME_PARTS = re.compile(r"[-_]+")
-# Every aside test below needs one of these words inside the lower-cased token: one search of all of
-# an element's names rules out most elements at once.
-_ASIDE_HINT = re.compile("|".join(map(re.escape, sorted(_ASIDE_WORDS | OTHER_STORIES))))
 
 
-def _is_aside(tag: str, attrs: dict) -> Optional[str]:
-    """The name of an other-stories/navigation container, or None."""
+def _is_aside(tag: str, attrs: dict, hints: NameHints = DEFAULT_HINTS) -> Optional[str]:
+    """The name of a container whose tag or class/id names it as navigation or other stories, or None.
+
+    A hint only: the article model decides by position and structure whether it matters.
+    """
     if tag in _ASIDE_TAGS or tag == "footer":
         first_class = (_attr_text(attrs.get("class")).split() or [""])[0]
         return f"{tag}.{first_class}" if first_class else tag
     if tag in ("body", "html", "main", "article"):
         return None
     names = _attr_text(attrs.get("class")) + " " + _attr_text(attrs.get("id"))
-    if not _ASIDE_HINT.search(names.lower()):
+    if not hints.hint.search(names.lower()):
         return None
     for token in names.split():
         low = token.lower()
@@ -267,8 +278,8 @@ def _is_aside(tag: str, attrs: dict) -> Optional[str]:
         parts = [p for p in _NAME_PARTS.split(low) if p]
         # The role word leads or ends the name ("sidebar-right", "post__sidebar", "related-posts");
         # in the middle of a layout name ("panel-two-col-sidebar-right-mix") it names a grid.
-        if low in _ASIDE_WORDS or (parts and (parts[0] in _ASIDE_WORDS or parts[-1] in _ASIDE_WORDS)) or (
-                OTHER_STORIES & set(parts)):
+        if low in hints.words or (parts and (parts[0] in hints.words or parts[-1] in hints.words)) or (
+                hints.anywhere & set(parts)):
             return f"{tag}.{token}"
     return None
 
@@ -279,11 +290,13 @@ def _marks(attrs: dict) -> str:
             f"{_attr_text(get('rel'))} {_attr_text(get('data-component'))}")
 
 
-def parse_page(html: str, url: str) -> ParsedPage:
+def parse_page(html: str, url: str, vocab: Vocabulary = DEFAULT_VOCABULARY) -> ParsedPage:
     """Parse a copy with BeautifulSoup (lxml builder) and linearise it into visible blocks and images."""
     soup = BeautifulSoup(html, "lxml")
     styles, metas, scripts = _special_elements(soup)
-    css = css_hiding([s.get_text() for s in styles])
+    hints = DEFAULT_HINTS if vocab is DEFAULT_VOCABULARY else NameHints.of(vocab)
+    css = css_hiding([(s.get_text(), _attr_text(s.get("media")) or None) for s in styles],
+                     framework=hints.hiding_classes, lazy_classes=hints.lazy_classes)
     blocks: list[Block] = []
     images: list[Image] = []
     root = soup.body or soup
@@ -316,7 +329,7 @@ def parse_page(html: str, url: str) -> ParsedPage:
                attrs.get("itemprop"), _attr_text(attrs.get("rel")), attrs.get("role"), attrs.get("data-component"))
         facts = memo.get(key)
         if facts is None:
-            facts = memo[key] = _element_facts(tag, attrs, css)
+            facts = memo[key] = _element_facts(tag, attrs, css, hints)
         own_hidden, marked_here, aside, is_image = facts
         h = hid or own_hidden
         if is_image:
@@ -398,12 +411,12 @@ _NON_TEXT = (Comment,) + tuple(getattr(__import__("bs4.element", fromlist=["x"])
                                for n in ("CData", "ProcessingInstruction", "Doctype", "Declaration"))
 
 
-def _element_facts(tag: str, attrs: dict, css: CssHiding) -> tuple:
+def _element_facts(tag: str, attrs: dict, css: CssHiding, hints: NameHints = DEFAULT_HINTS) -> tuple:
     """(hidden reason, author-marked, other-story container name, image-like) for one element."""
     marked = _author_marked(_marks(attrs)) and tag not in ("body", "html", "article", "main")
     style = _attr_text(attrs.get("style"))
     is_image = tag in _IMAGE_TAGS or attrs.get("role") == "img" or ("url(" in style and "background" in style)
-    return hidden_reason(tag, attrs, css), marked, _is_aside(tag, attrs), is_image
+    return hidden_reason(tag, attrs, css), marked, _is_aside(tag, attrs, hints), is_image
 
 
 # _AUTHOR_MARK and _PHOTO for lower-cased ASCII text. A case-insensitive search tries every

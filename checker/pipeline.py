@@ -103,7 +103,7 @@ class Checker:
         match = self.match(html, utf8)
         if match is None:
             return PageResult(target=target, url=url, status=Status.NOT_A_COPY, path=path)
-        page = parse_page(html, url)
+        page = parse_page(html, url, self.pack.vocabulary)
         ctx = CheckContext(page, match.original, match, self.pack,
                            original_shingles=self.index.shingles_of(match.original),
                            shingle_size=self.pack.match.shingle_size)

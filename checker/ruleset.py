@@ -12,6 +12,7 @@ from .checks.registry import CHECKS
 from .match import MatchSettings
 from .models import Original, Outcome, Severity
 from .strict_yaml import ConfigError, YamlDoc, load_path
+from .vocabulary import DEFAULT_VOCABULARY, VOCABULARY_KEYS, Vocabulary, vocabulary_from
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 PACKAGED_RULES_DIR = Path(__file__).resolve().parent / "rules"  # present in installed wheels
@@ -21,7 +22,7 @@ PACKAGED_RULES_DIR = Path(__file__).resolve().parent / "rules"  # present in ins
 class LogoSpec:
     text_patterns: tuple  # compiled regexes over alt/title/aria-label
     file_patterns: tuple  # compiled regexes over the image URL path
-    not_patterns: tuple  # text/URL of look-alike logos that must not count (e.g. The Daily Caller)
+    not_patterns: tuple  # text/URL of look-alike logos that must not count (another organisation's)
     reference_images: tuple  # paths of reference logo images (perceptual hash)
 
 
@@ -71,13 +72,14 @@ class LicensePack:
     rules: tuple
     directory: str
     example_original: Optional[Original] = None
+    vocabulary: Vocabulary = DEFAULT_VOCABULARY  # how pages' credits, containers and zones are read
 
     def rule(self, rule_id: str) -> Optional[Rule]:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
 _LICENSE_KEYS = ("id", "name", "url", "aliases", "not_aliases", "notice", "notice_markers", "non_person_credits",
-                 "logo", "match", "rules", "example_original")
+                 "logo", "match", "rules", "example_original", "vocabulary")
 _LOGO_KEYS = ("text_patterns", "file_patterns", "not_patterns", "reference_images")
 _MATCH_KEYS = ("min_containment", "shingle_size", "max_shingle_df")
 _RULE_KEYS = ("id", "title", "severity", "description", "fix", "checks", "examples")
@@ -85,9 +87,20 @@ _EXAMPLE_KEYS = ("name", "expect", "html")
 _ORIGINAL_KEYS = ("id", "url", "title", "authors", "published", "text")
 
 
+def default_pack_name() -> str:
+    """The default pack's name: the first line of rules/DEFAULT (the checker's code names no licensor)."""
+    for base in (RULES_DIR, PACKAGED_RULES_DIR):
+        marker = base / "DEFAULT"
+        if marker.is_file():
+            name = marker.read_text(encoding="utf-8").strip().splitlines()
+            if name:
+                return name[0].strip()
+    raise ConfigError(str(RULES_DIR / "DEFAULT"), None, "", "no default license pack named; give --license PACK")
+
+
 def resolve_pack(name_or_path: Optional[str]) -> Path:
-    """A pack name under rules/ (default dcnf) or a path to a pack directory or its license.yaml."""
-    value = name_or_path or "dcnf"
+    """A pack name under rules/ (default: the one rules/DEFAULT names) or a path to a pack directory or its license.yaml."""
+    value = name_or_path or default_pack_name()
     path = Path(value)
     if path.is_file():
         return path.parent
@@ -204,6 +217,25 @@ def _regexes(doc: YamlDoc, path: tuple) -> tuple:
     return tuple(out)
 
 
+def _vocabulary(doc: YamlDoc) -> Vocabulary:
+    """The pack's `vocabulary:` overrides: each list replaces the default list, each size the default size."""
+    if doc.data.get("vocabulary") is None:
+        return DEFAULT_VOCABULARY
+    doc.check_keys(("vocabulary",), VOCABULARY_KEYS)
+    values: dict = {}
+    for key in doc.data["vocabulary"]:
+        default = getattr(DEFAULT_VOCABULARY, key)
+        path = ("vocabulary", key)
+        if isinstance(default, int):
+            value = doc.typed(path, int, required=True)
+            if value < 0:
+                raise doc.error(path, "must be a whole number, 0 or more")
+            values[key] = value
+        else:
+            values[key] = list(doc.str_list(path, required=True))
+    return vocabulary_from(values)
+
+
 def _original(doc: YamlDoc, path: tuple) -> Original:
     doc.check_keys(path, _ORIGINAL_KEYS, required=("url", "authors", "text"))
     return Original(
@@ -267,7 +299,7 @@ def load_pack(name_or_path: Optional[str] = None) -> LicensePack:
         notice_markers=doc.str_list(("notice_markers",)),
         non_person_credits=doc.str_list(("non_person_credits",)),
         logo=logo, match=settings, rules=tuple(rules), directory=str(directory),
-        example_original=example_original,
+        example_original=example_original, vocabulary=_vocabulary(doc),
     )
 
 

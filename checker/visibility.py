@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence, Union
+
+from .vocabulary import DEFAULT_VOCABULARY
 
 # Inline declarations that hide an element or shrink it to nothing. Off-screen positioning and
 # clip rectangles are how "screen-reader only" text hides, so they count as hidden too.
@@ -22,11 +24,7 @@ _HEIGHT = re.compile(r"(?<![-\w])height\s*:\s*(\d+(?:\.\d+)?)px", re.I)
 STYLE_LIMIT = 10_000
 
 # Class names that frameworks (Bootstrap, WordPress, Tailwind, Foundation) use to hide content.
-HIDING_CLASSES = frozenset({
-    "hidden", "d-none", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text",
-    "screen-reader-only", "invisible", "is-hidden", "u-hidden", "hide", "element-invisible",
-    "offscreen", "show-for-sr", "a11y-hidden",
-})
+HIDING_CLASSES = frozenset(DEFAULT_VOCABULARY.hiding_classes)
 
 
 def tiny_size(width: Optional[str], height: Optional[str], style: str) -> bool:
@@ -43,33 +41,111 @@ def tiny_size(width: Optional[str], height: Optional[str], style: str) -> bool:
     return bool((w and float(w.group(1)) <= 1) or (h and float(h.group(1)) <= 1))
 
 
+# Widths at which a reader may see the page: a desktop and a phone screen. An element counts as
+# visible when it is visible at either (responsive layouts show the byline in one place per width).
+SCREEN_WIDTHS = (1280, 390)
+
+# Class names that lazy-loading scripts put on an element until it has loaded (pack vocabulary).
+LAZY_CLASSES = frozenset(DEFAULT_VOCABULARY.lazy_classes)
+
+
 @dataclass(frozen=True)
 class CssHiding:
-    """Class names and ids that the page's own <style> rules hide (outside @media blocks)."""
+    """Class names and ids that the page's own <style> rules hide on every screen width it is read at."""
 
     classes: frozenset = frozenset()
     ids: frozenset = frozenset()
+    framework: frozenset = HIDING_CLASSES  # class names frameworks hide with (pack vocabulary `hiding_classes`)
+    lazy: frozenset = LAZY_CLASSES  # lazy-loading state classes (pack vocabulary `lazy_classes`)
 
 
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9]*)?([.#])([-\w]+)$", re.I)
+_MEDIA_FEATURE = re.compile(r"\(\s*([-a-z]+)\s*(?::\s*([^)]*))?\)")
+_LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px|em|rem)?\s*$")
+_MEDIA_TYPES_SHOWN = frozenset({"screen", "all", ""})
+Applies = tuple  # per SCREEN_WIDTHS: True (surely applies), False (surely not), None (cannot tell)
 
 
-def _strip_at_blocks(css: str) -> str:
-    """Drop @media/@supports/... blocks: responsive hiding is not hiding on every screen."""
-    out, i, n = [], 0, len(css)
-    while i < n:
-        at = css.find("@", i)
-        if at < 0:
-            out.append(css[i:])
-            break
-        out.append(css[i:at])
+def _and(a: Optional[bool], b: Optional[bool]) -> Optional[bool]:
+    if a is False or b is False:
+        return False
+    return None if a is None or b is None else True
+
+
+def _feature_applies(name: str, value: Optional[str], width: int) -> Optional[bool]:
+    if name in ("min-width", "max-width") and value is not None:
+        m = _LENGTH.match(value)
+        if not m:
+            return None
+        px = float(m.group(1)) * (16 if m.group(2) in ("em", "rem") else 1)
+        return width >= px if name == "min-width" else width <= px
+    return None  # orientation, hover, prefers-*, range syntax: not decided here
+
+
+def media_applies(query: Optional[str]) -> Applies:
+    """Whether a media query list applies at each of SCREEN_WIDTHS (print-only rules never do)."""
+    if query is None or not query.strip():
+        return (True,) * len(SCREEN_WIDTHS)
+    out = []
+    for width in SCREEN_WIDTHS:
+        any_part: Optional[bool] = False
+        for part in query.lower().split(","):
+            words = _MEDIA_FEATURE.sub(" ", part).replace(" and ", " ").split()
+            negate = bool(words) and words[0] == "not"
+            words = [w for w in words if w not in ("not", "only", "and")]
+            media_type = words[0] if words else ""
+            ok: Optional[bool] = media_type in _MEDIA_TYPES_SHOWN
+            for name, value in _MEDIA_FEATURE.findall(part):
+                ok = _and(ok, _feature_applies(name, value or None, width))
+            if negate and ok is not None:
+                ok = not ok
+            if ok is True:
+                any_part = True
+                break
+            if ok is None:
+                any_part = None
+        out.append(any_part)
+    return tuple(out)
+
+
+_AT_RULE = re.compile(r"@([-\w]+)")
+# At-rules whose blocks hold style rules that apply as they stand; rules in any other block
+# (@keyframes, @font-face, @page) are not about elements.
+_TRANSPARENT_AT = frozenset({"supports", "layer", "document", "-moz-document", "scope"})
+
+
+def _at_blocks(css: str) -> list[tuple[int, int, Applies]]:
+    """(start, end, applies) of every at-rule block in the sheet, nested ones included."""
+    out = []
+    at = css.find("@")
+    while at >= 0:
+        m = _AT_RULE.match(css, at)
         brace, semi = css.find("{", at), css.find(";", at)
-        if brace < 0 or (0 <= semi < brace):  # @import ...; or @charset ...;
-            i = semi + 1 if semi >= 0 else n
+        if m is None or brace < 0 or (0 <= semi < brace):  # @import ...; @charset ...; a stray @
+            at = css.find("@", at + 1)
             continue
-        i = _block_end(css, brace) + 1
-    return "".join(out)
+        keyword = m.group(1).lower()
+        if keyword == "media":
+            applies = media_applies(css[m.end():brace])
+        elif keyword in _TRANSPARENT_AT:
+            applies = (True,) * len(SCREEN_WIDTHS)
+        elif keyword == "container":
+            applies = (None,) * len(SCREEN_WIDTHS)
+        else:
+            applies = (False,) * len(SCREEN_WIDTHS)
+        out.append((brace, _block_end(css, brace), applies))
+        at = css.find("@", brace + 1)  # blocks nest: keep scanning inside this one
+    return out
+
+
+def _context(blocks: list[tuple[int, int, Applies]], pos: int, base: Applies) -> Applies:
+    """Where a rule starting at `pos` applies: the style element's media and every enclosing at-block."""
+    out = list(base)
+    for start, end, applies in blocks:
+        if start < pos < end:
+            out = [_and(a, b) for a, b in zip(out, applies)]
+    return tuple(out)
 
 
 _BRACE = re.compile(r"[{}]")
@@ -88,24 +164,51 @@ def _block_end(css: str, brace: int) -> int:
     return len(css)
 
 
-def css_hiding(style_texts: list[str], limit: int = 200_000) -> CssHiding:
-    """Simple `.class` / `#id` selectors that the page's CSS hides on every screen.
+StyleSheet = Union[str, tuple]  # the text of a <style>, or (text, its media attribute)
 
-    A class hidden by default but shown by some other rule (typically inside an @media block:
-    responsive layouts hide the mobile byline on desktop and vice versa) is not counted as hidden:
-    without a cascade engine the checker cannot know which one a reader sees.
+
+def css_hiding(style_texts: Sequence[StyleSheet], limit: int = 200_000,
+               lazy_classes: frozenset = LAZY_CLASSES, framework: Optional[frozenset] = None) -> CssHiding:
+    """Simple `.class` / `#id` selectors that the page's CSS hides at every width in SCREEN_WIDTHS.
+
+    Each rule applies where its style element's `media` and its enclosing @media blocks say (print
+    style sheets hide nothing on screen; a rule for phones hides only on phones). A class that some
+    rule which may apply at that width shows again (display: block, visibility: visible) is not
+    hidden there: without a cascade engine the checker cannot know which one wins. Lazy-loading
+    state classes are shown once the image loads, so rules hiding them do not count.
     """
-    raw = re.sub(r"/\*.*?\*/", "", "\n".join(style_texts)[:limit], flags=re.S)
-    hidden_c, hidden_i, shown = set(), set(), set()
-    for selectors in _rule_selectors(_strip_at_blocks(raw), _HIDING_STYLE, _HIDING_IN_LOWERED):
-        for sel in selectors.split(","):
-            m = _SIMPLE_SELECTOR.match(sel.strip())
-            if m:
-                (hidden_c if m.group(1) == "." else hidden_i).add(m.group(2))
-    if hidden_c or hidden_i:
-        for selectors in _rule_selectors(raw, _SHOWING, _SHOWING_IN_LOWERED):  # @media blocks included
-            shown.update(re.findall(r"[.#]([-\w]+)", selectors))
-    return CssHiding(frozenset(hidden_c - shown), frozenset(hidden_i - shown))
+    n = len(SCREEN_WIDTHS)
+    hidden: list[tuple[set, set]] = [(set(), set()) for _ in range(n)]
+    shown: list[set] = [set() for _ in range(n)]
+    left = limit
+    for sheet in style_texts:
+        text, media = sheet if isinstance(sheet, tuple) else (sheet, None)
+        base = media_applies(media)
+        if left <= 0 or not any(a is not False for a in base):
+            continue
+        raw = re.sub(r"/\*.*?\*/", "", text[:left], flags=re.S)
+        left -= len(text)
+        blocks = _at_blocks(raw) if "@" in raw else []
+        for selectors, start in _rules_around(raw, _HIDING_STYLE, _HIDING_IN_LOWERED):
+            where = _context(blocks, start, base)
+            for sel in selectors.split(","):
+                m = _SIMPLE_SELECTOR.match(sel.strip())
+                if not m or (m.group(1) == "." and m.group(2).lower() in lazy_classes):
+                    continue
+                for i, applies in enumerate(where):
+                    if applies is True:
+                        hidden[i][0 if m.group(1) == "." else 1].add(m.group(2))
+        if any(c or d for c, d in hidden):
+            for selectors, start in _rules_around(raw, _SHOWING, _SHOWING_IN_LOWERED):
+                where = _context(blocks, start, base)
+                names = re.findall(r"[.#]([-\w]+)", selectors)
+                for i, applies in enumerate(where):
+                    if applies is not False:
+                        shown[i].update(names)
+    classes = set.intersection(*[h[0] - s for h, s in zip(hidden, shown)])
+    ids = set.intersection(*[h[1] - s for h, s in zip(hidden, shown)])
+    return CssHiding(frozenset(classes), frozenset(ids), HIDING_CLASSES if framework is None else framework,
+                     lazy_classes)
 
 
 _SHOWING = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible", re.I)
@@ -132,13 +235,23 @@ _CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
 def _rule_selectors(css: str, declarations: re.Pattern, in_lowered: re.Pattern) -> list[str]:
     """The selector list of each rule of _RULE.findall(css) whose declarations `declarations` finds
     something in (in_lowered: its twin for the lower-cased sheet), in no particular order."""
+    return [sel for sel, _ in _rules_around(css, declarations, in_lowered)]
+
+
+def _rules_around(css: str, declarations: re.Pattern, in_lowered: re.Pattern) -> list[tuple[str, int]]:
+    """(selector list, position of its "{") of each rule whose declarations match, in no particular order."""
     if any(ch in css for ch in _CASE_TRAPS):
-        return [sel for sel, body in _RULE.findall(css) if declarations.search(body)]
-    return _selectors_around(css, [m.start() for m in in_lowered.finditer(css.lower())])
+        return [(m.group(1), m.start(2) - 1) for m in _RULE.finditer(css) if declarations.search(m.group(2))]
+    return _selectors_at(css, [m.start() for m in in_lowered.finditer(css.lower())])
 
 
 def _selectors_around(css: str, positions: list[int]) -> list[str]:
-    """For each position inside a rule's declarations, that rule's selector list (once per rule).
+    """For each position inside a rule's declarations, that rule's selector list (once per rule)."""
+    return [sel for sel, _ in _selectors_at(css, positions)]
+
+
+def _selectors_at(css: str, positions: list[int]) -> list[tuple[str, int]]:
+    """For each position inside a rule's declarations, (that rule's selector list, its "{"), once per rule.
 
     _RULE.findall(css) pairs every "{" whose declarations run to a "}" (no brace between) with the
     text since the brace before that "{", when this text is not empty; this finds that pairing for a
@@ -158,7 +271,7 @@ def _selectors_around(css: str, positions: list[int]) -> list[str]:
         seen.add(start)
         before = max(opens[o - 2] if o > 1 else -1, _last_before(closes, start))
         if before + 1 < start:
-            out.append(css[before + 1:start])
+            out.append((css[before + 1:start], start))
     return out
 
 
@@ -186,15 +299,16 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
     if isinstance(style, list):
         style = " ".join(style)
     style = style[:STYLE_LIMIT]
-    if style:
-        m = _HIDING_STYLE.search(style)
-        if m:
-            return f"style {m.group(0).strip().rstrip(';')}"
     classes = attrs.get("class") or ()
     if isinstance(classes, str):
         classes = classes.split()
+    if style:
+        m = _HIDING_STYLE.search(style)
+        # A lazy loader's "opacity: 0 until loaded" is undone by its script once the image arrives.
+        if m and not (m.group(0).lower().startswith("opacity") and any(c.lower() in css.lazy for c in classes)):
+            return f"style {m.group(0).strip().rstrip(';')}"
     for c in classes:
-        if c in HIDING_CLASSES or c in css.classes:
+        if c in css.framework or c in css.classes:
             return f"class {c}"
     el_id = attrs.get("id")
     if el_id and el_id in css.ids:

@@ -165,7 +165,7 @@ def test_slow_logo_patterns_see_only_500_characters(pack_dir: Path, field: str, 
 
 
 def test_a_fetched_page_cannot_make_the_logo_check_read_local_files(pack, tmp_path: Path) -> None:
-    from checker.checks import logo_image
+    from checker import logo_image
 
     secret = tmp_path / "logo.png"
     secret.write_bytes(b"\x89PNG not really")

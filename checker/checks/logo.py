@@ -1,61 +1,11 @@
 """The logo check: a visible image on the page is the licensor's logo (not a look-alike, not hidden, not meta-only)."""
 from __future__ import annotations
 
-from functools import lru_cache
-from urllib.parse import urlparse
-
+from ..article.images import PATTERN_INPUT_LIMIT, url_part
 from ..models import Outcome
 from ..parse import Image
 from .context import CheckContext
-from .logo_image import reference_match
 from .registry import Verdict, register
-
-
-# The pack's patterns are regexes from a YAML file: they run on at most this many characters of an
-# alt text or an image path, so a pattern that backtracks badly cannot meet a megabyte attribute.
-PATTERN_INPUT_LIMIT = 500
-
-
-@lru_cache(maxsize=4096)
-def _url_part(url: str) -> str:
-    try:
-        parsed = urlparse(url)
-    except ValueError:  # "http://[" (an unclosed IPv6 host) is no URL; match on what it says
-        return url.split("?", 1)[0].lower()[:PATTERN_INPUT_LIMIT]
-    # Only path and fragment: an image hosted on the licensor's domain is not therefore its logo.
-    return (parsed.path + ("#" + parsed.fragment if parsed.fragment else "")).lower()[:PATTERN_INPUT_LIMIT]
-
-
-def classify(img: Image, ctx: CheckContext) -> tuple[str, str]:
-    """('logo' | 'lookalike' | 'other', the text or URL that decided)."""
-    memo = ctx.memo.setdefault("logo_classes", {})
-    key = id(img)
-    if key not in memo:
-        memo[key] = _classify(img, ctx)
-    return memo[key]
-
-
-def _classify(img: Image, ctx: CheckContext) -> tuple[str, str]:
-    spec = ctx.pack.logo
-    texts = [t[:PATTERN_INPUT_LIMIT] for t in img.texts]
-    for text, clipped in zip(img.texts, texts):
-        if any(p.search(clipped) for p in spec.text_patterns):
-            return "logo", text
-    for url in img.urls:
-        part = _url_part(url)
-        if any(p.search(part) for p in spec.file_patterns):
-            return "logo", url
-    for text, clipped in zip(img.texts, texts):
-        if any(p.search(clipped) for p in spec.not_patterns):
-            return "lookalike", text
-    for url in img.urls:
-        if any(p.search(_url_part(url)) for p in spec.not_patterns):
-            return "lookalike", url
-    if spec.reference_images:
-        hit = reference_match(img, ctx)
-        if hit:
-            return "logo", hit
-    return "other", ""
 
 
 def _short(text: str, n: int = PATTERN_INPUT_LIMIT) -> str:
@@ -74,7 +24,7 @@ def licensor_image(ctx: CheckContext) -> Verdict:
     name = ctx.pack.name
     hidden, lookalikes = [], []
     for img in ctx.page.images:
-        kind, why = classify(img, ctx)
+        kind, why = ctx.article.image_class(img)
         if kind == "logo":
             if img.hidden is None:
                 return Verdict(Outcome.PASS, f"the {name} logo is shown ({_describe(img)})",
@@ -82,7 +32,7 @@ def licensor_image(ctx: CheckContext) -> Verdict:
             hidden.append(img)
         elif kind == "lookalike" and img.hidden is None:
             lookalikes.append((img, why))
-    fix = f"Show the {name} logo image with the article (e.g. <img src=\".../dcnf-logo.png\" alt=\"{name}\">) near the byline."
+    fix = f"Show the {name} logo image with the article (e.g. <img src=\".../logo.png\" alt=\"{name}\">) near the byline."
     if hidden:
         img = hidden[0]
         return Verdict(Outcome.FAIL, f"the {name} logo is on the page but not visible: it is hidden by {img.hidden}",
@@ -93,7 +43,7 @@ def licensor_image(ctx: CheckContext) -> Verdict:
         return Verdict(Outcome.FAIL,
                        f"the page shows a different organisation's logo ({_short(why)!r}), not the {name} logo",
                        (ctx.evidence(img.element, _describe(img), f"the {name} logo", _short(why)),),
-                       fix + " The Daily Caller logo does not count: it is a different organisation.")
+                       fix + " A different organisation's logo does not count.")
     meta_hits = _meta_only(ctx)
     if meta_hits:
         return Verdict(Outcome.FAIL, f"the {name} logo appears only in {meta_hits}, which readers do not see",
@@ -105,7 +55,7 @@ def licensor_image(ctx: CheckContext) -> Verdict:
 def _meta_only(ctx: CheckContext) -> str:
     spec = ctx.pack.logo
     def is_logo(value: str) -> bool:
-        return any(p.search(_url_part(value)) for p in spec.file_patterns) or any(
+        return any(p.search(url_part(value)) for p in spec.file_patterns) or any(
             p.search(value[:PATTERN_INPUT_LIMIT]) for p in spec.text_patterns)
     for key in ("og:image", "twitter:image", "og:image:url", "og:image:alt"):
         for value in ctx.page.meta.get(key, []):

@@ -7,7 +7,7 @@ from functools import lru_cache
 from anyascii import anyascii
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "HaleDaily Caller News Foundation": adjacent spans, no space
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "HaleNews Foundation": adjacent spans, no space
 
 
 @lru_cache(maxsize=4096)
@@ -17,7 +17,7 @@ def fold(text: str) -> str:
 
 
 def find_alias(text: str, aliases: tuple) -> str | None:
-    """The first licensor alias named in `text` as whole words ("DCNF", "Daily Caller News Foundation")."""
+    """The first licensor alias named in `text` as whole words ("ABC", "Another Big Cooperative")."""
     folded = fold(text)
     for alias in sorted(aliases, key=len, reverse=True):
         if fold(alias) in folded:
@@ -26,7 +26,7 @@ def find_alias(text: str, aliases: tuple) -> str | None:
 
 
 def find_lookalike(text: str, aliases: tuple, not_aliases: tuple) -> str | None:
-    """A name that must not count (e.g. "Daily Caller") left after removing every real alias."""
+    """A name that must not count (a look-alike of the licensor's name) left after removing every real alias."""
     folded = fold(text)
     for alias in sorted(aliases, key=len, reverse=True):
         folded = folded.replace(fold(alias), " | ")

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 if TYPE_CHECKING:
     from ..parse import Image
-    from .context import CheckContext
+    from .checks.context import CheckContext
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_DISTANCE = 10  # of 64 bits: survives rescaling and recompression, not a different picture

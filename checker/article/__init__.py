@@ -1,0 +1,153 @@
+"""The article model: one page's story located once (body, headline, head and foot, credit lines, images) for every check."""
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Iterator, Optional
+
+from ..models import Original
+from ..parse import Block, Image, ParsedPage, descendants_named
+from ..checks.text_match import is_notice
+from .containers import Containers
+from .credits import Credits, read_credits
+from .images import classify_image
+from .zones import Zones, find_zones
+
+if TYPE_CHECKING:
+    from ..ruleset import LicensePack
+
+_IMAGE_NAMES = frozenset({"img", "svg"})
+
+
+class Article:
+    """Where the original's story sits on a page and what surrounds it; each part computed on first use.
+
+    Checks read only this (and the page for evidence): logo, byline and affiliation are independent
+    of one another and share every analysis through it.
+    """
+
+    def __init__(self, page: ParsedPage, original: Optional[Original], pack: "LicensePack",
+                 original_shingles: frozenset = frozenset(), shingle_size: int = 5) -> None:
+        self.page = page
+        self.original = original
+        self.pack = pack
+        self.vocab = pack.vocabulary
+        self.authors: tuple = tuple(original.authors) if original else ()
+        self.title = original.title if original else ""
+        self._original_shingles = original_shingles
+        self._k = shingle_size
+
+    # ---- where the story is -----------------------------------------------------------------
+    @cached_property
+    def zones(self) -> Optional[Zones]:
+        return find_zones(self.page.blocks, self._original_shingles, self._k, self.title, self.vocab)
+
+    @cached_property
+    def containers(self) -> Containers:
+        return Containers(self.page, self.zones, self.vocab, self.title)
+
+    def is_body(self, block: Block) -> bool:
+        z = self.zones
+        return bool(z and block.index in z.body)
+
+    def other_story(self, block: Block) -> Optional[str]:
+        """Why a block belongs to another story or site chrome, or None when it may be the article's."""
+        memo = self._other_memo
+        if block.index not in memo:
+            memo[block.index] = self.containers.other_story(block)
+        return memo[block.index]
+
+    @cached_property
+    def _other_memo(self) -> dict:
+        return {}
+
+    def candidate_blocks(self) -> Iterator[tuple[Block, str]]:
+        """Blocks where a credit may stand, with their zone ("head" or "foot"), nearest the body first."""
+        z = self.zones
+        blocks = self.page.blocks
+        if z is None:
+            yield from ((b, "head") for b in blocks if b.hidden is None and b.text)
+            return
+        seen: set = set()
+        for zone, indexes in (("head", z.head), ("foot", z.foot)):
+            for i in indexes:
+                if i not in seen:
+                    seen.add(i)
+                    yield blocks[i], zone
+        # Author markup just outside the zones (a byline row far above, an author box far below).
+        lo = max(0, z.first - self.vocab.marked_reach_above)
+        hi = min(len(blocks), z.last + self.vocab.marked_reach_below)
+        for i in range(lo, hi):
+            b = blocks[i]
+            if b.marked and i not in seen and i not in z.body:
+                seen.add(i)
+                yield b, ("head" if i < z.first else "foot")
+
+    def neighbour(self, block: Block, step: int) -> Optional[Block]:
+        """The nearest visible block with text (or an image) before (step=-1) or after (+1) the given one."""
+        blocks = self.page.blocks
+        i = block.index + step
+        while 0 <= i < len(blocks):
+            b = blocks[i]
+            if b.hidden is None and (b.text or self.contains_image(b.element)):
+                return b
+            i += step
+        return None
+
+    def is_notice(self, text: str) -> bool:
+        markers = self.pack.notice_markers
+        return bool(markers) and is_notice(text, markers)
+
+    # ---- credits ------------------------------------------------------------------------------
+    @cached_property
+    def credits(self) -> Credits:
+        return read_credits(self)
+
+    # ---- images -------------------------------------------------------------------------------
+    def image_class(self, img: Image) -> tuple[str, str]:
+        """('logo' | 'lookalike' | 'other', what decided), computed once per image."""
+        memo = self._image_memo
+        key = id(img)
+        if key not in memo:
+            memo[key] = classify_image(img, self.pack, self.page)
+        return memo[key]
+
+    @cached_property
+    def _image_memo(self) -> dict:
+        return {}
+
+    def images_in(self, block: Block) -> tuple:
+        """The page's images whose innermost enclosing block is `block`, in document order."""
+        return tuple(self._images_by_block.get(block.index, ()))
+
+    @cached_property
+    def _images_by_block(self) -> dict:
+        by_block: dict = {}
+        for img in self.page.images:
+            by_block.setdefault(img.block, []).append(img)
+        return by_block
+
+    def logo_in(self, block: Block) -> Optional[str]:
+        """What identifies a visible licensor logo inside this block, or None."""
+        for img in self.images_in(block):
+            if img.hidden is None:
+                kind, why = self.image_class(img)
+                if kind == "logo":
+                    return why
+        return None
+
+    def contains_image(self, element) -> bool:
+        """Whether an element holds an <img> or <svg>, answered from one pass over the page's images.
+
+        Asking each of 100,000 nested empty wrappers would search the same subtree 100,000 times.
+        """
+        return id(element) in self._image_ancestors
+
+    @cached_property
+    def _image_ancestors(self) -> frozenset:
+        out: set = set()
+        for img in descendants_named(self.page.soup, _IMAGE_NAMES):
+            node = img.parent
+            while node is not None and id(node) not in out:
+                out.add(id(node))
+                node = node.parent
+        return frozenset(out)

@@ -1,0 +1,198 @@
+"""Which blocks belong to another story or to site chrome rather than this article, judged by structure.
+
+A reader's rules: a credit under the headline belongs to the article whatever its container is
+called; a credit inside a card that presents another story (that story's own title and link) is
+that story's; far from the article, containers named as navigation or other stories are chrome.
+Tag and class names are only hints, used away from the article's head.
+"""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Optional
+
+from bs4 import Tag
+
+from ..names import fold_tokens
+from ..parse import Block, ParsedPage
+from ..vocabulary import Vocabulary
+from .zones import Zones
+
+HEADER_LEVELS = 8  # how far up the headline's and a credit's shared header ancestor is looked for
+CARD_SCAN_NODES = 400  # elements of one ancestor searched for another story's title
+_TITLE_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+class Containers:
+    """Answers "is this block part of the article?" for one page, with cached structure."""
+
+    def __init__(self, page: ParsedPage, zones: Optional[Zones], vocab: Vocabulary, title: str) -> None:
+        self.page = page
+        self.zones = zones
+        self.vocab = vocab
+        self.title_key = "".join(fold_tokens(title))
+
+    @cached_property
+    def _article_ancestors(self) -> frozenset:
+        """ids of every element enclosing the headline or a body paragraph: the article's own containers."""
+        z = self.zones
+        if z is None:
+            return frozenset()
+        out: set = set()
+        anchors = [self.page.blocks[i].element for i in sorted(z.body)]
+        if z.headline is not None:
+            anchors.append(self.page.blocks[z.headline].element)
+        for el in anchors:
+            node = el
+            while node is not None and id(node) not in out:
+                out.add(id(node))
+                node = node.parent
+        return frozenset(out)
+
+    @cached_property
+    def _body_ancestors(self) -> frozenset:
+        """ids of every element enclosing a body paragraph."""
+        z = self.zones
+        out: set = set()
+        for i in sorted(z.body) if z else ():
+            node = self.page.blocks[i].element.parent
+            while node is not None and id(node) not in out:
+                out.add(id(node))
+                node = node.parent
+        return frozenset(out)
+
+    @cached_property
+    def _named_article_containers(self) -> frozenset:
+        z = self.zones
+        if z is None:
+            return frozenset()
+        return frozenset(c for i in z.body for c in self.page.blocks[i].asides)
+
+    def in_head(self, block: Block) -> bool:
+        """Between the headline and the body, or in the same small header block as the headline."""
+        z = self.zones
+        if z is None or z.headline is None:
+            return False
+        if z.headline <= block.index < z.first:
+            return True
+        return self._shares_header(block)
+
+    def _shares_header(self, block: Block) -> bool:
+        z = self.zones
+        if z is None or z.headline is None or abs(z.headline - block.index) > 40:
+            return False
+        headline_el = self.page.blocks[z.headline].element
+        ancestors = set()
+        node, hops = headline_el.parent, 0
+        while node is not None and hops <= HEADER_LEVELS:
+            ancestors.add(id(node))
+            node, hops = node.parent, hops + 1
+        node, hops = block.element, 0
+        while node is not None and id(node) not in ancestors:
+            node, hops = node.parent, hops + 1
+            if hops > HEADER_LEVELS:
+                return False
+        if node is None or node.name in ("body", "html", "[document]", "main"):
+            return False
+        if id(node) in self._body_ancestors:
+            return False  # the shared ancestor is the whole article: not its header alone
+        return len(node.get_text(" ").split()) <= self.vocab.header_words
+
+    def teaser(self, block: Block) -> Optional[str]:
+        """The title of another story presented by the card this block sits in, or None."""
+        node: Optional[Tag] = block.element
+        for _ in range(self.vocab.card_levels + 1):
+            if node is None or id(node) in self._article_ancestors or node.name in ("body", "html", "[document]"):
+                return None
+            title = self._other_title(node, block.element)
+            if title:
+                # A card holds little besides the other story's title and its credit (a date, a
+                # kicker, a "read more"); a column that merely contains such a card is no card.
+                text = " ".join(node.get_text(" ").split())
+                own = len(block.text.split())
+                if len(text.split()) > len(title.split()) + own + self.vocab.card_extra_words:
+                    return None
+                # ... and the title stands right by the credit, as on a card; a column holding the
+                # byline and, further down, an "up next" link to another story is no card.
+                if _gap_words(text, title, block.text) > self.vocab.card_gap_words:
+                    return None
+                # Under the headline a card must also read as one: its title first, then the credit
+                # (a byline followed by an "up next" link is the article's byline).
+                if self.in_head(block) and text.find(title[:60]) > text.find(block.text[:60]) >= 0:
+                    return None
+                return title
+            node = node.parent
+        return None
+
+    def _other_title(self, container: Tag, own: Tag) -> Optional[str]:
+        seen = 0
+        for el in container.descendants:
+            if not isinstance(el, Tag):
+                continue
+            seen += 1
+            if seen > CARD_SCAN_NODES:
+                return None
+            if el.name == "a" and el.get("href") or el.name in _TITLE_TAGS:
+                if el is own or _within(el, own, container) or _within(own, el, container):
+                    continue
+                text = " ".join(el.get_text(" ").split())
+                if self._is_title(text):
+                    return text
+        return None
+
+    def _is_title(self, text: str) -> bool:
+        words = fold_tokens(text)
+        if len(_WORD.findall(text)) < self.vocab.title_words or not words:
+            return False
+        if words[0] in self.vocab.non_title or all(w in self.vocab.non_title for w in words):
+            return False
+        key = "".join(words)
+        return not (self.title_key and (key in self.title_key or self.title_key in key))  # this story's own title
+
+    def other_story(self, block: Block) -> Optional[str]:
+        """Why a block is another story's or site chrome rather than this article's, or None."""
+        title = self.teaser(block)
+        if title:
+            return f"a teaser for another story (\"{_clip(title)}\")"
+        if self.in_head(block):
+            return None
+        if block.marked and block.in_article and not any(_names_other_stories(n, self.vocab) or n.startswith("nav")
+                                                         for n in block.aside_names):
+            return None  # an author line in an <aside>/<footer> of the article itself
+        article = self._named_article_containers
+        for cid, name in zip(block.asides, block.aside_names):
+            if self.zones is None or cid not in article:
+                return name
+        return None
+
+
+def _names_other_stories(name: str, vocab: Vocabulary) -> bool:
+    parts = set(re.split(r"[-_.#\s]+", name.lower()))
+    return bool(parts & set(vocab.other_story_anywhere)) or "related" in name.lower()
+
+
+def _gap_words(text: str, a: str, b: str) -> int:
+    """Words between the texts a and b within text (0 when either cannot be placed)."""
+    i, j = text.find(a[:60]), text.find(b[:60])
+    if i < 0 or j < 0:
+        return 0
+    (s1, t1), (s2, _) = sorted([(i, a), (j, b)])
+    end = s1 + len(t1)
+    return len(text[end:s2].split()) if s2 > end else 0
+
+
+def _within(inner: Tag, outer: Tag, stop: Tag) -> bool:
+    """Whether `inner` lies inside `outer`, both being inside `stop` (the walk ends there)."""
+    node = inner.parent
+    while node is not None:
+        if node is outer:
+            return True
+        if node is stop:
+            return False
+        node = node.parent
+    return False
+
+
+def _clip(text: str, n: int = 80) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,149 @@
+"""The article's credit lines: which of the original's authors a visible byline at the head or foot names."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional
+
+from anyascii import anyascii
+
+from ..names import find_name, fold_tokens, looks_like_person, name_forms
+from ..parse import Block
+from ..vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from . import Article
+
+_TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
+_SEPARATOR_BEFORE = re.compile(r"[|•·—–:/]\s*$")  # "Politics | Jane Doe", "Author: Jane Doe"
+_SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;]|\s-\s")
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Where an author is credited: the block, the line, and the line's text."""
+
+    author: str
+    block: Block
+    line: str
+    zone: str  # head or foot
+
+
+@dataclass
+class Credits:
+    """What the credit lines of one page say."""
+
+    credits: dict = field(default_factory=dict)  # author -> first Credit (document order)
+    all_credits: dict = field(default_factory=dict)  # author -> every Credit (a head byline and a foot author box)
+    missing: list = field(default_factory=list)
+    bylines: list = field(default_factory=list)  # byline-like blocks in the head/foot (for explanations)
+    empty_marked: Optional[Block] = None  # an author-marked element with no text (filled in by a script)
+
+
+def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vocab: Vocabulary) -> dict:
+    """Authors this line credits in byline shape.
+
+    Before a name: nothing, a credit prefix ("By"), a separator, or another credited name and a joiner.
+    After it: nothing, a separator, a capitalised word (a role, a title, an outlet: "China/Asia Pacific
+    Reporter"), a role or date word, or another name. "Jane Doe said" is a sentence, not a credit.
+    """
+    raw = anyascii(line)
+    toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(raw)]
+    folded = raw.lower()
+    words = [t[0].lower() for t in toks]
+    if not words:
+        return {}
+    limit = vocab.max_marked_words if marked else (vocab.max_foot_line_words if zone == "foot" else vocab.max_head_line_words)
+    if len(words) > limit:
+        return {}
+    hits = []
+    for author, forms in forms_by_author.items():
+        for form in forms:
+            hit = find_name(form, words)
+            if hit:
+                hits.append((hit.start, hit.end, author))
+                break
+    if not hits:
+        return {}
+    hits.sort()
+    starts = {s for s, _, _ in hits}
+    found = {}
+    prev_end = None
+    for start, end, author in hits:
+        prefix_words = words[prev_end if prev_end is not None else 0:start]
+        prefix_text = folded[toks[prev_end][1] if prev_end is not None and prev_end < len(toks) else 0:toks[start][1]]
+        if vocab.other_credit_re.search(" ".join(words[:start])):
+            prev_end = end
+            continue
+        ok_prefix = (
+            marked
+            or not prefix_words
+            or vocab.by_re.search(" ".join(prefix_words)) is not None
+            or (prev_end is not None and (set(prefix_words) <= vocab.joiners))
+            or bool(_SEPARATOR_BEFORE.search(prefix_text))
+        )
+        after = words[end] if end < len(words) else None
+        after_raw = toks[end][0] if end < len(toks) else ""
+        gap = folded[toks[end - 1][2]: toks[end][1]] if end < len(toks) else ""
+        separated = bool(_SEPARATOR_AFTER.search(gap))
+        ok_suffix = (
+            marked
+            or after is None
+            or separated
+            or after in vocab.after_ok
+            or after.isdigit()
+            or end in starts
+            or (after_raw[:1].isupper() and not folded[toks[end - 1][2]:].lstrip().startswith("."))
+        )
+        if after in vocab.speech and not separated:
+            ok_suffix = False  # "Jane Doe said ..." is a sentence, not a credit
+        if ok_prefix and ok_suffix:
+            found[author] = True
+        prev_end = end
+    return found
+
+
+def read_credits(article: "Article") -> Credits:
+    """Find which of the original's authors the article's visible credit lines name."""
+    vocab = article.vocab
+    result = Credits()
+    authors = list(article.authors)
+    forms = {a: name_forms(a) for a in authors}
+    for block, zone in article.candidate_blocks():
+        if block.hidden is not None or block.tag == "figcaption":
+            continue  # hidden, or a picture's caption (its credit is the photographer's)
+        if not block.text:
+            if (block.marked and result.empty_marked is None and not article.contains_image(block.element)
+                    and not article.other_story(block)):
+                result.empty_marked = block
+            continue
+        if article.other_story(block):
+            continue  # another story's teaser, or site chrome
+        if article.is_notice(block.text) or vocab.consent_re.search(block.text):
+            continue  # the license notice, or consent text ("By clicking Accept ..."), credits nobody
+        in_body = article.is_body(block) and not vocab.by_start.match(block.text)
+        looks_like_byline = block.marked or any(vocab.by_start.match(ln) for ln in block.lines)
+        if looks_like_byline and not in_body and len(block.text.split()) <= vocab.max_marked_words:
+            result.bylines.append(block)
+        # A paragraph of the article is no credit, except an author-marked element inside it.
+        lines = [] if in_body else [(ln, block.marked) for ln in block.lines + ((block.text,) if len(block.lines) > 1 else ())]
+        lines += [(t, True) for t in block.marked_texts if t]
+        for line, marked in lines:
+            for author in credit_in_line(line, forms, marked, zone, vocab):
+                credit = Credit(author, block, line, zone)
+                result.credits.setdefault(author, credit)
+                known = result.all_credits.setdefault(author, [])
+                if all(c.block.index != block.index for c in known):
+                    known.append(credit)
+    result.missing = [a for a in authors if a not in result.credits]
+    return result
+
+
+def credits_person(block: Block, non_person: tuple, vocab: Vocabulary) -> bool:
+    """Whether a byline-like block names a person (not "Staff", not an outlet)."""
+    text = vocab.by_lead.sub("", block.lines[0] if block.lines else "", count=1)
+    head = re.split(r"[,|•·—–(]|\s-\s", text)[0].strip()
+    low = " ".join(fold_tokens(head))
+    if any(" ".join(fold_tokens(c)) in low for c in non_person):
+        return False
+    return looks_like_person(head)

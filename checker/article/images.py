@@ -1,0 +1,58 @@
+"""The page's images as the licensor's logo, a look-alike (another organisation's) or anything else."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+
+from ..logo_image import reference_match
+from ..parse import Image
+
+if TYPE_CHECKING:
+    from ..ruleset import LicensePack
+    from ..parse import ParsedPage
+
+# The pack's patterns are regexes from a YAML file: they run on at most this many characters of an
+# alt text or an image path, so a pattern that backtracks badly cannot meet a megabyte attribute.
+PATTERN_INPUT_LIMIT = 500
+
+
+@lru_cache(maxsize=4096)
+def url_part(url: str) -> str:
+    """The path and fragment of an image URL, lower-cased: an image hosted on the licensor's domain is not therefore its logo."""
+    try:
+        parsed = urlparse(url)
+    except ValueError:  # "http://[" (an unclosed IPv6 host) is no URL; match on what it says
+        return url.split("?", 1)[0].lower()[:PATTERN_INPUT_LIMIT]
+    return (parsed.path + ("#" + parsed.fragment if parsed.fragment else "")).lower()[:PATTERN_INPUT_LIMIT]
+
+
+class _RefContext:
+    """What the reference-image comparison reads: the pack and the page."""
+
+    def __init__(self, pack: "LicensePack", page: "ParsedPage") -> None:
+        self.pack, self.page = pack, page
+
+
+def classify_image(img: Image, pack: "LicensePack", page: "ParsedPage") -> tuple[str, str]:
+    """('logo' | 'lookalike' | 'other', the text or URL that decided)."""
+    spec = pack.logo
+    texts = [t[:PATTERN_INPUT_LIMIT] for t in img.texts]
+    for text, clipped in zip(img.texts, texts):
+        if any(p.search(clipped) for p in spec.text_patterns):
+            return "logo", text
+    for url in img.urls:
+        part = url_part(url)
+        if any(p.search(part) for p in spec.file_patterns):
+            return "logo", url
+    for text, clipped in zip(img.texts, texts):
+        if any(p.search(clipped) for p in spec.not_patterns):
+            return "lookalike", text
+    for url in img.urls:
+        if any(p.search(url_part(url)) for p in spec.not_patterns):
+            return "lookalike", url
+    if spec.reference_images:
+        hit = reference_match(img, _RefContext(pack, page))
+        if hit:
+            return "logo", hit
+    return "other", ""

@@ -1,0 +1,178 @@
+"""Where the story sits in a page's block sequence: its body (found by the original's text), headline, head and foot."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..names import fold_tokens
+from ..parse import Block
+from ..shingles import shingles, tokens
+from ..vocabulary import Vocabulary
+
+BODY_MIN_WORDS = 6  # shorter blocks are too short to tell whether they carry the original's text
+BODY_CONTAINMENT = 0.5  # share of a block's shingles from the original that makes it a body paragraph
+
+
+@dataclass(frozen=True)
+class Zones:
+    """The article's place among the page's blocks (indexes into ParsedPage.blocks)."""
+
+    body: frozenset  # blocks that carry the original's text
+    first: int
+    last: int
+    headline: Optional[int]  # the story's headline block, when one is found above the body
+    head: tuple  # candidate credit blocks above / at the top of the body, nearest the body first
+    foot: tuple  # candidate credit blocks at the end of / right after the body
+    found_by: str  # "original text" or "paragraph density"
+
+
+def body_blocks(blocks: tuple, original_shingles: frozenset, k: int) -> set[int]:
+    """Blocks most of whose word shingles come from the original's text."""
+    out: set[int] = set()
+    if not original_shingles:
+        return out
+    for b in blocks:
+        if b.hidden is not None or not b.text:
+            continue
+        words = tokens(b.text)
+        if len(words) < BODY_MIN_WORDS:
+            continue
+        sh = shingles(words, k)
+        if sh and len(sh & original_shingles) / len(sh) >= BODY_CONTAINMENT:
+            out.add(b.index)
+    return out
+
+
+def find_zones(blocks: tuple, original_shingles: frozenset, k: int, title: str, vocab: Vocabulary) -> Optional[Zones]:
+    """Body, headline, head and foot of the article on this page; None when no body is found."""
+    body = body_blocks(blocks, original_shingles, k)
+    found_by = "original text"
+    if not body:
+        found_by = "paragraph density"
+        body = extend_prose(blocks, dense_body(blocks))
+    if not body:
+        return None
+    first, last = min(body), max(body)
+    # Distances count visible blocks with text only: hidden menus, empty wrappers and named
+    # other-story containers between the headline and the body do not push the byline out of the head.
+    article = frozenset(c for i in body for c in blocks[i].asides)
+
+    def counts(b: Block) -> bool:
+        return b.hidden is None and bool(b.text) and all(c in article for c in b.asides)
+
+    # Walk up from the body to the headline (plus a few blocks for a kicker or a byline above it).
+    # Distance is measured in visible words, not elements: a video player's hundred tiny controls
+    # between headline and text must not push the byline out of the head.
+    title_key = "".join(fold_tokens(title))[:200]
+    head: list[int] = []
+    words, seen_visible, i, headline_stop, headline = 0, 0, first - 1, None, None
+    while i >= 0 and words <= vocab.head_words:
+        b = blocks[i]
+        if counts(b):
+            seen_visible += 1
+            words += len(b.text.split())
+            if headline_stop is None and _is_headline(b, title_key):
+                headline_stop = seen_visible + vocab.headline_margin
+                headline = i
+        if headline_stop is not None and seen_visible > headline_stop:
+            break
+        head.append(i)
+        i -= 1
+    if headline_stop is None:  # no headline: only the nearest blocks are the article's head
+        kept, n = [], 0
+        for j in head:
+            n += counts(blocks[j])
+            if n > vocab.head_span:
+                break
+            kept.append(j)
+        head = kept
+    ordered = sorted(body)
+    top_cut = ordered[min(vocab.top_of_body, len(ordered) - 1)]
+    foot_cut = ordered[max(len(ordered) - 1 - vocab.top_of_body, 0)]
+    head += [j for j in range(first + 1, top_cut) if j not in body]
+    foot = [j for j in range(foot_cut + 1, last) if j not in body]
+    seen_visible, j = 0, last + 1
+    while j < len(blocks) and seen_visible < vocab.foot_span:
+        if counts(blocks[j]):
+            seen_visible += 1
+        foot.append(j)
+        j += 1
+    return Zones(frozenset(body), first, last, headline, tuple(head), tuple(foot), found_by)
+
+
+def _is_headline(b: Block, title_key: str) -> bool:
+    """The story's title: an <h1>, or another heading that reads as the original's title."""
+    if b.tag == "h1":
+        return True
+    if b.tag in ("h2", "h3") and title_key:
+        key = "".join(fold_tokens(b.text))
+        return len(key) >= 12 and (key in title_key or title_key in key)
+    return False
+
+
+def dense_body(blocks: tuple) -> set[int]:
+    """Without the original's text: the paragraphs under the container that holds the most prose."""
+    scores: dict[int, float] = {}
+    nodes: dict[int, object] = {}
+    long_blocks = []
+    for b in blocks:
+        if b.hidden is not None or b.asides or b.tag not in ("p", "div", "blockquote", "li", "section", "pre"):
+            continue
+        n = len(b.text.split())
+        if n < 12:
+            continue
+        long_blocks.append(b)
+        node, weight = b.element.parent, 1.0
+        for _ in range(3):  # parent, grandparent, great-grandparent, as readability scores them
+            if node is None:
+                break
+            scores[id(node)] = scores.get(id(node), 0.0) + n * weight
+            nodes[id(node)] = node
+            node, weight = node.parent, weight / 2
+    if not scores:
+        return set()
+    best = nodes[max(scores, key=scores.get)]
+    # Articles split into sibling sections (<div class="content-section"> x N) are one body.
+    signature = (best.name, tuple(best.get("class") or ()))
+    anchor = best.parent.parent if best.parent is not None and best.parent.parent is not None else best.parent
+    out = set()
+    for b in long_blocks:
+        node, hops = b.element.parent, 0
+        while node is not None and hops < 3:
+            if node is best or ((node.name, tuple(node.get("class") or ())) == signature and _under(node, anchor, 3)):
+                out.add(b.index)
+                break
+            node, hops = node.parent, hops + 1
+    return out
+
+
+def extend_prose(blocks: tuple, body: set[int], max_gap: int = 80) -> set[int]:
+    """Grow a guessed body over neighbouring prose paragraphs, up to the headline or a run of non-prose blocks."""
+    if not body:
+        return body
+    out = set(body)
+    for start, step in ((min(body) - 1, -1), (max(body) + 1, 1)):
+        gap, i = 0, start
+        while 0 <= i < len(blocks) and gap <= max_gap:
+            b = blocks[i]
+            if b.hidden is None and b.text and not b.asides:
+                if b.tag == "h1" or b.marked:
+                    break
+                n = len(b.text.split())
+                if b.tag in ("p", "li", "blockquote") and n >= 12:
+                    out.add(i)
+                    gap = 0
+                else:
+                    gap += n  # measured in words: a video player's many one-word controls are a small gap
+            i += step
+    return out
+
+
+def _under(node, anchor, levels: int) -> bool:
+    for _ in range(levels):
+        node = node.parent
+        if node is None:
+            return False
+        if node is anchor:
+            return True
+    return False

@@ -1,0 +1,153 @@
+"""The words and sizes the article model reads pages by: pack parameters (`vocabulary:` in license.yaml) with defaults."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from functools import cached_property
+from typing import Any
+
+
+def _words(*groups: str) -> tuple:
+    return tuple(w for g in groups for w in g.split("|") if w)
+
+
+_MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
+           "september|october|november|december")
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """How a page's credits, containers and zones are read. Every field is a pack parameter.
+
+    Lists hold lower-case words or phrases in the languages partners publish in; none names a
+    licensor (those are the pack's `aliases` / `not_aliases`). docs/vocabulary.md documents each.
+    """
+
+    # Words that introduce a byline: "By Jane Doe", "Von Jane Doe", "Author: Jane Doe".
+    credit_prefixes: tuple = _words("by|written by|words by|story by|reported by|reporting by|author|authors|"
+                                    "byline|reporter|from|par|por|von|door|di|av|af|texto|text|autor|autore|auteur")
+    # Credits for someone other than the writer: "Photo by", "Edited by", "Additional reporting by".
+    other_credits: tuple = _words("edited|photo|photos|photograph|photographs|photography|picture|pictures|"
+                                  "image|images|video|illustration|illustrations|illustrated|graphic|graphics|"
+                                  "design|designed|produced|translated|compiled|additional reporting|"
+                                  "fact checked|photo credit|foto|fotos|bild")
+    # Phrases that start consent or legal text, never a credit: "By clicking Accept, you agree ...".
+    consent_phrases: tuple = _words("by clicking|by using|by continuing|by accepting|by signing|by subscribing|"
+                                    "by submitting|by registering|by entering|by proceeding|by visiting|"
+                                    "by browsing|by creating|by logging|by tapping|by selecting|by choosing|"
+                                    "by providing|by agreeing|by allowing|by closing|by scrolling")
+    # Lower-case words that may follow a name on a credit line (roles, dates, joiners); a capitalised
+    # word after the name (a title or an outlet) is always allowed.
+    after_name_words: tuple = _words("and|is|was|for|of|at|in|on|updated|published|posted|reporter|staff|senior|"
+                                     "contributor|contributing|correspondent|writer|editor|the|with|reports|"
+                                     "reporting|via|from|special|investigative|associate|chief|national|political|"
+                                     "a|an|et|y|und|e|follow|email|twitter|more|view|read|last",
+                                     _MONTHS, "|", _DAYS)
+    # Verbs that make "Jane Doe said ..." a sentence about a person, not a credit.
+    speech_verbs: tuple = _words("said|says|told|tells|asked|asks|added|adds|wrote|argued|noted|explained|"
+                                 "according|claimed|stated|testified|tweeted|announced")
+    # Words joining two names on one credit line.
+    name_joiners: tuple = _words("and|with|y|et|und|e|&")
+    # Class names frameworks use to hide content (Bootstrap, WordPress, Tailwind, Foundation).
+    hiding_classes: tuple = _words("hidden|d-none|sr-only|visually-hidden|visuallyhidden|screen-reader-text|"
+                                   "screen-reader-only|invisible|is-hidden|u-hidden|hide|element-invisible|"
+                                   "offscreen|show-for-sr|a11y-hidden")
+    # Class/id words that hint a container holds other stories, navigation or comments. A hint only:
+    # a credit under the headline counts whatever its container is called.
+    other_story_words: tuple = _words("related|recommended|recommendations|recommend|sidebar|teaser|teasers|"
+                                      "trending|popular|mostread|most-read|more-stories|morestories|widget|widgets|"
+                                      "promo|newsletter|outbrain|taboola|comments|commentlist|disqus|breadcrumb|"
+                                      "breadcrumbs|menu|rail|jp-relatedposts|read-more|readmore|recirc|"
+                                      "recirculation|next-up|up-next")
+    # Of those, the words that say "other stories" wherever they stand in a name ("inline-block-related-list").
+    other_story_anywhere: tuple = _words("related|relatedposts|recommended|recommendations|trending|outbrain|"
+                                         "taboola|teaser|teasers|recirc|recirculation|mostread|popular")
+    # Class names lazy-loading scripts (lazysizes, lozad, vanilla-lazyload) put on an element until it
+    # has loaded: a rule hiding them hides nothing once the page has loaded.
+    lazy_classes: tuple = _words("lazyload|lazyloading|lazy|b-lazy|lozad|js-lazy|lazy-load|lazy-image|"
+                                 "js-lazyload|is-lazy|lazy-hidden")
+    # Words in the link text of a share bar or a "more by" link: not another story's title.
+    non_title_links: tuple = _words("share|tweet|email|print|comment|comments|follow|subscribe|facebook|twitter|"
+                                    "linkedin|whatsapp|reddit|pinterest|telegram|copy|link|more|read|view|all|continue|"
+                                    "articles|stories|posts|author|profile|bio|sign|log|menu|home|newsletter")
+    # Words that may stand beside the licensor's name on a line "attached" to a byline.
+    affiliation_filler: tuple = _words("from|the|by|for|of|a|an|with|and|at|reporter|reporting|contributor|"
+                                       "correspondent|writer|staff|senior|investigative|political|exclusive|via|"
+                                       "source|courtesy|republished|originally|published|appeared|first|this|"
+                                       "article|story|was|is|on|in|updated|posted")
+    # Zone sizes.
+    head_words: int = 700  # visible words above the body searched for the article's headline
+    head_span: int = 30  # visible blocks above the body in the head when no headline is found
+    headline_margin: int = 3  # visible blocks above the headline still in the head (kicker, byline above it)
+    foot_span: int = 14  # visible blocks after the body in its foot
+    marked_reach_above: int = 80  # author-marked blocks this many blocks above the body still count
+    marked_reach_below: int = 60  # ... and below it
+    top_of_body: int = 2  # a credit among the first/last N paragraphs is at the top/foot of the body
+    max_head_line_words: int = 24  # a credit line in the head is short
+    max_foot_line_words: int = 70  # an author box sentence: "Jane Doe is a reporter for ..."
+    max_marked_words: int = 80  # an element marked as author/byline
+    max_adjacent_words: int = 16  # "From the <licensor>" above a byline is a line, not a paragraph
+    card_levels: int = 5  # how far up from a credit a teaser card (another story's title and link) is looked for
+    card_extra_words: int = 25  # words a teaser card may hold beyond the other story's title and the credit
+    card_gap_words: int = 12  # words that may stand between a teaser's title and its credit
+    title_words: int = 4  # words in a link or heading that make it another story's title
+    header_words: int = 160  # a block sharing an ancestor this small with the headline is in the article's header
+
+    @cached_property
+    def by_re(self) -> "re.Pattern":
+        """A credit prefix ending the text before a name."""
+        alts = "|".join(re.escape(w) for w in sorted(self.credit_prefixes, key=len, reverse=True))
+        return re.compile(r"(?:^|\s)(?:" + alts + r")\s*:?\s*$")
+
+    @cached_property
+    def by_start(self) -> "re.Pattern":
+        """A line that starts with a credit prefix followed by something."""
+        alts = "|".join(re.escape(w) for w in sorted(self.credit_prefixes, key=len, reverse=True))
+        return re.compile(r"^\s*(?:" + alts + r")\s*:?\s+\S", re.I)
+
+    @cached_property
+    def by_lead(self) -> "re.Pattern":
+        """The credit prefix at the start of a line, with what follows it up to the name."""
+        alts = "|".join(re.escape(w) for w in sorted(self.credit_prefixes, key=len, reverse=True))
+        return re.compile(r"^\s*(?:" + alts + r")\s*:?\s+", re.I)
+
+    @cached_property
+    def other_credit_re(self) -> "re.Pattern":
+        alts = "|".join(re.escape(w) for w in sorted(self.other_credits, key=len, reverse=True))
+        return re.compile(r"(?:^|\s)(?:" + alts + r")\w*\s*(?:by)?\s*:?\s*$")
+
+    @cached_property
+    def consent_re(self) -> "re.Pattern":
+        alts = "|".join(re.escape(w) for w in sorted(self.consent_phrases, key=len, reverse=True))
+        return re.compile(r"(?:^|[.!?]\s+)(?:" + alts + r")\b", re.I)
+
+    @cached_property
+    def after_ok(self) -> frozenset:
+        return frozenset(self.after_name_words)
+
+    @cached_property
+    def speech(self) -> frozenset:
+        return frozenset(self.speech_verbs)
+
+    @cached_property
+    def joiners(self) -> frozenset:
+        return frozenset(self.name_joiners)
+
+    @cached_property
+    def filler(self) -> frozenset:
+        return frozenset(self.affiliation_filler)
+
+    @cached_property
+    def non_title(self) -> frozenset:
+        return frozenset(self.non_title_links)
+
+
+DEFAULT_VOCABULARY = Vocabulary()
+VOCABULARY_KEYS = tuple(f.name for f in fields(Vocabulary))
+
+
+def vocabulary_from(values: dict[str, Any]) -> Vocabulary:
+    """A Vocabulary with the given fields replaced (validated by the pack loader)."""
+    return Vocabulary(**{k: (tuple(str(x).lower() for x in v) if isinstance(v, list) else v)
+                         for k, v in values.items()})

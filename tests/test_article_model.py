@@ -1,0 +1,250 @@
+"""The article model on pages made for each kind of misjudgement seen on unseen layouts (issue: verdicts that hold)."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from checker.api import check_html
+from checker.models import Original
+
+from conftest import article_html
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def outcomes(html: str, original: Original, **kw) -> dict[str, str]:
+    result = check_html(html, [original], **kw)
+    assert result.status.value != "not-a-copy", "the page must be recognised as a copy"
+    return {f.rule: f.outcome.value for f in result.findings}
+
+
+def messages(html: str, original: Original) -> dict[str, str]:
+    return {f.rule: f.message for f in check_html(html, [original]).findings}
+
+
+def page(original: Original, header: str, *, before: str = "", after: str = "", styles: str = "",
+         logo: str = '<img src="/img/dcnf-logo.png" alt="Daily Caller News Foundation">') -> str:
+    """A page in a common shape: site chrome, the article's header (headline + `header`), body, chrome."""
+    return (f"<!doctype html><html><head><title>t</title>{styles}</head><body>"
+            f"<header class='site'><nav><a href='/'>Home</a> <a href='/politics'>Politics</a></nav></header>"
+            f"{before}<main><article><header class='entry-header'><h1>{original.title}</h1>{header}</header>"
+            f"{logo}<div class='entry-content'>{article_html(original)}</div></article></main>{after}"
+            f"<footer><p>Copyright 2026 Partner Gazette</p></footer></body></html>")
+
+
+CREDIT = "By Jane Q. Reporter, Daily Caller News Foundation"
+
+
+# ---- containers are judged by position and structure, not by their names -----------------------
+
+@pytest.mark.parametrize("wrapper", [
+    '<nav class="pst-by">{}</nav>',
+    '<aside class="meta-block"><p>{}</p></aside>',
+    '<div class="entry-meta social-comments"><span>{}</span></div>',
+    '<div class="sidebar-byline">{}</div>',
+])
+def test_credit_under_the_headline_counts_whatever_its_container(original, wrapper):
+    html = page(original, wrapper.format(CREDIT))
+    assert outcomes(html, original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
+def test_credit_in_an_aside_inside_the_article_header_before_the_headline(original):
+    html = (f"<html><body><div class='sidebar'><a href='/x'>Other story about something else entirely</a></div>"
+            f"<article><header><aside class='byline-meta'><p>{CREDIT}</p></aside><h1>{original.title}</h1></header>"
+            f"<img src='/img/dcnf-logo.png' alt='DCNF'>{article_html(original)}</article></body></html>")
+    assert outcomes(html, original)["byline"] == "pass"
+
+
+def test_teaser_card_credit_is_another_storys(original):
+    teaser = ("<div class='card'><a href='/2026/05/03/other'><h3>Utilities Agree To Delay Plant Closures</h3></a>"
+              "<p>By Jane Q. Reporter 42 minutes ago</p></div>")
+    html = page(original, "", after=teaser)
+    got = outcomes(html, original)
+    assert got["byline"] == "fail"
+    assert "teaser for another story" in messages(html, original)["byline"]
+
+
+def test_teaser_card_next_to_the_article_does_not_hide_the_real_byline(original):
+    teaser = ("<div class='card'><a href='/2026/05/03/other'><h3>Utilities Agree To Delay Plant Closures</h3></a>"
+              "<p>By Kyle Wood 42 minutes ago</p></div>")
+    html = page(original, f"<div class='meta'>{CREDIT}</div>", before=teaser)
+    assert outcomes(html, original)["byline"] == "pass"
+
+
+def test_cookie_banner_is_never_the_byline(original):
+    banner = ("<div class='consent'><p>By clicking Accept All Cookies, you agree to the storing of cookies on "
+              "your device.</p><button>Accept All Cookies</button></div>")
+    html = page(original, "<div class='meta'>Jane Q. Reporter | Daily Caller News Foundation</div>", before=banner)
+    assert outcomes(html, original)["byline"] == "pass"
+    html = page(original, "", before=banner)
+    msg = messages(html, original)["byline"]
+    assert "clicking" not in msg, msg
+
+
+# ---- lists of reporters ---------------------------------------------------------------------------
+
+def test_two_reporters_then_a_role(original):
+    two = replace(original, authors=("Will Kessler", "Jason Cohen"))
+    html = page(two, "<p class='meta'>Will Kessler and Jason Cohen China/Asia Pacific Reporter</p>"
+                     "<p>Daily Caller News Foundation</p>")
+    assert outcomes(html, two)["byline"] == "pass"
+
+
+def test_a_sentence_naming_the_reporter_is_no_credit(original):
+    html = page(original, "<p>Jane Q. Reporter said the grid would hold.</p>")
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+# ---- review stays review ------------------------------------------------------------------------------
+
+def test_empty_byline_element_is_review_on_byline_and_affiliation(original):
+    html = page(original, "<div class='byline'><span class='author-name'></span></div>")
+    got = outcomes(html, original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+    assert check_html(html, [original]).status.value == "review"
+
+
+def test_unknown_authors_is_review_not_violation(original):
+    anonymous = replace(original, authors=())
+    html = page(anonymous, "<p>By Jane Q. Reporter</p>")
+    got = outcomes(html, anonymous)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+def test_unknown_authors_with_the_affiliation_attached_passes_affiliation(original):
+    anonymous = replace(original, authors=())
+    html = page(anonymous, f"<p>{CREDIT}</p>")
+    assert outcomes(html, anonymous)["affiliation"] == "pass"
+
+
+# ---- a licensor logo does not launder another organisation's name in the byline ------------------
+
+def test_lookalike_in_byline_fails_even_with_a_licensor_logo_beside_it(original):
+    html = page(original, "<p class='byline'>By Jane Q. Reporter, Daily Caller</p>"
+                          "<div><img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'></div>", logo="")
+    got = outcomes(html, original)
+    assert got["affiliation"] == "fail"
+    assert "different organisation" in messages(html, original)["affiliation"]
+
+
+def test_licensor_logo_beside_a_plain_byline_still_attaches(original):
+    html = page(original, "<p class='byline'>By Jane Q. Reporter</p>"
+                          "<div><img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'></div>", logo="")
+    assert outcomes(html, original)["affiliation"] == "pass"
+
+
+# ---- visibility as a reader's screen has it -----------------------------------------------------------
+
+def test_print_only_style_hides_nothing_on_screen(original):
+    html = page(original, f"<p class='u'>{CREDIT}</p>", styles="<style media='print'>.u{display:none}</style>")
+    assert outcomes(html, original)["byline"] == "pass"
+
+
+def test_screen_style_still_hides(original):
+    html = page(original, f"<p class='u'>{CREDIT}</p>", styles="<style>.u{display:none}</style>")
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+def test_style_for_phones_only_hides_nothing_on_a_desktop(original):
+    css = "<style>@media (max-width: 600px) { .desk { display: none } }</style>"
+    html = page(original, f"<p class='desk'>{CREDIT}</p>", styles=css)
+    assert outcomes(html, original)["byline"] == "pass"
+
+
+def test_hidden_at_both_widths_is_hidden(original):
+    css = ("<style>@media (max-width: 600px) { .x { display: none } }"
+           "@media screen and (min-width: 601px) { .x { display: none } }</style>")
+    html = page(original, f"<p class='x'>{CREDIT}</p>", styles=css)
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+def test_lazysizes_logo_is_shown_once_loaded(original):
+    css = "<style>.lazyload,.lazyloading{opacity:0}.lazyloaded{opacity:1;transition:opacity .3s}</style>"
+    logo = ('<img class="lazyload" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" '
+            'data-src="/img/dcnf-logo.png" alt="Daily Caller News Foundation">')
+    html = page(original, f"<p>{CREDIT}</p>", styles=css, logo=logo)
+    assert outcomes(html, original)["logo"] == "pass"
+
+
+def test_inline_opacity_on_a_lazy_image_is_not_hiding(original):
+    logo = '<img class="lazy" style="opacity:0" data-src="/img/dcnf-logo.png" alt="DCNF">'
+    html = page(original, f"<p>{CREDIT}</p>", logo=logo)
+    assert outcomes(html, original)["logo"] == "pass"
+
+
+def test_hidden_byline_fails(original):
+    for hidden in (f"<p hidden>{CREDIT}</p>", f"<p style='display:none'>{CREDIT}</p>",
+                   f"<div class='visually-hidden'><p>{CREDIT}</p></div>"):
+        assert outcomes(page(original, hidden), original)["byline"] == "fail", hidden
+
+
+# ---- the vocabulary is pack data ------------------------------------------------------------------------
+
+def test_pack_vocabulary_changes_what_counts_as_a_credit_prefix(original, tmp_path):
+    import shutil
+
+    from checker.ruleset import RULES_DIR, load_pack
+
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(RULES_DIR / "dcnf", pack_dir)
+    lic = pack_dir / "license.yaml"
+    lic.write_text(lic.read_text(encoding="utf-8") + "vocabulary:\n  credit_prefixes: [by, escrito por]\n",
+                   encoding="utf-8")
+    custom = load_pack(str(pack_dir))
+    assert "escrito por" in custom.vocabulary.credit_prefixes
+    html = page(original, "<p>Escrito por Jane Q. Reporter — Daily Caller News Foundation</p>")
+    assert {f.rule: f.outcome.value for f in check_html(html, [original], pack=custom).findings}["byline"] == "pass"
+
+
+def test_unknown_vocabulary_key_is_a_pack_error(tmp_path):
+    import shutil
+
+    from checker.ruleset import RULES_DIR, load_pack
+    from checker.strict_yaml import ConfigError
+
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(RULES_DIR / "dcnf", pack_dir)
+    lic = pack_dir / "license.yaml"
+    lic.write_text(lic.read_text(encoding="utf-8") + "vocabulary:\n  credit_prefix: [by]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="credit_prefixes"):
+        load_pack(str(pack_dir))
+
+
+def test_no_licensor_string_in_the_checker_code():
+    """Everything licensor-specific lives in the pack: the checker's code names no licensor.
+
+    checker/demo/ is excluded: it is the bundled sample licensor's web site (content, not logic).
+    """
+    from checker.ruleset import load_pack
+
+    pack = load_pack()
+    names = {n.lower() for n in pack.aliases + pack.not_aliases + (pack.name, pack.id)}
+    pattern = re.compile("|".join(r"\b" + re.escape(n).replace(r"\ ", r"[\s_-]*") + r"\b" for n in names), re.I)
+    hits = []
+    for path in sorted((ROOT / "checker").rglob("*.py")):
+        if "demo" in path.relative_to(ROOT / "checker").parts:
+            continue
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                hits.append(f"{path.relative_to(ROOT)}:{i}: {line.strip()}")
+    assert not hits, "licensor strings in checker/ (move them into the pack):\n" + "\n".join(hits)
+
+
+def test_every_vocabulary_key_is_documented():
+    from checker.vocabulary import VOCABULARY_KEYS
+
+    doc = (ROOT / "docs" / "vocabulary.md").read_text(encoding="utf-8")
+    missing = [k for k in VOCABULARY_KEYS if f"`{k}`" not in doc]
+    assert not missing, f"docs/vocabulary.md does not document: {missing}"
+
+
+def test_no_check_imports_another():
+    for path in sorted((ROOT / "checker" / "checks").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for other in ("logo", "byline", "affiliation"):
+            if path.stem != other:
+                assert not re.search(rf"from \.{other} import|from \.\.checks\.{other} import|import checks\.{other}",
+                                     text), f"{path.name} imports the {other} check"
