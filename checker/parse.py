@@ -183,6 +183,7 @@ class Block:
     depth: int = 0
     in_article: bool = False  # inside an <article> element
     marked_texts: list = field(default_factory=list)  # text of author-marked inline elements within
+    hidden_text: list = field(default_factory=list)  # its text in hidden inline elements (not in `text`)
     text: str = ""
     lines: tuple = ()
 
@@ -313,10 +314,16 @@ def parse_page(html: str, url: str, vocab: Vocabulary = DEFAULT_VOCABULARY) -> P
         node, bi, hid, mark_left, asides, aside_names, in_article, depth = pop()
         cls = type(node)
         if cls is NavigableString:
-            blocks[bi].parts.append(node)
+            # Text of a hidden inline element (<span hidden> in a visible paragraph) is not the
+            # block's visible text; a hidden block keeps its text, to say where a name is hidden.
+            if hid is None or blocks[bi].hidden is not None:
+                blocks[bi].parts.append(node)
+            elif node.strip():
+                blocks[bi].hidden_text.append(node)
             continue
         if cls is not Tag:
-            if isinstance(node, string_types) and not isinstance(node, _NON_TEXT):
+            if isinstance(node, string_types) and not isinstance(node, _NON_TEXT) and (
+                    hid is None or blocks[bi].hidden is not None):
                 blocks[bi].parts.append(str(node))
             continue
         tag = node.name
@@ -356,7 +363,7 @@ def parse_page(html: str, url: str, vocab: Vocabulary = DEFAULT_VOCABULARY) -> P
                       aside_names=aside_names, depth=depth, in_article=in_article)
             blocks.append(b)
             bi = b.index
-        elif mark_left:
+        elif mark_left and (h is None or blocks[bi].hidden is not None):
             blocks[bi].marked = True
             if marked_here:
                 # "<p><span class=byline>JANE DOE</span> THE STANDFIRST ...": the credit is the span alone.

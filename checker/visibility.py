@@ -115,6 +115,17 @@ _AT_RULE = re.compile(r"@([-\w]+)")
 _TRANSPARENT_AT = frozenset({"supports", "layer", "document", "-moz-document", "scope"})
 
 
+_FADE = re.compile(r"(?:transition|animation)[\w-]*\s*:", re.I)
+_ONLY_OPACITY = re.compile(r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)", re.I)
+
+
+def _fades_in(css: str, brace: int) -> bool:
+    """A rule whose only hiding is opacity 0 with a transition or animation: a script fades it in."""
+    end = css.find("}", brace)
+    body = css[brace:end if end >= 0 else len(css)]
+    return bool(_FADE.search(body)) and not _ONLY_OPACITY.search(body)
+
+
 def _at_blocks(css: str) -> list[tuple[int, int, Applies]]:
     """(start, end, applies) of every at-rule block in the sheet, nested ones included."""
     out = []
@@ -190,6 +201,8 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = 200_000,
         left -= len(text)
         blocks = _at_blocks(raw) if "@" in raw else []
         for selectors, start in _rules_around(raw, _HIDING_STYLE, _HIDING_IN_LOWERED):
+            if _fades_in(raw, start):
+                continue
             where = _context(blocks, start, base)
             for sel in selectors.split(","):
                 m = _SIMPLE_SELECTOR.match(sel.strip())
@@ -211,7 +224,7 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = 200_000,
                      lazy_classes)
 
 
-_SHOWING = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible", re.I)
+_SHOWING = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|opacity\s*:\s*(?:1|0?\.[1-9])", re.I)
 
 # Searching a page's rules one by one with the case-insensitive patterns above costs ~90 ns per
 # character: the regex engine tries every alternative at every position. These case-sensitive twins
@@ -227,7 +240,7 @@ _HIDING_IN_LOWERED = re.compile(
     r"|top\s*:\s*-\d{3,}(?:\.\d+)?px|text-indent\s*:\s*-\d{3,}(?:\.\d+)?px"
     r"|font-size\s*:\s*0(?:px|em|rem)?\s*(?:;|(?=\}))"
 )
-_SHOWING_IN_LOWERED = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible")
+_SHOWING_IN_LOWERED = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|opacity\s*:\s*(?:1|0?\.[1-9])")
 # re.I matches "İ" and "ı" to i and "ſ" to s, which lower() does not do ("İ" even becomes two characters).
 _CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
 
@@ -305,7 +318,8 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
     if style:
         m = _HIDING_STYLE.search(style)
         # A lazy loader's "opacity: 0 until loaded" is undone by its script once the image arrives.
-        if m and not (m.group(0).lower().startswith("opacity") and any(c.lower() in css.lazy for c in classes)):
+        if m and not (m.group(0).lower().startswith("opacity") and (
+                any(c.lower() in css.lazy for c in classes) or _FADE.search(style))):
             return f"style {m.group(0).strip().rstrip(';')}"
     for c in classes:
         if c in css.framework or c in css.classes:

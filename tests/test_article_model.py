@@ -114,10 +114,10 @@ def test_unknown_authors_is_review_not_violation(original):
     assert got["byline"] == "review" and got["affiliation"] == "review"
 
 
-def test_unknown_authors_with_the_affiliation_attached_passes_affiliation(original):
+def test_unknown_authors_with_the_affiliation_attached_is_still_review(original):
     anonymous = replace(original, authors=())
     html = page(anonymous, f"<p>{CREDIT}</p>")
-    assert outcomes(html, anonymous)["affiliation"] == "pass"
+    assert outcomes(html, anonymous)["affiliation"] == "review"
 
 
 # ---- a licensor logo does not launder another organisation's name in the byline ------------------
@@ -248,3 +248,11 @@ def test_no_check_imports_another():
             if path.stem != other:
                 assert not re.search(rf"from \.{other} import|from \.\.checks\.{other} import|import checks\.{other}",
                                      text), f"{path.name} imports the {other} check"
+
+
+def test_hidden_inline_credit_inside_a_visible_block_is_not_visible(original):
+    for inner in (f"<span hidden>{CREDIT}</span>", f"<span class='u-off'>{CREDIT}</span>",
+                  f"<span class='byline' style='display:none'>{CREDIT}</span>"):
+        html = page(original, f"<p class='meta'>{inner} Updated May 4, 2026</p>",
+                    styles="<style>@media screen{.u-off{display:none}}</style>")
+        assert outcomes(html, original)["byline"] == "fail", inner

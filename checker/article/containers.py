@@ -14,13 +14,12 @@ from typing import Optional
 from bs4 import Tag
 
 from ..names import fold_tokens
-from ..parse import Block, ParsedPage
+from ..parse import Block, ParsedPage, descendants_named
 from ..vocabulary import Vocabulary
 from .zones import Zones
 
 HEADER_LEVELS = 8  # how far up the headline's and a credit's shared header ancestor is looked for
-CARD_SCAN_NODES = 400  # elements of one ancestor searched for another story's title
-_TITLE_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_TITLE_NAMES = frozenset({"a"})
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -99,13 +98,40 @@ class Containers:
             return False  # the shared ancestor is the whole article: not its header alone
         return len(node.get_text(" ").split()) <= self.vocab.header_words
 
+    @cached_property
+    def _titles_by_ancestor(self) -> dict:
+        """id(element) -> [(title element, its text)] for the page's other-story titles (links and
+        headings that read as a story's title) and each of their ancestors up to card_levels + 1 up.
+
+        One pass over the page's links and headings, so asking about a block is a few dict lookups.
+        """
+        out: dict = {}
+        levels = self.vocab.card_levels + 1
+        for el in descendants_named(self.page.soup, _TITLE_NAMES):
+            # Another story is presented by a link to it: a heading without one is a dek or a
+            # section heading, and a link to a place on this page is no other story.
+            href = el.get("href")
+            if not isinstance(href, str) or not href.strip() or href.lstrip().startswith(("#", "javascript:")):
+                continue
+            text = " ".join(el.get_text(" ").split())
+            if not self._is_title(text):
+                continue
+            node, hops = el.parent, 0
+            while node is not None and hops <= levels:
+                out.setdefault(id(node), []).append((el, text))
+                node, hops = node.parent, hops + 1
+        return out
+
     def teaser(self, block: Block) -> Optional[str]:
         """The title of another story presented by the card this block sits in, or None."""
         node: Optional[Tag] = block.element
+        titles = self._titles_by_ancestor
         for _ in range(self.vocab.card_levels + 1):
             if node is None or id(node) in self._article_ancestors or node.name in ("body", "html", "[document]"):
                 return None
-            title = self._other_title(node, block.element)
+            title = next((text for el, text in titles.get(id(node), ())
+                          if el is not block.element and not _within(el, block.element, node)
+                          and not _within(block.element, el, node)), None)
             if title:
                 # A card holds little besides the other story's title and its credit (a date, a
                 # kicker, a "read more"); a column that merely contains such a card is no card.
@@ -123,22 +149,6 @@ class Containers:
                     return None
                 return title
             node = node.parent
-        return None
-
-    def _other_title(self, container: Tag, own: Tag) -> Optional[str]:
-        seen = 0
-        for el in container.descendants:
-            if not isinstance(el, Tag):
-                continue
-            seen += 1
-            if seen > CARD_SCAN_NODES:
-                return None
-            if el.name == "a" and el.get("href") or el.name in _TITLE_TAGS:
-                if el is own or _within(el, own, container) or _within(own, el, container):
-                    continue
-                text = " ".join(el.get_text(" ").split())
-                if self._is_title(text):
-                    return text
         return None
 
     def _is_title(self, text: str) -> bool:

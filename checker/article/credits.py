@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
 _SEPARATOR_BEFORE = re.compile(r"[|•·—–:/]\s*$")  # "Politics | Jane Doe", "Author: Jane Doe"
+_FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
 _SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;]|\s-\s")
 
 
@@ -55,7 +56,15 @@ def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vo
         return {}
     limit = vocab.max_marked_words if marked else (vocab.max_foot_line_words if zone == "foot" else vocab.max_head_line_words)
     if len(words) > limit:
-        return {}
+        # "Le Monde | 04.05.2015 13h36 | By Jane Doe | Outlet": a long line of separated fields holds
+        # a credit in one of them.
+        fields = [f for f in _FIELD_SEPARATOR.split(line) if f.strip()]
+        found: dict = {}
+        if len(fields) > 1:
+            for f in fields:
+                if len(_TOKEN.findall(anyascii(f))) <= limit:
+                    found.update(credit_in_line(f, forms_by_author, marked, zone, vocab))
+        return found
     hits = []
     for author, forms in forms_by_author.items():
         for form in forms:
@@ -113,37 +122,44 @@ def read_credits(article: "Article") -> Credits:
         if block.hidden is not None or block.tag == "figcaption":
             continue  # hidden, or a picture's caption (its credit is the photographer's)
         if not block.text:
-            if (block.marked and result.empty_marked is None and not article.contains_image(block.element)
-                    and not article.other_story(block)):
+            # An empty credit slot at the head is filled by a script: what it will say is unknown.
+            if (block.marked and zone == "head" and result.empty_marked is None and not block.hidden_text
+                    and not article.contains_image(block.element) and not article.other_story(block)):
                 result.empty_marked = block
             continue
-        if article.other_story(block):
-            continue  # another story's teaser, or site chrome
         if article.is_notice(block.text) or vocab.consent_re.search(block.text):
             continue  # the license notice, or consent text ("By clicking Accept ..."), credits nobody
         in_body = article.is_body(block) and not vocab.by_start.match(block.text)
         looks_like_byline = block.marked or any(vocab.by_start.match(ln) for ln in block.lines)
-        if looks_like_byline and not in_body and len(block.text.split()) <= vocab.max_marked_words:
-            result.bylines.append(block)
         # A paragraph of the article is no credit, except an author-marked element inside it.
         lines = [] if in_body else [(ln, block.marked) for ln in block.lines + ((block.text,) if len(block.lines) > 1 else ())]
         lines += [(t, True) for t in block.marked_texts if t]
-        for line, marked in lines:
-            for author in credit_in_line(line, forms, marked, zone, vocab):
-                credit = Credit(author, block, line, zone)
-                result.credits.setdefault(author, credit)
-                known = result.all_credits.setdefault(author, [])
-                if all(c.block.index != block.index for c in known):
-                    known.append(credit)
+        named = [(line, author) for line, marked in lines for author in credit_in_line(line, forms, marked, zone, vocab)]
+        is_byline = looks_like_byline and not in_body and len(block.text.split()) <= vocab.max_marked_words
+        # Where the block stands (another story's teaser, site chrome) matters only for a credit.
+        if not (named or is_byline) or article.other_story(block):
+            continue
+        if is_byline:
+            result.bylines.append(block)
+        for line, author in named:
+            credit = Credit(author, block, line, zone)
+            result.credits.setdefault(author, credit)
+            known = result.all_credits.setdefault(author, [])
+            if all(c.block.index != block.index for c in known):
+                known.append(credit)
     result.missing = [a for a in authors if a not in result.credits]
     return result
 
 
 def credits_person(block: Block, non_person: tuple, vocab: Vocabulary) -> bool:
-    """Whether a byline-like block names a person (not "Staff", not an outlet)."""
+    """Whether a byline-like block names a person (not "Staff", not an outlet): "By A and B, Outlet" does."""
     text = vocab.by_lead.sub("", block.lines[0] if block.lines else "", count=1)
     head = re.split(r"[,|•·—–(]|\s-\s", text)[0].strip()
-    low = " ".join(fold_tokens(head))
-    if any(" ".join(fold_tokens(c)) in low for c in non_person):
-        return False
-    return looks_like_person(head)
+    joiners = "|".join(re.escape(j) for j in vocab.name_joiners)
+    for part in re.split(r"\s+(?:" + joiners + r")\s+", head) if joiners else [head]:
+        low = " ".join(fold_tokens(part))
+        if any(" ".join(fold_tokens(c)) in low for c in non_person):
+            continue
+        if looks_like_person(part.strip()):
+            return True
+    return False

@@ -71,9 +71,11 @@ def find_zones(blocks: tuple, original_shingles: frozenset, k: int, title: str, 
         if counts(b):
             seen_visible += 1
             words += len(b.text.split())
-            if headline_stop is None and _is_headline(b, title_key):
-                headline_stop = seen_visible + vocab.headline_margin
-                headline = i
+        # The headline is found wherever it sits, even inside a container named as navigation
+        # (<nav class="breadcrumbs"><h1>...</h1>): it is the story's own.
+        if headline_stop is None and b.hidden is None and b.text and _is_headline(b, title_key):
+            headline_stop = seen_visible + vocab.headline_margin
+            headline = i
         if headline_stop is not None and seen_visible > headline_stop:
             break
         head.append(i)
