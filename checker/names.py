@@ -87,8 +87,11 @@ def find_name(name: NameForm, toks: list[str]) -> Optional[NameHit]:
 
 
 def looks_like_person(text: str) -> bool:
-    """Two to four capitalised words: the shape of a person's name in a byline."""
+    """Two to four capitalised words (or, in a script without capitals, a short name): a person's name in a byline."""
     words = [w for w in re.split(r"[\s,]+", text.strip()) if w]
+    if words and not any(ch.isupper() or ch.islower() for ch in text):  # Chinese, Japanese, Korean, Thai ...
+        letters = [ch for ch in text if ch.isalpha()]
+        return 2 <= len(letters) <= 8 and len(words) <= 3
     if not 2 <= len(words) <= 5:
         return False
     caps = [w for w in words if w[:1].isupper() or (len(w) <= 3 and w.lower() in ("de", "van", "von", "da", "del", "la", "le", "bin", "al"))]

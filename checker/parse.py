@@ -177,7 +177,8 @@ class Block:
     element: Tag
     parts: list = field(default_factory=list)
     hidden: Optional[str] = None  # why it is not visible
-    marked: bool = False  # class/id/itemprop/rel name it as an author credit
+    marked: bool = False  # class/id/itemprop/rel name it (or an element a few levels up) as an author credit
+    own_mark: bool = False  # its own class/id/itemprop/rel name it as an author credit
     asides: tuple = ()  # ids of enclosing other-story/navigation containers
     aside_names: tuple = ()
     depth: int = 0
@@ -359,7 +360,7 @@ def parse_page(html: str, url: str, vocab: Vocabulary = DEFAULT_VOCABULARY) -> P
         if tag == "article":
             in_article = True
         if tag in BLOCK_TAGS:
-            b = Block(len(blocks), tag, node, hidden=h, marked=mark_left > 0, asides=asides,
+            b = Block(len(blocks), tag, node, hidden=h, marked=mark_left > 0, own_mark=marked_here, asides=asides,
                       aside_names=aside_names, depth=depth, in_article=in_article)
             blocks.append(b)
             bi = b.index

@@ -57,7 +57,7 @@ class Vocabulary:
     # a credit under the headline counts whatever its container is called.
     other_story_words: tuple = _words("related|recommended|recommendations|recommend|sidebar|teaser|teasers|"
                                       "trending|popular|mostread|most-read|more-stories|morestories|widget|widgets|"
-                                      "promo|newsletter|outbrain|taboola|comments|commentlist|disqus|breadcrumb|"
+                                      "promo|newsletter|outbrain|taboola|comment|comments|commentlist|disqus|breadcrumb|"
                                       "breadcrumbs|menu|rail|jp-relatedposts|read-more|readmore|recirc|"
                                       "recirculation|next-up|up-next")
     # Of those, the words that say "other stories" wherever they stand in a name ("inline-block-related-list").

@@ -43,7 +43,9 @@ class Article:
 
     @cached_property
     def containers(self) -> Containers:
-        return Containers(self.page, self.zones, self.vocab, self.title)
+        pack = self.pack
+        return Containers(self.page, self.zones, self.vocab, self.title,
+                          orgs=pack.aliases + pack.not_aliases + pack.non_person_credits)
 
     def is_body(self, block: Block) -> bool:
         z = self.zones

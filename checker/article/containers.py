@@ -18,6 +18,7 @@ from ..parse import Block, ParsedPage, descendants_named
 from ..vocabulary import Vocabulary
 from .zones import Zones
 
+NEAR_BLOCKS = 4  # without a headline, visible blocks this close above the body are the article's head
 HEADER_LEVELS = 8  # how far up the headline's and a credit's shared header ancestor is looked for
 _TITLE_NAMES = frozenset({"a"})
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -26,8 +27,10 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 class Containers:
     """Answers "is this block part of the article?" for one page, with cached structure."""
 
-    def __init__(self, page: ParsedPage, zones: Optional[Zones], vocab: Vocabulary, title: str) -> None:
+    def __init__(self, page: ParsedPage, zones: Optional[Zones], vocab: Vocabulary, title: str,
+                 orgs: tuple = ()) -> None:
         self.page = page
+        self.orgs = tuple(" ".join(fold_tokens(o)) for o in orgs)
         self.zones = zones
         self.vocab = vocab
         self.title_key = "".join(fold_tokens(title))
@@ -71,11 +74,34 @@ class Containers:
     def in_head(self, block: Block) -> bool:
         """Between the headline and the body, or in the same small header block as the headline."""
         z = self.zones
-        if z is None or z.headline is None:
+        if z is None:
             return False
+        if z.first < block.index < z.last and block.index in self._head_set:
+            return True  # among the first paragraphs of the body: "the top of its body"
+        if z.headline is None:
+            # No headline found: the few visible blocks right above the body are its head.
+            return self._near_rank.get(block.index, NEAR_BLOCKS + 1) <= NEAR_BLOCKS
         if z.headline <= block.index < z.first:
             return True
         return self._shares_header(block)
+
+    @cached_property
+    def _near_rank(self) -> dict:
+        """Head blocks above the body -> how many visible text blocks away from the body they are."""
+        out, rank = {}, 0
+        z = self.zones
+        for i in z.head if z else ():
+            if i >= z.first:
+                continue
+            b = self.page.blocks[i]
+            if b.hidden is None and b.text:
+                rank += 1
+            out[i] = rank
+        return out
+
+    @cached_property
+    def _head_set(self) -> frozenset:
+        return frozenset(self.zones.head) if self.zones else frozenset()
 
     def _shares_header(self, block: Block) -> bool:
         z = self.zones
@@ -153,6 +179,10 @@ class Containers:
 
     def _is_title(self, text: str) -> bool:
         words = fold_tokens(text)
+        key = " ".join(words)
+        for org in self.orgs:  # a link naming an organisation (an outlet, the licensor) is no story's title
+            if org and org in key and len(words) - len(org.split()) <= 2:
+                return False
         if len(_WORD.findall(text)) < self.vocab.title_words or not words:
             return False
         if words[0] in self.vocab.non_title or all(w in self.vocab.non_title for w in words):

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
 _SEPARATOR_BEFORE = re.compile(r"[|•·—–:/]\s*$")  # "Politics | Jane Doe", "Author: Jane Doe"
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+SHORT_CREDIT_WORDS = 12  # a line at the head this short naming a person is someone's credit
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
 _SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;]|\s-\s")
 
@@ -39,6 +41,7 @@ class Credits:
     missing: list = field(default_factory=list)
     bylines: list = field(default_factory=list)  # byline-like blocks in the head/foot (for explanations)
     empty_marked: Optional[Block] = None  # an author-marked element with no text (filled in by a script)
+    person_shown: Optional[Block] = None  # a short line at the head that credits some person
 
 
 def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vocab: Vocabulary) -> dict:
@@ -48,7 +51,7 @@ def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vo
     After it: nothing, a separator, a capitalised word (a role, a title, an outlet: "China/Asia Pacific
     Reporter"), a role or date word, or another name. "Jane Doe said" is a sentence, not a credit.
     """
-    raw = anyascii(line)
+    raw = anyascii(_CAMEL.sub(" ", line))  # "André KleinRedakteur": inline elements glued without a space
     toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(raw)]
     folded = raw.lower()
     words = [t[0].lower() for t in toks]
@@ -118,12 +121,15 @@ def read_credits(article: "Article") -> Credits:
     result = Credits()
     authors = list(article.authors)
     forms = {a: name_forms(a) for a in authors}
+    headline = article.zones.headline if article.zones else None
     for block, zone in article.candidate_blocks():
         if block.hidden is not None or block.tag == "figcaption":
             continue  # hidden, or a picture's caption (its credit is the photographer's)
+        if (block.tag == "h1" or block.index == headline) and not block.own_mark:
+            continue  # a title (the story's, or a blog's name in its banner) is not a credit
         if not block.text:
             # An empty credit slot at the head is filled by a script: what it will say is unknown.
-            if (block.marked and zone == "head" and result.empty_marked is None and not block.hidden_text
+            if (block.own_mark and zone == "head" and result.empty_marked is None and not block.hidden_text
                     and not article.contains_image(block.element) and not article.other_story(block)):
                 result.empty_marked = block
             continue
@@ -134,13 +140,28 @@ def read_credits(article: "Article") -> Credits:
         # A paragraph of the article is no credit, except an author-marked element inside it.
         lines = [] if in_body else [(ln, block.marked) for ln in block.lines + ((block.text,) if len(block.lines) > 1 else ())]
         lines += [(t, True) for t in block.marked_texts if t]
+        if vocab.by_re.fullmatch(" " + " ".join(fold_tokens(block.text))) and not in_body:
+            # "By" in one element and the name in the next: the credit is the two read together.
+            nxt = article.neighbour(block, 1)
+            if nxt is not None and nxt.text and len(nxt.text.split()) <= vocab.max_head_line_words:
+                lines.append((block.text + " " + nxt.text, block.marked or nxt.marked))
         named = [(line, author) for line, marked in lines for author in credit_in_line(line, forms, marked, zone, vocab)]
         is_byline = looks_like_byline and not in_body and len(block.text.split()) <= vocab.max_marked_words
+        if (result.person_shown is None and zone == "head" and not in_body and not named
+                and len(block.text.split()) <= SHORT_CREDIT_WORDS
+                and credits_person(block, article.pack.non_person_credits, vocab) and not article.other_story(block)):
+            result.person_shown = block
+        tail = fold_tokens(block.text[-80:])
+        if (not named and zone == "head" and not in_body and result.empty_marked is None and tail
+                and tail[-1] not in vocab.after_ok and vocab.by_re.search(" " + " ".join(tail))
+                and not article.other_story(block)):
+            result.empty_marked = block  # "12:07 | By" and no name: the name is filled in by a script
         # Where the block stands (another story's teaser, site chrome) matters only for a credit.
         if not (named or is_byline) or article.other_story(block):
             continue
         if is_byline:
             result.bylines.append(block)
+
         for line, author in named:
             credit = Credit(author, block, line, zone)
             result.credits.setdefault(author, credit)

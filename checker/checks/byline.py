@@ -115,9 +115,10 @@ def authors_credited(ctx: CheckContext) -> Verdict:
             detail = f"; {missing[0]} is {elsewhere[0]}"
             if elsewhere[1]:
                 evidence.append(elsewhere[1])
-    if found.empty_marked is not None and not found.credits:
-        # A script fills the byline in: another credit shown beside the empty slot does not tell
-        # what the slot will say, so the checker cannot accuse the page.
+    if found.empty_marked is not None and not found.credits and found.person_shown is None and not any(
+            credits_person(b, non_person, art.vocab) for b in found.bylines):
+        # A script fills the byline in, and no other person is credited instead: the checker
+        # cannot tell what the reader will see.
         return _empty_byline(ctx, found.empty_marked, expected)
     if not detail:
         detail = f"; {_looked_at(art)}"
