@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import gzip
+import hashlib
 import html as htmlmod
 import json
 import os
@@ -22,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 ARTICLES_YAML = HERE / "articles.yaml"
 SEED = 20260114
+TEST_PERCENT = 40  # share of publishers held out for the gate's test split (the rest is the tuning split)
 
 NOTICE = (
     "All content created by the Daily Caller News Foundation, an independent and nonpartisan newswire "
@@ -76,6 +79,31 @@ class RealPage:
     name: str
     text: str
     meta: dict[str, Any]
+    kind: str = "real"  # real (real-pages/) | fundus (fundus-pages/)
+
+    @property
+    def publisher(self) -> str:
+        return publisher_key(self)
+
+    @property
+    def split(self) -> str:
+        return split_of(self.publisher)
+
+
+def publisher_key(page: "RealPage") -> str:
+    """The publisher a page belongs to, folded so that one publisher's pages share a key in both corpora."""
+    if page.kind == "fundus":
+        name = page.meta.get("publisher") or page.meta.get("fundus_publisher") or page.name.split("-")[1]
+    else:
+        # readability fixture names: nytimes-1 .. nytimes-5 are one publisher
+        name = re.sub(r"-\d+$", "", page.name)
+    return re.sub(r"[^a-z0-9]+", "", fold(name)) or page.name
+
+
+def split_of(publisher: str) -> str:
+    """`test` or `tune` by a stable hash of the publisher (sha256, not Python's salted hash)."""
+    h = int(hashlib.sha256(publisher.encode("utf-8")).hexdigest()[:8], 16)
+    return "test" if h % 100 < TEST_PERCENT else "tune"
 
 
 def load_pages(corpus: Path) -> list[RealPage]:
@@ -90,6 +118,35 @@ def load_pages(corpus: Path) -> list[RealPage]:
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
         pages.append(RealPage(d.name, text, meta))
     return pages
+
+
+def fundus_dir(corpus: Optional[Path] = None) -> Optional[Path]:
+    """fundus-pages beside real-pages (or $SYNDICHECK_FUNDUS)."""
+    cands = [Path(os.environ["SYNDICHECK_FUNDUS"])] if os.environ.get("SYNDICHECK_FUNDUS") else []
+    if corpus is not None:
+        cands.append(corpus.parent / "fundus-pages")
+    cands.append(REPO.parent / "shared" / "corpus" / "fundus-pages")
+    for c in cands:
+        if c.is_dir() and any(c.glob("*/source.html.gz")):
+            return c
+    return None
+
+
+_FUNDUS_CACHE: dict[str, list[RealPage]] = {}
+
+
+def load_fundus_pages(root: Path) -> list[RealPage]:
+    """fundus-pages: gzip pages, always UTF-8 whatever their <meta charset> says; meta carries persons and body."""
+    key = str(root)
+    if key not in _FUNDUS_CACHE:
+        pages = []
+        for d in sorted(p for p in root.iterdir() if (p / "source.html.gz").is_file()):
+            text = gzip.open(d / "source.html.gz").read().decode("utf-8", errors="replace")
+            meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+            meta.setdefault("site_name", meta.get("publisher"))
+            pages.append(RealPage(d.name, text, meta, kind="fundus"))
+        _FUNDUS_CACHE[key] = pages
+    return list(_FUNDUS_CACHE[key])
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,8 +317,18 @@ def _para_ok(p: El) -> bool:
     return len(t) >= 25 and link_density(p) < 0.5
 
 
-def _find_slots(doc: El) -> tuple[list[El], Optional[str]]:
-    good = [p for p in doc.iter("p") if _para_ok(p)]
+def _text_slots(doc: El, paras: Sequence[str]) -> list[El]:
+    """The page's visible <p> elements that hold the article's known paragraphs (fundus meta `paragraphs`)."""
+    keys = {fold(p)[:80] for p in paras if len(fold(p)) >= 30}
+    if len(keys) < 2:
+        return []
+    return [p for p in doc.iter("p") if fold(vis_text(p))[:80] in keys and _para_ok(p)]
+
+
+def _find_slots(doc: El, known: Sequence[str] = ()) -> tuple[list[El], Optional[str]]:
+    good = _text_slots(doc, known) if known else []
+    if len(good) < 2:
+        good = [p for p in doc.iter("p") if _para_ok(p)]
     if len(good) < 2:
         return [], "fewer than two visible article-like <p> paragraphs"
     scores: dict[El, float] = {}
@@ -419,7 +486,7 @@ def analyse(page: RealPage) -> tuple[Optional[Layout], Optional[str]]:
     body = doc.find("body")
     if body is None:
         return None, "no <body>"
-    slots, why = _find_slots(doc)
+    slots, why = _find_slots(doc, page.meta.get("paragraphs") or ())
     if why:
         return None, why
     persons = [fold(x) for x in page.meta.get("persons") or [] if fold(x)]
@@ -476,6 +543,25 @@ def analyse(page: RealPage) -> tuple[Optional[Layout], Optional[str]]:
         ),
         None,
     )
+
+
+_ANALYSED: dict[tuple[str, str], tuple[Optional[Layout], Optional[str]]] = {}
+
+
+def analyse_cached(page: RealPage) -> tuple[Optional[Layout], Optional[str]]:
+    """analyse(), once per page per process (it does not depend on the seed)."""
+    key = (page.kind, page.name)
+    if key not in _ANALYSED:
+        if page.kind == "fundus" and page.meta.get("byline_visible") is None:
+            _ANALYSED[key] = (None, "fundus: byline_visible is null (nothing of the article shows without JavaScript)")
+        elif page.kind == "fundus" and page.meta.get("body_visible_without_js") in ("none", "partial"):
+            _ANALYSED[key] = (None, f"fundus: body_visible_without_js={page.meta.get('body_visible_without_js')}")
+        else:
+            try:
+                _ANALYSED[key] = analyse(page)
+            except Exception as e:  # never let one page break the corpus
+                _ANALYSED[key] = (None, f"analysis error: {type(e).__name__}: {e}")
+    return _ANALYSED[key]
 
 
 # --------------------------------------------------------------------------------------------
@@ -1412,22 +1498,25 @@ def plans(rng: random.Random, n_layouts: int) -> list[tuple[str, Plan]]:
     return out
 
 
-def build(corpus: Optional[Path] = None, seed: int = SEED) -> BuildResult:
-    """All labelled cases, deterministically."""
+def build(corpus: Optional[Path] = None, seed: int = SEED, fundus: Optional[Path] = None,
+          include_unmodified: bool = True, use_fundus: bool = True) -> BuildResult:
+    """All labelled cases for one seed, deterministically (real-pages layouts, then fundus-pages layouts)."""
     corpus = corpus or corpus_dir()
     if corpus is None:
         raise FileNotFoundError("real-pages corpus not found (set SYNDICHECK_CORPUS)")
     articles = load_articles()
     pages = load_pages(corpus)
+    if use_fundus:
+        fundus = fundus or fundus_dir(corpus)
+        if fundus is not None:
+            pages += load_fundus_pages(fundus)
+    pages_by_name = {p.name: p for p in pages}
     cases: list[Case] = []
     layouts: list[Layout] = []
     skipped: dict[str, str] = {}
     analysed: dict[str, Optional[Layout]] = {}
     for page in pages:
-        try:
-            lay, why = analyse(page)
-        except Exception as e:  # never let one page break the corpus
-            lay, why = None, f"analysis error: {type(e).__name__}: {e}"
+        lay, why = analyse_cached(page)
         analysed[page.name] = lay
         if lay is None:
             skipped[page.name] = why or "unknown"
@@ -1435,7 +1524,10 @@ def build(corpus: Optional[Path] = None, seed: int = SEED) -> BuildResult:
             layouts.append(lay)
     # 1. unmodified real pages
     for page in pages:
+        if not include_unmodified:
+            break
         cases.append({"name": f"real-{page.name}", "category": "unmodified", "layout": page.name,
+                      "split": page.split, "publisher": page.publisher, "corpus": page.kind,
                       "html": page.text, "originals": articles, "expect": {"copy": False},
                       "shape": "unmodified", "shapes": {}, "original_id": None})
     # 2. decoys
@@ -1457,6 +1549,7 @@ def build(corpus: Optional[Path] = None, seed: int = SEED) -> BuildResult:
             if html is None:
                 continue
             cases.append({"name": f"decoy-{shape}-{page.name}", "category": "decoy", "layout": page.name,
+                          "split": page.split, "publisher": page.publisher, "corpus": page.kind,
                           "html": html, "originals": articles, "expect": {"copy": False},
                           "shape": f"decoy:{shape}", "shapes": {}, "original_id": None})
             made += 1
@@ -1499,6 +1592,10 @@ def build(corpus: Optional[Path] = None, seed: int = SEED) -> BuildResult:
         cases.append({
             "name": f"copy-{n:03d}-{lay.name}",
             "category": "copy",
+            "split": pages_by_name[lay.name].split,
+            "publisher": pages_by_name[lay.name].publisher,
+            "corpus": pages_by_name[lay.name].kind,
+            "seed": seed,
             "family": family,
             "layout": lay.name,
             "html": html,
