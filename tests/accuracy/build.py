@@ -270,6 +270,16 @@ def link_density(el: El) -> float:
     return sum(len(vis_text(a)) for a in el.iter("a")) / t
 
 
+def _precedes(a: El, b: El) -> bool:
+    """a starts before b in document order."""
+    for e in a.getroottree().getroot().iter():
+        if e is a:
+            return True
+        if e is b:
+            return False
+    return False
+
+
 def contains(anc: El, el: El) -> bool:
     return anc is el or any(a is anc for a in el.iterancestors())
 
@@ -463,13 +473,18 @@ def _has_empty_byline(doc: El, first_slot: El) -> bool:
     """A visible element marked byline/author above the body with no text: the page fills it with JavaScript."""
     order, _ = _order(doc)
     rx = re.compile(r"(^|[-_ ])(byline|author|authors|author-name|byline-name)([-_ ]|$)", re.I)
+    loose = re.compile(r"author|byline", re.I)
     for el in doc.iter():
         if not is_el(el) or el.tag in ("meta", "link", "script", "img", "style", "noscript", "template", "input", "hr"):
             continue
         if order[el] >= order[first_slot]:
             break
         marks = [el.get("itemprop") or "", el.get("class") or "", el.get("id") or ""]
-        if not any(rx.search(m) for m in marks) or "icon" in " ".join(marks).lower():
+        # an empty list or block inside an author container counts too (ul.authorList, dl in div.elementAuthors)
+        near = [m for a in list(el.iterancestors())[:3] for m in (a.get("class") or "", a.get("id") or "")]
+        if not (any(rx.search(m) for m in marks) or any(loose.search(m) for m in [*marks, *near])):
+            continue
+        if "icon" in " ".join(marks).lower() or "avatar" in " ".join(marks).lower():
             continue
         if vis_text(el) or el.find(".//img") is not None or is_hidden(el):
             continue
@@ -722,6 +737,9 @@ def aff_suffix(aff: str, rng: random.Random, caps: bool) -> str:
             line = line.upper()
         inner = alias_html(line, rng)
         return rng.choice([f"<br>{inner}", f'<br><span class="byline-org">{inner}</span>', f"<br><em>{inner}</em>"])
+    elif aff == "daily-caller-logo-next":
+        s = rng.choice([", Daily Caller", ", The Daily Caller"])
+        return esc(s.upper() if caps else s)
     elif aff == "daily-caller-alone":
         s = rng.choice([", Daily Caller", " | The Daily Caller", f", {role}, The Daily Caller", ", The Daily Caller"])
         return esc(s.upper() if caps else s)
@@ -751,6 +769,8 @@ def logo_img(kind: str, rng: random.Random, host: str) -> str:
         ns = rng.random() < 0.5
         img = f'<img {wh}src="{gif}" data-src="{dcnf_url}" class="lazyload aligncenter" alt="">'
         return img + (f'<noscript><img src="{dcnf_url}" alt=""></noscript>' if ns else "")
+    if kind == "lazysizes":  # the page's CSS fades .lazyload in once lazysizes swaps data-src in (.lazyloaded)
+        return f'<img {wh}src="{gif}" data-src="{dcnf_url}" class="lazyload" alt="">'
     if kind == "lazy-data-lazy-src":
         return (f'<img {wh}src="{svgph}" data-lazy-src="{dcnf_url}" class="aligncenter" alt="">'
                 f'<noscript><img {wh}src="{dcnf_url}" class="aligncenter" alt=""></noscript>')
@@ -864,16 +884,23 @@ def teaser_html(rng: random.Random, title: str, byline_inner: str, excerpt: str 
 # the transplant
 # --------------------------------------------------------------------------------------------
 
+# byline shapes after the `|` each add one trap the checker must see through (issue 10's fault kinds)
+UNDER_HEADLINE = ["in-nav", "in-aside", "entry-meta-social"]
 BYLINE_PASS = ["by-name", "by-caps", "accent-stripped", "middle-initial-dropped", "middle-initial-added",
                "split-elements", "pipe-outlet", "name-role-outlet", "marked-no-by", "foot-author-line",
-               "two-and", "two-comma"]
+               "two-and", "two-comma",
+               "cookie-banner", "teaser-cards", "two-and-role", *UNDER_HEADLINE, "print-hidden-class"]
 BYLINE_FAIL = ["none", "staff", "outlet", "other-person", "page-own-byline", "last-name-only", "meta-author-only",
-               "jsonld-only", "hidden-element", "one-of-two", "body-sentence", "sidebar-teaser"]
+               "jsonld-only", "hidden-element", "one-of-two", "body-sentence", "sidebar-teaser",
+               "css-hidden"]
+# the checker cannot tell (DESIGN.md): the byline is filled in by JavaScript, or the licensor does not know
+# the original's authors; byline and affiliation must both say `review`
+BYLINE_REVIEW = ["js-empty", "unknown-authors"]
 AFF_PASS = ["byline-comma", "byline-comma-the", "byline-paren", "byline-pipe-dcnf", "byline-pipe", "byline-role",
             "second-line", "element-before", "element-after", "logo-alt-in-byline", "author-bio"]
-AFF_FAIL = ["none", "daily-caller-alone", "notice-only", "body-sentence", "other-person"]
+AFF_FAIL = ["none", "daily-caller-alone", "notice-only", "body-sentence", "other-person", "daily-caller-logo-next"]
 LOGO_PASS = ["img-alt", "img-filename-empty-alt", "lazy-data-src", "lazy-data-lazy-src", "srcset", "data-srcset",
-             "picture-source", "svg-title", "svg-aria"]
+             "picture-source", "svg-title", "svg-aria", "lazysizes"]
 LOGO_FAIL = ["none", "daily-caller-logo", "hidden-attr", "display-none", "visibility-hidden", "one-pixel",
              "template", "og-image-only", "json-ld-only"]
 LOGO_HIDDEN = {"hidden-attr", "display-none", "visibility-hidden", "one-pixel", "template"}
@@ -1064,6 +1091,8 @@ class Builder:
         p = self.plan.placement
         if self.plan.byline == "foot-author-line":
             return "foot"
+        if self.plan.byline in UNDER_HEADLINE:
+            return "under-h1"
         if p == "auto":
             p = "slot" if block is not None and self.rng.random() < 0.65 else "head"
         if p == "slot" and block is None:
@@ -1084,14 +1113,18 @@ class Builder:
         shape, aff = plan.byline, plan.aff
         names = self._names(shape)
         caps = shape == "by-caps"
-        how = "comma" if shape == "two-comma" else rng.choice(["and", "and", "comma"]) if shape != "two-and" else "and"
+        how = "comma" if shape == "two-comma" else rng.choice(["and", "and", "comma"]) if shape not in (
+            "two-and", "two-and-role") else "and"
         split = shape == "split-elements"
         marked = shape == "marked-no-by"
         parts = [name_html(n, rng, split=split, marked=marked) for n in names]
         N = join_names(parts, how)
         if shape == "by-caps" and how == "and":
             N = N.replace(" and ", " AND ")
-        if shape in ("marked-no-by", "pipe-outlet", "name-role-outlet"):
+        if shape == "two-and-role":  # "Will Kessler and Jason Cohen China/Asia Pacific Reporter"
+            N += " " + esc(rng.choice(["China/Asia Pacific Reporter", "Energy Reporters", "Politics Reporter",
+                                       "Contributors", "Investigative Reporters"]))
+        if shape in ("marked-no-by", "pipe-outlet", "name-role-outlet", "two-and-role"):
             prefix = ""
         elif shape == "foot-author-line":
             prefix = "" if aff == "author-bio" else rng.choice(["", "Written by ", "By ", "\u2014 "])
@@ -1115,8 +1148,14 @@ class Builder:
         if placement != "foot" and rng.random() < 0.35 and aff != "second-line" and shape != "pipe-outlet":
             sep = rng.choice([" | ", " \u2022 ", " \u2014 ", "<br>"])
             inner += f'{sep}<time datetime="{self.article["published"]}">{rng.choice(DATES)}</time>'
+        if shape == "print-hidden-class":
+            # hidden only when printed: on screen the byline shows
+            inner = f'<span class="{self.print_class}">{inner}</span>'
         role = rng.choice(ROLES)
         before = after = ""
+        if aff == "daily-caller-logo-next":
+            kind = rng.choice([k for k in LOGO_PASS if k != "lazysizes"])
+            self.after_raw = wrap_logo(logo_img(kind, rng, self.host), rng)
         if aff == "element-before":
             before = rng.choice(["From the Daily Caller News Foundation", "Daily Caller News Foundation",
                                  "Originally published by the Daily Caller News Foundation",
@@ -1143,6 +1182,16 @@ class Builder:
             return rng.choice(["By ", "BY ", ""]) + " and ".join(name_html(x, rng) for x in lasts)
         if shape == "one-of-two":
             return "By " + name_html(authors[rng.randrange(len(authors))], rng)
+        if shape == "css-hidden":
+            names = join_names([name_html(a, rng) for a in authors], "and")
+            inner = "By " + names + esc(rng.choice(["", ", Daily Caller News Foundation"]))
+            how = rng.choice(["css", "css-screen", "hidden"])
+            if how == "hidden":
+                return f"<span hidden>{inner}</span>"
+            cls = rng.choice(["js-byline-collapsed", "meta-x", "u-off"])
+            css = f".{cls}{{display:none}}"
+            self._head_style(f"@media screen{{{css}}}" if how == "css-screen" else css)
+            return f'<span class="{cls}">{inner}</span>'
         return None
 
     def _byline(self, block: Optional[El]) -> None:
@@ -1150,12 +1199,33 @@ class Builder:
         shape = plan.byline
         head = self.doc.find("head")
         authors = self.article["authors"]
-        if shape in BYLINE_PASS:
+        if shape == "js-empty":
+            # the partner's theme fills the byline in with JavaScript: the element is there, empty
+            if block is not None and is_marked(block) and rng.random() < 0.5:
+                self.set_inner(block, "")
+                self.placement = "slot-emptied"
+            else:
+                if block is not None:
+                    self.drop(block)
+                self.insert_before(self.first_para, rng.choice([
+                    '<div class="byline"></div>', '<p class="article-author" data-author-id="1187"></p>',
+                    '<div class="author-name"><span class="author"></span></div>',
+                    '<div class="byline" data-component="byline"><span class="byline__name"></span> '
+                    '<time class="byline__date"></time></div>']))
+                self.placement = "head"
+            return
+        if shape in BYLINE_PASS or shape == "unknown-authors":
+            if shape == "print-hidden-class":
+                self.print_class = rng.choice(["u-noprint-hide", "meta-line", "c-author"])
+                css = f".{self.print_class}{{display:none}}"
+                self._head_style(css, media="print") if rng.random() < 0.5 else self._head_style(
+                    f"@media print{{{css}}}")
             placement = self._block_placement(block)
             self.placement = placement
             inner, before, after = self._credit(placement)
             self._place_credit(block, placement, inner, before, after)
             self._aff_fail_extras(placement)
+            self._traps()
             if head is not None and rng.random() < 0.5:
                 self._meta_author(head, ", ".join(authors))
             return
@@ -1194,6 +1264,31 @@ class Builder:
 
     def _place_credit(self, block: Optional[El], placement: str, inner: str, before: str, after: str) -> None:
         rng = self.rng
+        after_raw = getattr(self, "after_raw", "")
+        if placement == "under-h1":
+            if block is not None:
+                self.drop(block)
+            wrapper = {
+                "in-nav": '<nav class="{}">{}</nav>'.format(rng.choice(["pst-by", "article-nav-meta", "c-meta"]), "{}"),
+                "in-aside": '<aside class="{}"><div>{}</div><div>' + esc(rng.choice(DATES)) + "</div></aside>",
+                "entry-meta-social": '<div class="entry-meta social-comments"><span>{}</span> <a href="#comments">'
+                                     + str(rng.randint(2, 80)) + ' Comments</a> <a href="https://twitter.com/intent/'
+                                     'tweet">Share</a></div>',
+            }[self.plan.byline]
+            if self.plan.byline == "in-aside":
+                wrapper = wrapper.replace('class="{}"', 'class="' + rng.choice(["dcr-meta", "article-meta", "meta"]) + '"', 1)
+            html = wrapper.format(inner)
+            if before:
+                html = f'<p class="dcnf-source"><em>{esc(before)}</em></p>' + html
+            if after:
+                html += f'<p class="byline-affiliation">{esc(after)}</p>'
+            html += after_raw
+            h1 = self.node(self.layout.h1)
+            if h1 is not None and h1.getparent() is not None and _precedes(h1, self.first_para):
+                self.insert_after(h1, html)
+            else:
+                self.insert_before(self.first_para, html)
+            return
         if placement == "slot" and block is not None:
             if block.tag == "a":
                 block.tag = "span"
@@ -1205,6 +1300,8 @@ class Builder:
                 self.insert_before(block, f'<{sib_tag} class="dcnf-source">{esc(before)}</{sib_tag}>')
             if after:
                 self.insert_after(block, f'<{sib_tag} class="byline-affiliation">{esc(after)}</{sib_tag}>')
+            if after_raw:
+                self.insert_after(block, after_raw if sib_tag != "span" else after_raw)
             return
         if block is not None:
             self.drop(block)
@@ -1214,7 +1311,7 @@ class Builder:
                 html = f'<p class="dcnf-source"><em>{esc(before)}</em></p>' + html
             if after:
                 html = html + f'<p class="author-affiliation">{esc(after)}</p>'
-            self.foot_anchor = self.insert_after(self.foot_anchor, html)
+            self.foot_anchor = self.insert_after(self.foot_anchor, html + after_raw)
             return
         wrapper = rng.choice([
             '<p class="byline">{}</p>', '<div class="byline">{}</div>', "<p><strong>{}</strong></p>",
@@ -1229,7 +1326,53 @@ class Builder:
                 esc(before)) + html
         if after:
             html = html + rng.choice(['<p class="byline-affiliation">{}</p>', "<p><em>{}</em></p>"]).format(esc(after))
-        self.insert_before(self.first_para, html)
+        self.insert_before(self.first_para, html + after_raw)
+
+    def _head_style(self, css: str, media: str = "") -> None:
+        head = self.doc.find("head")
+        m = f' media="{media}"' if media else ""
+        if head is not None:
+            head.append(self.ph(f"<style{m}>{css}</style>"))
+        else:
+            self.insert_before(self.first_para, f"<style{m}>{css}</style>")
+
+    def _traps(self) -> None:
+        """Cookie banners and teaser cards beside a compliant byline: credits that are not the article's."""
+        rng, shape = self.rng, self.plan.byline
+        if shape == "cookie-banner":
+            text = rng.choice([
+                "By clicking “Accept All Cookies”, you agree to the storing of cookies on your device to "
+                "enhance site navigation, analyze site usage, and assist in our marketing efforts.",
+                "By clicking Accept All Cookies, you agree to our use of cookies and similar technologies.",
+                "By continuing to use this site you consent to the use of cookies in accordance with our cookie policy.",
+            ])
+            cls = rng.choice(["consent-bar", "cmp-notice", "ot-sdk-container", "gdpr"])
+            html = (f'<div class="{cls}" role="dialog" aria-label="Cookie consent"><p>{esc(text)}</p>'
+                    '<button type="button">Accept All Cookies</button> <button type="button">Settings</button></div>')
+            body = self.doc.find("body")
+            h1 = self.node(self.layout.h1)
+            if h1 is not None and h1.getparent() is not None and rng.random() < 0.4:
+                self.insert_before(h1, html)
+            elif body is not None:
+                body.insert(0, self.ph(html))
+        elif shape == "teaser-cards":
+            cards = []
+            for who, title in zip(rng.sample(OTHER_PEOPLE, 3), rng.sample(RELATED_HEADLINES, 3)):
+                ago = rng.choice(["42 minutes ago", "2 hours ago", "1 hr ago", "18 minutes ago"])
+                href = "/2026/" + slugify(title) + "/"
+                cards.append(rng.choice([
+                    f'<div class="card"><a href="{href}"><h3>{esc(title)}</h3></a><p class="card-meta">By {esc(who)} '
+                    f'{ago}</p></div>',
+                    f'<li><a href="{href}">{esc(title)}</a><span>By {esc(who)} • {ago}</span></li>',
+                ]))
+            inner = "".join(cards)
+            if inner.startswith("<li>"):
+                inner = f"<ul>{inner}</ul>"
+            html = f'<section class="{rng.choice(["stream", "more-news", "x-cards"])}">{inner}</section>'
+            if rng.random() < 0.5:
+                self.insert_before(self.first_para, html)
+            else:
+                self.insert_after(self.last_para, html)
 
     def _foot_box(self, inner: str) -> str:
         rng = self.rng
@@ -1302,8 +1445,11 @@ class Builder:
         rng, plan = self.rng, self.plan
         shape = plan.logo
         head = self.doc.find("head")
-        if shape in ("none", "in-byline"):
+        if shape in ("none", "in-byline", "next-to-byline"):
             return
+        if shape == "lazysizes":
+            self._head_style(self.rng.choice([".lazyload{opacity:0}.lazyloaded{opacity:1;transition:opacity .3s}",
+                                              ".lazyload,.lazyloading{opacity:0}.lazyloaded{opacity:1}"]))
         if shape == "og-image-only":
             if head is not None:
                 url = "https://dailycallernewsfoundation.org/wp-content/uploads/2019/09/DCNF-logo.png"
@@ -1410,7 +1556,9 @@ class BuildResult:
 
 def _expect(plan: Plan) -> dict[str, Any]:
     in_byline = plan.aff == "logo-alt-in-byline" and plan.byline in BYLINE_PASS
-    logo = "pass" if plan.logo in LOGO_PASS or plan.logo == "in-byline" or in_byline else "fail"
+    logo = "pass" if plan.logo in LOGO_PASS or plan.logo in ("in-byline", "next-to-byline") or in_byline else "fail"
+    if plan.byline in BYLINE_REVIEW:
+        return {"copy": True, "logo": logo, "byline": "review", "affiliation": "review"}
     byline = "pass" if plan.byline in BYLINE_PASS else "fail"
     aff = "pass" if byline == "pass" and plan.aff in AFF_PASS else "fail"
     return {"copy": True, "logo": logo, "byline": byline, "affiliation": aff}
@@ -1419,7 +1567,7 @@ def _expect(plan: Plan) -> dict[str, Any]:
 def _article_for(plan: Plan, articles: list[dict[str, Any]], cycle: Iterator[dict[str, Any]],
                  rng: random.Random) -> dict[str, Any]:
     """The article a plan needs (two reporters, an accented name, ...), else the next one in rotation."""
-    if plan.byline in ("two-and", "two-comma", "one-of-two"):
+    if plan.byline in ("two-and", "two-comma", "one-of-two", "two-and-role"):
         return next(a for a in cycle if len(a["authors"]) == 2)
     if plan.byline == "accent-stripped":
         return next(a for a in articles if any(strip_accents(n) != n for n in a["authors"]))
@@ -1478,8 +1626,15 @@ def plans(rng: random.Random, n_layouts: int) -> list[tuple[str, Plan]]:
         out.append(("byline-pass", Plan("foot-author-line", "author-bio", next(logo_any))))
     # byline fails (affiliation then fails too)
     for b in BYLINE_FAIL:
-        for _ in range(5):
+        for _ in range(8):
             out.append(("byline-fail", Plan(b, "byline-missing", next(logo_any))))
+    # the checker cannot tell: review on byline and affiliation
+    for _ in range(8):
+        out.append(("byline-review", Plan("js-empty", "byline-missing", next(logo_any))))
+        a = compatible_aff("by-name", aff_pass)
+        while a in ("logo-alt-in-byline", "author-bio"):
+            a = compatible_aff("by-name", aff_pass)
+        out.append(("byline-review", Plan("unknown-authors", a, next(logo_any))))
     # affiliation fails with a passing byline
     aff_byl = _forever([x for x in BYLINE_PASS if x not in ("pipe-outlet", "name-role-outlet")], rng)
     for a in AFF_FAIL:
@@ -1487,7 +1642,7 @@ def plans(rng: random.Random, n_layouts: int) -> list[tuple[str, Plan]]:
             b = next(aff_byl)
             if a == "daily-caller-alone" and rng.random() < 0.3:
                 b = rng.choice(["pipe-outlet", "name-role-outlet"])
-            out.append(("affiliation-fail", Plan(b, a, next(logo_any))))
+            out.append(("affiliation-fail", Plan(b, a, "next-to-byline" if a == "daily-caller-logo-next" else next(logo_any))))
     # every logo technique with otherwise compliant credits
     for lg in LOGO_PASS + LOGO_FAIL:
         b = next(byl_pass)
@@ -1569,13 +1724,13 @@ def build(corpus: Optional[Path] = None, seed: int = SEED, fundus: Optional[Path
             lay = lay_order[n % len(lay_order)]
         elif plan.byline == "page-own-byline":
             lay = next(own_cycle)
-        elif plan.byline in BYLINE_FAIL:
+        elif plan.byline in BYLINE_FAIL or plan.byline == "unknown-authors":
             # a layout whose own byline element is empty (JavaScript fills it) can only be 'review' there
             lay = next(l for l in lay_cycle if not l.empty_byline)
         else:
             lay = next(lay_cycle)
         art = _article_for(plan, articles, art_cycle, crng)
-        if plan.byline in BYLINE_FAIL or (plan.byline in BYLINE_PASS and plan.aff in AFF_FAIL):
+        if plan.byline in BYLINE_FAIL + BYLINE_REVIEW or (plan.byline in BYLINE_PASS and plan.aff in AFF_FAIL):
             # keep every DCNF name (logo alt) away from the byline, so only the intended signal is present
             plan.logo_pos = "top" if plan.byline == "foot-author-line" else "foot"
         case_rng = random.Random(f"{seed}:{n}:{lay.name}:{art['id']}")
@@ -1605,6 +1760,7 @@ def build(corpus: Optional[Path] = None, seed: int = SEED, fundus: Optional[Path
             "shape": f"logo={shapes['logo']};byline={shapes['byline']};affiliation={shapes['affiliation']}",
             "shapes": shapes,
             "notice": b.has_notice,
+            "unknown_authors": art["id"] if plan.byline == "unknown-authors" else None,
         })
     return BuildResult(cases=cases, layouts=[l.name for l in layouts], skipped=skipped, blocks=blocks)
 
