@@ -416,6 +416,14 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
         pos = order.get(el)
         return pos is not None and pos < fpos and prefix[fpos] - prefix[pos] <= limit
 
+    lpos = order[slots[-1]]
+    lend = prefix[lpos] + len(vis_text(slots[-1]))
+
+    def after_body(el: El, limit: int) -> bool:
+        """A credit right after the article (an author line or box at its foot), as many sites place it."""
+        pos = order.get(el)
+        return pos is not None and pos > lpos and not contains(slots[-1], el) and prefix[pos] - lend <= limit
+
     def acceptable(el: El) -> bool:
         return (not is_hidden(el) and el.tag not in bad_tags and not in_bad_area(el, bad_tags, BLOCK_BAD_TOKEN_RE)
                 and not any(contains(s, el) for s in slots))
@@ -431,12 +439,15 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
             f = f" {fold(' '.join(own))} "
             if not f.strip() or not any(f" {n} " in f for n in names):
                 continue
-            if not acceptable(el) or not near(el, 2500):
+            if not acceptable(el):
                 continue
             marked = any(is_marked(a) for a in [el, *list(el.iterancestors())[:4]])
-            if not marked and not near(el, 400):
-                continue
-            cands.append((0 if marked else 1, -order[el], el))
+            if near(el, 2500) and (marked or near(el, 400)):
+                cands.append((0 if marked else 1, -order[el], el))
+            elif marked and near(el, 5000):
+                cands.append((2, -order[el], el))
+            elif marked and after_body(el, 1500):
+                cands.append((3, order[el], el))
     if not cands:
         for el in doc.iter():
             if not is_el(el) or not is_marked(el) or el.tag in ("meta", "link", "img", "script"):
@@ -446,7 +457,7 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
                 continue
             if any(h is el or contains(el, h) for h in h1s):
                 continue
-            cands.append((2, -order[el], el))
+            cands.append((4, -order[el], el))
     if not cands:
         return None
     cands.sort(key=lambda c: (c[0], c[1]))

@@ -1,6 +1,7 @@
 """The accuracy evaluation shared by tests/test_accuracy.py and tests/accuracy/run.py: cases, checks, matrices."""
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import multiprocessing as mp
@@ -127,11 +128,14 @@ def check_task(task: Task) -> tuple[str, Outcome]:
         return task.name, Outcome(status="crash", error=f"{type(e).__name__}: {e}")
 
 
+def _pool(jobs: int) -> Any:
+    return mp.get_context("fork" if sys.platform != "win32" else "spawn").Pool(jobs)
+
+
 def run_tasks(tasks: Sequence[Task], jobs: int = 2) -> dict[str, Outcome]:
     if jobs <= 1 or len(tasks) < 8:
         return dict(map(check_task, tasks))
-    ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(jobs) as pool:
+    with _pool(jobs) as pool:
         return dict(pool.imap_unordered(check_task, tasks, chunksize=4))
 
 
@@ -255,18 +259,53 @@ class SeedResult:
     check_seconds: float
 
 
-def run_seed(seed: int, jobs: int = 2, include_unmodified: bool = True, splits: Sequence[str] = SPLITS,
-             corpus: Optional[Path] = None) -> SeedResult:
-    """Build one seed's cases and check every case of the given splits."""
+def case_meta(case: dict[str, Any]) -> dict[str, Any]:
+    """A case without its html and originals, with the html's sha256 (determinism is checked on it)."""
+    meta = {k: v for k, v in case.items() if k not in ("html", "originals")}
+    meta["sha256"] = hashlib.sha256(case["html"].encode("utf-8")).hexdigest()
+    return meta
+
+
+def run_seeds(seed_list: Sequence[int], jobs: int = 2, splits: Sequence[str] = SPLITS,
+              corpus: Optional[Path] = None, progress: Any = None) -> list[SeedResult]:
+    """Build each seed's cases and check those of the given splits; the next seed is built while the
+    workers check the previous one. Unmodified pages do not depend on the seed: only the first seed has them."""
     b = load_build()
-    t0 = time.perf_counter()
-    res = b.build(corpus, seed=seed, include_unmodified=include_unmodified)
-    t1 = time.perf_counter()
-    cases = [c for c in res.cases if c["split"] in splits]
-    outcomes = run_tasks([case_task(c) for c in cases], jobs)
-    t2 = time.perf_counter()
-    meta = [{k: v for k, v in c.items() if k not in ("html", "originals")} for c in cases]
-    return SeedResult(seed, meta, outcomes, res.layouts, res.skipped, t1 - t0, t2 - t1)
+    out: list[SeedResult] = []
+    pool = _pool(jobs) if jobs > 1 else None
+    pending: Optional[tuple[Any, int, list[dict[str, Any]], Any, float, float]] = None
+
+    def finish(p: tuple[Any, int, list[dict[str, Any]], Any, float, float]) -> None:
+        handle, seed, meta, res, build_s, t_sub = p
+        outcomes = dict(handle.get() if pool is not None else handle)
+        r = SeedResult(seed, meta, outcomes, res.layouts, res.skipped, build_s, time.perf_counter() - t_sub)
+        out.append(r)
+        if progress:
+            progress(f"seed {seed}: {len(meta)} cases, build {build_s:.1f}s, check (overlapping the next build) "
+                     f"{r.check_seconds:.1f}s")
+
+    try:
+        for i, seed in enumerate(seed_list):
+            t0 = time.perf_counter()
+            res = b.build(corpus, seed=seed, include_unmodified=i == 0)
+            cases = [c for c in res.cases if c["split"] in splits]
+            meta = [case_meta(c) for c in cases]
+            tasks = [case_task(c) for c in cases]
+            res.cases = []  # the html is in the tasks now; do not keep two copies
+            build_s = time.perf_counter() - t0
+            if pending is not None:
+                finish(pending)
+            t_sub = time.perf_counter()
+            handle = pool.map_async(check_task, tasks, chunksize=4) if pool is not None else list(map(check_task, tasks))
+            pending = (handle, seed, meta, res, build_s, t_sub)
+            del tasks, cases
+        if pending is not None:
+            finish(pending)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    return out
 
 
 def not_copy_failures(cases: Sequence[dict[str, Any]], outcomes: dict[str, Outcome], category: str) -> list[dict[str, Any]]:
@@ -450,6 +489,7 @@ class Evaluation:
     skipped: dict[str, str]
     layouts: dict[str, list[str]]  # split -> layouts used
     seconds: dict[str, float]
+    cases: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # seed -> case metadata (no html)
 
     def __repr__(self) -> str:  # aggregates only: pytest prints fixture values in failing tracebacks
         return f"Evaluation(seeds={self.seeds}, splits={self.splits}, seconds={self.seconds})"
@@ -504,8 +544,10 @@ def evaluate(n_seeds: int = N_SEEDS, splits: Sequence[str] = SPLITS, jobs: int =
     layouts: dict[str, set[str]] = defaultdict(set)
     skipped: dict[str, str] = {}
     seconds: dict[str, float] = defaultdict(float)
-    for i, seed in enumerate(ss):
-        r = run_seed(seed, jobs, include_unmodified=i == 0, splits=splits, corpus=corpus)
+    per_seed: dict[int, list[dict[str, Any]]] = {}
+    for i, r in enumerate(run_seeds(ss, jobs, splits, corpus, progress)):
+        seed = r.seed
+        per_seed[seed] = r.cases
         seconds["build"] += r.build_seconds
         seconds["check"] += r.check_seconds
         skipped.update({k: v for k, v in r.skipped.items() if i == 0 or k.startswith(("copy:", "decoy:"))})
@@ -520,8 +562,6 @@ def evaluate(n_seeds: int = N_SEEDS, splits: Sequence[str] = SPLITS, jobs: int =
             unmod[split] += not_copy_failures(cs, r.outcomes, "unmodified")
             decoy[split] += [dict(d, seed=seed) for d in not_copy_failures(cs, r.outcomes, "decoy")]
             unrec[split] += [dict(d, seed=seed) for d in recognition_failures(cs, r.outcomes)]
-        if progress:
-            progress(f"seed {seed}: {len(r.cases)} cases, build {r.build_seconds:.1f}s, check {r.check_seconds:.1f}s")
     tallies: dict[str, BylineTally] = {}
     if bylines:
         t = time.perf_counter()
@@ -535,7 +575,8 @@ def evaluate(n_seeds: int = N_SEEDS, splits: Sequence[str] = SPLITS, jobs: int =
             progress(f"real bylines: {len(keep)} cases, {seconds['real_bylines']:.1f}s")
     seconds["total"] = time.perf_counter() - t0
     return Evaluation(ss, tuple(splits), matrices, dict(unmod), dict(decoy), dict(unrec), dict(counts), tallies,
-                      skipped, {k: sorted(v) for k, v in layouts.items()}, {k: round(v, 1) for k, v in seconds.items()})
+                      skipped, {k: sorted(v) for k, v in layouts.items()}, {k: round(v, 1) for k, v in seconds.items()},
+                      per_seed)
 
 
 # --------------------------------------------------------------------------------------------
