@@ -247,5 +247,5 @@ def test_real_byline_cases_skip_only_hidden_bodies(corpus: Path) -> None:
     assert len(tasks) == len(cases)
     # the two real-pages negatives that used to be skipped are now asserted cases
     names = {c.name for c in cases}
-    for page in ("salon-1", "pixnet", "nytimes-5", "liberation-1", "toc-missing"):
+    for page in ("salon-1", "pixnet", "nytimes-5", "liberation-1", "toc-missing", "bbc-1", "wikipedia-2"):
         assert f"byline-real-{page}-no-person" in names
