@@ -1,85 +1,48 @@
-"""Accuracy floors: the checker judged on labelled DCNF copies built in real layouts, and on real bylines."""
+"""The accuracy gate: labelled DCNF copies in real layouts and real bylines, judged on the held-out test split."""
 from __future__ import annotations
 
-import importlib.util
+import hashlib
 import json
 import os
 import sys
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
 from pathlib import Path
-from types import ModuleType
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 import pytest
-import yaml
 
 HERE = Path(__file__).resolve().parent
-ACCURACY = HERE / "accuracy"
-RULES = ("logo", "byline", "affiliation")
-PRECISION_FLOOR = 0.98
-RECALL_FLOOR = 0.97
-REAL_BYLINE_FLOOR = 0.95
+sys.path.insert(0, str(HERE / "accuracy"))
+
+import evaluate as E  # noqa: E402  (tests/accuracy/evaluate.py: the logic shared with run.py)
+from evaluate import (  # noqa: E402,F401  (the floors, named here so they are seen with the gate)
+    PRECISION_FLOOR, REAL_BYLINE_FAIL_FLOOR, REAL_BYLINE_PASS_FLOOR, RECALL_FLOOR, REVIEW_CEILING,
+    REVIEW_EXPECTED_FLOOR, RULES,
+)
+
+GATE_SPLIT = "test"
 
 
-def corpus_path() -> Optional[Path]:
-    """../shared/corpus/real-pages beside the repository, or $SYNDICHECK_CORPUS."""
-    cands: list[Path] = []
-    env = os.environ.get("SYNDICHECK_CORPUS")
-    if env:
-        p = Path(env)
-        cands += [p, p / "real-pages", p / "corpus" / "real-pages"]
-    cands.append(Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real-pages")
-    for c in cands:
-        if c.is_dir() and any(c.glob("*/source.html")):
-            return c
-    return None
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def load_build() -> ModuleType:
-    """tests/accuracy/build.py, imported by path (tests/ is not a package)."""
-    name = "syndicheck_accuracy_build"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ACCURACY / "build.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+def missing_corpus(what: str) -> NoReturn:
+    """In CI a missing corpus fails the gate (a silent green is a bug); elsewhere the gate is skipped."""
+    msg = f"{what} not found (../shared/corpus beside the repository, or $SYNDICHECK_CORPUS)"
+    if in_ci():
+        pytest.fail(f"accuracy gate cannot run in CI: {msg}", pytrace=False)
+    pytest.skip(msg)
 
 
-@dataclass
-class Outcome:
-    """What the checker said about one case."""
-
-    status: str
-    original_id: Optional[str] = None
-    score: Optional[float] = None
-    rules: dict[str, str] = field(default_factory=dict)  # rule -> pass/fail/review/not-applicable/missing
-    messages: dict[str, str] = field(default_factory=dict)
-    error: Optional[str] = None
+def hidden(split: str) -> bool:
+    return split == GATE_SPLIT and not E.show_test()
 
 
-def to_originals(articles: list[dict[str, Any]]) -> list[Any]:
-    from checker.models import Original
-
-    return [Original(id=a["id"], url=a["url"], title=a.get("title") or "", authors=tuple(a["authors"]),
-                     published=a.get("published") or None, text=a.get("text") or "") for a in articles]
-
-
-def summarise(result: Any) -> Outcome:
-    out = Outcome(status=result.status.value, error=getattr(result, "error", None))
-    if result.original is not None:
-        out.original_id = result.original.id
-    if result.match is not None:
-        out.score = round(float(result.match.score), 3)
-    for f in result.findings:
-        if f.rule in RULES and f.rule not in out.rules:
-            out.rules[f.rule] = f.outcome.value
-            ev = "; ".join(f"{e.selector} «{(e.snippet or '')[:80]}»" for e in f.evidence[:2])
-            out.messages[f.rule] = f"{f.message}" + (f" [evidence: {ev}]" if ev else "")
-    return out
+def details(split: str, rows: list[Any]) -> str:
+    if hidden(split):
+        return f"\n({len(rows)} cases; test-split details hidden, set {E.SHOW_TEST_ENV}=1 to show them)"
+    return "\n" + "\n".join(f"  {r}" for r in rows)
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,53 +52,80 @@ def summarise(result: Any) -> Outcome:
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    path = corpus_path()
+    b = E.load_build()
+    path = b.corpus_dir()
     if path is None:
-        pytest.skip("real-pages corpus not found (../shared/corpus/real-pages or $SYNDICHECK_CORPUS)")
+        missing_corpus("real-pages corpus")
+    if b.fundus_dir(path) is None:
+        missing_corpus("fundus-pages corpus")
     return path
 
 
 @pytest.fixture(scope="session")
-def built(corpus: Path) -> Any:
-    return load_build().build(corpus)
+def evaluation(corpus: Path) -> E.Evaluation:
+    ev = E.evaluate(E.N_SEEDS, E.SPLITS, jobs=2, corpus=corpus)
+    print("\n" + E.report(ev))
+    report = os.environ.get("SYNDICHECK_ACCURACY_REPORT")
+    if report:
+        E.dump_json(ev, Path(report))
+    return ev
 
 
 @pytest.fixture(scope="session")
-def outcomes(built: Any) -> dict[str, Outcome]:
-    from checker.api import check_html
-
-    originals_cache: dict[int, list[Any]] = {}
-    out: dict[str, Outcome] = {}
-    for case in built.cases:
-        key = id(case["originals"])
-        if key not in originals_cache:
-            originals_cache[key] = to_originals(case["originals"])
-        try:
-            res = check_html(case["html"], originals_cache[key], url=f"file:///{case['name']}.html")
-            out[case["name"]] = summarise(res)
-        except Exception as e:  # a crash is an error outcome, reported with the case
-            out[case["name"]] = Outcome(status="crash", error=f"{type(e).__name__}: {e}")
-    report = os.environ.get("SYNDICHECK_ACCURACY_REPORT")
-    if report:
-        Path(report).write_text(json.dumps({
-            name: {"expect": c["expect"], "shape": c["shape"], "layout": c["layout"], "got": vars(out[name])}
-            for c in built.cases for name in [c["name"]]}, indent=1, ensure_ascii=False), encoding="utf-8")
-    return out
+def first_build(evaluation: E.Evaluation) -> list[dict[str, Any]]:
+    """The first seed's cases (metadata and html digests; the first seed also holds the unmodified pages)."""
+    return evaluation.cases[evaluation.seeds[0]]
 
 
 # --------------------------------------------------------------------------------------------
-# the generated corpus itself
+# the gate's own machinery
 # --------------------------------------------------------------------------------------------
 
 
-def test_generated_corpus_is_large_and_balanced(built: Any, corpus: Path) -> None:
-    cases = built.cases
+def test_missing_corpus_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="cannot run in CI"):
+        missing_corpus("real-pages corpus")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="real-pages corpus not found"):
+        missing_corpus("real-pages corpus")
+
+
+def test_split_is_a_stable_hash_of_the_publisher() -> None:
+    b = E.load_build()
+    # sha256, not Python's salted hash: the same answer in every process and on every machine
+    for name in ("nytimes", "derstandard", "lemonde"):
+        want = "test" if int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % 100 < b.TEST_PERCENT else "tune"
+        assert b.split_of(name) == want
+    pages = [b.RealPage(f"nytimes-{i}", "", {}) for i in range(1, 6)]
+    assert len({p.split for p in pages}) == 1 and pages[0].publisher == "nytimes"
+    # one publisher in both corpora lands in one split
+    lemonde_real = b.RealPage("lemonde-1", "", {})
+    lemonde_fundus = b.RealPage("fr-LeMonde-2023-09-01", "", {"publisher": "Le Monde"}, kind="fundus")
+    assert lemonde_real.publisher == lemonde_fundus.publisher == "lemonde"
+
+
+def test_split_is_about_sixty_forty(first_build: list[dict[str, Any]]) -> None:
+    pubs = {c["publisher"]: c["split"] for c in first_build}
+    share = Counter(pubs.values())["test"] / len(pubs)
+    assert 0.3 <= share <= 0.5, (share, len(pubs))
+    # two pages of one fundus publisher land together
+    by_pub: dict[str, set[str]] = {}
+    for c in first_build:
+        by_pub.setdefault(c["publisher"], set()).add(c["split"])
+    assert all(len(v) == 1 for v in by_pub.values())
+
+
+def test_generated_corpus_is_large_and_balanced(first_build: list[dict[str, Any]], corpus: Path) -> None:
+    cases = first_build
     copies = [c for c in cases if c["category"] == "copy"]
-    layouts = {c["layout"] for c in copies}
-    assert len(cases) >= 300, len(cases)
-    assert len(copies) >= 150, len(copies)
-    assert len(layouts) >= 40, sorted(layouts)
-    assert sum(c["category"] == "unmodified" for c in cases) == len(list(corpus.glob("*/source.html")))
+    for split in E.SPLITS:
+        sc = [c for c in copies if c["split"] == split]
+        assert len(sc) >= 100, (split, len(sc))
+        assert len({c["layout"] for c in sc}) >= 50, split
+        assert {c["corpus"] for c in sc} == {"real", "fundus"}, split
+    n_pages = len(list(corpus.glob("*/source.html"))) + len(list(E.load_build().fundus_dir(corpus).glob("*/source.html.gz")))
+    assert sum(c["category"] == "unmodified" for c in cases) == n_pages
     for rule in RULES:
         cnt = Counter(c["expect"][rule] for c in copies)
         assert cnt["pass"] >= 40 and cnt["fail"] >= 40, (rule, cnt)
@@ -143,187 +133,119 @@ def test_generated_corpus_is_large_and_balanced(built: Any, corpus: Path) -> Non
     assert len(names) == len(set(names))
 
 
-def test_generator_is_deterministic(built: Any, corpus: Path) -> None:
-    again = load_build().build(corpus)
-    a = [(c["name"], c["shape"], hash(c["html"])) for c in built.cases]
-    b = [(c["name"], c["shape"], hash(c["html"])) for c in again.cases]
-    assert a == b
+def test_generator_is_deterministic_per_seed(corpus: Path, evaluation: E.Evaluation) -> None:
+    seed = evaluation.seeds[-1]
+    # a fresh build of the last seed, in this process, equals the one the gate checked
+    again = [E.case_meta(c) for c in E.load_build().build(corpus, seed=seed, include_unmodified=False).cases]
+    first = [c for c in evaluation.cases[seed]]
+    assert [(c["name"], c["shape"], c["sha256"]) for c in first] == [
+        (c["name"], c["shape"], c["sha256"]) for c in again if c["split"] in evaluation.splits]
+    one, two = ({c["sha256"] for c in evaluation.cases[s] if c["category"] == "copy"} for s in evaluation.seeds[:2])
+    assert len(one & two) < len(one) / 10  # another seed is another set of cases
 
 
 # --------------------------------------------------------------------------------------------
-# copy detection
+# copy detection (every split asserted; test-split details hidden)
 # --------------------------------------------------------------------------------------------
 
 
-def _fmt_status(c: dict[str, Any], o: Outcome) -> str:
-    extra = f" score={o.score}" if o.score is not None else ""
-    extra += f" paired={o.original_id}" if o.original_id else ""
-    extra += f" error={o.error}" if o.error else ""
-    return f"  {c['name']} [{c['shape']}] -> {o.status}{extra}"
+@pytest.mark.parametrize("split", E.SPLITS)
+def test_unmodified_real_pages_are_not_copies(split: str, evaluation: E.Evaluation) -> None:
+    bad = evaluation.unmodified_bad.get(split, [])
+    assert not bad, f"{len(bad)} unmodified real pages ({split}) not reported as not-a-copy:" + details(split, bad)
 
 
-def test_unmodified_real_pages_are_not_copies(built: Any, outcomes: dict[str, Outcome]) -> None:
-    bad = [_fmt_status(c, outcomes[c["name"]]) for c in built.cases
-           if c["category"] == "unmodified" and outcomes[c["name"]].status != "not-a-copy"]
-    assert not bad, f"{len(bad)} unmodified real pages not reported as not-a-copy:\n" + "\n".join(bad)
+@pytest.mark.parametrize("split", E.SPLITS)
+def test_pages_mentioning_dcnf_are_not_copies(split: str, evaluation: E.Evaluation) -> None:
+    bad = evaluation.decoy_bad.get(split, [])
+    assert not bad, f"{len(bad)} real pages ({split}) with a DCNF mention/logo in their chrome taken for copies:" + details(split, bad)
 
 
-def test_pages_mentioning_dcnf_are_not_copies(built: Any, outcomes: dict[str, Outcome]) -> None:
-    bad = [_fmt_status(c, outcomes[c["name"]]) for c in built.cases
-           if c["category"] == "decoy" and outcomes[c["name"]].status != "not-a-copy"]
-    assert not bad, f"{len(bad)} real pages with a DCNF mention/logo in their chrome taken for copies:\n" + "\n".join(bad)
-
-
-def test_every_copy_is_recognised(built: Any, outcomes: dict[str, Outcome]) -> None:
-    bad = []
-    for c in built.cases:
-        if c["category"] != "copy":
-            continue
-        o = outcomes[c["name"]]
-        if o.status in ("not-a-copy", "error", "crash"):
-            bad.append(_fmt_status(c, o))
-        elif o.original_id is not None and o.original_id != c["original_id"]:
-            bad.append(_fmt_status(c, o) + f" (expected pairing {c['original_id']})")
-    assert not bad, f"{len(bad)} copies not recognised (or paired with the wrong original):\n" + "\n".join(bad)
+@pytest.mark.parametrize("split", E.SPLITS)
+def test_every_copy_is_recognised(split: str, evaluation: E.Evaluation) -> None:
+    bad = evaluation.unrecognised.get(split, [])
+    assert not bad, f"{len(bad)} copies ({split}) not recognised or paired with the wrong original:" + details(split, bad)
 
 
 # --------------------------------------------------------------------------------------------
-# per-rule violation precision / recall
+# the gate: per rule, on the held-out test split, at the worst seed
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Matrix:
-    rule: str
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    tn: int = 0
-    review_on_fail: int = 0
-    review_on_pass: int = 0
-    other: Counter = field(default_factory=Counter)  # not-applicable / missing outcomes
-    wrong: list[str] = field(default_factory=list)
-    reviews: list[str] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    def table(self) -> str:
-        return (f"[{self.rule}] violations: TP={self.tp} FP={self.fp} FN={self.fn} TN={self.tn} | "
-                f"review: on expected-fail={self.review_on_fail} on expected-pass={self.review_on_pass} | "
-                f"other outcomes: {dict(self.other) or '-'} | precision={self.precision:.3f} recall={self.recall:.3f}")
-
-
-def rule_matrix(rule: str, built: Any, outcomes: dict[str, Outcome]) -> Matrix:
-    m = Matrix(rule)
-    by_shape: dict[str, list[str]] = defaultdict(list)
-    for c in built.cases:
-        if c["category"] != "copy":
-            continue
-        o = outcomes[c["name"]]
-        want = c["expect"][rule]
-        got = o.rules.get(rule, "missing" if o.status not in ("error", "crash") else o.status)
-        violation = got == "fail"
-        if got == "review":
-            if want == "fail":
-                m.review_on_fail += 1
-            else:
-                m.review_on_pass += 1
-            m.reviews.append(f"    {c['name']} [{c['shapes'].get(rule)}] expected {want}: {o.messages.get(rule, '')}")
-        elif got not in ("pass", "fail"):
-            m.other[got] += 1
-        if want == "fail" and violation:
-            m.tp += 1
-        elif want == "fail":
-            m.fn += 1
-        elif violation:
-            m.fp += 1
-        else:
-            m.tn += 1
-        if (want == "fail") != violation:
-            by_shape[str(c["shapes"].get(rule))].append(
-                f"    {c['name']} expected {want}, got {got} (status {o.status}) | {c['shape']}\n"
-                f"        message: {o.messages.get(rule) or o.error or '(no finding)'}")
-    for shape in sorted(by_shape):
-        m.wrong.append(f"  shape {shape}: {len(by_shape[shape])}")
-        m.wrong.extend(by_shape[shape])
-    return m
 
 
 @pytest.mark.parametrize("rule", RULES)
-def test_rule_violation_precision_and_recall(rule: str, built: Any, outcomes: dict[str, Outcome]) -> None:
-    m = rule_matrix(rule, built, outcomes)
-    print("\n" + m.table())
-    if m.wrong:
-        print("misclassified:\n" + "\n".join(m.wrong))
-    msg = m.table()
-    if m.wrong:
-        msg += "\nmisclassified cases, by shape:\n" + "\n".join(m.wrong)
-    if m.reviews:
-        msg += f"\nreview outcomes ({len(m.reviews)}):\n" + "\n".join(m.reviews[:40])
-    assert m.precision >= PRECISION_FLOOR and m.recall >= RECALL_FLOOR, msg
+def test_rule_gate_on_test_split(rule: str, evaluation: E.Evaluation) -> None:
+    copies = evaluation.worst(rule, GATE_SPLIT)["copies"]
+    assert copies >= 100, copies
+    bad = E.gate_failures(evaluation, GATE_SPLIT, (rule,))
+    tables = "\n".join(evaluation.matrices[(rule, GATE_SPLIT, s)].table() for s in evaluation.seeds)
+    extra = ""
+    if not hidden(GATE_SPLIT):
+        extra = details(GATE_SPLIT, [w_ for s in evaluation.seeds for w_ in evaluation.matrices[(rule, GATE_SPLIT, s)].wrong])
+    assert not bad, "\n".join(bad) + "\n" + tables + extra
 
 
 # --------------------------------------------------------------------------------------------
-# the checker on the real pages' own bylines
+# real bylines: every real page as a copy of its own original
 # --------------------------------------------------------------------------------------------
-
-
-def _judged() -> dict[str, dict[str, Any]]:
-    data = yaml.safe_load((ACCURACY / "real_bylines.yaml").read_text(encoding="utf-8"))
-    return {str(k): v for k, v in (data.get("pages") or {}).items()}
-
-
-def _persons(page: Path) -> list[str]:
-    meta = json.loads((page / "meta.json").read_text(encoding="utf-8"))
-    return list(meta.get("persons") or [])
 
 
 def test_every_real_byline_page_is_judged(corpus: Path) -> None:
-    judged = _judged()
-    missing = [p.name for p in sorted(corpus.iterdir())
-               if (p / "meta.json").is_file() and _persons(p) and p.name not in judged]
+    judged = E.judged_real_pages()
+    missing = []
+    for p in sorted(corpus.iterdir()):
+        meta = p / "meta.json"
+        if meta.is_file() and json.loads(meta.read_text(encoding="utf-8")).get("persons") and p.name not in judged:
+            missing.append(p.name)
     assert not missing, f"pages with persons but no entry in real_bylines.yaml: {missing}"
     for name, v in judged.items():
         assert isinstance(v.get("visible"), bool) and v.get("reason"), name
 
 
-def test_real_bylines(corpus: Path) -> None:
-    from checker.api import check_html
-    from checker.models import Original
+def test_real_bylines_pass_on_test_split(evaluation: E.Evaluation) -> None:
+    t = evaluation.bylines[GATE_SPLIT]
+    n, rate = t.own, t.pass_rate  # plain numbers: pytest's assert introspection must not show cases
+    assert n >= 40, t.table()
+    assert rate >= REAL_BYLINE_PASS_FLOOR, t.table() + details(
+        GATE_SPLIT, [w for w in t.wrong if w["kind"] == "own"])
 
-    judged = _judged()
-    checked, misses = 0, []
-    for page in sorted(corpus.iterdir()):
-        if not (page / "meta.json").is_file() or not judged.get(page.name, {}).get("visible"):
-            continue
-        persons = _persons(page)
-        if not persons:
-            continue
-        meta = json.loads((page / "meta.json").read_text(encoding="utf-8"))
-        orig = Original(id="real", url="https://example.invalid/x", title=meta.get("title") or "",
-                        authors=tuple(persons), text="")
-        html = (page / "source.html").read_bytes().decode("utf-8", errors="replace")
-        checked += 1
-        try:
-            res = check_html(html, [orig], url=f"file:///{page.name}/source.html", force=True)
-        except TypeError as e:
-            pytest.fail(f"check_html(..., force=True) is not supported: {e}")
-        except Exception as e:
-            misses.append(f"  {page.name}: crash {type(e).__name__}: {e}")
-            continue
-        f = next((f for f in res.findings if f.rule == "byline"), None)
-        if f is None or f.outcome.value != "pass":
-            got = f.outcome.value if f else f"no byline finding (status {res.status.value})"
-            misses.append(f"  {page.name} persons={persons} -> {got}: {f.message if f else ''}"
-                          f"  [byline on page: {judged[page.name]['reason']}]")
-    rate = (checked - len(misses)) / checked if checked else 1.0
-    msg = f"real visible bylines: {checked - len(misses)}/{checked} pass ({rate:.1%}, floor {REAL_BYLINE_FLOOR:.0%})"
-    print("\n" + msg + ("\nmisses:\n" + "\n".join(misses) if misses else ""))
-    assert checked >= 40, f"only {checked} real pages judged with a visible byline"
-    assert rate >= REAL_BYLINE_FLOOR, msg + "\nmisses:\n" + "\n".join(misses)
+
+def test_real_bylines_credited_to_someone_else_fail_on_test_split(evaluation: E.Evaluation) -> None:
+    t = evaluation.bylines[GATE_SPLIT]
+    n, rate = t.stranger, t.fail_rate
+    assert n >= 40, t.table()
+    assert rate >= REAL_BYLINE_FAIL_FLOOR, t.table() + details(
+        GATE_SPLIT, [w for w in t.wrong if w["kind"] == "stranger"])
+
+
+@pytest.mark.parametrize("split", E.SPLITS)
+def test_pages_without_a_person_byline_do_not_pass(split: str, evaluation: E.Evaluation) -> None:
+    """Real-page negatives (an agency credit, a teaser for another story, a blog's title banner): asserted."""
+    t = evaluation.bylines[split]
+    n, passed = t.no_person, t.no_person_passed
+    assert n >= 5, t.table()
+    assert passed == 0, t.table() + details(split, [w for w in t.wrong if w["kind"] == "no-person"])
+
+
+def test_cannot_tell_pages_are_reported(corpus: Path, evaluation: E.Evaluation) -> None:
+    """byline_visible null pages: no floor (a checker must not call them either way), but they are counted."""
+    fundus = E.load_build().fundus_dir(corpus)
+    index = json.loads((fundus / "INDEX.json").read_text(encoding="utf-8"))
+    nulls = {e["dir"] for e in index if e.get("byline_visible") is None}
+    counts = {s: dict(evaluation.bylines[s].unknown) for s in E.SPLITS}
+    print(f"\nfundus pages nobody can tell without JavaScript: {len(nulls)}; byline outcomes: {counts}")
+    _, _, skipped = E.byline_cases(corpus)
+    reported = sum(sum(c.values()) for c in counts.values())
+    assert reported + len(nulls & set(skipped)) == len(nulls), (reported, sorted(nulls & set(skipped)))
+
+
+def test_real_byline_cases_skip_only_hidden_bodies(corpus: Path) -> None:
+    cases, tasks, skipped = E.byline_cases(corpus)
+    fundus_skips = {k: v for k, v in skipped.items() if "body_visible_without_js" in v}
+    assert all(v.split("=")[1] in ("none", "partial") for v in fundus_skips.values())
+    kinds = Counter(c.kind for c in cases)
+    assert kinds["own"] == kinds["stranger"] >= 150 and kinds["no-person"] >= 40, kinds
+    assert len(tasks) == len(cases)
+    # the two real-pages negatives that used to be skipped are now asserted cases
+    names = {c.name for c in cases}
+    for page in ("salon-1", "pixnet", "nytimes-5", "liberation-1", "toc-missing", "bbc-1", "wikipedia-2"):
+        assert f"byline-real-{page}-no-person" in names

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import gzip
+import hashlib
 import html as htmlmod
 import json
 import os
@@ -22,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 ARTICLES_YAML = HERE / "articles.yaml"
 SEED = 20260114
+TEST_PERCENT = 40  # share of publishers held out for the gate's test split (the rest is the tuning split)
 
 NOTICE = (
     "All content created by the Daily Caller News Foundation, an independent and nonpartisan newswire "
@@ -76,6 +79,31 @@ class RealPage:
     name: str
     text: str
     meta: dict[str, Any]
+    kind: str = "real"  # real (real-pages/) | fundus (fundus-pages/)
+
+    @property
+    def publisher(self) -> str:
+        return publisher_key(self)
+
+    @property
+    def split(self) -> str:
+        return split_of(self.publisher)
+
+
+def publisher_key(page: "RealPage") -> str:
+    """The publisher a page belongs to, folded so that one publisher's pages share a key in both corpora."""
+    if page.kind == "fundus":
+        name = page.meta.get("publisher") or page.meta.get("fundus_publisher") or page.name.split("-")[1]
+    else:
+        # readability fixture names: nytimes-1 .. nytimes-5 are one publisher
+        name = re.sub(r"-\d+$", "", page.name)
+    return re.sub(r"[^a-z0-9]+", "", fold(name)) or page.name
+
+
+def split_of(publisher: str) -> str:
+    """`test` or `tune` by a stable hash of the publisher (sha256, not Python's salted hash)."""
+    h = int(hashlib.sha256(publisher.encode("utf-8")).hexdigest()[:8], 16)
+    return "test" if h % 100 < TEST_PERCENT else "tune"
 
 
 def load_pages(corpus: Path) -> list[RealPage]:
@@ -90,6 +118,35 @@ def load_pages(corpus: Path) -> list[RealPage]:
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
         pages.append(RealPage(d.name, text, meta))
     return pages
+
+
+def fundus_dir(corpus: Optional[Path] = None) -> Optional[Path]:
+    """fundus-pages beside real-pages (or $SYNDICHECK_FUNDUS)."""
+    cands = [Path(os.environ["SYNDICHECK_FUNDUS"])] if os.environ.get("SYNDICHECK_FUNDUS") else []
+    if corpus is not None:
+        cands.append(corpus.parent / "fundus-pages")
+    cands.append(REPO.parent / "shared" / "corpus" / "fundus-pages")
+    for c in cands:
+        if c.is_dir() and any(c.glob("*/source.html.gz")):
+            return c
+    return None
+
+
+_FUNDUS_CACHE: dict[str, list[RealPage]] = {}
+
+
+def load_fundus_pages(root: Path) -> list[RealPage]:
+    """fundus-pages: gzip pages, always UTF-8 whatever their <meta charset> says; meta carries persons and body."""
+    key = str(root)
+    if key not in _FUNDUS_CACHE:
+        pages = []
+        for d in sorted(p for p in root.iterdir() if (p / "source.html.gz").is_file()):
+            text = gzip.open(d / "source.html.gz").read().decode("utf-8", errors="replace")
+            meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+            meta.setdefault("site_name", meta.get("publisher"))
+            pages.append(RealPage(d.name, text, meta, kind="fundus"))
+        _FUNDUS_CACHE[key] = pages
+    return list(_FUNDUS_CACHE[key])
 
 
 # --------------------------------------------------------------------------------------------
@@ -213,6 +270,16 @@ def link_density(el: El) -> float:
     return sum(len(vis_text(a)) for a in el.iter("a")) / t
 
 
+def _precedes(a: El, b: El) -> bool:
+    """a starts before b in document order."""
+    for e in a.getroottree().getroot().iter():
+        if e is a:
+            return True
+        if e is b:
+            return False
+    return False
+
+
 def contains(anc: El, el: El) -> bool:
     return anc is el or any(a is anc for a in el.iterancestors())
 
@@ -260,8 +327,18 @@ def _para_ok(p: El) -> bool:
     return len(t) >= 25 and link_density(p) < 0.5
 
 
-def _find_slots(doc: El) -> tuple[list[El], Optional[str]]:
-    good = [p for p in doc.iter("p") if _para_ok(p)]
+def _text_slots(doc: El, paras: Sequence[str]) -> list[El]:
+    """The page's visible <p> elements that hold the article's known paragraphs (fundus meta `paragraphs`)."""
+    keys = {fold(p)[:80] for p in paras if len(fold(p)) >= 30}
+    if len(keys) < 2:
+        return []
+    return [p for p in doc.iter("p") if fold(vis_text(p))[:80] in keys and _para_ok(p)]
+
+
+def _find_slots(doc: El, known: Sequence[str] = ()) -> tuple[list[El], Optional[str]]:
+    good = _text_slots(doc, known) if known else []
+    if len(good) < 2:
+        good = [p for p in doc.iter("p") if _para_ok(p)]
     if len(good) < 2:
         return [], "fewer than two visible article-like <p> paragraphs"
     scores: dict[El, float] = {}
@@ -339,6 +416,14 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
         pos = order.get(el)
         return pos is not None and pos < fpos and prefix[fpos] - prefix[pos] <= limit
 
+    lpos = order[slots[-1]]
+    lend = prefix[lpos] + len(vis_text(slots[-1]))
+
+    def after_body(el: El, limit: int) -> bool:
+        """A credit right after the article (an author line or box at its foot), as many sites place it."""
+        pos = order.get(el)
+        return pos is not None and pos > lpos and not contains(slots[-1], el) and prefix[pos] - lend <= limit
+
     def acceptable(el: El) -> bool:
         return (not is_hidden(el) and el.tag not in bad_tags and not in_bad_area(el, bad_tags, BLOCK_BAD_TOKEN_RE)
                 and not any(contains(s, el) for s in slots))
@@ -354,12 +439,15 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
             f = f" {fold(' '.join(own))} "
             if not f.strip() or not any(f" {n} " in f for n in names):
                 continue
-            if not acceptable(el) or not near(el, 2500):
+            if not acceptable(el):
                 continue
             marked = any(is_marked(a) for a in [el, *list(el.iterancestors())[:4]])
-            if not marked and not near(el, 400):
-                continue
-            cands.append((0 if marked else 1, -order[el], el))
+            if near(el, 2500) and (marked or near(el, 400)):
+                cands.append((0 if marked else 1, -order[el], el))
+            elif marked and near(el, 5000):
+                cands.append((2, -order[el], el))
+            elif marked and after_body(el, 1500):
+                cands.append((3, order[el], el))
     if not cands:
         for el in doc.iter():
             if not is_el(el) or not is_marked(el) or el.tag in ("meta", "link", "img", "script"):
@@ -369,7 +457,7 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
                 continue
             if any(h is el or contains(el, h) for h in h1s):
                 continue
-            cands.append((2, -order[el], el))
+            cands.append((4, -order[el], el))
     if not cands:
         return None
     cands.sort(key=lambda c: (c[0], c[1]))
@@ -396,13 +484,18 @@ def _has_empty_byline(doc: El, first_slot: El) -> bool:
     """A visible element marked byline/author above the body with no text: the page fills it with JavaScript."""
     order, _ = _order(doc)
     rx = re.compile(r"(^|[-_ ])(byline|author|authors|author-name|byline-name)([-_ ]|$)", re.I)
+    loose = re.compile(r"author|byline", re.I)
     for el in doc.iter():
         if not is_el(el) or el.tag in ("meta", "link", "script", "img", "style", "noscript", "template", "input", "hr"):
             continue
         if order[el] >= order[first_slot]:
             break
         marks = [el.get("itemprop") or "", el.get("class") or "", el.get("id") or ""]
-        if not any(rx.search(m) for m in marks) or "icon" in " ".join(marks).lower():
+        # an empty list or block inside an author container counts too (ul.authorList, dl in div.elementAuthors)
+        near = [m for a in list(el.iterancestors())[:3] for m in (a.get("class") or "", a.get("id") or "")]
+        if not (any(rx.search(m) for m in marks) or any(loose.search(m) for m in [*marks, *near])):
+            continue
+        if "icon" in " ".join(marks).lower() or "avatar" in " ".join(marks).lower():
             continue
         if vis_text(el) or el.find(".//img") is not None or is_hidden(el):
             continue
@@ -419,7 +512,7 @@ def analyse(page: RealPage) -> tuple[Optional[Layout], Optional[str]]:
     body = doc.find("body")
     if body is None:
         return None, "no <body>"
-    slots, why = _find_slots(doc)
+    slots, why = _find_slots(doc, page.meta.get("paragraphs") or ())
     if why:
         return None, why
     persons = [fold(x) for x in page.meta.get("persons") or [] if fold(x)]
@@ -476,6 +569,25 @@ def analyse(page: RealPage) -> tuple[Optional[Layout], Optional[str]]:
         ),
         None,
     )
+
+
+_ANALYSED: dict[tuple[str, str], tuple[Optional[Layout], Optional[str]]] = {}
+
+
+def analyse_cached(page: RealPage) -> tuple[Optional[Layout], Optional[str]]:
+    """analyse(), once per page per process (it does not depend on the seed)."""
+    key = (page.kind, page.name)
+    if key not in _ANALYSED:
+        if page.kind == "fundus" and page.meta.get("byline_visible") is None:
+            _ANALYSED[key] = (None, "fundus: byline_visible is null (nothing of the article shows without JavaScript)")
+        elif page.kind == "fundus" and page.meta.get("body_visible_without_js") in ("none", "partial"):
+            _ANALYSED[key] = (None, f"fundus: body_visible_without_js={page.meta.get('body_visible_without_js')}")
+        else:
+            try:
+                _ANALYSED[key] = analyse(page)
+            except Exception as e:  # never let one page break the corpus
+                _ANALYSED[key] = (None, f"analysis error: {type(e).__name__}: {e}")
+    return _ANALYSED[key]
 
 
 # --------------------------------------------------------------------------------------------
@@ -636,6 +748,9 @@ def aff_suffix(aff: str, rng: random.Random, caps: bool) -> str:
             line = line.upper()
         inner = alias_html(line, rng)
         return rng.choice([f"<br>{inner}", f'<br><span class="byline-org">{inner}</span>', f"<br><em>{inner}</em>"])
+    elif aff == "daily-caller-logo-next":
+        s = rng.choice([", Daily Caller", ", The Daily Caller"])
+        return esc(s.upper() if caps else s)
     elif aff == "daily-caller-alone":
         s = rng.choice([", Daily Caller", " | The Daily Caller", f", {role}, The Daily Caller", ", The Daily Caller"])
         return esc(s.upper() if caps else s)
@@ -665,6 +780,8 @@ def logo_img(kind: str, rng: random.Random, host: str) -> str:
         ns = rng.random() < 0.5
         img = f'<img {wh}src="{gif}" data-src="{dcnf_url}" class="lazyload aligncenter" alt="">'
         return img + (f'<noscript><img src="{dcnf_url}" alt=""></noscript>' if ns else "")
+    if kind == "lazysizes":  # the page's CSS fades .lazyload in once lazysizes swaps data-src in (.lazyloaded)
+        return f'<img {wh}src="{gif}" data-src="{dcnf_url}" class="lazyload" alt="">'
     if kind == "lazy-data-lazy-src":
         return (f'<img {wh}src="{svgph}" data-lazy-src="{dcnf_url}" class="aligncenter" alt="">'
                 f'<noscript><img {wh}src="{dcnf_url}" class="aligncenter" alt=""></noscript>')
@@ -778,16 +895,23 @@ def teaser_html(rng: random.Random, title: str, byline_inner: str, excerpt: str 
 # the transplant
 # --------------------------------------------------------------------------------------------
 
+# byline shapes after the `|` each add one trap the checker must see through (issue 10's fault kinds)
+UNDER_HEADLINE = ["in-nav", "in-aside", "entry-meta-social"]
 BYLINE_PASS = ["by-name", "by-caps", "accent-stripped", "middle-initial-dropped", "middle-initial-added",
                "split-elements", "pipe-outlet", "name-role-outlet", "marked-no-by", "foot-author-line",
-               "two-and", "two-comma"]
+               "two-and", "two-comma",
+               "cookie-banner", "teaser-cards", "two-and-role", *UNDER_HEADLINE, "print-hidden-class"]
 BYLINE_FAIL = ["none", "staff", "outlet", "other-person", "page-own-byline", "last-name-only", "meta-author-only",
-               "jsonld-only", "hidden-element", "one-of-two", "body-sentence", "sidebar-teaser"]
+               "jsonld-only", "hidden-element", "one-of-two", "body-sentence", "sidebar-teaser",
+               "css-hidden"]
+# the checker cannot tell (DESIGN.md): the byline is filled in by JavaScript, or the licensor does not know
+# the original's authors; byline and affiliation must both say `review`
+BYLINE_REVIEW = ["js-empty", "unknown-authors"]
 AFF_PASS = ["byline-comma", "byline-comma-the", "byline-paren", "byline-pipe-dcnf", "byline-pipe", "byline-role",
             "second-line", "element-before", "element-after", "logo-alt-in-byline", "author-bio"]
-AFF_FAIL = ["none", "daily-caller-alone", "notice-only", "body-sentence", "other-person"]
+AFF_FAIL = ["none", "daily-caller-alone", "notice-only", "body-sentence", "other-person", "daily-caller-logo-next"]
 LOGO_PASS = ["img-alt", "img-filename-empty-alt", "lazy-data-src", "lazy-data-lazy-src", "srcset", "data-srcset",
-             "picture-source", "svg-title", "svg-aria"]
+             "picture-source", "svg-title", "svg-aria", "lazysizes"]
 LOGO_FAIL = ["none", "daily-caller-logo", "hidden-attr", "display-none", "visibility-hidden", "one-pixel",
              "template", "og-image-only", "json-ld-only"]
 LOGO_HIDDEN = {"hidden-attr", "display-none", "visibility-hidden", "one-pixel", "template"}
@@ -978,6 +1102,8 @@ class Builder:
         p = self.plan.placement
         if self.plan.byline == "foot-author-line":
             return "foot"
+        if self.plan.byline in UNDER_HEADLINE:
+            return "under-h1"
         if p == "auto":
             p = "slot" if block is not None and self.rng.random() < 0.65 else "head"
         if p == "slot" and block is None:
@@ -998,14 +1124,18 @@ class Builder:
         shape, aff = plan.byline, plan.aff
         names = self._names(shape)
         caps = shape == "by-caps"
-        how = "comma" if shape == "two-comma" else rng.choice(["and", "and", "comma"]) if shape != "two-and" else "and"
+        how = "comma" if shape == "two-comma" else rng.choice(["and", "and", "comma"]) if shape not in (
+            "two-and", "two-and-role") else "and"
         split = shape == "split-elements"
         marked = shape == "marked-no-by"
         parts = [name_html(n, rng, split=split, marked=marked) for n in names]
         N = join_names(parts, how)
         if shape == "by-caps" and how == "and":
             N = N.replace(" and ", " AND ")
-        if shape in ("marked-no-by", "pipe-outlet", "name-role-outlet"):
+        if shape == "two-and-role":  # "Will Kessler and Jason Cohen China/Asia Pacific Reporter"
+            N += " " + esc(rng.choice(["China/Asia Pacific Reporter", "Energy Reporters", "Politics Reporter",
+                                       "Contributors", "Investigative Reporters"]))
+        if shape in ("marked-no-by", "pipe-outlet", "name-role-outlet", "two-and-role"):
             prefix = ""
         elif shape == "foot-author-line":
             prefix = "" if aff == "author-bio" else rng.choice(["", "Written by ", "By ", "\u2014 "])
@@ -1029,8 +1159,14 @@ class Builder:
         if placement != "foot" and rng.random() < 0.35 and aff != "second-line" and shape != "pipe-outlet":
             sep = rng.choice([" | ", " \u2022 ", " \u2014 ", "<br>"])
             inner += f'{sep}<time datetime="{self.article["published"]}">{rng.choice(DATES)}</time>'
+        if shape == "print-hidden-class":
+            # hidden only when printed: on screen the byline shows
+            inner = f'<span class="{self.print_class}">{inner}</span>'
         role = rng.choice(ROLES)
         before = after = ""
+        if aff == "daily-caller-logo-next":
+            kind = rng.choice([k for k in LOGO_PASS if k != "lazysizes"])
+            self.after_raw = wrap_logo(logo_img(kind, rng, self.host), rng)
         if aff == "element-before":
             before = rng.choice(["From the Daily Caller News Foundation", "Daily Caller News Foundation",
                                  "Originally published by the Daily Caller News Foundation",
@@ -1057,6 +1193,16 @@ class Builder:
             return rng.choice(["By ", "BY ", ""]) + " and ".join(name_html(x, rng) for x in lasts)
         if shape == "one-of-two":
             return "By " + name_html(authors[rng.randrange(len(authors))], rng)
+        if shape == "css-hidden":
+            names = join_names([name_html(a, rng) for a in authors], "and")
+            inner = "By " + names + esc(rng.choice(["", ", Daily Caller News Foundation"]))
+            how = rng.choice(["css", "css-screen", "hidden"])
+            if how == "hidden":
+                return f"<span hidden>{inner}</span>"
+            cls = rng.choice(["js-byline-collapsed", "meta-x", "u-off"])
+            css = f".{cls}{{display:none}}"
+            self._head_style(f"@media screen{{{css}}}" if how == "css-screen" else css)
+            return f'<span class="{cls}">{inner}</span>'
         return None
 
     def _byline(self, block: Optional[El]) -> None:
@@ -1064,12 +1210,33 @@ class Builder:
         shape = plan.byline
         head = self.doc.find("head")
         authors = self.article["authors"]
-        if shape in BYLINE_PASS:
+        if shape == "js-empty":
+            # the partner's theme fills the byline in with JavaScript: the element is there, empty
+            if block is not None and is_marked(block) and rng.random() < 0.5:
+                self.set_inner(block, "")
+                self.placement = "slot-emptied"
+            else:
+                if block is not None:
+                    self.drop(block)
+                self.insert_before(self.first_para, rng.choice([
+                    '<div class="byline"></div>', '<p class="article-author" data-author-id="1187"></p>',
+                    '<div class="author-name"><span class="author"></span></div>',
+                    '<div class="byline" data-component="byline"><span class="byline__name"></span> '
+                    '<time class="byline__date"></time></div>']))
+                self.placement = "head"
+            return
+        if shape in BYLINE_PASS or shape == "unknown-authors":
+            if shape == "print-hidden-class":
+                self.print_class = rng.choice(["u-noprint-hide", "meta-line", "c-author"])
+                css = f".{self.print_class}{{display:none}}"
+                self._head_style(css, media="print") if rng.random() < 0.5 else self._head_style(
+                    f"@media print{{{css}}}")
             placement = self._block_placement(block)
             self.placement = placement
             inner, before, after = self._credit(placement)
             self._place_credit(block, placement, inner, before, after)
             self._aff_fail_extras(placement)
+            self._traps()
             if head is not None and rng.random() < 0.5:
                 self._meta_author(head, ", ".join(authors))
             return
@@ -1108,6 +1275,31 @@ class Builder:
 
     def _place_credit(self, block: Optional[El], placement: str, inner: str, before: str, after: str) -> None:
         rng = self.rng
+        after_raw = getattr(self, "after_raw", "")
+        if placement == "under-h1":
+            if block is not None:
+                self.drop(block)
+            wrapper = {
+                "in-nav": '<nav class="{}">{}</nav>'.format(rng.choice(["pst-by", "article-nav-meta", "c-meta"]), "{}"),
+                "in-aside": '<aside class="{}"><div>{}</div><div>' + esc(rng.choice(DATES)) + "</div></aside>",
+                "entry-meta-social": '<div class="entry-meta social-comments"><span>{}</span> <a href="#comments">'
+                                     + str(rng.randint(2, 80)) + ' Comments</a> <a href="https://twitter.com/intent/'
+                                     'tweet">Share</a></div>',
+            }[self.plan.byline]
+            if self.plan.byline == "in-aside":
+                wrapper = wrapper.replace('class="{}"', 'class="' + rng.choice(["dcr-meta", "article-meta", "meta"]) + '"', 1)
+            html = wrapper.format(inner)
+            if before:
+                html = f'<p class="dcnf-source"><em>{esc(before)}</em></p>' + html
+            if after:
+                html += f'<p class="byline-affiliation">{esc(after)}</p>'
+            html += after_raw
+            h1 = self.node(self.layout.h1)
+            if h1 is not None and h1.getparent() is not None and _precedes(h1, self.first_para):
+                self.insert_after(h1, html)
+            else:
+                self.insert_before(self.first_para, html)
+            return
         if placement == "slot" and block is not None:
             if block.tag == "a":
                 block.tag = "span"
@@ -1119,6 +1311,8 @@ class Builder:
                 self.insert_before(block, f'<{sib_tag} class="dcnf-source">{esc(before)}</{sib_tag}>')
             if after:
                 self.insert_after(block, f'<{sib_tag} class="byline-affiliation">{esc(after)}</{sib_tag}>')
+            if after_raw:
+                self.insert_after(block, after_raw if sib_tag != "span" else after_raw)
             return
         if block is not None:
             self.drop(block)
@@ -1128,7 +1322,7 @@ class Builder:
                 html = f'<p class="dcnf-source"><em>{esc(before)}</em></p>' + html
             if after:
                 html = html + f'<p class="author-affiliation">{esc(after)}</p>'
-            self.foot_anchor = self.insert_after(self.foot_anchor, html)
+            self.foot_anchor = self.insert_after(self.foot_anchor, html + after_raw)
             return
         wrapper = rng.choice([
             '<p class="byline">{}</p>', '<div class="byline">{}</div>', "<p><strong>{}</strong></p>",
@@ -1143,7 +1337,53 @@ class Builder:
                 esc(before)) + html
         if after:
             html = html + rng.choice(['<p class="byline-affiliation">{}</p>', "<p><em>{}</em></p>"]).format(esc(after))
-        self.insert_before(self.first_para, html)
+        self.insert_before(self.first_para, html + after_raw)
+
+    def _head_style(self, css: str, media: str = "") -> None:
+        head = self.doc.find("head")
+        m = f' media="{media}"' if media else ""
+        if head is not None:
+            head.append(self.ph(f"<style{m}>{css}</style>"))
+        else:
+            self.insert_before(self.first_para, f"<style{m}>{css}</style>")
+
+    def _traps(self) -> None:
+        """Cookie banners and teaser cards beside a compliant byline: credits that are not the article's."""
+        rng, shape = self.rng, self.plan.byline
+        if shape == "cookie-banner":
+            text = rng.choice([
+                "By clicking “Accept All Cookies”, you agree to the storing of cookies on your device to "
+                "enhance site navigation, analyze site usage, and assist in our marketing efforts.",
+                "By clicking Accept All Cookies, you agree to our use of cookies and similar technologies.",
+                "By continuing to use this site you consent to the use of cookies in accordance with our cookie policy.",
+            ])
+            cls = rng.choice(["consent-bar", "cmp-notice", "ot-sdk-container", "gdpr"])
+            html = (f'<div class="{cls}" role="dialog" aria-label="Cookie consent"><p>{esc(text)}</p>'
+                    '<button type="button">Accept All Cookies</button> <button type="button">Settings</button></div>')
+            body = self.doc.find("body")
+            h1 = self.node(self.layout.h1)
+            if h1 is not None and h1.getparent() is not None and rng.random() < 0.4:
+                self.insert_before(h1, html)
+            elif body is not None:
+                body.insert(0, self.ph(html))
+        elif shape == "teaser-cards":
+            cards = []
+            for who, title in zip(rng.sample(OTHER_PEOPLE, 3), rng.sample(RELATED_HEADLINES, 3)):
+                ago = rng.choice(["42 minutes ago", "2 hours ago", "1 hr ago", "18 minutes ago"])
+                href = "/2026/" + slugify(title) + "/"
+                cards.append(rng.choice([
+                    f'<div class="card"><a href="{href}"><h3>{esc(title)}</h3></a><p class="card-meta">By {esc(who)} '
+                    f'{ago}</p></div>',
+                    f'<li><a href="{href}">{esc(title)}</a><span>By {esc(who)} • {ago}</span></li>',
+                ]))
+            inner = "".join(cards)
+            if inner.startswith("<li>"):
+                inner = f"<ul>{inner}</ul>"
+            html = f'<section class="{rng.choice(["stream", "more-news", "x-cards"])}">{inner}</section>'
+            if rng.random() < 0.5:
+                self.insert_before(self.first_para, html)
+            else:
+                self.insert_after(self.last_para, html)
 
     def _foot_box(self, inner: str) -> str:
         rng = self.rng
@@ -1216,8 +1456,11 @@ class Builder:
         rng, plan = self.rng, self.plan
         shape = plan.logo
         head = self.doc.find("head")
-        if shape in ("none", "in-byline"):
+        if shape in ("none", "in-byline", "next-to-byline"):
             return
+        if shape == "lazysizes":
+            self._head_style(self.rng.choice([".lazyload{opacity:0}.lazyloaded{opacity:1;transition:opacity .3s}",
+                                              ".lazyload,.lazyloading{opacity:0}.lazyloaded{opacity:1}"]))
         if shape == "og-image-only":
             if head is not None:
                 url = "https://dailycallernewsfoundation.org/wp-content/uploads/2019/09/DCNF-logo.png"
@@ -1324,7 +1567,9 @@ class BuildResult:
 
 def _expect(plan: Plan) -> dict[str, Any]:
     in_byline = plan.aff == "logo-alt-in-byline" and plan.byline in BYLINE_PASS
-    logo = "pass" if plan.logo in LOGO_PASS or plan.logo == "in-byline" or in_byline else "fail"
+    logo = "pass" if plan.logo in LOGO_PASS or plan.logo in ("in-byline", "next-to-byline") or in_byline else "fail"
+    if plan.byline in BYLINE_REVIEW:
+        return {"copy": True, "logo": logo, "byline": "review", "affiliation": "review"}
     byline = "pass" if plan.byline in BYLINE_PASS else "fail"
     aff = "pass" if byline == "pass" and plan.aff in AFF_PASS else "fail"
     return {"copy": True, "logo": logo, "byline": byline, "affiliation": aff}
@@ -1333,7 +1578,7 @@ def _expect(plan: Plan) -> dict[str, Any]:
 def _article_for(plan: Plan, articles: list[dict[str, Any]], cycle: Iterator[dict[str, Any]],
                  rng: random.Random) -> dict[str, Any]:
     """The article a plan needs (two reporters, an accented name, ...), else the next one in rotation."""
-    if plan.byline in ("two-and", "two-comma", "one-of-two"):
+    if plan.byline in ("two-and", "two-comma", "one-of-two", "two-and-role"):
         return next(a for a in cycle if len(a["authors"]) == 2)
     if plan.byline == "accent-stripped":
         return next(a for a in articles if any(strip_accents(n) != n for n in a["authors"]))
@@ -1392,8 +1637,15 @@ def plans(rng: random.Random, n_layouts: int) -> list[tuple[str, Plan]]:
         out.append(("byline-pass", Plan("foot-author-line", "author-bio", next(logo_any))))
     # byline fails (affiliation then fails too)
     for b in BYLINE_FAIL:
-        for _ in range(5):
+        for _ in range(8):
             out.append(("byline-fail", Plan(b, "byline-missing", next(logo_any))))
+    # the checker cannot tell: review on byline and affiliation
+    for _ in range(8):
+        out.append(("byline-review", Plan("js-empty", "byline-missing", next(logo_any))))
+        a = compatible_aff("by-name", aff_pass)
+        while a in ("logo-alt-in-byline", "author-bio"):
+            a = compatible_aff("by-name", aff_pass)
+        out.append(("byline-review", Plan("unknown-authors", a, next(logo_any))))
     # affiliation fails with a passing byline
     aff_byl = _forever([x for x in BYLINE_PASS if x not in ("pipe-outlet", "name-role-outlet")], rng)
     for a in AFF_FAIL:
@@ -1401,7 +1653,7 @@ def plans(rng: random.Random, n_layouts: int) -> list[tuple[str, Plan]]:
             b = next(aff_byl)
             if a == "daily-caller-alone" and rng.random() < 0.3:
                 b = rng.choice(["pipe-outlet", "name-role-outlet"])
-            out.append(("affiliation-fail", Plan(b, a, next(logo_any))))
+            out.append(("affiliation-fail", Plan(b, a, "next-to-byline" if a == "daily-caller-logo-next" else next(logo_any))))
     # every logo technique with otherwise compliant credits
     for lg in LOGO_PASS + LOGO_FAIL:
         b = next(byl_pass)
@@ -1412,22 +1664,25 @@ def plans(rng: random.Random, n_layouts: int) -> list[tuple[str, Plan]]:
     return out
 
 
-def build(corpus: Optional[Path] = None, seed: int = SEED) -> BuildResult:
-    """All labelled cases, deterministically."""
+def build(corpus: Optional[Path] = None, seed: int = SEED, fundus: Optional[Path] = None,
+          include_unmodified: bool = True, use_fundus: bool = True) -> BuildResult:
+    """All labelled cases for one seed, deterministically (real-pages layouts, then fundus-pages layouts)."""
     corpus = corpus or corpus_dir()
     if corpus is None:
         raise FileNotFoundError("real-pages corpus not found (set SYNDICHECK_CORPUS)")
     articles = load_articles()
     pages = load_pages(corpus)
+    if use_fundus:
+        fundus = fundus or fundus_dir(corpus)
+        if fundus is not None:
+            pages += load_fundus_pages(fundus)
+    pages_by_name = {p.name: p for p in pages}
     cases: list[Case] = []
     layouts: list[Layout] = []
     skipped: dict[str, str] = {}
     analysed: dict[str, Optional[Layout]] = {}
     for page in pages:
-        try:
-            lay, why = analyse(page)
-        except Exception as e:  # never let one page break the corpus
-            lay, why = None, f"analysis error: {type(e).__name__}: {e}"
+        lay, why = analyse_cached(page)
         analysed[page.name] = lay
         if lay is None:
             skipped[page.name] = why or "unknown"
@@ -1435,7 +1690,10 @@ def build(corpus: Optional[Path] = None, seed: int = SEED) -> BuildResult:
             layouts.append(lay)
     # 1. unmodified real pages
     for page in pages:
+        if not include_unmodified:
+            break
         cases.append({"name": f"real-{page.name}", "category": "unmodified", "layout": page.name,
+                      "split": page.split, "publisher": page.publisher, "corpus": page.kind,
                       "html": page.text, "originals": articles, "expect": {"copy": False},
                       "shape": "unmodified", "shapes": {}, "original_id": None})
     # 2. decoys
@@ -1457,6 +1715,7 @@ def build(corpus: Optional[Path] = None, seed: int = SEED) -> BuildResult:
             if html is None:
                 continue
             cases.append({"name": f"decoy-{shape}-{page.name}", "category": "decoy", "layout": page.name,
+                          "split": page.split, "publisher": page.publisher, "corpus": page.kind,
                           "html": html, "originals": articles, "expect": {"copy": False},
                           "shape": f"decoy:{shape}", "shapes": {}, "original_id": None})
             made += 1
@@ -1476,13 +1735,13 @@ def build(corpus: Optional[Path] = None, seed: int = SEED) -> BuildResult:
             lay = lay_order[n % len(lay_order)]
         elif plan.byline == "page-own-byline":
             lay = next(own_cycle)
-        elif plan.byline in BYLINE_FAIL:
+        elif plan.byline in BYLINE_FAIL or plan.byline == "unknown-authors":
             # a layout whose own byline element is empty (JavaScript fills it) can only be 'review' there
             lay = next(l for l in lay_cycle if not l.empty_byline)
         else:
             lay = next(lay_cycle)
         art = _article_for(plan, articles, art_cycle, crng)
-        if plan.byline in BYLINE_FAIL or (plan.byline in BYLINE_PASS and plan.aff in AFF_FAIL):
+        if plan.byline in BYLINE_FAIL + BYLINE_REVIEW or (plan.byline in BYLINE_PASS and plan.aff in AFF_FAIL):
             # keep every DCNF name (logo alt) away from the byline, so only the intended signal is present
             plan.logo_pos = "top" if plan.byline == "foot-author-line" else "foot"
         case_rng = random.Random(f"{seed}:{n}:{lay.name}:{art['id']}")
@@ -1499,6 +1758,10 @@ def build(corpus: Optional[Path] = None, seed: int = SEED) -> BuildResult:
         cases.append({
             "name": f"copy-{n:03d}-{lay.name}",
             "category": "copy",
+            "split": pages_by_name[lay.name].split,
+            "publisher": pages_by_name[lay.name].publisher,
+            "corpus": pages_by_name[lay.name].kind,
+            "seed": seed,
             "family": family,
             "layout": lay.name,
             "html": html,
@@ -1508,6 +1771,7 @@ def build(corpus: Optional[Path] = None, seed: int = SEED) -> BuildResult:
             "shape": f"logo={shapes['logo']};byline={shapes['byline']};affiliation={shapes['affiliation']}",
             "shapes": shapes,
             "notice": b.has_notice,
+            "unknown_authors": art["id"] if plan.byline == "unknown-authors" else None,
         })
     return BuildResult(cases=cases, layouts=[l.name for l in layouts], skipped=skipped, blocks=blocks)
 
