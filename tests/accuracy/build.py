@@ -248,6 +248,14 @@ def is_hidden(el: El) -> bool:
     return any(self_hidden(a) for a in [el, *el.iterancestors()])
 
 
+_SLOT_RE = re.compile(r"author|byline|by-line|writer|contributor|reporter|journalist|creator", re.I)
+
+
+def _credit_slot(el: El) -> bool:
+    """An element whose names say it holds a credit (the words a checker reads as author markup)."""
+    return any(_SLOT_RE.search(el.get(a) or "") for a in ("class", "id", "itemprop", "rel", "data-component"))
+
+
 def is_marked(el: El) -> bool:
     for attr in ("class", "id", "itemprop", "rel"):
         v = el.get(attr)
@@ -970,8 +978,18 @@ class Builder:
         return c
 
     def drop(self, el: El) -> None:
-        if el.getparent() is not None:
-            el.drop_tree()
+        """Remove an element, and the author-marked wrappers it leaves empty: a partner template
+        without a byline renders no empty author list (an empty one is how a script-filled byline
+        looks, which is the js-empty shape's, not a removed byline's)."""
+        parent = el.getparent()
+        if parent is None:
+            return
+        el.drop_tree()
+        while parent is not None and parent.getparent() is not None and _credit_slot(parent) and not (
+                "".join(parent.itertext()).strip() or parent.xpath(".//img|.//svg")):
+            up = parent.getparent()
+            parent.drop_tree()
+            parent = up
 
     def render(self) -> str:
         out = serialize(self.doc)
