@@ -986,7 +986,8 @@ class Builder:
             return
         el.drop_tree()
         while parent is not None and parent.getparent() is not None and _credit_slot(parent) and not (
-                "".join(parent.itertext()).strip() or parent.xpath(".//img|.//svg")):
+                "".join(parent.itertext()).strip() or parent.xpath(".//img|.//svg|.//comment()")):
+            # (a comment is a placeholder for raw markup inserted at render: not empty)
             up = parent.getparent()
             parent.drop_tree()
             parent = up
