@@ -209,7 +209,7 @@ def exit_status(results: Sequence[PageResult], fail_on: str) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .crawl.fetcher import FetchSettings, Fetcher
-    from .originals import load_all
+    from .originals import OriginalsUnreachable, load_all
     from .pipeline import Checker
     from .ruleset import load_pack
     from .sources.targets import expand_targets
@@ -218,20 +218,27 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("check needs at least one TARGET (URL, file, directory, glob or -)")
     if args.jobs < 1 or args.max_bytes < 1 or args.timeout <= 0:
         raise UsageError("--jobs, --max-bytes and --timeout must be positive")
+    if not args.originals:  # a CI job that forgot the flag must not go green: no page could be a copy
+        raise UsageError("check needs --originals SRC (a manifest, feed or original's URL): "
+                         "without originals no page can be recognised as a copy")
     extra_reports = [_report_spec(spec) for spec in args.report]
     pack = load_pack(args.license)
     settings = FetchSettings(read_timeout=args.timeout, max_bytes=args.max_bytes)
     fetcher = Fetcher(settings)
     cache_dir = Path(args.cache_dir) if args.cache_dir else None
-    originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir) if args.originals else []
-    if args.original and not originals and not args.originals:
-        raise UsageError("--original needs --originals to say where the original comes from")
+    try:
+        originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir)
+    except OriginalsUnreachable as exc:  # could not be read, like a target: exit 3, not a usage error
+        fetcher.close()
+        print(f"syndicheck: error: {exc}", file=sys.stderr)
+        return EXIT_INCOMPLETE
     try:
         checker = Checker.build(pack, originals, forced=args.original, time_budget=_time_budget(args))
     except LookupError as exc:
         raise UsageError(str(exc)) from None
     if not originals:
-        log.warning("no originals given (--originals): every page will be reported as not a copy")
+        raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
+                         "no page could be recognised as a copy")
     targets = expand_targets(args.targets, sys.stdin if "-" in args.targets else None)
     if args.changed_only:
         from .sources.changed import changed_since
@@ -330,12 +337,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     finally:
         if hasattr(executor, "close"):
             executor.close()
-    summary = Run(license=outcome.report.license, tool_version=__version__,
-                  results=tuple(p.result for p in outcome.report.pages)).summary
-    d = outcome.report.diff
-    print(f"run {outcome.run_id}: {summary['pages']} pages, {summary['compliant']} compliant, "
-          f"{summary['violation']} violation, {summary['review']} review, {summary['error']} error; "
-          f"{len(d.new)} new, {len(d.fixed)} fixed, {len(d.persisting)} persisting violations")
+    from .report.audit_data import run_line
+    print(f"run {outcome.run_id}: {run_line(outcome.report)}")
     for f in outcome.files:
         if f.endswith(".html"):
             print(f"HTML report: {f}")

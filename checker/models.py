@@ -237,12 +237,20 @@ class RunDiff:
         return RunDiff(self.previous_run, pick(self.new), pick(self.fixed), pick(self.persisting))
 
 
+# The discovery problem recorded for a partner none of whose sources gave a page to check.
+NO_CANDIDATES = "no candidate pages: none of its feeds, sitemaps, URLs or start pages gave a page to check"
+
+
 @dataclass(frozen=True)
 class PartnerInfo:
     id: str
     name: str
     contacts: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()  # discovery problems (feed unreachable, sitemap malformed, ...)
+
+    @property
+    def no_candidates(self) -> bool:
+        return NO_CANDIDATES in self.errors
 
 
 @dataclass(frozen=True)

@@ -181,6 +181,24 @@ def headline(report: AuditReport) -> dict:
     }
 
 
+def no_candidates(report: AuditReport) -> list[str]:
+    """Ids of the partners none of whose sources gave a page to check (flagged in every report)."""
+    return [p.id for p in partners_of(report) if p.no_candidates]
+
+
+def run_line(report: AuditReport) -> str:
+    """The run in one line, every page counted once: pages by status, then failing findings against the last run.
+
+    Pages and findings are named apart everywhere ("pages with violations" vs "findings"): one page can
+    carry several failing findings, and the diff counts findings (rule + URL), not pages."""
+    h = headline(report)
+    line = (f"{h['pages']} pages: {h['compliant']} compliant, {h['violation']} with violations, "
+            f"{h['review']} review, {h['not_a_copy']} not a copy, {h['error']} error; failing findings since "
+            f"the previous run: {h['new']} new, {h['fixed']} fixed, {h['persisting']} persisting")
+    lost = no_candidates(report)
+    return line + (f"; no candidate pages: {', '.join(lost)}" if lost else "")
+
+
 def diff_status(report: AuditReport, page: AuditPage, f: Finding) -> Optional[str]:
     """"new" or "persisting" when the diff lists this page's finding (by partner, rule and URL).
 

@@ -1,0 +1,101 @@
+"""A new user's first hour (issue 12): no silent green, one clear line per problem, the right exit codes."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker.cli import main
+from checker.demo.server import serve_sites
+from checker.demo.sites import Route, Site
+
+from test_audit import ALLOW_ALL, _partner_yaml, licensor_site, partner_sites, report_json, write_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(args, capsys) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def cli(*args: str, cwd: Path, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """The console entry point in a child process, as a user or a CI job runs it."""
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "checker", *args], capture_output=True, text=True, cwd=cwd,
+                          env=environ, timeout=120, input=stdin)
+
+
+@pytest.fixture
+def manifest(tmp_path, original) -> Path:
+    path = tmp_path / "originals.yaml"
+    path.write_text(yaml.safe_dump({"originals": [{
+        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
+        "text": original.text}]}))
+    return path
+
+
+# ------------------------------------------------------------------------------ 1: no originals, no green
+
+
+def test_check_without_originals_is_a_usage_error(tmp_path, make_page, capsys):
+    page = tmp_path / "copy.html"
+    page.write_text(make_page('<p class="byline">By Staff</p>'))
+    code, out, err = run(["check", str(page)], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("syndicheck: error: check needs --originals")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_originals_that_hold_no_article_are_an_error(tmp_path, make_page, capsys):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("originals: []\n")
+    page = tmp_path / "copy.html"
+    page.write_text(make_page('<p class="byline">By Staff</p>'))
+    code, _, err = run(["check", str(page), "--originals", str(empty)], capsys)
+    assert code == 2 and "hold no article" in err and str(empty) in err
+
+
+# ------------------------------------------------------------------------------ 7: unreachable originals
+
+
+def test_unreachable_originals_url_is_exit_3_with_the_url_once(tmp_path, make_page, capsys):
+    page = tmp_path / "copy.html"
+    page.write_text(make_page('<p class="byline">By Staff</p>'))
+    with serve_sites([Site("lic", "127.0.0.41", "Licensor", "licensor", {"/robots.txt": ALLOW_ALL})]) as servers:
+        missing = servers.url("lic", "/feed.xml")  # answers 404
+        code, out, err = run(["check", str(page), "--originals", missing, "--cache-dir", str(tmp_path / "c")],
+                             capsys)
+    assert code == 3 and out == ""
+    assert err.count(missing) == 1 and "404" in err and err.startswith("syndicheck: error: ")
+
+
+# ------------------------------------------------------------------------------ 3: discovery problems
+
+
+def test_discovery_problems_are_logged_one_line_each_and_zero_candidates_flagged(tmp_path):
+    with serve_sites([licensor_site(), *partner_sites(1)]) as servers:
+        gone = servers.url("alpha", "/no-such-sitemap.xml")  # 404
+        partners = (_partner_yaml("alpha", feeds=[servers.url("alpha", "/feed.xml")])
+                    + _partner_yaml("lost", sitemaps=[gone]))
+        config = write_config(tmp_path, servers.url("lic", "/feed.xml"), partners)
+        proc = cli("audit", "--config", str(config), "-q", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if "partner lost:" in line]
+    assert any(gone in line and "404" in line for line in lines), proc.stderr
+    assert any("no candidate pages" in line for line in lines), proc.stderr
+    assert all(line.startswith("syndicheck: WARNING: partner lost: ") for line in lines)
+    assert not any("partner alpha:" in line for line in proc.stderr.splitlines())  # alpha had no problem
+    assert "no candidate pages: lost" in proc.stdout  # the run's summary line names it
+    doc = report_json(config, 1)
+    lost = next(p for p in doc["partners"] if p["id"] == "lost")
+    assert any("no candidate pages" in e for e in lost["discovery_errors"])
+    reports = tmp_path / "reports"
+    assert "no candidate pages" in (reports / "audit-1.html").read_text()
+    assert "no candidate pages" in (reports / "digests" / "audit-1" / "lost.md").read_text()
