@@ -94,7 +94,9 @@ def _parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="the nightly audit, two nights, against bundled sample sites on loopback")
     d.add_argument("--workdir", metavar="DIR", default="demo-output",
-                   help="where the demo's database, reports and outbox go (emptied first; default demo-output)")
+                   help="where the demo's database, reports and outbox go (default demo-output); emptied first "
+                        "when it is a previous demo's, refused when it holds other files")
+    d.add_argument("--force", action="store_true", help="empty --workdir even when it holds other files")
     return p
 
 
@@ -161,8 +163,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             from .history_cli import cmd_history
             return cmd_history(args)
         if args.command == "demo":
-            from .demo.run import run_demo
-            return run_demo(args)
+            from .demo.run import DemoDirError, run_demo
+            try:
+                return run_demo(args)
+            except DemoDirError as exc:
+                raise UsageError(str(exc)) from None
     except ConfigError as exc:
         print(f"syndicheck: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -244,12 +249,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         from .sources.changed import changed_since
         targets = changed_since(targets, args.changed_only)
     started = _now()
+    text_on_stdout = args.format == "text" and args.output in (None, "-")
     results: list[PageResult] = []
     for fetched in _fetch_all(targets, fetcher, args.max_bytes, args.jobs):
         result = checker.check(fetched)
         results.append(result)
-        if not args.quiet and result.status is Status.ERROR:
-            log.warning("%s: %s", result.target, result.error)
+        if not args.quiet and result.status is Status.ERROR and not text_on_stdout:
+            log.warning("%s: %s", result.target, result.error)  # the text report on stdout says it already
     fetcher.close()
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
     return write_reports(run, [(args.format, args.output), *extra_reports], exit_status(results, args.fail_on),

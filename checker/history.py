@@ -226,7 +226,8 @@ def _statements(script: str) -> Iterator[str]:
 
 @dataclass(frozen=True)
 class RunSummary:
-    """One row of `History.runs`: a run and its counts (`violations` counts unwaived failing findings)."""
+    """One row of `History.runs`: a run and its counts (`violations` counts unwaived failing findings,
+    `violation_pages` the pages that carry at least one)."""
 
     id: int
     started: str
@@ -241,6 +242,7 @@ class RunSummary:
     compliant: int
     violations: int
     errors: int
+    violation_pages: int = 0
 
     @property
     def rate(self) -> Optional[float]:
@@ -489,6 +491,10 @@ class History:
                               (before_run_id,))
         return rows[0]["id"]
 
+    def partners(self) -> list[str]:
+        """Every partner id a stored page names, sorted."""
+        return [r["partner"] for r in self._read("SELECT DISTINCT partner FROM pages ORDER BY partner")]
+
     def runs(self, limit: int = 20, *, partner: Optional[str] = None) -> list[RunSummary]:
         """The latest `limit` runs, newest first, with page counts (optionally one partner's)."""
         return self._summaries("", (), partner, limit)
@@ -501,14 +507,14 @@ class History:
             SELECT r.*,
                    COALESCE(p.pages, 0) AS pages, COALESCE(p.copies, 0) AS copies,
                    COALESCE(p.compliant, 0) AS compliant, COALESCE(p.errors, 0) AS errors,
-                   COALESCE(f.violations, 0) AS violations
+                   COALESCE(f.violations, 0) AS violations, COALESCE(f.violation_pages, 0) AS violation_pages
             FROM runs r
             LEFT JOIN (SELECT run_id, COUNT(*) AS pages,
                               SUM(status IN ({copies})) AS copies,
                               SUM(status = 'compliant') AS compliant,
                               SUM(status = 'error') AS errors
                        FROM pages WHERE 1 {pf} GROUP BY run_id) p ON p.run_id = r.id
-            LEFT JOIN (SELECT run_id, COUNT(*) AS violations FROM findings
+            LEFT JOIN (SELECT run_id, COUNT(*) AS violations, COUNT(DISTINCT url) AS violation_pages FROM findings
                        WHERE outcome = 'fail' AND waiver IS NULL {pf} GROUP BY run_id) f ON f.run_id = r.id
             {where}
             ORDER BY r.id DESC LIMIT ?"""

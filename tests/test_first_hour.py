@@ -99,3 +99,70 @@ def test_discovery_problems_are_logged_one_line_each_and_zero_candidates_flagged
     reports = tmp_path / "reports"
     assert "no candidate pages" in (reports / "audit-1.html").read_text()
     assert "no candidate pages" in (reports / "digests" / "audit-1" / "lost.md").read_text()
+
+
+# ------------------------------------------------------------------------------ 6: one line per problem
+
+
+def test_a_missing_file_is_said_once(tmp_path, manifest):
+    proc = cli("check", "nope.html", "--originals", str(manifest), cwd=tmp_path)
+    assert proc.returncode == 3
+    assert (proc.stdout + proc.stderr).count("no such file or directory") == 1
+    # With the report in a file, stderr is where the user sees it: said there, once.
+    proc = cli("check", "nope.html", "--originals", str(manifest), "--format", "json", "-o", "r.json", cwd=tmp_path)
+    assert proc.returncode == 3 and proc.stderr.count("no such file or directory") == 1
+
+
+@pytest.mark.parametrize("given", ["127.0.0.1:8765/news/x.html", "localhost:8000/story", "www.example.com/story"])
+def test_a_url_without_its_scheme_gets_a_hint(tmp_path, manifest, capsys, given, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["check", given, "--originals", str(manifest), "--format", "json"], capsys)
+    page = json.loads(out)["pages"][0]
+    assert code == 3 and page["error"] == f"no such file or directory (a URL needs its scheme: http://{given})"
+
+
+def test_a_plain_missing_file_gets_no_url_hint(tmp_path, manifest, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for given in ("index.html", "build/news/x.html"):
+        _, out, _ = run(["check", given, "--originals", str(manifest), "--format", "json"], capsys)
+        assert json.loads(out)["pages"][0]["error"] == "no such file or directory"
+
+
+# ------------------------------------------------------------------------------ 8: demo --workdir
+
+
+def test_demo_refuses_a_directory_that_is_not_a_demos(tmp_path, capsys):
+    mine = tmp_path / "thesis"
+    mine.mkdir()
+    (mine / "chapter1.tex").write_text("precious")
+    code, _, err = run(["demo", "--workdir", str(mine)], capsys)
+    assert code == 2 and err.startswith("syndicheck: error: --workdir") and "--force" in err
+    assert (mine / "chapter1.tex").read_text() == "precious"
+
+
+def test_demo_workdir_rules(tmp_path):
+    from checker.demo.run import MARKER, DemoDirError, prepare_workdir
+
+    fresh = tmp_path / "new" / "out"
+    prepare_workdir(fresh)
+    assert (fresh / MARKER).exists()
+    (fresh / "reports").mkdir()
+    (fresh / "audit.yaml").write_text("x")
+    prepare_workdir(fresh)  # a previous demo's: emptied
+    assert sorted(p.name for p in fresh.iterdir()) == [MARKER]
+    legacy = tmp_path / "legacy"  # a demo directory from before the marker
+    (legacy / "reports").mkdir(parents=True)
+    (legacy / "audit.yaml").write_text("x")
+    prepare_workdir(legacy)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep")
+    with pytest.raises(DemoDirError):
+        prepare_workdir(other)
+    assert (other / "notes.txt").exists()
+    prepare_workdir(other, force=True)
+    assert not (other / "notes.txt").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    prepare_workdir(empty)
+    assert (empty / MARKER).exists()

@@ -54,11 +54,37 @@ def _self_check(night: int, outcome: AuditOutcome, url_for, out: TextIO) -> int:
     return wrong
 
 
-def run_demo(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    workdir = Path(getattr(args, "workdir", None) or "demo-output").resolve()
+# Written into every demo directory: only a directory carrying it (or an empty one) is emptied without --force.
+MARKER = ".syndicheck-demo"
+# What the demo writes; a directory holding only these is a demo directory from before MARKER existed.
+_DEMO_ENTRIES = frozenset({MARKER, "audit.yaml", "reports", "outbox", "syndicheck.db", "syndicheck.db-wal",
+                           "syndicheck.db-shm", "state", "originals.yaml", "urls"})
+
+
+class DemoDirError(Exception):
+    """The --workdir holds something the demo did not write."""
+
+
+def prepare_workdir(workdir: Path, force: bool = False) -> None:
+    """Empty a previous demo's directory (each demo starts from an empty history); never anyone else's files."""
+    if workdir.is_symlink() or (workdir.exists() and not workdir.is_dir()):
+        raise DemoDirError(f"--workdir {workdir}: not a directory")
     if workdir.exists():
-        shutil.rmtree(workdir)  # each demo starts from an empty history
+        entries = {e.name for e in workdir.iterdir()}
+        ours = MARKER in entries or entries <= _DEMO_ENTRIES
+        if entries and not ours and not force:
+            shown = ", ".join(sorted(entries)[:5]) + (", ..." if len(entries) > 5 else "")
+            raise DemoDirError(f"--workdir {workdir} is not empty and not a previous demo's directory ({shown}); "
+                               "the demo empties its directory first: give a new or empty one, or --force")
+        shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
+    (workdir / MARKER).write_text("written by `syndicheck demo`; the next demo run empties this directory\n",
+                                  encoding="utf-8")
+
+
+def run_demo(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    workdir = Path(getattr(args, "workdir", None) or "demo-output").absolute()
+    prepare_workdir(workdir, force=getattr(args, "force", False))
     logging.getLogger("syndicheck").setLevel(logging.WARNING)
     started = time.monotonic()
     wrong = 0

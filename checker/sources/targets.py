@@ -124,7 +124,18 @@ def _expand_path(given: str, path: str) -> Iterator[Target]:
             shown = _display(f)
             yield Target(shown, "file", shown)
         return
-    yield Target(given, "missing", path, "no such file or directory")
+    yield Target(given, "missing", path, "no such file or directory" + _url_hint(given))
+
+
+# "host:port/...", "127.0.0.1/...", "www.example.com/..." typed without a scheme: the user meant a URL.
+_HOSTLIKE = re.compile(r"^(localhost|\d{1,3}(\.\d{1,3}){3}|([A-Za-z0-9-]+\.)+[A-Za-z]{2,})(:\d{1,5})?(/|$)")
+
+
+def _url_hint(given: str) -> str:
+    first = given.split("/", 1)[0]
+    if _HOSTLIKE.match(given) and (":" in first or not first.lower().endswith(HTML_SUFFIXES)):
+        return f" (a URL needs its scheme: http://{given})"
+    return ""
 
 
 def expand_targets(args: Sequence[str], stdin: Optional[TextIO]) -> Iterator[Target]:
