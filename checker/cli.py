@@ -25,13 +25,41 @@ class UsageError(Exception):
     """Bad flags or inputs: exit 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line with the shared prefix (`syndicheck: error: ...`), not a usage dump."""
+
+    def error(self, message: str):  # type: ignore[override]
+        command = self.prog.split(" ", 1)[1] if " " in self.prog else ""
+        hint = f"`syndicheck {command + ' ' if command else ''}--help` lists the options"
+        self.exit(EXIT_USAGE, f"syndicheck: error: {message} ({hint})\n")
+
+
+class _LowerLevelFormatter(logging.Formatter):
+    """`syndicheck: error: ...` / `syndicheck: warning: ...`: log lines share the prefix of the CLI's own errors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        copy = logging.makeLogRecord(record.__dict__)  # other handlers (pytest's) see the record unchanged
+        copy.levelname = record.levelname.lower()
+        return super().format(copy)
+
+
+CHECK_EPILOG = """\
+exit codes:
+  0  no failing finding at or above --fail-on, and every target checked
+  1  violations: a failing finding at or above --fail-on
+  2  usage, config or rule-pack error (the message names file, line and key); no --originals;
+     a report that could not be written
+  3  no violations, but a target (or an --originals URL) could not be read"""
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="syndicheck", description="Syndication-license compliance checker.")
+    p = _Parser(prog="syndicheck", description="Syndication-license compliance checker.")
     p.add_argument("--version", action="version", version=f"syndicheck {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     c = sub.add_parser("check", help="check pages (URLs, files, directories) against a license pack",
-                       description="Check republished pages for the licensor's logo, byline and affiliation.")
+                       description="Check republished pages for the licensor's logo, byline and affiliation.",
+                       epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("targets", nargs="*", metavar="TARGET",
                    help="http(s) URL, HTML file, directory (all *.html, *.htm below), glob, or - (URLs on stdin)")
     c.add_argument("--originals", action="append", default=[], metavar="SRC",
@@ -47,15 +75,20 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--changed-only", metavar="REV",
                    help="only check HTML files among TARGETs that changed since git revision REV")
     c.add_argument("--cache-dir", metavar="DIR", help="cache for fetched feeds/originals (default ~/.cache/syndicheck)")
-    c.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="read timeout per request")
-    c.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N", help="size cap per page")
+    c.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+                   help="read timeout per request (default 20)")
+    c.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N",
+                   help="size cap per page, in bytes (default 10485760: 10 MiB)")
     c.add_argument("--jobs", type=int, default=4, metavar="N", help="pages fetched at once (default 4)")
     _budget_flag(c)
-    c.add_argument("--no-color", action="store_true", help="no ANSI colour in text output (also NO_COLOR)")
+    c.add_argument("--no-color", action="store_true",
+                   help="no ANSI colour in text output (also NO_COLOR; FORCE_COLOR colours it without a terminal)")
     c.add_argument("-q", "--quiet", action="store_true", help="only the report, no progress on stderr")
     c.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
 
-    r = sub.add_parser("rules", help="list and explain the rules of a license pack")
+    r = sub.add_parser("rules", help="list and explain the rules of a license pack",
+                       description="List the rules of a license pack, or explain one: what it requires, how to fix "
+                                   "a failure, the checks it is built from and its examples.")
     r.add_argument("rule", nargs="?", metavar="ID", help="explain one rule in full")
     r.add_argument("--license", metavar="PACK", help="license pack name or path (default: dcnf)")
 
@@ -92,7 +125,9 @@ def _parser() -> argparse.ArgumentParser:
     from .history_cli import add_history_parser
     add_history_parser(sub)
 
-    d = sub.add_parser("demo", help="the nightly audit, two nights, against bundled sample sites on loopback")
+    d = sub.add_parser("demo", help="the nightly audit, two nights, against bundled sample sites on loopback",
+                       description="Serve a sample licensor and five partner sites on 127.0.0.10-15, audit them "
+                                   "for two nights and print what changed; nothing leaves this machine.")
     d.add_argument("--workdir", metavar="DIR", default="demo-output",
                    help="where the demo's database, reports and outbox go (default demo-output); emptied first "
                         "when it is a previous demo's, refused when it holds other files")
@@ -149,7 +184,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_USAGE
     level = logging.DEBUG if getattr(args, "verbose", False) else (
         logging.ERROR if getattr(args, "quiet", False) else logging.WARNING)
-    logging.basicConfig(level=level, format="syndicheck: %(levelname)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_LowerLevelFormatter("syndicheck: %(levelname)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     try:
         if args.command == "check":
             return cmd_check(args)
@@ -302,7 +339,9 @@ def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = 
             reason = (getattr(cause, "strerror", None) or str(cause)) if cause is not None else str(exc)
             raise UsageError(f"the {fmt} report {output} could not be written: {reason}") from None
         return
-    color = fmt == "text" and not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    # --no-color and NO_COLOR win; FORCE_COLOR (set, not empty) colours a pipe, e.g. a CI log that shows ANSI.
+    forced = bool(os.environ.get("FORCE_COLOR"))
+    color = fmt == "text" and not no_color and "NO_COLOR" not in os.environ and (forced or sys.stdout.isatty())
     render(fmt, run, sys.stdout, color=color)
 
 

@@ -90,7 +90,7 @@ def test_discovery_problems_are_logged_one_line_each_and_zero_candidates_flagged
     lines = [line for line in proc.stderr.splitlines() if "partner lost:" in line]
     assert any(gone in line and "404" in line for line in lines), proc.stderr
     assert any("no candidate pages" in line for line in lines), proc.stderr
-    assert all(line.startswith("syndicheck: WARNING: partner lost: ") for line in lines)
+    assert all(line.startswith("syndicheck: warning: partner lost: ") for line in lines)
     assert not any("partner alpha:" in line for line in proc.stderr.splitlines())  # alpha had no problem
     assert "no candidate pages: lost" in proc.stdout  # the run's summary line names it
     doc = report_json(config, 1)
@@ -166,3 +166,68 @@ def test_demo_workdir_rules(tmp_path):
     empty.mkdir()
     prepare_workdir(empty)
     assert (empty / MARKER).exists()
+
+
+# ------------------------------------------------------------------------------ 13: help, errors, colour
+
+
+def test_every_subcommand_help_has_a_description():
+    from checker.cli import _parser
+
+    parser = _parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, __import__("argparse")._SubParsersAction)]
+    assert set(sub.choices) == {"check", "rules", "audit", "scan-warc", "history", "demo"}
+    for name, p in sub.choices.items():
+        assert p.description and len(p.description) > 30, name
+
+
+def test_check_help_lists_exit_codes_and_defaults(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert exc.value.code == 0
+    assert "exit codes:" in out and all(f"\n  {n}  " in out for n in "0123")
+    assert "(default 20)" in out and "default 10485760" in out
+
+
+def test_a_bad_choice_is_one_line_with_the_choices(tmp_path):
+    proc = cli("check", "x.html", "--format", "pdf", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith("syndicheck: error: argument --format: invalid choice: 'pdf'")
+    assert "'github'" in line and "usage:" not in proc.stderr
+
+
+def test_error_lines_share_one_prefix(tmp_path, manifest):
+    for args in (["check", "x.html"], ["history", "--db", "nope.db"], ["rules", "nope"],
+                 ["check", "x.html", "--originals", str(manifest), "--jobs", "0"],
+                 ["audit", "--config", "missing.yaml"]):
+        proc = cli(*args, cwd=tmp_path)
+        assert proc.returncode == 2, args
+        assert proc.stderr.startswith("syndicheck: error: "), (args, proc.stderr)
+
+
+def test_force_color_and_no_color(tmp_path, manifest, make_page):
+    page = tmp_path / "bad.html"
+    page.write_text(make_page('<p class="byline">By Staff</p>'))
+    base = ("check", str(page), "--originals", str(manifest))
+    plain = cli(*base, cwd=tmp_path, env={"FORCE_COLOR": "", "NO_COLOR": ""})
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    piped = subprocess.run([sys.executable, "-m", "checker", *base], capture_output=True, text=True, cwd=tmp_path,
+                           env={**env, "PYTHONPATH": str(ROOT)}, timeout=60)
+    forced = subprocess.run([sys.executable, "-m", "checker", *base], capture_output=True, text=True, cwd=tmp_path,
+                            env={**env, "PYTHONPATH": str(ROOT), "FORCE_COLOR": "1"}, timeout=60)
+    both = cli(*base, cwd=tmp_path, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in piped.stdout and "\x1b[" not in plain.stdout
+    assert "\x1b[" in forced.stdout and forced.returncode == 1
+    assert "\x1b[" not in both.stdout  # NO_COLOR wins
+    flag = subprocess.run([sys.executable, "-m", "checker", *base, "--no-color"], capture_output=True, text=True,
+                          cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT), "FORCE_COLOR": "1"}, timeout=60)
+    assert "\x1b[" not in flag.stdout
+
+
+def test_github_annotation_without_a_source_line_has_no_line():
+    from checker.report.github import command
+
+    assert command("error", "m", file="a.html", line=None) == "::error file=a.html::m"
+    assert command("error", "m", file="a.html", line=7) == "::error file=a.html,line=7::m"
