@@ -231,3 +231,34 @@ def test_github_annotation_without_a_source_line_has_no_line():
 
     assert command("error", "m", file="a.html", line=None) == "::error file=a.html::m"
     assert command("error", "m", file="a.html", line=7) == "::error file=a.html,line=7::m"
+
+
+# ------------------------------------------------------------------------------ 14: first steps
+
+
+def _make_rule(makefile: str, target: str) -> tuple[str, str]:
+    """A Makefile rule's prerequisites and recipe."""
+    import re
+
+    m = re.search(rf"^{re.escape(target)}:([^\n]*)\n((?:\t[^\n]*\n)*)", makefile, re.M)
+    assert m, target
+    return m.group(1), m.group(2)
+
+
+def test_make_demo_installs_only_the_tool():
+    """`make demo` needs the tool alone; the test extras (Playwright, Dask: most of a fresh install) are for `make test`."""
+    makefile = (ROOT / "Makefile").read_text()
+    prereqs, _ = _make_rule(makefile, "demo")
+    assert "$(BASE_STAMP)" in prereqs and "$(STAMP)" not in prereqs.replace("$(BASE_STAMP)", "")
+    _, base = _make_rule(makefile, "$(BASE_STAMP)")
+    assert "pip install -q -e .\n" in base and "[test]" not in base
+    test_prereqs, _ = _make_rule(makefile, "test")
+    _, full = _make_rule(makefile, "$(STAMP)")
+    assert "$(STAMP)" in test_prereqs and "'.[test]'" in full
+
+
+def test_license_is_an_spdx_string_and_readme_says_how_to_run_it():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert '\nlicense = "MIT"\n' in text  # not the deprecated {text = ...} table pip warns about
+    readme = (ROOT / "README.md").read_text()
+    assert ".venv/bin/syndicheck --help" in readme and ". .venv/bin/activate" in readme

@@ -6,26 +6,26 @@ import logging
 import shutil
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
 from ..audit import AuditOutcome, run_audit
 from ..config import load_audit_config
+from ..report.audit_data import headline
 from .server import serve_sites
 from .sites import build_sites, expected_verdicts, write_demo_config
 
 
 def _summary(night: int, outcome: AuditOutcome, seconds: float, out: TextIO) -> None:
     r = outcome.report
-    counts = Counter(p.result.status.value for p in r.pages)
+    h = headline(r)  # the numbers the HTML report shows (waived failures count as compliant there too)
     reused = sum(p.reused for p in r.pages)
-    print(f"\nNight {night}: run {outcome.run_id}, {len(r.pages)} pages in {seconds:.1f} s "
-          f"({counts['compliant']} compliant, {counts['violation']} violation, {counts['review']} review, "
-          f"{counts['not-a-copy']} not a copy, {counts['error']} error; {reused} reused after 304)", file=out)
+    print(f"\nNight {night}: run {outcome.run_id}, {h['pages']} pages in {seconds:.1f} s "
+          f"({h['compliant']} compliant, {h['violation']} with violations, {h['review']} review, "
+          f"{h['not_a_copy']} not a copy, {h['error']} error; {reused} reused after 304)", file=out)
     d = r.diff
-    print(f"  since the previous run: {len(d.new)} new, {len(d.fixed)} fixed, {len(d.persisting)} persisting "
-          f"violations", file=out)
+    print(f"  failing findings since the previous run: {len(d.new)} new, {len(d.fixed)} fixed, "
+          f"{len(d.persisting)} persisting", file=out)
     for label, items in (("new", d.new), ("fixed", d.fixed)):
         for item in items:
             print(f"    {label:5} {item.partner:17} {item.rule:12} {item.url}", file=out)
