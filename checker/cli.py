@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="also write a report in another format, e.g. --report sarif=out.sarif; repeatable")
     c.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
                    help="lowest severity of a failing finding that makes the exit status 1 (default: error)")
+    c.add_argument("--site-root", metavar="DIR",
+                   help="where root-relative paths of local pages (src=\"/img/logo.png\") are found "
+                        "(default: the directory given as TARGET)")
     c.add_argument("--changed-only", metavar="REV",
                    help="only check HTML files among TARGETs that changed since git revision REV")
     c.add_argument("--cache-dir", metavar="DIR", help="cache for fetched feeds/originals (default ~/.cache/syndicheck)")
@@ -282,6 +285,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
                          "no page could be recognised as a copy")
     targets = expand_targets(args.targets, sys.stdin if "-" in args.targets else None)
+    if args.site_root:
+        if not os.path.isdir(args.site_root):
+            raise UsageError(f"--site-root {args.site_root}: not a directory")
+        targets = (replace(t, root=args.site_root) if t.kind == "file" else t for t in targets)
     if args.changed_only:
         from .sources.changed import changed_since
         targets = changed_since(targets, args.changed_only)

@@ -34,7 +34,8 @@ def add_history_parser(subparsers) -> argparse.ArgumentParser:
     h.add_argument("--diff", nargs="+", metavar="RUN",
                    help="compare two runs: --diff A B (run ids), or --diff last (the latest run against "
                         "the complete run before it)")
-    h.add_argument("--partner", metavar="ID", help="only this partner's pages and findings (an unknown partner is an error)")
+    h.add_argument("--partner", metavar="ID",
+                   help="only this partner's pages and findings (an unknown partner is an error)")
     h.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     h.set_defaults(func=cmd_history)
     return h
@@ -46,7 +47,7 @@ def _err(msg: str) -> int:
 
 
 def _unknown_partner(hist: History, partner: str, config_path: Optional[str]) -> Optional[str]:
-    """Why --partner names no partner (None when it does): listing every run with zeros would look like a clean partner."""
+    """Why --partner names no partner (None when it does): every run listed with zeros would look clean."""
     known = set(hist.partners())
     if config_path:
         from .config import load_audit_config

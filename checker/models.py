@@ -66,6 +66,7 @@ class Fetched:
     etag: Optional[str] = None
     last_modified: Optional[str] = None
     error: Optional[str] = None
+    site_root: Optional[str] = None  # local build's root directory: where "/img/x.png" of a local page lives
 
     @property
     def ok(self) -> bool:

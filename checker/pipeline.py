@@ -76,7 +76,7 @@ class Checker:
             return PageResult(status=Status.ERROR, error=f"not an HTML page: {binary}", **base)
         try:
             html, encoding = decode_html(fetched.body, fetched.charset)
-            return self.check_html(html, utf8=utf8_body(fetched.body, encoding), **base)
+            return self.check_html(html, utf8=utf8_body(fetched.body, encoding), site_root=fetched.site_root, **base)
         except RecursionError:
             return PageResult(status=Status.ERROR, error="could not parse: the HTML nests too deeply", **base)
         except Exception as exc:  # a parser bug on one page must not end the run
@@ -96,7 +96,7 @@ class Checker:
         return len(own & self.index.page_shingles(fast_visible_text(html, utf8))) / len(own)
 
     def check_html(self, html: str, *, target: str, url: str, path: Optional[str] = None,
-                   utf8: Optional[bytes] = None) -> PageResult:
+                   utf8: Optional[bytes] = None, site_root: Optional[str] = None) -> PageResult:
         """Check one decoded page. `utf8`: the fetched bytes when `html` is exactly their UTF-8 decoding
         (decode.utf8_body), which spares the fast text path re-encoding `html` for lexbor."""
         started = self.clock()
@@ -106,7 +106,7 @@ class Checker:
         page = parse_page(html, url)
         ctx = CheckContext(page, match.original, match, self.pack,
                            original_shingles=self.index.shingles_of(match.original),
-                           shingle_size=self.pack.match.shingle_size)
+                           shingle_size=self.pack.match.shingle_size, site_root=site_root)
         try:
             findings = evaluate(self.pack, ctx, budget=self.time_budget, started=started, clock=self.clock)
         finally:

@@ -262,3 +262,54 @@ def test_license_is_an_spdx_string_and_readme_says_how_to_run_it():
     assert '\nlicense = "MIT"\n' in text  # not the deprecated {text = ...} table pip warns about
     readme = (ROOT / "README.md").read_text()
     assert ".venv/bin/syndicheck --help" in readme and ". .venv/bin/activate" in readme
+
+
+# ------------------------------------------------------------------------------ 4: --site-root
+
+
+@pytest.fixture
+def built_site(tmp_path, make_page):
+    """A local build whose logo is root-relative and named so that only its pixels say it is the DCNF logo."""
+    import shutil
+
+    site = tmp_path / "public"
+    (site / "img").mkdir(parents=True)
+    (site / "news").mkdir()
+    shutil.copy(ROOT / "rules" / "dcnf" / "logo" / "dcnf-logo.png", site / "img" / "brand-a1.png")
+    (site / "news" / "story.html").write_text(make_page(
+        '<p class="byline">By Jane Q. Reporter, Daily Caller News Foundation</p>'
+        '<img src="/img/brand-a1.png" alt="" width="200" height="60">'))
+    return site
+
+
+def _logo(out: str) -> str:
+    (page,) = json.loads(out)["pages"]
+    return next(f["outcome"] for f in page["findings"] if f["rule"] == "logo")
+
+
+def test_root_relative_logo_found_under_the_directory_given(built_site, manifest, capsys):
+    code, out, _ = run(["check", str(built_site), "--originals", str(manifest), "--format", "json"], capsys)
+    assert _logo(out) == "pass" and code == 0
+
+
+def test_root_relative_logo_of_a_single_file_needs_site_root(built_site, manifest, capsys):
+    page = str(built_site / "news" / "story.html")
+    code, out, _ = run(["check", page, "--originals", str(manifest), "--format", "json"], capsys)
+    assert _logo(out) == "fail" and code == 1  # "/img/brand-a1.png" is not under the file system's root
+    code, out, _ = run(["check", page, "--originals", str(manifest), "--format", "json",
+                        "--site-root", str(built_site)], capsys)
+    assert _logo(out) == "pass" and code == 0
+    code, _, err = run(["check", page, "--originals", str(manifest), "--site-root", str(built_site / "nope")],
+                       capsys)
+    assert code == 2 and "--site-root" in err and "not a directory" in err
+
+
+def test_site_root_never_reads_above_itself(built_site, tmp_path):
+    from checker.checks.logo_image import _read
+
+    (tmp_path / "secret.png").write_bytes(b"x")
+    page_url = (built_site / "news" / "story.html").as_uri()
+    assert _read("/img/brand-a1.png", page_url, str(built_site))
+    assert _read("/../secret.png", page_url, str(built_site)) is None
+    assert _read("/img/../../secret.png", page_url, str(built_site)) is None
+    assert _read("/img/brand-a1.png", "https://partner.example/story", str(built_site)) is None  # fetched page

@@ -44,6 +44,7 @@ class CheckContext:
     original_shingles: frozenset = frozenset()
     shingle_size: int = 5
     memo: dict = field(default_factory=dict)
+    site_root: Optional[str] = None  # a local build's root directory, for root-relative image paths
 
     # ---- evidence helpers -------------------------------------------------------------------
     def evidence(self, element, snippet: str = "", expected: Optional[str] = None,
