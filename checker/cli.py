@@ -49,7 +49,11 @@ exit codes:
   1  violations: a failing finding at or above --fail-on
   2  usage, config or rule-pack error (the message names file, line and key); no --originals;
      a report that could not be written
-  3  no violations, but a target (or an --originals URL) could not be read"""
+  3  no violations, but a target (or an --originals URL) could not be read
+
+config file: syndicheck.toml, or [tool.syndicheck] in pyproject.toml, the nearest one found from the
+working directory upward, may set any option above (originals = ["originals.yaml"], fail-on = "warning",
+exclude = ["drafts/*"], ...); paths in it are relative to it; a flag given here overrides it."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,6 +79,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--site-root", metavar="DIR",
                    help="where root-relative paths of local pages (src=\"/img/logo.png\") are found "
                         "(default: the directory given as TARGET)")
+    c.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="skip targets matching this glob (`*` crosses directories, e.g. 'drafts/*'); repeatable")
+    c.add_argument("--ignore", action="append", default=[], metavar="RULE",
+                   help="do not check this rule (e.g. logo); repeatable")
+    c.add_argument("--config", metavar="PATH",
+                   help="options from this TOML file instead of the syndicheck.toml or pyproject.toml "
+                        "[tool.syndicheck] found upward from the working directory")
+    c.add_argument("--no-config", action="store_true", help="ignore config files: flags only")
     c.add_argument("--changed-only", metavar="REV",
                    help="only check HTML files among TARGETs that changed since git revision REV")
     c.add_argument("--cache-dir", metavar="DIR", help="cache for fetched feeds/originals (default ~/.cache/syndicheck)")
@@ -181,7 +193,9 @@ def _executor_choice(args: argparse.Namespace, kind: str = "local", scheduler: O
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.argv = argv  # for `check`: which options the command line set, over a config file
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -259,6 +273,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .ruleset import load_pack
     from .sources.targets import expand_targets
 
+    config_file = _apply_check_config(args)
     if not args.targets:
         raise UsageError("check needs at least one TARGET (URL, file, directory, glob or -)")
     if args.jobs < 1 or args.max_bytes < 1 or args.timeout <= 0:
@@ -285,6 +300,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
                          "no page could be recognised as a copy")
     targets = expand_targets(args.targets, sys.stdin if "-" in args.targets else None)
+    if args.exclude:
+        from .check_config import excluded
+        base = os.path.dirname(config_file) if config_file else None
+        targets = (t for t in targets if not excluded(t.given, args.exclude, base))
+    if args.ignore:
+        unknown = sorted(set(args.ignore) - {r.id for r in pack.rules})
+        if unknown:
+            raise UsageError(f"--ignore {', '.join(unknown)}: pack '{pack.id}' has no such rule "
+                             f"(rules: {', '.join(r.id for r in pack.rules)})")
     if args.site_root:
         if not os.path.isdir(args.site_root):
             raise UsageError(f"--site-root {args.site_root}: not a directory")
@@ -296,7 +320,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     text_on_stdout = args.format == "text" and args.output in (None, "-")
     results: list[PageResult] = []
     for fetched in _fetch_all(targets, fetcher, args.max_bytes, args.jobs):
-        result = checker.check(fetched)
+        result = _without_rules(checker.check(fetched), args.ignore)
         results.append(result)
         if not args.quiet and result.status is Status.ERROR and not text_on_stdout:
             log.warning("%s: %s", result.target, result.error)  # the text report on stdout says it already
@@ -304,6 +328,50 @@ def cmd_check(args: argparse.Namespace) -> int:
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
     return write_reports(run, [(args.format, args.output), *extra_reports], exit_status(results, args.fail_on),
                          no_color=args.no_color)
+
+
+def _given_dests(argv: Sequence[str]) -> set[str]:
+    """The `check` options set on the command line (so a config file does not override them)."""
+    class Unset(list):  # a list, so that append actions can copy it and append to the copy
+        pass
+
+    unset = Unset()
+    parser = _parser()
+    check = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices["check"]
+    for action in check._actions:
+        if action.dest != "help":
+            action.default = unset
+    args = parser.parse_args(argv)
+    return {dest for dest, value in vars(args).items() if value is not unset}
+
+
+def _apply_check_config(args: argparse.Namespace) -> Optional[str]:
+    """Options from the nearest config file where no flag set them; returns the file's path, if any."""
+    if args.no_config:
+        return None
+    from .check_config import find_config, load_config
+    path = Path(args.config) if args.config else find_config(Path.cwd())
+    if path is None:
+        return None
+    if not path.is_file():
+        raise UsageError(f"--config {path}: no such file")
+    config = load_config(path, {"format": FORMATS, "fail-on": ("error", "warning", "never")})
+    given = _given_dests(getattr(args, "argv", None) or ["check"])
+    for dest, value in config.values.items():
+        if dest not in given:
+            setattr(args, dest, value)
+    if not args.quiet:
+        log.info("options from %s", config.path)
+    return config.path
+
+
+def _without_rules(result: PageResult, ignored: Sequence[str]) -> PageResult:
+    """The page as if the ignored rules were not in the pack: their findings dropped, the status recomputed."""
+    if not ignored or not any(f.rule in ignored for f in result.findings):
+        return result
+    from .engine import page_status
+    findings = tuple(f for f in result.findings if f.rule not in ignored)
+    return replace(result, findings=findings, status=page_status(findings))
 
 
 def _report_spec(spec: str) -> tuple[str, str]:
