@@ -512,4 +512,5 @@ def build_report(history: History, run_id: int, pack: LicensePack, config: Audit
         run_id=run_id, license=pack.id, tool_version=__version__, started=run.started if run else "",
         finished=run.finished if run and run.finished else datetime.now(timezone.utc).isoformat(timespec="seconds"),
         partners=tuple(infos), pages=tuple(pages), diff=history.diff(previous, run_id),
-        trend=history.trend(config.history_runs, current=run_id), waiver_notes=notes, complete=complete)
+        trend=history.trend(config.history_runs, current=run_id),
+        trend_detail=history.trend_detail(config.history_runs, current=run_id), waiver_notes=notes, complete=complete)

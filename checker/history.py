@@ -691,6 +691,40 @@ class History:
         fixed = sorted((i for fp, i in a.items() if fp not in b and i.url in checked), key=key)
         return RunDiff(run_a, tuple(new), tuple(fixed), tuple(persisting))
 
+    def trend_detail(self, limit: int = 30, *, current: Optional[int] = None) -> tuple[TrendPoint, ...]:
+        """The runs of `trend` per partner, per rule, and per partner and rule (for the report's filters).
+
+        For a rule, a copy counts as compliant when no unwaived failing or review finding of that rule is on it."""
+        runs = {p.run_id: p.started for p in self.trend(limit, current=current)}
+        if not runs:
+            return ()
+        marks = ", ".join("?" * len(runs))
+        copies_in = ", ".join(f"'{s}'" for s in COPY_STATUSES)
+        per_partner = self._read(f"""
+            SELECT run_id, partner, COUNT(*) AS copies, SUM(status = 'compliant') AS compliant FROM pages
+            WHERE run_id IN ({marks}) AND status IN ({copies_in}) GROUP BY run_id, partner""", tuple(runs))
+        bad = self._read(f"""
+            SELECT f.run_id, f.partner, f.rule, COUNT(DISTINCT f.url) AS bad FROM findings f
+            JOIN pages p ON p.run_id = f.run_id AND p.url = f.url
+            WHERE f.run_id IN ({marks}) AND f.outcome IN ('fail', 'review') AND f.waiver IS NULL
+                  AND p.status IN ({copies_in})
+            GROUP BY f.run_id, f.partner, f.rule""", tuple(runs))
+        copies = {(r["run_id"], r["partner"]): r["copies"] for r in per_partner}
+        points = [TrendPoint(r["run_id"], runs[r["run_id"]], r["copies"], r["compliant"] or 0, partner=r["partner"])
+                  for r in per_partner]
+        rules = sorted({r["rule"] for r in bad})
+        bad_by = {(r["run_id"], r["partner"], r["rule"]): r["bad"] for r in bad}
+        for run_id, started in runs.items():
+            total = sum(n for (rid, _), n in copies.items() if rid == run_id)
+            for rule in rules:
+                failing = sum(n for (rid, _, ru), n in bad_by.items() if rid == run_id and ru == rule)
+                points.append(TrendPoint(run_id, started, total, total - failing, rule=rule))
+                for (rid, partner), n in copies.items():
+                    if rid == run_id:
+                        points.append(TrendPoint(run_id, started, n, n - bad_by.get((run_id, partner, rule), 0),
+                                                 partner=partner, rule=rule))
+        return tuple(sorted(points, key=lambda p: (p.partner, p.rule, p.run_id)))
+
     def trend(self, limit: int = 30, *, current: Optional[int] = None) -> tuple[TrendPoint, ...]:
         """Compliance of the last `limit` complete runs (plus `current`, whatever its status), oldest first."""
         if current is None:

@@ -262,6 +262,8 @@ class TrendPoint:
     started: str
     copies: int
     compliant: int
+    partner: str = ""  # "" for every partner; else this partner's copies only
+    rule: str = ""  # "" for every rule; else "compliant" means no open failing or review finding of this rule
 
     @property
     def rate(self) -> Optional[float]:
@@ -281,5 +283,6 @@ class AuditReport:
     pages: tuple[AuditPage, ...]
     diff: RunDiff
     trend: tuple[TrendPoint, ...] = ()
+    trend_detail: tuple[TrendPoint, ...] = ()  # the same runs per partner, per rule, per partner and rule
     waiver_notes: tuple[str, ...] = ()  # expired waivers, waivers that matched nothing
     complete: bool = True  # False when the run was cut short
