@@ -175,3 +175,13 @@ def test_empty_history_and_last_without_previous(tmp_path, capsys):
 def test_writes_to_stdout_by_default(db, capsys):
     assert cmd_history(parse("--db", db)) == 0
     assert capsys.readouterr().out.startswith("Runs, newest first")
+
+
+def test_trend_detail_per_partner_and_rule(db):
+    with History(db) as h:
+        points = {(p.run_id, p.partner, p.rule): (p.copies, p.compliant) for p in h.trend_detail()}
+    assert points[(1, "acme", "")] == (2, 0) and points[(1, "beta", "")] == (2, 1)
+    assert points[(1, "", "logo")] == (4, 3)  # acme/a fails logo
+    assert points[(1, "acme", "logo")] == (2, 1) and points[(1, "beta", "logo")] == (2, 2)
+    assert points[(2, "beta", "")] == (1, 0)  # beta/d errored: not a copy in run 2
+    assert points[(2, "acme", "byline")] == (2, 1)
