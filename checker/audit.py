@@ -491,7 +491,7 @@ class _PageWorker:
                 warc_ref = self.warc.write(evidence)
             except (OSError, ValueError) as exc:
                 log.warning("%s: evidence not archived: %s", url, exc)
-        if self.originals_partial and not reused and result.status is Status.NOT_A_COPY:
+        if self.originals_partial and not reused and result.status in (Status.NOT_A_COPY, Status.NEAR_COPY):
             # Store no validators, so the next run fetches and matches this page in full instead of reusing
             # a verdict made against an incomplete set of originals on a 304.
             etag = last_modified = None

@@ -33,6 +33,9 @@ class Status(str, enum.Enum):
     REVIEW = "review"
     NOT_A_COPY = "not-a-copy"
     ERROR = "error"
+    # Reproduces part of an original (an excerpt, the first half): a score in the pack's near-copy band, below
+    # the copy threshold. Listed apart with its score; not checked, never a violation, never compliant.
+    NEAR_COPY = "near-copy"
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,7 @@ class PageResult:
         }
 
 
-SUMMARY_KEYS = ("compliant", "violation", "review", "not_a_copy", "error")
+SUMMARY_KEYS = ("compliant", "violation", "review", "not_a_copy", "error", "near_copy")
 
 
 @dataclass(frozen=True)

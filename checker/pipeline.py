@@ -87,7 +87,7 @@ class Checker:
         """The original the page copies; `utf8`: the page's bytes if `html` is exactly their UTF-8 decoding."""
         if self.forced is not None:
             return Match(self.forced, self._score(html, self.forced, utf8), forced=True)
-        return self.index.best(fast_visible_text(html, utf8))
+        return self.index.best(fast_visible_text(html, utf8), floor=self.index.settings.near_copy_containment or None)
 
     def _score(self, html: str, original: Original, utf8: Optional[bytes] = None) -> float:
         own = self.index.shingles_of(original)
@@ -103,6 +103,9 @@ class Checker:
         match = self.match(html, utf8)
         if match is None:
             return PageResult(target=target, url=url, status=Status.NOT_A_COPY, path=path)
+        if not match.forced and match.score < self.index.settings.min_containment:  # part of an original: no rules
+            return PageResult(target=target, url=url, status=Status.NEAR_COPY, original=match.original, match=match,
+                              path=path)
         page = parse_page(html, url)
         ctx = CheckContext(page, match.original, match, self.pack,
                            original_shingles=self.index.shingles_of(match.original),

@@ -192,7 +192,7 @@ def test_json_structure(report: AuditReport) -> None:
     doc = json.loads(_render(render_audit_json, report))
     assert doc["schema_version"] == 1
     assert doc["tool"] == {"name": "syndicheck", "version": "0.1.0"} and doc["license"] == "dcnf"
-    assert doc["summary"] == {"pages": 9, "compliant": 4, "violation": 2, "review": 1, "not_a_copy": 1, "error": 1}
+    assert doc["summary"] == {"pages": 9, "compliant": 4, "violation": 2, "review": 1, "not_a_copy": 1, "error": 1, "near_copy": 0}
     assert doc["run"] == {"id": 12, "started": "2024-05-05T02:00:00Z", "finished": "2024-05-05T02:41:07Z",
                           "complete": True}
     assert len(doc["pages"]) == 9

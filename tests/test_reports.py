@@ -122,7 +122,7 @@ def test_json_is_the_design_schema(run: Run) -> None:
     assert doc["schema_version"] == 1
     assert doc["tool"] == {"name": "syndicheck", "version": "0.1.0"}
     assert doc["license"] == "dcnf"
-    assert doc["summary"] == {"pages": 5, "compliant": 1, "violation": 1, "review": 1, "not_a_copy": 1, "error": 1}
+    assert doc["summary"] == {"pages": 5, "compliant": 1, "violation": 1, "review": 1, "not_a_copy": 1, "error": 1, "near_copy": 0}
     assert doc["run"] == {"started": "2024-05-01T02:00:00Z", "finished": "2024-05-01T02:03:12Z"}
     for page in doc["pages"]:
         assert set(page) == {"target", "url", "status", "original", "match", "findings", "error"}

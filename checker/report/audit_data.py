@@ -171,6 +171,7 @@ def headline(report: AuditReport) -> dict:
         "violation": statuses.count(Status.VIOLATION),
         "review": statuses.count(Status.REVIEW),
         "not_a_copy": statuses.count(Status.NOT_A_COPY),
+        "near_copy": statuses.count(Status.NEAR_COPY),
         "error": statuses.count(Status.ERROR),
         "discovery_errors": sum(len(p.errors) for p in partners_of(report)),
         "rate": compliant / copies if copies else None,
@@ -195,6 +196,8 @@ def run_line(report: AuditReport) -> str:
     line = (f"{h['pages']} pages: {h['compliant']} compliant, {h['violation']} with violations, "
             f"{h['review']} review, {h['not_a_copy']} not a copy, {h['error']} error; failing findings since "
             f"the previous run: {h['new']} new, {h['fixed']} fixed, {h['persisting']} persisting")
+    if h["near_copy"]:
+        line += f"; {h['near_copy']} near-cop{'y' if h['near_copy'] == 1 else 'ies'} (part of an original, not checked)"
     lost = no_candidates(report)
     return line + (f"; no candidate pages: {', '.join(lost)}" if lost else "")
 

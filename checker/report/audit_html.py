@@ -59,7 +59,7 @@ SCRIPT = (
     "s.forEach(function(x){x.addEventListener('change',apply);});apply();})();"
 )
 CSP = check_html.content_security_policy(SCRIPT)  # the check report's policy, with this report's script hash
-FILTER_STATUSES = ("violation", "review", "waived", "error")
+FILTER_STATUSES = ("violation", "review", "waived", "error", "near-copy")
 
 # Chart geometry (SVG user units).
 _W, _H = 640, 220
@@ -230,6 +230,7 @@ def _numbers(report: AuditReport, rules: Sequence[str]) -> dict:
         pick = (lambda items: items) if rule is None else (lambda items: [i for i in items if i.rule == rule])
         waived = sum(1 for p in pages for f in audit_data.waived(p.result) if rule is None or f.rule == rule)
         return {"pages": len(pages), "copies": copies, "compliant": compliant, "violation": violation,
+                "near_copy": statuses.count(Status.NEAR_COPY),
                 "review": review, "error": statuses.count(Status.ERROR), "waived": waived,
                 "rate": round(compliant / copies, 4) if copies else None, "new": len(pick(diff.new)),
                 "fixed": len(pick(diff.fixed)), "persisting": len(pick(diff.persisting))}
@@ -288,6 +289,8 @@ def render_audit_html(report: AuditReport, out: TextIO) -> None:
             headline=audit_data.headline(report),
             waived=numbers["*|*"]["waived"],
             groups=all_groups,
+            near_copies=[p for g in all_groups for p in report.pages
+                         if p.partner == g.stats.info.id and p.result.status is Status.NEAR_COPY],
             names={g.stats.info.id: g.stats.info.name for g in all_groups},
             rules=rules,
             statuses=FILTER_STATUSES,
