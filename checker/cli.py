@@ -469,7 +469,7 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     """Like `check`, over the HTML responses of WARC files: 0 clean, 1 violations, 2 usage, 3 a file unreadable."""
     from .crawl.dask_executor import ShippedChecker
     from .crawl.fetcher import Fetcher
-    from .originals import load_all
+    from .originals import OriginalsUnreachable, load_all
     from .pipeline import Checker
     from .ruleset import load_pack
     from .scan_warc import scan_warcs
@@ -480,9 +480,13 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
         raise UsageError("--jobs and --max-bytes must be positive")
     kind, scheduler = _executor_choice(args)
     pack = load_pack(args.license)
-    with Fetcher() as fetcher:
-        originals = load_all(args.originals, fetcher=fetcher,
-                             cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+    try:
+        with Fetcher() as fetcher:
+            originals = load_all(args.originals, fetcher=fetcher,
+                                 cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+    except OriginalsUnreachable as exc:  # as for `check`: a source not read, exit 3
+        print(f"syndicheck: error: {exc}", file=sys.stderr)
+        return EXIT_INCOMPLETE
     checker = Checker.build(pack, originals, time_budget=_time_budget(args))
     if kind == "dask":
         from .crawl.dask_executor import DaskExecutor

@@ -99,6 +99,11 @@ def test_discovery_problems_are_logged_one_line_each_and_zero_candidates_flagged
     reports = tmp_path / "reports"
     assert "no candidate pages" in (reports / "audit-1.html").read_text()
     assert "no candidate pages" in (reports / "digests" / "audit-1" / "lost.md").read_text()
+    import csv
+    rows = list(csv.DictReader((reports / "audit-1.csv").open(encoding="utf-8")))
+    lost_rows = [r for r in rows if r["partner"] == "lost"]
+    assert len(lost_rows) == 1 and lost_rows[0]["status"] == "error"
+    assert lost_rows[0]["message"].startswith("no candidate pages")
 
 
 # ------------------------------------------------------------------------------ 6: one line per problem

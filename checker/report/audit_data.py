@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional, TextIO
 
 from checker.models import (
+    NO_CANDIDATES,
     AuditPage,
     AuditReport,
     DiffItem,
@@ -281,7 +282,15 @@ def render_audit_json(report: AuditReport, out: TextIO) -> None:
 
 
 def csv_rows(report: AuditReport) -> Iterator[list[str]]:
-    """One row per finding (one per page without findings), as in the check CSV, with the partner first."""
+    """One row per finding (one per page without findings), as in the check CSV, with the partner first;
+    a partner whose sources gave no candidate page gets one `error` row saying so (never a silent absence)."""
+    blank = [""] * len(csv_report.COLUMNS)
+    status_at, message_at = csv_report.COLUMNS.index("status"), csv_report.COLUMNS.index("message")
+    for info in partners_of(report):
+        if info.no_candidates:
+            row = list(blank)
+            row[status_at], row[message_at] = Status.ERROR.value, NO_CANDIDATES
+            yield [info.id] + row + ["", "", ""]
     for page in report.pages:
         r = _with_effective_status(page.result)
         one = Run(license=report.license, tool_version=report.tool_version, results=(r,))
