@@ -6,15 +6,18 @@ the file's directory. Unknown keys and wrong types are errors naming the file, l
 """
 from __future__ import annotations
 
+import argparse
 import difflib
 import fnmatch
+import logging
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Sequence
 
+from .models import PageResult
 from .strict_yaml import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -22,7 +25,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-CONFIG_NAMES = ("syndicheck.toml", "pyproject.toml")
+log = logging.getLogger("syndicheck")
 
 # key -> (kind, whether it is a path relative to the config file). Kinds: str, list (of str), bool, int, float.
 KEYS: dict[str, tuple[str, bool]] = {
@@ -177,3 +180,49 @@ def excluded(path: str, patterns: Iterable[str], base: Optional[str] = None) -> 
         if any(fnmatch.fnmatchcase(c, p) for c in candidates for p in pats):
             return True
     return False
+
+
+def given_dests(parser: argparse.ArgumentParser, argv: Sequence[str]) -> set[str]:
+    """The `check` options the command line set (a config file does not override them).
+
+    argv is parsed again with every `check` default replaced by a marker: what is not the marker was given."""
+    class Unset(list):  # a list, so that append actions can copy it and append to the copy
+        pass
+
+    unset = Unset()
+    check = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices["check"]
+    for action in check._actions:
+        if action.dest != "help":
+            action.default = unset
+    args = parser.parse_args(argv)
+    return {dest for dest, value in vars(args).items() if value is not unset}
+
+
+def apply_config(args: argparse.Namespace, parser: argparse.ArgumentParser, choices: dict) -> Optional[str]:
+    """Set `check` options from the config file (--config, else the nearest one) where no flag set them.
+
+    `parser`: a fresh parser of the whole command line (it is modified); returns the file's path, if any."""
+    if args.no_config:
+        return None
+    path = Path(args.config) if args.config else find_config(Path.cwd())
+    if path is None:
+        return None
+    if not path.is_file():
+        raise FileNotFoundError(f"--config {path}: no such file")
+    config = load_config(path, choices)
+    given = given_dests(parser, getattr(args, "argv", None) or ["check"])
+    for dest, value in config.values.items():
+        if dest not in given:
+            setattr(args, dest, value)
+    log.info("options from %s", config.path)
+    return config.path
+
+
+def without_rules(result: PageResult, ignored: Sequence[str]) -> PageResult:
+    """The page as if the ignored rules (--ignore) were not in the pack: findings dropped, status recomputed."""
+    if not ignored or not any(f.rule in ignored for f in result.findings):
+        return result
+    from .engine import page_status
+
+    findings = tuple(f for f in result.findings if f.rule not in ignored)
+    return replace(result, findings=findings, status=page_status(findings))

@@ -273,7 +273,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .ruleset import load_pack
     from .sources.targets import expand_targets
 
-    config_file = _apply_check_config(args)
+    from .check_config import apply_config, without_rules
+    try:
+        config_file = apply_config(args, _parser(), {"format": FORMATS, "fail-on": ("error", "warning", "never")})
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
     if not args.targets:
         raise UsageError("check needs at least one TARGET (URL, file, directory, glob or -)")
     if args.jobs < 1 or args.max_bytes < 1 or args.timeout <= 0:
@@ -320,7 +324,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     text_on_stdout = args.format == "text" and args.output in (None, "-")
     results: list[PageResult] = []
     for fetched in _fetch_all(targets, fetcher, args.max_bytes, args.jobs):
-        result = _without_rules(checker.check(fetched), args.ignore)
+        result = without_rules(checker.check(fetched), args.ignore)
         results.append(result)
         if not args.quiet and result.status is Status.ERROR and not text_on_stdout:
             log.warning("%s: %s", result.target, result.error)  # the text report on stdout says it already
@@ -328,50 +332,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
     return write_reports(run, [(args.format, args.output), *extra_reports], exit_status(results, args.fail_on),
                          no_color=args.no_color)
-
-
-def _given_dests(argv: Sequence[str]) -> set[str]:
-    """The `check` options set on the command line (so a config file does not override them)."""
-    class Unset(list):  # a list, so that append actions can copy it and append to the copy
-        pass
-
-    unset = Unset()
-    parser = _parser()
-    check = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices["check"]
-    for action in check._actions:
-        if action.dest != "help":
-            action.default = unset
-    args = parser.parse_args(argv)
-    return {dest for dest, value in vars(args).items() if value is not unset}
-
-
-def _apply_check_config(args: argparse.Namespace) -> Optional[str]:
-    """Options from the nearest config file where no flag set them; returns the file's path, if any."""
-    if args.no_config:
-        return None
-    from .check_config import find_config, load_config
-    path = Path(args.config) if args.config else find_config(Path.cwd())
-    if path is None:
-        return None
-    if not path.is_file():
-        raise UsageError(f"--config {path}: no such file")
-    config = load_config(path, {"format": FORMATS, "fail-on": ("error", "warning", "never")})
-    given = _given_dests(getattr(args, "argv", None) or ["check"])
-    for dest, value in config.values.items():
-        if dest not in given:
-            setattr(args, dest, value)
-    if not args.quiet:
-        log.info("options from %s", config.path)
-    return config.path
-
-
-def _without_rules(result: PageResult, ignored: Sequence[str]) -> PageResult:
-    """The page as if the ignored rules were not in the pack: their findings dropped, the status recomputed."""
-    if not ignored or not any(f.rule in ignored for f in result.findings):
-        return result
-    from .engine import page_status
-    findings = tuple(f for f in result.findings if f.rule not in ignored)
-    return replace(result, findings=findings, status=page_status(findings))
 
 
 def _report_spec(spec: str) -> tuple[str, str]:

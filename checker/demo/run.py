@@ -58,7 +58,7 @@ def _self_check(night: int, outcome: AuditOutcome, url_for, out: TextIO) -> int:
 MARKER = ".syndicheck-demo"
 # What the demo writes; a directory holding only these is a demo directory from before MARKER existed.
 _DEMO_ENTRIES = frozenset({MARKER, "audit.yaml", "reports", "outbox", "syndicheck.db", "syndicheck.db-wal",
-                           "syndicheck.db-shm", "state", "originals.yaml", "urls"})
+                           "syndicheck.db-shm"})
 
 
 class DemoDirError(Exception):
