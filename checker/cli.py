@@ -268,12 +268,12 @@ def exit_status(results: Sequence[PageResult], fail_on: str) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .crawl.fetcher import FetchSettings, Fetcher
+    from .check_config import apply_config, excluded, without_rules
     from .originals import OriginalsUnreachable, load_all
     from .pipeline import Checker
     from .ruleset import load_pack
     from .sources.targets import expand_targets
 
-    from .check_config import apply_config, without_rules
     try:
         config_file = apply_config(args, _parser(), {"format": FORMATS, "fail-on": ("error", "warning", "never")})
     except FileNotFoundError as exc:
@@ -287,6 +287,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                          "without originals no page can be recognised as a copy")
     extra_reports = [_report_spec(spec) for spec in args.report]
     pack = load_pack(args.license)
+    unknown = sorted(set(args.ignore) - {r.id for r in pack.rules})
+    if unknown:
+        raise UsageError(f"--ignore {', '.join(unknown)}: pack '{pack.id}' has no such rule "
+                         f"(rules: {', '.join(r.id for r in pack.rules)})")
+    if args.site_root and not os.path.isdir(args.site_root):
+        raise UsageError(f"--site-root {args.site_root}: not a directory")
     settings = FetchSettings(read_timeout=args.timeout, max_bytes=args.max_bytes)
     fetcher = Fetcher(settings)
     cache_dir = Path(args.cache_dir) if args.cache_dir else None
@@ -296,26 +302,20 @@ def cmd_check(args: argparse.Namespace) -> int:
         fetcher.close()
         print(f"syndicheck: error: {exc}", file=sys.stderr)
         return EXIT_INCOMPLETE
+    if not originals:
+        fetcher.close()
+        raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
+                         "no page could be recognised as a copy")
     try:
         checker = Checker.build(pack, originals, forced=args.original, time_budget=_time_budget(args))
     except LookupError as exc:
+        fetcher.close()
         raise UsageError(str(exc)) from None
-    if not originals:
-        raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
-                         "no page could be recognised as a copy")
     targets = expand_targets(args.targets, sys.stdin if "-" in args.targets else None)
     if args.exclude:
-        from .check_config import excluded
         base = os.path.dirname(config_file) if config_file else None
         targets = (t for t in targets if not excluded(t.given, args.exclude, base))
-    if args.ignore:
-        unknown = sorted(set(args.ignore) - {r.id for r in pack.rules})
-        if unknown:
-            raise UsageError(f"--ignore {', '.join(unknown)}: pack '{pack.id}' has no such rule "
-                             f"(rules: {', '.join(r.id for r in pack.rules)})")
     if args.site_root:
-        if not os.path.isdir(args.site_root):
-            raise UsageError(f"--site-root {args.site_root}: not a directory")
         targets = (replace(t, root=args.site_root) if t.kind == "file" else t for t in targets)
     if args.changed_only:
         from .sources.changed import changed_since
