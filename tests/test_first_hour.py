@@ -318,3 +318,16 @@ def test_site_root_never_reads_above_itself(built_site, tmp_path):
     assert _read("/../secret.png", page_url, str(built_site)) is None
     assert _read("/img/../../secret.png", page_url, str(built_site)) is None
     assert _read("/img/brand-a1.png", "https://partner.example/story", str(built_site)) is None  # fetched page
+
+
+def test_demo_never_empties_home_or_the_current_directory(tmp_path, monkeypatch):
+    from checker.demo.run import DemoDirError, prepare_workdir
+
+    here = tmp_path / "project" / "src"
+    here.mkdir(parents=True)
+    (here / "main.py").write_text("keep")
+    monkeypatch.chdir(here)
+    for target in (here, tmp_path / "project", Path.home()):
+        with pytest.raises(DemoDirError, match="home directory or holds the current one"):
+            prepare_workdir(target, force=True)
+    assert (here / "main.py").read_text() == "keep"

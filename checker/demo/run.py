@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import sys
 import time
@@ -69,6 +70,11 @@ def prepare_workdir(workdir: Path, force: bool = False) -> None:
     """Empty a previous demo's directory (each demo starts from an empty history); never anyone else's files."""
     if workdir.is_symlink() or (workdir.exists() and not workdir.is_dir()):
         raise DemoDirError(f"--workdir {workdir}: not a directory")
+    cwd = Path.cwd().resolve()
+    if workdir.exists() and (workdir.resolve() in (Path.home().resolve(), *cwd.parents) or workdir.resolve() == cwd):
+        # --force or not: emptying it would delete the home directory, or the one the user stands in
+        raise DemoDirError(f"--workdir {workdir}: the demo empties its directory, and this one is the home "
+                           "directory or holds the current one; give a new directory")
     if workdir.exists():
         entries = {e.name for e in workdir.iterdir()}
         ours = MARKER in entries or entries <= _DEMO_ENTRIES
@@ -83,7 +89,7 @@ def prepare_workdir(workdir: Path, force: bool = False) -> None:
 
 
 def run_demo(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    workdir = Path(getattr(args, "workdir", None) or "demo-output").absolute()
+    workdir = Path(os.path.normpath(Path(getattr(args, "workdir", None) or "demo-output").absolute()))
     prepare_workdir(workdir, force=getattr(args, "force", False))
     logging.getLogger("syndicheck").setLevel(logging.WARNING)
     started = time.monotonic()
