@@ -236,9 +236,11 @@ def _numbers(report: AuditReport, rules: Sequence[str]) -> dict:
                 "fixed": len(pick(diff.fixed)), "persisting": len(pick(diff.persisting))}
 
     out: dict[str, dict] = {}
-    partners = [p.id for p in audit_data.partners_of(report)]
-    for partner in [None, *partners]:
-        pages = [p for p in report.pages if partner is None or p.partner == partner]
+    by_partner: dict[str, list[AuditPage]] = {p.id: [] for p in audit_data.partners_of(report)}
+    for page in report.pages:
+        by_partner.setdefault(page.partner, []).append(page)
+    for partner in [None, *by_partner]:
+        pages = list(report.pages) if partner is None else by_partner[partner]
         diff = report.diff if partner is None else report.diff.for_partner(partner)
         for rule in [None, *rules]:
             out[f"{partner or '*'}|{rule or '*'}"] = count(pages, diff, rule)
@@ -281,6 +283,7 @@ def render_audit_html(report: AuditReport, out: TextIO) -> None:
     rules = _rules(report)
     numbers = _numbers(report, rules)
     all_groups = groups(report)
+    order = {g.stats.info.id: i for i, g in enumerate(all_groups)}
     data = {"n": numbers, "t": _series(report, numbers), "p": {g.stats.info.id: g.stats.info.name for g in all_groups},
             "g": {"w": _W, "h": _H, "l": _LEFT, "r": _RIGHT, "t": _TOP, "b": _BOTTOM}}
     out.write(
@@ -289,8 +292,8 @@ def render_audit_html(report: AuditReport, out: TextIO) -> None:
             headline=audit_data.headline(report),
             waived=numbers["*|*"]["waived"],
             groups=all_groups,
-            near_copies=[p for g in all_groups for p in report.pages
-                         if p.partner == g.stats.info.id and p.result.status is Status.NEAR_COPY],
+            near_copies=sorted((p for p in report.pages if p.result.status is Status.NEAR_COPY),
+                               key=lambda p: order.get(p.partner, len(order))),  # partners worst first
             names={g.stats.info.id: g.stats.info.name for g in all_groups},
             rules=rules,
             statuses=FILTER_STATUSES,
