@@ -331,3 +331,22 @@ def test_demo_never_empties_home_or_the_current_directory(tmp_path, monkeypatch)
         with pytest.raises(DemoDirError, match="home directory or holds the current one"):
             prepare_workdir(target, force=True)
     assert (here / "main.py").read_text() == "keep"
+
+
+# ------------------------------------------------------------------------------ 11: what was looked at
+
+
+def test_a_failure_with_nothing_to_point_at_says_what_was_looked_at(tmp_path, original, manifest, capsys):
+    body = "".join(f"<p>{p}</p>" for p in original.text.split("\n\n") if p.strip())
+    page = tmp_path / "bare.html"
+    page.write_text(f"<html><body><main><article><h1>{original.title}</h1>{body}<p>Share this story</p>"
+                    f"<img src='/ads/banner.png' alt='Advertisement'></article></main></body></html>")
+    code, out, _ = run(["check", str(page), "--originals", str(manifest), "--format", "json"], capsys)
+    findings = {f["rule"]: f for f in json.loads(out)["pages"][0]["findings"]}
+    assert code == 1
+    (byline,) = findings["byline"]["evidence"]
+    assert byline["snippet"].startswith("looked for a byline in the article's head (from <h1>")
+    assert "and foot (to <p> \u201cShare this story\u201d)" in byline["snippet"] and byline["selector"].endswith("h1")
+    assert findings["affiliation"]["evidence"][0]["snippet"].startswith("looked for a byline naming the reporter")
+    assert findings["logo"]["evidence"][0]["snippet"] == \
+        'looked at 1 visible image: <img alt="Advertisement" src="/ads/banner.png">'

@@ -267,7 +267,7 @@ def authors_credited(ctx: CheckContext) -> Verdict:
                        "the byline element is empty in the HTML; it is probably filled in by JavaScript, which the checker does not run",
                        (ctx.evidence(b.element, "(empty)", expected),),
                        "Check the page in a browser, or render the byline in the HTML.")
-    return Verdict(Outcome.FAIL, lead + detail, tuple(evidence[:4]), fix)
+    return Verdict(Outcome.FAIL, lead + detail, tuple(evidence[:4]) or (ctx.looked_at("a byline"),), fix)
 
 
 def _credits_person(block: Block, non_person: tuple) -> bool:

@@ -54,6 +54,22 @@ class CheckContext:
     def block_evidence(self, block: Block, expected: Optional[str] = None) -> Evidence:
         return self.evidence(block.element, block.text, expected, block.text[:200])
 
+    def looked_at(self, what: str) -> Evidence:
+        """For a failure with no element to show: the part of the page searched for `what`, as evidence."""
+        lay, blocks = self.layout, self.page.blocks
+        if lay is None:
+            return Evidence("", f"looked at the whole page for {what}; no article body was recognised")
+
+        def quote(b: Block) -> str:
+            return f"<{b.tag}> \u201c{_clip(b.text, 36)}\u201d"
+        visible = [blocks[i] for i in sorted(lay.head) if blocks[i].text and blocks[i].hidden is None]
+        start = visible[0] if visible else blocks[lay.first]
+        foot = [blocks[i] for i in sorted(lay.foot) if blocks[i].text and blocks[i].hidden is None]
+        where = f"the article's head (from {quote(start)} to the first paragraph)"
+        if foot:
+            where += f" and foot (to {quote(foot[-1])})"
+        return self.evidence(start.element, f"looked for {what} in {where}")
+
     # ---- layout -------------------------------------------------------------------------------
     @cached_property
     def layout(self) -> Optional[Layout]:
