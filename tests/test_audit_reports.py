@@ -479,6 +479,9 @@ def test_html_layout_on_a_laptop_and_a_phone(tmp_path: Path, report: AuditReport
     page.goto(path.as_uri())
     page.screenshot(path=str(test_output / f"audit-report-{width}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # the partner table fits too (its wrapper would scroll sideways otherwise)
+    assert page.evaluate("document.querySelector('#partners').scrollWidth") <= \
+        page.evaluate("document.querySelector('.table-wrap').clientWidth")
     for card in page.locator(".card").all():
         box = card.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
