@@ -214,6 +214,7 @@ def test_json_structure(report: AuditReport) -> None:
     assert partners["alpha"] == {
         "id": "alpha", "name": "Alpha Gazette", "contacts": ["editor@alpha.example", "web@alpha.example"],
         "copies": 3, "compliant": 2, "violations": 1, "review": 0, "errors": 1, "discovery_errors": [],
+        "no_candidates": False,
         "new": 1, "fixed": 1, "persisting": 1}
     assert partners["beta"]["discovery_errors"] == list(PARTNERS[1].errors)
     assert (partners["beta"]["copies"], partners["beta"]["violations"], partners["beta"]["review"]) == (2, 1, 1)

@@ -95,7 +95,8 @@ def test_discovery_problems_are_logged_one_line_each_and_zero_candidates_flagged
     assert "no candidate pages: lost" in proc.stdout  # the run's summary line names it
     doc = report_json(config, 1)
     lost = next(p for p in doc["partners"] if p["id"] == "lost")
-    assert any("no candidate pages" in e for e in lost["discovery_errors"])
+    assert any("no candidate pages" in e for e in lost["discovery_errors"]) and lost["no_candidates"] is True
+    assert next(p for p in doc["partners"] if p["id"] == "alpha")["no_candidates"] is False
     reports = tmp_path / "reports"
     assert "no candidate pages" in (reports / "audit-1.html").read_text()
     assert "no candidate pages" in (reports / "digests" / "audit-1" / "lost.md").read_text()

@@ -255,6 +255,7 @@ def document(report: AuditReport) -> dict:
             "review": s.review,
             "errors": s.errors,
             "discovery_errors": list(s.discovery_errors),
+            "no_candidates": s.info.no_candidates,  # none of its sources gave a page to check
             "new": s.new,
             "fixed": s.fixed,
             "persisting": s.persisting,
