@@ -153,7 +153,9 @@ def _rel(value: str, base: Path) -> str:
     """A path relative to the config file's directory; URLs, '-' and absolute paths as they are."""
     if value == "-" or "://" in value or os.path.isabs(value):
         return value
-    return os.path.normpath(os.path.join(base, value))
+    path = os.path.normpath(os.path.join(base, value))
+    shown = os.path.relpath(path)  # reports name the pages as the user sees them from here
+    return shown if not shown.startswith("..") else path
 
 
 def _report_rel(spec: str, base: Path) -> str:

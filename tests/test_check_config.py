@@ -156,3 +156,10 @@ def test_load_config_values(tmp_path):
     path.write_text("quiet = 1\n")
     with pytest.raises(ConfigError, match="expected true or false"):
         load_config(path)
+
+
+def test_targets_from_the_file_are_shown_as_seen_from_here(repo, capsys, monkeypatch):
+    (repo / "pyproject.toml").write_text(PYPROJECT)
+    monkeypatch.chdir(repo)
+    _, doc, _ = check(capsys)
+    assert sorted(p["target"] for p in doc["pages"]) == ["public/news/good.html", "public/news/nologo.html"]
