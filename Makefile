@@ -6,9 +6,17 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test bench accuracy browser clean
 
-$(STAMP): pyproject.toml
+BASE_STAMP := $(VENV)/.base-stamp
+
+# The tool alone: what `make demo` needs (no test extras: Playwright, Dask, ...).
+$(BASE_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $(BASE_STAMP)
+
+# The tool and the test extras: what `make test` needs.
+$(STAMP): $(BASE_STAMP)
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
@@ -21,8 +29,9 @@ browser:
 	  else echo "no /usr/bin/chromium (install the Debian package 'chromium'): browser tests will be skipped"; fi; \
 	fi
 
-demo: $(STAMP)
+demo: $(BASE_STAMP)
 	$(PY) -m checker demo
+	@echo "Run syndicheck yourself: $(VENV)/bin/syndicheck --help  (or: . $(VENV)/bin/activate && syndicheck --help)"
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q

@@ -21,7 +21,7 @@ from .crawl.fetcher import HOST_POOLS, FetchSettings, Fetcher
 from .crawl.hostbatch import HostBatch, crawl_batch, group_by_host, split_host_batches
 from .crawl.robots import RobotsCache
 from .history import History, HistoryError
-from .models import AuditPage, AuditReport, Fetched, Original, PageResult, PartnerInfo, Status
+from .models import NO_CANDIDATES, AuditPage, AuditReport, Fetched, Original, PageResult, PartnerInfo, Status
 from .originals import OriginalsError, load_all, load_originals
 from .pipeline import Checker
 from .ruleset import LicensePack, load_pack
@@ -193,9 +193,13 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
             for url, when in found.modified:
                 modified[url] = max(when, modified.get(url, when))
             errors = found.errors + (("more candidates than max_pages; the rest were not checked",) if found.truncated else ())
+            if not found.urls:  # nothing of this partner's was checked: never a quiet "0 violations"
+                errors = errors + (NO_CANDIDATES,)
             infos.append(PartnerInfo(partner.id, partner.name, partner.contacts, tuple(errors)))
             log.info("partner %s: %d candidate pages%s", partner.id, len(found.urls),
                      f", {len(found.errors)} discovery problems" if found.errors else "")
+            for problem in errors:  # each one line with partner, source URL and reason, not only in the report
+                log.warning("partner %s: %s", partner.id, problem)
         todo = [u for u in partner_of if u not in done]
         originals_by_id = {o.id: o for o in originals}
         # A conditional GET only where a 304 can reuse the stored verdict (same rules, same original); otherwise
@@ -487,7 +491,7 @@ class _PageWorker:
                 warc_ref = self.warc.write(evidence)
             except (OSError, ValueError) as exc:
                 log.warning("%s: evidence not archived: %s", url, exc)
-        if self.originals_partial and not reused and result.status is Status.NOT_A_COPY:
+        if self.originals_partial and not reused and result.status in (Status.NOT_A_COPY, Status.NEAR_COPY):
             # Store no validators, so the next run fetches and matches this page in full instead of reusing
             # a verdict made against an incomplete set of originals on a 304.
             etag = last_modified = None
@@ -508,4 +512,5 @@ def build_report(history: History, run_id: int, pack: LicensePack, config: Audit
         run_id=run_id, license=pack.id, tool_version=__version__, started=run.started if run else "",
         finished=run.finished if run and run.finished else datetime.now(timezone.utc).isoformat(timespec="seconds"),
         partners=tuple(infos), pages=tuple(pages), diff=history.diff(previous, run_id),
-        trend=history.trend(config.history_runs, current=run_id), waiver_notes=notes, complete=complete)
+        trend=history.trend(config.history_runs, current=run_id),
+        trend_detail=history.trend_detail(config.history_runs, current=run_id), waiver_notes=notes, complete=complete)

@@ -25,13 +25,45 @@ class UsageError(Exception):
     """Bad flags or inputs: exit 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line with the shared prefix (`syndicheck: error: ...`), not a usage dump."""
+
+    def error(self, message: str):  # type: ignore[override]
+        command = self.prog.split(" ", 1)[1] if " " in self.prog else ""
+        hint = f"`syndicheck {command + ' ' if command else ''}--help` lists the options"
+        self.exit(EXIT_USAGE, f"syndicheck: error: {message} ({hint})\n")
+
+
+class _LowerLevelFormatter(logging.Formatter):
+    """`syndicheck: error: ...` / `syndicheck: warning: ...`: log lines share the prefix of the CLI's own errors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        copy = logging.makeLogRecord(record.__dict__)  # other handlers (pytest's) see the record unchanged
+        copy.levelname = record.levelname.lower()
+        return super().format(copy)
+
+
+CHECK_EPILOG = """\
+exit codes:
+  0  no failing finding at or above --fail-on, and every target checked
+  1  violations: a failing finding at or above --fail-on
+  2  usage, config or rule-pack error (the message names file, line and key); no --originals;
+     a report that could not be written
+  3  no violations, but a target (or an --originals URL) could not be read
+
+config file: syndicheck.toml, or [tool.syndicheck] in pyproject.toml, the nearest one found from the
+working directory upward, may set any option above (originals = ["originals.yaml"], fail-on = "warning",
+exclude = ["drafts/*"], ...); paths in it are relative to it; a flag given here overrides it."""
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="syndicheck", description="Syndication-license compliance checker.")
+    p = _Parser(prog="syndicheck", description="Syndication-license compliance checker.")
     p.add_argument("--version", action="version", version=f"syndicheck {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     c = sub.add_parser("check", help="check pages (URLs, files, directories) against a license pack",
-                       description="Check republished pages for the licensor's logo, byline and affiliation.")
+                       description="Check republished pages for the licensor's logo, byline and affiliation.",
+                       epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("targets", nargs="*", metavar="TARGET",
                    help="http(s) URL, HTML file, directory (all *.html, *.htm below), glob, or - (URLs on stdin)")
     c.add_argument("--originals", action="append", default=[], metavar="SRC",
@@ -44,18 +76,34 @@ def _parser() -> argparse.ArgumentParser:
                    help="also write a report in another format, e.g. --report sarif=out.sarif; repeatable")
     c.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
                    help="lowest severity of a failing finding that makes the exit status 1 (default: error)")
+    c.add_argument("--site-root", metavar="DIR",
+                   help="where root-relative paths of local pages (src=\"/img/logo.png\") are found "
+                        "(default: the directory given as TARGET)")
+    c.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="skip targets matching this glob (`*` crosses directories, e.g. 'drafts/*'); repeatable")
+    c.add_argument("--ignore", action="append", default=[], metavar="RULE",
+                   help="do not check this rule (e.g. logo); repeatable")
+    c.add_argument("--config", metavar="PATH",
+                   help="options from this TOML file instead of the syndicheck.toml or pyproject.toml "
+                        "[tool.syndicheck] found upward from the working directory")
+    c.add_argument("--no-config", action="store_true", help="ignore config files: flags only")
     c.add_argument("--changed-only", metavar="REV",
                    help="only check HTML files among TARGETs that changed since git revision REV")
     c.add_argument("--cache-dir", metavar="DIR", help="cache for fetched feeds/originals (default ~/.cache/syndicheck)")
-    c.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="read timeout per request")
-    c.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N", help="size cap per page")
+    c.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+                   help="read timeout per request (default 20)")
+    c.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N",
+                   help="size cap per page, in bytes (default 10485760: 10 MiB)")
     c.add_argument("--jobs", type=int, default=4, metavar="N", help="pages fetched at once (default 4)")
     _budget_flag(c)
-    c.add_argument("--no-color", action="store_true", help="no ANSI colour in text output (also NO_COLOR)")
+    c.add_argument("--no-color", action="store_true",
+                   help="no ANSI colour in text output (also NO_COLOR; FORCE_COLOR colours it without a terminal)")
     c.add_argument("-q", "--quiet", action="store_true", help="only the report, no progress on stderr")
     c.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
 
-    r = sub.add_parser("rules", help="list and explain the rules of a license pack")
+    r = sub.add_parser("rules", help="list and explain the rules of a license pack",
+                       description="List the rules of a license pack, or explain one: what it requires, how to fix "
+                                   "a failure, the checks it is built from and its examples.")
     r.add_argument("rule", nargs="?", metavar="ID", help="explain one rule in full")
     r.add_argument("--license", metavar="PACK", help="license pack name or path (default: the pack named in rules/DEFAULT)")
 
@@ -92,9 +140,13 @@ def _parser() -> argparse.ArgumentParser:
     from .history_cli import add_history_parser
     add_history_parser(sub)
 
-    d = sub.add_parser("demo", help="the nightly audit, two nights, against bundled sample sites on loopback")
+    d = sub.add_parser("demo", help="the nightly audit, two nights, against bundled sample sites on loopback",
+                       description="Serve a sample licensor and five partner sites on 127.0.0.10-15, audit them "
+                                   "for two nights and print what changed; nothing leaves this machine.")
     d.add_argument("--workdir", metavar="DIR", default="demo-output",
-                   help="where the demo's database, reports and outbox go (emptied first; default demo-output)")
+                   help="where the demo's database, reports and outbox go (default demo-output); emptied first "
+                        "when it is a previous demo's, refused when it holds other files")
+    d.add_argument("--force", action="store_true", help="empty --workdir even when it holds other files")
     return p
 
 
@@ -141,13 +193,17 @@ def _executor_choice(args: argparse.Namespace, kind: str = "local", scheduler: O
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.argv = argv  # for `check`: which options the command line set, over a config file
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     level = logging.DEBUG if getattr(args, "verbose", False) else (
         logging.ERROR if getattr(args, "quiet", False) else logging.WARNING)
-    logging.basicConfig(level=level, format="syndicheck: %(levelname)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_LowerLevelFormatter("syndicheck: %(levelname)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     try:
         if args.command == "check":
             return cmd_check(args)
@@ -161,8 +217,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             from .history_cli import cmd_history
             return cmd_history(args)
         if args.command == "demo":
-            from .demo.run import run_demo
-            return run_demo(args)
+            from .demo.run import DemoDirError, run_demo
+            try:
+                return run_demo(args)
+            except DemoDirError as exc:
+                raise UsageError(str(exc)) from None
     except ConfigError as exc:
         print(f"syndicheck: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -209,40 +268,66 @@ def exit_status(results: Sequence[PageResult], fail_on: str) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .crawl.fetcher import FetchSettings, Fetcher
-    from .originals import load_all
+    from .check_config import apply_config, excluded, without_rules
+    from .originals import OriginalsUnreachable, load_all
     from .pipeline import Checker
     from .ruleset import load_pack
     from .sources.targets import expand_targets
 
+    try:
+        config_file = apply_config(args, _parser(), {"format": FORMATS, "fail-on": ("error", "warning", "never")})
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
     if not args.targets:
         raise UsageError("check needs at least one TARGET (URL, file, directory, glob or -)")
     if args.jobs < 1 or args.max_bytes < 1 or args.timeout <= 0:
         raise UsageError("--jobs, --max-bytes and --timeout must be positive")
+    if not args.originals:  # a CI job that forgot the flag must not go green: no page could be a copy
+        raise UsageError("check needs --originals SRC (a manifest, feed or original's URL): "
+                         "without originals no page can be recognised as a copy")
     extra_reports = [_report_spec(spec) for spec in args.report]
     pack = load_pack(args.license)
+    unknown = sorted(set(args.ignore) - {r.id for r in pack.rules})
+    if unknown:
+        raise UsageError(f"--ignore {', '.join(unknown)}: pack '{pack.id}' has no such rule "
+                         f"(rules: {', '.join(r.id for r in pack.rules)})")
+    if args.site_root and not os.path.isdir(args.site_root):
+        raise UsageError(f"--site-root {args.site_root}: not a directory")
     settings = FetchSettings(read_timeout=args.timeout, max_bytes=args.max_bytes)
     fetcher = Fetcher(settings)
     cache_dir = Path(args.cache_dir) if args.cache_dir else None
-    originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir) if args.originals else []
-    if args.original and not originals and not args.originals:
-        raise UsageError("--original needs --originals to say where the original comes from")
+    try:
+        originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir)
+    except OriginalsUnreachable as exc:  # could not be read, like a target: exit 3, not a usage error
+        fetcher.close()
+        print(f"syndicheck: error: {exc}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    if not originals:
+        fetcher.close()
+        raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
+                         "no page could be recognised as a copy")
     try:
         checker = Checker.build(pack, originals, forced=args.original, time_budget=_time_budget(args))
     except LookupError as exc:
+        fetcher.close()
         raise UsageError(str(exc)) from None
-    if not originals:
-        log.warning("no originals given (--originals): every page will be reported as not a copy")
     targets = expand_targets(args.targets, sys.stdin if "-" in args.targets else None)
+    if args.exclude:
+        base = os.path.dirname(config_file) if config_file else None
+        targets = (t for t in targets if not excluded(t.given, args.exclude, base))
+    if args.site_root:
+        targets = (replace(t, root=args.site_root) if t.kind == "file" else t for t in targets)
     if args.changed_only:
         from .sources.changed import changed_since
         targets = changed_since(targets, args.changed_only)
     started = _now()
+    text_on_stdout = args.format == "text" and args.output in (None, "-")
     results: list[PageResult] = []
     for fetched in _fetch_all(targets, fetcher, args.max_bytes, args.jobs):
-        result = checker.check(fetched)
+        result = without_rules(checker.check(fetched), args.ignore)
         results.append(result)
-        if not args.quiet and result.status is Status.ERROR:
-            log.warning("%s: %s", result.target, result.error)
+        if not args.quiet and result.status is Status.ERROR and not text_on_stdout:
+            log.warning("%s: %s", result.target, result.error)  # the text report on stdout says it already
     fetcher.close()
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
     return write_reports(run, [(args.format, args.output), *extra_reports], exit_status(results, args.fail_on),
@@ -289,7 +374,9 @@ def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = 
             reason = (getattr(cause, "strerror", None) or str(cause)) if cause is not None else str(exc)
             raise UsageError(f"the {fmt} report {output} could not be written: {reason}") from None
         return
-    color = fmt == "text" and not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    # --no-color and NO_COLOR win; FORCE_COLOR (set, not empty) colours a pipe, e.g. a CI log that shows ANSI.
+    forced = bool(os.environ.get("FORCE_COLOR"))
+    color = fmt == "text" and not no_color and "NO_COLOR" not in os.environ and (forced or sys.stdout.isatty())
     render(fmt, run, sys.stdout, color=color)
 
 
@@ -330,12 +417,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     finally:
         if hasattr(executor, "close"):
             executor.close()
-    summary = Run(license=outcome.report.license, tool_version=__version__,
-                  results=tuple(p.result for p in outcome.report.pages)).summary
-    d = outcome.report.diff
-    print(f"run {outcome.run_id}: {summary['pages']} pages, {summary['compliant']} compliant, "
-          f"{summary['violation']} violation, {summary['review']} review, {summary['error']} error; "
-          f"{len(d.new)} new, {len(d.fixed)} fixed, {len(d.persisting)} persisting violations")
+    from .report.audit_data import run_line
+    print(f"run {outcome.run_id}: {run_line(outcome.report)}")
     for f in outcome.files:
         if f.endswith(".html"):
             print(f"HTML report: {f}")
@@ -346,7 +429,7 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     """Like `check`, over the HTML responses of WARC files: 0 clean, 1 violations, 2 usage, 3 a file unreadable."""
     from .crawl.dask_executor import ShippedChecker
     from .crawl.fetcher import Fetcher
-    from .originals import load_all
+    from .originals import OriginalsUnreachable, load_all
     from .pipeline import Checker
     from .ruleset import load_pack
     from .scan_warc import scan_warcs
@@ -357,9 +440,13 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
         raise UsageError("--jobs and --max-bytes must be positive")
     kind, scheduler = _executor_choice(args)
     pack = load_pack(args.license)
-    with Fetcher() as fetcher:
-        originals = load_all(args.originals, fetcher=fetcher,
-                             cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+    try:
+        with Fetcher() as fetcher:
+            originals = load_all(args.originals, fetcher=fetcher,
+                                 cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+    except OriginalsUnreachable as exc:  # as for `check`: a source not read, exit 3
+        print(f"syndicheck: error: {exc}", file=sys.stderr)
+        return EXIT_INCOMPLETE
     checker = Checker.build(pack, originals, time_budget=_time_budget(args))
     if kind == "dask":
         from .crawl.dask_executor import DaskExecutor

@@ -226,7 +226,8 @@ def _statements(script: str) -> Iterator[str]:
 
 @dataclass(frozen=True)
 class RunSummary:
-    """One row of `History.runs`: a run and its counts (`violations` counts unwaived failing findings)."""
+    """One row of `History.runs`: a run and its counts (`violations` counts unwaived failing findings,
+    `violation_pages` the pages that carry at least one)."""
 
     id: int
     started: str
@@ -241,6 +242,7 @@ class RunSummary:
     compliant: int
     violations: int
     errors: int
+    violation_pages: int = 0
 
     @property
     def rate(self) -> Optional[float]:
@@ -489,6 +491,10 @@ class History:
                               (before_run_id,))
         return rows[0]["id"]
 
+    def partners(self) -> list[str]:
+        """Every partner id a stored page names, sorted."""
+        return [r["partner"] for r in self._read("SELECT DISTINCT partner FROM pages ORDER BY partner")]
+
     def runs(self, limit: int = 20, *, partner: Optional[str] = None) -> list[RunSummary]:
         """The latest `limit` runs, newest first, with page counts (optionally one partner's)."""
         return self._summaries("", (), partner, limit)
@@ -501,14 +507,14 @@ class History:
             SELECT r.*,
                    COALESCE(p.pages, 0) AS pages, COALESCE(p.copies, 0) AS copies,
                    COALESCE(p.compliant, 0) AS compliant, COALESCE(p.errors, 0) AS errors,
-                   COALESCE(f.violations, 0) AS violations
+                   COALESCE(f.violations, 0) AS violations, COALESCE(f.violation_pages, 0) AS violation_pages
             FROM runs r
             LEFT JOIN (SELECT run_id, COUNT(*) AS pages,
                               SUM(status IN ({copies})) AS copies,
                               SUM(status = 'compliant') AS compliant,
                               SUM(status = 'error') AS errors
                        FROM pages WHERE 1 {pf} GROUP BY run_id) p ON p.run_id = r.id
-            LEFT JOIN (SELECT run_id, COUNT(*) AS violations FROM findings
+            LEFT JOIN (SELECT run_id, COUNT(*) AS violations, COUNT(DISTINCT url) AS violation_pages FROM findings
                        WHERE outcome = 'fail' AND waiver IS NULL {pf} GROUP BY run_id) f ON f.run_id = r.id
             {where}
             ORDER BY r.id DESC LIMIT ?"""
@@ -684,6 +690,40 @@ class History:
         persisting = sorted((i for fp, i in b.items() if fp in a), key=key)
         fixed = sorted((i for fp, i in a.items() if fp not in b and i.url in checked), key=key)
         return RunDiff(run_a, tuple(new), tuple(fixed), tuple(persisting))
+
+    def trend_detail(self, limit: int = 30, *, current: Optional[int] = None) -> tuple[TrendPoint, ...]:
+        """The runs of `trend` per partner, per rule, and per partner and rule (for the report's filters).
+
+        For a rule, a copy counts as compliant when no unwaived failing or review finding of that rule is on it."""
+        runs = {p.run_id: p.started for p in self.trend(limit, current=current)}
+        if not runs:
+            return ()
+        marks = ", ".join("?" * len(runs))
+        copies_in = ", ".join(f"'{s}'" for s in COPY_STATUSES)
+        per_partner = self._read(f"""
+            SELECT run_id, partner, COUNT(*) AS copies, SUM(status = 'compliant') AS compliant FROM pages
+            WHERE run_id IN ({marks}) AND status IN ({copies_in}) GROUP BY run_id, partner""", tuple(runs))
+        bad = self._read(f"""
+            SELECT f.run_id, f.partner, f.rule, COUNT(DISTINCT f.url) AS bad FROM findings f
+            JOIN pages p ON p.run_id = f.run_id AND p.url = f.url
+            WHERE f.run_id IN ({marks}) AND f.outcome IN ('fail', 'review') AND f.waiver IS NULL
+                  AND p.status IN ({copies_in})
+            GROUP BY f.run_id, f.partner, f.rule""", tuple(runs))
+        copies = {(r["run_id"], r["partner"]): r["copies"] for r in per_partner}
+        points = [TrendPoint(r["run_id"], runs[r["run_id"]], r["copies"], r["compliant"] or 0, partner=r["partner"])
+                  for r in per_partner]
+        rules = sorted({r["rule"] for r in bad})
+        bad_by = {(r["run_id"], r["partner"], r["rule"]): r["bad"] for r in bad}
+        for run_id, started in runs.items():
+            total = sum(n for (rid, _), n in copies.items() if rid == run_id)
+            for rule in rules:
+                failing = sum(n for (rid, _, ru), n in bad_by.items() if rid == run_id and ru == rule)
+                points.append(TrendPoint(run_id, started, total, total - failing, rule=rule))
+                for (rid, partner), n in copies.items():
+                    if rid == run_id:
+                        points.append(TrendPoint(run_id, started, n, n - bad_by.get((run_id, partner, rule), 0),
+                                                 partner=partner, rule=rule))
+        return tuple(sorted(points, key=lambda p: (p.partner, p.rule, p.run_id)))
 
     def trend(self, limit: int = 30, *, current: Optional[int] = None) -> tuple[TrendPoint, ...]:
         """Compliance of the last `limit` complete runs (plus `current`, whatever its status), oldest first."""

@@ -1,4 +1,4 @@
-"""`syndicheck history`: list audit runs, and new / fixed / persisting violations between two runs.
+"""`syndicheck history`: list audit runs, and new / fixed / persisting failing findings between two runs.
 
     syndicheck history [--db PATH | --config audit.yaml] [--runs N] [--diff A B | --diff last]
                        [--partner ID] [--format text|json]
@@ -24,8 +24,9 @@ DEFAULT_DB = "syndicheck.db"
 def add_history_parser(subparsers) -> argparse.ArgumentParser:
     """Register `history` on an argparse subparsers object; returns the subcommand's parser."""
     h = subparsers.add_parser(
-        "history", help="list audit runs; new / fixed / persisting violations between runs",
-        description="List the audit runs stored in the history database, or compare two runs' violations.")
+        "history", help="list audit runs; new / fixed / persisting failing findings between runs",
+        description="List the audit runs stored in the history database, or compare two runs' failing findings "
+                    "(a finding is one rule on one page; its identity is the rule and the normalised URL).")
     h.add_argument("--db", metavar="PATH",
                    help=f"history database (default: the config's storage.database, else ./{DEFAULT_DB})")
     h.add_argument("--config", metavar="PATH", help="audit.yaml whose storage.database to read")
@@ -33,15 +34,31 @@ def add_history_parser(subparsers) -> argparse.ArgumentParser:
     h.add_argument("--diff", nargs="+", metavar="RUN",
                    help="compare two runs: --diff A B (run ids), or --diff last (the latest run against "
                         "the complete run before it)")
-    h.add_argument("--partner", metavar="ID", help="only this partner's pages and violations")
+    h.add_argument("--partner", metavar="ID",
+                   help="only this partner's pages and findings (an unknown partner is an error)")
     h.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     h.set_defaults(func=cmd_history)
     return h
 
 
 def _err(msg: str) -> int:
-    print(f"syndicheck history: {msg}", file=sys.stderr)
+    print(f"syndicheck: error: history: {msg}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _unknown_partner(hist: History, partner: str, config_path: Optional[str]) -> Optional[str]:
+    """Why --partner names no partner (None when it does): every run listed with zeros would look clean."""
+    known = set(hist.partners())
+    if config_path:
+        from .config import load_audit_config
+        known |= {p.id for p in load_audit_config(config_path).partners}
+    if partner in known:
+        return None
+    import difflib
+    close = difflib.get_close_matches(partner, sorted(known), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    listed = f" (partners: {', '.join(sorted(known))})" if known and len(known) <= 20 else ""
+    return f"no partner '{partner}' in {hist.path}{' or ' + config_path if config_path else ''}{listed}{hint}"
 
 
 def _db_path(args) -> str:
@@ -67,6 +84,9 @@ def cmd_history(args: argparse.Namespace, out: Optional[TextIO] = None) -> int:
         return _err("--runs must be at least 1")
     try:
         with History(path) as hist:
+            partner = getattr(args, "partner", None)
+            if partner is not None and (why := _unknown_partner(hist, partner, getattr(args, "config", None))):
+                return _err(why)
             if getattr(args, "diff", None):
                 return _show_diff(hist, args, out)
             runs = hist.runs(limit, partner=getattr(args, "partner", None))
@@ -100,9 +120,11 @@ def _print_runs(runs: list[RunSummary], partner: Optional[str], out: TextIO) -> 
         return
     title = "Runs" + (f" (partner {partner})" if partner else "") + ", newest first"
     out.write(title + "\n")
-    header = ("run", "started", "status", "pages", "copies", "compliant", "violations", "errors")
-    rows = [(str(r.id), _date(r.started), r.status, str(r.pages), str(r.copies), _pct(r.rate), str(r.violations),
-             str(r.errors)) for r in runs]
+    # Pages and findings are told apart: one page with violations may carry several failing findings.
+    header = ("run", "started", "status", "pages", "copies", "compliant", "with violations", "failing findings",
+              "errors")
+    rows = [(str(r.id), _date(r.started), r.status, str(r.pages), str(r.copies), _pct(r.rate),
+             str(r.violation_pages), str(r.violations), str(r.errors)) for r in runs]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     left = {1, 2}
     for row in (header, *rows):
@@ -165,7 +187,7 @@ def _show_diff(hist: History, args, out: TextIO) -> int:
         return EXIT_OK
     ra, rb = hist.run(a), hist.run(b)
     scope = f" for partner {args.partner}" if args.partner else ""
-    out.write(f"Violations{scope}: run {a} ({_date(ra.started)}, {ra.status}) -> "
+    out.write(f"Failing findings{scope}: run {a} ({_date(ra.started)}, {ra.status}) -> "
               f"run {b} ({_date(rb.started)}, {rb.status})\n")
     out.write(f"  new: {len(diff.new)}   fixed: {len(diff.fixed)}   persisting: {len(diff.persisting)}\n")
     for label, items in (("New", diff.new), ("Fixed", diff.fixed), ("Persisting", diff.persisting)):

@@ -47,8 +47,11 @@ def _reference_hashes(paths: tuple) -> tuple:
     return tuple(out)
 
 
-def _read(url: str, page_url: str) -> Optional[bytes]:
-    """Image bytes from a data: URI or a file next to a local page; remote images are not fetched."""
+def _read(url: str, page_url: str, site_root: Optional[str] = None) -> Optional[bytes]:
+    """Image bytes from a data: URI or a file of a local page's site; remote images are not fetched.
+
+    A root-relative path ("/img/logo.png", as most site generators write) is looked up under
+    `site_root`, never above it; without a site root it cannot be found on disk."""
     if url.startswith("data:"):
         header, _, payload = url.partition(",")
         try:
@@ -58,6 +61,8 @@ def _read(url: str, page_url: str) -> Optional[bytes]:
     # Only a local page's own files: a fetched page naming file:///etc/... must not make us read the disk.
     if not page_url.lower().startswith("file:"):
         return None
+    if site_root and url.startswith("/") and not url.startswith("//"):
+        return _read_under(Path(site_root), unquote(urlparse(url).path))
     try:
         parsed = urlparse(urljoin(page_url, url))
     except ValueError:  # not a URL ("http://[")
@@ -73,13 +78,26 @@ def _read(url: str, page_url: str) -> Optional[bytes]:
     return None
 
 
+def _read_under(root: Path, path: str) -> Optional[bytes]:
+    try:
+        base = root.resolve()
+        target = (base / path.lstrip("/")).resolve()
+        if target != base and base not in target.parents:  # "/../../etc/x" stays inside the site
+            return None
+        if target.is_file() and target.stat().st_size <= MAX_IMAGE_BYTES:
+            return target.read_bytes()
+    except (OSError, ValueError):
+        return None
+    return None
+
+
 def reference_match(img: "Image", ctx: "CheckContext") -> Optional[str]:
     """A description of the match when the image looks like a reference logo."""
     refs = _reference_hashes(tuple(ctx.pack.logo.reference_images))
     if not refs:
         return None
     for url in img.urls[:4]:
-        data = _read(url, ctx.page.url)
+        data = _read(url, ctx.page.url, ctx.site_root)
         if not data:
             continue
         h = dhash(data)

@@ -16,6 +16,8 @@ class MatchSettings:
     # A shingle found in more originals than this is boilerplate (the license notice, a sign-off)
     # and says nothing about which article a page copies.
     max_shingle_df: int = 5
+    # Pages containing at least this share, but less than min_containment, are near-copies (0: none).
+    near_copy_containment: float = 0.2
 
 
 class OriginalIndex:
@@ -58,8 +60,10 @@ class OriginalIndex:
     def page_shingles(self, text: str) -> set[int]:
         return shingles(tokens(text), self.settings.shingle_size)
 
-    def best(self, page_text: str) -> Optional[Match]:
-        """The original this page copies, or None when it copies none well enough."""
+    def best(self, page_text: str, floor: Optional[float] = None) -> Optional[Match]:
+        """The original this page copies, or None when it copies none well enough.
+
+        `floor` lowers the bar: the best original whose score is at least `floor` (for near-copies)."""
         if not self.originals:
             return None
         hits: Counter = Counter()
@@ -76,7 +80,8 @@ class OriginalIndex:
             if total < 3:  # too short to judge by text
                 continue
             score = n / total
-            if score >= self.settings.min_containment and (best is None or score > best.score):
+            if score >= (self.settings.min_containment if floor is None else floor) and (
+                    best is None or score > best.score):
                 best = Match(self.originals[i], min(score, 1.0))
         return best
 

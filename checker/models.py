@@ -33,6 +33,9 @@ class Status(str, enum.Enum):
     REVIEW = "review"
     NOT_A_COPY = "not-a-copy"
     ERROR = "error"
+    # Reproduces part of an original (an excerpt, the first half): a score in the pack's near-copy band, below
+    # the copy threshold. Listed apart with its score; not checked, never a violation, never compliant.
+    NEAR_COPY = "near-copy"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Fetched:
     etag: Optional[str] = None
     last_modified: Optional[str] = None
     error: Optional[str] = None
+    site_root: Optional[str] = None  # local build's root directory: where "/img/x.png" of a local page lives
 
     @property
     def ok(self) -> bool:
@@ -164,7 +168,7 @@ class PageResult:
         }
 
 
-SUMMARY_KEYS = ("compliant", "violation", "review", "not_a_copy", "error")
+SUMMARY_KEYS = ("compliant", "violation", "review", "not_a_copy", "error", "near_copy")
 
 
 @dataclass(frozen=True)
@@ -237,12 +241,20 @@ class RunDiff:
         return RunDiff(self.previous_run, pick(self.new), pick(self.fixed), pick(self.persisting))
 
 
+# The discovery problem recorded for a partner none of whose sources gave a page to check.
+NO_CANDIDATES = "no candidate pages: none of its feeds, sitemaps, URLs or start pages gave a page to check"
+
+
 @dataclass(frozen=True)
 class PartnerInfo:
     id: str
     name: str
     contacts: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()  # discovery problems (feed unreachable, sitemap malformed, ...)
+
+    @property
+    def no_candidates(self) -> bool:
+        return NO_CANDIDATES in self.errors
 
 
 @dataclass(frozen=True)
@@ -253,6 +265,8 @@ class TrendPoint:
     started: str
     copies: int
     compliant: int
+    partner: str = ""  # "" for every partner; else this partner's copies only
+    rule: str = ""  # "" for every rule; else "compliant" means no open failing or review finding of this rule
 
     @property
     def rate(self) -> Optional[float]:
@@ -272,5 +286,6 @@ class AuditReport:
     pages: tuple[AuditPage, ...]
     diff: RunDiff
     trend: tuple[TrendPoint, ...] = ()
+    trend_detail: tuple[TrendPoint, ...] = ()  # the same runs per partner, per rule, per partner and rule
     waiver_notes: tuple[str, ...] = ()  # expired waivers, waivers that matched nothing
     complete: bool = True  # False when the run was cut short

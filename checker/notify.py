@@ -103,24 +103,26 @@ def summary_text(report: AuditReport, report_location: str) -> str:
         f"Pages checked: {h['pages']}",
         f"Copies: {h['copies']}",
         f"Compliant: {h['compliant']}{rate}",
-        f"Violations: {h['violation']}",
+        f"Pages with violations: {h['violation']}",
+        f"Not a copy: {h['not_a_copy']}",
         f"Review: {h['review']}",
         f"Errors: {h['error']}" + (f" (+{h['discovery_errors']} discovery errors)" if h["discovery_errors"] else ""),
     ]
     since = f"run #{h['previous_run']}" if h["previous_run"] is not None else "the previous run (none)"
-    lines += [f"Since {since}: {h['new']} new, {h['fixed']} fixed, {h['persisting']} persisting", ""]
+    lines += [f"Failing findings since {since}: {h['new']} new, {h['fixed']} fixed, {h['persisting']} persisting",
+              ""]
     attention = [s for s in audit_data.partner_stats(report)
                  if s.violations or s.errors or s.discovery_errors or s.new or s.fixed]
     if attention:
         lines.append("Partners needing attention:")
         for s in attention:
             rate = f"{s.rate * 100:.0f}%" if s.rate is not None else "no copies"
-            lines.append(f"- {clean(s.info.name)}: {s.violations} violating of {s.copies} copies ({rate}), "
-                         f"{s.new} new, {s.fixed} fixed, {s.persisting} persisting, "
+            lines.append(f"- {clean(s.info.name)}: {s.violations} with violations of {s.copies} copies ({rate}); "
+                         f"findings {s.new} new, {s.fixed} fixed, {s.persisting} persisting; "
                          f"{s.errors + len(s.discovery_errors)} errors")
         lines.append("")
     if report.diff.new:
-        lines.append("New violations:")
+        lines.append("New failing findings:")
         lines += [f"- {clean(i.url)} ({clean(i.rule)}){': ' + clean(i.message) if i.message else ''}"
                   for i in report.diff.new]
         lines.append("")
@@ -134,8 +136,9 @@ def summary_text(report: AuditReport, report_location: str) -> str:
 
 def summary_message(report: AuditReport, config: EmailConfig, report_location: str) -> EmailMessage:
     h = audit_data.headline(report)
-    subject = (f"syndicheck audit #{report.run_id}: {h['violation']} violations, {h['new']} new, "
-               f"{h['fixed']} fixed" + ("" if report.complete else " (incomplete run)"))
+    pages = "page" if h["violation"] == 1 else "pages"
+    subject = (f"syndicheck #{report.run_id}: {h['violation']} {pages} with violations; "
+               f"{h['new']} new, {h['fixed']} fixed findings" + ("" if report.complete else " (incomplete run)"))
     msg = _message(config.sender, config.licensing_team, subject, report)
     msg.set_content(summary_text(report, report_location))
     return msg

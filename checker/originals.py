@@ -40,6 +40,10 @@ class OriginalsError(ConfigError):
     """A manifest, feed or original page that cannot be used; the message names file (or URL), line and key."""
 
 
+class OriginalsUnreachable(OriginalsError):
+    """A source URL that could not be fetched (and has no usable cached copy): a target not read, not bad usage."""
+
+
 # ---------------------------------------------------------------------------------------------- text helpers
 
 _BLOCK_TAGS = frozenset({
@@ -620,7 +624,7 @@ def fetch_source(url: str, fetcher: Fetcher, cache: SourceCache, max_age: float)
         age = (now - cached.fetched_at) / 3600
         log.warning("cannot fetch %s (%s); using the cached copy from %.1f hours ago", url, reason, age)
         return cached
-    raise OriginalsError(url, None, "", f"cannot fetch: {reason}")
+    raise OriginalsUnreachable(url, None, "", f"cannot fetch: {reason.replace(url, 'the URL')}")
 
 
 # ---------------------------------------------------------------------------------------------- entry points

@@ -76,7 +76,7 @@ class Checker:
             return PageResult(status=Status.ERROR, error=f"not an HTML page: {binary}", **base)
         try:
             html, encoding = decode_html(fetched.body, fetched.charset)
-            return self.check_html(html, utf8=utf8_body(fetched.body, encoding), **base)
+            return self.check_html(html, utf8=utf8_body(fetched.body, encoding), site_root=fetched.site_root, **base)
         except RecursionError:
             return PageResult(status=Status.ERROR, error="could not parse: the HTML nests too deeply", **base)
         except Exception as exc:  # a parser bug on one page must not end the run
@@ -87,7 +87,7 @@ class Checker:
         """The original the page copies; `utf8`: the page's bytes if `html` is exactly their UTF-8 decoding."""
         if self.forced is not None:
             return Match(self.forced, self._score(html, self.forced, utf8), forced=True)
-        return self.index.best(fast_visible_text(html, utf8))
+        return self.index.best(fast_visible_text(html, utf8), floor=self.index.settings.near_copy_containment or None)
 
     def _score(self, html: str, original: Original, utf8: Optional[bytes] = None) -> float:
         own = self.index.shingles_of(original)
@@ -96,17 +96,20 @@ class Checker:
         return len(own & self.index.page_shingles(fast_visible_text(html, utf8))) / len(own)
 
     def check_html(self, html: str, *, target: str, url: str, path: Optional[str] = None,
-                   utf8: Optional[bytes] = None) -> PageResult:
+                   utf8: Optional[bytes] = None, site_root: Optional[str] = None) -> PageResult:
         """Check one decoded page. `utf8`: the fetched bytes when `html` is exactly their UTF-8 decoding
         (decode.utf8_body), which spares the fast text path re-encoding `html` for lexbor."""
         started = self.clock()
         match = self.match(html, utf8)
         if match is None:
             return PageResult(target=target, url=url, status=Status.NOT_A_COPY, path=path)
+        if not match.forced and match.score < self.index.settings.min_containment:  # part of an original: no rules
+            return PageResult(target=target, url=url, status=Status.NEAR_COPY, original=match.original, match=match,
+                              path=path)
         page = parse_page(html, url, self.pack.vocabulary)
         ctx = CheckContext(page, match.original, match, self.pack,
                            original_shingles=self.index.shingles_of(match.original),
-                           shingle_size=self.pack.match.shingle_size)
+                           shingle_size=self.pack.match.shingle_size, site_root=site_root)
         try:
             findings = evaluate(self.pack, ctx, budget=self.time_budget, started=started, clock=self.clock)
         finally:

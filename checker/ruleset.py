@@ -81,7 +81,7 @@ class LicensePack:
 _LICENSE_KEYS = ("id", "name", "url", "aliases", "not_aliases", "notice", "notice_markers", "non_person_credits",
                  "logo", "match", "rules", "example_original", "vocabulary")
 _LOGO_KEYS = ("text_patterns", "file_patterns", "not_patterns", "reference_images")
-_MATCH_KEYS = ("min_containment", "shingle_size", "max_shingle_df")
+_MATCH_KEYS = ("min_containment", "shingle_size", "max_shingle_df", "near_copy_containment")
 _RULE_KEYS = ("id", "title", "severity", "description", "fix", "checks", "examples")
 _EXAMPLE_KEYS = ("name", "expect", "html")
 _ORIGINAL_KEYS = ("id", "url", "title", "authors", "published", "text")
@@ -276,7 +276,11 @@ def load_pack(name_or_path: Optional[str] = None) -> LicensePack:
         if not 2 <= k <= 12:
             raise doc.error(("match", "shingle_size"), "must be a whole number from 2 to 12")
         df = doc.typed(("match", "max_shingle_df"), int, default=settings.max_shingle_df)
-        settings = MatchSettings(float(mc), k, max(df, 1))
+        near = doc.typed(("match", "near_copy_containment"), (int, float), default=settings.near_copy_containment)
+        if not 0 <= near < mc:
+            raise doc.error(("match", "near_copy_containment"), f"must be 0 (off) or a number below "
+                                                                f"min_containment ({mc})")
+        settings = MatchSettings(float(mc), k, max(df, 1), float(near))
     example_original = _original(doc, ("example_original",)) if doc.data.get("example_original") else None
     rules = []
     seen: dict = {}

@@ -270,7 +270,7 @@ def test_full_run_writes_reports_and_history(two_nights):
     doc = report_json(config, 1)
     assert doc["run"]["complete"] is True
     assert statuses(doc) == NIGHT1
-    assert doc["summary"] == {"pages": 9, "compliant": 3, "violation": 3, "review": 0, "not_a_copy": 2, "error": 1}
+    assert doc["summary"] == {"pages": 9, "compliant": 3, "violation": 3, "review": 0, "not_a_copy": 2, "error": 1, "near_copy": 0}
     blocked = next(p for p in doc["pages"] if "/private/" in p["target"])
     assert "robots.txt" in blocked["error"]
     assert not [h for h in two_nights["hits"][0] if h.path.startswith("/private/")]  # never requested

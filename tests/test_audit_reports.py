@@ -5,6 +5,7 @@ import csv
 import dataclasses
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -149,6 +150,14 @@ def report() -> AuditReport:
     return build_report()
 
 
+@pytest.fixture
+def test_output() -> Path:
+    """Where the browser tests leave their screenshots: $SYNDICHECK_TEST_OUTPUT, else test-output/ (git-ignored)."""
+    out = Path(os.environ.get("SYNDICHECK_TEST_OUTPUT") or Path(__file__).resolve().parents[1] / "test-output")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 def _render(fn, report: AuditReport) -> str:
     out = io.StringIO()
     fn(report, out)
@@ -183,7 +192,7 @@ def test_json_structure(report: AuditReport) -> None:
     doc = json.loads(_render(render_audit_json, report))
     assert doc["schema_version"] == 1
     assert doc["tool"] == {"name": "syndicheck", "version": "0.1.0"} and doc["license"] == "dcnf"
-    assert doc["summary"] == {"pages": 9, "compliant": 4, "violation": 2, "review": 1, "not_a_copy": 1, "error": 1}
+    assert doc["summary"] == {"pages": 9, "compliant": 4, "violation": 2, "review": 1, "not_a_copy": 1, "error": 1, "near_copy": 0}
     assert doc["run"] == {"id": 12, "started": "2024-05-05T02:00:00Z", "finished": "2024-05-05T02:41:07Z",
                           "complete": True}
     assert len(doc["pages"]) == 9
@@ -205,6 +214,7 @@ def test_json_structure(report: AuditReport) -> None:
     assert partners["alpha"] == {
         "id": "alpha", "name": "Alpha Gazette", "contacts": ["editor@alpha.example", "web@alpha.example"],
         "copies": 3, "compliant": 2, "violations": 1, "review": 0, "errors": 1, "discovery_errors": [],
+        "no_candidates": False,
         "new": 1, "fixed": 1, "persisting": 1}
     assert partners["beta"]["discovery_errors"] == list(PARTNERS[1].errors)
     assert (partners["beta"]["copies"], partners["beta"]["violations"], partners["beta"]["review"]) == (2, 1, 1)
@@ -356,87 +366,132 @@ def test_html_in_chromium(tmp_path: Path, report: AuditReport, browser) -> None:
         render_audit_html(report, fh)
     page, dialogs, requests = open_page(browser, path)
 
-    # headline numbers
+    # headline numbers: pages and findings named apart
     assert page.inner_text('#headline li[data-key="copies"] b') == "7"
-    assert page.inner_text('#headline li[data-key="violation"] b') == "2"
-    assert page.inner_text('#headline li[data-key="new"] b') == "2"
+    assert page.inner_text('#headline li[data-key="violation"]') == "2\npages with violations"
+    assert page.inner_text('#headline li[data-key="new"]') == "2\nnew failing findings"
+    assert page.inner_text('#headline li[data-key="waived"] b') == "1"
 
-    # partner table
+    # partners worst first: beta (0% compliant) before alpha (67%), both one page with violations
     partner_rows = page.locator("#partners tbody tr")
-    assert partner_rows.count() == 3
-    first = partner_rows.nth(0).locator("td").all_inner_texts()
-    assert first[0].startswith("Alpha Gazette") and first[1:7] == ["3", "67%", "1", "1", "1", "1"]
-    assert "1 page could not be checked" in first[7]
-    assert "not well-formed XML" in partner_rows.nth(1).inner_text()
-    assert partner_rows.nth(2).locator("td").nth(2).inner_text() == "100%"
+    assert [r.locator("td").first.inner_text() for r in partner_rows.all()] == ["Beta Times", "Alpha Gazette",
+                                                                                "Gamma Daily"]
+    beta, alpha, gamma = (r.locator("td").all_inner_texts() for r in partner_rows.all())
+    assert alpha[1:7] == ["3", "67%", "1", "1", "1", "1"] and alpha[7] == "1 page not checked"
+    assert beta[1:4] == ["2", "0%", "1"] and beta[7] == "1 discovery problem"
+    assert gamma[2] == "100%" and gamma[7] == "none"  # words, not a bare dash
 
     # the chart: an inline SVG with one marker per run
-    assert page.locator("svg#trend").is_visible()
     assert page.locator("svg#trend circle.pt").count() == 5
     assert page.locator("svg#trend polyline").count() == 1
 
-    # every violation, with its evidence and WARC reference
-    rows = page.locator("#violations tbody tr")
-    assert rows.count() == 3
-    senate = rows.nth(0)
+    # one section per partner with something to show, worst first; gamma (all compliant) has none
+    assert page.locator("section.group").evaluate_all("s => s.map(x => x.id)") == ["p-beta", "p-alpha"]
+    alpha_cards = page.locator("#p-alpha .card")
+    assert alpha_cards.evaluate_all("c => c.map(x => x.dataset.status)") == ["violation", "error", "waived"]
+    senate = alpha_cards.nth(0)
     assert senate.locator(f'a[href="{SENATE_URL}"]').count() == 1
+    assert senate.locator(".url").inner_text() == "alpha.example/…/senate-vote"  # folded; the link is whole
     text = senate.inner_text()
-    assert "Alpha Gazette" in text and "DCNF logo" in text and "new" in text
-    assert "Daily Caller News Foundation logo" in text and "Daily Caller logo" in text
+    assert "DCNF logo" in text and "DCNF affiliation" in text and "new" in text and "persisting" in text
+    assert "expected Daily Caller News Foundation logo; found Daily Caller logo" in text
+    assert "Fix: Add the DCNF logo above the byline." in text
     assert HOSTILE_SCRIPT in text  # shown as text, never run
-    assert senate.locator("code.warc-file").inner_text() == "evidence/run-12-00001.warc.gz"
-    assert senate.locator("code.warc-record").inner_text() == "<urn:uuid:1111>"
-    beta_row = rows.nth(2)
-    assert HOSTILE_URL in beta_row.inner_text() and beta_row.locator("a").count() == 1  # only the original
+    assert senate.locator("code.warc-file").text_content() == "evidence/run-12-00001.warc.gz"
+    assert senate.locator("code.warc-record").text_content() == "<urn:uuid:1111>"
+    assert not senate.locator("code.warc-file").is_visible()  # folded away until asked for
+    assert "Could not be checked: HTTP 503 after 3 attempts" in alpha_cards.nth(1).inner_text()
+    assert WAIVER in alpha_cards.nth(2).inner_text()
+    beta_cards = page.locator("#p-beta .card")
+    assert beta_cards.evaluate_all("c => c.map(x => x.dataset.status)") == ["violation", "review"]
+    assert HOSTILE_URL in beta_cards.nth(0).inner_text() and beta_cards.nth(0).locator("a").count() == 1
+    assert "not well-formed XML" in page.inner_text("#p-beta ul.problems")
     assert page.locator('a[href^="javascript" i]').count() == 0
 
-    # waived, review and error rows, apart from the violations
-    assert page.locator("#waived tbody tr").count() == 1
-    assert WAIVER in page.inner_text("#waived")
-    assert page.locator("#review tbody tr").count() == 1
-    assert page.locator("#errors tbody tr").count() == 2  # one page, one discovery error
-
-    # filters: the panel appears (our script ran under the CSP)
+    # filters: they apply to the cards, the headline numbers and the chart
     assert page.locator("#filters").is_visible()
     page.select_option('#filters select[name="partner"]', "beta")
-    visible = [r for r in rows.all() if r.is_visible()]
-    assert len(visible) == 1 and "Beta Times" in visible[0].inner_text()
-    assert [r.is_visible() for r in partner_rows.all()] == [False, True, False]
-    assert page.locator("#waived tbody tr").first.is_hidden()
-    assert page.locator("#errors tbody tr.discovery").is_visible()
-    assert page.locator("#errors tbody tr").first.is_hidden()  # alpha's error page
+    assert [r.is_visible() for r in partner_rows.all()] == [True, False, False]
+    assert page.locator("#p-alpha").is_hidden() and page.locator("#p-beta").is_visible()
+    assert page.inner_text('#headline li[data-key="copies"] b') == "2"
+    assert page.inner_text('#headline li[data-key="rate"] b') == "0%"
+    assert page.inner_text("#scope") == "Beta Times, all rules"
+    assert page.locator("svg#trend circle.pt").count() == 1  # this run's point (no per-partner history here)
 
     page.select_option('#filters select[name="partner"]', "")
     page.select_option('#filters select[name="rule"]', "logo")
-    assert [r.is_visible() for r in rows.all()] == [True, False, False]
-    assert all(r.is_visible() for r in partner_rows.all())  # rule filter leaves partners alone
-    assert page.locator("#errors tbody tr").first.is_hidden()
-    page.select_option('#filters select[name="rule"]', "affiliation")
-    assert [r.is_visible() for r in rows.all()] == [False, True, False]
+    assert page.locator("#p-beta").is_hidden()  # byline and discovery only
+    assert [c.is_visible() for c in alpha_cards.all()] == [True, False, False]
+    assert senate.locator('li[data-rule="affiliation"]').is_hidden()
+    assert page.inner_text('#headline li[data-key="violation"] b') == "1"
+    assert page.inner_text('#headline li[data-key="new"] b') == "1"
+    assert page.inner_text('#headline li[data-key="persisting"] b') == "0"
+    assert all(r.is_visible() for r in partner_rows.all())  # the rule filter leaves the partner table alone
 
     page.select_option('#filters select[name="rule"]', "")
     page.select_option('#filters select[name="status"]', "waived")
-    assert not any(r.is_visible() for r in rows.all())
-    assert page.locator("#waived tbody tr").first.is_visible()
+    assert [c.is_visible() for c in alpha_cards.all()] == [False, False, True]
+    assert page.locator("#p-beta").is_hidden()
+    dim = page.locator("#headline li.dim").evaluate_all("l => l.map(x => x.dataset.key)")
+    assert dim == ["violation", "review", "error"]
     page.select_option('#filters select[name="status"]', "")
-    assert all(r.is_visible() for r in rows.all())
+    assert all(c.is_visible() for c in page.locator(".card").all())
+    assert page.locator("svg#trend circle.pt").count() == 5 and page.locator("#headline li.dim").count() == 0
 
     # hover every snippet: an injected handler would fire now
+    for summary in page.locator("details summary").all():
+        summary.click()
     for snippet in page.locator("code.snippet").all():
         snippet.hover()
     assert dialogs == []
     assert all(u.startswith("file:") for u in requests), requests
 
 
+def test_a_finding_without_evidence_says_what_the_rule_looked_for() -> None:
+    report = build_report()
+    senate = report.pages[0]
+    bare = Finding("logo", Outcome.FAIL, Severity.ERROR, "no image on the page is the DCNF logo", (),
+                   fix="Add the logo.", title="DCNF logo")
+    page = dataclasses.replace(senate, result=dataclasses.replace(senate.result, findings=(bare,)))
+    out = _render(render_audit_html, dataclasses.replace(report, pages=(page,) + report.pages[1:]))
+    card = out.split('id="p-alpha"', 1)[1].split("</article>", 1)[0]
+    assert "It looked for: A visible &lt;img&gt;/&lt;picture&gt;/&lt;svg&gt; on the page is the licensor" in card
+    assert "—" not in card
+
+
+def test_empty_sections_are_left_out() -> None:
+    report = build_report()
+    quiet = dataclasses.replace(report, pages=tuple(p for p in report.pages if p.partner == "gamma"),
+                                partners=(PARTNERS[2],), diff=RunDiff(previous_run=11), waiver_notes=())
+    out = _render(render_audit_html, quiet)
+    assert 'class="group"' not in out and "Changes since" not in out and "waiver-notes" not in out
+    assert "—" not in out.split("<svg", 1)[0]
+
+
 @pytest.mark.browser
-def test_html_reads_without_script(tmp_path: Path, report: AuditReport, browser) -> None:
+@pytest.mark.parametrize("width", [1280, 390])
+def test_html_layout_on_a_laptop_and_a_phone(tmp_path: Path, report: AuditReport, browser, width: int,
+                                             test_output: Path) -> None:
+    """Readable at both widths: nothing wider than the window, card titles on one line (long URLs folded),
+    two card columns on a laptop and one on a phone. Screenshots go to the test output directory."""
     path = tmp_path / "audit-12.html"
     path.write_text(_render(render_audit_html, report), encoding="utf-8")
-    page = browser.new_context(java_script_enabled=False).new_page()
+    page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(path.as_uri())
-    assert page.locator("#filters").is_hidden()
-    assert all(r.is_visible() for r in page.locator("#violations tbody tr").all())
-    assert page.locator("svg#trend circle.pt").count() == 5
+    page.screenshot(path=str(test_output / f"audit-report-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # the partner table fits too (its wrapper would scroll sideways otherwise)
+    assert page.evaluate("document.querySelector('#partners').scrollWidth") <= \
+        page.evaluate("document.querySelector('.table-wrap').clientWidth")
+    for card in page.locator(".card").all():
+        box = card.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
+        title = card.locator(".url").bounding_box()
+        assert title["height"] < 30  # one line: the URL is folded, never wrapped letter by letter
+    lefts = {round(c.bounding_box()["x"]) for c in page.locator("#p-alpha .card").all()}
+    assert len(lefts) == (2 if width >= 960 else 1)
+    font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.card')).fontSize)")
+    assert font >= 14
 
 
 def test_diff_items_match_pages_by_normalised_url() -> None:

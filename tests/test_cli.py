@@ -47,7 +47,7 @@ def test_directory_json_report(site, capsys):
     doc = json.loads(out)
     assert set(doc) >= {"schema_version", "tool", "license", "summary", "pages"}
     assert doc["schema_version"] == 1 and doc["license"] == "dcnf" and doc["tool"]["name"] == "syndicheck"
-    assert doc["summary"] == {"pages": 3, "compliant": 1, "violation": 1, "review": 0, "not_a_copy": 1, "error": 0}
+    assert doc["summary"] == {"pages": 3, "compliant": 1, "violation": 1, "review": 0, "not_a_copy": 1, "error": 0, "near_copy": 0}
     by = {Path(p["target"]).name: p for p in doc["pages"]}
     assert by["good.html"]["status"] == "compliant" and by["good.html"]["match"]["score"] > 0.9
     assert by["own.htm"]["status"] == "not-a-copy" and by["own.htm"]["findings"] == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 
 import pytest
 
@@ -69,10 +70,13 @@ def test_lists_runs(db):
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "Runs, newest first"
-    assert lines[1].split() == ["run", "started", "status", "pages", "copies", "compliant", "violations", "errors"]
+    assert re.split(r"\s{2,}", lines[1].strip()) == ["run", "started", "status", "pages", "copies", "compliant",
+                                                     "with violations", "failing findings", "errors"]
     row2, row1 = lines[2].split(), lines[3].split()
-    assert row2[0] == "2" and row2[4] == "complete" and row2[-5:] == ["4", "3", "33.3%", "2", "1"]
-    assert row1[0] == "1" and row1[-5:] == ["4", "4", "25.0%", "3", "0"]
+    # run 2: acme/b and beta/c, one failing finding each
+    assert row2[0] == "2" and row2[4] == "complete" and row2[-6:] == ["4", "3", "33.3%", "2", "2", "1"]
+    # run 1: acme/a, acme/b, beta/d, one failing finding each
+    assert row1[0] == "1" and row1[-6:] == ["4", "4", "25.0%", "3", "3", "0"]
     code, out, _ = run_cli("--db", db, "--runs", "1")
     assert len(out.splitlines()) == 3
 
@@ -89,7 +93,7 @@ def test_lists_runs_as_json_for_one_partner(db):
 def test_diff_text(db):
     code, out, _ = run_cli("--db", db, "--diff", "1", "2")
     assert code == 0
-    assert "Violations: run 1 (" in out and "-> run 2 (" in out
+    assert "Failing findings: run 1 (" in out and "-> run 2 (" in out
     assert "new: 1   fixed: 1   persisting: 1" in out
     new = out.split("New (1)\n", 1)[1].split("\n\n", 1)[0]
     fixed = out.split("Fixed (1)\n", 1)[1].split("\n\n", 1)[0]
@@ -117,6 +121,25 @@ def test_diff_json_overall(db):
     data = json.loads(run_cli("--db", db, "--diff", "1", "2", "--format", "json")[1])
     assert data["partners"] == {"acme": {"new": 0, "fixed": 1, "persisting": 1},
                                 "beta": {"new": 1, "fixed": 0, "persisting": 0}}
+
+
+def test_pages_with_violations_and_failing_findings_are_two_numbers(tmp_path):
+    path = tmp_path / "two.db"
+    with History(path) as h:
+        r = h.start_run("dcnf", "fp", None, "0.1.0")
+        h.record_page(r, page("https://acme.example/a", "acme", "logo", "byline", "affiliation"))
+        h.finish_run(r, True)
+    code, out, _ = run_cli("--db", str(path))
+    assert code == 0 and out.splitlines()[2].split()[-3:] == ["1", "3", "0"]
+    assert json.loads(run_cli("--db", str(path), "--format", "json")[1])["runs"][0]["violation_pages"] == 1
+
+
+def test_unknown_partner_is_an_error(db, capsys):
+    code, out, err = run_cli("--db", db, "--partner", "acmee", capsys=capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("syndicheck: error: ") and "no partner 'acmee'" in err and "did you mean 'acme'" in err
+    code, out, err = run_cli("--db", db, "--diff", "last", "--partner", "nope", capsys=capsys)
+    assert code == 2 and "no partner 'nope'" in err and "acme, beta" in err
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -152,3 +175,13 @@ def test_empty_history_and_last_without_previous(tmp_path, capsys):
 def test_writes_to_stdout_by_default(db, capsys):
     assert cmd_history(parse("--db", db)) == 0
     assert capsys.readouterr().out.startswith("Runs, newest first")
+
+
+def test_trend_detail_per_partner_and_rule(db):
+    with History(db) as h:
+        points = {(p.run_id, p.partner, p.rule): (p.copies, p.compliant) for p in h.trend_detail()}
+    assert points[(1, "acme", "")] == (2, 0) and points[(1, "beta", "")] == (2, 1)
+    assert points[(1, "", "logo")] == (4, 3)  # acme/a fails logo
+    assert points[(1, "acme", "logo")] == (2, 1) and points[(1, "beta", "logo")] == (2, 2)
+    assert points[(2, "beta", "")] == (1, 0)  # beta/d errored: not a copy in run 2
+    assert points[(2, "acme", "byline")] == (2, 1)

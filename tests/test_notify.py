@@ -109,10 +109,10 @@ def test_one_mail_per_contact_plus_summary(smtp, reports_dir: Path) -> None:
 
     summary = by_rcpt[TEAM]
     assert summary["To"] == ", ".join(TEAM)
-    assert summary["Subject"] == "syndicheck audit #12: 2 violations, 2 new, 2 fixed"
+    assert summary["Subject"] == "syndicheck #12: 2 pages with violations; 2 new, 2 fixed findings"
     body = _body(summary)
-    assert "Copies: 7" in body and "Compliant: 4 (57%)" in body and "Violations: 2" in body
-    assert "Since run #11: 2 new, 2 fixed, 1 persisting" in body
+    assert "Copies: 7" in body and "Compliant: 4 (57%)" in body and "Pages with violations: 2" in body
+    assert "Failing findings since run #11: 2 new, 2 fixed, 1 persisting" in body
     assert SENATE_URL in body  # the new violation's link
     report_path = (reports_dir / "audit-12.html").resolve()
     assert f"Full report: {report_path} ({report_path.as_uri()})" in body

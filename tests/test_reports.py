@@ -122,7 +122,7 @@ def test_json_is_the_design_schema(run: Run) -> None:
     assert doc["schema_version"] == 1
     assert doc["tool"] == {"name": "syndicheck", "version": "0.1.0"}
     assert doc["license"] == "dcnf"
-    assert doc["summary"] == {"pages": 5, "compliant": 1, "violation": 1, "review": 1, "not_a_copy": 1, "error": 1}
+    assert doc["summary"] == {"pages": 5, "compliant": 1, "violation": 1, "review": 1, "not_a_copy": 1, "error": 1, "near_copy": 0}
     assert doc["run"] == {"started": "2024-05-01T02:00:00Z", "finished": "2024-05-01T02:03:12Z"}
     for page in doc["pages"]:
         assert set(page) == {"target", "url", "status", "original", "match", "findings", "error"}
@@ -320,11 +320,11 @@ def test_github_commands(run: Run) -> None:
     assert lines[4].startswith("::error title=syndicheck fetch error::javascript:alert(1): could not be checked")
 
 
-def test_github_info_is_a_notice_and_no_line_means_1() -> None:
+def test_github_info_is_a_notice_and_no_line_means_no_line() -> None:
     f = Finding("logo", Outcome.FAIL, Severity.INFO, "m", (Evidence("img", "x"),))
     r = PageResult("a.html", "file:///a.html", Status.VIOLATION, findings=(f,), path="a.html")
     out = rendered("github", Run("dcnf", "0.1.0", (r,)))
-    assert out.startswith("::notice file=a.html,line=1,")
+    assert out.startswith("::notice file=a.html,title=")  # a file annotation, not a made-up line 1
 
 
 def test_github_step_summary_appended(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run) -> None:

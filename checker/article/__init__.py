@@ -26,7 +26,8 @@ class Article:
     """
 
     def __init__(self, page: ParsedPage, original: Optional[Original], pack: "LicensePack",
-                 original_shingles: frozenset = frozenset(), shingle_size: int = 5) -> None:
+                 original_shingles: frozenset = frozenset(), shingle_size: int = 5,
+                 site_root: Optional[str] = None) -> None:
         self.page = page
         self.original = original
         self.pack = pack
@@ -35,6 +36,7 @@ class Article:
         self.title = original.title if original else ""
         self._original_shingles = original_shingles
         self._k = shingle_size
+        self.site_root = site_root  # a local build's root, where root-relative image paths are read
 
     # ---- where the story is -----------------------------------------------------------------
     @cached_property
@@ -110,7 +112,7 @@ class Article:
         memo = self._image_memo
         key = id(img)
         if key not in memo:
-            memo[key] = classify_image(img, self.pack, self.page)
+            memo[key] = classify_image(img, self.pack, self.page, self.site_root)
         return memo[key]
 
     @cached_property

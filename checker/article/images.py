@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 from urllib.parse import urlparse
 
 from ..logo_image import reference_match
@@ -30,11 +30,12 @@ def url_part(url: str) -> str:
 class _RefContext:
     """What the reference-image comparison reads: the pack and the page."""
 
-    def __init__(self, pack: "LicensePack", page: "ParsedPage") -> None:
-        self.pack, self.page = pack, page
+    def __init__(self, pack: "LicensePack", page: "ParsedPage", site_root: Optional[str]) -> None:
+        self.pack, self.page, self.site_root = pack, page, site_root
 
 
-def classify_image(img: Image, pack: "LicensePack", page: "ParsedPage") -> tuple[str, str]:
+def classify_image(img: Image, pack: "LicensePack", page: "ParsedPage",
+                   site_root: Optional[str] = None) -> tuple[str, str]:
     """('logo' | 'lookalike' | 'other', the text or URL that decided)."""
     spec = pack.logo
     texts = [t[:PATTERN_INPUT_LIMIT] for t in img.texts]
@@ -52,7 +53,7 @@ def classify_image(img: Image, pack: "LicensePack", page: "ParsedPage") -> tuple
         if any(p.search(url_part(url)) for p in spec.not_patterns):
             return "lookalike", url
     if spec.reference_images:
-        hit = reference_match(img, _RefContext(pack, page))
+        hit = reference_match(img, _RefContext(pack, page, site_root))
         if hit:
             return "logo", hit
     return "other", ""

@@ -91,7 +91,7 @@ def attached_to_byline(ctx: CheckContext) -> Verdict:
                                 f"checker cannot tell whether the {pack.name} is attached to it", found.empty_marked)
         return Verdict(Outcome.FAIL,
                        f"there is no byline naming the reporter, so the {pack.name} affiliation is not attached to one",
-                       (), fix)
+                       (ctx.looked_at("a byline naming the reporter"),), fix)
     failures = []
     passes = []
     # Each reporter needs the affiliation on one of their credits (a head byline or a foot author box).

@@ -123,7 +123,7 @@ def authors_credited(ctx: CheckContext) -> Verdict:
     if not detail:
         detail = f"; {_looked_at(art)}"
     evidence = [ctx.block_evidence(b, expected=expected) for b in shown] + evidence
-    return Verdict(Outcome.FAIL, lead + detail, tuple(evidence[:4]), fix)
+    return Verdict(Outcome.FAIL, lead + detail, tuple(evidence[:4]) or (ctx.looked_at("a byline"),), fix)
 
 
 def _empty_byline(ctx: CheckContext, block: Block, expected: str) -> Verdict:

@@ -24,12 +24,14 @@ class CheckContext:
     original_shingles: frozenset = frozenset()
     shingle_size: int = 5
     memo: dict = field(default_factory=dict)
+    site_root: Optional[str] = None  # a local build's root directory, for root-relative image paths
 
     @cached_property
     def article(self) -> "Article":
         from ..article import Article  # the model imports the checks' text matching; built on first use
 
-        return Article(self.page, self.original, self.pack, self.original_shingles, self.shingle_size)
+        return Article(self.page, self.original, self.pack, self.original_shingles, self.shingle_size,
+                       self.site_root)
 
     # ---- evidence helpers -------------------------------------------------------------------
     def evidence(self, element, snippet: str = "", expected: Optional[str] = None,
@@ -38,6 +40,22 @@ class CheckContext:
 
     def block_evidence(self, block: Block, expected: Optional[str] = None) -> Evidence:
         return self.evidence(block.element, block.text, expected, block.text[:200])
+
+    def looked_at(self, what: str) -> Evidence:
+        """For a failure with no element to show: the part of the page searched for `what`, as evidence."""
+        zones, blocks = self.article.zones, self.page.blocks
+        if zones is None:
+            return Evidence("", f"looked at the whole page for {what}; no article body was recognised")
+
+        def quote(b: Block) -> str:
+            return f"<{b.tag}> \u201c{_clip(b.text, 36)}\u201d"
+        visible = [blocks[i] for i in sorted(zones.head) if blocks[i].text and blocks[i].hidden is None]
+        start = visible[0] if visible else blocks[zones.first]
+        foot = [blocks[i] for i in sorted(zones.foot) if blocks[i].text and blocks[i].hidden is None]
+        where = f"the article's head (from {quote(start)} to the first paragraph)"
+        if foot:
+            where += f" and foot (to {quote(foot[-1])})"
+        return self.evidence(start.element, f"looked for {what} in {where}")
 
 
 def _clip(text: str, n: int = 240) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..article.images import PATTERN_INPUT_LIMIT, url_part
-from ..models import Outcome
+from ..models import Evidence, Outcome
 from ..parse import Image
 from .context import CheckContext
 from .registry import Verdict, register
@@ -49,7 +49,11 @@ def licensor_image(ctx: CheckContext) -> Verdict:
         return Verdict(Outcome.FAIL, f"the {name} logo appears only in {meta_hits}, which readers do not see",
                        (ctx.evidence(ctx.page.soup.find("head") or ctx.page.soup, meta_hits, f"a visible {name} logo",
                                      meta_hits),), fix)
-    return Verdict(Outcome.FAIL, f"no image on the page is the {name} logo", (), fix)
+    shown = [img for img in ctx.page.images if img.hidden is None]
+    seen = "; ".join(_describe(img) for img in shown[:5]) + ("; …" if len(shown) > 5 else "")
+    looked = Evidence("", f"looked at {len(shown)} visible image{'' if len(shown) == 1 else 's'}"
+                          + (f": {seen}" if shown else " (there are none)"))
+    return Verdict(Outcome.FAIL, f"no image on the page is the {name} logo", (looked,), fix)
 
 
 def _meta_only(ctx: CheckContext) -> str:

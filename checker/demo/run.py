@@ -3,29 +3,30 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
 from ..audit import AuditOutcome, run_audit
 from ..config import load_audit_config
+from ..report.audit_data import headline
 from .server import serve_sites
 from .sites import build_sites, expected_verdicts, write_demo_config
 
 
 def _summary(night: int, outcome: AuditOutcome, seconds: float, out: TextIO) -> None:
     r = outcome.report
-    counts = Counter(p.result.status.value for p in r.pages)
+    h = headline(r)  # the numbers the HTML report shows (waived failures count as compliant there too)
     reused = sum(p.reused for p in r.pages)
-    print(f"\nNight {night}: run {outcome.run_id}, {len(r.pages)} pages in {seconds:.1f} s "
-          f"({counts['compliant']} compliant, {counts['violation']} violation, {counts['review']} review, "
-          f"{counts['not-a-copy']} not a copy, {counts['error']} error; {reused} reused after 304)", file=out)
+    print(f"\nNight {night}: run {outcome.run_id}, {h['pages']} pages in {seconds:.1f} s "
+          f"({h['compliant']} compliant, {h['violation']} with violations, {h['review']} review, "
+          f"{h['not_a_copy']} not a copy, {h['error']} error; {reused} reused after 304)", file=out)
     d = r.diff
-    print(f"  since the previous run: {len(d.new)} new, {len(d.fixed)} fixed, {len(d.persisting)} persisting "
-          f"violations", file=out)
+    print(f"  failing findings since the previous run: {len(d.new)} new, {len(d.fixed)} fixed, "
+          f"{len(d.persisting)} persisting", file=out)
     for label, items in (("new", d.new), ("fixed", d.fixed)):
         for item in items:
             print(f"    {label:5} {item.partner:17} {item.rule:12} {item.url}", file=out)
@@ -54,11 +55,42 @@ def _self_check(night: int, outcome: AuditOutcome, url_for, out: TextIO) -> int:
     return wrong
 
 
-def run_demo(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    workdir = Path(getattr(args, "workdir", None) or "demo-output").resolve()
+# Written into every demo directory: only a directory carrying it (or an empty one) is emptied without --force.
+MARKER = ".syndicheck-demo"
+# What the demo writes; a directory holding only these is a demo directory from before MARKER existed.
+_DEMO_ENTRIES = frozenset({MARKER, "audit.yaml", "reports", "outbox", "syndicheck.db", "syndicheck.db-wal",
+                           "syndicheck.db-shm"})
+
+
+class DemoDirError(Exception):
+    """The --workdir holds something the demo did not write."""
+
+
+def prepare_workdir(workdir: Path, force: bool = False) -> None:
+    """Empty a previous demo's directory (each demo starts from an empty history); never anyone else's files."""
+    if workdir.is_symlink() or (workdir.exists() and not workdir.is_dir()):
+        raise DemoDirError(f"--workdir {workdir}: not a directory")
+    cwd = Path.cwd().resolve()
+    if workdir.exists() and (workdir.resolve() in (Path.home().resolve(), *cwd.parents) or workdir.resolve() == cwd):
+        # --force or not: emptying it would delete the home directory, or the one the user stands in
+        raise DemoDirError(f"--workdir {workdir}: the demo empties its directory, and this one is the home "
+                           "directory or holds the current one; give a new directory")
     if workdir.exists():
-        shutil.rmtree(workdir)  # each demo starts from an empty history
+        entries = {e.name for e in workdir.iterdir()}
+        ours = MARKER in entries or entries <= _DEMO_ENTRIES
+        if entries and not ours and not force:
+            shown = ", ".join(sorted(entries)[:5]) + (", ..." if len(entries) > 5 else "")
+            raise DemoDirError(f"--workdir {workdir} is not empty and not a previous demo's directory ({shown}); "
+                               "the demo empties its directory first: give a new or empty one, or --force")
+        shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
+    (workdir / MARKER).write_text("written by `syndicheck demo`; the next demo run empties this directory\n",
+                                  encoding="utf-8")
+
+
+def run_demo(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    workdir = Path(os.path.normpath(Path(getattr(args, "workdir", None) or "demo-output").absolute()))
+    prepare_workdir(workdir, force=getattr(args, "force", False))
     logging.getLogger("syndicheck").setLevel(logging.WARNING)
     started = time.monotonic()
     wrong = 0

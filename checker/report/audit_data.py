@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional, TextIO
 
 from checker.models import (
+    NO_CANDIDATES,
     AuditPage,
     AuditReport,
     DiffItem,
@@ -171,6 +172,7 @@ def headline(report: AuditReport) -> dict:
         "violation": statuses.count(Status.VIOLATION),
         "review": statuses.count(Status.REVIEW),
         "not_a_copy": statuses.count(Status.NOT_A_COPY),
+        "near_copy": statuses.count(Status.NEAR_COPY),
         "error": statuses.count(Status.ERROR),
         "discovery_errors": sum(len(p.errors) for p in partners_of(report)),
         "rate": compliant / copies if copies else None,
@@ -179,6 +181,26 @@ def headline(report: AuditReport) -> dict:
         "persisting": len(report.diff.persisting),
         "previous_run": report.diff.previous_run,
     }
+
+
+def no_candidates(report: AuditReport) -> list[str]:
+    """Ids of the partners none of whose sources gave a page to check (flagged in every report)."""
+    return [p.id for p in partners_of(report) if p.no_candidates]
+
+
+def run_line(report: AuditReport) -> str:
+    """The run in one line, every page counted once: pages by status, then failing findings against the last run.
+
+    Pages and findings are named apart everywhere ("pages with violations" vs "findings"): one page can
+    carry several failing findings, and the diff counts findings (rule + URL), not pages."""
+    h = headline(report)
+    line = (f"{h['pages']} pages: {h['compliant']} compliant, {h['violation']} with violations, "
+            f"{h['review']} review, {h['not_a_copy']} not a copy, {h['error']} error; failing findings since "
+            f"the previous run: {h['new']} new, {h['fixed']} fixed, {h['persisting']} persisting")
+    if h["near_copy"]:
+        line += f"; {h['near_copy']} near-cop{'y' if h['near_copy'] == 1 else 'ies'} (part of an original, not checked)"
+    lost = no_candidates(report)
+    return line + (f"; no candidate pages: {', '.join(lost)}" if lost else "")
 
 
 def diff_status(report: AuditReport, page: AuditPage, f: Finding) -> Optional[str]:
@@ -233,6 +255,7 @@ def document(report: AuditReport) -> dict:
             "review": s.review,
             "errors": s.errors,
             "discovery_errors": list(s.discovery_errors),
+            "no_candidates": s.info.no_candidates,  # none of its sources gave a page to check
             "new": s.new,
             "fixed": s.fixed,
             "persisting": s.persisting,
@@ -260,7 +283,15 @@ def render_audit_json(report: AuditReport, out: TextIO) -> None:
 
 
 def csv_rows(report: AuditReport) -> Iterator[list[str]]:
-    """One row per finding (one per page without findings), as in the check CSV, with the partner first."""
+    """One row per finding (one per page without findings), as in the check CSV, with the partner first;
+    a partner whose sources gave no candidate page gets one `error` row saying so (never a silent absence)."""
+    blank = [""] * len(csv_report.COLUMNS)
+    status_at, message_at = csv_report.COLUMNS.index("status"), csv_report.COLUMNS.index("message")
+    for info in partners_of(report):
+        if info.no_candidates:
+            row = list(blank)
+            row[status_at], row[message_at] = Status.ERROR.value, NO_CANDIDATES
+            yield [info.id] + row + ["", "", ""]
     for page in report.pages:
         r = _with_effective_status(page.result)
         one = Run(license=report.license, tool_version=report.tool_version, results=(r,))

@@ -6,43 +6,64 @@ enhancement: without it every row is shown.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Optional, Sequence, TextIO
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from checker.models import AuditPage, AuditReport, Finding, Status, TrendPoint
+from checker.models import AuditPage, AuditReport, Finding, RunDiff, Status, TrendPoint
 from checker.report import audit_data
 from checker.report import html as check_html
 
-# Rows carrying data-partner / data-rule / data-status are filtered; a row without one of the
-# attributes is not filtered on it (the partner table has no rule, say).
+# Progressive enhancement: without the script every card is shown and the numbers and chart are the whole
+# run's. With it, the partner / rule / status filters apply to the cards, the headline numbers and the chart
+# (numbers and chart series per partner x rule come precomputed in #numbers' data-json).
 SCRIPT = (
-    "(function(){var f=document.getElementById('filters');f.hidden=false;"
-    "var s=f.querySelectorAll('select');"
+    "(function(){var f=document.getElementById('filters');f.hidden=false;var s=f.querySelectorAll('select');"
+    "var D=JSON.parse(document.getElementById('numbers').getAttribute('data-json'));"
+    "var NS='http://www.w3.org/2000/svg';"
+    "function ok(el,v){return ['partner','rule','status'].every(function(k){var a='data-'+k;"
+    "return !v[k]||!el.hasAttribute(a)||el.getAttribute(a)===v[k];});}"
+    "function pct(r){return r===null?'\u2014':Math.round(r*100)+'%';}"
+    "function el(n,a,t){var e=document.createElementNS(NS,n);for(var k in a){e.setAttribute(k,a[k]);}"
+    "if(t!==undefined){e.textContent=t;}return e;}"
+    "function chart(pts,label){var g=D.g,svg=document.getElementById('trend');if(!svg){return;}"
+    "while(svg.firstChild){svg.removeChild(svg.firstChild);}svg.setAttribute('aria-label',label);"
+    "var pw=g.w-g.l-g.r,ph=g.h-g.t-g.b,n=pts.length;"
+    "function x(i){return g.l+(n===1?pw/2:pw*i/(n-1));}function y(r){return g.t+ph*(1-r);}"
+    "[0,0.5,1].forEach(function(r){svg.appendChild(el('line',{'class':'grid',x1:g.l,x2:g.w-g.r,y1:y(r),y2:y(r)}));"
+    "svg.appendChild(el('text',{'class':'ylabel',x:g.l-6,y:y(r)+4,'text-anchor':'end'},pct(r)));});"
+    "var seg=[];function flush(){if(seg.length>1){svg.appendChild(el('polyline',{'class':'line',points:seg.join(' ')}));}seg=[];}"
+    "var every=Math.max(1,Math.ceil(n/10));"
+    "pts.forEach(function(p,i){var r=p[1]?p[2]/p[1]:null;"
+    "if(i%every===0||i===n-1){svg.appendChild(el('text',{'class':'xlabel',x:x(i),y:g.h-g.b+16,'text-anchor':'middle'},'#'+p[0]));}"
+    "if(r===null){flush();return;}seg.push(x(i).toFixed(1)+','+y(r).toFixed(1));"
+    "var c=el('circle',{'class':'pt',cx:x(i).toFixed(1),cy:y(r).toFixed(1),r:4,'data-run':p[0],'data-rate':r.toFixed(4)});"
+    "c.appendChild(el('title',{},'run '+p[0]+' \u00b7 '+p[2]+'/'+p[1]+' compliant ('+pct(r)+')'));svg.appendChild(c);});"
+    "flush();svg.appendChild(el('text',{'class':'xlabel',x:g.l+pw/2,y:g.h-6,'text-anchor':'middle'},'run'));}"
     "function apply(){var v={};s.forEach(function(x){v[x.name]=x.value;});"
-    "document.querySelectorAll('[data-filter]').forEach(function(el){var show=true;"
-    "['partner','rule','status'].forEach(function(k){var a='data-'+k;"
-    "if(v[k]&&el.hasAttribute(a)&&el.getAttribute(a)!==v[k]){show=false;}});"
-    "el.hidden=!show;});}"
+    "document.querySelectorAll('[data-filter]').forEach(function(e){e.hidden=!ok(e,v);});"
+    "document.querySelectorAll('.card').forEach(function(c){if(c.hidden||!v.rule){return;}"
+    "c.hidden=!c.querySelector('li[data-rule]:not([hidden])');});"
+    "document.querySelectorAll('section.group').forEach(function(g){if(g.hidden){return;}"
+    "g.hidden=(v.rule||v.status)&&!g.querySelector('.card:not([hidden]),li.problem:not([hidden])');});"
+    "var key=(v.partner||'*')+'|'+(v.rule||'*'),n=D.n[key]||{};"
+    "document.querySelectorAll('#headline li[data-key]').forEach(function(li){var k=li.getAttribute('data-key');"
+    "if(k in n){li.querySelector('b').textContent=k==='rate'?pct(n[k]):n[k];}"
+    "var st=li.getAttribute('data-status');li.classList.toggle('dim',!!(v.status&&st&&st!==v.status));});"
+    "var scope=[v.partner?D.p[v.partner]:'all partners',v.rule?'rule '+v.rule:'all rules'].join(', ');"
+    "document.getElementById('scope').textContent=scope;"
+    "chart(D.t[key]||[],'Compliance over the last runs: '+scope);}"
     "s.forEach(function(x){x.addEventListener('change',apply);});apply();})();"
 )
 CSP = check_html.content_security_policy(SCRIPT)  # the check report's policy, with this report's script hash
-FILTER_STATUSES = ("violation", "waived", "review", "error")
+FILTER_STATUSES = ("violation", "review", "waived", "error", "near-copy")
 
 # Chart geometry (SVG user units).
 _W, _H = 640, 220
 _LEFT, _RIGHT, _TOP, _BOTTOM = 48, 16, 14, 40
-
-
-@dataclass(frozen=True)
-class Row:
-    """One finding (or error) of one page, as a table row."""
-
-    page: AuditPage
-    partner_name: str
-    finding: Optional[Finding] = None
-    change: Optional[str] = None  # "new" / "persisting", from the diff
 
 
 def _pct(rate: Optional[float]) -> str:
@@ -104,22 +125,151 @@ def trend_svg(points: Sequence[TrendPoint]) -> Markup:
     return Markup("").join(parts)
 
 
-def _rows(report: AuditReport) -> dict[str, list[Row]]:
-    names = {p.id: p.name for p in audit_data.partners_of(report)}
-    rows: dict[str, list[Row]] = {"violation": [], "waived": [], "review": [], "error": []}
-    for page in report.pages:
-        name = names.get(page.partner, page.partner)
+# ---- what the report shows: partners worst first, each with its pages as cards -----------------------------
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One finding on a card: the finding, new/persisting from the diff, and what its rule looks for."""
+
+    finding: Finding
+    change: Optional[str] = None  # "new" / "persisting"
+    looked_for: str = ""  # shown when the finding points at no element of the page
+
+
+@dataclass(frozen=True)
+class Card:
+    """One page that needs attention: its violations, its open reviews, its waived findings, or its error."""
+
+    page: AuditPage
+    status: str  # violation | review | waived | error (the status filter's values)
+    findings: tuple[FindingView, ...] = ()
+
+    @property
+    def new(self) -> bool:
+        return any(v.change == "new" for v in self.findings)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A partner's section: its numbers, its discovery problems and its cards, worst first."""
+
+    stats: audit_data.PartnerStats
+    cards: tuple[Card, ...]
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return self.stats.discovery_errors
+
+
+_ORDER = {"violation": 0, "review": 1, "error": 2, "waived": 3}
+
+
+def _looked_for(report: AuditReport) -> dict[str, str]:
+    """Per rule, what its checks look for (the registered checks' own words), for findings without evidence."""
+    try:
+        from checker.checks.registry import CHECKS
+        from checker.ruleset import load_pack
+
+        pack = load_pack(report.license)
+    except Exception:  # a report of a pack no longer installed still renders, without these lines
+        return {}
+    return {r.id: " ".join(CHECKS[c.id].doc for c in r.checks if c.id in CHECKS) for r in pack.rules}
+
+
+def _cards(report: AuditReport, pages: Sequence[AuditPage], looked: dict[str, str]) -> list[Card]:
+    cards: list[Card] = []
+    for page in pages:
         r = page.result
         if audit_data.effective_status(r) is Status.ERROR:
-            rows["error"].append(Row(page, name))
+            cards.append(Card(page, "error"))
             continue
-        for f in audit_data.violations(r):
-            rows["violation"].append(Row(page, name, f, audit_data.diff_status(report, page, f)))
-        for f in audit_data.waived(r):
-            rows["waived"].append(Row(page, name, f))
-        for f in audit_data.reviews(r):
-            rows["review"].append(Row(page, name, f))
-    return rows
+
+        def view(f: Finding, change: Optional[str] = None) -> FindingView:
+            bare = not any(e.selector or e.snippet or e.expected or e.actual for e in f.evidence)
+            return FindingView(f, change, looked.get(f.rule, "") if bare else "")
+
+        for status, findings in (("violation", audit_data.violations(r)), ("review", audit_data.reviews(r)),
+                                 ("waived", audit_data.waived(r))):
+            if findings:
+                cards.append(Card(page, status, tuple(
+                    view(f, audit_data.diff_status(report, page, f) if status == "violation" else None)
+                    for f in findings)))
+    # Violations first, new ones before persisting, the most failing findings first; then review, errors, waived.
+    return sorted(cards, key=lambda c: (_ORDER[c.status], not c.new, -len(c.findings)))
+
+
+def _worst_first(s: audit_data.PartnerStats) -> tuple:
+    trouble = s.errors + len(s.discovery_errors)
+    return (-s.violations, -s.new, s.rate if s.rate is not None else 2.0, -trouble, s.info.name.lower())
+
+
+def groups(report: AuditReport) -> list[Group]:
+    """Every partner, worst first: most pages with violations, then most new, lowest compliance, most errors."""
+    looked = _looked_for(report)
+    by_partner: dict[str, list[AuditPage]] = {}
+    for page in report.pages:
+        by_partner.setdefault(page.partner, []).append(page)
+    out = [Group(s, tuple(_cards(report, by_partner.get(s.info.id, []), looked)))
+           for s in audit_data.partner_stats(report)]
+    return sorted(out, key=lambda g: _worst_first(g.stats))
+
+
+def _numbers(report: AuditReport, rules: Sequence[str]) -> dict:
+    """Headline numbers per "partner|rule" ("*" for all), as the filters show them."""
+    def count(pages: list[AuditPage], diff: RunDiff, rule: Optional[str]) -> dict:
+        statuses = [audit_data.effective_status(p.result) for p in pages]
+        copies = sum(s in audit_data.COPY_STATUSES for s in statuses)
+        if rule is None:
+            violation, review = statuses.count(Status.VIOLATION), statuses.count(Status.REVIEW)
+            compliant = statuses.count(Status.COMPLIANT)
+        else:
+            violation = sum(any(f.rule == rule for f in audit_data.violations(p.result)) for p in pages)
+            review = sum(any(f.rule == rule for f in audit_data.reviews(p.result)) for p in pages)
+            compliant = copies - violation - review
+        pick = (lambda items: items) if rule is None else (lambda items: [i for i in items if i.rule == rule])
+        waived = sum(1 for p in pages for f in audit_data.waived(p.result) if rule is None or f.rule == rule)
+        return {"pages": len(pages), "copies": copies, "compliant": compliant, "violation": violation,
+                "near_copy": statuses.count(Status.NEAR_COPY),
+                "review": review, "error": statuses.count(Status.ERROR), "waived": waived,
+                "rate": round(compliant / copies, 4) if copies else None, "new": len(pick(diff.new)),
+                "fixed": len(pick(diff.fixed)), "persisting": len(pick(diff.persisting))}
+
+    out: dict[str, dict] = {}
+    by_partner: dict[str, list[AuditPage]] = {p.id: [] for p in audit_data.partners_of(report)}
+    for page in report.pages:
+        by_partner.setdefault(page.partner, []).append(page)
+    for partner in [None, *by_partner]:
+        pages = list(report.pages) if partner is None else by_partner[partner]
+        diff = report.diff if partner is None else report.diff.for_partner(partner)
+        for rule in [None, *rules]:
+            out[f"{partner or '*'}|{rule or '*'}"] = count(pages, diff, rule)
+    return out
+
+
+def _series(report: AuditReport, numbers: dict) -> dict:
+    """Chart series per "partner|rule": [run, copies, compliant] oldest first; this run from `numbers` when the
+    history gave no detail (a report built without a database)."""
+    out: dict[str, list] = {"*|*": [[p.run_id, p.copies, p.compliant] for p in report.trend]}
+    for p in report.trend_detail:
+        out.setdefault(f"{p.partner or '*'}|{p.rule or '*'}", []).append([p.run_id, p.copies, p.compliant])
+    for key, n in numbers.items():
+        series = out.setdefault(key, [])
+        if not any(point[0] == report.run_id for point in series):
+            series.append([report.run_id, n["copies"], n["compliant"]])
+    return out
+
+
+def short_url(url: str) -> str:
+    """A URL folded for a card's title line: host and the last path segment (the full URL is the link)."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return url if len(url) <= 60 else url[:57] + "…"
+    segments = [s for s in parts.path.split("/") if s]
+    tail = segments[-1] if segments else ""
+    middle = "/…/" if len(segments) > 1 else "/"
+    text = parts.netloc + middle + tail
+    return text if len(text) <= 70 else text[:69] + "…"
 
 
 def _rules(report: AuditReport) -> list[str]:
@@ -130,19 +280,28 @@ def _rules(report: AuditReport) -> list[str]:
 
 def render_audit_html(report: AuditReport, out: TextIO) -> None:
     template = check_html._env.get_template("audit.html.j2")
-    stats = audit_data.partner_stats(report)
+    rules = _rules(report)
+    numbers = _numbers(report, rules)
+    all_groups = groups(report)
+    order = {g.stats.info.id: i for i, g in enumerate(all_groups)}
+    data = {"n": numbers, "t": _series(report, numbers), "p": {g.stats.info.id: g.stats.info.name for g in all_groups},
+            "g": {"w": _W, "h": _H, "l": _LEFT, "r": _RIGHT, "t": _TOP, "b": _BOTTOM}}
     out.write(
         template.render(
             report=report,
             headline=audit_data.headline(report),
-            stats=stats,
-            names={s.info.id: s.info.name for s in stats},
-            rows=_rows(report),
-            rules=_rules(report),
+            waived=numbers["*|*"]["waived"],
+            groups=all_groups,
+            near_copies=sorted((p for p in report.pages if p.result.status is Status.NEAR_COPY),
+                               key=lambda p: order.get(p.partner, len(order))),  # partners worst first
+            names={g.stats.info.id: g.stats.info.name for g in all_groups},
+            rules=rules,
             statuses=FILTER_STATUSES,
             chart=trend_svg(report.trend),
+            numbers_json=json.dumps(data, separators=(",", ":")),  # an attribute value: autoescaped
             pct=_pct,
             link=check_html.link,
+            short_url=short_url,
             marks=check_html.MARKS,
             csp=CSP,
             script=Markup(SCRIPT),  # our own constant, not page text

@@ -5,6 +5,7 @@ import csv
 from typing import Iterator, TextIO
 
 from checker.models import Finding, PageResult, Run, Status
+from checker.report.text import near_copy_note
 
 COLUMNS = (
     "target", "url", "status", "original_id", "original_url", "match_score",
@@ -47,7 +48,8 @@ def rows(run: Run) -> Iterator[list[str]]:
     for r in run.results:
         page = _page_cells(r)
         if not r.findings:  # error and not-a-copy pages still get a row, with an empty rule
-            message = r.error or ("not a copy" if r.status is Status.NOT_A_COPY else "")
+            message = r.error or ("not a copy" if r.status is Status.NOT_A_COPY else
+                                  near_copy_note(r) if r.status is Status.NEAR_COPY else "")
             yield page + ["", "", "", message, "", "", ""]
         for f in r.findings:
             yield page + _finding_cells(f)

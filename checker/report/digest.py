@@ -172,6 +172,18 @@ def render_digest(report: AuditReport, partner_id: str, fmt: Format = "markdown"
             w.item(f"{w.link(p.result.url, p.result.url)}: {reasons}")
         w.end_list()
 
+    near = [p for p in pages if p.result.status is Status.NEAR_COPY]
+    if near:
+        w.heading("Excerpts of our stories")
+        w.para("These pages reproduce part of a story, less than what makes a copy; they are not checked against "
+               "the license terms and need no action.")
+        for p in near:
+            r = p.result
+            share = f"{r.match.score * 100:.0f}% of " if r.match else ""
+            title = (r.original.title or r.original.url) if r.original else "a story"
+            w.item(f"{w.link(r.url, r.target or r.url)}: {share}{w.esc(title)}")
+        w.end_list()
+
     w.para("Thank you for republishing our stories.")
     w.para(f"— syndicheck, run {report.run_id}")
     return w.text()

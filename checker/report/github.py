@@ -31,7 +31,8 @@ def command(name: str, message: str, *, file: Optional[str] = None, line: Option
     props = []
     if file is not None:
         props.append(f"file={escape_property(file)}")
-        props.append(f"line={line or 1}")
+        if line is not None:  # without a known line the annotation is the file's, not a made-up line 1
+            props.append(f"line={line}")
     if title:
         props.append(f"title={escape_property(title)}")
     return f"::{name} {','.join(props)}::{escape_data(message)}" if props else f"::{name}::{escape_data(message)}"

@@ -70,7 +70,8 @@ def render(run: Run, out: TextIO, *, color: bool = False) -> None:
         template.render(
             run=run,
             summary=run.summary,
-            statuses=list(Status),
+            # near-copy only when there is one: the summary of an ordinary run stays as it was
+            statuses=[s for s in Status if s is not Status.NEAR_COPY or run.summary["near_copy"]],
             marks=MARKS,
             link=link,
             csp=CSP,

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from checker.models import Finding, Outcome, PageResult, Run, Status
+from checker.report.text import near_copy_note
 
 # XML 1.0 cannot carry most C0 controls at all (not even as character references), and
 # ElementTree would write them raw, producing a file CI tools refuse to parse.
@@ -68,9 +69,10 @@ def _page_cases(suite: ET.Element, r: PageResult, counts: dict[str, int]) -> Non
         el.text = _details(r, None)
         counts["tests"] += 1
         counts["errors"] += 1
-    elif r.status is Status.NOT_A_COPY:
+    elif r.status in (Status.NOT_A_COPY, Status.NEAR_COPY):
         case = _testcase(suite, r.target, "copy")
-        ET.SubElement(case, "skipped", {"message": "not a copy"})
+        ET.SubElement(case, "skipped", {"message": _x(near_copy_note(r)) if r.status is Status.NEAR_COPY
+                                        else "not a copy"})
         counts["tests"] += 1
         counts["skipped"] += 1
     else:

@@ -13,6 +13,7 @@ EMOJI = {
     Status.REVIEW: "⚠️",
     Status.NOT_A_COPY: "➖",
     Status.ERROR: "⛔",
+    Status.NEAR_COPY: "🔍",
 }
 _OUTCOME_EMOJI = {Outcome.FAIL: "❌", Outcome.REVIEW: "⚠️", Outcome.PASS: "✅", Outcome.NOT_APPLICABLE: "➖"}
 
@@ -122,9 +123,12 @@ def render(run: Run, out: TextIO, *, color: bool = False) -> None:
         f"| {s['pages']} | {s['compliant']} | {s['violation']} | {s['review']} | {s['not_a_copy']} | {s['error']} |",
         "",
     ]
-    copies = [r for r in run.results if r.status is not Status.NOT_A_COPY]
+    copies = [r for r in run.results if r.status not in (Status.NOT_A_COPY, Status.NEAR_COPY)]
     if copies:
         lines += ["### Pages", ""] + _pages_table(copies) + [""]
+    near = [r for r in run.results if r.status is Status.NEAR_COPY]
+    if near:  # listed apart: they reproduce part of an original, are not checked and are never violations
+        lines += ["### Near-copies (part of an original; not checked)", ""] + _pages_table(near) + [""]
     # Most pages an audit crawls are not copies; listing them in full would bury the rest.
     others = [r for r in run.results if r.status is Status.NOT_A_COPY]
     if others:

@@ -18,6 +18,7 @@ _STATUS_COLOR = {
     Status.REVIEW: "33",  # yellow
     Status.NOT_A_COPY: "2",  # dim
     Status.ERROR: "1;35",  # bold magenta
+    Status.NEAR_COPY: "36",  # cyan
 }
 _MARK = {
     Outcome.PASS: ("✓", "32"),
@@ -79,6 +80,8 @@ def _page_lines(r: PageResult, paint: _Painter) -> list[str]:
     target = _clean(r.target)
     if r.status is Status.NOT_A_COPY:
         return [f"{label}  {target}"]
+    if r.status is Status.NEAR_COPY:
+        return [f"{label}  {target}: {_clean(near_copy_note(r))}"]
     if r.status is Status.ERROR:
         return [f"{label}  {target}: {_clean(r.error or 'could not be checked')}"]
     lines = [f"{label}  {target}"]
@@ -95,11 +98,21 @@ def _page_lines(r: PageResult, paint: _Painter) -> list[str]:
     return lines
 
 
+def near_copy_note(r: PageResult) -> str:
+    """What a near-copy reproduces: `near copy: 42% of the text of "Title" (id); not checked, not a violation`."""
+    if r.original is None or r.match is None:
+        return "near copy"
+    title = r.original.title or r.original.url
+    return (f'near copy: {r.match.score * 100:.0f}% of the text of "{title}" ({r.original.id}); '
+            "below the copy threshold, so not checked and not a violation")
+
+
 def summary_line(run: Run) -> str:
-    """`12 pages: 7 compliant, 3 violation, 1 review, 1 not-a-copy, 0 error`."""
+    """`12 pages: 7 compliant, 3 violation, 1 review, 1 not-a-copy, 0 error` (and `, 2 near-copy` when any)."""
     s = run.summary
     noun = "page" if s["pages"] == 1 else "pages"
-    parts = ", ".join(f"{s[st.value.replace('-', '_')]} {st.value}" for st in Status)
+    parts = ", ".join(f"{s[st.value.replace('-', '_')]} {st.value}" for st in Status
+                      if st is not Status.NEAR_COPY or s["near_copy"])
     return f"{s['pages']} {noun}: {parts}"
 
 

@@ -31,6 +31,7 @@ class Target:
     kind: TargetKind
     location: str  # the URL, or the file path to open
     reason: Optional[str] = None  # why a `missing` target cannot be checked
+    root: Optional[str] = None  # the site root of a local file: the directory given, or --site-root
 
 
 def _skipped_dir(name: str) -> bool:
@@ -110,7 +111,7 @@ def _expand_path(given: str, path: str) -> Iterator[Target]:
             yield Target(given, "missing", path, "no *.html or *.htm files in directory")
         for f in files:
             shown = _display(f)
-            yield Target(shown, "file", shown)
+            yield Target(shown, "file", shown, root=path)
         return
     if os.path.exists(path) or os.path.islink(path):
         # A file checks as given, whatever its suffix: the user named it.
@@ -124,7 +125,18 @@ def _expand_path(given: str, path: str) -> Iterator[Target]:
             shown = _display(f)
             yield Target(shown, "file", shown)
         return
-    yield Target(given, "missing", path, "no such file or directory")
+    yield Target(given, "missing", path, "no such file or directory" + _url_hint(given))
+
+
+# "host:port/...", "127.0.0.1/...", "www.example.com/..." typed without a scheme: the user meant a URL.
+_HOSTLIKE = re.compile(r"^(localhost|\d{1,3}(\.\d{1,3}){3}|([A-Za-z0-9-]+\.)+[A-Za-z]{2,})(:\d{1,5})?(/|$)")
+
+
+def _url_hint(given: str) -> str:
+    first = given.split("/", 1)[0]
+    if _HOSTLIKE.match(given) and (":" in first or not first.lower().endswith(HTML_SUFFIXES)):
+        return f" (a URL needs its scheme: http://{given})"
+    return ""
 
 
 def expand_targets(args: Sequence[str], stdin: Optional[TextIO]) -> Iterator[Target]:
@@ -171,4 +183,5 @@ def read_file(target: Target, max_bytes: int) -> Fetched:
     if len(body) > max_bytes:
         return Fetched(target=target.given, url=url, path=path, content_type=content_type,
                        error=f"file larger than {human_size(max_bytes)}")
-    return Fetched(target=target.given, url=url, path=path, body=body, content_type=content_type)
+    return Fetched(target=target.given, url=url, path=path, body=body, content_type=content_type,
+                   site_root=target.root)
