@@ -16,6 +16,7 @@ from typing import Optional, TextIO
 
 from .history import History, HistoryError, RunSummary
 from .models import RunDiff
+from .terminal import inert
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_DB = "syndicheck.db"
@@ -40,7 +41,7 @@ def add_history_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def _err(msg: str) -> int:
-    print(f"syndicheck history: {msg}", file=sys.stderr)
+    print(inert(f"syndicheck history: {msg}"), file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -176,7 +177,7 @@ def _show_diff(hist: History, args, out: TextIO) -> int:
             line = f"  [{i.partner}] {i.rule}: {i.url}"
             if i.message:
                 line += f" — {i.message}"
-            out.write(line + "\n")
+            out.write(inert(line) + "\n")  # stored text came from pages and servers: shown, never obeyed
     if per_partner and not args.partner:
         out.write("\nPer partner\n")
         name_w = max(len("partner"), *(len(p) for p in per_partner))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from checker.crawl.fetcher import Fetcher
+from checker.crawl.headers import MAX_SECONDS
 from checker.crawl.robots import RobotsCache
 from checker.models import Fetched
 from checker.sources.urlnorm import host_of
@@ -97,7 +98,7 @@ class Pacer:
         if self.last_start is not None:
             remaining = self.last_start + interval - self.clock()
             if remaining > 0:
-                self.sleep(remaining)
+                self.sleep(min(remaining, MAX_SECONDS))  # time.sleep raises OverflowError past ~2**63 ns
         # Measured from the start of the request, so a slow response does not stretch the gap further.
         self.last_start = self.clock()
 
