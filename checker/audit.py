@@ -24,6 +24,7 @@ from .history import History, HistoryError
 from .models import AuditPage, AuditReport, Fetched, Original, PageResult, PartnerInfo, Status
 from .originals import OriginalsError, load_all, load_originals
 from .pipeline import Checker
+from .runlock import RunLock
 from .ruleset import LicensePack, load_pack
 from .sources.discovery import Discovery, SourceError, discover, parse_sitemap, SITEMAP_ACCEPT
 from .sources.urlnorm import host_of, normalize_url
@@ -156,8 +157,13 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
     pack = load_pack(config.license)
     fingerprint = pack_fingerprint(pack)
     settings = fetch_settings(config.crawl)
+    lock = RunLock(config.database).acquire()  # one live run per database: a second process exits 3
+    try:
+        history = History(config.database)
+    except BaseException:
+        lock.release()
+        raise
     fetcher = Fetcher(settings)
-    history = History(config.database)
     try:
         run_id, done = _open_run(history, pack, fingerprint, config, resume)
         originals, problems = load_audit_originals(config, fetcher, today)
@@ -254,6 +260,7 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
     finally:
         fetcher.close()
         history.close()
+        lock.release()
 
 
 def _write_then_finish(history: History, run_id: int, report: AuditReport,
