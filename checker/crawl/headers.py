@@ -11,18 +11,21 @@ import re
 from datetime import datetime, timezone
 from typing import Optional
 
-_ASCII_DIGITS = re.compile(r"[0-9]{1,100}")  # longer is no number a server means; int() stays cheap
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_SATURATED = 10 ** 18  # what a longer run of digits reads as: bigger than any cap, and int() is never asked
 # A wait or delay is capped by the caller (retry_after_cap, crawl.max_crawl_delay); this bound only keeps
 # the arithmetic on ordinary floats (no OverflowError from time.sleep or datetime).
 MAX_SECONDS = 10 * 365 * 24 * 3600.0
 
 
 def ascii_int(value: Optional[str]) -> Optional[int]:
-    """'1024' -> 1024; None for anything but 1-100 ASCII digits (surrounding whitespace allowed)."""
+    """'1024' -> 1024; None for anything but ASCII digits (surrounding whitespace allowed); saturates at 10**18."""
     if value is None:
         return None
     value = value.strip()
-    return int(value) if _ASCII_DIGITS.fullmatch(value) else None
+    if not _ASCII_DIGITS.fullmatch(value):
+        return None
+    return int(value) if len(value) <= 18 else _SATURATED
 
 
 def content_length(value: Optional[str]) -> Optional[int]:
