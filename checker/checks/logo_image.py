@@ -31,8 +31,6 @@ def _pillow():  # type: ignore[no-untyped-def]
         from PIL import Image as PILImage
     except ImportError:
         return None
-    # Pillow warns on stderr about images over 89 MP when opening them; we refuse far smaller ones ourselves.
-    warnings.filterwarnings("ignore", category=PILImage.DecompressionBombWarning)
     return PILImage
 
 
@@ -44,20 +42,23 @@ def dhash(data: bytes, pixels: Optional[list] = None) -> Optional[int]:
     if PILImage is None:  # Pillow is optional: without it only names and alt text identify a logo
         return None
     try:
-        with PILImage.open(io.BytesIO(data), formats=_FORMATS) as im:  # reads the header only
-            width, height = im.size
-            if width * height > MAX_IMAGE_PIXELS:
-                return None  # a bomb, or no logo: never decoded
-            if pixels is not None:
-                if width * height > pixels[0]:
-                    raise BudgetExceeded(f"page too complex to check: its images hold more than "
-                                         f"{MAX_PAGE_PIXELS:,} pixels to compare with the reference logo")
-                pixels[0] -= width * height
-            charge()
-            im.draft("L", (64, 64))
-            # Palette images with transparency go through RGBA so the transparent colour is not noise.
-            base = im.convert("RGBA") if im.mode in ("P", "PA") else im
-            px = base.convert("L").resize((9, 8)).tobytes()
+        with warnings.catch_warnings():
+            # Pillow warns on stderr about images over 89 MP as it opens them; we refuse far smaller ones ourselves.
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(io.BytesIO(data), formats=_FORMATS) as im:  # reads the header only
+                width, height = im.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    return None  # a bomb, or no logo: never decoded
+                if pixels is not None:
+                    if width * height > pixels[0]:
+                        raise BudgetExceeded(f"page too complex to check: its images hold more than "
+                                             f"{MAX_PAGE_PIXELS:,} pixels to compare with the reference logo")
+                    pixels[0] -= width * height
+                charge()
+                im.draft("L", (64, 64))
+                # Palette images with transparency go through RGBA so the transparent colour is not noise.
+                base = im.convert("RGBA") if im.mode in ("P", "PA") else im
+                px = base.convert("L").resize((9, 8)).tobytes()
     except BudgetExceeded:
         raise
     except Exception:  # any undecodable image is simply not comparable
