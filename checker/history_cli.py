@@ -180,10 +180,10 @@ def _show_diff(hist: History, args, out: TextIO) -> int:
             out.write(inert(line) + "\n")  # stored text came from pages and servers: shown, never obeyed
     if per_partner and not args.partner:
         out.write("\nPer partner\n")
-        name_w = max(len("partner"), *(len(p) for p in per_partner))
+        name_w = max(len("partner"), *(len(inert(p)) for p in per_partner))
         out.write(f"  {'partner'.ljust(name_w)}  {'new':>5}  {'fixed':>5}  {'persisting':>10}\n")
         for p, c in per_partner.items():
-            out.write(f"  {p.ljust(name_w)}  {c['new']:>5}  {c['fixed']:>5}  {c['persisting']:>10}\n")
+            out.write(f"  {inert(p).ljust(name_w)}  {c['new']:>5}  {c['fixed']:>5}  {c['persisting']:>10}\n")
     if rb.status == "running":
         out.write(f"\nnote: run {b} is still running (or was interrupted); a URL not yet checked in it is "
                   f"never counted as fixed\n")
