@@ -102,7 +102,7 @@ class Checker:
         """Check one decoded page. `utf8`: the fetched bytes when `html` is exactly their UTF-8 decoding
         (decode.utf8_body), which spares the fast text path re-encoding `html` for lexbor."""
         started = self.clock()
-        refused = too_complex(html)  # before any parser, so that every later stage is bounded (prescan.py)
+        refused = too_complex(html, utf8)  # before any parser, so that every later stage is bounded (prescan.py)
         if refused:
             return PageResult(target=target, url=url, status=Status.ERROR, error=refused, path=path)
         match = self.match(html, utf8)

@@ -371,3 +371,43 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
         assert done.stdout.count(b"\n") == 2
         assert done.stderr.count(b"\n") <= 1 and b"Traceback" not in done.stderr and b"Broken" not in done.stderr, \
             done.stderr
+
+
+def test_audit_caps_crawl_delay_from_config_and_reports_the_slowed_host(servers, tmp_path, original):
+    """`crawl.max_crawl_delay` in audit.yaml: a partner asking for a day between requests is crawled at the cap,
+    and the run's report says the host was slowed; the night goes on."""
+    import json as jsonmod
+
+    from checker.audit import run_audit
+    from checker.config import load_audit_config
+
+    site = servers["robots"]
+    site.reset()
+    site.robots = "User-agent: *\nCrawl-delay: 86400\n"
+    manifest = tmp_path / "originals.json"
+    manifest.write_text(jsonmod.dumps([{"id": original.id, "url": original.url, "title": original.title,
+                                        "authors": list(original.authors), "text": original.text,
+                                        "published": time.strftime("%Y-%m-%d")}]), encoding="utf-8")
+    config = tmp_path / "audit.yaml"
+    urls = ", ".join(repr(site.url(f"/ok/{i}")) for i in range(3))
+    config.write_text(f"originals:\n  manifests: ['{manifest}']\npartners:\n  - id: slow\n    urls: [{urls}]\n"
+                      "crawl:\n  allow_private_addresses: true\n  delay: 0\n  max_crawl_delay: 0.25\n"
+                      "storage:\n  database: audit.db\n", encoding="utf-8")
+    loaded = load_audit_config(config)
+    assert loaded.crawl.max_crawl_delay == 0.25
+    started = time.monotonic()
+    outcome = run_audit(loaded, quiet=True)
+    assert outcome.complete and time.monotonic() - started < 20
+    assert all(p.result.status is Status.NOT_A_COPY for p in outcome.report.pages)
+    assert any("asks for 86400 s between requests" in n and "slowed" in n for n in outcome.report.waiver_notes)
+
+
+def test_max_crawl_delay_must_be_positive(tmp_path):
+    from checker.config import load_audit_config
+    from checker.strict_yaml import ConfigError
+
+    config = tmp_path / "audit.yaml"
+    config.write_text("originals:\n  feeds: [https://l.example/feed]\npartners:\n  - id: p\n    urls: [https://p.example/]\n"
+                      "crawl:\n  max_crawl_delay: 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="max_crawl_delay"):
+        load_audit_config(config)

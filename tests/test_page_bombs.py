@@ -83,7 +83,10 @@ def test_attribute_bomb_is_refused_before_any_parser(pack, original, make_page, 
                                       "a{i}\t", "a{i}=\"\"b{i}=\"\""])
 def test_attribute_bomb_in_any_spelling_is_found(template):
     """Quoted values may hide ">" and "<", attributes may follow a quoted value without a space."""
-    assert too_complex(f"<html><body><div {attributes(3000, template)}>x</div></body></html>")
+    html = f"<html><body><div {attributes(3000, template)}>x</div></body></html>"
+    assert too_complex(html) and too_complex(html, html.encode())  # the text, and its UTF-8 bytes
+    fewer = f"<html><body><div {attributes(MAX_ATTRIBUTES // 2, template)}>x</div></body></html>"
+    assert too_complex(fewer) is None and too_complex(fewer, fewer.encode()) is None
 
 
 def test_pages_under_the_limits_are_not_refused(pack, original, make_page):
