@@ -411,3 +411,44 @@ def test_max_crawl_delay_must_be_positive(tmp_path):
                       "crawl:\n  max_crawl_delay: 0\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="max_crawl_delay"):
         load_audit_config(config)
+
+
+# ---------------------------------------------------------------------------------------------- never end a night
+
+
+def test_validators_that_cannot_be_sent_back_are_not_kept(a, fetcher):
+    """A folded or control-character ETag stored and sent back as If-None-Match would fail every later request."""
+    a.raw["/v"] = [b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nETag: \"abc\r\n def\"\r\nLast-Modified: \x01\r\n"
+                   b"Content-Length: 4\r\nConnection: close\r\n\r\nfine"]
+    got = fetcher.fetch(a.url("/v"))
+    assert got.last_modified is None  # a control character: not kept
+    assert got.etag is None or "\r" not in got.etag and "\n" not in got.etag  # requests unfolds the other
+    again = fetcher.fetch(a.url("/ok/x"), etag='"abc\r\n def"', last_modified="Mon\n, 01")
+    assert again.ok and "if-none-match" not in a.hits[-1][2]
+
+
+def test_a_bug_in_one_page_of_a_batch_is_that_page_s_error(servers, fetcher, monkeypatch):
+    """Whatever goes wrong inside the crawl of one URL (here robots.txt matching raises) is that page's error."""
+    site = servers["robots"]
+    site.reset()
+    cache = RobotsCache(fetcher)
+    real = cache.allowed
+    monkeypatch.setattr(cache, "allowed", lambda url: real(url) if not url.endswith("/2") else 1 / 0)
+    batch = HostBatch(host=f"127.0.0.52:{site.port}", urls=tuple(site.url(f"/ok/{i}") for i in range(4)))
+    pages = list(crawl_batch(batch, fetcher=fetcher, robots=cache, delay=0))
+    assert [p.ok for p in pages] == [True, True, False, True]
+    assert pages[2].error == "unexpected error while crawling: ZeroDivisionError: division by zero"
+
+
+def test_robots_txt_the_parser_cannot_read_blocks_the_host(servers, fetcher, monkeypatch):
+    import checker.crawl.robots as robots_module
+
+    def broken(text):
+        raise ValueError("parser bug")
+
+    monkeypatch.setattr(robots_module.Protego, "parse", staticmethod(broken))
+    site = servers["robots"]
+    site.reset()
+    cache = RobotsCache(fetcher)
+    assert not cache.allowed(site.url("/ok/1"))
+    assert "could not be parsed (ValueError)" in cache.why_blocked(site.url("/ok/1"))

@@ -454,11 +454,12 @@ class Fetcher:
               accept_types: Optional[Sequence[str]] = None) -> Fetched:
         """GET `url`, following up to max_redirects redirects; never raises for network or HTTP trouble."""
         accepted = tuple(accept_types or self.settings.accept_types)
-        headers = {"Accept": ", ".join(accepted) + ", */*;q=0.1"}
+        request_headers = {"Accept": ", ".join(accepted) + ", */*;q=0.1"}
+        etag, last_modified = headers.validator(etag), headers.validator(last_modified)
         if etag:
-            headers["If-None-Match"] = etag
+            request_headers["If-None-Match"] = etag
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
+            request_headers["If-Modified-Since"] = last_modified
         current, hops = url, []
         # A revisited URL is a loop unless cookies changed meanwhile (some sites bounce once to set one).
         visited: dict[str, tuple] = {}
@@ -472,7 +473,7 @@ class Fetcher:
                 raise _Failure(f"unsupported scheme {scheme}:" if scheme else f"not an http(s) URL: {url}")
             while True:
                 visited[current] = self.cookies.state(current)
-                response, deadline = self._get_with_retries(current, headers)
+                response, deadline = self._get_with_retries(current, request_headers)
                 try:
                     location = response.headers.get("Location") if response.status_code in _REDIRECT_CODES else None
                     if location is None:
@@ -617,8 +618,8 @@ class Fetcher:
         status = response.status_code
         mime, charset = _parse_content_type(response.headers.get("Content-Type"))
         common = dict(target=target, url=url, redirects=hops, status_code=status, content_type=mime,
-                      charset=charset, etag=response.headers.get("ETag"),
-                      last_modified=response.headers.get("Last-Modified"))
+                      charset=charset, etag=headers.validator(response.headers.get("ETag")),
+                      last_modified=headers.validator(response.headers.get("Last-Modified")))
         try:
             if status == 304:
                 response.close()

@@ -70,6 +70,18 @@ def retry_after(value: Optional[str], now: Optional[datetime] = None) -> Optiona
     return min(max(0.0, wait), MAX_SECONDS)
 
 
+_VALIDATOR = re.compile(r"[\x20-\x7e\x80-\xff]{1,1024}")
+
+
+def validator(value: Optional[str]) -> Optional[str]:
+    """An ETag or Last-Modified value fit to be stored and sent back (If-None-Match, If-Modified-Since); None
+    otherwise. A folded or control-character value sent back would make every later request of the page fail."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value if _VALIDATOR.fullmatch(value) else None
+
+
 def content_codings(value: Optional[str]) -> tuple[str, ...]:
     """'gzip, br' -> ('gzip', 'br'): the codings applied to the body, in order, lower case, identity left out."""
     if not value:

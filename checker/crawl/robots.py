@@ -101,7 +101,11 @@ class RobotsCache:
             return _Entry(robots_url)
         if fetched.ok and status is not None and 200 <= status < 300:
             text = (fetched.body or b"")[:_MAX_PARSE].decode("utf-8", "replace")
-            return _Entry(robots_url, parser=Protego.parse(text))
+            try:
+                return _Entry(robots_url, parser=Protego.parse(text))
+            except Exception as exc:  # noqa: BLE001 - the parser's trouble with one host's file must not end the run
+                return _Entry(robots_url, blocked=f"{robots_url} could not be parsed ({type(exc).__name__}); "
+                                                 "the whole host is treated as disallowed for this run")
         if status is not None and 200 <= status < 300:
             if fetched.error == "empty document":
                 return _Entry(robots_url)  # an empty robots.txt allows everything
