@@ -452,3 +452,13 @@ def test_robots_txt_the_parser_cannot_read_blocks_the_host(servers, fetcher, mon
     cache = RobotsCache(fetcher)
     assert not cache.allowed(site.url("/ok/1"))
     assert "could not be parsed (ValueError)" in cache.why_blocked(site.url("/ok/1"))
+
+
+@pytest.mark.parametrize("status_line, reason", [
+    (b"HTTP/1.1 99999 Huge", "the server sent a malformed status line, not an HTTP response"),
+    (b"SSH-2.0-OpenSSH_9.6", "the server sent a malformed status line, not an HTTP response"),
+    (b"HTTP/3.0 200 OK", "the server answered in an HTTP version syndicheck does not speak"),
+])
+def test_malformed_status_lines_are_named(a, fetcher, status_line, reason):
+    a.raw["/s"] = [status_line + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"]
+    assert fetcher.fetch(a.url("/s")).error == reason

@@ -190,6 +190,10 @@ def _describe_connection_error(exc: BaseException, url: str, settings: FetchSett
     limit = _client_limit(chain)
     if limit:
         return limit, False
+    if any(isinstance(e, http.client.UnknownProtocol) for e in chain):
+        return "the server answered in an HTTP version syndicheck does not speak", False
+    if any(isinstance(e, http.client.BadStatusLine) and not isinstance(e, ConnectionError) for e in chain):
+        return "the server sent a malformed status line, not an HTTP response", False
     if any(isinstance(e, (http.client.RemoteDisconnected, urllib3.exceptions.ProtocolError)) for e in chain):
         return "connection closed by the server without a response", True
     return f"connection failed: {exc.__class__.__name__}", True
