@@ -154,6 +154,38 @@ def prescan_cost() -> str:
             f"lexbor parse; pages refused: {refused}")
 
 
+def decision_cost() -> str:
+    """`Checker.check` on the real pages (all not a copy: decode, pre-scan, fast text, index), with the pre-scan
+    and with it replaced by a no-op, interleaved, best of 5 (CPU time)."""
+    import os
+
+    import checker.pipeline as pipeline
+    from checker.models import Fetched
+    from checker.ruleset import load_pack
+
+    corpus = Path(os.environ.get("SYNDICHECK_CORPUS", ROOT.parent / "shared" / "corpus" / "real-pages"))
+    docs = [Fetched(target=str(p), url="https://partner.example/", body=p.read_bytes(), content_type="text/html")
+            for p in sorted(corpus.glob("*/source.html"))]
+    if not docs:
+        return "not-a-copy decision: no corpus pages found"
+    pack = load_pack()
+    checker = pipeline.Checker.build(pack, [pack.example_original])
+    real, best = pipeline.too_complex, {"with": float("inf"), "without": float("inf")}
+    try:
+        for _ in range(5):
+            for mode in best:
+                pipeline.too_complex = real if mode == "with" else (lambda html, utf8=None: None)
+                started = time.process_time()
+                for d in docs:
+                    checker.check(d)
+                best[mode] = min(best[mode], time.process_time() - started)
+    finally:
+        pipeline.too_complex = real
+    per = {k: v / len(docs) * 1000 for k, v in best.items()}
+    return (f"not-a-copy decision on the same pages: {per['with']:.2f} ms a page with the pre-scan, "
+            f"{per['without']:.2f} ms without (x{best['with'] / best['without']:.2f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", help=argparse.SUPPRESS)
@@ -182,6 +214,7 @@ def main() -> None:
         print(f"{case:22} {r['page'] / 1e6:>7.2f}MB {r['cpu']:>7.2f} {r['wall']:>7.2f} {r['maxrss_mib']:>6.0f} MiB  "
               f"{r['outcome'][:90]}")
     print(prescan_cost())
+    print(decision_cost())
 
 
 if __name__ == "__main__":
