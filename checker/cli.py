@@ -15,7 +15,7 @@ from . import __version__
 from .config_types import DEFAULT_TIME_BUDGET
 from .models import Fetched, Outcome, PageResult, Run, Severity, Status
 from .strict_yaml import ConfigError
-from .terminal import inert
+from .terminal import InertFormatter, inert
 
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 EXIT_INTERNAL = 70  # an unexpected error, i.e. a bug (sysexits EX_SOFTWARE): one line, -v for the traceback
@@ -149,8 +149,6 @@ def _executor_choice(args: argparse.Namespace, kind: str = "local", scheduler: O
 def _setup_logging(args: argparse.Namespace, verbose: bool) -> None:
     """One stderr handler whose lines are inert (no escape sequence from a page or server acts on the terminal)
     and carry no traceback unless -v; library warnings (urllib3's header parsing, full pools) only with -v."""
-    from .terminal import InertFormatter
-
     level = logging.DEBUG if verbose else (logging.ERROR if getattr(args, "quiet", False) else logging.WARNING)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(InertFormatter("syndicheck: %(levelname)s: %(message)s", tracebacks=verbose))
