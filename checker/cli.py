@@ -154,8 +154,10 @@ def _setup_logging(args: argparse.Namespace, verbose: bool) -> None:
     handler.setFormatter(InertFormatter("syndicheck: %(levelname)s: %(message)s", tracebacks=verbose))
     logging.basicConfig(level=level, handlers=[handler])
     logging.raiseExceptions = False  # stderr closed under us (`2>&- `, a dead pipe) is no reason for a traceback
+    logging.captureWarnings(True)  # Python warnings of libraries (bs4, Pillow, urllib3) become log records
     if not verbose:
         logging.getLogger("urllib3").setLevel(logging.ERROR)
+        logging.getLogger("py.warnings").setLevel(logging.ERROR)
 
 
 def _quiet_stdout() -> None:

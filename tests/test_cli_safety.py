@@ -240,3 +240,15 @@ def test_a_new_database_is_never_seen_empty(tmp_path):
     check_file(str(db))
     with History(db) as h:  # and it opens again
         assert h.latest_run() is None
+
+
+def test_library_warnings_only_with_v():
+    """A library's Python warning (bs4's XMLParsedAsHTMLWarning, say) printed several lines to stderr."""
+    code = ("import sys, warnings; from checker import cli; "
+            "cli.cmd_rules = lambda args: (warnings.warn('library noise \\x1b[2J', UserWarning), 0)[1]; "
+            "sys.exit(cli.main(sys.argv[1:]))")
+    quiet = subprocess.run([sys.executable, "-c", code, "rules"], capture_output=True, cwd=ROOT, timeout=60)
+    assert (quiet.returncode, quiet.stderr) == (0, b"")
+    loud = subprocess.run([sys.executable, "-c", code, "-v", "rules"], capture_output=True, cwd=ROOT, timeout=60)
+    assert loud.returncode == 0 and b"library noise \\x1b[2J" in loud.stderr
+    assert_inert(loud.stderr)
