@@ -19,11 +19,12 @@ from .crawl.executor import LocalExecutor
 from .crawl.slots import RequestSlots
 from .crawl.fetcher import HOST_POOLS, FetchSettings, Fetcher
 from .crawl.hostbatch import HostBatch, crawl_batch, group_by_host, split_host_batches
-from .crawl.robots import RobotsCache
+from .crawl.robots import DEFAULT_MAX_CRAWL_DELAY, RobotsCache
 from .history import History, HistoryError
 from .models import NO_CANDIDATES, AuditPage, AuditReport, Fetched, Original, PageResult, PartnerInfo, Status
 from .originals import OriginalsError, load_all, load_originals
 from .pipeline import Checker
+from .runlock import RunLock
 from .ruleset import LicensePack, load_pack
 from .sources.discovery import Discovery, SourceError, discover, parse_sitemap, SITEMAP_ACCEPT
 from .sources.urlnorm import host_of, normalize_url
@@ -156,8 +157,13 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
     pack = load_pack(config.license)
     fingerprint = pack_fingerprint(pack)
     settings = fetch_settings(config.crawl)
+    lock = RunLock(config.database).acquire()  # one live run per database: a second process exits 3
+    try:
+        history = History(config.database)
+    except BaseException:
+        lock.release()
+        raise
     fetcher = Fetcher(settings)
-    history = History(config.database)
     try:
         run_id, done = _open_run(history, pack, fingerprint, config, resume)
         originals, problems = load_audit_originals(config, fetcher, today)
@@ -176,7 +182,7 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
             files, sent = _write_then_finish(history, run_id, report, config)
             return AuditOutcome(run_id, report, tuple(files), tuple(sent), False)
         checker = Checker.build(pack, originals, time_budget=config.time_budget)
-        robots = RobotsCache(fetcher) if config.crawl.obey_robots else None
+        robots = RobotsCache(fetcher, max_delay=config.crawl.max_crawl_delay) if config.crawl.obey_robots else None
         since = datetime.now(timezone.utc) - timedelta(days=config.originals.window_days)
         partner_of: dict[str, str] = {}
         infos: list[PartnerInfo] = []
@@ -224,7 +230,7 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
         # host's delay holds no slot, so throughput reaches min(concurrency / latency, hosts / delay).
         slots = RequestSlots(fetcher, config.crawl.concurrency)
         work = BatchWork(ShippedChecker(pack, originals, checker=checker), settings, config.crawl.obey_robots,
-                         fetcher=slots, robots=robots)
+                         fetcher=slots, robots=robots, max_crawl_delay=config.crawl.max_crawl_delay)
         progress = Progress(len(todo), tty=tty, quiet=quiet)
         complete = True
         own_executor = executor is None
@@ -250,12 +256,15 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
             progress.close()
             if own_executor and hasattr(executor, "close"):
                 executor.close()  # a LocalCluster started for this run
+        if robots is not None:  # hosts whose robots.txt Crawl-delay was over crawl.max_crawl_delay
+            problems.extend(robots.slowed_notes())
         report = build_report(history, run_id, pack, config, infos, today, complete, problems)
         files, sent = _write_then_finish(history, run_id, report, config)
         return AuditOutcome(run_id, report, tuple(files), tuple(sent), complete)
     finally:
         fetcher.close()
         history.close()
+        lock.release()
 
 
 def _write_then_finish(history: History, run_id: int, report: AuditReport,
@@ -409,8 +418,10 @@ class BatchWork:
     """
 
     def __init__(self, checker: ShippedChecker, settings: FetchSettings, obey_robots: bool, *,
-                 fetcher: Optional[Fetcher] = None, robots: Optional[RobotsCache] = None):
+                 fetcher: Optional[Fetcher] = None, robots: Optional[RobotsCache] = None,
+                 max_crawl_delay: float = DEFAULT_MAX_CRAWL_DELAY):
         self.checker, self.settings, self.obey_robots = checker, settings, obey_robots
+        self.max_crawl_delay = max_crawl_delay
         self.token = hashlib.sha256(os.urandom(16)).hexdigest()[:16]  # this run, for per-process resources
         self._fetcher, self._robots = fetcher, robots
 
@@ -425,7 +436,7 @@ class BatchWork:
 
         def make() -> tuple[Fetcher, Optional[RobotsCache]]:
             fetcher = Fetcher(self.settings)
-            return fetcher, RobotsCache(fetcher) if self.obey_robots else None
+            return fetcher, RobotsCache(fetcher, max_delay=self.max_crawl_delay) if self.obey_robots else None
 
         return per_process(("audit", self.token), make, close=lambda tools: tools[0].close())
 

@@ -15,8 +15,11 @@ from . import __version__
 from .config_types import DEFAULT_TIME_BUDGET
 from .models import Fetched, Outcome, PageResult, Run, Severity, Status
 from .strict_yaml import ConfigError
+from .terminal import InertFormatter, inert
 
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_INTERNAL = 70  # an unexpected error, i.e. a bug (sysexits EX_SOFTWARE): one line, -v for the traceback
+EXIT_BROKEN_PIPE = 141  # the reader of standard output went away (`| head`): 128 + SIGPIPE, as the shell shows it
 FORMATS = ("text", "json", "junit", "html", "csv", "markdown", "sarif", "github")
 log = logging.getLogger("syndicheck")
 
@@ -32,15 +35,6 @@ class _Parser(argparse.ArgumentParser):
         command = self.prog.split(" ", 1)[1] if " " in self.prog else ""
         hint = f"`syndicheck {command + ' ' if command else ''}--help` lists the options"
         self.exit(EXIT_USAGE, f"syndicheck: error: {message} ({hint})\n")
-
-
-class _LowerLevelFormatter(logging.Formatter):
-    """`syndicheck: error: ...` / `syndicheck: warning: ...`: log lines share the prefix of the CLI's own errors."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        copy = logging.makeLogRecord(record.__dict__)  # other handlers (pytest's) see the record unchanged
-        copy.levelname = record.levelname.lower()
-        return super().format(copy)
 
 
 CHECK_EPILOG = """\
@@ -59,6 +53,8 @@ exclude = ["drafts/*"], ...); paths in it are relative to it; a flag given here 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="syndicheck", description="Syndication-license compliance checker.")
     p.add_argument("--version", action="version", version=f"syndicheck {__version__}")
+    p.add_argument("-v", "--verbose", dest="debug", action="store_true",
+                   help="debug logging and tracebacks, for every command (also after the command: check -v)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     c = sub.add_parser("check", help="check pages (URLs, files, directories) against a license pack",
@@ -95,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N",
                    help="size cap per page, in bytes (default 10485760: 10 MiB)")
     c.add_argument("--jobs", type=int, default=4, metavar="N", help="pages fetched at once (default 4)")
+    c.add_argument("--allow-private-redirects", action="store_true",
+                   help="follow redirects from a public host to a private or loopback address (not followed by default)")
     _budget_flag(c)
     c.add_argument("--no-color", action="store_true",
                    help="no ANSI colour in text output (also NO_COLOR; FORCE_COLOR colours it without a terminal)")
@@ -191,7 +189,31 @@ def _executor_choice(args: argparse.Namespace, kind: str = "local", scheduler: O
     return kind, scheduler
 
 
+def _setup_logging(args: argparse.Namespace, verbose: bool) -> None:
+    """One stderr handler whose lines are inert (no escape sequence from a page or server acts on the terminal)
+    and carry no traceback unless -v; library warnings (urllib3's header parsing, full pools) only with -v."""
+    level = logging.DEBUG if verbose else (logging.ERROR if getattr(args, "quiet", False) else logging.WARNING)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(InertFormatter("syndicheck: %(levelname)s: %(message)s", tracebacks=verbose))
+    logging.basicConfig(level=level, handlers=[handler])
+    logging.raiseExceptions = False  # stderr closed under us (`2>&- `, a dead pipe) is no reason for a traceback
+    logging.captureWarnings(True)  # Python warnings of libraries (bs4, Pillow, urllib3) become log records
+    if not verbose:
+        logging.getLogger("urllib3").setLevel(logging.ERROR)
+        logging.getLogger("py.warnings").setLevel(logging.ERROR)
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    """The command line: every outcome is an exit status and at most a few lines, never a traceback without -v."""
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
@@ -199,11 +221,26 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    level = logging.DEBUG if getattr(args, "verbose", False) else (
-        logging.ERROR if getattr(args, "quiet", False) else logging.WARNING)
-    handler = logging.StreamHandler()
-    handler.setFormatter(_LowerLevelFormatter("syndicheck: %(levelname)s: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler])
+    verbose = bool(args.debug or getattr(args, "verbose", False))
+    _setup_logging(args, verbose)
+    try:
+        status = _dispatch(args)
+        sys.stdout.flush()  # here, not at interpreter exit, so that a closed pipe is handled below
+        return status
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except Exception as exc:  # noqa: BLE001 - a bug: one line naming the command and the cause, never a traceback
+        if verbose:
+            import traceback
+            print(inert(traceback.format_exc(), keep_layout=True), file=sys.stderr, end="")
+        hint = "" if verbose else " (run with -v for the traceback)"
+        print(inert(f"syndicheck {args.command}: internal error: {type(exc).__name__}: {exc}") + hint,
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
@@ -223,10 +260,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             except DemoDirError as exc:
                 raise UsageError(str(exc)) from None
     except ConfigError as exc:
-        print(f"syndicheck: error: {exc}", file=sys.stderr)
+        print(inert(f"syndicheck: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:
-        print(f"syndicheck: error: {exc}", file=sys.stderr)
+        print(inert(f"syndicheck: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("syndicheck: interrupted", file=sys.stderr)
@@ -293,7 +330,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                          f"(rules: {', '.join(r.id for r in pack.rules)})")
     if args.site_root and not os.path.isdir(args.site_root):
         raise UsageError(f"--site-root {args.site_root}: not a directory")
-    settings = FetchSettings(read_timeout=args.timeout, max_bytes=args.max_bytes)
+    settings = FetchSettings(read_timeout=args.timeout, max_bytes=args.max_bytes, pool_maxsize=args.jobs,
+                             allow_private_redirects=args.allow_private_redirects)
     fetcher = Fetcher(settings)
     cache_dir = Path(args.cache_dir) if args.cache_dir else None
     try:
@@ -355,7 +393,7 @@ def write_reports(run: Run, reports: Sequence[tuple[str, Optional[str]]], status
         try:
             write_report(run, fmt, output, no_color=no_color)
         except UsageError as exc:
-            print(f"syndicheck: error: {exc}", file=sys.stderr)
+            print(inert(f"syndicheck: error: {exc}"), file=sys.stderr)
             failed = True
     return status if not failed or status == EXIT_VIOLATION else EXIT_USAGE
 
@@ -406,13 +444,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         outcome = run_audit(config, resume=args.resume, tty=sys.stderr.isatty(), quiet=args.quiet,
                             executor=executor)
     except ReportWriteError as exc:
-        print(f"syndicheck: error: {exc}; the run's pages are stored: `syndicheck audit --resume` writes its "
-              "reports", file=sys.stderr)
+        print(inert(f"syndicheck: error: {exc}; the run's pages are stored: `syndicheck audit --resume` writes its "
+                    "reports"), file=sys.stderr)
         return EXIT_INCOMPLETE
     except HistoryError as exc:  # cannot open or write the database (newer schema; disk full, I/O error)
         hint = ("; the pages stored before it are kept: `syndicheck audit --resume` finishes the run"
                 if isinstance(exc, HistoryWriteError) else "")
-        print(f"syndicheck: error: {exc}{hint}", file=sys.stderr)
+        print(inert(f"syndicheck: error: {exc}{hint}"), file=sys.stderr)
         return EXIT_INCOMPLETE
     finally:
         if hasattr(executor, "close"):

@@ -18,7 +18,7 @@ PARTNER_KEYS = ("id", "name", "contacts", "feeds", "sitemaps", "urls", "start_pa
 HOST_KEYS = ("delay", "concurrency", "timeout", "max_pages")
 CRAWL_KEYS = ("user_agent", "concurrency", "delay", "host_concurrency", "connect_timeout", "timeout", "deadline",
               "max_bytes", "max_redirects", "retries", "retry_after_cap", "max_pages_per_partner", "obey_robots",
-              "trust_lastmod_days", "allow_private_addresses", "hosts")
+              "trust_lastmod_days", "allow_private_addresses", "max_crawl_delay", "hosts")
 WAIVER_KEYS = ("partner", "url", "rule", "reason", "owner", "expires")
 STORAGE_KEYS = ("database",)
 REPORTS_KEYS = ("directory", "formats", "history_runs")
@@ -158,6 +158,7 @@ def load_audit_config(path: str | Path) -> AuditConfig:
             obey_robots=doc.typed(c + ("obey_robots",), bool, default=True),
             trust_lastmod_days=_number(doc, c + ("trust_lastmod_days",), d.trust_lastmod_days),
             allow_private_addresses=doc.typed(c + ("allow_private_addresses",), bool, default=False),
+            max_crawl_delay=_number(doc, c + ("max_crawl_delay",), d.max_crawl_delay, positive=True),
             hosts=tuple(hosts),
         )
 

@@ -6,6 +6,8 @@ from typing import Optional
 
 
 DEFAULT_TIME_BUDGET = 20.0  # CPU seconds to check one page; why 20: see checker/pipeline.py
+# The longest robots.txt Crawl-delay obeyed: `Crawl-delay: 86400` would hold one partner's pages for a year.
+DEFAULT_MAX_CRAWL_DELAY = 30.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class CrawlSettings:
     # (its stored verdict is reused) until that fetch is this many days old. 0: every page is requested.
     trust_lastmod_days: float = 0
     allow_private_addresses: bool = False  # loopback/private/link-local targets (the demo allows them)
+    max_crawl_delay: float = DEFAULT_MAX_CRAWL_DELAY  # a longer robots.txt Crawl-delay is capped to this (the host is reported as slowed)
     hosts: tuple = ()  # ((host, HostCrawl), ...)
 
     def for_host(self, host: str) -> HostCrawl:

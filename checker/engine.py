@@ -6,6 +6,7 @@ import time
 import traceback
 from typing import Callable, Optional
 
+from .budget import BudgetExceeded
 from .checks.context import CheckContext
 from .checks.registry import CHECKS, Verdict
 from .models import Finding, Outcome, Status
@@ -21,6 +22,9 @@ def evaluate_rule(rule: Rule, ctx: CheckContext) -> Finding:
         spec = CHECKS[call.id]
         try:
             verdict = spec.func(ctx, **call.kwargs)
+        except BudgetExceeded as exc:  # the page's budget ran out inside the check (decoding images)
+            verdict = Verdict(Outcome.REVIEW, str(exc), (), "Check this requirement by hand: the page is too "
+                              "costly to check automatically.")
         except Exception as exc:  # a broken check must not end the run or pass silently
             log.debug("check %s crashed: %s", call.id, traceback.format_exc())
             verdict = Verdict(Outcome.REVIEW, f"check {call.id} could not run: {type(exc).__name__}: {exc}")

@@ -345,11 +345,57 @@ def _prepare_path(path: str) -> None:
         os.makedirs(directory, mode=0o700, exist_ok=True)
         os.chmod(directory, 0o700)
     if not os.path.exists(path):
+        # Made whole under a temporary name (0600, with a valid SQLite header) and linked into place, so a
+        # database file of ours is never seen empty: an empty one is somebody else's accident (check_file).
+        tmp = f"{path}.new-{os.getpid()}"
         try:
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            os.chmod(path, 0o600)
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            os.chmod(tmp, 0o600)
+            conn = sqlite3.connect(tmp)
+            try:
+                conn.execute("PRAGMA user_version = 0")  # writes the header page
+                conn.commit()
+            finally:
+                conn.close()
+            os.link(tmp, path)
         except FileExistsError:  # another process created it first
             pass
+        finally:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+_SQLITE_MAGIC = b"SQLite format 3\0"
+
+
+def check_file(path: str) -> None:
+    """Raise HistoryError naming `path` when the file cannot be a whole SQLite database: empty, too short for
+    its header, not SQLite, or shorter than the size its header records (truncated by a copy or a full disk).
+
+    SQLite itself would silently start an empty file afresh (the next audit forgets every previous night) and
+    read a truncated one until it met a missing page. Remove the file to start a new history."""
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise HistoryError(f"{path}: cannot read the history database: {exc.strerror or exc}") from exc
+    fresh = "; remove the file to start a new history"
+    if size == 0:
+        raise HistoryError(f"{path}: the history database file is empty (0 bytes), not a database{fresh}")
+    if not header.startswith(_SQLITE_MAGIC):
+        raise HistoryError(f"{path}: not a SQLite database (the history database is configured there){fresh}")
+    if len(header) < 100:
+        raise HistoryError(f"{path}: the history database is truncated ({size} bytes){fresh}")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages, change, valid_for = (int.from_bytes(header[i:i + 4], "big") for i in (28, 24, 92))
+    # The page count in the header is valid when the two counters agree (SQLite >= 3.7.0 writes them so).
+    if pages and change == valid_for and size < pages * page_size:
+        raise HistoryError(f"{path}: the history database is truncated ({size} of {pages * page_size} bytes); "
+                           f"restore it from a backup{fresh}")
 
 
 class History:
@@ -364,6 +410,7 @@ class History:
         try:
             if self.path != ":memory:":
                 _prepare_path(self.path)
+                check_file(self.path)
             self._conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
             raise HistoryError(f"{self.path}: cannot open the history database: {exc}") from exc

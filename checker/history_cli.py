@@ -16,6 +16,7 @@ from typing import Optional, TextIO
 
 from .history import History, HistoryError, RunSummary
 from .models import RunDiff
+from .terminal import inert
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_DB = "syndicheck.db"
@@ -42,7 +43,7 @@ def add_history_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def _err(msg: str) -> int:
-    print(f"syndicheck: error: history: {msg}", file=sys.stderr)
+    print(inert(f"syndicheck: error: history: {msg}"), file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -198,13 +199,13 @@ def _show_diff(hist: History, args, out: TextIO) -> int:
             line = f"  [{i.partner}] {i.rule}: {i.url}"
             if i.message:
                 line += f" — {i.message}"
-            out.write(line + "\n")
+            out.write(inert(line) + "\n")  # stored text came from pages and servers: shown, never obeyed
     if per_partner and not args.partner:
         out.write("\nPer partner\n")
-        name_w = max(len("partner"), *(len(p) for p in per_partner))
+        name_w = max(len("partner"), *(len(inert(p)) for p in per_partner))
         out.write(f"  {'partner'.ljust(name_w)}  {'new':>5}  {'fixed':>5}  {'persisting':>10}\n")
         for p, c in per_partner.items():
-            out.write(f"  {p.ljust(name_w)}  {c['new']:>5}  {c['fixed']:>5}  {c['persisting']:>10}\n")
+            out.write(f"  {inert(p).ljust(name_w)}  {c['new']:>5}  {c['fixed']:>5}  {c['persisting']:>10}\n")
     if rb.status == "running":
         out.write(f"\nnote: run {b} is still running (or was interrupted); a URL not yet checked in it is "
                   f"never counted as fixed\n")

@@ -3,31 +3,64 @@ from __future__ import annotations
 
 import base64
 import io
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 from urllib.parse import unquote, urljoin, urlparse
 
+from .budget import BudgetExceeded, charge
+
 if TYPE_CHECKING:
     from ..parse import Image
-    from .checks.context import CheckContext
+    from .article.images import ImageContext
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_DISTANCE = 10  # of 64 bits: survives rescaling and recompression, not a different picture
+# Decompression bombs: a 20 KB PNG can declare 13,000 x 13,000 pixels (169 MP, 1 GiB decoded). The header is
+# read first and an image over MAX_IMAGE_PIXELS is not decoded (not comparable); a page may have images decoded
+# for at most MAX_PAGE_PIXELS in all, and each decode is charged to the page's time budget (budget.charge).
+MAX_IMAGE_PIXELS = 4096 * 4096
+MAX_PAGE_PIXELS = 4 * MAX_IMAGE_PIXELS
+_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP", "ICO")  # what logos are published as; no other decoder runs
 
 
-def dhash(data: bytes) -> Optional[int]:
-    """64-bit difference hash of an image, or None if Pillow cannot read it."""
+@lru_cache(maxsize=1)
+def _pillow():  # type: ignore[no-untyped-def]
     try:
         from PIL import Image as PILImage
-    except ImportError:  # Pillow is optional: without it only names and alt text identify a logo
+    except ImportError:
+        return None
+    return PILImage
+
+
+def dhash(data: bytes, pixels: Optional[list] = None) -> Optional[int]:
+    """64-bit difference hash of an image, or None if Pillow cannot read it or it is over MAX_IMAGE_PIXELS.
+
+    `pixels`: [pixels left to decode for this page], reduced by this image's size; past it, BudgetExceeded."""
+    PILImage = _pillow()
+    if PILImage is None:  # Pillow is optional: without it only names and alt text identify a logo
         return None
     try:
-        with PILImage.open(io.BytesIO(data)) as im:
-            im.draft("L", (64, 64))
-            # Palette images with transparency go through RGBA so the transparent colour is not noise.
-            base = im.convert("RGBA") if im.mode in ("P", "PA") else im
-            px = base.convert("L").resize((9, 8)).tobytes()
+        with warnings.catch_warnings():
+            # Pillow warns on stderr about images over 89 MP as it opens them; we refuse far smaller ones ourselves.
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(io.BytesIO(data), formats=_FORMATS) as im:  # reads the header only
+                width, height = im.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    return None  # a bomb, or no logo: never decoded
+                if pixels is not None:
+                    if width * height > pixels[0]:
+                        raise BudgetExceeded(f"page too complex to check: its images hold more than "
+                                             f"{MAX_PAGE_PIXELS:,} pixels to compare with the reference logo")
+                    pixels[0] -= width * height
+                charge()
+                im.draft("L", (64, 64))
+                # Palette images with transparency go through RGBA so the transparent colour is not noise.
+                base = im.convert("RGBA") if im.mode in ("P", "PA") else im
+                px = base.convert("L").resize((9, 8)).tobytes()
+    except BudgetExceeded:
+        raise
     except Exception:  # any undecodable image is simply not comparable
         return None
     value = 0
@@ -91,16 +124,18 @@ def _read_under(root: Path, path: str) -> Optional[bytes]:
     return None
 
 
-def reference_match(img: "Image", ctx: "CheckContext") -> Optional[str]:
+def reference_match(img: "Image", ctx: "ImageContext") -> Optional[str]:
     """A description of the match when the image looks like a reference logo."""
     refs = _reference_hashes(tuple(ctx.pack.logo.reference_images))
     if not refs:
         return None
+    pixels = ctx.memo.setdefault("logo_image_pixels", [MAX_PAGE_PIXELS])  # shared by the page's images
     for url in img.urls[:4]:
+        charge()
         data = _read(url, ctx.page.url, ctx.site_root)
         if not data:
             continue
-        h = dhash(data)
+        h = dhash(data, pixels)
         if h is None:
             continue
         best = min(bin(h ^ r).count("1") for r in refs)

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Callable, Optional, Sequence
 from .checks.context import CheckContext
 from .config_types import DEFAULT_TIME_BUDGET
 from .decode import decode_html, looks_binary, utf8_body
-from .engine import evaluate, page_status
+from .budget import page_budget
+from .engine import evaluate, over_budget, page_status
 from .match import OriginalIndex
 from .models import Fetched, Match, Original, PageResult, Status
 from .parse import fast_visible_text, parse_page
+from .prescan import too_complex
 from .ruleset import LicensePack
 
 if TYPE_CHECKING:
@@ -100,9 +102,16 @@ class Checker:
         """Check one decoded page. `utf8`: the fetched bytes when `html` is exactly their UTF-8 decoding
         (decode.utf8_body), which spares the fast text path re-encoding `html` for lexbor."""
         started = self.clock()
+        refused = too_complex(html, utf8)  # before any parser, so that every later stage is bounded (prescan.py)
+        if refused:
+            return PageResult(target=target, url=url, status=Status.ERROR, error=refused, path=path)
         match = self.match(html, utf8)
         if match is None:
             return PageResult(target=target, url=url, status=Status.NOT_A_COPY, path=path)
+        if self.time_budget is not None and self.clock() - started > self.time_budget:  # spent on the match
+            findings = tuple(over_budget(rule, self.time_budget) for rule in self.pack.rules)
+            return PageResult(target=target, url=url, status=page_status(findings), original=match.original,
+                              match=match, findings=findings, path=path)
         if not match.forced and match.score < self.index.settings.min_containment:  # part of an original: no rules
             return PageResult(target=target, url=url, status=Status.NEAR_COPY, original=match.original, match=match,
                               path=path)
@@ -111,7 +120,8 @@ class Checker:
                            original_shingles=self.index.shingles_of(match.original),
                            shingle_size=self.pack.match.shingle_size, site_root=site_root)
         try:
-            findings = evaluate(self.pack, ctx, budget=self.time_budget, started=started, clock=self.clock)
+            with page_budget(self.time_budget, started, self.clock):  # image decoding checks it (budget.py)
+                findings = evaluate(self.pack, ctx, budget=self.time_budget, started=started, clock=self.clock)
         finally:
             release(page.soup)
         return PageResult(target=target, url=url, status=page_status(findings), original=match.original,

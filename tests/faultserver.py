@@ -29,7 +29,12 @@ Paths (GET):
   /big-chunked             200 text/html, chunked, 50 MiB body
   /binary                  PNG bytes served as text/html
   /binary-noise            bytes with NULs served as text/html
-  /robots.txt              per `robots` mode: "ok" (allow all), "500", "stall", "drip", "missing" (404)
+  /robots.txt              per `robots` mode: "ok" (allow all), "500", "stall", "drip", "missing" (404), or any
+                           other text: served as the robots.txt body ("User-agent: *\nCrawl-delay: 86400\n")
+  /set-cookie/<name>       200 HTML setting cookie <name> (120 bytes); answers 431 when the request's Cookie
+                           header is over 8 KiB, as many servers do
+  any path in `raw`        the bytes given, sent verbatim (a status line, headers and body that break HTTP or
+                           carry escape sequences); a list is served in turn, its last response repeating
 """
 from __future__ import annotations
 
@@ -85,6 +90,7 @@ class FaultServer:
         self.host = host
         self.robots = robots
         self.pages: dict[str, tuple[bytes, str]] = {}  # path -> (body, content type header)
+        self.raw: dict[str, list[bytes]] = {}  # path -> whole responses, sent verbatim in turn
         self.hits: list[tuple[float, str, dict]] = []  # (monotonic time, path, request headers)
         self.counters: dict[str, int] = {}
         self._bomb = bomb
@@ -139,6 +145,7 @@ class FaultServer:
             self.hits.clear()
             self.counters.clear()
         self.pages.clear()
+        self.raw.clear()
         self.robots = "ok"
 
     # ------------------------------------------------------------------------------------ plumbing
@@ -215,7 +222,15 @@ class FaultServer:
         if path in self.pages:
             body, ctype = self.pages[path]
             return self._respond(conn, "200 OK", body, ctype)
+        if path in self.raw:
+            responses = self.raw[path]
+            return self._send(conn, responses[min(self._count("raw" + path), len(responses)) - 1])
         head = segs[0]
+        if head == "set-cookie" and len(segs) == 2:
+            if len(headers.get("cookie", "")) > 8192:
+                return self._respond(conn, "431 Request Header Fields Too Large", b"", "text/plain")
+            body = f"<html><body><p>cookie {segs[1]}</p></body></html>".encode()
+            return self._respond(conn, "200 OK", body, headers=(("Set-Cookie", f"{segs[1]}={'v' * 120}; Path=/"),))
         if head == "ok":
             body = f"<!doctype html><html><head><title>{path}</title></head><body><p>page {path}</p></body></html>"
             return self._respond(conn, "200 OK", body.encode(), "text/html; charset=utf-8")
@@ -319,6 +334,8 @@ class FaultServer:
             return self._dispatch(conn, "/drip-headers", {})
         if mode == "missing":
             return self._respond(conn, "404 Not Found", b"", "text/plain")
+        if mode != "ok":
+            return self._respond(conn, "200 OK", mode.encode("latin-1"), "text/plain")
         return self._respond(conn, "200 OK", b"User-agent: *\nDisallow: /private/\n", "text/plain")
 
 

@@ -113,17 +113,17 @@ def test_budget_exceeded_between_rules_gives_review_never_pass(pack, original, m
                      '<img src="/img/dcnf-logo.png" alt="Daily Caller News Foundation">')
     unlimited = Checker.build(pack, [original], time_budget=None).check(_fetched(html))
     assert unlimited.status is Status.COMPLIANT
-    # A fake clock that advances one second per reading: started=0, then 1 before the first rule
-    # (within 1.5 s), 2 before the second (over).
+    # A fake clock that advances one second per reading: started=0, 1 after the match (within 2.5 s),
+    # 2 before the first rule (within), 3 before the second (over).
     ticks = itertools.count()
-    checker = Checker.build(pack, [original], time_budget=1.5, clock=lambda: float(next(ticks)))
+    checker = Checker.build(pack, [original], time_budget=2.5, clock=lambda: float(next(ticks)))
     result = checker.check(_fetched(html))
     first, *rest = result.findings
     assert first.outcome is Outcome.PASS and first.rule == pack.rules[0].id
     assert [f.rule for f in rest] == [r.id for r in pack.rules[1:]]
     for f in rest:
         assert f.outcome is Outcome.REVIEW
-        assert f.message == f"{BUDGET_REASON} (1.5 s)"
+        assert f.message == f"{BUDGET_REASON} (2.5 s)"
         assert f.fix and "by hand" in f.fix
         assert f.severity is pack.rule(f.rule).severity
     assert result.status is Status.REVIEW  # never compliant on rules that did not run

@@ -26,7 +26,7 @@ from checker.models import Status
 from faultserver import FaultServer, TLSServer, make_certificate
 
 HINT = "(set crawl.allow_private_addresses to allow)"
-METADATA = "a cloud metadata address (never fetched from untrusted URLs)"
+METADATA = "a cloud metadata address (never fetched)"
 ALLOWED_IP = "127.0.0.50"  # the only loopback address the test policy lets through
 FORBIDDEN_IP = "127.0.0.51"  # a live server the policy must never reach
 SETTINGS = dict(connect_timeout=1, read_timeout=2, deadline=3, retries=0)
@@ -341,10 +341,12 @@ def test_allow_private_addresses_allows_loopback_but_not_metadata(allowed, _only
     assert named.ok or "blocked" not in (named.error or "")
 
 
-def test_trusted_fetches_are_not_restricted(allowed, _only_loopback):
-    """`syndicheck check URL`: the user typed the address, loopback included (the FetchSettings default)."""
+def test_trusted_fetches_reach_private_addresses_but_not_metadata(allowed, _only_loopback):
+    """`syndicheck check URL`: the user typed the address, loopback included (the FetchSettings default);
+    cloud metadata addresses stay refused (tests/test_hostile_responses.py has the redirects)."""
     with Fetcher(FetchSettings(**SETTINGS)) as f:
-        assert f.policy is None
+        assert f.policy == AddressPolicy(allow_private=True)
+        assert f.fetch("http://169.254.169.254/latest/meta-data/").error == f"blocked: 169.254.169.254 is {METADATA}"
         assert f.fetch(allowed.url("/ok/1")).ok
         assert f.fetch(f"http://2130706433:{allowed.port}/ok/2").error is not None  # 127.0.0.1: nothing listens
     assert "127.0.0.1" in _only_loopback

@@ -9,7 +9,7 @@ from ..parse import Block, Image, ParsedPage, descendants_named
 from ..checks.text_match import is_notice
 from .containers import Containers
 from .credits import Credits, read_credits
-from .images import classify_image
+from .images import ImageContext, classify_image
 from .zones import Zones, find_zones
 
 if TYPE_CHECKING:
@@ -112,12 +112,16 @@ class Article:
         memo = self._image_memo
         key = id(img)
         if key not in memo:
-            memo[key] = classify_image(img, self.pack, self.page, self.site_root)
+            memo[key] = classify_image(img, self._image_context)
         return memo[key]
 
     @cached_property
     def _image_memo(self) -> dict:
         return {}
+
+    @cached_property
+    def _image_context(self) -> ImageContext:
+        return ImageContext(self.pack, self.page, self.site_root)
 
     def images_in(self, block: Block) -> tuple:
         """The page's images whose innermost enclosing block is `block`, in document order."""

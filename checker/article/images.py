@@ -27,17 +27,18 @@ def url_part(url: str) -> str:
     return (parsed.path + ("#" + parsed.fragment if parsed.fragment else "")).lower()[:PATTERN_INPUT_LIMIT]
 
 
-class _RefContext:
-    """What the reference-image comparison reads: the pack and the page."""
+class ImageContext:
+    """What the reference-image comparison reads: the pack, the page, the site root, and a per-page
+    memo (the pixels the page may still decode are shared by all its images)."""
 
-    def __init__(self, pack: "LicensePack", page: "ParsedPage", site_root: Optional[str]) -> None:
+    def __init__(self, pack: "LicensePack", page: "ParsedPage", site_root: Optional[str] = None) -> None:
         self.pack, self.page, self.site_root = pack, page, site_root
+        self.memo: dict = {}
 
 
-def classify_image(img: Image, pack: "LicensePack", page: "ParsedPage",
-                   site_root: Optional[str] = None) -> tuple[str, str]:
+def classify_image(img: Image, ictx: ImageContext) -> tuple[str, str]:
     """('logo' | 'lookalike' | 'other', the text or URL that decided)."""
-    spec = pack.logo
+    spec = ictx.pack.logo
     texts = [t[:PATTERN_INPUT_LIMIT] for t in img.texts]
     for text, clipped in zip(img.texts, texts):
         if any(p.search(clipped) for p in spec.text_patterns):
@@ -53,7 +54,7 @@ def classify_image(img: Image, pack: "LicensePack", page: "ParsedPage",
         if any(p.search(url_part(url)) for p in spec.not_patterns):
             return "lookalike", url
     if spec.reference_images:
-        hit = reference_match(img, _RefContext(pack, page, site_root))
+        hit = reference_match(img, ictx)
         if hit:
             return "logo", hit
     return "other", ""

@@ -14,8 +14,9 @@ Cloud metadata endpoints stay forbidden even with `allow_private`: no partner pa
 such as http://2130706433/ or http://0177.0.0.1/ need no special parsing: getaddrinfo turns them into the
 address they denote (127.0.0.1), and that address is what gets checked.
 
-The policy applies to fetches marked untrusted (FetchSettings.untrusted, set for audits); the URLs a user gives
-`syndicheck check` are trusted.
+The policy applies in full to fetches marked untrusted (FetchSettings.untrusted, set for audits); the URLs a user gives
+`syndicheck check` may be private or loopback, but not cloud metadata addresses, and a redirect from a public
+host to a non-public one is not followed without `--allow-private-redirects` (fetcher.Fetcher._vet_redirect).
 """
 from __future__ import annotations
 
@@ -133,7 +134,7 @@ class AddressPolicy:
         """(what `ip` is, what to do about it), e.g. ("a private address", "set … to allow"), or None if allowed."""
         if any(ip.version == net.version and ip in net for net in self.allowed):
             return None
-        metadata = "never fetched from untrusted URLs"
+        metadata = "never fetched"
         if ip in METADATA_ADDRESSES:
             return "a cloud metadata address", metadata
         inner = _embedded_ipv4(ip) if ip.version == 6 else None

@@ -10,11 +10,11 @@ Two safeguards live below the requests API, in the connections urllib3 makes for
 """
 from __future__ import annotations
 
-import email.utils
 import heapq
 import http
 import http.client
 import itertools
+import logging
 import os
 import random
 import socket
@@ -22,19 +22,21 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Iterable, Optional, Sequence
 from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
+import urllib3.response
 import urllib3.util.connection
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from checker import __version__
-from checker.crawl.addresses import AddressBlocked, AddressPolicy
+from checker.crawl import headers
+from checker.crawl.addresses import HINT, AddressBlocked, AddressPolicy
+from checker.crawl.cookies import HostCookies, refusing_jar
 from checker.decode import looks_binary
 from checker.models import Fetched
 
@@ -51,6 +53,7 @@ GZIP_TYPES: tuple[str, ...] = ("application/gzip", "application/x-gzip")
 
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
+log = logging.getLogger("syndicheck.fetch")
 
 
 def human_size(n: int) -> str:
@@ -84,6 +87,10 @@ class FetchSettings:
     # (addresses.py). False for `syndicheck check`, whose targets the user typed.
     untrusted: bool = False
     allow_private_addresses: bool = False  # with untrusted: non-public addresses allowed (not cloud metadata)
+    # Trusted fetches (`check`): a redirect from a public host to a private or loopback one is not followed
+    # unless this is set (--allow-private-redirects). Cloud metadata addresses are never fetched, by any command.
+    allow_private_redirects: bool = False
+    pool_maxsize: int = 2  # connections kept per host: the audit has one request in flight per host, check --jobs
 
 
 class _Failure(Exception):
@@ -108,6 +115,15 @@ def _parse_content_type(value: Optional[str]) -> tuple[Optional[str], Optional[s
     return mime, charset
 
 
+def _check_codings(response: requests.Response, status: int) -> None:
+    """Refuse a body in a content coding we cannot undo: checked as raw bytes it would read as "not a copy"."""
+    decodable = set(urllib3.response.HTTPResponse.CONTENT_DECODERS)
+    for coding in headers.content_codings(response.headers.get("Content-Encoding")):
+        if coding not in decodable:
+            raise _Failure(f"response body in content coding '{coding}', which syndicheck cannot decode "
+                           f"(it decodes {', '.join(sorted(decodable))})", status)
+
+
 def _type_accepted(mime: str, accepted: Iterable[str]) -> bool:
     for pattern in accepted:
         pattern = pattern.lower()
@@ -120,20 +136,7 @@ def _describe_types(accepted: Sequence[str]) -> str:
     return "HTML" if set(accepted) <= set(HTML_TYPES) else f"an accepted type ({', '.join(accepted)})"
 
 
-def _retry_after(value: Optional[str]) -> Optional[float]:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+_retry_after = headers.retry_after  # tests and older callers import it from here
 
 
 def _reason(status: int, given: Optional[str]) -> str:
@@ -184,9 +187,30 @@ def _describe_connection_error(exc: BaseException, url: str, settings: FetchSett
         return "connection reset by the server", True
     if any(isinstance(e, requests.exceptions.ProxyError) for e in chain):
         return "proxy error", True
+    limit = _client_limit(chain)
+    if limit:
+        return limit, False
+    if any(isinstance(e, http.client.UnknownProtocol) for e in chain):
+        return "the server answered in an HTTP version syndicheck does not speak", False
+    if any(isinstance(e, http.client.BadStatusLine) and not isinstance(e, ConnectionError) for e in chain):
+        return "the server sent a malformed status line, not an HTTP response", False
     if any(isinstance(e, (http.client.RemoteDisconnected, urllib3.exceptions.ProtocolError)) for e in chain):
         return "connection closed by the server without a response", True
     return f"connection failed: {exc.__class__.__name__}", True
+
+
+def _client_limit(chain: Sequence[BaseException]) -> Optional[str]:
+    """The client-side limit a response broke (http.client's caps on header lines and header count), if any:
+    said as ours, not as the server closing the connection."""
+    for e in chain:
+        if isinstance(e, http.client.LineTooLong):
+            what = "status line" if "status line" in str(e) else "header line"
+            return (f"response {what} longer than {human_size(getattr(http.client, '_MAXLINE', 65536))} "
+                    "(a client-side limit of syndicheck)")
+        if isinstance(e, http.client.HTTPException) and "headers" in str(e) and "more than" in str(e):
+            return (f"more than {getattr(http.client, '_MAXHEADERS', 100)} response headers "
+                    "(a client-side limit of syndicheck)")
+    return None
 
 
 # ------------------------------------------------------------------------------------ deadline watchdog
@@ -337,7 +361,8 @@ class _GuardedConnection:
         return sock
 
     def _open_socket(self) -> socket.socket:
-        policy = self.policy
+        # A stricter policy for this thread's current fetch (a trusted fetch that left its public start host).
+        policy = getattr(_current, "policy", None) or self.policy
         # A connection to a configured proxy is the operator's choice; Fetcher vets the target itself then.
         if policy is None or getattr(self, "proxy", None) is not None:
             return super()._new_conn()  # type: ignore[misc]
@@ -400,16 +425,22 @@ class Fetcher:
     def __init__(self, settings: Optional[FetchSettings] = None, *, policy: Optional[AddressPolicy] = None):
         """`policy` overrides the address policy the settings imply (tests allow single loopback addresses)."""
         self.settings = settings or FetchSettings()
-        if policy is None and self.settings.untrusted:
-            policy = AddressPolicy(allow_private=self.settings.allow_private_addresses)
+        if policy is None:
+            # Untrusted (audit): the full policy. Trusted (check): the user's own URLs may be private or loopback,
+            # but cloud metadata addresses are refused all the same.
+            policy = AddressPolicy(allow_private=self.settings.allow_private_addresses or not self.settings.untrusted)
         self.policy = policy
+        self._public_only = AddressPolicy(allowed=policy.allowed, resolver=policy.resolver)
         self.session = requests.Session()
+        self.session.cookies = refusing_jar()  # cookies live in self.cookies, per host (see cookies.py)
+        self.cookies = HostCookies()
         # Retries and redirects are ours (to record hops and honour Retry-After), not urllib3's.
         # One connection pool per host, for as many hosts as the audit crawls at once (checker.audit caps
         # its host threads at HOST_POOLS): with urllib3's default of 10 pools, 128 host threads kept evicting
         # each other's pools and most requests opened a new connection (bench/bench_load.py: 17,392
         # connections for 21,978 requests). A host has one request in flight, so two connections per pool are plenty.
-        adapter = _GuardedAdapter(policy, max_retries=0, pool_connections=HOST_POOLS, pool_maxsize=2)
+        adapter = _GuardedAdapter(policy, max_retries=0, pool_connections=HOST_POOLS,
+                                  pool_maxsize=max(2, self.settings.pool_maxsize))
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.update({"User-Agent": self.settings.user_agent, **dict(self.settings.extra_headers)})
@@ -427,14 +458,16 @@ class Fetcher:
               accept_types: Optional[Sequence[str]] = None) -> Fetched:
         """GET `url`, following up to max_redirects redirects; never raises for network or HTTP trouble."""
         accepted = tuple(accept_types or self.settings.accept_types)
-        headers = {"Accept": ", ".join(accepted) + ", */*;q=0.1"}
+        request_headers = {"Accept": ", ".join(accepted) + ", */*;q=0.1"}
+        etag, last_modified = headers.validator(etag), headers.validator(last_modified)
         if etag:
-            headers["If-None-Match"] = etag
+            request_headers["If-None-Match"] = etag
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
+            request_headers["If-Modified-Since"] = last_modified
         current, hops = url, []
         # A revisited URL is a loop unless cookies changed meanwhile (some sites bounce once to set one).
         visited: dict[str, tuple] = {}
+        start_public: Optional[bool] = None  # trusted fetches: is the URL the user gave on a public address?
         try:
             try:
                 scheme = urlsplit(url).scheme.lower()
@@ -443,8 +476,8 @@ class Fetcher:
             if scheme not in ("http", "https"):
                 raise _Failure(f"unsupported scheme {scheme}:" if scheme else f"not an http(s) URL: {url}")
             while True:
-                visited[current] = self._cookie_state()
-                response, deadline = self._get_with_retries(current, headers)
+                visited[current] = self.cookies.state(current)
+                response, deadline = self._get_with_retries(current, request_headers)
                 try:
                     location = response.headers.get("Location") if response.status_code in _REDIRECT_CODES else None
                     if location is None:
@@ -461,25 +494,50 @@ class Fetcher:
                     raise _Failure(f"redirect to an invalid URL {location!r}", response.status_code) from None
                 if scheme not in ("http", "https"):
                     raise _Failure(f"redirect to unsupported scheme {scheme}:", response.status_code)
-                if visited.get(nxt) == self._cookie_state():
+                if visited.get(nxt) == self.cookies.state(nxt):
                     raise _Failure(f"redirect loop (back to {nxt})", response.status_code)
                 hops.append(nxt)
                 if len(hops) > self.settings.max_redirects:
                     raise _Failure(f"too many redirects (more than {self.settings.max_redirects})",
                                    response.status_code)
+                if not self.settings.untrusted and not self.settings.allow_private_redirects:
+                    if start_public is None:
+                        start_public = self._is_public(url)
+                    if start_public:
+                        self._vet_redirect(nxt, response.status_code)
                 current = nxt
         except _Failure as failure:
             return Fetched(target=url, url=current, redirects=tuple(hops), status_code=failure.status_code,
                            error=failure.message)
+        except Exception as exc:  # noqa: BLE001 - a bug met on one response must not end the run
+            log.debug("unexpected error fetching %s", url, exc_info=True)
+            return Fetched(target=url, url=current, redirects=tuple(hops),
+                           error=f"unexpected error while fetching: {type(exc).__name__}: {exc}")
+        finally:
+            _current.policy = None
 
-    def _cookie_state(self) -> tuple:
-        # The CLI shares one Fetcher across worker threads; another thread may be updating the jar.
-        for _ in range(3):
-            try:
-                return tuple(sorted((c.domain, c.path, c.name, c.value or "") for c in self.session.cookies))
-            except RuntimeError:
-                continue
-        return ()
+    def _is_public(self, url: str) -> bool:
+        """Whether a trusted URL's host resolves to public addresses only (redirects from it stay public)."""
+        try:
+            parts = urlsplit(url)
+            self._public_only.vet(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        except AddressBlocked:
+            return False
+        except (OSError, ValueError):
+            return True  # unresolvable: nothing was fetched from it anyway; stay strict
+        return True
+
+    def _vet_redirect(self, nxt: str, status: int) -> None:
+        """A trusted fetch that started on a public host may not be redirected to a non-public address."""
+        try:
+            parts = urlsplit(nxt)
+            self._public_only.vet(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        except AddressBlocked as exc:
+            why = exc.message.replace(HINT, "--allow-private-redirects follows it")
+            raise _Failure(f"{why}; a redirect from a public host to it is not followed", status) from None
+        except (OSError, ValueError):
+            pass  # the request itself will report the DNS failure
+        _current.policy = self._public_only  # new connections of this fetch are pinned to public addresses
 
     def _get_with_retries(self, url: str, headers: dict) -> tuple[requests.Response, _Deadline]:
         """(response with headers in and body unread, its running deadline), retrying transient failures.
@@ -499,7 +557,8 @@ class Fetcher:
             _WATCHDOG.watch(deadline)
             try:
                 response = self.session.get(url, headers=headers, timeout=timeout, stream=True,
-                                            allow_redirects=False)
+                                            allow_redirects=False, cookies=self.cookies.for_request(url))
+                self.cookies.extract(response)
             except AddressBlocked as exc:  # raised before any connection is attempted
                 deadline.finish()
                 raise _Failure(exc.message) from None
@@ -563,8 +622,8 @@ class Fetcher:
         status = response.status_code
         mime, charset = _parse_content_type(response.headers.get("Content-Type"))
         common = dict(target=target, url=url, redirects=hops, status_code=status, content_type=mime,
-                      charset=charset, etag=response.headers.get("ETag"),
-                      last_modified=response.headers.get("Last-Modified"))
+                      charset=charset, etag=headers.validator(response.headers.get("ETag")),
+                      last_modified=headers.validator(response.headers.get("Last-Modified")))
         try:
             if status == 304:
                 response.close()
@@ -578,6 +637,7 @@ class Fetcher:
                 raise _Failure(f"HTTP {status} {_reason(status, response.reason)}".rstrip(), status)
             if mime and not _type_accepted(mime, accepted):
                 raise _Failure(f"content-type {mime} is not {_describe_types(accepted)}", status)
+            _check_codings(response, status)
             body = self._read_body(response, deadline)
             reason = looks_binary(body)
             # A caller that accepts a gzip media type (sitemap.xml.gz) inflates the body itself.
@@ -596,8 +656,8 @@ class Fetcher:
         """The decoded body, stopping at max_bytes and at the deadline even if the server drips bytes."""
         s = self.settings
         status = response.status_code
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > s.max_bytes:
+        declared = headers.content_length(response.headers.get("Content-Length"))
+        if declared is not None and declared > s.max_bytes:
             raise _Failure(f"response larger than {human_size(s.max_bytes)}", status)  # said so up front
         late = _Failure(f"response not complete after {_secs(s.deadline)} (deadline)", status)
         raw = response.raw

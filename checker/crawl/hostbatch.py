@@ -1,17 +1,20 @@
 """Host batches: one host's URLs fetched in order, one request at a time, at that host's pace."""
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from checker.crawl.fetcher import Fetcher
+from checker.crawl.headers import MAX_SECONDS
 from checker.crawl.robots import RobotsCache
 from checker.models import Fetched
 from checker.sources.urlnorm import host_of
 
 Validators = tuple[Optional[str], Optional[str]]  # (etag, last_modified) from the previous run
 _NO_VALIDATORS: Validators = (None, None)
+log = logging.getLogger("syndicheck.crawl")
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class Pacer:
         if self.last_start is not None:
             remaining = self.last_start + interval - self.clock()
             if remaining > 0:
-                self.sleep(remaining)
+                self.sleep(min(remaining, MAX_SECONDS))  # time.sleep raises OverflowError past ~2**63 ns
         # Measured from the start of the request, so a slow response does not stretch the gap further.
         self.last_start = self.clock()
 
@@ -117,12 +120,16 @@ def crawl_batch(batch: HostBatch, *, fetcher: Fetcher, robots: Optional[RobotsCa
         return max(delay, crawl_delay or 0.0)
 
     for url, (etag, last_modified) in zip(batch.urls, batch.validators):
-        if robots is not None:
-            if not robots.is_loaded(url):
+        try:
+            if robots is not None and not robots.is_loaded(url):
                 pacer.wait(delay)  # the Crawl-delay is not known before robots.txt is read
                 robots.load(url)
-            if not robots.allowed(url):
-                yield Fetched(target=url, url=url, error=f"blocked by robots.txt: {robots.why_blocked(url)}")
-                continue
-        pacer.wait(interval(url))
-        yield fetcher.fetch(url, etag=etag, last_modified=last_modified, accept_types=accept_types)
+            if robots is not None and not robots.allowed(url):
+                fetched = Fetched(target=url, url=url, error=f"blocked by robots.txt: {robots.why_blocked(url)}")
+            else:
+                pacer.wait(interval(url))
+                fetched = fetcher.fetch(url, etag=etag, last_modified=last_modified, accept_types=accept_types)
+        except Exception as exc:  # noqa: BLE001 - a bug met on one host's page must not end the night
+            log.debug("unexpected error crawling %s", url, exc_info=True)
+            fetched = Fetched(target=url, url=url, error=f"unexpected error while crawling: {type(exc).__name__}: {exc}")
+        yield fetched

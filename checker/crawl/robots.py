@@ -1,6 +1,7 @@
 """robots.txt per RFC 9309 (via protego): one fetch per scheme+host per run, shared by all threads."""
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from checker.config_types import DEFAULT_MAX_CRAWL_DELAY  # crawl.max_crawl_delay: longer delays are capped
+from checker.crawl import headers
 from checker.crawl.addresses import is_blocked_error
 from checker.crawl.fetcher import Fetcher
 from checker.sources.urlnorm import host_of
@@ -17,6 +20,7 @@ from checker.sources.urlnorm import host_of
 _ROBOTS_TYPES: tuple[str, ...] = ("text/plain", "*/*")
 # RFC 9309 2.5: crawlers must parse at least 500 KiB; more is not worth keeping.
 _MAX_PARSE = 512 * 1024
+log = logging.getLogger("syndicheck.robots")
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,11 @@ def _origin(url: str) -> tuple[str, str]:
 class RobotsCache:
     """robots.txt for every origin the run touches, fetched once each through `fetcher`; thread-safe."""
 
-    def __init__(self, fetcher: Fetcher, user_agent: Optional[str] = None):
+    def __init__(self, fetcher: Fetcher, user_agent: Optional[str] = None, *,
+                 max_delay: float = DEFAULT_MAX_CRAWL_DELAY):
         self.fetcher = fetcher
+        self.max_delay = max_delay
+        self.slowed: dict[str, float] = {}  # origin -> the delay its robots.txt asked for, when over max_delay
         self.agent = product_token(user_agent or fetcher.settings.user_agent)
         self._entries: dict[str, _Entry] = {}
         self._lock = threading.Lock()
@@ -94,7 +101,11 @@ class RobotsCache:
             return _Entry(robots_url)
         if fetched.ok and status is not None and 200 <= status < 300:
             text = (fetched.body or b"")[:_MAX_PARSE].decode("utf-8", "replace")
-            return _Entry(robots_url, parser=Protego.parse(text))
+            try:
+                return _Entry(robots_url, parser=Protego.parse(text))
+            except Exception as exc:  # noqa: BLE001 - the parser's trouble with one host's file must not end the run
+                return _Entry(robots_url, blocked=f"{robots_url} could not be parsed ({type(exc).__name__}); "
+                                                 "the whole host is treated as disallowed for this run")
         if status is not None and 200 <= status < 300:
             if fetched.error == "empty document":
                 return _Entry(robots_url)  # an empty robots.txt allows everything
@@ -133,32 +144,58 @@ class RobotsCache:
         return ""
 
     def crawl_delay(self, host: str) -> Optional[float]:
-        """Seconds the host asks between requests (Crawl-delay, or Request-rate as an interval), or None.
+        """Seconds the host asks between requests (Crawl-delay, or Request-rate as an interval), or None;
+        at most `max_delay` (a host asking for more is recorded in `slowed` and logged once).
 
         `host` is a URL (its origin is used) or a bare host[:port], which matches origins already loaded
         under any scheme; a bare host never triggers a fetch.
         """
         with self._lock:
             if "://" in host:
-                entries = [e for o, e in self._entries.items() if o == _origin(host)[0]]
+                entries = [(o, e) for o, e in self._entries.items() if o == _origin(host)[0]]
             else:
                 h = host.lower()
-                entries = [e for o, e in self._entries.items() if o.split("://", 1)[1] == h]
+                entries = [(o, e) for o, e in self._entries.items() if o.split("://", 1)[1] == h]
         if not entries and "://" in host:
-            entries = [self._entry(host)]
-        delays = [d for d in (self._delay_of(e) for e in entries) if d is not None]
-        return max(delays) if delays else None
+            entries = [(_origin(host)[0], self._entry(host))]
+        asked = [(d, o) for d, o in ((self._delay_of(e), o) for o, e in entries) if d is not None]
+        if not asked:
+            return None
+        delay, origin = max(asked)
+        if delay <= self.max_delay:
+            return delay
+        with self._lock:
+            first = origin not in self.slowed
+            self.slowed[origin] = delay
+        if first:
+            log.warning("%s", self.slowed_note(origin, delay))
+        return self.max_delay
+
+    def slowed_note(self, origin: str, delay: float) -> str:
+        """One line for the run's report about a host whose Crawl-delay was capped."""
+        return (f"{origin}/robots.txt asks for {delay:g} s between requests; crawled at "
+                f"crawl.max_crawl_delay ({self.max_delay:g} s) instead, so this host was slowed")
+
+    def slowed_notes(self) -> tuple[str, ...]:
+        with self._lock:
+            return tuple(self.slowed_note(o, d) for o, d in sorted(self.slowed.items()))
 
     def _delay_of(self, entry: _Entry) -> Optional[float]:
         if entry.parser is None:
             return None
         delays: list[float] = []
-        delay = entry.parser.crawl_delay(self.agent)
+        # Values come from the host: nan, inf or 1e10 must neither crash time.sleep() nor stall the run.
+        delay = headers.seconds(entry.parser.crawl_delay(self.agent))
         if delay is not None:
-            delays.append(float(delay))
+            delays.append(delay)
         rate = entry.parser.request_rate(self.agent)
         if rate is not None and rate.requests:
-            delays.append(rate.seconds / rate.requests)
+            try:
+                interval = headers.seconds(rate.seconds / rate.requests)
+            except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+                interval = None
+            if interval is not None:
+                delays.append(interval)
         return max(delays) if delays else None
 
     def sitemaps(self, url: str) -> tuple[str, ...]:

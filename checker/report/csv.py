@@ -6,6 +6,7 @@ from typing import Iterator, TextIO
 
 from checker.models import Finding, PageResult, Run, Status
 from checker.report.text import near_copy_note
+from checker.terminal import inert
 
 COLUMNS = (
     "target", "url", "status", "original_id", "original_url", "match_score",
@@ -17,6 +18,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: str) -> str:
+    # Control characters (ANSI escapes from a page or a server) are shown escaped: `cat report.csv` stays inert.
+    cell = inert(cell, keep_layout=True)
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 

@@ -1,16 +1,13 @@
 """Plain-text report for terminals: findings grouped by page, optional ANSI colour."""
 from __future__ import annotations
 
-import re
 from typing import TextIO
 
 from checker.models import Evidence, Finding, Outcome, PageResult, Run, Status
+from checker.terminal import inert
 
 SNIPPET_LIMIT = 200
 
-# Page-derived text is printed to a terminal: control characters (ANSI escapes) and bidi
-# overrides could repaint the screen or reorder what the reader sees, so they are shown escaped.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 _STATUS_COLOR = {
     Status.COMPLIANT: "32",  # green
@@ -31,7 +28,7 @@ _LABEL_WIDTH = max(len(s.value) for s in Status)
 
 def _clean(s: str, limit: int | None = None) -> str:
     s = " ".join(s.split())  # snippets come from HTML: newlines and runs of blanks are noise here
-    s = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", s)
+    s = inert(s)  # page-derived text on a terminal: escapes and bidi overrides shown, not obeyed
     if limit is not None and len(s) > limit:
         s = s[: limit - 1] + "…"
     return s
