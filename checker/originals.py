@@ -23,6 +23,7 @@ from checker import strict_yaml
 from checker.crawl.fetcher import SOURCE_TYPES, Fetcher
 from checker.decode import decode_html
 from checker.models import Fetched, Original
+from checker.paths import user_cache_dir
 from checker.strict_yaml import ConfigError
 
 log = logging.getLogger(__name__)
@@ -522,10 +523,7 @@ def _utf8(body: bytes, source: str) -> str:
 
 def default_cache_dir() -> Path:
     """$SYNDICHECK_CACHE_DIR, else $XDG_CACHE_HOME/syndicheck, else ~/.cache/syndicheck."""
-    if os.environ.get("SYNDICHECK_CACHE_DIR"):
-        return Path(os.environ["SYNDICHECK_CACHE_DIR"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "syndicheck"
+    return user_cache_dir()
 
 
 @dataclass(frozen=True)
