@@ -192,7 +192,7 @@ def _manifest(doc: strict_yaml.YamlDoc) -> list[Original]:
         raise doc.error((), f"expected a list of originals or a mapping with 'originals', "
                             f"got {strict_yaml.type_name(data)}")
     originals: list[Original] = []
-    first_line: dict[str, Optional[int]] = {}
+    first_at: dict[str, tuple] = {}  # id -> its entry's path; lines are looked up only for an error
     for i, entry in enumerate(items):
         path = base + (i,)
         label = _entry_label(entry, i)
@@ -211,10 +211,10 @@ def _manifest(doc: strict_yaml.YamlDoc) -> list[Original]:
             raise doc.error(path + ("authors",), f"{label}: must name at least one author")
         raw_id = doc.typed(path + ("id",), (str, int), default=None)
         original_id = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else url
-        if original_id in first_line:
+        if original_id in first_at:
             raise doc.error(path + ("id",) if raw_id is not None else path,
-                            f"{label}: duplicate id '{original_id}' (first at line {first_line[original_id]})")
-        first_line[original_id] = doc.line(path)
+                            f"{label}: duplicate id '{original_id}' (first at line {doc.line(first_at[original_id])})")
+        first_at[original_id] = path
         originals.append(Original(
             id=original_id,
             url=url,

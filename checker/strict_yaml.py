@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -10,6 +11,9 @@ from typing import Any, Iterable, Optional
 import yaml
 
 PathKey = tuple  # e.g. ("rules", 0, "severity")
+# libyaml's C parser when PyYAML was built with it (the composer then gives the same nodes and marks, 10-20x
+# sooner); the pure-Python one otherwise. Either only composes nodes: _convert builds the plain values.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ConfigError(Exception):
@@ -35,8 +39,12 @@ class YamlDoc:
     data: Any
     source: str
     lines: dict = field(default_factory=dict)
+    # A document read by `json` keeps its text instead: lines are found only when an error needs one.
+    json_text: Optional[str] = None
 
     def line(self, path: PathKey) -> Optional[int]:
+        if self.json_text is not None:
+            self.lines, self.json_text = json_lines(self.json_text), None
         # Walk up until a recorded ancestor: a missing key is reported at its parent mapping.
         path = tuple(path)
         while path not in self.lines and path:
@@ -176,13 +184,104 @@ def _convert(node: yaml.Node, path: PathKey, lines: dict, source: str) -> Any:
     return value
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
+
+
+def _json_doc(text: str, source: str) -> YamlDoc:
+    """JSON by `json` (C-fast), with YAML's answers for duplicate keys and deep nesting."""
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as exc:
+        path, line = json_lines(text, duplicate=exc.key).get("duplicate", ((), None))
+        raise ConfigError(source, line, _dotted(path), "duplicate key") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(source, exc.lineno, "", f"invalid JSON: {exc.msg}") from None
+    except RecursionError:  # [[[[...]]]] thousands deep: the same answer the YAML loader gives
+        raise ConfigError(source, None, "", "the JSON nests too deeply") from None
+    return YamlDoc(data, source, {(): 1}, json_text=text)
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|\n|[^\s{}\[\],:"]+')
+
+
+def json_lines(text: str, duplicate: Any = None) -> dict:
+    """The line of every key path of a valid JSON text (error messages only: a pure-Python scan).
+    With `duplicate`, also "duplicate": (path, line) of the first repeat of that key in its object."""
+    lines: dict = {}
+    line = 1
+    stack: list = []  # per open container: [path, is_object, next index, pending key, keys seen]
+    expecting_key = False
+    for m in _JSON_TOKEN.finditer(text):
+        tok = m.group()
+        if tok == "\n":
+            line += 1
+            continue
+        if tok in ",:":
+            if tok == "," and stack and stack[-1][1]:
+                expecting_key = True
+            continue
+        if tok in "}]":
+            stack.pop()
+            continue
+        top = stack[-1] if stack else None
+        if top is not None and top[1] and expecting_key:
+            key = json.loads(tok)
+            top[3] = key
+            path = top[0] + (key,)
+            if duplicate is not None and key == duplicate and key in top[4] and "duplicate" not in lines:
+                lines["duplicate"] = (path, line)
+            top[4].add(key)
+            lines.setdefault(path, line)
+            expecting_key = False
+            continue
+        if top is None:
+            path = ()
+        elif top[1]:
+            path = top[0] + (top[3],)
+        else:
+            path = top[0] + (top[2],)
+            top[2] += 1
+        lines.setdefault(path, line)
+        if tok in "{[":
+            stack.append([path, tok == "{", 0, None, set()])
+            expecting_key = tok == "{"
+        if tok.startswith('"'):
+            line += tok.count("\n")  # a raw newline in a string is invalid JSON, but count it anyway
+    return lines
+
+
 def loads(text: str, source: str) -> YamlDoc:
     """Parse YAML (or JSON, which YAML reads too) safely: no Python objects are ever constructed."""
+    if text.lstrip()[:1] in ("{", "["):
+        # JSON (a fetched manifest): `json` reads it a hundred times faster; YAML flow text that is not
+        # JSON falls through to the YAML loader.
+        try:
+            json.loads(text, object_pairs_hook=_no_duplicates)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            return _json_doc(text, source)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_SAFE_LOADER)
     except RecursionError:
         raise ConfigError(source, None, "", "the YAML nests too deeply") from None
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own depth limit
+            raise ConfigError(source, None, "", "the YAML nests too deeply") from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise ConfigError(source, line, "", f"invalid YAML: {exc.problem or exc}") from None
@@ -214,10 +313,5 @@ def load_path(path: str | Path) -> YamlDoc:
     except UnicodeDecodeError as exc:
         raise ConfigError(str(path), None, "", f"not UTF-8 text (byte {exc.start})") from None
     if path.suffix.lower() == ".json":
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(str(path), exc.lineno, "", f"invalid JSON: {exc.msg}") from None
-        except RecursionError:  # [[[[...]]]] thousands deep: the same answer the YAML loader gives
-            raise ConfigError(str(path), None, "", "the JSON nests too deeply") from None
+        return _json_doc(text, str(path))
     return loads(text, str(path))
