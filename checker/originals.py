@@ -56,11 +56,11 @@ _NOT_BODY_TAGS = frozenset({"aside", "nav", "footer", "header", "figure", "figca
 # Captions vary between a story and its copies (partners swap photos); they are not body text.
 _SKIP_IN_BODY = _SKIP_TAGS | {"figcaption"}
 _BREAK, _LINE = "\x00", "\x01"
-_WS = re.compile(r"\s+")
 
 
 def _squash(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    # split() and re's \s agree on what whitespace is (both str.isspace); join(split()) is ~10x faster.
+    return " ".join(text.split())
 
 
 def _paragraphs_of(element: Any) -> list[str]:

@@ -133,15 +133,11 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
         if stop.size:
             keep = ~np.isin(keys, stop)
             keys, docs = keys[keep], docs[keep]
-        # Distinct (key, doc) pairs: an original that repeats a sentence holds its shingles once.
-        order = np.lexsort((docs, keys))
+        # A stable sort on the top byte (radix, linear) keeps each partition's pairs in original order.
+        top = (keys >> _U64(56)).astype(np.uint8)
+        order = np.argsort(top, kind="stable")
         keys, docs = keys[order], docs[order]
-        if keys.size:
-            new = np.ones(keys.size, bool)
-            new[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
-            keys, docs = keys[new], docs[new]
-        top = (keys >> _U64(56)).astype(np.int64)
-        bounds = np.searchsorted(top, np.arange(257))
+        bounds = np.concatenate([np.zeros(1, np.int64), np.cumsum(np.bincount(top, minlength=256))])
         for p in range(256):
             a, z = bounds[p], bounds[p + 1]
             if z > a:
@@ -156,7 +152,7 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
             batch_words.append(words)
             batch_ids.append(i)
             budget += len(words)
-        if budget >= 2_000_000:
+        if budget >= 200_000:  # words per numpy pass: ~50 MB of temporaries
             flush()
             budget = 0
     flush()
@@ -169,8 +165,15 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
         keys = np.concatenate(parts_keys[p])
         docs = np.concatenate(parts_docs[p])
         parts_keys[p] = parts_docs[p] = []  # type: ignore[assignment]
-        order = np.lexsort((docs, keys))
+        # Stable: pairs arrived in original order, so equal keys stay sorted by original and an original
+        # that repeats a sentence has its repeats side by side, where they are dropped.
+        order = np.argsort(keys, kind="stable")
         keys, docs = keys[order], docs[order]
+        if keys.size > 1:
+            repeat = np.zeros(keys.size, bool)
+            repeat[1:] = (keys[1:] == keys[:-1]) & (docs[1:] == docs[:-1])
+            if repeat.any():
+                keys, docs = keys[~repeat], docs[~repeat]
         new = np.ones(keys.size, bool)
         new[1:] = keys[1:] != keys[:-1]
         first = np.flatnonzero(new)
@@ -188,7 +191,11 @@ def _batch_shingles(batch: list[list[str]], ids: list[int], k: int) -> tuple[np.
     """(shingle hash, original) for every shingle of several originals, hashed in one numpy pass."""
     lengths = np.array([len(w) for w in batch], np.int64)
     flat = [w for words in batch for w in words]
-    w = word_hashes(flat)
+    # Each distinct word is hashed once: a batch of articles repeats most of its words many times.
+    vocab = dict.fromkeys(flat)
+    for n, word in enumerate(vocab):
+        vocab[word] = n
+    w = word_hashes(list(vocab))[np.fromiter(map(vocab.__getitem__, flat), np.int64, len(flat))]
     offsets = np.concatenate([np.zeros(1, np.int64), np.cumsum(lengths)])
     doc_of_word = np.repeat(np.array(ids, np.int64), lengths)
     keys: list[np.ndarray] = []
