@@ -88,7 +88,8 @@ checker = Checker.build(pack, originals)
 c3, w3 = cpu(), time.perf_counter()
 out = dict(originals=len(originals), imports_cpu=c1 - c0, load_cpu=c2 - c1, index_cpu=c3 - c2,
            ready_wall=w3 - w0, ready_cpu=c3 - c0, index_wall=w3 - w2, hwm_mib=hwm(),
-           postings=checker.index.flat.postings)
+           postings=checker.index.flat.postings if checker.index.flat is not None else len(checker.index._postings),
+           tier="flat" if checker.index.flat is not None else "small")
 pages = json.load(open({pages!r}))
 from checker.shingles import tokens
 best = checker.index.best

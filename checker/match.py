@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Optional, Sequence
 
 from .models import Match, Original
-from .shingles import DEFAULT_K, shingles, tokens
+from .shingles import DEFAULT_K, shingle_hashes, shingles, tokens
+
+
+# Originals with less text than this (about 200 articles) get the in-memory index of Python sets: it
+# builds in milliseconds and spares numpy's import; more get the flat, saved index (shingle_index).
+SMALL_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -23,23 +29,46 @@ class MatchSettings:
 class OriginalIndex:
     """Inverted index shingle -> originals; a page costs the same to match against 10 or 100,000 originals.
 
-    The index itself is flat numpy arrays of stable shingle hashes (checker.shingle_index): no Python
-    object per shingle, the same in every process, saved to the cache directory when the originals are
-    many and memory-mapped by later runs and by Dask workers instead of being rebuilt."""
+    Past SMALL_CHARS of text the index is flat numpy arrays of stable shingle hashes (checker.shingle_index):
+    no Python object per shingle, the same in every process, saved to the cache directory and memory-mapped
+    by later runs and by Dask workers instead of being rebuilt. Both give the same verdicts
+    (tests/test_index_verdicts.py)."""
 
     def __init__(self, originals: Sequence[Original], settings: MatchSettings = MatchSettings(),
                  boilerplate: Sequence[str] = (), *, cache_dir: Optional[Path] = None,
-                 persist: Optional[bool] = None):
-        from . import shingle_index  # numpy: imported when an index is built, not by `--help`
-
+                 persist: Optional[bool] = None, flat: Optional[bool] = None):
         self.settings = settings
         self.originals = tuple(originals)
         self.boilerplate = tuple(boilerplate)
-        self.flat = shingle_index.build_or_load(
-            [o.text for o in self.originals], settings.shingle_size, settings.max_shingle_df, self.boilerplate,
-            cache_dir=cache_dir, persist=persist)
         self._own: dict[int, frozenset] = {}
         self._own_lock = threading.Lock()  # checkers serve several host threads at once
+        self.flat = None
+        self._postings: dict[int, list[int]] = {}
+        self._effective: list[int] = []
+        chars = sum(len(o.text) for o in self.originals)
+        if flat is None:
+            flat = persist or chars >= SMALL_CHARS
+        if flat:
+            from . import shingle_index  # numpy: imported for a large index only, never by `--help`
+            self.flat = shingle_index.build_or_load(
+                [o.text for o in self.originals], settings.shingle_size, settings.max_shingle_df, self.boilerplate,
+                cache_dir=cache_dir, persist=persist)
+        else:
+            self._build_small()
+
+    def _build_small(self) -> None:
+        """A few hundred originals: Python sets, built in milliseconds, and no numpy to import."""
+        postings: dict[int, list[int]] = {}
+        for i, o in enumerate(self.originals):
+            for s in self._own_shingles(o.text):
+                postings.setdefault(s, []).append(i)
+        cap = max(self.settings.max_shingle_df, 1)
+        self._postings = {s: ids for s, ids in postings.items() if len(ids) <= cap}
+        # Containment is measured against the shingles that survive the boilerplate cut.
+        self._effective = [0] * len(self.originals)
+        for ids in self._postings.values():
+            for i in ids:
+                self._effective[i] += 1
 
     @cached_property
     def by_key(self) -> dict[str, Original]:
@@ -72,6 +101,8 @@ class OriginalIndex:
         """The original this page copies, or None when it copies none well enough."""
         if not self.originals:
             return None
+        if self.flat is None:
+            return self._best_small(page_text)
         docs, hits = self.flat.hits(tokens(page_text), self.settings.shingle_size)
         if docs.size == 0:
             return None
@@ -88,6 +119,25 @@ class OriginalIndex:
             return None
         return Match(self.originals[int(docs[j])], min(score, 1.0))
 
+    def _best_small(self, page_text: str) -> Optional[Match]:
+        hits: Counter = Counter()
+        postings = self._postings
+        # The page's distinct shingles that some original has, found in C: keys() & an iterable
+        # looks each one up without building the page's whole shingle set first.
+        for s in postings.keys() & shingle_hashes(tokens(page_text), self.settings.shingle_size):
+            hits.update(postings[s])
+        best: Optional[Match] = None
+        # In originals order, so that of two originals with the same score the earlier one wins on every run
+        # (the order hits arrive in depends on per-process string hashes).
+        for i, n in sorted(hits.items()):
+            total = self._effective[i]
+            if total < 3:  # too short to judge by text
+                continue
+            score = n / total
+            if score >= self.settings.min_containment and (best is None or score > best.score):
+                best = Match(self.originals[i], min(score, 1.0))
+        return best
+
     def shingles_of(self, original: Original) -> frozenset:
         """The original's shingles (process-local hashes, as shingles.shingles() gives), boilerplate removed."""
         i = self._position.get(id(original))
@@ -95,11 +145,13 @@ class OriginalIndex:
             return frozenset(shingles(tokens(original.text), self.settings.shingle_size))
         own = self._own.get(i)
         if own is None:
-            text = original.text
-            own = frozenset(shingles(tokens(text), self.settings.shingle_size) - self._stop) if text.strip() \
-                else frozenset()
+            own = self._own_shingles(original.text)
             with self._own_lock:
                 if len(self._own) >= 64:  # only the originals pages are matching now
                     self._own.pop(next(iter(self._own)))
                 self._own[i] = own
         return own
+
+    def _own_shingles(self, text: str) -> frozenset:
+        return frozenset(shingles(tokens(text), self.settings.shingle_size) - self._stop) if text.strip() \
+            else frozenset()
