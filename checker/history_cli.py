@@ -12,10 +12,11 @@ import argparse
 import json
 import os
 import sys
-from typing import Optional, TextIO
+from typing import TYPE_CHECKING, Optional, TextIO
 
-from .history import History, HistoryError, RunSummary
-from .models import RunDiff
+if TYPE_CHECKING:  # history (sqlite3, hashlib) is imported when the command runs, not for every --help
+    from .history import History, RunSummary
+    from .models import RunDiff
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_DB = "syndicheck.db"
@@ -54,6 +55,8 @@ def _db_path(args) -> str:
 
 
 def cmd_history(args: argparse.Namespace, out: Optional[TextIO] = None) -> int:
+    from .history import History, HistoryError
+
     out = out or sys.stdout
     try:
         path = _db_path(args)

@@ -12,19 +12,20 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 from urllib.parse import unquote, urlsplit
 
-import feedparser
-import lxml.etree
-import lxml.html
 
 from checker import strict_yaml
-from checker.crawl.fetcher import SOURCE_TYPES, Fetcher
-from checker.decode import decode_html
 from checker.models import Fetched, Original
 from checker.paths import user_cache_dir
 from checker.strict_yaml import ConfigError
+
+if TYPE_CHECKING:
+    from checker.crawl.fetcher import Fetcher
+
+# feedparser, lxml, requests (through the fetcher) and charset_normalizer are imported where a feed, a page or
+# a URL needs them: a local manifest needs none of them, and `syndicheck check` starts sooner without them.
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,8 @@ def html_to_text(html: str) -> str:
     """HTML fragment -> plain text with paragraphs separated by blank lines."""
     if not html or not html.strip():
         return ""
+    import lxml.etree
+    import lxml.html
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (lxml.etree.ParserError, ValueError):
@@ -277,6 +280,8 @@ def _feed(body: bytes, source: str, final_url: str, content_type: Optional[str])
     headers = {"content-location": final_url}
     if content_type:
         headers["content-type"] = content_type
+    import feedparser
+
     # A BytesIO, never raw bytes or a str: feedparser would treat those as a path or URL to open.
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
     if not parsed.entries and parsed.get("bozo"):
@@ -438,6 +443,11 @@ def _hidden(el: Any) -> bool:
 
 
 def _article_page(body: bytes, charset: Optional[str], source: str, final_url: str) -> Original:
+    import lxml.etree
+    import lxml.html
+
+    from checker.decode import decode_html
+
     text, _ = decode_html(body, charset)
     try:
         doc = lxml.html.document_fromstring(text)
@@ -593,6 +603,8 @@ def _stale_ok(fetched: Fetched) -> bool:
 
 def fetch_source(url: str, fetcher: Fetcher, cache: SourceCache, max_age: float) -> CachedSource:
     """The document at `url`: fresh from the cache, revalidated (304 reuses it), refetched, or stale on failure."""
+    from checker.crawl.fetcher import SOURCE_TYPES
+
     cached = cache.get(url)
     now = time.time()
     if cached is not None and 0 <= now - cached.fetched_at < max_age:
@@ -632,6 +644,8 @@ def load_originals(src: str, *, fetcher: Optional[Fetcher] = None, cache_dir: Op
                    max_age: float = DEFAULT_MAX_AGE) -> list[Original]:
     """Originals from a manifest file, or from a URL (feed, manifest or article page) fetched through the cache."""
     if _is_url(src):
+        from checker.crawl.fetcher import Fetcher
+
         owned = fetcher is None
         fetcher = fetcher or Fetcher()
         try:
@@ -668,6 +682,7 @@ def load_all(sources: Sequence[str], *, fetcher: Optional[Fetcher] = None, cache
     """All sources' originals in order; the first source to define an id wins."""
     owned = fetcher is None and any(_is_url(s) for s in sources)
     if owned:
+        from checker.crawl.fetcher import Fetcher
         fetcher = Fetcher()
     try:
         by_id: dict[str, Original] = {}

@@ -8,12 +8,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-import yaml
-
 PathKey = tuple  # e.g. ("rules", 0, "severity")
-# libyaml's C parser when PyYAML was built with it (the composer then gives the same nodes and marks, 10-20x
-# sooner); the pure-Python one otherwise. Either only composes nodes: _convert builds the plain values.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# PyYAML, imported by the first YAML load (_yaml()): `syndicheck --help` and JSON files need none of it.
+yaml: Any = None
+
+
+def _yaml() -> Any:
+    global yaml
+    if yaml is None:
+        import yaml as module
+        yaml = module
+    return yaml
+
+
+def safe_loader() -> Any:
+    """libyaml's C parser when PyYAML was built with it (the composer then gives the same nodes and marks,
+    10-20x sooner); the pure-Python one otherwise. Either only composes nodes: _convert builds the values."""
+    return getattr(_yaml(), "CSafeLoader", yaml.SafeLoader)
 
 
 class ConfigError(Exception):
@@ -275,8 +286,9 @@ def loads(text: str, source: str) -> YamlDoc:
             pass
         else:
             return _json_doc(text, source)
+    loader = safe_loader()
     try:
-        node = yaml.compose(text, Loader=_SAFE_LOADER)
+        node = yaml.compose(text, Loader=loader)
     except RecursionError:
         raise ConfigError(source, None, "", "the YAML nests too deeply") from None
     except yaml.MarkedYAMLError as exc:

@@ -60,7 +60,7 @@ def test_json_manifest_reads_the_same_originals_as_yaml(tmp_path) -> None:
 def test_yaml_uses_libyaml_when_present() -> None:
     if not yaml.__with_libyaml__:
         pytest.skip("PyYAML built without libyaml")
-    assert strict_yaml._SAFE_LOADER is yaml.CSafeLoader
+    assert strict_yaml.safe_loader() is yaml.CSafeLoader
     with pytest.raises(strict_yaml.ConfigError, match=r"x\.yaml:4: invalid YAML"):
         strict_yaml.loads("a: 1\nb:\n  - [unclosed\nc: 2\n", "x.yaml")
 

@@ -217,3 +217,18 @@ def test_unwritable_cache_dir_still_checks(pack, tmp_path, caplog) -> None:
 def test_small_originals_leave_no_file(pack, tmp_path, original) -> None:
     OriginalIndex([original], pack.match, cache_dir=tmp_path)
     assert not (tmp_path / "index").exists()
+
+
+def test_library_calls_reuse_one_index(pack) -> None:
+    from checker import api
+    from checker.pipeline import Checker
+
+    originals = _big_originals(40)
+    first = Checker.build(pack, originals).index
+    assert Checker.build(pack, list(originals)).index is first  # equal originals, another list: reused
+    page = f"<html><body><p>{originals[5].text}</p></body></html>"
+    result = api.check_html(page, originals, pack=pack)
+    assert result.original is not None and result.original.id == "5"
+    assert Checker.build(pack, originals).index is first
+    other = originals[:-1]
+    assert Checker.build(pack, other).index is not first
