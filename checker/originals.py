@@ -226,6 +226,9 @@ def _manifest(doc: strict_yaml.YamlDoc) -> list[Original]:
             published=doc.typed(path + ("published",), str, default=None),
             text=plain_text(doc.typed(path + ("text",), str, default="")),
         ))
+        # The entry's raw text is not needed again (errors name lines, found from the file): free it now,
+        # or an archive's manifest is in memory twice, raw and normalised, until the last entry.
+        items[i] = None
     return originals
 
 

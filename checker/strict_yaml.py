@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Union
 
 PathKey = tuple  # e.g. ("rules", 0, "severity")
 # PyYAML, imported by the first YAML load (_yaml()): `syndicheck --help` and JSON files need none of it.
@@ -50,12 +50,14 @@ class YamlDoc:
     data: Any
     source: str
     lines: dict = field(default_factory=dict)
-    # A document read by `json` keeps its text instead: lines are found only when an error needs one.
-    json_text: Optional[str] = None
+    # A document read by `json` keeps its text (or a way to read it again) instead: lines are found only
+    # when an error needs one.
+    json_text: Union[str, Callable[[], str], None] = None
 
     def line(self, path: PathKey) -> Optional[int]:
         if self.json_text is not None:
-            self.lines, self.json_text = json_lines(self.json_text), None
+            text = self.json_text() if callable(self.json_text) else self.json_text
+            self.lines, self.json_text = json_lines(text), None
         # Walk up until a recorded ancestor: a missing key is reported at its parent mapping.
         path = tuple(path)
         while path not in self.lines and path:
@@ -212,8 +214,9 @@ def _no_duplicates(pairs: list) -> dict:
     return out
 
 
-def _json_doc(text: str, source: str) -> YamlDoc:
-    """JSON by `json` (C-fast), with YAML's answers for duplicate keys and deep nesting."""
+def _json_doc(text: str, source: str, reread: Optional[Callable[[], str]] = None) -> YamlDoc:
+    """JSON by `json` (C-fast), with YAML's answers for duplicate keys and deep nesting. `reread`: how to
+    get the text again for error lines, so that a large file's text need not stay in memory."""
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except _DuplicateKey as exc:
@@ -223,7 +226,7 @@ def _json_doc(text: str, source: str) -> YamlDoc:
         raise ConfigError(source, exc.lineno, "", f"invalid JSON: {exc.msg}") from None
     except RecursionError:  # [[[[...]]]] thousands deep: the same answer the YAML loader gives
         raise ConfigError(source, None, "", "the JSON nests too deeply") from None
-    return YamlDoc(data, source, {(): 1}, json_text=text)
+    return YamlDoc(data, source, {(): 1}, json_text=reread or text)
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|\n|[^\s{}\[\],:"]+')
@@ -324,6 +327,7 @@ def load_path(path: str | Path) -> YamlDoc:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(str(path), None, "", f"not UTF-8 text (byte {exc.start})") from None
+    del raw  # a manifest of 100,000 originals is hundreds of MB: one copy at a time
     if path.suffix.lower() == ".json":
-        return _json_doc(text, str(path))
+        return _json_doc(text, str(path), reread=lambda: path.read_bytes().decode("utf-8-sig", "replace"))
     return loads(text, str(path))

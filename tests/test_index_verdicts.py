@@ -172,7 +172,7 @@ def test_saved_index_is_keyed_by_texts_and_settings(pack, tmp_path) -> None:
     originals = _big_originals()
     a = OriginalIndex(originals, pack.match, cache_dir=tmp_path, persist=True)
     files = list((tmp_path / "index").glob("*.idx"))
-    assert len(files) == 1 and isinstance(a.flat.keys, np.memmap)
+    assert len(files) == 1 and isinstance(a.flat.keys.base, np.memmap)
     OriginalIndex(originals, pack.match, cache_dir=tmp_path, persist=True)  # reused: no second file
     assert list((tmp_path / "index").glob("*.idx")) == files
     OriginalIndex(originals, MatchSettings(shingle_size=4), cache_dir=tmp_path, persist=True)
@@ -197,7 +197,7 @@ def test_damaged_index_file_is_rebuilt_with_a_log_line(pack, tmp_path, caplog, d
     elif damage == "empty":
         path.write_bytes(b"")
     else:
-        path.write_bytes(data.replace(b'"version": 1', b'"version": 9', 1))
+        path.write_bytes(data.replace(b'"version": %d' % shingle_index.FORMAT_VERSION, b'"version": 999', 1))
     with caplog.at_level(logging.WARNING, logger="checker.shingle_index"):
         again = OriginalIndex(originals, pack.match, cache_dir=tmp_path, persist=True)
     assert _verdict(again.best(page)) == want == ("7", 1.0)
@@ -232,3 +232,19 @@ def test_library_calls_reuse_one_index(pack) -> None:
     assert Checker.build(pack, originals).index is first
     other = originals[:-1]
     assert Checker.build(pack, other).index is not first
+
+
+def test_bucketed_search_is_searchsorted() -> None:
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 5, 300, 20_000):
+        keys = np.sort(np.concatenate([rng.integers(0, 2 ** 63, size, dtype=np.uint64) * np.uint64(2),
+                                       np.full(3, 2 ** 63 + 5, np.uint64)]))  # a run of equal keys
+        directory, bits = shingle_index._directory(keys)
+        needles = np.unique(np.concatenate([keys[:: max(1, size // 50)],
+                                            rng.integers(0, 2 ** 64 - 1, 500, dtype=np.uint64)]))
+        bucket = (needles >> np.uint64(64 - bits)).astype(np.int64)
+        lo, hi = directory[bucket].astype(np.int64), directory[bucket + 1].astype(np.int64)
+        for right in (False, True):
+            got = shingle_index._search(keys, needles, lo, hi, right=right)
+            want = np.searchsorted(keys, needles, "right" if right else "left")
+            assert np.array_equal(got, want)
