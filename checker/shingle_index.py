@@ -97,46 +97,29 @@ class FlatIndex:
 
     def hits(self, page_words: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """(originals, how many of the page's distinct shingles each holds), originals ascending."""
+        return self.hits_of(stable_shingles(page_words, k))
+
+    def hits_of(self, shingles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         none = np.zeros(0, np.int64), np.zeros(0, np.int64)
-        page = np.unique(stable_shingles(page_words, k))
-        keys = self.keys
-        if page.size == 0 or keys.size == 0:
+        if shingles.size == 0 or self.keys.size == 0:
             return none
-        # A binary search over all keys costs ~25 cache and TLB misses per shingle at 100,000 originals;
-        # the directory narrows each to a bucket of a few keys that share its top bits, first.
+        page = np.sort(shingles)
+        if page.size > 1:  # distinct shingles: a page that repeats a sentence counts it once
+            page = page[np.concatenate([np.ones(1, bool), page[1:] != page[:-1]])]
+        # A binary search over all keys costs ~25 cache and TLB misses per shingle at 100,000 originals.
+        # The directory gives each shingle the bucket of the few keys that share its top bits instead;
+        # every key of those buckets is compared at once, and the equal ones are the postings.
         bucket = (page >> _U64(64 - self.bits)).astype(np.int64)
         lo = self.directory[bucket].astype(np.int64)
-        end = self.directory[bucket + 1].astype(np.int64)
-        keep = lo < end
-        if not keep.any():
+        sizes = self.directory[bucket + 1].astype(np.int64) - lo
+        total = int(sizes.sum())
+        if total == 0:
             return none
-        page, lo, end = page[keep], lo[keep], end[keep]
-        left = _search(keys, page, lo, end, right=False)
-        found = (left < end) & (keys[np.minimum(left, keys.size - 1)] == page)
-        if not found.any():
+        rows = np.repeat(lo - (np.cumsum(sizes) - sizes), sizes) + np.arange(total, dtype=np.int64)
+        equal = self.keys[rows] == np.repeat(page, sizes)
+        if not equal.any():
             return none
-        left = left[found]
-        right = _search(keys, page[found], left, end[found], right=True)
-        counts = right - left
-        # Every row in [left, right) of each found key: a repeat per key, then offsets inside the run.
-        starts = np.repeat(left - np.concatenate([np.zeros(1, np.int64), np.cumsum(counts)[:-1]]), counts)
-        rows = starts + np.arange(int(counts.sum()), dtype=np.int64)
-        return np.unique(self.docs[rows], return_counts=True)
-
-
-def _search(keys: np.ndarray, needles: np.ndarray, lo: np.ndarray, hi: np.ndarray, *, right: bool) -> np.ndarray:
-    """searchsorted(keys, needles) within [lo, hi) per needle, all needles at once (a few numpy steps)."""
-    lo, hi = lo.copy(), hi.copy()
-    last = keys.size - 1
-    while True:
-        open_ = lo < hi
-        if not open_.any():
-            return lo
-        mid = (lo + hi) >> 1
-        at = keys[np.minimum(mid, last)]
-        go_right = (at <= needles) if right else (at < needles)
-        lo = np.where(open_ & go_right, mid + 1, lo)
-        hi = np.where(open_ & ~go_right, mid, hi)
+        return np.unique(self.docs[rows[equal]], return_counts=True)
 
 
 def _directory(keys: np.ndarray) -> tuple[np.ndarray, int]:
