@@ -50,6 +50,7 @@ class OriginalIndex:
             flat = persist or chars >= SMALL_CHARS
         if flat:
             from . import shingle_index  # numpy: imported for a large index only, never by `--help`
+            self._words = shingle_index.WordMemo()
             self.flat = shingle_index.build_or_load(
                 [o.text for o in self.originals], settings.shingle_size, settings.max_shingle_df, self.boilerplate,
                 cache_dir=cache_dir, persist=persist)
@@ -103,7 +104,7 @@ class OriginalIndex:
             return None
         if self.flat is None:
             return self._best_small(page_text)
-        docs, hits = self.flat.hits(tokens(page_text), self.settings.shingle_size)
+        docs, hits = self.flat.hits_of(self._words.shingles(tokens(page_text), self.settings.shingle_size))
         if docs.size == 0:
             return None
         total = self.flat.effective[docs]

@@ -61,6 +61,29 @@ def word_hashes(words: Sequence[str]) -> np.ndarray:
     return _mix(sums ^ (lengths.astype(_U64) * _R))
 
 
+class WordMemo:
+    """word_hashes() for page after page: natural text repeats its words, so most are looked up in a dict
+    (C-fast) rather than hashed again; a few hundred thousand distinct words at most are kept."""
+
+    def __init__(self, limit: int = 500_000):
+        self.limit = limit
+        self._memo: dict[str, int] = {}
+
+    def shingles(self, words: Sequence[str], k: int) -> np.ndarray:
+        """stable_shingles(words, k)."""
+        if not words:
+            return np.zeros(0, _U64)
+        hs = list(map(self._memo.get, words))
+        if None in hs:
+            missing = list(dict.fromkeys(w for w, h in zip(words, hs) if h is None))
+            fresh = dict(zip(missing, word_hashes(missing).tolist()))
+            hs = [h if h is not None else fresh[w] for w, h in zip(words, hs)]
+            if len(self._memo) < self.limit:
+                self._memo.update(fresh)  # one atomic update: safe with other threads reading
+        w = np.array(hs, _U64)
+        return _fold(w, 1, w.size) if w.size < k else _fold(w, w.size - k + 1, k)
+
+
 def _fold(w: np.ndarray, n: int, k: int) -> np.ndarray:
     """Hashes of the runs of k consecutive word hashes in w[:n + k - 1] (n runs)."""
     acc = w[0:n].copy()
