@@ -208,7 +208,7 @@ def exit_status(results: Sequence[PageResult], fail_on: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .crawl.fetcher import FetchSettings, Fetcher
+    from .crawl.lazy_fetcher import LazyFetcher
     from .originals import load_all
     from .pipeline import Checker
     from .ruleset import load_pack
@@ -220,8 +220,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("--jobs, --max-bytes and --timeout must be positive")
     extra_reports = [_report_spec(spec) for spec in args.report]
     pack = load_pack(args.license)
-    settings = FetchSettings(read_timeout=args.timeout, max_bytes=args.max_bytes)
-    fetcher = Fetcher(settings)
+    fetcher = LazyFetcher(read_timeout=args.timeout, max_bytes=args.max_bytes)  # requests only for URLs
     cache_dir = Path(args.cache_dir) if args.cache_dir else None
     originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir) if args.originals else []
     if args.original and not originals and not args.originals:
