@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 from collections import Counter
 from pathlib import Path
@@ -252,3 +253,33 @@ def test_bucketed_lookup_finds_every_posting() -> None:
         want = Counter(d for key in set(page.tolist()) for d in postings.get(key, ()))
         got_docs, got_counts = flat.hits_of(page)
         assert dict(zip(got_docs.tolist(), got_counts.tolist())) == want and want
+
+
+def test_a_worker_maps_the_index_the_client_saved(pack, tmp_path, monkeypatch) -> None:
+    """ShippedChecker in another process (another hash seed): the saved index is mapped, never rebuilt."""
+    import pickle
+    import subprocess
+    import sys
+
+    from checker.crawl.dask_executor import ShippedChecker
+    from checker.pipeline import Checker
+
+    monkeypatch.setenv("SYNDICHECK_CACHE_DIR", str(tmp_path))
+    originals = _big_originals(2000)  # 600 words each: past the size where the index is saved
+    checker = Checker.build(pack, originals)
+    assert isinstance(checker.index.flat.keys.base, np.memmap)
+    shipped = tmp_path / "shipped.pickle"
+    shipped.write_bytes(pickle.dumps(ShippedChecker(pack, originals, checker=checker)))
+    code = ("import pickle, sys\n"
+            "from checker import shingle_index\n"
+            "def no_build(*a, **k): raise SystemExit('rebuilt the index')\n"
+            "shingle_index.build = no_build\n"
+            f"c = pickle.loads(open({str(shipped)!r}, 'rb').read()).get()\n"
+            "m = c.index.best(c.index.originals[1234].text)\n"
+            "print(type(c.index.flat.keys.base).__name__, m.original.id, m.score)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONHASHSEED": "99", "SYNDICHECK_CACHE_DIR": str(tmp_path)},
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["memmap", "1234", "1.0"]
+    assert len(list((tmp_path / "index").glob("*.idx"))) == 1
