@@ -671,7 +671,8 @@ def load_originals(src: str, *, fetcher: Optional[Fetcher] = None, cache_dir: Op
     if path.is_dir():
         raise OriginalsError(src, None, "", "is a directory; expected a manifest file or a feed URL")
     if path.suffix.lower() in MANIFEST_SUFFIXES:
-        return _manifest_from_path(path, src)
+        from checker import manifest_cache  # an archive's manifest: parsed once, then read back by its bytes
+        return manifest_cache.load(path, cache_dir, lambda: _manifest_from_path(path, src))
     try:
         body = path.read_bytes()
     except OSError as exc:
