@@ -89,7 +89,8 @@ def _fold(w: np.ndarray, n: int, k: int) -> np.ndarray:
     acc = w[0:n].copy()
     for j in range(1, k):
         acc = acc * _R + w[j:j + n]
-    return _mix(acc ^ (_U64(k) * _G))
+    # The run length, mixed in as a Python int: numpy warns about overflow in scalar (not array) arithmetic.
+    return _mix(acc ^ _U64((k * int(_G)) & 0xFFFFFFFFFFFFFFFF))
 
 
 def stable_shingles(words: Sequence[str], k: int) -> np.ndarray:
@@ -123,6 +124,7 @@ class FlatIndex:
         return self.hits_of(stable_shingles(page_words, k))
 
     def hits_of(self, shingles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """hits() for stable shingle hashes already made (repeats allowed)."""
         none = np.zeros(0, np.int64), np.zeros(0, np.int64)
         if shingles.size == 0 or self.keys.size == 0:
             return none

@@ -283,3 +283,15 @@ def test_a_worker_maps_the_index_the_client_saved(pack, tmp_path, monkeypatch) -
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["memmap", "1234", "1.0"]
     assert len(list((tmp_path / "index").glob("*.idx"))) == 1
+
+
+def test_every_allowed_shingle_size_hashes_without_warnings() -> None:
+    import warnings
+    words = tokens("one two three four five six seven eight nine ten eleven twelve thirteen fourteen")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's scalar overflow warning would reach the user's terminal
+        for k in range(2, 13):  # ruleset.py allows shingle_size 2 to 12
+            full = shingle_index.stable_shingles(words, k)
+            assert full.size == len(words) - k + 1 and np.unique(full).size == full.size
+            assert np.array_equal(shingle_index.WordMemo().shingles(words, k), full)
+            assert shingle_index.stable_shingles(words[: k - 1], k).size == 1
