@@ -223,7 +223,9 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
         out_keys.append(keys[keep])
         out_docs.append(docs[keep])
     keys = np.concatenate(out_keys) if out_keys else np.zeros(0, _U64)
+    out_keys.clear()  # the pieces go before the next array is made: one copy of the postings at a time
     docs = np.concatenate(out_docs) if out_docs else np.zeros(0, np.int32)
+    out_docs.clear()
     effective = np.bincount(docs, minlength=n_docs).astype(np.int32)
     directory, bits = _directory(keys)
     return FlatIndex(keys, docs.astype(np.int32, copy=False), effective, directory, bits)
