@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .models import Original
+from .text_digest import remember, texts_digest
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Smaller manifests parse in less time than hashing and reading a cache file takes.
 MIN_BYTES = 4 * 1024 * 1024
 KEEP_FILES = 4
@@ -48,9 +49,11 @@ def _read(file: Path) -> Optional[list[Original]]:
     except OSError:
         return None
     try:
-        rows = marshal.loads(data)  # plain data only: marshal builds no class instances and runs nothing
-        if not isinstance(rows, list):
-            raise ValueError("not a list")
+        payload = marshal.loads(data)  # plain data only: marshal builds no class instances and runs nothing
+        if not (isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[0], str)
+                and isinstance(payload[1], list)):
+            raise ValueError("not a (digest, originals) pair")
+        digest, rows = payload
         out = []
         for row in rows:
             if not (isinstance(row, tuple) and len(row) == _FIELDS and all(isinstance(row[i], str) for i in (0, 1, 2, 5))
@@ -69,15 +72,17 @@ def _read(file: Path) -> Optional[list[Original]]:
         os.utime(file)
     except OSError:
         pass
+    remember([o.text for o in out], digest)  # the index's key then needs no second pass over the texts
     return out
 
 
 def _write(file: Path, originals: list[Original]) -> None:
     rows = [(o.id, o.url, o.title, tuple(o.authors), o.published, o.text) for o in originals]
+    digest = texts_digest([o.text for o in originals])
     tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps(rows))
+        tmp.write_bytes(marshal.dumps((digest, rows)))
         os.replace(tmp, file)
     except (OSError, ValueError) as exc:
         log.warning("cannot save the parsed manifest in %s: %s", file.parent, getattr(exc, "strerror", None) or exc)

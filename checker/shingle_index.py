@@ -16,7 +16,7 @@ from .shingles import tokens
 log = logging.getLogger(__name__)
 
 # Bump when the hash function or the file layout changes: old files are then never read.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _MAGIC = b"SYNDIDX1"
 _HEADER = 4096  # bytes: magic + JSON metadata, zero-padded; the arrays follow, 8-byte aligned
 # Below this much original text, building is quicker than hashing the texts for a cache key and
@@ -266,13 +266,10 @@ def _batch_shingles(batch: list[list[str]], ids: list[int], k: int) -> tuple[np.
 
 def cache_key(texts: Sequence[str], k: int, max_df: int, boilerplate: Sequence[str]) -> str:
     """What the index depends on: the originals' texts in order, shingle size, df cap, boilerplate."""
-    h = hashlib.blake2b(digest_size=20)
-    h.update(json.dumps([FORMAT_VERSION, k, max_df, list(boilerplate), len(texts)]).encode("utf-8"))
-    for text in texts:
-        data = text.encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
+    from .text_digest import texts_digest
+
+    meta = [FORMAT_VERSION, k, max_df, list(boilerplate), len(texts), texts_digest(texts)]
+    return hashlib.blake2b(json.dumps(meta).encode("utf-8"), digest_size=20).hexdigest()
 
 
 def _path(directory: Path, key: str) -> Path:

@@ -42,7 +42,7 @@ def test_damaged_cache_file_is_parsed_again_with_a_log_line(tmp_path, small_thre
     _manifest(src)
     first = load_originals(str(src), cache_dir=tmp_path / "c")
     [file] = (tmp_path / "c" / "originals").glob("*.marshal")
-    for damage in (file.read_bytes()[:100], b"", b"\x00junk", __import__("marshal").dumps([("x",)])):
+    for damage in (file.read_bytes()[:100], b"", b"\x00junk", __import__("marshal").dumps(("d", [("x",)])), __import__("marshal").dumps([])):
         file.write_bytes(damage)
         with caplog.at_level(logging.WARNING, logger="checker.manifest_cache"):
             assert load_originals(str(src), cache_dir=tmp_path / "c") == first
@@ -64,3 +64,20 @@ def test_small_manifests_are_not_cached(tmp_path) -> None:
     _manifest(src)
     load_originals(str(src), cache_dir=tmp_path / "c")
     assert not (tmp_path / "c").exists()
+
+
+def test_texts_read_back_carry_their_digest(tmp_path, small_threshold) -> None:
+    from checker import text_digest
+
+    src = tmp_path / "m.json"
+    _manifest(src)
+    load_originals(str(src), cache_dir=tmp_path / "c")
+    cached = load_originals(str(src), cache_dir=tmp_path / "c")
+    texts = [o.text for o in cached]
+    copies = [("x" + t)[1:] for t in texts]  # equal strings, other objects: hashed, not looked up
+    assert all(a == b and a is not b for a, b in zip(texts, copies))
+    assert text_digest.texts_digest(texts) == text_digest.texts_digest(copies)
+    text_digest.remember(texts, "not-the-digest")  # a remembered digest serves only those very objects
+    assert text_digest.texts_digest(texts) == "not-the-digest"
+    assert text_digest.texts_digest(copies) != "not-the-digest"
+    assert text_digest.texts_digest(copies[:-1]) != text_digest.texts_digest(copies)
