@@ -1,7 +1,6 @@
 """Safe YAML/JSON loading that remembers source lines, and strict key/type validation with did-you-mean."""
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -81,6 +80,8 @@ class YamlDoc:
         allowed = list(allowed)
         for key in value:
             if key not in allowed:
+                import difflib  # only for the did-you-mean of an error: not on every start
+
                 close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
                 hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
                 raise self.error(tuple(path) + (key,), f"unknown key{hint}")
