@@ -50,6 +50,7 @@ from checker.models import Fetched, Original  # noqa: E402
 from checker.parse import fast_visible_text, parse_page  # noqa: E402
 from checker.pipeline import Checker  # noqa: E402
 from checker.ruleset import load_pack  # noqa: E402
+from checker.shingles import tokens  # noqa: E402
 
 TARGET_DECISION = 2.0  # not-a-copy decision / bare parse
 TARGET_FULL = 1.5  # full check of a copy / bare BeautifulSoup(html, "lxml")
@@ -358,13 +359,16 @@ def index_scaling(pack, originals: list[Original], texts: dict[str, list[str]], 
         index = OriginalIndex(pool, pack.match, boilerplate=boiler)
         build = time.perf_counter() - t0
         row = {"originals": len(pool), "build_seconds": build, "index_rss_mib": rss_now_mib() - rss0,
-               "postings": len(index._postings)}
+               "postings": index.flat.postings if index.flat is not None else len(index._postings)}
         gc.collect()
         gc.freeze()  # millions of posting lists: keep them out of the collections run_paths makes
         for key, page_texts in texts.items():
             _, times = run_paths(page_texts, {"best": index.best}, repeats)
             matched = [index.best(x) for x in page_texts]
-            hits = sum(sum(1 for sh in index.page_shingles(x) if sh in index._postings) for x in page_texts)
+            if index.flat is not None:  # the flat index (checker/shingle_index.py): posting rows found per page
+                hits = sum(int(index.flat.hits(tokens(x), pack.match.shingle_size)[1].sum()) for x in page_texts)
+            else:
+                hits = sum(sum(1 for sh in index.page_shingles(x) if sh in index._postings) for x in page_texts)
             right = sum(1 for m, want in zip(matched, texts_owner[key]) if (m and m.original.id) == want)
             row[key] = {"us_per_page": times["best"] / len(page_texts) * 1e6, "pages": len(page_texts),
                         "matched": sum(1 for m in matched if m), "matched_right": right,

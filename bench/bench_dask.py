@@ -187,6 +187,39 @@ def bench_warc(info: dict, n_originals: int, files: int, per_file: int, cores: i
         print(f"  dask / local: x{rate / base:.2f} on {cores} cores")
 
 
+class NoWork:
+    """A task that does nothing: what is left of its time is the executor's own cost per task."""
+
+    def __call__(self, batch):
+        return [batch.host]
+
+
+def task_overhead(n: int, procs: int, threads: int) -> None:
+    """Per-task cost of each executor: n one-URL host batches whose work returns at once."""
+    from checker.crawl.dask_executor import DaskExecutor
+    from checker.crawl.executor import LocalExecutor
+    from checker.audit import BATCH_PAGES
+    from checker.crawl.hostbatch import HostBatch
+
+    batches = [HostBatch(host=f"h{i}", urls=(f"http://h{i}/",)) for i in range(n)]
+
+    def timed(executor) -> tuple[float, float]:
+        list(executor.run(batches[: min(20, n)], NoWork()))  # warm: plugin, connections, imports
+        c0, t0 = time.process_time(), time.perf_counter()
+        got = list(executor.run(batches, NoWork()))
+        assert len(got) == n
+        return (time.perf_counter() - t0) / n * 1000, (time.process_time() - c0) / n * 1000
+
+    local_ms, local_cpu = timed(LocalExecutor(concurrency=threads))
+    with DaskExecutor(n_workers=procs, threads_per_worker=threads, processes=True) as ex:
+        ex.client.wait_for_workers(procs)
+        dask_ms, dask_cpu = timed(ex)
+    print(f"\nper-task overhead ({n} batches that do nothing): local executor {local_ms:.2f} ms wall, "
+          f"{local_cpu:.2f} ms client CPU per task; dask LocalCluster {procs} x {threads}: {dask_ms:.2f} ms wall, "
+          f"{dask_cpu:.2f} ms client CPU per task (x{dask_ms / max(local_ms, 1e-9):.0f}); a host batch of the audit "
+          f"is up to {BATCH_PAGES} pages, so this is per batch, not per page")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--hosts", type=int, default=400)
@@ -198,6 +231,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--originals", type=int, default=20)
     ap.add_argument("--warc-files", type=int, default=8, help="scan-warc part: WARC files (0: skip)")
     ap.add_argument("--warc-pages", type=int, default=500, help="scan-warc part: HTML responses per file")
+    ap.add_argument("--overhead-tasks", type=int, default=400, help="per-task overhead part: empty tasks (0: skip)")
+    ap.add_argument("--overhead-only", action="store_true", help="only the per-task overhead part")
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.workers.split(",")]
 
@@ -220,6 +255,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"load average at start: {load:.1f}" + (f"  -- WARNING: other processes are using the {cores} cores; "
                                                   "the figures below are lower than on an idle machine"
                                                   if load > 0.5 * cores else ""))
+    if args.overhead_only:
+        task_overhead(args.overhead_tasks, max(sizes), args.threads)
+        return 0
     n = args.hosts * args.pages
     global SERVER_PID
     server = Server(args.hosts, args.pages, args.latency, args.originals)
@@ -292,6 +330,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print("near-linear over these sizes: the cores are not yet the limit")
         if args.warc_files:
             bench_warc(server.info, args.originals, args.warc_files, args.warc_pages, cores)
+        if args.overhead_tasks:
+            task_overhead(args.overhead_tasks, max(sizes), args.threads)
         if hasattr(os, "getloadavg"):
             print(f"load average at the end (1 min): {os.getloadavg()[0]:.1f}")
     finally:

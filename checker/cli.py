@@ -304,7 +304,7 @@ def exit_status(results: Sequence[PageResult], fail_on: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .crawl.fetcher import FetchSettings, Fetcher
+    from .crawl.lazy_fetcher import LazyFetcher
     from .check_config import apply_config, excluded, without_rules
     from .originals import OriginalsUnreachable, load_all
     from .pipeline import Checker
@@ -330,9 +330,9 @@ def cmd_check(args: argparse.Namespace) -> int:
                          f"(rules: {', '.join(r.id for r in pack.rules)})")
     if args.site_root and not os.path.isdir(args.site_root):
         raise UsageError(f"--site-root {args.site_root}: not a directory")
-    settings = FetchSettings(read_timeout=args.timeout, max_bytes=args.max_bytes, pool_maxsize=args.jobs,
-                             allow_private_redirects=args.allow_private_redirects)
-    fetcher = Fetcher(settings)
+    # requests is imported only for URLs: a check of local files against a local manifest never needs it
+    fetcher = LazyFetcher(read_timeout=args.timeout, max_bytes=args.max_bytes, pool_maxsize=args.jobs,
+                          allow_private_redirects=args.allow_private_redirects)
     cache_dir = Path(args.cache_dir) if args.cache_dir else None
     try:
         originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir)

@@ -12,11 +12,13 @@ import argparse
 import json
 import os
 import sys
-from typing import Optional, TextIO
+from typing import TYPE_CHECKING, Optional, TextIO
 
-from .history import History, HistoryError, RunSummary
-from .models import RunDiff
 from .terminal import inert
+
+if TYPE_CHECKING:  # history (sqlite3, hashlib) is imported when the command runs, not for every --help
+    from .history import History, RunSummary
+    from .models import RunDiff
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_DB = "syndicheck.db"
@@ -72,6 +74,8 @@ def _db_path(args) -> str:
 
 
 def cmd_history(args: argparse.Namespace, out: Optional[TextIO] = None) -> int:
+    from .history import History, HistoryError
+
     out = out or sys.stdout
     try:
         path = _db_path(args)

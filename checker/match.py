@@ -1,12 +1,20 @@
 """Page -> original by word-shingle containment, through an inverted index over all originals."""
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 from typing import Optional, Sequence
 
 from .models import Match, Original
 from .shingles import DEFAULT_K, shingle_hashes, shingles, tokens
+
+
+# Originals with less text than this (about 200 articles) get the in-memory index of Python sets: it
+# builds in milliseconds and spares numpy's import; more get the flat, saved index (shingle_index).
+SMALL_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -21,36 +29,68 @@ class MatchSettings:
 
 
 class OriginalIndex:
-    """Inverted index shingle -> originals; a page costs the same to match against 10 or 10,000 originals."""
+    """Inverted index shingle -> originals; a page costs the same to match against 10 or 100,000 originals.
+
+    Past SMALL_CHARS of text the index is flat numpy arrays of stable shingle hashes (checker.shingle_index):
+    no Python object per shingle, the same in every process, saved to the cache directory and memory-mapped
+    by later runs and by Dask workers instead of being rebuilt. Both give the same verdicts
+    (tests/test_index_verdicts.py)."""
 
     def __init__(self, originals: Sequence[Original], settings: MatchSettings = MatchSettings(),
-                 boilerplate: Sequence[str] = ()):
+                 boilerplate: Sequence[str] = (), *, cache_dir: Optional[Path] = None,
+                 persist: Optional[bool] = None, flat: Optional[bool] = None):
         self.settings = settings
         self.originals = tuple(originals)
-        self.by_key: dict[str, Original] = {}
-        for o in self.originals:
-            self.by_key.setdefault(o.id, o)
-            self.by_key.setdefault(o.url, o)
-        k = settings.shingle_size
-        stop: set[int] = set()
-        for text in boilerplate:  # e.g. the license notice, which every copy of every article may carry
-            stop |= shingles(tokens(text), k)
+        self.boilerplate = tuple(boilerplate)
+        self._own: dict[int, frozenset] = {}
+        self._own_lock = threading.Lock()  # checkers serve several host threads at once
+        self.flat = None
+        self._postings: dict[int, list[int]] = {}
+        self._effective: list[int] = []
+        chars = sum(len(o.text) for o in self.originals)
+        if flat is None:
+            flat = persist or chars >= SMALL_CHARS
+        if flat:
+            from . import shingle_index  # numpy: imported for a large index only, never by `--help`
+            self._words = shingle_index.WordMemo()
+            self.flat = shingle_index.build_or_load(
+                [o.text for o in self.originals], settings.shingle_size, settings.max_shingle_df, self.boilerplate,
+                cache_dir=cache_dir, persist=persist)
+        else:
+            self._build_small()
+
+    def _build_small(self) -> None:
+        """A few hundred originals: Python sets, built in milliseconds, and no numpy to import."""
         postings: dict[int, list[int]] = {}
-        self._sizes: list[int] = []
-        self.original_shingles: list[frozenset] = []
         for i, o in enumerate(self.originals):
-            sh = frozenset(shingles(tokens(o.text), k) - stop) if o.text.strip() else frozenset()
-            self.original_shingles.append(sh)
-            self._sizes.append(len(sh))
-            for s in sh:
+            for s in self._own_shingles(o.text):
                 postings.setdefault(s, []).append(i)
-        cap = max(settings.max_shingle_df, 1)
+        cap = max(self.settings.max_shingle_df, 1)
         self._postings = {s: ids for s, ids in postings.items() if len(ids) <= cap}
         # Containment is measured against the shingles that survive the boilerplate cut.
         self._effective = [0] * len(self.originals)
         for ids in self._postings.values():
             for i in ids:
                 self._effective[i] += 1
+
+    @cached_property
+    def by_key(self) -> dict[str, Original]:
+        out: dict[str, Original] = {}
+        for o in self.originals:
+            out.setdefault(o.id, o)
+            out.setdefault(o.url, o)
+        return out
+
+    @cached_property
+    def _position(self) -> dict[int, int]:
+        return {id(o): i for i, o in reversed(list(enumerate(self.originals)))}
+
+    @cached_property
+    def _stop(self) -> set[int]:
+        stop: set[int] = set()
+        for text in self.boilerplate:  # e.g. the license notice, which every copy of every article may carry
+            stop |= shingles(tokens(text), self.settings.shingle_size)
+        return stop
 
     def lookup(self, key: str) -> Optional[Original]:
         """An original by id or URL (for --original)."""
@@ -66,6 +106,25 @@ class OriginalIndex:
         `floor` lowers the bar: the best original whose score is at least `floor` (for near-copies)."""
         if not self.originals:
             return None
+        if self.flat is None:
+            return self._best_small(page_text, floor)
+        docs, hits = self.flat.hits_of(self._words.shingles(tokens(page_text), self.settings.shingle_size))
+        if docs.size == 0:
+            return None
+        total = self.flat.effective[docs]
+        usable = (total >= 3) & (docs < len(self.originals))  # fewer than 3: too short to judge by text
+        docs, hits, total = docs[usable], hits[usable], total[usable]
+        if docs.size == 0:
+            return None
+        # Float64 division of the same integers: bit for bit the score n / total that Python gives.
+        scores = hits / total
+        j = int(scores.argmax())  # the first of equal scores: originals order, the same on every run
+        score = float(scores[j])
+        if score < (self.settings.min_containment if floor is None else floor):
+            return None
+        return Match(self.originals[int(docs[j])], min(score, 1.0))
+
+    def _best_small(self, page_text: str, floor: Optional[float] = None) -> Optional[Match]:
         hits: Counter = Counter()
         postings = self._postings
         # The page's distinct shingles that some original has, found in C: keys() & an iterable
@@ -86,7 +145,19 @@ class OriginalIndex:
         return best
 
     def shingles_of(self, original: Original) -> frozenset:
-        for i, o in enumerate(self.originals):
-            if o is original:
-                return self.original_shingles[i]
-        return frozenset(shingles(tokens(original.text), self.settings.shingle_size))
+        """The original's shingles (process-local hashes, as shingles.shingles() gives), boilerplate removed."""
+        i = self._position.get(id(original))
+        if i is None or self.originals[i] is not original:
+            return frozenset(shingles(tokens(original.text), self.settings.shingle_size))
+        own = self._own.get(i)
+        if own is None:
+            own = self._own_shingles(original.text)
+            with self._own_lock:
+                if len(self._own) >= 64:  # only the originals pages are matching now
+                    self._own.pop(next(iter(self._own)))
+                self._own[i] = own
+        return own
+
+    def _own_shingles(self, text: str) -> frozenset:
+        return frozenset(shingles(tokens(text), self.settings.shingle_size) - self._stop) if text.strip() \
+            else frozenset()

@@ -18,3 +18,11 @@ def make_dirs(directory: Path, mode: int = DIRECTORY_MODE) -> None:
             os.mkdir(d, mode)
         except FileExistsError:  # made meanwhile by another process
             pass
+
+
+def user_cache_dir() -> Path:
+    """$SYNDICHECK_CACHE_DIR, else $XDG_CACHE_HOME/syndicheck, else ~/.cache/syndicheck."""
+    if os.environ.get("SYNDICHECK_CACHE_DIR"):
+        return Path(os.environ["SYNDICHECK_CACHE_DIR"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "syndicheck"

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
@@ -44,6 +46,33 @@ def release(soup: "BeautifulSoup") -> None:
         builder.soup = None
 
 
+_INDEXES: "OrderedDict[tuple, tuple[tuple, OriginalIndex]]" = OrderedDict()
+_INDEXES_KEEP = 2  # a run uses one; a library caller alternating two sets of originals keeps both
+_INDEXES_LOCK = threading.Lock()
+
+
+def shared_index(originals: Sequence[Original], pack: LicensePack) -> OriginalIndex:
+    """The index of these originals under this pack's matching settings, built once per process: every
+    entry point (api.check_html, the CLI, a Dask worker's Checker) that asks again with the same Original
+    objects (in any list) reuses it."""
+    boilerplate = (pack.notice,) if pack.notice else ()
+    held = tuple(originals)
+    # Keyed by the Original objects themselves, not their content: hashing 100,000 fresh texts costs a
+    # third of a second. The entry holds the objects, so their ids cannot be reused while it is kept.
+    key = (tuple(map(id, held)), pack.match, boilerplate)
+    with _INDEXES_LOCK:
+        entry = _INDEXES.get(key)
+        if entry is not None:
+            _INDEXES.move_to_end(key)
+            return entry[1]
+    index = OriginalIndex(held, pack.match, boilerplate=boilerplate)
+    with _INDEXES_LOCK:
+        _INDEXES[key] = (held, index)
+        while len(_INDEXES) > _INDEXES_KEEP:
+            _INDEXES.popitem(last=False)
+    return index
+
+
 @dataclass(frozen=True)
 class Checker:
     """A license pack and an index of originals, ready to check any number of pages."""
@@ -58,7 +87,7 @@ class Checker:
     def build(cls, pack: LicensePack, originals: Sequence[Original], forced: Optional[str] = None, *,
               time_budget: Optional[float] = DEFAULT_TIME_BUDGET,
               clock: Callable[[], float] = time.thread_time) -> "Checker":
-        index = OriginalIndex(originals, pack.match, boilerplate=(pack.notice,) if pack.notice else ())
+        index = shared_index(originals, pack)
         original = None
         if forced is not None:
             original = index.lookup(forced)

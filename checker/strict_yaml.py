@@ -1,15 +1,29 @@
 """Safe YAML/JSON loading that remembers source lines, and strict key/type validation with did-you-mean."""
 from __future__ import annotations
 
-import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
-
-import yaml
+from typing import Any, Callable, Iterable, Optional, Union
 
 PathKey = tuple  # e.g. ("rules", 0, "severity")
+# PyYAML, imported by the first YAML load (_yaml()): `syndicheck --help` and JSON files need none of it.
+yaml: Any = None
+
+
+def _yaml() -> Any:
+    global yaml
+    if yaml is None:
+        import yaml as module
+        yaml = module
+    return yaml
+
+
+def safe_loader() -> Any:
+    """libyaml's C parser when PyYAML was built with it (the composer then gives the same nodes and marks,
+    10-20x sooner); the pure-Python one otherwise. Either only composes nodes: _convert builds the values."""
+    return getattr(_yaml(), "CSafeLoader", yaml.SafeLoader)
 
 
 class ConfigError(Exception):
@@ -35,8 +49,14 @@ class YamlDoc:
     data: Any
     source: str
     lines: dict = field(default_factory=dict)
+    # A document read by `json` keeps its text (or a way to read it again) instead: lines are found only
+    # when an error needs one.
+    json_text: Union[str, Callable[[], str], None] = None
 
     def line(self, path: PathKey) -> Optional[int]:
+        if self.json_text is not None:
+            text = self.json_text() if callable(self.json_text) else self.json_text
+            self.lines, self.json_text = json_lines(text), None
         # Walk up until a recorded ancestor: a missing key is reported at its parent mapping.
         path = tuple(path)
         while path not in self.lines and path:
@@ -60,6 +80,8 @@ class YamlDoc:
         allowed = list(allowed)
         for key in value:
             if key not in allowed:
+                import difflib  # only for the did-you-mean of an error: not on every start
+
                 close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
                 hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
                 raise self.error(tuple(path) + (key,), f"unknown key{hint}")
@@ -176,13 +198,106 @@ def _convert(node: yaml.Node, path: PathKey, lines: dict, source: str) -> Any:
     return value
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
+
+
+def _json_doc(text: str, source: str, reread: Optional[Callable[[], str]] = None) -> YamlDoc:
+    """JSON by `json` (C-fast), with YAML's answers for duplicate keys and deep nesting. `reread`: how to
+    get the text again for error lines, so that a large file's text need not stay in memory."""
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as exc:
+        path, line = json_lines(text, duplicate=exc.key).get("duplicate", ((), None))
+        raise ConfigError(source, line, _dotted(path), "duplicate key") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(source, exc.lineno, "", f"invalid JSON: {exc.msg}") from None
+    except RecursionError:  # [[[[...]]]] thousands deep: the same answer the YAML loader gives
+        raise ConfigError(source, None, "", "the JSON nests too deeply") from None
+    return YamlDoc(data, source, {(): 1}, json_text=reread or text)
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|\n|[^\s{}\[\],:"]+')
+
+
+def json_lines(text: str, duplicate: Any = None) -> dict:
+    """The line of every key path of a valid JSON text (error messages only: a pure-Python scan).
+    With `duplicate`, also "duplicate": (path, line) of the first repeat of that key in its object."""
+    lines: dict = {}
+    line = 1
+    stack: list = []  # per open container: [path, is_object, next index, pending key, keys seen]
+    expecting_key = False
+    for m in _JSON_TOKEN.finditer(text):
+        tok = m.group()
+        if tok == "\n":
+            line += 1
+            continue
+        if tok in ",:":
+            if tok == "," and stack and stack[-1][1]:
+                expecting_key = True
+            continue
+        if tok in "}]":
+            stack.pop()
+            continue
+        top = stack[-1] if stack else None
+        if top is not None and top[1] and expecting_key:
+            key = json.loads(tok)
+            top[3] = key
+            path = top[0] + (key,)
+            if duplicate is not None and key == duplicate and key in top[4] and "duplicate" not in lines:
+                lines["duplicate"] = (path, line)
+            top[4].add(key)
+            lines.setdefault(path, line)
+            expecting_key = False
+            continue
+        if top is None:
+            path = ()
+        elif top[1]:
+            path = top[0] + (top[3],)
+        else:
+            path = top[0] + (top[2],)
+            top[2] += 1
+        lines.setdefault(path, line)
+        if tok in "{[":
+            stack.append([path, tok == "{", 0, None, set()])
+            expecting_key = tok == "{"
+        if tok.startswith('"'):
+            line += tok.count("\n")  # a raw newline in a string is invalid JSON, but count it anyway
+    return lines
+
+
 def loads(text: str, source: str) -> YamlDoc:
     """Parse YAML (or JSON, which YAML reads too) safely: no Python objects are ever constructed."""
+    if text.lstrip()[:1] in ("{", "["):
+        # JSON (a fetched manifest): `json` reads it a hundred times faster; YAML flow text that is not
+        # JSON falls through to the YAML loader.
+        try:
+            json.loads(text, object_pairs_hook=_no_duplicates)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            return _json_doc(text, source)
+    loader = safe_loader()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=loader)
     except RecursionError:
         raise ConfigError(source, None, "", "the YAML nests too deeply") from None
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own depth limit
+            raise ConfigError(source, None, "", "the YAML nests too deeply") from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise ConfigError(source, line, "", f"invalid YAML: {exc.problem or exc}") from None
@@ -213,11 +328,7 @@ def load_path(path: str | Path) -> YamlDoc:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(str(path), None, "", f"not UTF-8 text (byte {exc.start})") from None
+    del raw  # a manifest of 100,000 originals is hundreds of MB: one copy at a time
     if path.suffix.lower() == ".json":
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(str(path), exc.lineno, "", f"invalid JSON: {exc.msg}") from None
-        except RecursionError:  # [[[[...]]]] thousands deep: the same answer the YAML loader gives
-            raise ConfigError(str(path), None, "", "the JSON nests too deeply") from None
+        return _json_doc(text, str(path), reread=lambda: path.read_bytes().decode("utf-8-sig", "replace"))
     return loads(text, str(path))

@@ -377,3 +377,20 @@ def test_scan_warc_unreadable_file_exits_3(warcs, tmp_path, capsys):
     errors = [p for p in report["pages"] if p["status"] == "error"]
     assert len(errors) == 2 and all("cannot read WARC file" in p["error"] for p in errors)
     assert report["summary"]["compliant"] == 1
+
+
+def test_closing_an_own_cluster_prints_no_tracebacks() -> None:
+    """Shutting down a LocalCluster of worker processes used to print CommClosedError tracebacks."""
+    import subprocess
+    import sys
+    code = ("from checker.crawl.dask_executor import DaskExecutor\n"
+            "from checker.crawl.hostbatch import HostBatch\n"
+            "ex = DaskExecutor(n_workers=2, threads_per_worker=2, processes=True)\n"
+            "batches = [HostBatch(host=f'h{i}', urls=(f'http://h{i}/a',), chunk=0) for i in range(6)]\n"
+            "print(sorted(ex.run(batches, lambda b: [b.host])))\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert res.returncode == 0, res.stderr
+    assert "h5" in res.stdout
+    for noise in ("Traceback", "CommClosedError", "StreamClosedError", "Task was destroyed"):
+        assert noise not in res.stderr, res.stderr

@@ -104,9 +104,11 @@ def per_process(key: Any, factory: Callable[[], Any], close: Optional[Callable[[
 class ShippedChecker:
     """The rule pack and the originals as they travel to workers; the Checker is rebuilt once per process.
 
-    Why not ship the Checker itself: it pickles, but its OriginalIndex holds word shingles as Python
-    `hash()` values, and string hashes are salted per process (PYTHONHASHSEED), so an index built on the
-    client matches nothing in a worker. Rebuilding the index from the originals takes milliseconds.
+    Why not ship the Checker itself: a small OriginalIndex holds word shingles as Python `hash()` values,
+    salted per process (PYTHONHASHSEED), so it would match nothing in a worker; rebuilding it takes
+    milliseconds. A large one (an archive) is saved by the client under the cache directory, keyed by
+    the originals' texts (checker/shingle_index.py): a worker on the same machine memory-maps that file
+    (the processes share its pages) instead of building it; elsewhere the first worker builds and saves it.
     The pack's reference logo images travel as bytes: a worker machine may have the pack elsewhere.
     """
 
@@ -179,6 +181,44 @@ class ShippedChecker:
         if not changed:
             return self.pack
         return replace(self.pack, logo=replace(self.pack.logo, reference_images=tuple(paths)))
+
+
+# Loggers that report, as errors with tracebacks, the connections a cluster being shut down drops on
+# purpose (CommClosedError, StreamClosedError, "Task was destroyed but it is pending").
+_SHUTDOWN_LOGGERS = ("distributed", "tornado", "asyncio")
+
+
+def _silence_shutdown_logs() -> None:
+    """Run in each worker and nanny of our own LocalCluster just before it is closed."""
+    for name in _SHUTDOWN_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+class _quiet_shutdown:
+    """While an executor closes its own cluster, its processes log nothing below CRITICAL: a user saw
+    CommClosedError tracebacks after every run, each one a connection closed on purpose. Errors of the
+    run itself are not affected: they came back through the futures before this point."""
+
+    def __init__(self, client: Any):
+        self.client = client
+        self.levels: dict[str, int] = {}
+
+    def __enter__(self) -> "_quiet_shutdown":
+        if self.client is not None:
+            try:  # the workers' and nannies' own loggers: they print in their own processes
+                self.client.run(_silence_shutdown_logs, nanny=False)
+                self.client.run(_silence_shutdown_logs, nanny=True)
+            except Exception:  # noqa: BLE001 - a worker already gone cannot log either
+                log.debug("could not quiet the workers before shutdown", exc_info=True)
+        for name in _SHUTDOWN_LOGGERS:
+            logger = logging.getLogger(name)
+            self.levels[name] = logger.level
+            logger.setLevel(logging.CRITICAL)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name, level in self.levels.items():
+            logging.getLogger(name).setLevel(level)
 
 
 @functools.lru_cache(maxsize=None)
@@ -272,12 +312,13 @@ class DaskExecutor(HostOrderedExecutor):
         self._owns = False
         if not owns:
             return
-        try:
-            if client is not None:
-                client.close()
-        finally:
-            if cluster is not None:
-                cluster.close()
+        with _quiet_shutdown(client if cluster is not None else None):
+            try:
+                if client is not None:
+                    client.close()
+            finally:
+                if cluster is not None:
+                    cluster.close()
 
     def __enter__(self) -> "DaskExecutor":
         return self.open()

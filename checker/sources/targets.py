@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Iterator, Literal, Optional, Sequence, TextIO
 from urllib.parse import unquote, urlsplit
 
-from checker.crawl.fetcher import human_size
 from checker.models import Fetched
 
 TargetKind = Literal["url", "file", "missing"]
@@ -181,6 +180,8 @@ def read_file(target: Target, max_bytes: int) -> Fetched:
         return Fetched(target=target.given, url=url, path=path,
                        error=f"cannot read file: {exc.strerror or exc}")
     if len(body) > max_bytes:
+        from checker.crawl.fetcher import human_size  # requests with it: only on this error path
+
         return Fetched(target=target.given, url=url, path=path, content_type=content_type,
                        error=f"file larger than {human_size(max_bytes)}")
     return Fetched(target=target.given, url=url, path=path, body=body, content_type=content_type,

@@ -1,0 +1,396 @@
+"""A flat, process-independent shingle index over originals: numpy arrays built once, saved, memory-mapped."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .shingles import tokens
+
+log = logging.getLogger(__name__)
+
+# Bump when the hash function or the file layout changes: old files are then never read.
+FORMAT_VERSION = 3
+_MAGIC = b"SYNDIDX1"
+_HEADER = 4096  # bytes: magic + JSON metadata, zero-padded; the arrays follow, 8-byte aligned
+# Below this much original text, building is quicker than hashing the texts for a cache key and
+# reading a file; tests and one-off checks then leave nothing behind in the cache directory.
+PERSIST_MIN_CHARS = 1_000_000
+KEEP_FILES = 8  # index files kept in the cache directory; the least recently used go first
+
+_U64 = np.uint64
+# Odd 64-bit constants: multipliers mod 2**64 (arithmetic on uint64 arrays wraps, as wanted here).
+_Q = _U64(0x9E3779B97F4A7C15)
+_R = _U64(0xC2B2AE3D27D4EB4F)
+_G = _U64(0x165667B19E3779F9)
+_POW_SPAN = 4096
+# Q**t for t < 4096; byte t of a word is weighted by Q**(t % 4096) plus a term for t // 4096, so a
+# 10 MB "word" on a hostile page needs no 80 MB table.
+_QPOW = np.cumprod(np.concatenate([np.ones(1, _U64), np.full(_POW_SPAN - 1, _Q, _U64)]), dtype=_U64)
+
+
+def _mix(z: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, element-wise: spreads every input bit over the whole word."""
+    z = (z ^ (z >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> _U64(27))) * _U64(0x94D049BB133111EB)
+    return z ^ (z >> _U64(31))
+
+
+def word_hashes(words: Sequence[str]) -> np.ndarray:
+    """A stable 64-bit hash per word (the same in every process, unlike hash())."""
+    if not words:
+        return np.zeros(0, _U64)
+    joined = " ".join(words).encode("utf-8", "surrogatepass")
+    b = np.frombuffer(joined, np.uint8)
+    space = b == 32
+    starts = np.concatenate([np.zeros(1, np.int64), np.flatnonzero(space) + 1])
+    # Position of each byte inside its word: byte index minus its word's start.
+    word_of = np.cumsum(space, dtype=np.int64)
+    rel = np.arange(b.size, dtype=np.int64) - starts[word_of]
+    weight = _QPOW[rel & (_POW_SPAN - 1)] + (rel >> 12).astype(_U64) * _G
+    x = b.astype(_U64) + _U64(1)
+    x[space] = 0
+    sums = np.add.reduceat(x * weight, starts, dtype=_U64)
+    lengths = np.diff(np.concatenate([starts, np.array([b.size + 1], np.int64)])) - 1
+    return _mix(sums ^ (lengths.astype(_U64) * _R))
+
+
+class WordMemo:
+    """word_hashes() for page after page: natural text repeats its words, so most are looked up in a dict
+    (C-fast) rather than hashed again; a few hundred thousand distinct words at most are kept."""
+
+    def __init__(self, limit: int = 500_000):
+        self.limit = limit
+        self._memo: dict[str, int] = {}
+
+    def shingles(self, words: Sequence[str], k: int) -> np.ndarray:
+        """stable_shingles(words, k)."""
+        if not words:
+            return np.zeros(0, _U64)
+        hs = list(map(self._memo.get, words))
+        if None in hs:
+            missing = list(dict.fromkeys(w for w, h in zip(words, hs) if h is None))
+            fresh = dict(zip(missing, word_hashes(missing).tolist()))
+            hs = [h if h is not None else fresh[w] for w, h in zip(words, hs)]
+            if len(self._memo) < self.limit:
+                self._memo.update(fresh)  # one atomic update: safe with other threads reading
+        w = np.array(hs, _U64)
+        return _fold(w, 1, w.size) if w.size < k else _fold(w, w.size - k + 1, k)
+
+
+def _fold(w: np.ndarray, n: int, k: int) -> np.ndarray:
+    """Hashes of the runs of k consecutive word hashes in w[:n + k - 1] (n runs)."""
+    acc = w[0:n].copy()
+    for j in range(1, k):
+        acc = acc * _R + w[j:j + n]
+    # The run length, mixed in as a Python int: numpy warns about overflow in scalar (not array) arithmetic.
+    return _mix(acc ^ _U64((k * int(_G)) & 0xFFFFFFFFFFFFFFFF))
+
+
+def stable_shingles(words: Sequence[str], k: int) -> np.ndarray:
+    """shingles.shingles() with stable hashes: every run of k words (repeats included); fewer than k words: one."""
+    w = word_hashes(words)
+    if w.size == 0:
+        return w
+    if w.size < k:
+        return _fold(w, 1, w.size)
+    return _fold(w, w.size - k + 1, k)
+
+
+@dataclass(frozen=True)
+class FlatIndex:
+    """keys[j] is a shingle held by original docs[j] (sorted by key; one row per original holding it,
+    at most max_df rows per key); effective[i] is how many of original i's shingles made it in;
+    directory[b] is the first row whose key's top `bits` bits are >= b (the candidate filter)."""
+
+    keys: np.ndarray  # uint64, sorted
+    docs: np.ndarray  # int32
+    effective: np.ndarray  # int32, one per original
+    directory: np.ndarray  # uint32 or int64, 2**bits + 1 entries
+    bits: int
+
+    @property
+    def postings(self) -> int:
+        return int(self.keys.size)
+
+    def hits(self, page_words: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(originals, how many of the page's distinct shingles each holds), originals ascending."""
+        return self.hits_of(stable_shingles(page_words, k))
+
+    def hits_of(self, shingles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """hits() for stable shingle hashes already made (repeats allowed)."""
+        none = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        if shingles.size == 0 or self.keys.size == 0:
+            return none
+        page = np.sort(shingles)
+        if page.size > 1:  # distinct shingles: a page that repeats a sentence counts it once
+            page = page[np.concatenate([np.ones(1, bool), page[1:] != page[:-1]])]
+        # A binary search over all keys costs ~25 cache and TLB misses per shingle at 100,000 originals.
+        # The directory gives each shingle the bucket of the few keys that share its top bits instead;
+        # every key of those buckets is compared at once, and the equal ones are the postings.
+        bucket = (page >> _U64(64 - self.bits)).astype(np.int64)
+        lo = self.directory[bucket].astype(np.int64)
+        sizes = self.directory[bucket + 1].astype(np.int64) - lo
+        total = int(sizes.sum())
+        if total == 0:
+            return none
+        rows = np.repeat(lo - (np.cumsum(sizes) - sizes), sizes) + np.arange(total, dtype=np.int64)
+        equal = self.keys[rows] == np.repeat(page, sizes)
+        if not equal.any():
+            return none
+        return np.unique(self.docs[rows[equal]], return_counts=True)
+
+
+def _directory(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    bits = int(min(24, max(8, int(keys.size).bit_length() - 2)))  # ~4-8 keys per bucket
+    counts = np.bincount((keys >> _U64(64 - bits)).astype(np.int64), minlength=1 << bits)
+    directory = np.concatenate([np.zeros(1, np.int64), np.cumsum(counts)])
+    return directory.astype(np.uint32 if keys.size < 2 ** 32 else np.int64), bits
+
+
+def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIndex:
+    """The index of `texts` (one per original): distinct shingles minus `stop`, keys held by more than
+    max_df originals dropped (boilerplate), and each original's count of the shingles that remain."""
+    n_docs = len(texts)
+    # Shingles go into 256 partitions by their top byte, so that sorting and counting happen one
+    # partition at a time and no array of all pairs plus its sort order is ever alive at once.
+    parts_keys: list[list[np.ndarray]] = [[] for _ in range(256)]
+    parts_docs: list[list[np.ndarray]] = [[] for _ in range(256)]
+    stop = np.unique(stop)
+    batch_words: list[list[str]] = []
+    batch_ids: list[int] = []
+    budget = 0
+
+    def flush() -> None:
+        if not batch_words:
+            return
+        keys, docs = _batch_shingles(batch_words, batch_ids, k)
+        if stop.size:
+            keep = ~np.isin(keys, stop)
+            keys, docs = keys[keep], docs[keep]
+        # A stable sort on the top byte (radix, linear) keeps each partition's pairs in original order.
+        top = (keys >> _U64(56)).astype(np.uint8)
+        order = np.argsort(top, kind="stable")
+        keys, docs = keys[order], docs[order]
+        bounds = np.concatenate([np.zeros(1, np.int64), np.cumsum(np.bincount(top, minlength=256))])
+        for p in range(256):
+            a, z = bounds[p], bounds[p + 1]
+            if z > a:
+                parts_keys[p].append(keys[a:z])
+                parts_docs[p].append(docs[a:z])
+        batch_words.clear()
+        batch_ids.clear()
+
+    for i, text in enumerate(texts):
+        words = tokens(text) if text.strip() else []
+        if words:
+            batch_words.append(words)
+            batch_ids.append(i)
+            budget += len(words)
+        if budget >= 200_000:  # words per numpy pass: ~50 MB of temporaries
+            flush()
+            budget = 0
+    flush()
+
+    out_keys: list[np.ndarray] = []
+    out_docs: list[np.ndarray] = []
+    for p in range(256):
+        if not parts_keys[p]:
+            continue
+        keys = np.concatenate(parts_keys[p])
+        docs = np.concatenate(parts_docs[p])
+        parts_keys[p] = parts_docs[p] = []  # type: ignore[assignment]
+        # Stable: pairs arrived in original order, so equal keys stay sorted by original and an original
+        # that repeats a sentence has its repeats side by side, where they are dropped.
+        order = np.argsort(keys, kind="stable")
+        keys, docs = keys[order], docs[order]
+        if keys.size > 1:
+            repeat = np.zeros(keys.size, bool)
+            repeat[1:] = (keys[1:] == keys[:-1]) & (docs[1:] == docs[:-1])
+            if repeat.any():
+                keys, docs = keys[~repeat], docs[~repeat]
+        new = np.ones(keys.size, bool)
+        new[1:] = keys[1:] != keys[:-1]
+        first = np.flatnonzero(new)
+        df = np.diff(np.concatenate([first, np.array([keys.size])]))
+        keep = np.repeat(df <= max_df, df)
+        out_keys.append(keys[keep])
+        out_docs.append(docs[keep])
+    keys = np.concatenate(out_keys) if out_keys else np.zeros(0, _U64)
+    out_keys.clear()  # the pieces go before the next array is made: one copy of the postings at a time
+    docs = np.concatenate(out_docs) if out_docs else np.zeros(0, np.int32)
+    out_docs.clear()
+    effective = np.bincount(docs, minlength=n_docs).astype(np.int32)
+    directory, bits = _directory(keys)
+    return FlatIndex(keys, docs.astype(np.int32, copy=False), effective, directory, bits)
+
+
+def _batch_shingles(batch: list[list[str]], ids: list[int], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(shingle hash, original) for every shingle of several originals, hashed in one numpy pass."""
+    lengths = np.array([len(w) for w in batch], np.int64)
+    flat = [w for words in batch for w in words]
+    # Each distinct word is hashed once: a batch of articles repeats most of its words many times.
+    vocab = dict.fromkeys(flat)
+    for n, word in enumerate(vocab):
+        vocab[word] = n
+    w = word_hashes(list(vocab))[np.fromiter(map(vocab.__getitem__, flat), np.int64, len(flat))]
+    offsets = np.concatenate([np.zeros(1, np.int64), np.cumsum(lengths)])
+    doc_of_word = np.repeat(np.array(ids, np.int64), lengths)
+    keys: list[np.ndarray] = []
+    docs: list[np.ndarray] = []
+    if w.size >= k:
+        n = w.size - k + 1
+        h = _fold(w, n, k)
+        # A run of k words is a shingle of one original only if it does not cross into the next.
+        end_of_word = np.repeat(offsets[1:], lengths)
+        valid = np.arange(n, dtype=np.int64) + k <= end_of_word[:n]
+        keys.append(h[valid])
+        docs.append(doc_of_word[:n][valid])
+    for j in np.flatnonzero(lengths < k):  # texts shorter than k words: one shingle of all their words
+        a, z = offsets[j], offsets[j + 1]
+        keys.append(_fold(w[a:z], 1, int(z - a)))
+        docs.append(np.array([ids[j]], np.int64))
+    if not keys:
+        return np.zeros(0, _U64), np.zeros(0, np.int32)
+    return np.concatenate(keys), np.concatenate(docs).astype(np.int32)
+
+
+# --------------------------------------------------------------------------------------------- on disk
+
+
+def cache_key(texts: Sequence[str], k: int, max_df: int, boilerplate: Sequence[str]) -> str:
+    """What the index depends on: the originals' texts in order, shingle size, df cap, boilerplate."""
+    from .text_digest import texts_digest
+
+    meta = [FORMAT_VERSION, k, max_df, list(boilerplate), len(texts), texts_digest(texts)]
+    return hashlib.blake2b(json.dumps(meta).encode("utf-8"), digest_size=20).hexdigest()
+
+
+def _path(directory: Path, key: str) -> Path:
+    return directory / f"{key}.idx"
+
+
+def save(index: FlatIndex, directory: Path, key: str) -> Optional[Path]:
+    """Write the index as one file (header, keys, docs, effective), atomically; None if it cannot."""
+    path = _path(directory, key)
+    meta = {"version": FORMAT_VERSION, "key": key, "postings": int(index.keys.size),
+            "originals": int(index.effective.size), "bits": index.bits, "directory": str(index.directory.dtype)}
+    header = _MAGIC + json.dumps(meta).encode("ascii")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(header.ljust(_HEADER, b"\0"))
+            f.write(np.ascontiguousarray(index.keys, _U64).tobytes())
+            f.write(np.ascontiguousarray(index.docs, np.int32).tobytes())
+            if index.docs.size % 2:
+                f.write(b"\0" * 4)  # keep the next array 8-byte aligned
+            f.write(np.ascontiguousarray(index.effective, np.int32).tobytes())
+            if index.effective.size % 2:
+                f.write(b"\0" * 4)
+            f.write(np.ascontiguousarray(index.directory).tobytes())
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("cannot save the originals index in %s: %s", directory, exc.strerror or exc)
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        return None
+    _prune(directory)
+    return path
+
+
+def load(directory: Path, key: str) -> Optional[FlatIndex]:
+    """The saved index for `key`, memory-mapped; None if there is none. A damaged file is deleted
+    (with a log line) so the caller rebuilds it."""
+    path = _path(directory, key)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_HEADER)
+        if len(head) < _HEADER or not head.startswith(_MAGIC):
+            raise ValueError("not an index file")
+        meta = json.loads(head[len(_MAGIC):].rstrip(b"\0"))
+        if meta.get("version") != FORMAT_VERSION or meta.get("key") != key:
+            raise ValueError("written for other originals or by another version")
+        n, m, bits = int(meta["postings"]), int(meta["originals"]), int(meta["bits"])
+        dir_type = np.dtype({"uint32": np.uint32, "int64": np.int64}[meta["directory"]])
+        if not 8 <= bits <= 24:
+            raise ValueError(f"directory of {bits} bits")
+        docs_at = _HEADER + 8 * n
+        eff_at = docs_at + 4 * n + (4 if n % 2 else 0)
+        dir_at = eff_at + 4 * m + (4 if m % 2 else 0)
+        expected = dir_at + dir_type.itemsize * ((1 << bits) + 1)
+        if size != expected:
+            raise ValueError(f"{size} bytes, expected {expected} (truncated?)")
+        keys = np.memmap(path, _U64, "r", _HEADER, (n,)) if n else np.zeros(0, _U64)
+        docs = np.memmap(path, np.int32, "r", docs_at, (n,)) if n else np.zeros(0, np.int32)
+        effective = np.memmap(path, np.int32, "r", eff_at, (m,)) if m else np.zeros(0, np.int32)
+        directory = np.memmap(path, dir_type, "r", dir_at, ((1 << bits) + 1,))
+        if int(directory[-1]) != n:
+            raise ValueError("the directory does not add up to the postings")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("originals index %s is damaged (%s); rebuilding it", path, exc)
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+    try:
+        os.utime(path)  # most recently used: the last to be pruned
+    except OSError:
+        pass
+    # Plain ndarray views of the mapped file: indexing a np.memmap goes through Python-level hooks.
+    return FlatIndex(*(a.view(np.ndarray) for a in (keys, docs, effective, directory)), bits)
+
+
+def _prune(directory: Path) -> None:
+    try:
+        files = sorted(directory.glob("*.idx"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[KEEP_FILES:]:
+            old.unlink()
+    except OSError:
+        pass  # another process pruned at the same time
+
+
+def index_dir(cache_dir: Optional[Path] = None) -> Path:
+    """Where index files live: `<cache dir>/index` (the cache dir: $SYNDICHECK_CACHE_DIR, else the user's)."""
+    if cache_dir is None:
+        from .paths import user_cache_dir
+        cache_dir = user_cache_dir()
+    return Path(cache_dir) / "index"
+
+
+def build_or_load(texts: Sequence[str], k: int, max_df: int, boilerplate: Sequence[str],
+                  cache_dir: Optional[Path] = None, persist: Optional[bool] = None) -> FlatIndex:
+    """The saved index when there is one for these texts and settings, else a new one (saved when large)."""
+    stop_words = [tokens(t) for t in boilerplate]
+    stop = np.concatenate([stable_shingles(w, k) for w in stop_words if w] or [np.zeros(0, _U64)])
+    if persist is None:
+        persist = sum(len(t) for t in texts) >= PERSIST_MIN_CHARS and os.environ.get("SYNDICHECK_INDEX_CACHE") != "off"
+    if not persist:
+        return build(texts, k, max_df, stop)
+    directory = index_dir(cache_dir)
+    key = cache_key(texts, k, max_df, boilerplate)
+    found = load(directory, key)
+    if found is not None:
+        return found
+    built = build(texts, k, max_df, stop)
+    path = save(built, directory, key)
+    if path is not None:
+        # Map the file just written: its pages are shared with other processes (Dask workers, the next
+        # run) and can be dropped by the kernel, where the built arrays are this process's alone.
+        mapped = load(directory, key)
+        if mapped is not None:
+            return mapped
+    return built
