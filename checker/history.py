@@ -286,7 +286,7 @@ def _evidence_from(text: Optional[str]) -> tuple[Evidence, ...]:
     out = []
     for d in json.loads(text or "[]"):
         out.append(Evidence(selector=d.get("selector", ""), snippet=d.get("snippet", ""), expected=d.get("expected"),
-                            actual=d.get("actual"), line=d.get("line")))
+                            actual=d.get("actual"), line=d.get("line"), screenshot=d.get("screenshot")))
     return tuple(out)
 
 

@@ -1,0 +1,175 @@
+"""One page in the browser: load it with every request routed, measure it at two widths, serialise, take pictures."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from .browser import BrowserPool
+from .network import PageNetwork, Refused
+
+log = logging.getLogger("syndicheck.render")
+
+DESKTOP, PHONE = 1280, 390  # widths the reader sees the page at
+MEASURE_JS = (Path(__file__).with_name("measure.js")).read_text(encoding="utf-8")
+SETTLE = 1.0  # seconds to let a loaded page's scripts and lazy images finish, at each width
+IMAGE_CAP = 2 * 1024 * 1024  # bytes of one image inlined into the snapshot (the logo comparison reads no more)
+
+
+class RenderFailed(Exception):
+    """The page could not be rendered within its budget, or the browser failed; str() says why, for a reader."""
+
+
+@dataclass
+class Loaded:
+    """What the browser drew: the snapshot HTML, and the live page kept open for pictures."""
+
+    snapshot: str
+    context: Any = None
+    page: Any = None
+    blocked: list = field(default_factory=list)  # requests the address policy refused
+    seconds: float = 0.0
+
+
+async def _route_all(page: Any, main_url: str, main_body: Optional[bytes], network: PageNetwork, pool: BrowserPool,
+                     images: dict, blocked: list, deadline: float) -> None:
+    loop = asyncio.get_running_loop()
+    budget = [network.page_bytes]
+    served_main = [False]
+
+    async def handle(route: Any) -> None:
+        request = route.request
+        url = request.url
+        try:
+            if main_body is not None and not served_main[0] and request.is_navigation_request() \
+                    and request.frame == page.main_frame and url.split("#")[0] == main_url.split("#")[0]:
+                # The bytes already fetched and checked statically: the browser draws exactly those.
+                served_main[0] = True
+                await route.fulfill(status=200, body=main_body, headers={"content-type": "text/html; charset=utf-8"})
+                return
+            if request.method not in ("GET", "HEAD"):
+                await route.abort("blockedbyclient")  # a check has no business posting anything
+                return
+            headers = await request.all_headers()
+            try:
+                response = await loop.run_in_executor(pool.io, network.get, url, headers, budget, deadline)
+            except Refused as exc:
+                if exc.blocked:
+                    blocked.append(f"{url}: {exc}")
+                    log.info("render: %s: %s", url, exc)
+                await route.abort("blockedbyclient" if exc.blocked else "failed")
+                return
+            if request.resource_type == "image" and len(response.body) <= IMAGE_CAP:
+                images[url] = (response.headers.get("content-type"),
+                               response.body)
+            await route.fulfill(status=response.status, headers=response.headers, body=response.body)
+        except Exception as exc:  # page closed meanwhile, or the route already handled
+            log.debug("render: route %s: %s", url, exc)
+
+    await page.route("**/*", handle)
+
+
+def _data_uri(content_type: Optional[str], body: bytes) -> str:
+    mime = (content_type or "").split(";")[0].strip() or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(body).decode('ascii')}"
+
+
+async def _settle(page: Any, deadline: float) -> None:
+    """Scroll down the page (lazy loaders watch the viewport) and give the network a moment to go quiet."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return
+    try:
+        await page.evaluate("""async () => {
+            const step = Math.max(200, innerHeight - 100);
+            for (let y = 0, n = 0; y < document.documentElement.scrollHeight && n < 40; y += step, n++) {
+                scrollTo(0, y);
+                await new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)));
+            }
+            scrollTo(0, 0);
+        }""")
+        await page.wait_for_load_state("networkidle", timeout=max(1, min(SETTLE, deadline - time.monotonic())) * 1000)
+    except Exception:
+        pass  # a page that keeps polling never goes idle; what it shows by now is what is measured
+
+
+async def load(pool: BrowserPool, network: PageNetwork, url: str, html: Optional[str], budget: float) -> Loaded:
+    """Load and measure one page within `budget` seconds (from the moment a browser context is free);
+    on failure the context goes back to the pool and RenderFailed says why."""
+    context = await pool.acquire()
+    try:
+        # A script spinning forever blocks even page.evaluate: the whole load is bounded, not just goto.
+        return await asyncio.wait_for(_load(pool, context, network, url, html, budget), budget + 3)
+    except asyncio.TimeoutError:
+        await pool.release(context, broken=True)
+        raise RenderFailed(f"the page did not finish rendering in the browser within {budget:g} s") from None
+
+
+async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str, html: Optional[str],
+                budget: float) -> Loaded:
+    started = time.monotonic()
+    deadline = started + budget
+    page = None
+    try:
+        page = await context.new_page()
+        images: dict = {}
+        blocked: list = []
+        body = html.encode("utf-8") if html is not None and not url.lower().startswith("file:") else None
+        await _route_all(page, url, body, network, pool, images, blocked, deadline)
+        page.on("dialog", lambda d: asyncio.ensure_future(d.dismiss()))
+        try:
+            await page.goto(url, wait_until="load", timeout=budget * 1000)
+        except Exception as exc:
+            if "Timeout" in type(exc).__name__ or "Timeout" in str(exc):
+                raise RenderFailed(f"the page did not finish loading in the browser within {budget:g} s") from None
+            raise RenderFailed(f"the browser could not load the page: {str(exc).splitlines()[0]}") from None
+        await _settle(page, deadline)
+        await page.evaluate(MEASURE_JS)
+        await page.evaluate("window.__syndicheckApi.measure(0)")
+        await page.set_viewport_size({"width": PHONE, "height": 844})
+        await _settle(page, deadline)
+        await page.evaluate("window.__syndicheckApi.measure(1)")
+        await page.set_viewport_size({"width": DESKTOP, "height": 900})
+        out = await page.evaluate("window.__syndicheckApi.serialize()")
+        if time.monotonic() > deadline:
+            raise RenderFailed(f"the page did not finish rendering in the browser within {budget:g} s")
+        snapshot = out["html"]
+        for i, src in enumerate(out["images"]):
+            token = f'src="syndicheck-image:{i}"'
+            found = images.get(src)
+            snapshot = snapshot.replace(token, f'src="{_data_uri(*found)}"' if found else f'src="{_escape(src)}"', 1)
+        return Loaded(snapshot, context, page, blocked, time.monotonic() - started)
+    except RenderFailed:
+        await pool.release(context)
+        raise
+    except asyncio.CancelledError:
+        raise  # load() replaces the context
+    except Exception as exc:
+        await pool.release(context, broken=True)
+        raise RenderFailed(f"the browser failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") \
+            from None
+
+
+def _escape(url: str) -> str:
+    return url.replace("&", "&amp;").replace('"', "&quot;")
+
+
+async def screenshot(page: Any, box: tuple[int, int, int, int]) -> Optional[bytes]:
+    """A PNG of `box` (page coordinates at 1280 px) with a margin, cut to a sensible size."""
+    x, y, w, h = box
+    pad = 16
+    x0, y0 = max(0, x - pad), max(0, y - pad)
+    w = min(max(w + 2 * pad, 320), DESKTOP - x0)
+    h = min(max(h + 2 * pad, 120), 700)
+    if w <= 0 or h <= 0:
+        return None
+    try:
+        return await page.screenshot(clip={"x": x0, "y": y0, "width": w, "height": h}, full_page=True, type="png",
+                                     animations="disabled", timeout=5000)
+    except Exception as exc:
+        log.info("render: screenshot failed: %s", exc)
+        return None
