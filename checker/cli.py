@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N", help="size cap per page")
     c.add_argument("--jobs", type=int, default=4, metavar="N", help="pages fetched at once (default 4)")
     _budget_flag(c)
+    _render_flag(c)
     c.add_argument("--no-color", action="store_true", help="no ANSI colour in text output (also NO_COLOR)")
     c.add_argument("-q", "--quiet", action="store_true", help="only the report, no progress on stderr")
     c.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
@@ -87,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("-q", "--quiet", action="store_true", help="only the report, no summary on stderr")
     w.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
     _budget_flag(w)
+    _render_flag(w)
     _executor_flags(w, tasks="one task per WARC file")
 
     from .history_cli import add_history_parser
@@ -111,6 +113,22 @@ def _time_budget(args: argparse.Namespace, configured: Optional[float] = DEFAULT
     if args.time_budget < 0:
         raise UsageError("--time-budget must be 0 (unlimited) or a positive number of seconds")
     return args.time_budget or None
+
+
+def _render_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--render", choices=("never", "auto", "always"),
+                   help="check pages in a headless Chromium too: auto renders pages whose static verdict is a "
+                        "violation or review, or that look script-built (default: auto when Chromium is installed, "
+                        "else never)")
+
+
+def _renderer(requested: Optional[str], **settings):
+    """The render mode's Renderer, or None; `always` without a browser is a usage error with the install hint."""
+    from .render import RenderUnavailable, make_renderer
+    try:
+        return make_renderer(requested, **settings)
+    except RenderUnavailable as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _executor_flags(p: argparse.ArgumentParser, tasks: str = "one task per host batch") -> None:
@@ -226,8 +244,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir) if args.originals else []
     if args.original and not originals and not args.originals:
         raise UsageError("--original needs --originals to say where the original comes from")
+    renderer = _renderer(args.render, allow_private=None, max_bytes=args.max_bytes)
     try:
-        checker = Checker.build(pack, originals, forced=args.original, time_budget=_time_budget(args))
+        checker = Checker.build(pack, originals, forced=args.original, time_budget=_time_budget(args),
+                                renderer=renderer)
     except LookupError as exc:
         raise UsageError(str(exc)) from None
     if not originals:
@@ -238,11 +258,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         targets = changed_since(targets, args.changed_only)
     started = _now()
     results: list[PageResult] = []
-    for fetched in _fetch_all(targets, fetcher, args.max_bytes, args.jobs):
-        result = checker.check(fetched)
-        results.append(result)
-        if not args.quiet and result.status is Status.ERROR:
-            log.warning("%s: %s", result.target, result.error)
+    try:
+        for fetched in _fetch_all(targets, fetcher, args.max_bytes, args.jobs):
+            result = checker.check(fetched)
+            results.append(result)
+            if not args.quiet and result.status is Status.ERROR:
+                log.warning("%s: %s", result.target, result.error)
+    finally:
+        if renderer is not None:
+            renderer.close()
     fetcher.close()
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
     return write_reports(run, [(args.format, args.output), *extra_reports], exit_status(results, args.fail_on),
@@ -299,6 +323,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from .audit_output import ReportWriteError
     from .config import load_audit_config
     from .history import HistoryError, HistoryWriteError
+    from .render import RenderUnavailable
 
     config = load_audit_config(args.config)
     from .memory import limit_malloc_arenas
@@ -318,6 +343,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 return EXIT_INCOMPLETE
         outcome = run_audit(config, resume=args.resume, tty=sys.stderr.isatty(), quiet=args.quiet,
                             executor=executor)
+    except RenderUnavailable as exc:  # check.render: always, and no browser here
+        raise UsageError(str(exc)) from None
     except ReportWriteError as exc:
         print(f"syndicheck: error: {exc}; the run's pages are stored: `syndicheck audit --resume` writes its "
               "reports", file=sys.stderr)
@@ -360,7 +387,9 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     with Fetcher() as fetcher:
         originals = load_all(args.originals, fetcher=fetcher,
                              cache_dir=Path(args.cache_dir) if args.cache_dir else None)
-    checker = Checker.build(pack, originals, time_budget=_time_budget(args))
+    # WARC records are archived pages: their subresources are fetched live, under the untrusted-URL policy.
+    renderer = _renderer(args.render, allow_private=False, max_bytes=args.max_bytes)
+    checker = Checker.build(pack, originals, time_budget=_time_budget(args), renderer=renderer)
     if kind == "dask":
         from .crawl.dask_executor import DaskExecutor
         executor = DaskExecutor(scheduler)  # a LocalCluster without a scheduler: one process per core
@@ -384,6 +413,8 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     finally:
         if hasattr(executor, "close"):
             executor.close()
+        if renderer is not None:
+            renderer.close()
     # Files finish in any order; the report lists them in the order given, records in file order.
     index = {os.path.abspath(p) if "://" not in p else p: i for p, i in order.items()}
     scanned.sort(key=lambda f: index.get(f.path, order.get(f.path, len(order))))

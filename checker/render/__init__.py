@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import concurrent.futures
 import logging
+import os
 import threading
 from dataclasses import dataclass, replace
 from typing import Callable, Optional
@@ -22,19 +23,36 @@ from .policy import MODES
 
 log = logging.getLogger("syndicheck.render")
 
-__all__ = ["MODES", "INSTALL_HINT", "RenderSettings", "Renderer", "browser_problem", "resolve_mode"]
+__all__ = ["MODES", "INSTALL_HINT", "RenderSettings", "RenderUnavailable", "Renderer", "browser_problem",
+           "make_renderer", "resolve_mode"]
 
 DEFAULT_BUDGET = 15.0  # wall-clock seconds one page may take in the browser before it ends in `review`
 RENDERED_META = '<meta name="syndicheck-rendered" content="1">'
 
 
+class RenderUnavailable(Exception):
+    """`always` was asked for where no browser can run: a usage error, with the install hint."""
+
+
+def make_renderer(requested: Optional[str], **settings) -> Optional["Renderer"]:
+    """The Renderer for --render / check.render (None: static only). Unset means $SYNDICHECK_RENDER, else
+    `auto` where a browser is available and `never` where not; one log line says which."""
+    mode, problem = resolve_mode(requested or os.environ.get("SYNDICHECK_RENDER") or None)
+    if problem is not None:
+        raise RenderUnavailable(f"render mode 'always' needs a browser: {problem}; install one: {INSTALL_HINT}")
+    return Renderer(RenderSettings(mode=mode, **settings)) if mode != "never" else None
+
+
 def resolve_mode(requested: Optional[str]) -> tuple[str, Optional[str]]:
     """(mode, problem): `auto` by default where a browser is available, `never` otherwise; `always` without a
     browser is the caller's usage error (problem set)."""
+    if requested not in (None, *MODES):
+        raise RenderUnavailable(f"unknown render mode {requested!r} (modes: {', '.join(MODES)})")
     problem = browser_problem()
     if requested == "always":
         return "always", problem
     if requested == "never":
+        log.info("render: never (static checks only)")
         return "never", None
     if problem is not None:
         log.info("render: never (%s; %s to render pages)", problem, INSTALL_HINT)

@@ -7,6 +7,7 @@ enhancement: without it every row is shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from markupsafe import Markup
@@ -14,6 +15,7 @@ from markupsafe import Markup
 from checker.models import AuditPage, AuditReport, Finding, Status, TrendPoint
 from checker.report import audit_data
 from checker.report import html as check_html
+from checker.render.pictures import picture_src
 
 # Rows carrying data-partner / data-rule / data-status are filtered; a row without one of the
 # attributes is not filtered on it (the partner table has no rule, say).
@@ -128,7 +130,8 @@ def _rules(report: AuditReport) -> list[str]:
     return sorted(rules)
 
 
-def render_audit_html(report: AuditReport, out: TextIO) -> None:
+def render_audit_html(report: AuditReport, out: TextIO, *, root: Optional[Path] = None) -> None:
+    """`root`: the reports directory, where rendered pages' screenshots are stored (shown inline)."""
     template = check_html._env.get_template("audit.html.j2")
     stats = audit_data.partner_stats(report)
     out.write(
@@ -146,5 +149,6 @@ def render_audit_html(report: AuditReport, out: TextIO) -> None:
             marks=check_html.MARKS,
             csp=CSP,
             script=Markup(SCRIPT),  # our own constant, not page text
+            picture=lambda value: picture_src(value, root),
         )
     )
