@@ -51,6 +51,13 @@ async def _route_all(page: Any, main_url: str, main_body: Optional[bytes], netwo
                 served_main[0] = True
                 await route.fulfill(status=200, body=main_body, headers={"content-type": "text/html; charset=utf-8"})
                 return
+            if url.lower().startswith("file:"):
+                # A local page's own files (a built site's images and stylesheets), nothing elsewhere on the disk.
+                if _local_file_allowed(url, main_url):
+                    await route.continue_()
+                else:
+                    await route.abort("accessdenied")
+                return
             if request.method not in ("GET", "HEAD"):
                 await route.abort("blockedbyclient")  # a check has no business posting anything
                 return
@@ -71,6 +78,18 @@ async def _route_all(page: Any, main_url: str, main_body: Optional[bytes], netwo
             log.debug("render: route %s: %s", url, exc)
 
     await page.route("**/*", handle)
+
+
+def _local_file_allowed(url: str, page_url: str) -> bool:
+    """A file:// subresource of a local page: inside the page's directory or the working directory."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        path = Path(unquote(urlsplit(url).path)).resolve()
+        roots = [Path(unquote(urlsplit(page_url).path)).resolve().parent, Path.cwd().resolve()]
+    except (OSError, ValueError):
+        return False
+    return page_url.lower().startswith("file:") and any(path.is_relative_to(r) for r in roots)
 
 
 def _data_uri(content_type: Optional[str], body: bytes) -> str:
@@ -118,7 +137,7 @@ async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str,
         page = await context.new_page()
         images: dict = {}
         blocked: list = []
-        body = html.encode("utf-8") if html is not None and not url.lower().startswith("file:") else None
+        body = html.encode("utf-8") if html is not None else None
         await _route_all(page, url, body, network, pool, images, blocked, deadline)
         page.on("dialog", lambda d: asyncio.ensure_future(d.dismiss()))
         try:
