@@ -174,15 +174,35 @@ def test_page_that_never_finishes_loading_ends_in_review(pack, original, render_
     silent = SilentServer()
     renderer = Renderer(replace(render_settings, budget=3.0))
     try:
-        html = page(original, head='<p class="byline"></p>',
-                    logo=f'<img src="http://127.0.0.1:{silent.port}/never.png" alt="Daily Caller News Foundation">')
+        # A script that blocks the parser and never arrives: the document itself never finishes.
+        html = page(original, head=f'<p class="byline"></p><script src="http://127.0.0.1:{silent.port}/byline.js">'
+                                   '</script>')
         result = check(Checker.build(pack, [original], renderer=renderer), "http://127.0.0.1:9/story", html)
     finally:
         renderer.close()
         silent.close()
     assert result.status is Status.REVIEW and not result.rendered
+    assert not any(f.outcome is Outcome.FAIL for f in result.findings)  # nothing reported as confirmed
     notes = [e.snippet for f in result.findings for e in f.evidence]
     assert any("did not finish loading in the browser within 3 s" in n for n in notes), notes
+
+
+def test_page_still_loading_is_judged_on_what_it_shows(pack, original, render_settings):
+    """An image that never arrives keeps `load` from firing: after a grace the page is measured as it stands;
+    the image, unknown to the browser, is judged by its attributes as statically."""
+    from checker.render import Renderer
+    silent = SilentServer()
+    renderer = Renderer(render_settings)
+    try:
+        html = page(original, logo=f'<img src="http://127.0.0.1:{silent.port}/dcnf-logo.png" alt="">',
+                    head=f'<p class="byline"></p><script>document.querySelector(".byline").textContent = {BYLINE!r};'
+                         '</script>')
+        result = check(Checker.build(pack, [original], renderer=renderer), "http://127.0.0.1:9/story", html)
+    finally:
+        renderer.close()
+        silent.close()
+    assert result.rendered and result.status is Status.COMPLIANT, [(f.rule, f.message) for f in result.findings]
+    assert any("still loading when measured" in e.snippet for e in finding(result, "logo").evidence)
 
 
 def test_requests_to_metadata_and_private_addresses_are_refused(pack, original, render_settings):

@@ -72,6 +72,7 @@ class RenderSettings:
     max_bytes: int = 10 * 1024 * 1024  # one subresource
     page_bytes: int = 50 * 1024 * 1024  # all of one page's subresources
     user_agent: Optional[str] = None
+    offline: bool = False  # fetch no subresource from the network (local files are always rendered so)
 
 
 class Renderer:
@@ -154,7 +155,10 @@ class Renderer:
         budget = self.settings.budget
         try:
             pool, network = self._pool_and_network(static.url)
-            loaded = pool.call(lambda: load(pool, network, static.url, html, budget), timeout=budget * 4 + 60)
+            # A local file (CI on built HTML) is rendered offline: its own files only, nothing from the network.
+            offline = self.settings.offline or static.url.lower().startswith("file:")
+            loaded = pool.call(lambda: load(pool, network, static.url, html, budget, offline=offline),
+                               timeout=budget * 4 + 60)
         except RenderFailed as exc:
             return policy.unconfirmed(static, str(exc))
         except concurrent.futures.TimeoutError:
@@ -173,9 +177,11 @@ class Renderer:
                 log.debug("render: releasing a context: %s", exc)
         if rendered.status is Status.ERROR:
             return policy.unconfirmed(static, rendered.error or "the snapshot could not be checked")
+        if loaded.partial:
+            rendered = policy.partial(static, rendered)
         if loaded.blocked:
             log.info("render %s: %d requests refused by the address policy", static.url, len(loaded.blocked))
-        result = policy.with_note(rendered, policy.note(static, rendered, loaded.seconds, len(loaded.blocked)))
+        result = policy.with_note(rendered, policy.note(static, rendered, loaded.seconds, len(loaded.blocked), loaded.partial))
         return replace(result, rendered=True,
                        static_status=static.status if static.status is not rendered.status else None)
 

@@ -17,6 +17,15 @@ window.__syndicheckApi = (() => {
     return cs.display !== "none" && cs.visibility === "visible" && cs.opacity !== "0";
   }
 
+  // Loaded, and more than a lazy loader's one-pixel placeholder.
+  // A data: picture while a lazy attribute still names another URL is the loader's placeholder (its script
+  // did not run, say offline): not what the reader gets.
+  const LAZY_URLS = ["data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-hi-res-src",
+                     "data-srcset", "data-lazy-srcset"];
+  const placeholder = (img) => (img.currentSrc || "").startsWith("data:") &&
+    LAZY_URLS.some((a) => img.hasAttribute(a) && !img.getAttribute(a).startsWith("data:"));
+  const drawn = (img) => img.complete && (img.naturalWidth > 1 || img.naturalHeight > 1) && !placeholder(img);
+
   function clipsAway(cs) {
     // The "screen-reader only" idioms: clip: rect(0 0 0 0), clip-path: inset(50%)
     if (cs.position === "absolute" || cs.position === "fixed") {
@@ -59,7 +68,12 @@ window.__syndicheckApi = (() => {
       const seen = (b) => b[2] - b[0] > 1 && b[3] - b[1] > 1;
       let vis = false;
       if (cssVisible(el)) {
-        if (REPLACED.has(el.tagName)) {
+        if (el.tagName === "IMG" && !drawn(el)) {
+          // Not loaded (offline, slow or failing host): its size is unknown, not zero. Where it would be and
+          // whether CSS hides it still count; its own size attributes are kept for the static reading.
+          const at = {left: r.left, top: r.top, right: Math.max(r.right, r.left + 2), bottom: Math.max(r.bottom, r.top + 2)};
+          vis = seen(cut(at));
+        } else if (REPLACED.has(el.tagName)) {
           vis = r.width > 1 && r.height > 1 && seen(cut(r));
         } else {
           for (const n of el.childNodes) {
@@ -96,7 +110,7 @@ window.__syndicheckApi = (() => {
     st.loaded = st.loaded || new Array(els.length).fill(null);
     for (let i = 0; i < els.length; i++) {
       const el = els[i];
-      if (el.tagName === "IMG" && el.complete && el.naturalWidth > 0 && el.currentSrc) st.loaded[i] = el.currentSrc;
+      if (el.tagName === "IMG" && drawn(el) && el.currentSrc) st.loaded[i] = el.currentSrc;
     }
     return {elements: els.length, visible: visibleNow.filter(Boolean).length};
   }
@@ -120,18 +134,19 @@ window.__syndicheckApi = (() => {
       }
       if (vis) c.removeAttribute("hidden"); else c.setAttribute("hidden", "");
       if (ok && st.box[i]) c.setAttribute("data-syndicheck-box", st.box[i].join(","));
-      if (c.tagName === "IMG") {
-        const src = ok ? st.loaded[i] : null;
+      const src = c.tagName === "IMG" && ok ? st.loaded[i] : null;
+      if (src) {  // drawn: its pixels (filled in by session.py) and its drawn size; the URL stays for its name
         for (const a of LAZY) c.removeAttribute(a);
-        c.removeAttribute("src");
-        if (src) {
-          if (src.startsWith("data:")) c.setAttribute("src", src);
-          else { c.setAttribute("src", "syndicheck-image:" + urls.length); c.setAttribute("data-src", src); urls.push(src); }
-        }
-        if (ok && st.box[i]) { c.setAttribute("width", String(st.box[i][2])); c.setAttribute("height", String(st.box[i][3])); }
+        if (src.startsWith("data:")) c.setAttribute("src", src);
+        else { c.setAttribute("src", "syndicheck-image:" + urls.length); c.setAttribute("data-src", src); urls.push(src); }
+        if (st.box[i]) { c.setAttribute("width", String(st.box[i][2])); c.setAttribute("height", String(st.box[i][3])); }
       }
+      // An image that never loaded keeps its attributes: unknown to the browser, it is judged as statically.
     }
-    for (const s of clone.querySelectorAll("picture > source")) s.remove();
+    for (const s of clone.querySelectorAll("picture > source")) {  // the <img> says what was drawn, if anything
+      const img = s.parentElement.querySelector("img");
+      if (img && img.getAttribute("src") && img.getAttribute("src").startsWith("data:")) s.remove();
+    }
     for (const s of clone.querySelectorAll("script, style, noscript, link[rel~=stylesheet i], link[rel~=preload i], link[rel~=modulepreload i]")) s.remove();
     for (const e of clone.querySelectorAll("[style]")) e.removeAttribute("style");
     const head = clone.querySelector("head");

@@ -47,10 +47,27 @@ def render_reason(mode: str, static: PageResult, html: str, visible_text: str) -
     return None
 
 
-def note(static: PageResult, rendered: PageResult, seconds: float, refused: int = 0) -> str:
+def note(static: PageResult, rendered: PageResult, seconds: float, refused: int = 0, partial: bool = False) -> str:
     changed = f"; static verdict: {static.status.value}" if static.status is not rendered.status else ""
     blocked = f"; {refused} requests refused by the address policy" if refused else ""
-    return f"Checked in a browser (Chromium, JavaScript on, 1280 and 390 px wide, {seconds:.1f} s{blocked}){changed}."
+    still = "; still loading when measured" if partial else ""
+    return f"Checked in a browser (Chromium, JavaScript on, 1280 and 390 px wide, {seconds:.1f} s{blocked}{still}){changed}."
+
+
+STILL_LOADING = "the page was still loading in the browser when it was measured"
+
+
+def partial(static: PageResult, rendered: PageResult) -> PageResult:
+    """A page measured before its `load` event: a failure the static reading did not also find is not
+    confirmed (what was missing may have been on its way) and becomes `review`; the rest stands."""
+    failed_statically = {f.rule for f in static.findings if f.outcome is Outcome.FAIL}
+    findings = []
+    for f in rendered.findings:
+        if f.outcome is Outcome.FAIL and f.rule not in failed_statically:
+            f = replace(f, outcome=Outcome.REVIEW, message=f"{f.message} (not confirmed: {STILL_LOADING})")
+        findings.append(f)
+    from ..engine import page_status
+    return replace(rendered, findings=tuple(findings), status=page_status(tuple(findings)))
 
 
 def with_note(result: PageResult, text: str) -> PageResult:

@@ -16,7 +16,8 @@ log = logging.getLogger("syndicheck.render")
 
 DESKTOP, PHONE = 1280, 390  # widths the reader sees the page at
 MEASURE_JS = (Path(__file__).with_name("measure.js")).read_text(encoding="utf-8")
-SETTLE = 1.0  # seconds to let a loaded page's scripts and lazy images finish, at each width
+LOAD_GRACE = 5.0  # seconds after the document is parsed for its `load` event, before measuring it as it stands
+SETTLE = 3.0  # at most this long, at each width, for a loaded page's lazy images and late requests to finish
 IMAGE_CAP = 2 * 1024 * 1024  # bytes of one image inlined into the snapshot (the logo comparison reads no more)
 
 
@@ -33,15 +34,38 @@ class Loaded:
     page: Any = None
     blocked: list = field(default_factory=list)  # requests the address policy refused
     seconds: float = 0.0
+    partial: bool = False  # measured while still loading (its `load` event had not come within LOAD_GRACE)
+
+
+class Traffic:
+    """Requests in flight through the route, and when the last one started or ended (for a quiet-network wait)."""
+
+    def __init__(self) -> None:
+        self.inflight, self.last = 0, time.monotonic()
+
+    def begin(self) -> None:
+        self.inflight += 1
+        self.last = time.monotonic()
+
+    def end(self) -> None:
+        self.inflight -= 1
+        self.last = time.monotonic()
 
 
 async def _route_all(page: Any, main_url: str, main_body: Optional[bytes], network: PageNetwork, pool: BrowserPool,
-                     images: dict, blocked: list, deadline: float) -> None:
+                     images: dict, blocked: list, deadline: float, traffic: Traffic, offline: bool) -> None:
     loop = asyncio.get_running_loop()
     budget = [network.page_bytes]
     served_main = [False]
 
     async def handle(route: Any) -> None:
+        traffic.begin()
+        try:
+            await _handle(route)
+        finally:
+            traffic.end()
+
+    async def _handle(route: Any) -> None:
         request = route.request
         url = request.url
         try:
@@ -58,6 +82,9 @@ async def _route_all(page: Any, main_url: str, main_body: Optional[bytes], netwo
                 else:
                     await route.abort("accessdenied")
                 return
+            if offline:  # a local page checked in CI: nothing from the network
+                await route.abort("internetdisconnected")
+                return
             if request.method not in ("GET", "HEAD"):
                 await route.abort("blockedbyclient")  # a check has no business posting anything
                 return
@@ -65,7 +92,7 @@ async def _route_all(page: Any, main_url: str, main_body: Optional[bytes], netwo
             try:
                 response = await loop.run_in_executor(pool.io, network.get, url, headers, budget, deadline)
             except Refused as exc:
-                if exc.blocked:
+                if exc.blocked and f"{url}: {exc}" not in blocked:  # distinct refusals (a page may retry)
                     blocked.append(f"{url}: {exc}")
                     log.info("render: %s: %s", url, exc)
                 await route.abort("blockedbyclient" if exc.blocked else "failed")
@@ -89,6 +116,8 @@ def _local_file_allowed(url: str, page_url: str) -> bool:
         roots = [Path(unquote(urlsplit(page_url).path)).resolve().parent, Path.cwd().resolve()]
     except (OSError, ValueError):
         return False
+    # A page at the file system's root (a synthetic name) would open the whole disk: only the working directory.
+    roots = [r for r in roots if r != Path(r.anchor)]
     return page_url.lower().startswith("file:") and any(path.is_relative_to(r) for r in roots)
 
 
@@ -97,8 +126,11 @@ def _data_uri(content_type: Optional[str], body: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(body).decode('ascii')}"
 
 
-async def _settle(page: Any, deadline: float) -> None:
-    """Scroll down the page (lazy loaders watch the viewport) and give the network a moment to go quiet."""
+QUIET = 0.15  # seconds without a request starting or ending: the page has what it asked for
+
+
+async def _settle(page: Any, deadline: float, traffic: Traffic, longest: float = SETTLE) -> None:
+    """Scroll down the page (lazy loaders watch the viewport) and wait for the network to go quiet."""
     left = deadline - time.monotonic()
     if left <= 0:
         return
@@ -111,25 +143,32 @@ async def _settle(page: Any, deadline: float) -> None:
             }
             scrollTo(0, 0);
         }""")
-        await page.wait_for_load_state("networkidle", timeout=max(1, min(SETTLE, deadline - time.monotonic())) * 1000)
+        # Two frames for scripts reacting to the scroll, then until no request is in flight for QUIET seconds.
+        await page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        until = min(deadline - 1, time.monotonic() + longest)
+        while time.monotonic() < until:
+            if traffic.inflight == 0 and time.monotonic() - traffic.last >= QUIET:
+                break
+            await asyncio.sleep(0.03)
     except Exception:
-        pass  # a page that keeps polling never goes idle; what it shows by now is what is measured
+        pass  # a page that keeps polling never goes quiet; what it shows by now is what is measured
 
 
-async def load(pool: BrowserPool, network: PageNetwork, url: str, html: Optional[str], budget: float) -> Loaded:
+async def load(pool: BrowserPool, network: PageNetwork, url: str, html: Optional[str], budget: float, *,
+               offline: bool = False) -> Loaded:
     """Load and measure one page within `budget` seconds (from the moment a browser context is free);
     on failure the context goes back to the pool and RenderFailed says why."""
     context = await pool.acquire()
     try:
         # A script spinning forever blocks even page.evaluate: the whole load is bounded, not just goto.
-        return await asyncio.wait_for(_load(pool, context, network, url, html, budget), budget + 3)
+        return await asyncio.wait_for(_load(pool, context, network, url, html, budget, offline), budget + 3)
     except asyncio.TimeoutError:
         await pool.release(context, broken=True)
         raise RenderFailed(f"the page did not finish rendering in the browser within {budget:g} s") from None
 
 
 async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str, html: Optional[str],
-                budget: float) -> Loaded:
+                budget: float, offline: bool) -> Loaded:
     started = time.monotonic()
     deadline = started + budget
     page = None
@@ -138,30 +177,38 @@ async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str,
         images: dict = {}
         blocked: list = []
         body = html.encode("utf-8") if html is not None else None
-        await _route_all(page, url, body, network, pool, images, blocked, deadline)
+        traffic = Traffic()
+        await _route_all(page, url, body, network, pool, images, blocked, deadline, traffic, offline)
         page.on("dialog", lambda d: asyncio.ensure_future(d.dismiss()))
         try:
-            await page.goto(url, wait_until="load", timeout=budget * 1000)
+            await page.goto(url, wait_until="domcontentloaded", timeout=budget * 1000)
         except Exception as exc:
             if "Timeout" in type(exc).__name__ or "Timeout" in str(exc):
                 raise RenderFailed(f"the page did not finish loading in the browser within {budget:g} s") from None
             raise RenderFailed(f"the browser could not load the page: {str(exc).splitlines()[0]}") from None
-        await _settle(page, deadline)
+        # The document is parsed and its blocking scripts ran. Its `load` (every image, frame, late script)
+        # may never come (a host that never answers, an onerror loop): after a grace the page is measured as
+        # it stands, and marked partial so that nothing it lacks is reported as confirmed (see Renderer).
+        partial = False
+        try:
+            grace = max(0.1, min(LOAD_GRACE, deadline - time.monotonic() - 2))
+            await page.wait_for_load_state("load", timeout=grace * 1000)
+        except Exception:
+            partial = True
+        await _settle(page, deadline, traffic, 0.5 if partial else SETTLE)
         await page.evaluate(MEASURE_JS)
         await page.evaluate("window.__syndicheckApi.measure(0)")
         await page.set_viewport_size({"width": PHONE, "height": 844})
-        await _settle(page, deadline)
+        await _settle(page, deadline, traffic, 0.5 if partial else SETTLE)
         await page.evaluate("window.__syndicheckApi.measure(1)")
         await page.set_viewport_size({"width": DESKTOP, "height": 900})
         out = await page.evaluate("window.__syndicheckApi.serialize()")
-        if time.monotonic() > deadline:
-            raise RenderFailed(f"the page did not finish rendering in the browser within {budget:g} s")
         snapshot = out["html"]
         for i, src in enumerate(out["images"]):
             token = f'src="syndicheck-image:{i}"'
             found = images.get(src)
             snapshot = snapshot.replace(token, f'src="{_data_uri(*found)}"' if found else f'src="{_escape(src)}"', 1)
-        return Loaded(snapshot, context, page, blocked, time.monotonic() - started)
+        return Loaded(snapshot, context, page, blocked, time.monotonic() - started, partial)
     except RenderFailed:
         await pool.release(context)
         raise
