@@ -180,6 +180,8 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
             report = build_report(history, run_id, pack, config, (), today, False, problems)
             files, sent = _write_then_finish(history, run_id, report, config)
             return AuditOutcome(run_id, report, tuple(files), tuple(sent), False)
+        if renderer is not None:
+            renderer.warm()  # the browser launches while partners are discovered
         checker = Checker.build(pack, originals, time_budget=config.time_budget, renderer=renderer)
         robots = RobotsCache(fetcher) if config.crawl.obey_robots else None
         since = datetime.now(timezone.utc) - timedelta(days=config.originals.window_days)

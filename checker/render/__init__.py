@@ -130,6 +130,18 @@ class Renderer:
                     page_bytes=self.settings.page_bytes, user_agent=ua)
             return self._pool, network
 
+    def warm(self) -> None:
+        """Start the browser in the background now (an audit does it while it discovers pages), so the first
+        page to render does not wait for the launch. Failures surface, as usual, on that first page."""
+        def start() -> None:
+            try:
+                pool, _network = self._pool_and_network("")
+                pool.start()
+            except Exception as exc:
+                log.debug("render: warm-up: %s", exc)
+
+        threading.Thread(target=start, name="render-warm", daemon=True).start()
+
     def close(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None

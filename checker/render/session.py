@@ -126,23 +126,25 @@ def _data_uri(content_type: Optional[str], body: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(body).decode('ascii')}"
 
 
-QUIET = 0.15  # seconds without a request starting or ending: the page has what it asked for
+QUIET = 0.1  # seconds without a request starting or ending: the page has what it asked for
 
 
-async def _settle(page: Any, deadline: float, traffic: Traffic, longest: float = SETTLE) -> None:
+async def _settle(page: Any, deadline: float, traffic: Traffic, longest: float = SETTLE, *,
+                  scroll: bool = True) -> None:
     """Scroll down the page (lazy loaders watch the viewport) and wait for the network to go quiet."""
     left = deadline - time.monotonic()
     if left <= 0:
         return
     try:
-        await page.evaluate("""async () => {
-            const step = Math.max(200, innerHeight - 100);
-            for (let y = 0, n = 0; y < document.documentElement.scrollHeight && n < 40; y += step, n++) {
-                scrollTo(0, y);
-                await new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)));
-            }
-            scrollTo(0, 0);
-        }""")
+        if scroll:
+            await page.evaluate("""async () => {
+                const step = Math.max(200, innerHeight - 100);
+                for (let y = 0, n = 0; y < document.documentElement.scrollHeight && n < 40; y += step, n++) {
+                    scrollTo(0, y);
+                    await new Promise(r => requestAnimationFrame(r));
+                }
+                scrollTo(0, 0);
+            }""")
         # Two frames for scripts reacting to the scroll, then until no request is in flight for QUIET seconds.
         await page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         until = min(deadline - 1, time.monotonic() + longest)
@@ -199,7 +201,7 @@ async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str,
         await page.evaluate(MEASURE_JS)
         await page.evaluate("window.__syndicheckApi.measure(0)")
         await page.set_viewport_size({"width": PHONE, "height": 844})
-        await _settle(page, deadline, traffic, 0.5 if partial else SETTLE)
+        await _settle(page, deadline, traffic, 0.5 if partial else SETTLE, scroll=False)
         await page.evaluate("window.__syndicheckApi.measure(1)")
         await page.set_viewport_size({"width": DESKTOP, "height": 900})
         out = await page.evaluate("window.__syndicheckApi.serialize()")
