@@ -23,6 +23,12 @@ def _summary(night: int, outcome: AuditOutcome, seconds: float, out: TextIO) -> 
     print(f"\nNight {night}: run {outcome.run_id}, {len(r.pages)} pages in {seconds:.1f} s "
           f"({counts['compliant']} compliant, {counts['violation']} violation, {counts['review']} review, "
           f"{counts['not-a-copy']} not a copy, {counts['error']} error; {reused} reused after 304)", file=out)
+    rendered = [p for p in r.pages if p.result.rendered]
+    if rendered:  # render mode (a browser is installed): violations confirmed in it, with their pictures
+        confirmed = [p for p in rendered if p.result.status.value == "violation"]
+        pictures = sum(1 for p in confirmed for f in p.result.findings for e in f.evidence if e.screenshot)
+        print(f"  rendered in a browser: {len(rendered)} pages, {len(confirmed)} violations confirmed "
+              f"({pictures} screenshots in the report)", file=out)
     d = r.diff
     print(f"  since the previous run: {len(d.new)} new, {len(d.fixed)} fixed, {len(d.persisting)} persisting "
           f"violations", file=out)
