@@ -387,8 +387,8 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     with Fetcher() as fetcher:
         originals = load_all(args.originals, fetcher=fetcher,
                              cache_dir=Path(args.cache_dir) if args.cache_dir else None)
-    # WARC records are archived pages: their subresources are fetched live, under the untrusted-URL policy.
-    renderer = _renderer(args.render, allow_private=False, max_bytes=args.max_bytes)
+    # WARC records are archived pages: rendered offline (their subresources are not fetched live from the web).
+    renderer = _renderer(args.render, allow_private=False, offline=True, max_bytes=args.max_bytes)
     checker = Checker.build(pack, originals, time_budget=_time_budget(args), renderer=renderer)
     if kind == "dask":
         from .crawl.dask_executor import DaskExecutor

@@ -4,7 +4,6 @@ from __future__ import annotations
 import base64
 import socket
 import threading
-from pathlib import Path
 
 import pytest
 

@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 from typing import Optional
 
-from ..models import Evidence, Finding, Outcome, PageResult, Status
+from ..models import Evidence, Outcome, PageResult, Status
 
 MODES = ("never", "auto", "always")
 
