@@ -156,7 +156,7 @@ class PageResult:
     error: Optional[str] = None
     path: Optional[str] = None  # local file, for SARIF and CI annotations
     rendered: bool = False  # judged on what a browser drew (checker/render), not on the HTML as fetched
-    static_status: Optional[Status] = None  # rendered pages: the static verdict, when rendering changed it
+    static_status: Optional[Status] = None  # the static verdict, when rendering changed it (or could not confirm it)
 
     def as_dict(self) -> dict:
         d = {
@@ -170,8 +170,8 @@ class PageResult:
         }
         if self.rendered:  # optional keys: absent on pages checked statically
             d["rendered"] = True
-            if self.static_status is not None:
-                d["static_status"] = self.static_status.value
+        if self.static_status is not None:  # the browser changed the verdict (or could not confirm it)
+            d["static_status"] = self.static_status.value
         return d
 
 

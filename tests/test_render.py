@@ -181,6 +181,7 @@ def test_page_that_never_finishes_loading_ends_in_review(pack, original, render_
         renderer.close()
         silent.close()
     assert result.status is Status.REVIEW and not result.rendered
+    assert result.as_dict()["static_status"] == "violation" and "rendered" not in result.as_dict()
     assert not any(f.outcome is Outcome.FAIL for f in result.findings)  # nothing reported as confirmed
     notes = [e.snippet for f in result.findings for e in f.evidence]
     assert any("did not finish loading in the browser within 3 s" in n for n in notes), notes
