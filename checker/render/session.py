@@ -52,8 +52,9 @@ class Traffic:
         self.last = time.monotonic()
 
 
-async def _route_all(page: Any, main_url: str, main_body: Optional[bytes], network: PageNetwork, pool: BrowserPool,
-                     images: dict, blocked: list, deadline: float, traffic: Traffic, offline: bool) -> None:
+def _router(page: Any, main_url: str, main_body: Optional[bytes], network: PageNetwork, pool: BrowserPool,
+            images: dict, blocked: list, deadline: float, traffic: Traffic, offline: bool):
+    """The route handler for one render: every request of the page goes through it."""
     loop = asyncio.get_running_loop()
     budget = [network.page_bytes]
     served_main = [False]
@@ -104,7 +105,7 @@ async def _route_all(page: Any, main_url: str, main_body: Optional[bytes], netwo
         except Exception as exc:  # page closed meanwhile, or the route already handled
             log.debug("render: route %s: %s", url, exc)
 
-    await page.route("**/*", handle)
+    return handle
 
 
 def _local_file_allowed(url: str, page_url: str) -> bool:
@@ -175,13 +176,12 @@ async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str,
     deadline = started + budget
     page = None
     try:
-        page = await context.new_page()
+        page = await pool.page(context)
         images: dict = {}
         blocked: list = []
         body = html.encode("utf-8") if html is not None else None
         traffic = Traffic()
-        await _route_all(page, url, body, network, pool, images, blocked, deadline, traffic, offline)
-        page.on("dialog", lambda d: asyncio.ensure_future(d.dismiss()))
+        pool.route(context, _router(page, url, body, network, pool, images, blocked, deadline, traffic, offline))
         try:
             await page.goto(url, wait_until="domcontentloaded", timeout=budget * 1000)
         except Exception as exc:
