@@ -227,3 +227,19 @@ def test_requests_to_metadata_and_private_addresses_are_refused(pack, original, 
     notes = " ".join(e.snippet for f in result.findings for e in f.evidence)
     assert "3 requests refused by the address policy" in notes, notes
     assert finding(result, "logo").outcome is not Outcome.PASS
+
+
+def test_elements_added_while_measuring_are_not_lost(pack, original, httpserver, render_settings):
+    """A ticker that keeps adding elements must not make the snapshot lose track of what was measured."""
+    from dataclasses import replace
+    from checker.render import Renderer
+    serve_logo(httpserver)
+    renderer = Renderer(replace(render_settings, mode="always"))
+    html = page(original, head=f"<p>{BYLINE}</p><ul id='ticker'></ul><script>setInterval(() => "
+                               "document.getElementById('ticker').append(Object.assign(document.createElement('li'),"
+                               " {textContent: 'tick ' + Date.now()})), 20);</script>")
+    try:
+        result = check(Checker.build(pack, [original], renderer=renderer), story(httpserver), html)
+    finally:
+        renderer.close()
+    assert result.rendered and result.status is Status.COMPLIANT, [(f.rule, f.message) for f in result.findings]

@@ -117,16 +117,26 @@ window.__syndicheckApi = (() => {
 
   function serialize() {
     const els = st.els || [];
+    const measured = new Map(els.map((e, i) => [e, i]));
+    // Pair each copy with its live element through a temporary index attribute (set, cloned, removed in
+    // this one task): scripts may have added or removed elements since they were measured.
+    const live = Array.from(document.querySelectorAll("body *"));
+    live.forEach((e, k) => e.setAttribute("data-syndicheck-i", String(k)));
     const clone = document.documentElement.cloneNode(true);
+    live.forEach((e) => e.removeAttribute("data-syndicheck-i"));
     const copies = Array.from(clone.querySelectorAll("body *"));
     const urls = [];
-    // The clone has the same elements in the same order as the live page had when measured, unless
-    // scripts added or removed some since: then the counts differ and only matching tags are trusted.
-    const same = copies.length === els.length;
-    for (let i = 0; i < copies.length; i++) {
-      const c = copies[i];
-      const ok = same && els[i] && els[i].tagName === c.tagName;
-      const vis = ok ? st.vis[i] : false;
+    for (let n = 0; n < copies.length; n++) {
+      const c = copies[n];
+      const el = live[Number(c.getAttribute("data-syndicheck-i"))];
+      c.removeAttribute("data-syndicheck-i");
+      const i = el ? measured.get(el) : undefined;
+      const ok = i !== undefined;
+      let vis = ok ? st.vis[i] : false;
+      if (!ok && el) {  // added after it was measured: judged as it stands now, at the desktop width
+        const r = el.getBoundingClientRect();
+        vis = cssVisible(el) && (r.width > 1 && r.height > 1 || (el.textContent || "").trim() !== "");
+      }
       c.removeAttribute("style");
       if (c.hasAttribute("class")) {
         const kept = Array.from(c.classList).filter((k) => !HIDING_CLASSES.has(k.toLowerCase()));
@@ -142,6 +152,11 @@ window.__syndicheckApi = (() => {
         if (st.box[i]) { c.setAttribute("width", String(st.box[i][2])); c.setAttribute("height", String(st.box[i][3])); }
       }
       // An image that never loaded keeps its attributes: unknown to the browser, it is judged as statically.
+    }
+    // What is shown shows its containers too (one filled in after it was measured, say).
+    for (const c of copies) {
+      if (c.hasAttribute("hidden")) continue;
+      for (let p = c.parentElement; p && p.hasAttribute("hidden"); p = p.parentElement) p.removeAttribute("hidden");
     }
     for (const s of clone.querySelectorAll("picture > source")) {  // the <img> says what was drawn, if anything
       const img = s.parentElement.querySelector("img");
