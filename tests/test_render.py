@@ -243,3 +243,14 @@ def test_elements_added_while_measuring_are_not_lost(pack, original, httpserver,
     finally:
         renderer.close()
     assert result.rendered and result.status is Status.COMPLIANT, [(f.rule, f.message) for f in result.findings]
+
+
+def test_page_hidden_until_scripts_that_never_run_is_not_judged(pack, original, httpserver, renderer):
+    """An "anti-flicker" snippet hides the body until an analytics script that never comes: the browser saw
+    nothing, which is no evidence; the static failures are reported as `review`, with the reason."""
+    serve_logo(httpserver)
+    html = page(original, head='<p class="byline">By Staff</p>',
+                head_tags="<style>body { visibility: hidden !important }</style>")
+    result = check(Checker.build(pack, [original], renderer=renderer), story(httpserver), html)
+    assert not result.rendered and result.status is Status.REVIEW and result.static_status is Status.VIOLATION
+    assert "showed too little of the page" in finding(result, "byline").message

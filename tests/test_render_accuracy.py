@@ -1,4 +1,7 @@
-"""The accuracy gate in render mode on a sample of its cases: rendering never does worse than static on them."""
+"""The accuracy gate in render mode on a sample of its cases: rendering never does worse than static on them.
+
+Every page the browser judged must be judged at least as well as statically; a page it could not judge keeps
+the static verdict (failures as `review`, never a new failure) and such pages stay under a tenth of the sample."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -55,10 +58,17 @@ def test_render_mode_never_does_worse_than_static(sample, pack):
         for rule in RULES:
             want = case["expect"][rule]
             got_s, got_r = s.rules.get(rule, "missing"), r.rules.get(rule, "missing")
+            if got_r == "fail" and got_s != "fail" and want != "fail":
+                worse.append(f"{case['name']} {rule}: a failure static did not find and that is not one")
+            if not result.rendered:
+                # The browser could not judge it (offline, a page that stays hidden until its analytics
+                # scripts run): the static verdict stands, its failures as `review`. Counted below.
+                continue
             if got_s == want and got_r != want:
                 worse.append(f"{case['name']} {rule}: expected {want}, static {got_s}, rendered {got_r}: "
                              f"{r.messages.get(rule, '')}")
             elif got_s != want and got_r == want:
                 better.append(f"{case['name']} {rule}")
-    assert rendered >= len(sample) * 0.9, f"only {rendered} of {len(sample)} pages could be rendered"
+    # A few real layouts hide their body until third-party scripts run; offline those cannot be judged.
+    assert rendered >= len(sample) * 0.9, f"only {rendered} of {len(sample)} pages could be judged in the browser"
     assert not worse, "render mode did worse than static on:\n" + "\n".join(worse)

@@ -189,6 +189,11 @@ class Renderer:
                 log.debug("render: releasing a context: %s", exc)
         if rendered.status is Status.ERROR:
             return policy.unconfirmed(static, rendered.error or "the snapshot could not be checked")
+        if rendered.status is Status.NOT_A_COPY and static.status is not Status.NOT_A_COPY:
+            # The article's text is in the HTML but the browser showed it to no one: the page hides itself until
+            # scripts that did not run (offline, blocked, failing). That is no evidence either way.
+            return policy.unconfirmed(static, "the browser showed too little of the page to judge it (the page "
+                                              "stays hidden until scripts that did not run)")
         if loaded.partial:
             rendered = policy.partial(static, rendered)
         if loaded.blocked:

@@ -157,6 +157,30 @@ async def _settle(page: Any, deadline: float, traffic: Traffic, longest: float =
         pass  # a page that keeps polling never goes quiet; what it shows by now is what is measured
 
 
+SHOWN_WAIT = 4.0  # seconds to wait for a page that hides itself until its scripts are ready
+
+
+async def _until_shown(page: Any, deadline: float) -> None:
+    """Wait while the page hides its whole body ("anti-flicker" snippets: body {visibility: hidden} or
+    html.async-hide {opacity: 0} until an A/B-testing or analytics script says go, or its timeout does)."""
+    until = min(deadline - 2, time.monotonic() + SHOWN_WAIT)
+    try:
+        while time.monotonic() < until:
+            shown = await page.evaluate("""() => {
+                const b = document.body;
+                if (!b) return true;
+                if (typeof b.checkVisibility === "function")
+                    return b.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});
+                const cs = getComputedStyle(b);
+                return cs.visibility !== "hidden" && cs.opacity !== "0";
+            }""")
+            if shown:
+                return
+            await asyncio.sleep(0.1)
+    except Exception:
+        pass  # measured as it stands
+
+
 async def load(pool: BrowserPool, network: PageNetwork, url: str, html: Optional[str], budget: float, *,
                offline: bool = False) -> Loaded:
     """Load and measure one page within `budget` seconds (from the moment a browser context is free);
@@ -198,6 +222,7 @@ async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str,
         except Exception:
             partial = True
         await _settle(page, deadline, traffic, 0.5 if partial else SETTLE)
+        await _until_shown(page, deadline)
         await page.evaluate(MEASURE_JS)
         await page.evaluate("window.__syndicheckApi.measure(0)")
         await page.set_viewport_size({"width": PHONE, "height": 844})
