@@ -119,3 +119,17 @@ def test_html_report_shows_the_picture_and_enlarges_it(tmp_path, manifest, make_
     assert "Checked in a browser" in page.inner_text("body")
     assert [r for r in requests if not r.startswith(("file:", "data:"))] == []
     assert csp_errors == [] and dialogs == []
+
+
+def test_renderer_travels_to_dask_workers_without_its_browser(pack):
+    """ShippedChecker copies the Checker's settings (the renderer among them) to workers: it pickles, and the
+    copy starts its own browser on first use."""
+    import pickle
+    from checker.crawl.dask_executor import ShippedChecker
+    from checker.pipeline import Checker
+    from checker.render import Renderer, RenderSettings
+    renderer = Renderer(RenderSettings(mode="always", allow_private=False, contexts=3))
+    shipped = pickle.loads(pickle.dumps(ShippedChecker(pack, [pack.example_original],
+                                                       checker=Checker.build(pack, [], renderer=renderer))))
+    copy = shipped.get().renderer
+    assert copy is not renderer and copy.settings == renderer.settings and copy._pool is None
