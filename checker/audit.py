@@ -34,6 +34,7 @@ log = logging.getLogger("syndicheck.audit")
 BATCH_PAGES = 200  # a big host is cut into sequential chunks of this many URLs
 HOSTS_PER_SLOT = 8  # host threads per request slot: most of a polite host's time is spent waiting
 MAX_HOST_THREADS = HOST_POOLS  # no more host threads than the fetcher keeps connection pools (keep-alive)
+RENDER_CONTEXTS = 4  # browser contexts (pages rendered at once); render mode only (checker/render)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,10 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
     pack = load_pack(config.license)
     fingerprint = pack_fingerprint(pack)
     settings = fetch_settings(config.crawl)
+    from .render import make_renderer  # check.render; raises RenderUnavailable before the run is opened
+    renderer = make_renderer(config.render, allow_private=config.crawl.allow_private_addresses,
+                             max_bytes=config.crawl.max_bytes, user_agent=settings.user_agent,
+                             contexts=RENDER_CONTEXTS)
     lock = RunLock(config.database).acquire()  # one live run per database: a second process exits 3
     try:
         history = History(config.database)
@@ -181,7 +186,9 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
             report = build_report(history, run_id, pack, config, (), today, False, problems)
             files, sent = _write_then_finish(history, run_id, report, config)
             return AuditOutcome(run_id, report, tuple(files), tuple(sent), False)
-        checker = Checker.build(pack, originals, time_budget=config.time_budget)
+        if renderer is not None:
+            renderer.warm()  # the browser launches while partners are discovered
+        checker = Checker.build(pack, originals, time_budget=config.time_budget, renderer=renderer)
         robots = RobotsCache(fetcher, max_delay=config.crawl.max_crawl_delay) if config.crawl.obey_robots else None
         since = datetime.now(timezone.utc) - timedelta(days=config.originals.window_days)
         partner_of: dict[str, str] = {}
@@ -262,6 +269,8 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
         files, sent = _write_then_finish(history, run_id, report, config)
         return AuditOutcome(run_id, report, tuple(files), tuple(sent), complete)
     finally:
+        if renderer is not None:
+            renderer.close()
         fetcher.close()
         history.close()
         lock.release()
@@ -502,6 +511,9 @@ class _PageWorker:
                 warc_ref = self.warc.write(evidence)
             except (OSError, ValueError) as exc:
                 log.warning("%s: evidence not archived: %s", url, exc)
+        if result.rendered:  # pictures of the spots go to files beside the WARC evidence
+            from .render.pictures import store_screenshots
+            result = store_screenshots(result, Path(self.config.reports_dir), "evidence/screenshots")
         if self.originals_partial and not reused and result.status in (Status.NOT_A_COPY, Status.NEAR_COPY):
             # Store no validators, so the next run fetches and matches this page in full instead of reusing
             # a verdict made against an incomplete set of originals on a 304.

@@ -112,8 +112,8 @@ def write_reports(report: AuditReport, config: AuditConfig) -> tuple[list[str], 
     html_path = None
     if "html" in formats:
         html_path = out / f"{stem}.html"
-        write_atomic(html_path, lambda fh: render_audit_html(report, fh))
-        write_atomic(out / "latest.html", lambda fh: render_audit_html(report, fh))
+        write_atomic(html_path, lambda fh: render_audit_html(report, fh, root=out))
+        write_atomic(out / "latest.html", lambda fh: render_audit_html(report, fh, root=out))
         files.append(str(html_path))
     if "json" in formats:
         write_atomic(out / f"{stem}.json", lambda fh: render_audit_json(report, fh))

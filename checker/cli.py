@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--allow-private-redirects", action="store_true",
                    help="follow redirects from a public host to a private or loopback address (not followed by default)")
     _budget_flag(c)
+    _render_flag(c)
     c.add_argument("--no-color", action="store_true",
                    help="no ANSI colour in text output (also NO_COLOR; FORCE_COLOR colours it without a terminal)")
     c.add_argument("-q", "--quiet", action="store_true", help="only the report, no progress on stderr")
@@ -133,6 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("-q", "--quiet", action="store_true", help="only the report, no summary on stderr")
     w.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
     _budget_flag(w)
+    _render_flag(w)
     _executor_flags(w, tasks="one task per WARC file")
 
     from .history_cli import add_history_parser
@@ -161,6 +163,22 @@ def _time_budget(args: argparse.Namespace, configured: Optional[float] = DEFAULT
     if args.time_budget < 0:
         raise UsageError("--time-budget must be 0 (unlimited) or a positive number of seconds")
     return args.time_budget or None
+
+
+def _render_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--render", choices=("never", "auto", "always"),
+                   help="check pages in a headless Chromium too: auto renders pages whose static verdict is a "
+                        "violation or review, or that look script-built (default: auto when Chromium is installed, "
+                        "else never)")
+
+
+def _renderer(requested: Optional[str], **settings):
+    """The render mode's Renderer, or None; `always` without a browser is a usage error with the install hint."""
+    from .render import RenderUnavailable, make_renderer
+    try:
+        return make_renderer(requested, **settings)
+    except RenderUnavailable as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _executor_flags(p: argparse.ArgumentParser, tasks: str = "one task per host batch") -> None:
@@ -344,8 +362,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         fetcher.close()
         raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
                          "no page could be recognised as a copy")
+    renderer = _renderer(args.render, allow_private=None, max_bytes=args.max_bytes)
     try:
-        checker = Checker.build(pack, originals, forced=args.original, time_budget=_time_budget(args))
+        checker = Checker.build(pack, originals, forced=args.original, time_budget=_time_budget(args),
+                                renderer=renderer)
     except LookupError as exc:
         fetcher.close()
         raise UsageError(str(exc)) from None
@@ -361,11 +381,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     started = _now()
     text_on_stdout = args.format == "text" and args.output in (None, "-")
     results: list[PageResult] = []
-    for fetched in _fetch_all(targets, fetcher, args.max_bytes, args.jobs):
-        result = without_rules(checker.check(fetched), args.ignore)
-        results.append(result)
-        if not args.quiet and result.status is Status.ERROR and not text_on_stdout:
-            log.warning("%s: %s", result.target, result.error)  # the text report on stdout says it already
+    try:
+        for fetched in _fetch_all(targets, fetcher, args.max_bytes, args.jobs):
+            result = without_rules(checker.check(fetched), args.ignore)
+            results.append(result)
+            if not args.quiet and result.status is Status.ERROR and not text_on_stdout:
+                log.warning("%s: %s", result.target, result.error)  # the text report on stdout says it already
+    finally:
+        if renderer is not None:
+            renderer.close()
     fetcher.close()
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
     return write_reports(run, [(args.format, args.output), *extra_reports], exit_status(results, args.fail_on),
@@ -424,6 +448,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from .audit_output import ReportWriteError
     from .config import load_audit_config
     from .history import HistoryError, HistoryWriteError
+    from .render import RenderUnavailable
 
     config = load_audit_config(args.config)
     from .memory import limit_malloc_arenas
@@ -443,6 +468,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 return EXIT_INCOMPLETE
         outcome = run_audit(config, resume=args.resume, tty=sys.stderr.isatty(), quiet=args.quiet,
                             executor=executor)
+    except RenderUnavailable as exc:  # check.render: always, and no browser here
+        raise UsageError(str(exc)) from None
     except ReportWriteError as exc:
         print(inert(f"syndicheck: error: {exc}; the run's pages are stored: `syndicheck audit --resume` writes its "
                     "reports"), file=sys.stderr)
@@ -485,7 +512,9 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     except OriginalsUnreachable as exc:  # as for `check`: a source not read, exit 3
         print(f"syndicheck: error: {exc}", file=sys.stderr)
         return EXIT_INCOMPLETE
-    checker = Checker.build(pack, originals, time_budget=_time_budget(args))
+    # WARC records are archived pages: rendered offline (their subresources are not fetched live from the web).
+    renderer = _renderer(args.render, allow_private=False, offline=True, max_bytes=args.max_bytes)
+    checker = Checker.build(pack, originals, time_budget=_time_budget(args), renderer=renderer)
     if kind == "dask":
         from .crawl.dask_executor import DaskExecutor
         executor = DaskExecutor(scheduler)  # a LocalCluster without a scheduler: one process per core
@@ -509,6 +538,8 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     finally:
         if hasattr(executor, "close"):
             executor.close()
+        if renderer is not None:
+            renderer.close()
     # Files finish in any order; the report lists them in the order given, records in file order.
     index = {os.path.abspath(p) if "://" not in p else p: i for p, i in order.items()}
     scanned.sort(key=lambda f: index.get(f.path, order.get(f.path, len(order))))

@@ -12,7 +12,7 @@ from .strict_yaml import YamlDoc, load_path
 
 TOP_KEYS = ("license", "originals", "partners", "crawl", "check", "waivers", "storage", "reports", "notifications",
             "executor")
-CHECK_KEYS = ("time_budget",)
+CHECK_KEYS = ("time_budget", "render")
 ORIGINALS_KEYS = ("feeds", "sitemaps", "manifests", "window_days")
 PARTNER_KEYS = ("id", "name", "contacts", "feeds", "sitemaps", "urls", "start_pages", "crawl")
 HOST_KEYS = ("delay", "concurrency", "timeout", "max_pages")
@@ -225,10 +225,14 @@ def load_audit_config(path: str | Path) -> AuditConfig:
             dry_run_dir=_path(base, doc.typed(n + ("dry_run_dir",), str, default=None)))
 
     time_budget: Optional[float] = AuditConfig.time_budget
+    render: Optional[str] = None
     if data.get("check") is not None:
         doc.check_keys(("check",), CHECK_KEYS)
         # 0 turns the budget off (a trusted, known-good site list); the default keeps hostile pages bounded
         time_budget = _number(doc, ("check", "time_budget"), AuditConfig.time_budget) or None
+        render = doc.typed(("check", "render"), str, default=None)
+        if render is not None and render not in ("never", "auto", "always"):
+            raise doc.error(("check", "render"), f"'{render}' is not a render mode (never, auto or always)")
 
     executor, scheduler = "local", None
     if data.get("executor") is not None:
@@ -241,5 +245,5 @@ def load_audit_config(path: str | Path) -> AuditConfig:
     return AuditConfig(
         source=str(path), license=doc.typed(("license",), str, default=None), originals=originals,
         partners=tuple(partners), crawl=crawl, waivers=tuple(waivers), database=database, reports_dir=reports_dir,
-        report_formats=tuple(formats), history_runs=history_runs, time_budget=time_budget,
+        report_formats=tuple(formats), history_runs=history_runs, time_budget=time_budget, render=render,
         notifications=notifications, executor=executor, scheduler=scheduler)

@@ -117,5 +117,7 @@ class AuditConfig:
     history_runs: int = 30  # runs shown in the report's trend chart
     time_budget: Optional[float] = DEFAULT_TIME_BUDGET  # CPU seconds to check one page (then `review`); None: unlimited
     notifications: NotificationsConfig = NotificationsConfig()
+    # check.render: never | auto | always; None: auto where a browser is installed (checker/render)
+    render: Optional[str] = None
     executor: str = "local"
     scheduler: Optional[str] = None

@@ -205,7 +205,10 @@ CREATE TABLE validators (
 # v2: a page whose stored verdict was reused without a request (crawl.trust_lastmod_days) says so.
 _V2 = "ALTER TABLE pages ADD COLUMN requested INTEGER NOT NULL DEFAULT 1;"
 
-MIGRATIONS: list[Migration] = [_V1, _V2]
+# Render mode (checker/render): whether a page was judged in a browser, and its static verdict when that differed.
+_V3 = ("ALTER TABLE pages ADD COLUMN rendered INTEGER NOT NULL DEFAULT 0;\n"
+       "ALTER TABLE pages ADD COLUMN static_status TEXT;")
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -288,7 +291,7 @@ def _evidence_from(text: Optional[str]) -> tuple[Evidence, ...]:
     out = []
     for d in json.loads(text or "[]"):
         out.append(Evidence(selector=d.get("selector", ""), snippet=d.get("snippet", ""), expected=d.get("expected"),
-                            actual=d.get("actual"), line=d.get("line")))
+                            actual=d.get("actual"), line=d.get("line"), screenshot=d.get("screenshot")))
     return tuple(out)
 
 
@@ -603,12 +606,14 @@ class History:
             c.execute(
                 "INSERT INTO pages (run_id, partner, url, target, final_url, status, original_id, original_json,"
                 " match_score, match_forced, error, sha256, etag, last_modified, warc_file, warc_record, reused,"
-                " checked_at, requested) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " checked_at, requested, rendered, static_status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, page.partner, url, r.target, r.url or r.target, r.status.value,
                  r.original.id if r.original else None, _original_json(r.original),
                  r.match.score if r.match else None, int(bool(r.match and r.match.forced)), r.error,
                  sha256, etag, last_modified, warc.file if warc else None, warc.record_id if warc else None,
-                 int(page.reused), _now(), int(page.requested)))
+                 int(page.reused), _now(), int(page.requested), int(r.rendered),
+                 r.static_status.value if r.static_status else None))
             c.executemany(
                 "INSERT INTO findings (run_id, url, partner, rule, title, outcome, severity, message, evidence_json,"
                 " fix, waiver, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -706,7 +711,8 @@ class History:
                 if original is not None and p["match_score"] is not None else None
             result = PageResult(target=p["target"], url=p["final_url"], status=Status(p["status"]),
                                 original=original, match=match, findings=tuple(by_url.get(p["url"], ())),
-                                error=p["error"])
+                                error=p["error"], rendered=bool(p["rendered"]),
+                                static_status=Status(p["static_status"]) if p["static_status"] else None)
             warc = WarcRef(p["warc_file"], p["warc_record"] or "") if p["warc_file"] else None
             out.append(AuditPage(partner=p["partner"], result=result, sha256=p["sha256"], etag=p["etag"],
                                  last_modified=p["last_modified"], warc=warc, reused=bool(p["reused"]),

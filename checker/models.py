@@ -85,6 +85,8 @@ class Evidence:
     expected: Optional[str] = None
     actual: Optional[str] = None
     line: Optional[int] = None  # 1-based line in the HTML source, when known
+    # A rendered page's picture of the spot: a data:image/png URI, or (audit) a path under the reports directory
+    screenshot: Optional[str] = None
 
     def as_dict(self) -> dict:
         d: dict = {"selector": self.selector, "snippet": self.snippet}
@@ -94,6 +96,8 @@ class Evidence:
             d["actual"] = self.actual
         if self.line is not None:
             d["line"] = self.line
+        if self.screenshot is not None:
+            d["screenshot"] = self.screenshot
         return d
 
 
@@ -155,9 +159,11 @@ class PageResult:
     findings: tuple[Finding, ...] = ()
     error: Optional[str] = None
     path: Optional[str] = None  # local file, for SARIF and CI annotations
+    rendered: bool = False  # judged on what a browser drew (checker/render), not on the HTML as fetched
+    static_status: Optional[Status] = None  # the static verdict, when rendering changed it (or could not confirm it)
 
     def as_dict(self) -> dict:
-        return {
+        d = {
             "target": self.target,
             "url": self.url,
             "status": self.status.value,
@@ -166,6 +172,11 @@ class PageResult:
             "findings": [f.as_dict() for f in self.findings],
             "error": self.error,
         }
+        if self.rendered:  # optional keys: absent on pages checked statically
+            d["rendered"] = True
+        if self.static_status is not None:  # the browser changed the verdict (or could not confirm it)
+            d["static_status"] = self.static_status.value
+        return d
 
 
 SUMMARY_KEYS = ("compliant", "violation", "review", "not_a_copy", "error", "near_copy")

@@ -22,6 +22,8 @@ from .ruleset import LicensePack
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup
 
+    from .render import Renderer
+
 log = logging.getLogger(__name__)
 
 # CPU seconds one page may take from its match to its last rule. Normal pages take well under a
@@ -82,18 +84,19 @@ class Checker:
     forced: Optional[Original] = None  # --original: pair every page with this original
     time_budget: Optional[float] = DEFAULT_TIME_BUDGET  # seconds per page; None: unlimited
     clock: Callable[[], float] = time.thread_time
+    renderer: Optional["Renderer"] = None  # render mode (checker/render): None or mode never: static only
 
     @classmethod
     def build(cls, pack: LicensePack, originals: Sequence[Original], forced: Optional[str] = None, *,
               time_budget: Optional[float] = DEFAULT_TIME_BUDGET,
-              clock: Callable[[], float] = time.thread_time) -> "Checker":
+              clock: Callable[[], float] = time.thread_time, renderer: Optional["Renderer"] = None) -> "Checker":
         index = shared_index(originals, pack)
         original = None
         if forced is not None:
             original = index.lookup(forced)
             if original is None:
                 raise LookupError(f"--original {forced!r} matches no original's id or URL")
-        return cls(pack, index, original, time_budget, clock)
+        return cls(pack, index, original, time_budget, clock, renderer)
 
     def check(self, fetched: Fetched) -> PageResult:
         """Check one fetched document; every failure becomes an `error` result, never an exception."""
@@ -130,6 +133,17 @@ class Checker:
                    utf8: Optional[bytes] = None, site_root: Optional[str] = None) -> PageResult:
         """Check one decoded page. `utf8`: the fetched bytes when `html` is exactly their UTF-8 decoding
         (decode.utf8_body), which spares the fast text path re-encoding `html` for lexbor."""
+        result = self.check_static(html, target=target, url=url, path=path, utf8=utf8, site_root=site_root)
+        if self.renderer is None:
+            return result
+        # Render mode: the renderer decides whether this page needs a browser; if so the same static
+        # checks judge the rendered snapshot (see checker/render/__init__.py).
+        return self.renderer.apply(result, html, lambda snapshot: self.check_static(
+            snapshot, target=target, url=url, path=path, site_root=site_root), lambda: fast_visible_text(html, utf8))
+
+    def check_static(self, html: str, *, target: str, url: str, path: Optional[str] = None,
+                     utf8: Optional[bytes] = None, site_root: Optional[str] = None) -> PageResult:
+        """Check one decoded page as HTML, without a browser."""
         started = self.clock()
         refused = too_complex(html, utf8)  # before any parser, so that every later stage is bounded (prescan.py)
         if refused:

@@ -85,3 +85,10 @@ def open_page(browser, path: Path):
     page.on("request", lambda r: requests.append(r.url))
     page.goto(path.as_uri())
     return page, dialogs, requests
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_unless_asked():
+    """Render mode defaults to `auto` where Chromium is installed (as here); the suite's other tests are about
+    the static checks and their exact output, so they run with render mode `never` unless a test sets it."""
+    os.environ.setdefault("SYNDICHECK_RENDER", "never")

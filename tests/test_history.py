@@ -130,9 +130,10 @@ def test_a_version_1_database_is_upgraded_with_its_pages(db):
         v1._conn.commit()
         assert v1.schema_version() == 1
     with History(db) as h:
-        assert h.schema_version() == 2
+        assert h.schema_version() == len(history_mod.MIGRATIONS)
         [stored] = h.pages_of(run)
         assert stored.requested is True and stored.result.url == "https://acme.example/a"
+        assert stored.result.rendered is False and stored.result.static_status is None  # v3: render mode
 
 
 def test_failing_migration_rolls_back_and_keeps_version(db):
@@ -536,3 +537,19 @@ def test_kill_9_leaves_whole_pages_or_none(tmp_path):
     with History(db) as h:  # and the library opens it and resumes
         run = h.unfinished_run()
         assert run is not None and h.done_urls(run) == {p.result.url for p in h.pages_of(run)}
+
+
+def test_render_facts_are_stored_with_the_page(db):
+    """v3: a page judged in a browser keeps `rendered` and its static verdict; a finding keeps its picture."""
+    from checker.models import AuditPage, Evidence, Finding, Outcome, PageResult, Severity, Status
+    with History(db) as h:
+        run = new_run(h)
+        shot = Evidence(snippet="Screenshot: the head of the article", screenshot="evidence/screenshots/ab.png")
+        result = PageResult(target="https://acme.example/r", url="https://acme.example/r", status=Status.VIOLATION,
+                            findings=(Finding("byline", Outcome.FAIL, Severity.ERROR, "no byline", (shot,)),),
+                            rendered=True, static_status=Status.REVIEW)
+        h.record_page(run, AuditPage("acme", result))
+        [stored] = h.pages_of(run)
+    assert stored.result.rendered is True and stored.result.static_status is Status.REVIEW
+    assert stored.result.findings[0].evidence[0].screenshot == "evidence/screenshots/ab.png"
+    assert stored.result.as_dict()["static_status"] == "review"

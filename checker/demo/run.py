@@ -24,6 +24,12 @@ def _summary(night: int, outcome: AuditOutcome, seconds: float, out: TextIO) -> 
     print(f"\nNight {night}: run {outcome.run_id}, {h['pages']} pages in {seconds:.1f} s "
           f"({h['compliant']} compliant, {h['violation']} with violations, {h['review']} review, "
           f"{h['not_a_copy']} not a copy, {h['error']} error; {reused} reused after 304)", file=out)
+    rendered = [p for p in r.pages if p.result.rendered]
+    if rendered:  # render mode (a browser is installed): violations confirmed in it, with their pictures
+        confirmed = [p for p in rendered if p.result.status.value == "violation"]
+        pictures = sum(1 for p in confirmed for f in p.result.findings for e in f.evidence if e.screenshot)
+        print(f"  rendered in a browser: {len(rendered)} pages, {len(confirmed)} violations confirmed "
+              f"({pictures} screenshots in the report)", file=out)
     d = r.diff
     print(f"  failing findings since the previous run: {len(d.new)} new, {len(d.fixed)} fixed, "
           f"{len(d.persisting)} persisting", file=out)

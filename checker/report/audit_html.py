@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional, Sequence, TextIO
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from markupsafe import Markup
 from checker.models import AuditPage, AuditReport, Finding, RunDiff, Status, TrendPoint
 from checker.report import audit_data
 from checker.report import html as check_html
+from checker.render.pictures import picture_src
 
 # Progressive enhancement: without the script every card is shown and the numbers and chart are the whole
 # run's. With it, the partner / rule / status filters apply to the cards, the headline numbers and the chart
@@ -278,7 +280,8 @@ def _rules(report: AuditReport) -> list[str]:
     return sorted(rules)
 
 
-def render_audit_html(report: AuditReport, out: TextIO) -> None:
+def render_audit_html(report: AuditReport, out: TextIO, *, root: Optional[Path] = None) -> None:
+    """`root`: the reports directory, where rendered pages' screenshots are stored (shown inline)."""
     template = check_html._env.get_template("audit.html.j2")
     rules = _rules(report)
     numbers = _numbers(report, rules)
@@ -305,5 +308,6 @@ def render_audit_html(report: AuditReport, out: TextIO) -> None:
             marks=check_html.MARKS,
             csp=CSP,
             script=Markup(SCRIPT),  # our own constant, not page text
+            picture=lambda value: picture_src(value, root),
         )
     )

@@ -7,6 +7,8 @@ plain text (report/text.py), so a hostile page cannot inject markup or repaint a
 """
 from __future__ import annotations
 
+import re
+
 from typing import Literal, Optional
 
 from checker.models import AuditPage, AuditReport, DiffItem, Finding, Status
@@ -85,8 +87,15 @@ def _fix_findings(w: _Writer, report: AuditReport, page: AuditPage, findings: tu
         for ev in f.evidence:
             if ev.expected is not None or ev.actual is not None:
                 w.item(f"We expected {_quote(w, ev.expected or '')} and found {_quote(w, ev.actual or 'nothing')}.", 2)
-            elif ev.snippet:
+            elif ev.snippet and not ev.screenshot:
                 w.item(f"What we looked at: {w.code(ev.snippet)}", 2)
+            if ev.screenshot and not ev.screenshot.startswith("data:"):  # stored beside the WARC evidence
+                if w.md and re.fullmatch(r"evidence/screenshots/[0-9a-f]+\.png", ev.screenshot):
+                    # a relative link: digests/audit-N/PARTNER.md sits two levels below the reports directory
+                    shot = f"[{w.esc(ev.screenshot)}](../../{ev.screenshot})"
+                else:
+                    shot = w.esc(ev.screenshot)
+                w.item(f"Screenshot of the spot in a browser: {shot} (in the audit's reports directory)", 2)
         w.item(f"How to fix: {w.esc(f.fix or _GENERIC_FIX)}", 2)
 
 

@@ -10,6 +10,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from checker.models import Run, Status
+from checker.render.pictures import picture_src
 
 # Only these schemes become links; javascript:, data: and the rest stay inert text.
 # Matching the raw prefix (no stripping) is deliberate: browsers drop leading blanks and
@@ -76,5 +77,6 @@ def render(run: Run, out: TextIO, *, color: bool = False) -> None:
             link=link,
             csp=CSP,
             script=Markup(SCRIPT),  # our own constant, not page text
+            picture=picture_src,
         )
     )

@@ -90,6 +90,9 @@ def _page_lines(r: PageResult, paint: _Painter) -> list[str]:
         if r.match is not None:
             extra.append(f"match {r.match.score:.2f}" + (", forced" if r.match.forced else ""))
         lines.append(f'  original: "{title}" ({", ".join(extra)})')
+    if r.rendered or r.static_status:
+        lines.append(("  rendered in a browser" if r.rendered else "  not confirmed in a browser")
+                     + (f"; static verdict: {r.static_status.value}" if r.static_status else ""))
     for f in r.findings:
         lines += _finding_lines(f, paint)
     return lines
