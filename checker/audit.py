@@ -158,14 +158,17 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
     pack = load_pack(config.license)
     fingerprint = pack_fingerprint(pack)
     settings = fetch_settings(config.crawl)
-    from .render import make_renderer  # check.render; raises RenderUnavailable before the run is opened
-    renderer = make_renderer(config.render, allow_private=config.crawl.allow_private_addresses,
-                             max_bytes=config.crawl.max_bytes, user_agent=settings.user_agent,
-                             contexts=RENDER_CONTEXTS)
-    lock = RunLock(config.database).acquire()  # one live run per database: a second process exits 3
+    lock = RunLock(config.database).acquire()  # one live run per database: a second process exits 3, first
+    history = None
     try:
-        history = History(config.database)
+        history = History(config.database)  # a damaged database file is said before anything else
+        from .render import make_renderer  # check.render; raises RenderUnavailable before the run is opened
+        renderer = make_renderer(config.render, allow_private=config.crawl.allow_private_addresses,
+                                 max_bytes=config.crawl.max_bytes, user_agent=settings.user_agent,
+                                 contexts=RENDER_CONTEXTS)
     except BaseException:
+        if history is not None:
+            history.close()
         lock.release()
         raise
     fetcher = Fetcher(settings)

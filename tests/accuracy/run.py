@@ -40,7 +40,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(E.report(ev, rules))
     if "test" in splits:
         bad = E.gate_failures(ev, "test", rules)
-        print("\ngate (test split): " + ("PASS" if not bad else "FAIL\n  " + "\n  ".join(bad)))
+        print("\ngate (test split, the ratchet): " + ("PASS" if not bad else "FAIL\n  " + "\n  ".join(bad)))
+        gaps = E.target_gaps(ev, "test", rules)
+        print("issue 10's targets (test split): " + ("all met" if not gaps else "not yet met\n  " + "\n  ".join(gaps)))
     if args.json:
         E.dump_json(ev, args.json)
         print(f"wrote {args.json}")
