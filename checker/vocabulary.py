@@ -97,30 +97,25 @@ class Vocabulary:
     @cached_property
     def by_re(self) -> "re.Pattern":
         """A credit prefix ending the text before a name."""
-        alts = "|".join(re.escape(w) for w in sorted(self.credit_prefixes, key=len, reverse=True))
-        return re.compile(r"(?:^|\s)(?:" + alts + r")\s*:?\s*$")
+        return re.compile(r"(?:^|\s)(?:" + _alternation(self.credit_prefixes) + r")\s*:?\s*$")
 
     @cached_property
     def by_start(self) -> "re.Pattern":
         """A line that starts with a credit prefix followed by something."""
-        alts = "|".join(re.escape(w) for w in sorted(self.credit_prefixes, key=len, reverse=True))
-        return re.compile(r"^\s*(?:" + alts + r")\s*:?\s+\S", re.I)
+        return re.compile(r"^\s*(?:" + _alternation(self.credit_prefixes) + r")\s*:?\s+\S", re.I)
 
     @cached_property
     def by_lead(self) -> "re.Pattern":
         """The credit prefix at the start of a line, with what follows it up to the name."""
-        alts = "|".join(re.escape(w) for w in sorted(self.credit_prefixes, key=len, reverse=True))
-        return re.compile(r"^\s*(?:" + alts + r")\s*:?\s+", re.I)
+        return re.compile(r"^\s*(?:" + _alternation(self.credit_prefixes) + r")\s*:?\s+", re.I)
 
     @cached_property
     def other_credit_re(self) -> "re.Pattern":
-        alts = "|".join(re.escape(w) for w in sorted(self.other_credits, key=len, reverse=True))
-        return re.compile(r"(?:^|\s)(?:" + alts + r")\w*\s*(?:by)?\s*:?\s*$")
+        return re.compile(r"(?:^|\s)(?:" + _alternation(self.other_credits) + r")\w*\s*(?:by)?\s*:?\s*$")
 
     @cached_property
     def consent_re(self) -> "re.Pattern":
-        alts = "|".join(re.escape(w) for w in sorted(self.consent_phrases, key=len, reverse=True))
-        return re.compile(r"(?:^|[.!?]\s+)(?:" + alts + r")\b", re.I)
+        return re.compile(r"(?:^|[.!?]\s+)(?:" + _alternation(self.consent_phrases) + r")\b", re.I)
 
     @cached_property
     def after_ok(self) -> frozenset:
@@ -141,6 +136,11 @@ class Vocabulary:
     @cached_property
     def non_title(self) -> frozenset:
         return frozenset(self.non_title_links)
+
+
+def _alternation(words: tuple) -> str:
+    """A regex alternation of the words, longest first (so "written by" wins over "by")."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
 
 
 DEFAULT_VOCABULARY = Vocabulary()

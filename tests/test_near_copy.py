@@ -164,3 +164,20 @@ def test_near_copy_filter_in_chromium(tmp_path, browser):
     page.select_option('#filters select[name="status"]', "violation")
     assert page.locator("#near-copy-list li").first.is_hidden()
     assert dialogs == []
+
+
+@pytest.mark.parametrize("flat", [True, False])
+def test_near_copy_band_in_both_index_tiers(flat, tmp_path, monkeypatch):
+    """best(floor=...) finds a near-copy with the flat (numpy) index as with the in-memory one."""
+    from checker.match import MatchSettings, OriginalIndex
+    from checker.models import Original
+
+    monkeypatch.setenv("SYNDICHECK_CACHE_DIR", str(tmp_path))
+    paragraphs = [" ".join(f"word{i}x{j}" for j in range(40)) for i in range(6)]
+    original = Original(id="o", url="https://licensor.example/o", title="t", authors=("A B",),
+                        text="\n\n".join(paragraphs))
+    index = OriginalIndex([original], MatchSettings(), flat=flat)
+    half = " ".join(paragraphs[:2])  # a third of the text: below the copy threshold, above the near-copy floor
+    assert index.best(half) is None
+    near = index.best(half, floor=0.2)
+    assert near is not None and near.original.id == "o" and 0.2 <= near.score < 0.5

@@ -41,28 +41,16 @@ class Containers:
         z = self.zones
         if z is None:
             return frozenset()
-        out: set = set()
         anchors = [self.page.blocks[i].element for i in sorted(z.body)]
         if z.headline is not None:
             anchors.append(self.page.blocks[z.headline].element)
-        for el in anchors:
-            node = el
-            while node is not None and id(node) not in out:
-                out.add(id(node))
-                node = node.parent
-        return frozenset(out)
+        return _ancestor_ids(anchors)
 
     @cached_property
     def _body_ancestors(self) -> frozenset:
         """ids of every element enclosing a body paragraph."""
         z = self.zones
-        out: set = set()
-        for i in sorted(z.body) if z else ():
-            node = self.page.blocks[i].element.parent
-            while node is not None and id(node) not in out:
-                out.add(id(node))
-                node = node.parent
-        return frozenset(out)
+        return _ancestor_ids([self.page.blocks[i].element.parent for i in sorted(z.body)] if z else [])
 
     @cached_property
     def _named_article_containers(self) -> frozenset:
@@ -210,6 +198,16 @@ class Containers:
 def _names_other_stories(name: str, vocab: Vocabulary) -> bool:
     parts = set(re.split(r"[-_.#\s]+", name.lower()))
     return bool(parts & set(vocab.other_story_anywhere)) or "related" in name.lower()
+
+
+def _ancestor_ids(elements: list) -> frozenset:
+    """ids of the given elements and all their ancestors (each chain walked once)."""
+    out: set = set()
+    for node in elements:
+        while node is not None and id(node) not in out:
+            out.add(id(node))
+            node = node.parent
+    return frozenset(out)
 
 
 def _gap_words(text: str, a: str, b: str) -> int:
