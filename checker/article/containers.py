@@ -14,13 +14,13 @@ from typing import Optional
 from bs4 import Tag
 
 from ..names import fold_tokens
-from ..parse import Block, ParsedPage, descendants_named
+from ..parse import Block, ParsedPage
 from ..vocabulary import Vocabulary
 from .zones import Zones
 
 NEAR_BLOCKS = 4  # without a headline, visible blocks this close above the body are the article's head
 HEADER_LEVELS = 8  # how far up the headline's and a credit's shared header ancestor is looked for
-_TITLE_NAMES = frozenset({"a"})
+CARD_NODES = 300  # nodes in a teaser card at most (title, credit, date, image, a few wrappers)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -113,37 +113,43 @@ class Containers:
         return len(node.get_text(" ").split()) <= self.vocab.header_words
 
     @cached_property
-    def _titles_by_ancestor(self) -> dict:
-        """id(element) -> [(title element, its text)] for the page's other-story titles (links and
-        headings that read as a story's title) and each of their ancestors up to card_levels + 1 up.
+    def _links_memo(self) -> dict:
+        return {}
 
-        One pass over the page's links and headings, so asking about a block is a few dict lookups.
-        """
-        out: dict = {}
-        levels = self.vocab.card_levels + 1
-        for el in descendants_named(self.page.soup, _TITLE_NAMES):
-            # Another story is presented by a link to it: a heading without one is a dek or a
-            # section heading, and a link to a place on this page is no other story.
-            href = el.get("href")
-            if not isinstance(href, str) or not href.strip() or href.lstrip().startswith(("#", "javascript:")):
-                continue
-            text = " ".join(el.get_text(" ").split())
-            if not self._is_title(text):
-                continue
-            node, hops = el.parent, 0
-            while node is not None and hops <= levels:
-                out.setdefault(id(node), []).append((el, text))
-                node, hops = node.parent, hops + 1
+    def _titles_under(self, node: Tag) -> Optional[list]:
+        """[(link, its text)] for links under `node` that read as a story's title; None when the subtree
+        is too large to be a card (so no larger ancestor is one either). Memoised per element."""
+        memo = self._links_memo
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        out: Optional[list] = []
+        for seen, el in enumerate(node.descendants):
+            if seen > CARD_NODES:
+                out = None
+                break
+            if isinstance(el, Tag) and el.name == "a":
+                # Another story is presented by a link to it: a heading without one is a dek or a
+                # section heading, and a link to a place on this page is no other story.
+                href = el.get("href")
+                if not isinstance(href, str) or not href.strip() or href.lstrip().startswith(("#", "javascript:")):
+                    continue
+                text = " ".join(el.get_text(" ").split())
+                if self._is_title(text):
+                    out.append((el, text))
+        memo[key] = out
         return out
 
     def teaser(self, block: Block) -> Optional[str]:
         """The title of another story presented by the card this block sits in, or None."""
         node: Optional[Tag] = block.element
-        titles = self._titles_by_ancestor
         for _ in range(self.vocab.card_levels + 1):
             if node is None or id(node) in self._article_ancestors or node.name in ("body", "html", "[document]"):
                 return None
-            title = next((text for el, text in titles.get(id(node), ())
+            titles = self._titles_under(node)
+            if titles is None:
+                return None  # too large to be a card, and so is every ancestor
+            title = next((text for el, text in titles
                           if el is not block.element and not _within(el, block.element, node)
                           and not _within(block.element, el, node)), None)
             if title:
@@ -166,6 +172,8 @@ class Containers:
         return None
 
     def _is_title(self, text: str) -> bool:
+        if text.count(" ") + 1 < self.vocab.title_words:
+            return False  # most links ("Home", "Politics", "Share"): too short to be a story's title
         words = fold_tokens(text)
         key = " ".join(words)
         for org in self.orgs:  # a link naming an organisation (an outlet, the licensor) is no story's title

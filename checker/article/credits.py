@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
 _SEPARATOR_BEFORE = re.compile(r"[|•·—–:/]\s*$")  # "Politics | Jane Doe", "Author: Jane Doe"
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
-SHORT_CREDIT_WORDS = 12  # a line at the head this short naming a person is someone's credit
+SHORT_CREDIT_WORDS = 12
+SHORT_PREFIX_CHARS = 24  # a block holding only a credit prefix ("By", "Written by") is this short  # a line at the head this short naming a person is someone's credit
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
 _SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;]|\s-\s")
 
@@ -122,6 +123,7 @@ def read_credits(article: "Article") -> Credits:
     authors = list(article.authors)
     forms = {a: name_forms(a) for a in authors}
     headline = article.zones.headline if article.zones else None
+    short_lines: list = []  # short lines at the head that name no author: some person's credit?
     for block, zone in article.candidate_blocks():
         if block.hidden is not None or block.tag == "figcaption":
             continue  # hidden, or a picture's caption (its credit is the photographer's)
@@ -140,22 +142,21 @@ def read_credits(article: "Article") -> Credits:
         # A paragraph of the article is no credit, except an author-marked element inside it.
         lines = [] if in_body else [(ln, block.marked) for ln in block.lines + ((block.text,) if len(block.lines) > 1 else ())]
         lines += [(t, True) for t in block.marked_texts if t]
-        if vocab.by_re.fullmatch(" " + " ".join(fold_tokens(block.text))) and not in_body:
+        if not in_body and len(block.text) <= SHORT_PREFIX_CHARS and vocab.by_re.fullmatch(
+                " " + " ".join(fold_tokens(block.text))):
             # "By" in one element and the name in the next: the credit is the two read together.
             nxt = article.neighbour(block, 1)
             if nxt is not None and nxt.text and len(nxt.text.split()) <= vocab.max_head_line_words:
                 lines.append((block.text + " " + nxt.text, block.marked or nxt.marked))
         named = [(line, author) for line, marked in lines for author in credit_in_line(line, forms, marked, zone, vocab)]
         is_byline = looks_like_byline and not in_body and len(block.text.split()) <= vocab.max_marked_words
-        if (result.person_shown is None and zone == "head" and not in_body and not named
-                and len(block.text.split()) <= SHORT_CREDIT_WORDS
-                and credits_person(block, article.pack.non_person_credits, vocab) and not article.other_story(block)):
-            result.person_shown = block
-        tail = fold_tokens(block.text[-80:])
-        if (not named and zone == "head" and not in_body and result.empty_marked is None and tail
-                and tail[-1] not in vocab.after_ok and vocab.by_re.search(" " + " ".join(tail))
-                and not article.other_story(block)):
-            result.empty_marked = block  # "12:07 | By" and no name: the name is filled in by a script
+        if zone == "head" and not in_body and not named and len(block.text.split()) <= SHORT_CREDIT_WORDS:
+            short_lines.append(block)  # read only if an empty credit slot makes it matter (below)
+        if not named and zone == "head" and not in_body and result.empty_marked is None:
+            tail = fold_tokens(block.text[-80:])
+            if (tail and tail[-1] not in vocab.after_ok and vocab.by_re.search(" " + " ".join(tail))
+                    and not article.other_story(block)):
+                result.empty_marked = block  # "12:07 | By" and no name: the name is filled in by a script
         # Where the block stands (another story's teaser, site chrome) matters only for a credit.
         if not (named or is_byline) or article.other_story(block):
             continue
@@ -169,6 +170,9 @@ def read_credits(article: "Article") -> Credits:
             if all(c.block.index != block.index for c in known):
                 known.append(credit)
     result.missing = [a for a in authors if a not in result.credits]
+    if result.empty_marked is not None and not result.credits:
+        result.person_shown = next((b for b in short_lines if credits_person(b, article.pack.non_person_credits, vocab)
+                                    and not article.other_story(b)), None)
     return result
 
 
