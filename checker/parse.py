@@ -199,6 +199,14 @@ class Block:
             self.text = " ".join(raw.split())
             self.lines = (self.text,) if self.text else ()
         self.parts = []
+        if self.hidden_text and self.marked_texts:
+            # A marked element's text was read whole: take out what hidden elements inside it hold.
+            cleaned = []
+            for t in self.marked_texts:
+                for h in self.hidden_text:
+                    t = t.replace(" ".join(h.split()), " ", 1)
+                cleaned.append(" ".join(t.split()))
+            self.marked_texts = cleaned
 
 
 @dataclass(frozen=True)

@@ -175,10 +175,13 @@ def _block_end(css: str, brace: int) -> int:
     return len(css)
 
 
+# Characters of page CSS read (all <style> elements together): real pages embed up to a few hundred KB
+# (CSS-in-JS frameworks); a hostile megabyte of CSS is read only this far.
+CSS_LIMIT = 1_000_000
 StyleSheet = Union[str, tuple]  # the text of a <style>, or (text, its media attribute)
 
 
-def css_hiding(style_texts: Sequence[StyleSheet], limit: int = 200_000,
+def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
                lazy_classes: frozenset = LAZY_CLASSES, framework: Optional[frozenset] = None) -> CssHiding:
     """Simple `.class` / `#id` selectors that the page's CSS hides at every width in SCREEN_WIDTHS.
 

@@ -256,3 +256,29 @@ def test_hidden_inline_credit_inside_a_visible_block_is_not_visible(original):
         html = page(original, f"<p class='meta'>{inner} Updated May 4, 2026</p>",
                     styles="<style>@media screen{.u-off{display:none}}</style>")
         assert outcomes(html, original)["byline"] == "fail", inner
+
+
+def test_affiliation_line_below_a_date_line_is_attached(original):
+    html = page(original, "<aside class='meta'><div>By Jane Q. Reporter</div><div>March 4, 2026 at 9:12 am</div></aside>"
+                          "<p>The Daily Caller News Foundation</p>")
+    assert outcomes(html, original)["affiliation"] == "pass"
+
+
+def test_a_hiding_rule_after_a_large_framework_style_sheet_still_hides(original):
+    framework = "<style>" + "".join(f".c{i}{{margin:{i}px}}" for i in range(16000)) + "</style>"  # ~250 KB
+    html = page(original, f"<p><span class='u-off'>{CREDIT}</span></p>", styles=framework + "<style>.u-off{display:none}</style>")
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+def test_hidden_name_inside_an_author_marked_element_is_not_visible(original):
+    html = page(original, "<p>by <span itemprop='author'><span class='js-byline-collapsed'>By Jane Q. Reporter</span>"
+                          "</span> (reporting) and Adrian Malloch (photography)</p>",
+                styles="<style>.js-byline-collapsed{display:none}</style>")
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+def test_affiliation_on_a_nested_line_of_the_byline_block(original):
+    html = (f"<html><body><article><div class='head'><h1>{original.title}</h1><em>By <strong>Jane Q. Reporter</strong>"
+            f"<br><time>03/18/2026</time></em><div class='aff'>The Daily Caller News Foundation</div></div>"
+            f"<img src='/img/dcnf-logo.png' alt='DCNF'>{article_html(original)}</article></body></html>")
+    assert outcomes(html, original)["affiliation"] == "pass"

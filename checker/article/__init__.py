@@ -97,6 +97,16 @@ class Article:
             i += step
         return None
 
+    def inner_blocks(self, block: Block, most: int = 8) -> list[Block]:
+        """The visible blocks with text nested in this one (its other lines), at most `most`."""
+        blocks, out = self.page.blocks, []
+        i = block.index + 1
+        while i < len(blocks) and blocks[i].depth > block.depth and len(out) < most:
+            if blocks[i].hidden is None and blocks[i].text:
+                out.append(blocks[i])
+            i += 1
+        return out
+
     def is_notice(self, text: str) -> bool:
         markers = self.pack.notice_markers
         return bool(markers) and is_notice(text, markers)

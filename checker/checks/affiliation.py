@@ -22,6 +22,17 @@ def _affiliation_only(art: Article, text: str, alias: str) -> bool:
     return len(words) <= 3
 
 
+_TIME_WORDS = frozenset({"am", "pm", "at", "uhr", "h", "gmt", "utc", "et", "est", "edt", "pt", "pst", "pdt", "cet",
+                         "cest", "bst", "updated", "published", "posted", "modified", "on", "le", "am", "um", "de"})
+
+
+def _dateline(art: Article, text: str) -> bool:
+    """A line that only dates the article ("March 4, 2026 at 9:12 am", "Updated 03/18/2026")."""
+    words = [w for w in fold(text).split() if w]
+    return 0 < len(words) <= 12 and any(w.isdigit() for w in words) and all(
+        w.isdigit() or _MONTHS.match(w) or w in _TIME_WORDS or w in art.vocab.after_ok for w in words)
+
+
 def _lookalike(art: Article, text: str) -> Optional[str]:
     """Another organisation's name (a pack `not_aliases` entry) in the text, with none of the licensor's aliases."""
     pack = art.pack
@@ -45,8 +56,14 @@ def attached(art: Article, block: Block) -> Optional[tuple[str, Block]]:
     logo = art.logo_in(block)
     if logo:
         return f"the {pack.name} logo ({logo}) is in the byline", block
+    for inner in art.inner_blocks(block):  # a line of the same block: "<div>By X<div>Outlet</div></div>"
+        alias = find_alias(inner.text, pack.aliases) if len(inner.text.split()) <= art.vocab.max_adjacent_words else None
+        if alias and not art.is_notice(inner.text) and _affiliation_only(art, inner.text, alias):
+            return f"\"{alias}\" is in the byline block", inner
     for step in (-1, 1):
         nb = art.neighbour(block, step)
+        if nb is not None and _dateline(art, nb.text):
+            nb = art.neighbour(nb, step)  # "By X" / "March 4, 2026" / "<licensor>": the date is part of the credit
         if nb is None or art.other_story(nb):
             continue
         if nb.text and not art.is_body(nb) and len(nb.text.split()) <= art.vocab.max_adjacent_words:

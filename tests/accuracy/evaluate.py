@@ -35,7 +35,7 @@ REAL_BYLINE_FAIL_FLOOR = 0.99  # the same page credited to someone else: byline 
 GATE_FLOORS: dict[str, dict[str, float]] = {
     "logo": {"precision": 0.99, "recall": 0.98, "review_ceiling": 0.03, "review_expected": 0.98},
     "byline": {"precision": 0.85, "recall": 0.92, "review_ceiling": 0.03, "review_expected": 0.45},
-    "affiliation": {"precision": 0.88, "recall": 0.94, "review_ceiling": 0.03, "review_expected": 0.45},
+    "affiliation": {"precision": 0.90, "recall": 0.94, "review_ceiling": 0.03, "review_expected": 0.45},
 }
 GATE_REAL_BYLINE_PASS = 0.92
 GATE_REAL_BYLINE_FAIL = 0.97
