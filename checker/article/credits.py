@@ -171,7 +171,9 @@ def read_credits(article: "Article") -> Credits:
                 known.append(credit)
     result.missing = [a for a in authors if a not in result.credits]
     if result.empty_marked is not None and not result.credits:
-        result.person_shown = next((b for b in short_lines if credits_person(b, article.pack.non_person_credits, vocab)
+        # Under the headline, or marked as a credit: a short line naming a person is someone's byline.
+        result.person_shown = next((b for b in short_lines if (b.marked or article.containers.in_head(b))
+                                    and credits_person(b, article.pack.non_person_credits, vocab)
                                     and not article.other_story(b)), None)
     return result
 
