@@ -282,3 +282,11 @@ def test_affiliation_on_a_nested_line_of_the_byline_block(original):
             f"<br><time>03/18/2026</time></em><div class='aff'>The Daily Caller News Foundation</div></div>"
             f"<img src='/img/dcnf-logo.png' alt='DCNF'>{article_html(original)}</article></body></html>")
     assert outcomes(html, original)["affiliation"] == "pass"
+
+
+def test_empty_slot_beside_another_persons_name_is_a_fail(original):
+    slot = "<div class='byline' data-component='byline'><span class='byline__name'></span> <time></time></div>"
+    other = page(original, "<div class='meta'><div class='who'>Kyle Wood</div>" + slot + "</div>")
+    assert outcomes(other, original)["byline"] == "fail"
+    alone = page(original, "<div class='meta'>" + slot + "</div>")
+    assert outcomes(alone, original)["byline"] == "review"

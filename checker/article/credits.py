@@ -18,7 +18,8 @@ _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
 _SEPARATOR_BEFORE = re.compile(r"[|•·—–:/]\s*$")  # "Politics | Jane Doe", "Author: Jane Doe"
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 SHORT_CREDIT_WORDS = 12
-SHORT_PREFIX_CHARS = 24  # a block holding only a credit prefix ("By", "Written by") is this short  # a line at the head this short naming a person is someone's credit
+SHORT_PREFIX_CHARS = 24
+SLOT_AREA_LEVELS = 3  # an empty credit slot and a line within this many ancestors of it share a credit area  # a block holding only a credit prefix ("By", "Written by") is this short  # a line at the head this short naming a person is someone's credit
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
 _SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;]|\s-\s")
 
@@ -171,9 +172,8 @@ def read_credits(article: "Article") -> Credits:
                 known.append(credit)
     result.missing = [a for a in authors if a not in result.credits]
     if result.empty_marked is not None and not result.credits:
-        # Under the headline, or marked as a credit: a short line naming a person is someone's byline.
-        result.person_shown = next((b for b in short_lines if (b.marked or article.containers.in_head(b))
-                                    and credits_person(b, article.pack.non_person_credits, vocab)
+        # A short line at the head naming a person is someone else's credit: the slot is not all the page says.
+        result.person_shown = next((b for b in short_lines if credits_person(b, article.pack.non_person_credits, vocab)
                                     and not article.other_story(b)), None)
     return result
 
