@@ -449,6 +449,26 @@ def _hidden(el: Any) -> bool:
     return False
 
 
+def _model_body(html: str, url: str) -> str:
+    """The story's paragraphs as the article model finds a body without an original to match
+    (checker/article/zones.py: the container with the most prose), so that an original read from
+    its page and a copy checked against it are read alike."""
+    from .article.zones import dense_body
+    from .parse import parse_page
+    from .pipeline import release
+
+    page = parse_page(html, url)
+    try:
+        blocks = page.blocks
+        # The densest container's paragraphs only: on a copy the model grows the body over neighbouring
+        # prose to find where credits stand; an original's text must not take in a sidebar's.
+        paras = [blocks[i].text for i in sorted(dense_body(blocks))]
+    finally:
+        release(page.soup)
+    # The byline is the partner's to restate, not story text a copy must contain.
+    return "\n\n".join(p for p in paras if p and not (len(p) <= 150 and _BY_PREFIX.match(p)))
+
+
 def _article_page(body: bytes, charset: Optional[str], source: str, final_url: str) -> Original:
     import lxml.etree
     import lxml.html
@@ -492,7 +512,11 @@ def _article_page(body: bytes, charset: Optional[str], source: str, final_url: s
     if isinstance(ld.get("articleBody"), str) and ld["articleBody"].strip():
         body_text = plain_text(ld["articleBody"])
     else:
-        body_text = "\n\n".join(_p_paragraphs(container)) if container is not None else ""
+        # An <article> element says where the story is; without one, the article model's reading of
+        # the page (the same one the checks use on copies) finds it.
+        in_article = _p_paragraphs(articles[0]) if articles else []
+        body_text = "\n\n".join(in_article) if in_article else (_model_body(text, final_url) or (
+            "\n\n".join(_p_paragraphs(container)) if container is not None else ""))
     if not body_text:
         log.warning("%s: no article text found; copies can only be paired with --original", source)
 

@@ -400,3 +400,20 @@ def test_article_page_with_hostile_json_ld_uses_the_readable_block(tmp_path):
                             + graph + '</script><script type="application/ld+json">', 1)
     [o2] = load_originals(write(tmp_path, "story2.html", page2))
     assert o2.authors == ("Gia Graph",)  # the first article node, 500 @graph levels down
+
+
+def test_article_page_without_an_article_element_is_read_by_the_article_model():
+    """No <article>: the body is found as the checks find it on copies (the densest prose, grown over
+    neighbouring paragraphs), not a header or a sidebar."""
+    from checker.originals import _article_page
+
+    story = ["Federal regulators warned Monday that three regional power grids could face shortfalls during heat.",
+             "The reliability corporation said the Midwest, Texas and New England grids face elevated risk this year.",
+             "Grid operators have added new solar and battery capacity, but additions have not kept pace with closures."]
+    html = ("<html><head><title>Grid</title><meta name='author' content='Jane Doe'></head><body>"
+            "<div class='top'><p>Site navigation text that is long enough to matter in a naive extractor, truly it is.</p></div>"
+            "<div class='main'><h1>Grid warning</h1><p>By Jane Doe</p>" + "".join(f"<p>{p}</p>" for p in story) + "</div>"
+            "<div class='side'><p>Subscribe to our newsletter for more stories like this one every single morning.</p></div>"
+            "</body></html>")
+    o = _article_page(html.encode(), "utf-8", "https://licensor.example/grid", "https://licensor.example/grid")
+    assert o.text == "\n\n".join(story)

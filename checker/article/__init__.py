@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..models import Original
 from ..parse import Block, Image, ParsedPage, descendants_named
-from ..checks.text_match import is_notice
+from ..text_match import is_notice
 from .containers import Containers
 from .credits import Credits, read_credits
 from .images import ImageContext, classify_image

@@ -10,7 +10,7 @@ from ..models import Outcome
 from ..parse import Block
 from .context import CheckContext
 from .registry import Verdict, register
-from .text_match import find_alias, find_lookalike, fold
+from ..text_match import find_alias, find_lookalike, fold
 
 _MONTHS = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$")
 

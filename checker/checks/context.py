@@ -28,7 +28,7 @@ class CheckContext:
 
     @cached_property
     def article(self) -> "Article":
-        from ..article import Article  # the model imports the checks' text matching; built on first use
+        from ..article import Article  # built on first use
 
         return Article(self.page, self.original, self.pack, self.original_shingles, self.shingle_size,
                        self.site_root)

@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlparse
 from ..models import Outcome
 from .context import CheckContext
 from .registry import Verdict, register
-from .text_match import fold
+from ..text_match import fold
 
 
 @register("text.present", {"pattern": (str, None), "label": (str, "the required text")})
