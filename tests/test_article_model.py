@@ -290,3 +290,10 @@ def test_empty_slot_beside_another_persons_name_is_a_fail(original):
     assert outcomes(other, original)["byline"] == "fail"
     alone = page(original, "<div class='meta'>" + slot + "</div>")
     assert outcomes(alone, original)["byline"] == "review"
+
+
+def test_name_on_a_short_line_in_no_credit_shape_is_review_not_an_accusation(original):
+    html = page(original, "<p class='dek'>Senior writer Jane Q. Reporter looks at the summer grid</p>")
+    got = outcomes(html, original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+    assert "not in a form the checker recognises" in messages(html, original)["byline"]

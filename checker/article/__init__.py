@@ -8,7 +8,7 @@ from ..models import Original
 from ..parse import Block, Image, ParsedPage, descendants_named
 from ..text_match import is_notice
 from .containers import Containers
-from .credits import Credits, read_credits
+from .credits import Credits, named_near_but_unread, read_credits
 from .images import ImageContext, classify_image
 from .zones import Zones, find_zones
 
@@ -115,6 +115,15 @@ class Article:
     @cached_property
     def credits(self) -> Credits:
         return read_credits(self)
+
+    @cached_property
+    def unread_credit(self) -> Optional[Block]:
+        """A short line by the article naming every uncredited author in full, in no credit shape the
+        checker reads (so neither rule can accuse the page): None when there is none."""
+        found = self.credits
+        if found.credits or not found.missing:
+            return None
+        return named_near_but_unread(self, found.missing)
 
     # ---- images -------------------------------------------------------------------------------
     def image_class(self, img: Image) -> tuple[str, str]:

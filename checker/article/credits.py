@@ -178,6 +178,31 @@ def read_credits(article: "Article") -> Credits:
     return result
 
 
+def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:
+    """A short visible line at the head or foot (not body, caption, teaser, chrome, notice or a sentence
+    about the person) that names every missing author in full, though not in a credit's shape."""
+    vocab = art.vocab
+    forms = [name_forms(a) for a in missing]
+    for block, _zone in art.candidate_blocks():
+        text = block.text
+        if (block.hidden is not None or not text or block.tag == "figcaption" or art.is_body(block)
+                or len(text.split()) > vocab.max_head_line_words or art.is_notice(text)
+                or vocab.consent_re.search(text)):
+            continue
+        toks = fold_tokens(text)
+        hits = [next((h for h in (find_name(f, toks) for f in fs) if h), None) for fs in forms]
+        if not all(hits):
+            continue
+        if any(vocab.other_credit_re.search(" ".join(toks[:h.start])) for h in hits):
+            continue  # "Photo by Jane Doe": a credit for something else
+        if any(h.end < len(toks) and toks[h.end] in vocab.speech for h in hits):
+            continue  # "Jane Doe said ...": a sentence about the person
+        if art.other_story(block):
+            continue
+        return block
+    return None
+
+
 def credits_person(block: Block, non_person: tuple, vocab: Vocabulary) -> bool:
     """Whether a byline-like block names a person (not "Staff", not an outlet): "By A and B, Outlet" does."""
     text = vocab.by_lead.sub("", block.lines[0] if block.lines else "", count=1)

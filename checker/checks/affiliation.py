@@ -102,6 +102,10 @@ def attached_to_byline(ctx: CheckContext) -> Verdict:
         return Verdict(Outcome.FAIL, f"no byline credits a person, so the {pack.name} affiliation is not attached to one",
                        (), fix)
     if not found.credits:
+        if art.unread_credit is not None:
+            return _review(ctx, f"the reporter is named on a short line by the article (\"{_clip(art.unread_credit.text)}\") "
+                                "that the checker does not recognise as a byline, so it cannot tell whether the "
+                                f"{pack.name} is attached to the reporter's byline", art.unread_credit)
         if found.empty_marked is not None and found.person_shown is None and not any(
                 credits_person(b, pack.non_person_credits, art.vocab) for b in found.bylines):
             return _review(ctx, "the byline element is empty in the HTML (probably filled in by JavaScript), so the "

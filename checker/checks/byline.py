@@ -120,6 +120,15 @@ def authors_credited(ctx: CheckContext) -> Verdict:
         # A script fills the byline in, and no other person is credited instead: the checker
         # cannot tell what the reader will see.
         return _empty_byline(ctx, found.empty_marked, expected)
+    unread = art.unread_credit
+    if unread is not None:
+        # The reporter's full name stands on a short line at the article's head or foot, in no shape
+        # the checker reads as a credit: a person can tell at a glance, an accusation could be wrong.
+        return Verdict(Outcome.REVIEW,
+                       f"{_names(missing)} is named on a short line by the article (\"{_clip(unread.text)}\"), but not "
+                       "in a form the checker recognises as a byline",
+                       (ctx.block_evidence(unread, expected=expected),),
+                       "Check by hand that this line is the article's byline; if it is not, " + fix[0].lower() + fix[1:])
     if not detail:
         detail = f"; {_looked_at(art)}"
     evidence = [ctx.block_evidence(b, expected=expected) for b in shown] + evidence
