@@ -115,6 +115,15 @@ def one_huge_word(o: Original) -> str:
     return page(f"<p>{word}</p>{article(o)}<p class=byline>By {word}</p><p>{word}</p>")
 
 
+def media_bombs(o: Original) -> str:
+    # page CSS with 20,000 nested @media blocks, 40,000 flat ones, hiding rules inside them and 30,000
+    # stray "@": finding each rule's enclosing blocks one by one would be quadratic
+    nested = "@media screen{" * 20_000 + ".n{display:none}" + "}" * 20_000
+    flat = "".join(f"@media (max-width:{i}px){{.f{i}{{display:none}}.g{{display:block}}}}" for i in range(40_000))
+    stray = "a[title='@']{color:red}" * 30_000
+    return page(article(o), head=f"<style>{nested}</style><style>{flat}</style><style>{stray}</style>")
+
+
 def everything(o: Original) -> str:
     """The article's copy wrapped in all of the above at once."""
     big = "x" * MEGABYTE
@@ -144,5 +153,6 @@ CASES = {
     "many_bylines_around": many_bylines_around,
     "whitespace_flood": whitespace_flood,
     "one_huge_word": one_huge_word,
+    "media_bombs": media_bombs,
     "everything": everything,
 }

@@ -93,3 +93,35 @@ def test_elements_differing_only_in_data_component_get_their_own_facts(make_page
     page = parse_page(html, "https://partner.example/story")
     credits = [b for b in page.blocks if b.text == "Jane Q. Reporter"]
     assert [b.marked for b in credits] == [True, False]
+
+
+def test_media_contexts_are_those_of_the_enclosing_blocks():
+    """_contexts (one sweep) gives each rule what intersecting all its enclosing @-blocks gives."""
+    import random
+
+    from checker.visibility import _and, _at_blocks, _contexts, media_applies
+
+    rng = random.Random(7)
+    queries = ["print", "screen", "(max-width: 600px)", "(min-width: 800px)", "(orientation: landscape)", "all"]
+    for _ in range(200):
+        out, depth = [], 0
+        for _ in range(rng.randint(1, 30)):
+            r = rng.random()
+            if r < 0.35:
+                out.append(f"@media {rng.choice(queries)} {{")
+                depth += 1
+            elif r < 0.55 and depth:
+                out.append("}")
+                depth -= 1
+            else:
+                out.append(f".c{rng.randint(0, 9)}{{display:none}}")
+        css = "".join(out)
+        blocks = _at_blocks(css)
+        positions = [i for i, ch in enumerate(css) if ch == "{"]
+        got = _contexts(blocks, positions, media_applies(None))
+        for pos in positions:
+            want = media_applies(None)
+            for start, end, applies in blocks:
+                if start < pos < end:
+                    want = tuple(_and(a, b) for a, b in zip(want, applies))
+            assert got[pos] == want, (css, pos)

@@ -53,7 +53,7 @@ def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vo
     After it: nothing, a separator, a capitalised word (a role, a title, an outlet: "China/Asia Pacific
     Reporter"), a role or date word, or another name. "Jane Doe said" is a sentence, not a credit.
     """
-    raw = anyascii(_CAMEL.sub(" ", line))  # "André KleinRedakteur": inline elements glued without a space
+    raw = anyascii(_CAMEL.sub(" ", line))  # "Jane DoeRedakteur": inline elements glued without a space
     toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(raw)]
     folded = raw.lower()
     words = [t[0].lower() for t in toks]
@@ -61,7 +61,7 @@ def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vo
         return {}
     limit = vocab.max_marked_words if marked else (vocab.max_foot_line_words if zone == "foot" else vocab.max_head_line_words)
     if len(words) > limit:
-        # "Le Monde | 04.05.2015 13h36 | By Jane Doe | Outlet": a long line of separated fields holds
+        # "Outlet | 04.05.2015 13h36 | By Jane Doe | Outlet": a long line of separated fields holds
         # a credit in one of them.
         fields = [f for f in _FIELD_SEPARATOR.split(line) if f.strip()]
         found: dict = {}

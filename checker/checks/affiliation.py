@@ -23,7 +23,7 @@ def _affiliation_only(art: Article, text: str, alias: str) -> bool:
 
 
 _TIME_WORDS = frozenset({"am", "pm", "at", "uhr", "h", "gmt", "utc", "et", "est", "edt", "pt", "pst", "pdt", "cet",
-                         "cest", "bst", "updated", "published", "posted", "modified", "on", "le", "am", "um", "de"})
+                         "cest", "bst", "updated", "published", "posted", "modified", "on", "le", "um", "de"})
 
 
 def _dateline(art: Article, text: str) -> bool:
