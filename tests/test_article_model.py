@@ -297,3 +297,58 @@ def test_name_on_a_short_line_in_no_credit_shape_is_review_not_an_accusation(ori
     got = outcomes(html, original)
     assert got["byline"] == "review" and got["affiliation"] == "review"
     assert "not in a form the checker recognises" in messages(html, original)["byline"]
+
+
+# ---- an empty byline slot: what else the reader sees where the byline goes -------------------------------
+
+SLOT = "<div class='byline' data-component='byline'><span class='byline__name'></span> <time></time></div>"
+
+
+@pytest.mark.parametrize("above, below", [("American Opportunity", ""), ("", "Buy Now"), ("", "Share Services")])
+def test_a_label_above_the_headline_or_a_button_is_no_credit_beside_an_empty_slot(original, above, below):
+    # A section label above the headline is no credit; "share" and "now" are written in lower case
+    # in the article's text, so a button saying them is words, not a name.
+    html = (f"<html><body><main><article><header><p class='kicker'>{above}</p><h1>{original.title}</h1>"
+            f"<p><a href='#'>{below}</a></p>{SLOT}</header><img src='/img/dcnf-logo.png' alt='DCNF'>"
+            f"<p>Share this now and we will see.</p>{article_html(original)}</article></main></body></html>")
+    got = outcomes(html, original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+def test_a_credit_in_byline_shape_beside_an_empty_slot_is_judged(original):
+    for credit in ("By Staff", "By Kyle Wood"):
+        html = page(original, f"<p>{credit}</p>" + SLOT)
+        assert outcomes(html, original)["byline"] == "fail", credit
+
+
+def test_an_author_marked_username_above_an_empty_slot_is_judged(original):
+    html = page(original, "<h3 class='byline'><a rel='author' href='/users/x'>AMournfulHowlInTheNight</a></h3>"
+                + SLOT)
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+def test_an_author_box_far_below_does_not_decide_an_empty_slot_at_the_head(original):
+    box = "<div class='author-box'><h4>About the author</h4><p class='author'>Scott Cunningham</p></div>"
+    html = page(original, SLOT, after="<div>" + "<p>Related links and more.</p>" * 3 + "</div>" + box)
+    assert outcomes(html, original)["byline"] == "review"
+
+
+def test_a_page_in_a_script_without_spaces_finds_its_body():
+    from checker.article.zones import find_zones
+    from checker.parse import parse_page
+    from checker.shingles import shingles, tokens
+    from checker.vocabulary import DEFAULT_VOCABULARY
+
+    paras = ["新华社北京4月24日电，国家航天局发布消息，首届论坛在京开幕，各国代表就航天合作深入交流。",
+             "与会代表表示，航天技术更好惠及人民，合作前景广阔，期待进一步深化务实合作与交流。",
+             "论坛期间，多国航天机构签署合作文件，涵盖卫星应用、深空探测与人才培养等多个领域。"]
+    text = "\n\n".join(paras)
+    html = ("<html><body><div class='nav'><p>人民日报社概况| 关于人民网| 报社招聘| 招聘英才| 广告服务| 合作加盟</p></div>"
+            "<h1>促进航天技术更好惠及人民</h1><div class='author'>作者：王伟</div>"
+            + "".join(f"<p>{p}</p>" for p in paras) + "<p>人民日报违法和不良信息举报电话：010-65363263</p></body></html>")
+    page = parse_page(html, "file:///cn.html")
+    zones = find_zones(page.blocks, frozenset(shingles(tokens(text), 5)), 5, "促进航天技术更好惠及人民",
+                       DEFAULT_VOCABULARY, text)
+    assert zones is not None and zones.found_by == "original text"
+    assert sorted(page.blocks[i].text for i in zones.body) == sorted(paras)
+    assert page.blocks[zones.headline].tag == "h1"

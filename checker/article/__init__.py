@@ -1,8 +1,11 @@
 """The article model: one page's story located once (body, headline, head and foot, credit lines, images) for every check."""
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterator, Optional
+
+from anyascii import anyascii
 
 from ..models import Original
 from ..parse import Block, Image, ParsedPage, descendants_named
@@ -16,6 +19,7 @@ if TYPE_CHECKING:
     from ..ruleset import LicensePack
 
 _IMAGE_NAMES = frozenset({"img", "svg"})
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 class Article:
@@ -41,7 +45,8 @@ class Article:
     # ---- where the story is -----------------------------------------------------------------
     @cached_property
     def zones(self) -> Optional[Zones]:
-        return find_zones(self.page.blocks, self._original_shingles, self._k, self.title, self.vocab)
+        return find_zones(self.page.blocks, self._original_shingles, self._k, self.title, self.vocab,
+                          self.original.text if self.original else "")
 
     @cached_property
     def containers(self) -> Containers:
@@ -124,6 +129,15 @@ class Article:
         if found.credits or not found.missing:
             return None
         return named_near_but_unread(self, found.missing)
+
+    @cached_property
+    def lowercase_words(self) -> frozenset:
+        """Words the page's visible text writes in lower case: common words of its language, not names."""
+        out: set = set()
+        for b in self.page.blocks:
+            if b.hidden is None and b.text:
+                out.update(w for w in _WORD.findall(b.text) if w[0].islower())
+        return frozenset(anyascii(w).lower() for w in out)
 
     # ---- images -------------------------------------------------------------------------------
     def image_class(self, img: Image) -> tuple[str, str]:

@@ -73,6 +73,36 @@ class Containers:
             return True
         return self._shares_header(block)
 
+    def credit_area(self, block: Block) -> bool:
+        """Where a reader looks for the article's credit: the headline's small header, a few lines under
+        the headline, a few lines above the body, or among its first paragraphs (not the whole stretch
+        between a headline and a body that a gallery or a product box pushed far down)."""
+        z = self.zones
+        if z is None:
+            return False
+        i = block.index
+        if z.first < i < z.last and i in self._head_set:
+            return True
+        if z.headline is None:
+            return self._near_rank.get(i, NEAR_BLOCKS + 1) <= NEAR_BLOCKS
+        if i <= z.headline:
+            return False  # above the headline stand the section's label and the site's menus
+        if i < z.first and (self._under_headline_rank(i) <= NEAR_BLOCKS
+                            or self._near_rank.get(i, NEAR_BLOCKS + 1) <= NEAR_BLOCKS):
+            return True
+        return self._shares_header(block)
+
+    def _under_headline_rank(self, index: int) -> int:
+        """How many visible text blocks from the headline down to this one (this one included)."""
+        z = self.zones
+        rank = 0
+        for b in self.page.blocks[z.headline + 1:index + 1]:
+            if b.hidden is None and b.text:
+                rank += 1
+                if rank > NEAR_BLOCKS:
+                    break
+        return rank
+
     @cached_property
     def _near_rank(self) -> dict:
         """Head blocks above the body -> how many visible text blocks away from the body they are."""

@@ -22,6 +22,7 @@ SHORT_PREFIX_CHARS = 24
 SLOT_AREA_LEVELS = 3  # an empty credit slot and a line within this many ancestors of it share a credit area  # a block holding only a credit prefix ("By", "Written by") is this short  # a line at the head this short naming a person is someone's credit
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
 _SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;]|\s-\s")
+_NAME_START = re.compile(r"\s*[^\W\d_]")
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Credits:
     missing: list = field(default_factory=list)
     bylines: list = field(default_factory=list)  # byline-like blocks in the head/foot (for explanations)
     empty_marked: Optional[Block] = None  # an author-marked element with no text (filled in by a script)
-    person_shown: Optional[Block] = None  # a short line at the head that credits some person
+    credit_shown: Optional[Block] = None  # beside an empty slot, a credit the reader sees where the byline goes
 
 
 def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vocab: Vocabulary) -> dict:
@@ -55,21 +56,45 @@ def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vo
     """
     raw = anyascii(_CAMEL.sub(" ", line))  # "Jane DoeRedakteur": inline elements glued without a space
     toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(raw)]
-    folded = raw.lower()
     words = [t[0].lower() for t in toks]
     if not words:
         return {}
     limit = vocab.max_marked_words if marked else (vocab.max_foot_line_words if zone == "foot" else vocab.max_head_line_words)
     if len(words) > limit:
-        # "Outlet | 04.05.2015 13h36 | By Jane Doe | Outlet": a long line of separated fields holds
-        # a credit in one of them.
-        fields = [f for f in _FIELD_SEPARATOR.split(line) if f.strip()]
-        found: dict = {}
-        if len(fields) > 1:
-            for f in fields:
-                if len(_TOKEN.findall(anyascii(f))) <= limit:
-                    found.update(credit_in_line(f, forms_by_author, marked, zone, vocab))
-        return found
+        return _credits_in_fields(line, forms_by_author, marked, zone, vocab, limit)
+    hits = _name_hits(words, forms_by_author)
+    if not hits:
+        return {}
+    folded = raw.lower()
+    starts = {s for s, _, _ in hits}
+    found = {}
+    prev_end = None
+    for start, end, author in hits:
+        if vocab.other_credit_re.search(" ".join(words[:start])):
+            prev_end = end
+            continue
+        if ((marked or _prefix_ok(words, toks, folded, start, prev_end, vocab))
+                and _suffix_ok(words, toks, folded, end, starts, marked, vocab)):
+            found[author] = True
+        prev_end = end
+    return found
+
+
+def _credits_in_fields(line: str, forms_by_author: dict, marked: bool, zone: str, vocab: Vocabulary,
+                       limit: int) -> dict:
+    """"Outlet | 04.05.2015 13h36 | By Jane Doe | Outlet": a long line of separated fields holds a
+    credit in one of them."""
+    fields = [f for f in _FIELD_SEPARATOR.split(line) if f.strip()]
+    found: dict = {}
+    if len(fields) > 1:
+        for f in fields:
+            if len(_TOKEN.findall(anyascii(f))) <= limit:
+                found.update(credit_in_line(f, forms_by_author, marked, zone, vocab))
+    return found
+
+
+def _name_hits(words: list, forms_by_author: dict) -> list:
+    """(start, end, author) of the first form of each author found in the words, in line order."""
     hits = []
     for author, forms in forms_by_author.items():
         for form in forms:
@@ -77,105 +102,160 @@ def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vo
             if hit:
                 hits.append((hit.start, hit.end, author))
                 break
-    if not hits:
-        return {}
     hits.sort()
-    starts = {s for s, _, _ in hits}
-    found = {}
-    prev_end = None
-    for start, end, author in hits:
-        prefix_words = words[prev_end if prev_end is not None else 0:start]
-        prefix_text = folded[toks[prev_end][1] if prev_end is not None and prev_end < len(toks) else 0:toks[start][1]]
-        if vocab.other_credit_re.search(" ".join(words[:start])):
-            prev_end = end
-            continue
-        ok_prefix = (
-            marked
-            or not prefix_words
+    return hits
+
+
+def _prefix_ok(words: list, toks: list, folded: str, start: int, prev_end: Optional[int], vocab: Vocabulary) -> bool:
+    """Before a name: nothing, a credit prefix, a separator, or another credited name and a joiner."""
+    prefix_words = words[prev_end if prev_end is not None else 0:start]
+    prefix_text = folded[toks[prev_end][1] if prev_end is not None and prev_end < len(toks) else 0:toks[start][1]]
+    return (not prefix_words
             or vocab.by_re.search(" ".join(prefix_words)) is not None
             or (prev_end is not None and (set(prefix_words) <= vocab.joiners))
-            or bool(_SEPARATOR_BEFORE.search(prefix_text))
-        )
-        after = words[end] if end < len(words) else None
-        after_raw = toks[end][0] if end < len(toks) else ""
-        gap = folded[toks[end - 1][2]: toks[end][1]] if end < len(toks) else ""
-        separated = bool(_SEPARATOR_AFTER.search(gap))
-        ok_suffix = (
-            marked
+            or bool(_SEPARATOR_BEFORE.search(prefix_text)))
+
+
+def _suffix_ok(words: list, toks: list, folded: str, end: int, starts: set, marked: bool, vocab: Vocabulary) -> bool:
+    """After a name: nothing, a separator, a role or date word, another name, or a capitalised word; in
+    an author-marked element anything; but never a verb of speech ("Jane Doe said ..." is a sentence)."""
+    after = words[end] if end < len(words) else None
+    after_raw = toks[end][0] if end < len(toks) else ""
+    gap = folded[toks[end - 1][2]: toks[end][1]] if end < len(toks) else ""
+    separated = bool(_SEPARATOR_AFTER.search(gap))
+    if after in vocab.speech and not separated:
+        return False
+    return (marked
             or after is None
             or separated
             or after in vocab.after_ok
             or after.isdigit()
             or end in starts
-            or (after_raw[:1].isupper() and not folded[toks[end - 1][2]:].lstrip().startswith("."))
-        )
-        if after in vocab.speech and not separated:
-            ok_suffix = False  # "Jane Doe said ..." is a sentence, not a credit
-        if ok_prefix and ok_suffix:
-            found[author] = True
-        prev_end = end
-    return found
+            or (after_raw[:1].isupper() and not folded[toks[end - 1][2]:].lstrip().startswith(".")))
 
 
 def read_credits(article: "Article") -> Credits:
     """Find which of the original's authors the article's visible credit lines name."""
-    vocab = article.vocab
     result = Credits()
     authors = list(article.authors)
     forms = {a: name_forms(a) for a in authors}
     headline = article.zones.headline if article.zones else None
     short_lines: list = []  # short lines at the head that name no author: some person's credit?
+    head_bylines: list = []  # byline-shaped blocks at the head (an empty slot's rivals)
     for block, zone in article.candidate_blocks():
         if block.hidden is not None or block.tag == "figcaption":
             continue  # hidden, or a picture's caption (its credit is the photographer's)
         if (block.tag == "h1" or block.index == headline) and not block.own_mark:
             continue  # a title (the story's, or a blog's name in its banner) is not a credit
         if not block.text:
-            # An empty credit slot at the head is filled by a script: what it will say is unknown.
-            if (block.own_mark and zone == "head" and result.empty_marked is None and not block.hidden_text
-                    and not article.contains_image(block.element) and not article.other_story(block)):
+            if result.empty_marked is None and zone == "head" and _empty_slot(article, block):
                 result.empty_marked = block
             continue
-        if article.is_notice(block.text) or vocab.consent_re.search(block.text):
-            continue  # the license notice, or consent text ("By clicking Accept ..."), credits nobody
-        in_body = article.is_body(block) and not vocab.by_start.match(block.text)
-        looks_like_byline = block.marked or any(vocab.by_start.match(ln) for ln in block.lines)
-        # A paragraph of the article is no credit, except an author-marked element inside it.
-        lines = [] if in_body else [(ln, block.marked) for ln in block.lines + ((block.text,) if len(block.lines) > 1 else ())]
-        lines += [(t, True) for t in block.marked_texts if t]
-        if not in_body and len(block.text) <= SHORT_PREFIX_CHARS and vocab.by_re.fullmatch(
-                " " + " ".join(fold_tokens(block.text))):
-            # "By" in one element and the name in the next: the credit is the two read together.
-            nxt = article.neighbour(block, 1)
-            if nxt is not None and nxt.text and len(nxt.text.split()) <= vocab.max_head_line_words:
-                lines.append((block.text + " " + nxt.text, block.marked or nxt.marked))
-        named = [(line, author) for line, marked in lines for author in credit_in_line(line, forms, marked, zone, vocab)]
-        is_byline = looks_like_byline and not in_body and len(block.text.split()) <= vocab.max_marked_words
-        if zone == "head" and not in_body and not named and len(block.text.split()) <= SHORT_CREDIT_WORDS:
-            short_lines.append(block)  # read only if an empty credit slot makes it matter (below)
-        if not named and zone == "head" and not in_body and result.empty_marked is None:
-            tail = fold_tokens(block.text[-80:])
-            if (tail and tail[-1] not in vocab.after_ok and vocab.by_re.search(" " + " ".join(tail))
-                    and not article.other_story(block)):
-                result.empty_marked = block  # "12:07 | By" and no name: the name is filled in by a script
-        # Where the block stands (another story's teaser, site chrome) matters only for a credit.
-        if not (named or is_byline) or article.other_story(block):
-            continue
-        if is_byline:
-            result.bylines.append(block)
-
-        for line, author in named:
-            credit = Credit(author, block, line, zone)
-            result.credits.setdefault(author, credit)
-            known = result.all_credits.setdefault(author, [])
-            if all(c.block.index != block.index for c in known):
-                known.append(credit)
+        _read_block(article, block, zone, forms, result, short_lines, head_bylines)
     result.missing = [a for a in authors if a not in result.credits]
     if result.empty_marked is not None and not result.credits:
-        # A short line at the head naming a person is someone else's credit: the slot is not all the page says.
-        result.person_shown = next((b for b in short_lines if credits_person(b, article.pack.non_person_credits, vocab)
-                                    and not article.other_story(b)), None)
+        result.credit_shown = _credit_shown(article, result.empty_marked, head_bylines, short_lines)
     return result
+
+
+def _empty_slot(article: "Article", block: Block) -> bool:
+    """An empty author-marked element at the head: a script fills it in, so what it will say is unknown."""
+    return bool(block.own_mark and not block.hidden_text and not article.contains_image(block.element)
+                and not article.other_story(block))
+
+
+def _read_block(article: "Article", block: Block, zone: str, forms: dict, result: Credits,
+                short_lines: list, head_bylines: list) -> None:
+    """Record what one visible block with text credits (and, at the head, what it tells about an empty slot)."""
+    vocab = article.vocab
+    if article.is_notice(block.text) or vocab.consent_re.search(block.text):
+        return  # the license notice, or consent text ("By clicking Accept ..."), credits nobody
+    in_body = article.is_body(block) and not vocab.by_start.match(block.text)
+    looks_like_byline = block.marked or any(vocab.by_start.match(ln) for ln in block.lines)
+    lines = _credit_lines(article, block, in_body)
+    named = [(line, author) for line, marked in lines for author in credit_in_line(line, forms, marked, zone, vocab)]
+    is_byline = looks_like_byline and not in_body and len(block.text.split()) <= vocab.max_marked_words
+    if zone == "head" and not in_body and not named:
+        if len(block.text.split()) <= SHORT_CREDIT_WORDS:
+            short_lines.append(block)  # read only if an empty credit slot makes it matter
+        if result.empty_marked is None and _ends_in_bare_prefix(article, block):
+            result.empty_marked = block  # "12:07 | By" and no name: the name is filled in by a script
+    # Where the block stands (another story's teaser, site chrome) matters only for a credit.
+    if not (named or is_byline) or article.other_story(block):
+        return
+    if is_byline:
+        result.bylines.append(block)
+        if zone == "head":
+            head_bylines.append(block)
+    for line, author in named:
+        credit = Credit(author, block, line, zone)
+        result.credits.setdefault(author, credit)
+        known = result.all_credits.setdefault(author, [])
+        if all(c.block.index != block.index for c in known):
+            known.append(credit)
+
+
+def _credit_lines(article: "Article", block: Block, in_body: bool) -> list:
+    """The (line, author-marked) pairs of a block that may hold a credit."""
+    vocab = article.vocab
+    # A paragraph of the article is no credit, except an author-marked element inside it.
+    lines = [] if in_body else [(ln, block.marked) for ln in block.lines + ((block.text,) if len(block.lines) > 1 else ())]
+    lines += [(t, True) for t in block.marked_texts if t]
+    if not in_body and len(block.text) <= SHORT_PREFIX_CHARS and vocab.by_re.fullmatch(
+            " " + " ".join(fold_tokens(block.text))):
+        # "By" in one element and the name in the next: the credit is the two read together.
+        nxt = article.neighbour(block, 1)
+        if nxt is not None and nxt.text and len(nxt.text.split()) <= vocab.max_head_line_words:
+            lines.append((block.text + " " + nxt.text, block.marked or nxt.marked))
+    return lines
+
+
+def _ends_in_bare_prefix(article: "Article", block: Block) -> bool:
+    """Whether a line ends in a credit prefix with no name after it ("12:07 | By")."""
+    vocab = article.vocab
+    tail = fold_tokens(block.text[-80:])
+    return bool(tail and tail[-1] not in vocab.after_ok and vocab.by_re.search(" " + " ".join(tail))
+                and not article.other_story(block))
+
+
+def _credit_shown(article: "Article", empty_slot: Block, head_bylines: list, short_lines: list) -> Optional[Block]:
+    """A credit the reader sees where the article's byline goes, beside an empty byline slot: then the
+    page says who wrote it and is judged on that; without one, what the slot will say is unknown.
+
+    A byline-shaped line ("By Staff", an author-marked element) counts whoever it names in the credit
+    area, and anywhere at the head when it is itself marked as an author's or names a person; a bare line counts only when it names a person and stands in the credit area or is marked
+    as an author's (a section label or a button above the headline is no credit)."""
+    vocab = article.vocab
+    containers = article.containers
+    for b in head_bylines:
+        if b is not empty_slot and not article.other_story(b) and (containers.credit_area(b) or b.own_mark or credits_person(
+                b, article.pack.non_person_credits, vocab)) and _names_someone(b, vocab):
+            return b
+    for b in short_lines:
+        if not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b):
+            continue
+        if vocab.other_credit_re.search(" ".join(fold_tokens(b.text))):
+            continue  # "Photo: Jane Doe": a picture's credit
+        if b.marked or (containers.credit_area(b) and _reads_as_name(article, b.text)):
+            return b
+    return None
+
+
+def _reads_as_name(article: "Article", text: str) -> bool:
+    """Whether a bare line reads as a person's name on this page: written in capitals, none of its
+    words is written in lower case elsewhere on the page ("Buy Now", "Share Services" are words, not
+    names). In a script without capitals a short word cannot be told from a name: it does not read as one."""
+    words = fold_tokens(text)
+    if not words or not any(ch.isupper() for ch in text):
+        return False
+    lower = article.lowercase_words
+    return not any(w in lower for w in words if len(w) > 2)
+
+
+def _names_someone(block: Block, vocab: Vocabulary) -> bool:
+    """Whether a byline-shaped block says more than its prefix ("By" alone is an empty slot, not a credit)."""
+    rest = vocab.by_lead.sub("", block.lines[0] if block.lines else block.text, count=1)
+    return bool(_NAME_START.match(rest))  # "By , a deputy editor": the name was left out
 
 
 def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:

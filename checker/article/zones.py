@@ -11,6 +11,7 @@ from ..vocabulary import Vocabulary
 
 BODY_MIN_WORDS = 6  # shorter blocks are too short to tell whether they carry the original's text
 BODY_CONTAINMENT = 0.5  # share of a block's shingles from the original that makes it a body paragraph
+UNSPACED_MIN_CHARS = 20  # a paragraph in a script written without spaces is matched whole from this length
 
 
 @dataclass(frozen=True)
@@ -26,16 +27,24 @@ class Zones:
     found_by: str  # "original text" or "paragraph density"
 
 
-def body_blocks(blocks: tuple, original_shingles: frozenset, k: int) -> set[int]:
+def body_blocks(blocks: tuple, original_shingles: frozenset, k: int, original_text: str = "") -> set[int]:
     """Blocks most of whose word shingles come from the original's text."""
     out: set[int] = set()
     if not original_shingles:
         return out
+    unspaced: Optional[str] = None
     for b in blocks:
-        if b.hidden is not None or not b.text:
-            continue
+        if b.hidden is not None or not b.text or b.tag == "h1":
+            continue  # (a headline is never the body, even where the original's text repeats it)
         words = tokens(b.text)
         if len(words) < BODY_MIN_WORDS:
+            # Chinese, Japanese, Thai: a long paragraph is a few "words" between punctuation marks;
+            # it is the article's when the original says the same, word for word.
+            if original_text and len(b.text) >= UNSPACED_MIN_CHARS and _unspaced(b.text):
+                if unspaced is None:
+                    unspaced = " " + " ".join(tokens(original_text)) + " "
+                if " " + " ".join(words) + " " in unspaced:
+                    out.add(b.index)
             continue
         sh = shingles(words, k)
         if sh and len(sh & original_shingles) / len(sh) >= BODY_CONTAINMENT:
@@ -43,9 +52,10 @@ def body_blocks(blocks: tuple, original_shingles: frozenset, k: int) -> set[int]
     return out
 
 
-def find_zones(blocks: tuple, original_shingles: frozenset, k: int, title: str, vocab: Vocabulary) -> Optional[Zones]:
+def find_zones(blocks: tuple, original_shingles: frozenset, k: int, title: str, vocab: Vocabulary,
+               original_text: str = "") -> Optional[Zones]:
     """Body, headline, head and foot of the article on this page; None when no body is found."""
-    body = body_blocks(blocks, original_shingles, k)
+    body = body_blocks(blocks, original_shingles, k, original_text)
     found_by = "original text"
     if not body:
         found_by = "paragraph density"
@@ -149,7 +159,7 @@ def dense_body(blocks: tuple) -> set[int]:
 
 
 def extend_prose(blocks: tuple, body: set[int], max_gap: int = 80) -> set[int]:
-    """Grow a guessed body over neighbouring prose paragraphs, up to the headline or a run of non-prose blocks."""
+    """Grow a body over neighbouring prose paragraphs, up to the headline or a run of non-prose blocks."""
     if not body:
         return body
     out = set(body)
@@ -178,3 +188,13 @@ def _under(node, anchor, levels: int) -> bool:
         if node is anchor:
             return True
     return False
+
+
+def _unspaced(text: str) -> bool:
+    """Whether most of a text's letters are in a script written without spaces between words."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    # Han, kana, Hangul, Thai, Lao, Khmer, Myanmar, Tibetan letters have no case ("Lo").
+    caseless = sum(1 for ch in letters if not (ch.isupper() or ch.islower()) and ord(ch) > 0x0E00)
+    return caseless * 2 > len(letters)

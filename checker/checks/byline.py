@@ -74,17 +74,8 @@ def authors_credited(ctx: CheckContext) -> Verdict:
     art = ctx.article
     found = art.credits
     authors = list(art.authors)
-    non_person = ctx.pack.non_person_credits
     if not authors:
-        person = next((b for b in found.bylines if credits_person(b, non_person, art.vocab)), None)
-        if person is not None:
-            return Verdict(Outcome.REVIEW,
-                           "the original's authors are unknown, so the checker cannot tell whether this byline names the reporter",
-                           (ctx.block_evidence(person),), "Give the original's authors (originals manifest or feed).")
-        if found.empty_marked is not None:
-            return _empty_byline(ctx, found.empty_marked, "the reporter")
-        return Verdict(Outcome.FAIL, "no byline credits a person (and the original's authors are unknown)",
-                       (), "Add the reporter's byline at the top of the article.")
+        return _authors_unknown(ctx)
     if not found.missing:
         ev = tuple(ctx.block_evidence(c.block, expected=c.author) for c in _unique_blocks(found.credits.values()))
         return Verdict(Outcome.PASS, "byline names " + _names(authors), ev)
@@ -95,30 +86,18 @@ def authors_credited(ctx: CheckContext) -> Verdict:
         lead = f"the byline names {', '.join(found.credits)} but not {expected}"
     else:
         lead = f"no byline names {expected}"
-    evidence: list = []
-    detail = ""
     shown = [b for b in found.bylines if b.text][:3]
-    if not found.credits:
-        for b in shown:
-            low = " ".join(fold_tokens(b.text))
-            outlet = next((c for c in non_person if re.search(r"\b" + re.escape(" ".join(fold_tokens(c))) + r"\b", low)), None)
-            if any(_surname_only(b, a) for a in missing):
-                detail = f"; the byline \"{_clip(b.text)}\" gives only the surname"
-            elif outlet and not credits_person(b, (), art.vocab):
-                detail = f"; the byline credits \"{_clip(b.text)}\" instead of the reporter"
-            else:
-                detail = f"; the byline found is \"{_clip(b.text)}\""
-            break
+    detail = _what_the_byline_says(ctx, shown, missing) if not found.credits else ""
+    evidence: list = []
     if not detail:
         elsewhere = _where_else(ctx, missing[0])
         if elsewhere:
             detail = f"; {missing[0]} is {elsewhere[0]}"
             if elsewhere[1]:
                 evidence.append(elsewhere[1])
-    if found.empty_marked is not None and not found.credits and found.person_shown is None and not any(
-            credits_person(b, non_person, art.vocab) for b in found.bylines):
-        # A script fills the byline in, and no other person is credited instead: the checker
-        # cannot tell what the reader will see.
+    if found.empty_marked is not None and not found.credits and found.credit_shown is None:
+        # A script fills the byline in, and no other credit stands where the byline goes: the
+        # checker cannot tell what the reader will see.
         return _empty_byline(ctx, found.empty_marked, expected)
     unread = art.unread_credit
     if unread is not None:
@@ -133,6 +112,36 @@ def authors_credited(ctx: CheckContext) -> Verdict:
         detail = f"; {_looked_at(art)}"
     evidence = [ctx.block_evidence(b, expected=expected) for b in shown] + evidence
     return Verdict(Outcome.FAIL, lead + detail, tuple(evidence[:4]) or (ctx.looked_at("a byline"),), fix)
+
+
+def _authors_unknown(ctx: CheckContext) -> Verdict:
+    """Without the original's authors: review a person's byline, fail a page that credits no person."""
+    art = ctx.article
+    found = art.credits
+    person = next((b for b in found.bylines if credits_person(b, ctx.pack.non_person_credits, art.vocab)), None)
+    if person is not None:
+        return Verdict(Outcome.REVIEW,
+                       "the original's authors are unknown, so the checker cannot tell whether this byline names the reporter",
+                       (ctx.block_evidence(person),), "Give the original's authors (originals manifest or feed).")
+    if found.empty_marked is not None:
+        return _empty_byline(ctx, found.empty_marked, "the reporter")
+    return Verdict(Outcome.FAIL, "no byline credits a person (and the original's authors are unknown)",
+                   (), "Add the reporter's byline at the top of the article.")
+
+
+def _what_the_byline_says(ctx: CheckContext, shown: list, missing: list) -> str:
+    """What the first byline found says instead ("gives only the surname", "credits the outlet")."""
+    art = ctx.article
+    non_person = ctx.pack.non_person_credits
+    for b in shown:
+        low = " ".join(fold_tokens(b.text))
+        outlet = next((c for c in non_person if re.search(r"\b" + re.escape(" ".join(fold_tokens(c))) + r"\b", low)), None)
+        if any(_surname_only(b, a) for a in missing):
+            return f"; the byline \"{_clip(b.text)}\" gives only the surname"
+        if outlet and not credits_person(b, (), art.vocab):
+            return f"; the byline credits \"{_clip(b.text)}\" instead of the reporter"
+        return f"; the byline found is \"{_clip(b.text)}\""
+    return ""
 
 
 def _empty_byline(ctx: CheckContext, block: Block, expected: str) -> Verdict:
