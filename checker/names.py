@@ -30,13 +30,20 @@ class NameForm:
         return self.tokens[-1] if self.tokens else ""
 
 
+_SUFFIX = re.compile(r"[\s,]+(?:jr|sr|ii|iii|iv|phd|md)\.?\s*$", re.IGNORECASE)
+
+
 def name_forms(name: str) -> tuple[NameForm, ...]:
-    """The name as written and, when it has a parenthesised part ("Bruno (Henrique) Rodrigues"), without it."""
+    """The name as written and, when it has a parenthesised part ("Bruno (Henrique) Rodrigues") or a
+    generational suffix ("Robert Smith Jr."), without it: bylines often leave either out."""
     forms = [name_form(name)]
     if "(" in name:
         short = re.sub(r"\([^)]*\)", " ", name)
         if fold_tokens(short):
             forms.append(name_form(short))
+    bare = _SUFFIX.sub("", name)
+    if bare != name and len(fold_tokens(bare)) >= 2:
+        forms.append(name_form(bare))
     return tuple(forms)
 
 

@@ -352,3 +352,25 @@ def test_a_page_in_a_script_without_spaces_finds_its_body():
     assert zones is not None and zones.found_by == "original text"
     assert sorted(page.blocks[i].text for i in zones.body) == sorted(paras)
     assert page.blocks[zones.headline].tag == "h1"
+
+
+# ---- the byline's own credit box -------------------------------------------------------------------
+
+def test_licensor_in_the_bylines_own_credit_box_is_attached(original):
+    box = ("<dl class='credits'><dt>Author</dt><dd>Jane Q. Reporter</dd><dt>Source</dt>"
+           "<dd>Daily Caller News Foundation</dd></dl>")
+    assert outcomes(page(original, box), original)["affiliation"] == "pass"
+
+
+def test_a_credit_box_naming_another_organisation_is_not_laundered_by_the_licensor(original):
+    box = ("<dl class='credits'><dt>Author</dt><dd>Jane Q. Reporter, Daily Caller</dd><dt>Source</dt>"
+           "<dd>Daily Caller News Foundation</dd></dl>")
+    assert outcomes(page(original, box), original)["affiliation"] == "fail"
+    other = ("<dl class='credits'><dt>Author</dt><dd>Jane Q. Reporter</dd><dt>Publisher</dt>"
+             "<dd>Partner Gazette</dd></dl>")
+    assert outcomes(page(original, other), original)["affiliation"] == "fail"
+
+
+def test_a_handle_after_the_name_is_part_of_the_credit(original):
+    html = page(original, "<p>By Jane Q. Reporter @janeqr, Daily Caller News Foundation</p>")
+    assert outcomes(html, original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}

@@ -36,3 +36,13 @@ def test_matches(name, text):
 ])
 def test_does_not_match(name, text):
     assert not named(name, text)
+
+
+def test_a_generational_suffix_may_be_left_out_of_the_byline():
+    from checker.names import find_name, fold_tokens, name_forms
+
+    forms = name_forms("Robert Smith Jr.")
+    assert any(find_name(f, fold_tokens("By Robert Smith, Outlet")) for f in forms)
+    assert any(find_name(f, fold_tokens("By Robert Smith Jr., Outlet")) for f in forms)
+    assert not any(find_name(f, fold_tokens("By Robert Smithers, Outlet")) for f in forms)
+    assert len(name_forms("Anna Jrson")) == 1  # only a separate suffix word is one

@@ -21,7 +21,7 @@ SHORT_CREDIT_WORDS = 12
 SHORT_PREFIX_CHARS = 24
 SLOT_AREA_LEVELS = 3  # an empty credit slot and a line within this many ancestors of it share a credit area  # a block holding only a credit prefix ("By", "Written by") is this short  # a line at the head this short naming a person is someone's credit
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
-_SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;]|\s-\s")
+_SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;@]|\s-\s")  # "@" starts a handle: "Jane Doe @janedoe"
 _NAME_START = re.compile(r"\s*[^\W\d_]")
 
 

@@ -74,7 +74,53 @@ def attached(art: Article, block: Block) -> Optional[tuple[str, Block]]:
         logo = art.logo_in(nb)
         if logo and len(nb.text.split()) <= art.vocab.max_adjacent_words and not _lookalike(art, nb.text):
             return f"the {pack.name} logo ({logo}) sits right by the byline", nb
+    line = _in_credit_box(art, block)
+    if line is not None:
+        return f"\"{find_alias(line.text, pack.aliases)}\" is in the byline's own credit box", line
     return None
+
+
+CREDIT_BOX_LEVELS = 3  # how far up from a byline its small credit box (a <dl>, a meta list) is looked for
+CREDIT_BOX_REACH = 8  # blocks either side of the byline searched for the box's other lines
+
+
+def _in_credit_box(art: Article, block: Block) -> Optional[Block]:
+    """A line naming the licensor, alone, in the same small box as the byline ("Author: X / Source:
+    <licensor>" in a <dl>, a meta list): the box, as a reader sees it, is one credit."""
+    pack = art.pack
+    node, box = block.element.parent, None
+    for _ in range(CREDIT_BOX_LEVELS):
+        if node is None or node.name in ("body", "html", "main", "article", "[document]"):
+            break
+        words = len(node.get_text(" ").split())
+        if words > art.vocab.max_adjacent_words * 2:
+            break
+        box, node = node, node.parent
+    if box is None:
+        return None
+    blocks = art.page.blocks
+    found = None
+    for i in range(max(0, block.index - CREDIT_BOX_REACH), min(len(blocks), block.index + CREDIT_BOX_REACH + 1)):
+        b = blocks[i]
+        if b.hidden is not None or not b.text or art.is_body(b) or not _inside(b.element, box):
+            continue
+        if _lookalike(art, b.text):
+            return None  # the box tells the reader the reporter works for another organisation
+        alias = find_alias(b.text, pack.aliases)
+        if i != block.index and found is None and alias and not art.is_notice(b.text) and _affiliation_only(art, b.text, alias):
+            found = b
+    return found
+
+
+def _inside(element, box) -> bool:
+    node = element.parent
+    for _ in range(CREDIT_BOX_LEVELS + 1):
+        if node is None:
+            return False
+        if node is box:
+            return True
+        node = node.parent
+    return False
 
 
 def _review(ctx: CheckContext, why: str, block: Optional[Block] = None) -> Verdict:
