@@ -27,7 +27,7 @@ from .pipeline import Checker
 from .runlock import RunLock
 from .ruleset import LicensePack, load_pack
 from .sources.discovery import Discovery, SourceError, discover, parse_sitemap, SITEMAP_ACCEPT
-from .sources.urlnorm import host_of, normalize_url
+from .url_identity import host_of, normalize_url
 from .waivers import apply_waivers, waiver_notes
 
 log = logging.getLogger("syndicheck.audit")

@@ -190,7 +190,7 @@ def test_worker_killed_mid_batch_is_retried_without_duplicates(sites, local_nigh
 
 
 def _hosts(outcome) -> dict:
-    from checker.sources.urlnorm import host_of
+    from checker.url_identity import host_of
     hosts: dict = {}
     for p in outcome.report.pages:
         hosts.setdefault(host_of(p.result.target), []).append(p.result.target)

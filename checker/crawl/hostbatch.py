@@ -10,7 +10,7 @@ from checker.crawl.fetcher import Fetcher
 from checker.crawl.headers import MAX_SECONDS
 from checker.crawl.robots import RobotsCache
 from checker.models import Fetched
-from checker.sources.urlnorm import host_of
+from checker.url_identity import host_of
 
 Validators = tuple[Optional[str], Optional[str]]  # (etag, last_modified) from the previous run
 _NO_VALIDATORS: Validators = (None, None)
