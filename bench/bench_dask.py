@@ -146,7 +146,8 @@ def bench_warc(info: dict, n_originals: int, files: int, per_file: int, cores: i
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
-    from checker.crawl.dask_executor import DaskExecutor, ShippedChecker
+    from checker.crawl.dask_executor import DaskExecutor
+    from checker.shipped_checker import ShippedChecker
     from checker.crawl.executor import LocalExecutor
     from checker.originals import load_all
     from checker.pipeline import Checker

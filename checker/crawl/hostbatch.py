@@ -44,6 +44,19 @@ class HostBatch:
         if not 0 <= self.chunk < max(self.chunks, 1):
             raise ValueError(f"HostBatch {self.host}: chunk {self.chunk} outside 0..{self.chunks - 1}")
 
+    # The executor's Task protocol (checker/crawl/executor.py): a host is a lane, its chunks run in order.
+    @property
+    def lane(self) -> str:
+        return self.host
+
+    @property
+    def seq(self) -> int:
+        return self.chunk
+
+    @property
+    def size(self) -> int:
+        return len(self.urls)
+
 
 def group_by_host(urls: Iterable[str]) -> dict[str, list[str]]:
     """URLs grouped by host_of(url), each host's URLs in first-seen order, duplicates dropped."""
