@@ -252,8 +252,10 @@ class DaskExecutor(LaneOrderedExecutor):
         opened_here = self._client is None
         client = self.client
         token = uuid.uuid4().hex[:12]
-        futures: dict[str, tuple[int, int]] = {}  # future key -> (lane number, index of the task in its lane)
-        pending = as_completed(loop=client.loop)
+        lane_of: dict[str, tuple[int, int]] = {}  # future key -> (lane number, index of the task in its lane)
+        # with_results: each finished task's results are gathered in the background as it completes, not by a
+        # blocking round trip per task in this thread.
+        pending = as_completed(loop=client.loop, with_results=True)
         plugin = f"syndicheck-work-{token}"
         registered = False
         try:
@@ -261,23 +263,25 @@ class DaskExecutor(LaneOrderedExecutor):
             client.register_plugin(_work_plugin_class()(work), name=plugin)
             registered = True
 
-            def submit(lane: int, index: int) -> None:
-                tasks = lanes[lane]
-                remaining = sum(t.size for t in tasks[index:])
-                key = f"syndicheck-task-{token}-{lane}-{index}"
-                future = client.submit(_run_task, plugin, tasks[index], key=key, retries=self.retries,
-                                       priority=remaining, pure=False)
-                futures[future.key] = (lane, index)
-                pending.add(future)
+            def submit(items: list[tuple[int, int]]) -> None:
+                # One client.map (one graph, one message to the scheduler) per priority, not a submit per task:
+                # the client's CPU per task was most of the executor's cost. Priority: work left in the lane.
+                by_priority: dict[int, list[tuple[int, int]]] = {}
+                for lane, index in items:
+                    by_priority.setdefault(sum(t.size for t in lanes[lane][index:]), []).append((lane, index))
+                for priority, group in sorted(by_priority.items(), reverse=True):
+                    futures = client.map(_run_task, [plugin] * len(group), [lanes[ln][i] for ln, i in group],
+                                         key=[f"syndicheck-task-{token}-{ln}-{i}" for ln, i in group],
+                                         retries=self.retries, priority=priority, pure=False)
+                    lane_of.update((f.key, item) for f, item in zip(futures, group))
+                    pending.update(futures)
 
-            for lane in range(len(lanes)):
-                submit(lane, 0)
-            for future in pending:
-                lane, index = futures.pop(future.key)
-                results = future.result()  # re-raises the task's exception once its retries are spent
+            submit([(lane, 0) for lane in range(len(lanes))])
+            for future, results in pending:  # re-raises a task's exception once its retries are spent
+                lane, index = lane_of.pop(future.key)
                 future.release()
                 if index + 1 < len(lanes[lane]):
-                    submit(lane, index + 1)  # the next chunk of this host starts only now
+                    submit([(lane, index + 1)])  # the next chunk of this host starts only now
                 yield from results
         finally:
             # Early exit or failure: cancel what is queued or running; nothing more is delivered.
