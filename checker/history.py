@@ -191,27 +191,37 @@ def _renormalise_urls(c: sqlite3.Connection) -> None:
     page meet in one run, the one recorded last stays, as `record_page` would have kept it."""
     c.execute("PRAGMA defer_foreign_keys = ON")  # pages and their findings change key in the same transaction
     c.create_function("syndicheck_fingerprint", 2, fingerprint, deterministic=True)
-    stored = [r[0] for r in c.execute("SELECT url FROM pages UNION SELECT url FROM validators")]
-    for old in stored:
+    # One pass over each table, then updates by (run_id, url) and url, which the indexes serve.
+    pages = {(run_id, url): rowid for run_id, url, rowid in c.execute("SELECT run_id, url, rowid FROM pages")}
+    for (run_id, old), rowid in sorted(pages.items(), key=lambda kv: kv[1]):
         new = url_key(old)
         if new == old:
             continue
-        for run_id, rowid in c.execute("SELECT run_id, rowid FROM pages WHERE url = ?", (old,)).fetchall():
-            clash = c.execute("SELECT rowid FROM pages WHERE run_id = ? AND url = ?", (run_id, new)).fetchone()
-            loser = None if clash is None else ((run_id, old) if clash[0] > rowid else (run_id, new))
-            if loser is not None:
-                c.execute("DELETE FROM findings WHERE run_id = ? AND url = ?", loser)
-                c.execute("DELETE FROM pages WHERE run_id = ? AND url = ?", loser)
-                if loser[1] == old:
-                    continue
-            c.execute("UPDATE pages SET url = ? WHERE run_id = ? AND url = ?", (new, run_id, old))
-            c.execute("UPDATE findings SET url = ?1, fingerprint = syndicheck_fingerprint(rule, ?1)"
-                      " WHERE run_id = ?2 AND url = ?3", (new, run_id, old))
-        both = c.execute("SELECT url FROM validators WHERE url IN (?, ?) ORDER BY updated DESC, url = ? DESC",
-                         (old, new, new)).fetchall()
-        if len(both) == 2:  # keep the later fetch's validators
-            c.execute("DELETE FROM validators WHERE url = ?", (both[1][0],))
+        clash = pages.get((run_id, new))
+        if clash is not None:  # keep the page recorded last, delete the other with its findings
+            loser = (run_id, old) if clash > rowid else (run_id, new)
+            c.execute("DELETE FROM findings WHERE run_id = ? AND url = ?", loser)
+            c.execute("DELETE FROM pages WHERE run_id = ? AND url = ?", loser)
+            del pages[loser]
+            if loser[1] == old:
+                continue
+        c.execute("UPDATE pages SET url = ? WHERE run_id = ? AND url = ?", (new, run_id, old))
+        c.execute("UPDATE findings SET url = ?1, fingerprint = syndicheck_fingerprint(rule, ?1)"
+                  " WHERE run_id = ?2 AND url = ?3", (new, run_id, old))
+        pages[(run_id, new)] = pages.pop((run_id, old))
+    validators = dict(c.execute("SELECT url, updated FROM validators").fetchall())
+    for old, updated in sorted(validators.items(), key=lambda kv: kv[1] or ""):
+        new = url_key(old)
+        if new == old or old not in validators:
+            continue
+        if new in validators:  # keep the later fetch's validators
+            loser = old if (validators[new] or "") >= (updated or "") else new
+            c.execute("DELETE FROM validators WHERE url = ?", (loser,))
+            del validators[loser]
+            if loser == old:
+                continue
         c.execute("UPDATE validators SET url = ? WHERE url = ?", (new, old))
+        validators[new] = validators.pop(old)
 
 
 MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _renormalise_urls]
