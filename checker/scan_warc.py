@@ -1,10 +1,10 @@
 """`syndicheck scan-warc`: every HTML response in WARC files (a web archive crawl, say) checked against the originals.
 
 One WARC file is one executor task (`WarcFile`, its own lane: files run in parallel, the biggest first), so the
-same executors run it: threads locally, or one dask task per file. Workers read the files themselves: on a cluster the paths must be
-visible to every worker (a shared filesystem), or be fsspec URLs (s3://..., gs://...) with the matching
-fsspec backend installed on the workers. Only the results travel back: by default the copies found and the
-records that could not be checked, not the thousands of pages that are not copies.
+same executors run it: threads locally, or one dask task per file. Workers read the files themselves: on a
+cluster the paths must be visible to every worker (a shared filesystem), or be fsspec URLs (s3://..., gs://...)
+with the matching fsspec backend installed on the workers. Only the results travel back: by default the copies
+found and the records that could not be checked, not the thousands of pages that are not copies.
 """
 from __future__ import annotations
 

@@ -9,15 +9,17 @@ What crosses to the workers, and how:
 
 - `work` (for the audit: originals, rule pack, fetch settings) is pickled once per run and installed on
   every worker as a WorkerPlugin; each dask task then carries only its executor task (a HostBatch) and
-  the plugin's name. A plugin rather than `client.scatter(work, broadcast=True)`: the scheduler keeps a registered plugin
-  and installs it on every worker that joins later or is restarted by its nanny, while scattered data
-  dies with the last worker holding it (on a one-worker cluster, a single crash would fail the run:
+  the plugin's name. A plugin rather than `client.scatter(work, broadcast=True)`: the scheduler keeps a
+  registered plugin and installs it on every worker that joins later or is restarted by its nanny, while
+  scattered data dies with the last worker holding it (on a one-worker cluster, a single crash would fail the run:
   "lost scattered data, which can't be recovered"). The work callable must be picklable and must not
   hold what does not travel (a requests.Session, an open database): see `per_process` for the worker
   side of that, and `checker.shipped_checker.ShippedChecker` for the originals and the rule pack.
 - One dask task per executor task (a HostBatch, a WarcFile), so per-host pacing, robots.txt and Crawl-delay
-  hold inside the task with no coordination between workers. Chunks of a big host are chained by the client: chunk k+1 is submitted
-  only when chunk k has finished, so two chunks of one host never run at the same time and run in order.
+  hold inside the task with no coordination between workers. Chunks of a big host are chained by the
+  client: chunk k+1 is submitted only when chunk k has finished, so two chunks of one host never run at
+  the same time and run in order. Tasks go to the scheduler in one `client.map` per priority, and their
+  results are gathered in the background as they finish (`bench/bench_dask.py --overhead-only`).
 - Each task returns the batch's results as a list; the client streams them with `as_completed` as
   tasks finish. A task that raises is retried (`retries`); a task whose worker dies is rescheduled by
   the scheduler (up to `distributed.scheduler.allowed-failures` deaths, then KilledWorker). Either way
