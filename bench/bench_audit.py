@@ -341,7 +341,7 @@ def crawl(url_lists: list[list[str]], delay: float, concurrency: int) -> tuple[f
     from checker.crawl.slots import RequestSlots
     from checker.crawl.fetcher import FetchSettings, Fetcher
     from checker.crawl.hostbatch import HostBatch, crawl_batch
-    from checker.sources.urlnorm import host_of
+    from checker.url_identity import host_of
 
     batches = [HostBatch(host=host_of(urls[0]), urls=tuple(urls)) for urls in url_lists]
     with Fetcher(FetchSettings()) as raw:
@@ -359,7 +359,7 @@ def sequential(url_lists: list[list[str]], delay: Optional[float]) -> tuple[floa
     """A plain loop, one URL after another (delay None), or host after host through crawl_batch (polite)."""
     from checker.crawl.fetcher import FetchSettings, Fetcher
     from checker.crawl.hostbatch import HostBatch, crawl_batch
-    from checker.sources.urlnorm import host_of
+    from checker.url_identity import host_of
 
     with Fetcher(FetchSettings()) as fetcher:
         t0 = time.perf_counter()

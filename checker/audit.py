@@ -14,8 +14,9 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 from . import __version__
 from .config_types import AuditConfig, CrawlSettings, PartnerConfig
 from .crawl.archive import ArchivedResponse, WarcWriter
-from .crawl.dask_executor import ShippedChecker, drop_per_process, per_process
-from .crawl.executor import LocalExecutor
+from .crawl.dask_executor import drop_per_process, per_process
+from .crawl.executor import Executor
+from .crawl.executor import make_executor as _make_executor
 from .crawl.slots import RequestSlots
 from .crawl.fetcher import HOST_POOLS, FetchSettings, Fetcher
 from .crawl.hostbatch import HostBatch, crawl_batch, group_by_host, split_host_batches
@@ -25,9 +26,10 @@ from .models import NO_CANDIDATES, AuditPage, AuditReport, Fetched, Original, Pa
 from .originals import OriginalsError, load_all, load_originals
 from .pipeline import Checker
 from .runlock import RunLock
+from .shipped_checker import ShippedChecker
 from .ruleset import LicensePack, load_pack
 from .sources.discovery import Discovery, SourceError, discover, parse_sitemap, SITEMAP_ACCEPT
-from .sources.urlnorm import host_of, normalize_url
+from .url_identity import host_of, normalize_url
 from .waivers import apply_waivers, waiver_notes
 
 log = logging.getLogger("syndicheck.audit")
@@ -363,16 +365,15 @@ def _resumable_run(history: History) -> Optional[int]:
     return latest if run is not None and run.status != "complete" else None
 
 
-def make_executor(config: AuditConfig):
+def make_executor(config: AuditConfig) -> Executor:
     """The executor audit.yaml (or --executor) asks for: local threads, or dask (a scheduler, or a LocalCluster
-    of one process per core sharing `crawl.concurrency` threads, so as many hosts are in flight as locally)."""
-    if config.executor == "dask":
-        from .crawl.dask_executor import DaskExecutor
-
-        workers = os.cpu_count() or 1
-        return DaskExecutor(config.scheduler, n_workers=None if config.scheduler else workers,
-                            threads_per_worker=max(1, -(-config.crawl.concurrency // workers)))
-    return LocalExecutor(concurrency=min(MAX_HOST_THREADS, config.crawl.concurrency * HOSTS_PER_SLOT))
+    of one process per core sharing `crawl.concurrency` threads, so as many hosts are in flight as locally).
+    Not opened yet: `with make_executor(config) as executor:`."""
+    workers = os.cpu_count() or 1
+    return _make_executor(config.executor,
+                          concurrency=min(MAX_HOST_THREADS, config.crawl.concurrency * HOSTS_PER_SLOT),
+                          scheduler=config.scheduler, n_workers=None if config.scheduler else workers,
+                          threads_per_worker=max(1, -(-config.crawl.concurrency // workers)))
 
 
 @dataclass(frozen=True)

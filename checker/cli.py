@@ -321,13 +321,9 @@ def exit_status(results: Sequence[PageResult], fail_on: str) -> int:
     return EXIT_OK
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from .crawl.lazy_fetcher import LazyFetcher
-    from .check_config import apply_config, excluded, without_rules
-    from .originals import OriginalsUnreachable, load_all
-    from .pipeline import Checker
-    from .ruleset import load_pack
-    from .sources.targets import expand_targets
+def _check_arguments(args: argparse.Namespace) -> Optional[str]:
+    """Apply the check config file to `args` and validate the flags; the config file's path, if any."""
+    from .check_config import apply_config
 
     try:
         config_file = apply_config(args, _parser(), {"format": FORMATS, "fail-on": ("error", "warning", "never")})
@@ -340,35 +336,44 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.originals:  # a CI job that forgot the flag must not go green: no page could be a copy
         raise UsageError("check needs --originals SRC (a manifest, feed or original's URL): "
                          "without originals no page can be recognised as a copy")
-    extra_reports = [_report_spec(spec) for spec in args.report]
+    if args.site_root and not os.path.isdir(args.site_root):
+        raise UsageError(f"--site-root {args.site_root}: not a directory")
+    return config_file
+
+
+def _check_pack(args: argparse.Namespace):
+    """The license pack, with every --ignore naming one of its rules."""
+    from .ruleset import load_pack
+
     pack = load_pack(args.license)
     unknown = sorted(set(args.ignore) - {r.id for r in pack.rules})
     if unknown:
         raise UsageError(f"--ignore {', '.join(unknown)}: pack '{pack.id}' has no such rule "
                          f"(rules: {', '.join(r.id for r in pack.rules)})")
-    if args.site_root and not os.path.isdir(args.site_root):
-        raise UsageError(f"--site-root {args.site_root}: not a directory")
-    # requests is imported only for URLs: a check of local files against a local manifest never needs it
-    fetcher = LazyFetcher(read_timeout=args.timeout, max_bytes=args.max_bytes, pool_maxsize=args.jobs,
-                          allow_private_redirects=args.allow_private_redirects)
+    return pack
+
+
+def _check_originals(args: argparse.Namespace, fetcher) -> Optional[list]:
+    """The originals of --originals; None (said on stderr) when a source could not be read."""
+    from .originals import OriginalsUnreachable, load_all
+
     cache_dir = Path(args.cache_dir) if args.cache_dir else None
     try:
         originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir)
     except OriginalsUnreachable as exc:  # could not be read, like a target: exit 3, not a usage error
-        fetcher.close()
         print(f"syndicheck: error: {exc}", file=sys.stderr)
-        return EXIT_INCOMPLETE
+        return None
     if not originals:
-        fetcher.close()
         raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
                          "no page could be recognised as a copy")
-    renderer = _renderer(args.render, allow_private=None, max_bytes=args.max_bytes)
-    try:
-        checker = Checker.build(pack, originals, forced=args.original, time_budget=_time_budget(args),
-                                renderer=renderer)
-    except LookupError as exc:
-        fetcher.close()
-        raise UsageError(str(exc)) from None
+    return originals
+
+
+def _check_targets(args: argparse.Namespace, config_file: Optional[str]) -> Iterator:
+    """The targets to check: expanded, less --exclude, under --site-root, only --changed-only."""
+    from .check_config import excluded
+    from .sources.targets import expand_targets
+
     targets = expand_targets(args.targets, sys.stdin if "-" in args.targets else None)
     if args.exclude:
         base = os.path.dirname(config_file) if config_file else None
@@ -378,19 +383,50 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.changed_only:
         from .sources.changed import changed_since
         targets = changed_since(targets, args.changed_only)
-    started = _now()
+    return targets
+
+
+def _check_all(args: argparse.Namespace, checker, fetcher, targets: Iterator) -> list[PageResult]:
+    """Every target fetched (or read) and checked, in target order; errors logged unless a text report says them."""
+    from .check_config import without_rules
+
     text_on_stdout = args.format == "text" and args.output in (None, "-")
     results: list[PageResult] = []
+    for fetched in _fetch_all(targets, fetcher, args.max_bytes, args.jobs):
+        result = without_rules(checker.check(fetched), args.ignore)
+        results.append(result)
+        if not args.quiet and result.status is Status.ERROR and not text_on_stdout:
+            log.warning("%s: %s", result.target, result.error)  # the text report on stdout says it already
+    return results
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .crawl.lazy_fetcher import LazyFetcher
+    from .pipeline import Checker
+
+    config_file = _check_arguments(args)
+    extra_reports = [_report_spec(spec) for spec in args.report]
+    pack = _check_pack(args)
+    # requests is imported only for URLs: a check of local files against a local manifest never needs it
+    fetcher = LazyFetcher(read_timeout=args.timeout, max_bytes=args.max_bytes, pool_maxsize=args.jobs,
+                          allow_private_redirects=args.allow_private_redirects)
+    renderer = None
     try:
-        for fetched in _fetch_all(targets, fetcher, args.max_bytes, args.jobs):
-            result = without_rules(checker.check(fetched), args.ignore)
-            results.append(result)
-            if not args.quiet and result.status is Status.ERROR and not text_on_stdout:
-                log.warning("%s: %s", result.target, result.error)  # the text report on stdout says it already
+        originals = _check_originals(args, fetcher)
+        if originals is None:
+            return EXIT_INCOMPLETE
+        renderer = _renderer(args.render, allow_private=None, max_bytes=args.max_bytes)
+        try:
+            checker = Checker.build(pack, originals, forced=args.original, time_budget=_time_budget(args),
+                                    renderer=renderer)
+        except LookupError as exc:
+            raise UsageError(str(exc)) from None
+        started = _now()
+        results = _check_all(args, checker, fetcher, _check_targets(args, config_file))
     finally:
         if renderer is not None:
             renderer.close()
-    fetcher.close()
+        fetcher.close()
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
     return write_reports(run, [(args.format, args.output), *extra_reports], exit_status(results, args.fail_on),
                          no_color=args.no_color)
@@ -458,16 +494,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if not args.verbose:
         logging.getLogger("syndicheck").setLevel(logging.WARNING if args.quiet else logging.INFO)
     from .audit import make_executor
-    executor = make_executor(config)
+    from .crawl.executor import ExecutorUnavailable
     try:
-        if hasattr(executor, "open"):  # connect to the scheduler (or start the local cluster) before the run
-            try:
-                executor.open()
-            except (OSError, TimeoutError) as exc:
-                print(f"syndicheck: error: cannot reach the dask scheduler {scheduler}: {exc}", file=sys.stderr)
-                return EXIT_INCOMPLETE
-        outcome = run_audit(config, resume=args.resume, tty=sys.stderr.isatty(), quiet=args.quiet,
-                            executor=executor)
+        with make_executor(config) as executor:  # connects to the scheduler (or starts the cluster) first
+            outcome = run_audit(config, resume=args.resume, tty=sys.stderr.isatty(), quiet=args.quiet,
+                                executor=executor)
+    except ExecutorUnavailable as exc:
+        print(f"syndicheck: error: {exc}", file=sys.stderr)
+        return EXIT_INCOMPLETE
     except RenderUnavailable as exc:  # check.render: always, and no browser here
         raise UsageError(str(exc)) from None
     except ReportWriteError as exc:
@@ -479,9 +513,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 if isinstance(exc, HistoryWriteError) else "")
         print(inert(f"syndicheck: error: {exc}{hint}"), file=sys.stderr)
         return EXIT_INCOMPLETE
-    finally:
-        if hasattr(executor, "close"):
-            executor.close()
     from .report.audit_data import run_line
     print(f"run {outcome.run_id}: {run_line(outcome.report)}")
     for f in outcome.files:
@@ -492,12 +523,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_scan_warc(args: argparse.Namespace) -> int:
     """Like `check`, over the HTML responses of WARC files: 0 clean, 1 violations, 2 usage, 3 a file unreadable."""
-    from .crawl.dask_executor import ShippedChecker
+    from .crawl.executor import ExecutorUnavailable, make_executor
     from .crawl.fetcher import Fetcher
     from .originals import OriginalsUnreachable, load_all
     from .pipeline import Checker
     from .ruleset import load_pack
     from .scan_warc import scan_warcs
+    from .shipped_checker import ShippedChecker
 
     if not args.originals:
         raise UsageError("scan-warc needs --originals: without originals no page can be a copy")
@@ -515,29 +547,21 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     # WARC records are archived pages: rendered offline (their subresources are not fetched live from the web).
     renderer = _renderer(args.render, allow_private=False, offline=True, max_bytes=args.max_bytes)
     checker = Checker.build(pack, originals, time_budget=_time_budget(args), renderer=renderer)
-    if kind == "dask":
-        from .crawl.dask_executor import DaskExecutor
-        executor = DaskExecutor(scheduler)  # a LocalCluster without a scheduler: one process per core
-        try:
-            executor.open()
-        except (OSError, TimeoutError) as exc:
-            print(f"syndicheck: error: cannot reach the dask scheduler {scheduler}: {exc}", file=sys.stderr)
-            return EXIT_INCOMPLETE
-    else:
-        from .crawl.executor import LocalExecutor
-        executor = LocalExecutor(concurrency=args.jobs)
+    # dask without a scheduler starts a LocalCluster: one process per core
     started = _now()
     order = {p: i for i, p in enumerate(args.files)}
     scanned = []
     try:
-        for item in scan_warcs(args.files, ShippedChecker(pack, originals, checker=checker), executor,
-                               include_all=args.all, max_bytes=args.max_bytes):
-            scanned.append(item)
-            if item.error and not args.quiet:
-                log.warning("%s", item.error)
+        with make_executor(kind, concurrency=args.jobs, scheduler=scheduler) as executor:
+            for item in scan_warcs(args.files, ShippedChecker(pack, originals, checker=checker), executor,
+                                   include_all=args.all, max_bytes=args.max_bytes):
+                scanned.append(item)
+                if item.error and not args.quiet:
+                    log.warning("%s", item.error)
+    except ExecutorUnavailable as exc:
+        print(f"syndicheck: error: {exc}", file=sys.stderr)
+        return EXIT_INCOMPLETE
     finally:
-        if hasattr(executor, "close"):
-            executor.close()
         if renderer is not None:
             renderer.close()
     # Files finish in any order; the report lists them in the order given, records in file order.

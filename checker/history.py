@@ -12,11 +12,13 @@ One SQLite file, opened by one `History` (one connection, guarded by a lock):
   validators in ONE transaction, so a kill -9 at any moment leaves each page either wholly
   stored or absent, and `done_urls` tells a resumed run what it need not fetch again.
 
-Identity: a page is keyed by its *normalised URL* — the normalised target (the candidate URL the
-crawler was given) for http(s) targets, else the normalised final URL. A finding's fingerprint is
+Identity: a page is keyed by its *normalised URL* (`checker.url_identity.url_key`, the same normal form
+discovery, waivers and reports use) — the normalised target (the candidate URL the crawler was given)
+for http(s) targets, else the normalised final URL. A finding's fingerprint is
 ``sha256(rule + "\\n" + normalised url)``: stable across runs, independent of the message text.
-`History(path, normalize=...)` accepts the discovery stage's normaliser so both agree; compare
-candidates against `done_urls` through `History.normalize`.
+Compare candidates against `done_urls` through `History.normalize`. Schema v4 rewrote the URLs that
+older versions stored under their own normal form (no dot-segment removal or query sorting, another
+tracking-parameter list) so they still match; see `_renormalise_urls`.
 
 A *violation* is a finding with outcome ``fail`` and no waiver (`Finding.counts_as_violation`).
 
@@ -30,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sqlite3
 import threading
 from collections.abc import Mapping, Set
@@ -38,12 +39,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterator, Optional, Sequence, Union
-from urllib.parse import urlsplit, urlunsplit
 
 from .models import (
     AuditPage, DiffItem, Evidence, Finding, Match, Original, Outcome, PageResult, RunDiff, Severity, Status,
     TrendPoint, WarcRef,
 )
+from .url_identity import url_key
 
 __all__ = [
     "History", "HistoryError", "HistoryWriteError", "SchemaTooNew", "RunSummary", "StoredVerdict", "MIGRATIONS",
@@ -68,38 +69,9 @@ class SchemaTooNew(HistoryError):
 
 # ---- URL identity ------------------------------------------------------------------------------
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_TRACKING = re.compile(
-    r"^(utm_[a-z0-9_]*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|igshid|_hsenc|_hsmi)$", re.I)
-
-
-def normalize_url(url: str) -> str:
-    """Identity form of an http(s) URL: lower-case scheme and host, no default port, no fragment,
-    ``/`` for an empty path, tracking parameters (utm_*, fbclid, gclid, ...) removed. Idempotent;
-    anything that is not an http(s) URL is returned stripped but otherwise unchanged."""
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in _DEFAULT_PORTS or not parts.hostname:
-            return url
-        port = parts.port
-    except ValueError:
-        return url
-    host = parts.hostname.lower()  # .hostname drops the brackets of an IPv6 literal
-    if ":" in host:
-        host = f"[{host}]"
-    userinfo = parts.netloc.rpartition("@")[0]
-    netloc = (userinfo + "@" if userinfo else "") + host
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
-        netloc += f":{port}"
-    query = parts.query
-    if query:
-        pairs = query.split("&")
-        kept = [p for p in pairs if p and not _TRACKING.match(p.split("=", 1)[0])]
-        if len(kept) != len(pairs):
-            query = "&".join(kept)
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+# The one URL identity (checker.url_identity). `normalize_url` is kept as this module's name for it, which
+# the report package imports; it never raises (an unparseable target is keyed as written).
+normalize_url = url_key
 
 
 def fingerprint(rule: str, normalised_url: str) -> str:
@@ -208,7 +180,51 @@ _V2 = "ALTER TABLE pages ADD COLUMN requested INTEGER NOT NULL DEFAULT 1;"
 # Render mode (checker/render): whether a page was judged in a browser, and its static verdict when that differed.
 _V3 = ("ALTER TABLE pages ADD COLUMN rendered INTEGER NOT NULL DEFAULT 0;\n"
        "ALTER TABLE pages ADD COLUMN static_status TEXT;")
-MIGRATIONS: list[Migration] = [_V1, _V2, _V3]
+
+
+def _renormalise_urls(c: sqlite3.Connection) -> None:
+    """v4: re-key pages, findings (with their fingerprints) and validators under today's URL identity.
+
+    Versions before v4 keyed pages with the history's own normaliser, which kept dot segments and the query
+    order and knew another list of tracking parameters; without this, a page stored then would look new
+    (and its findings "fixed" and "new") on the first run after the upgrade. Where two old spellings of one
+    page meet in one run, the one recorded last stays, as `record_page` would have kept it."""
+    c.execute("PRAGMA defer_foreign_keys = ON")  # pages and their findings change key in the same transaction
+    c.create_function("syndicheck_fingerprint", 2, fingerprint, deterministic=True)
+    # One pass over each table, then updates by (run_id, url) and url, which the indexes serve.
+    pages = {(run_id, url): rowid for run_id, url, rowid in c.execute("SELECT run_id, url, rowid FROM pages")}
+    for (run_id, old), rowid in sorted(pages.items(), key=lambda kv: kv[1]):
+        new = url_key(old)
+        if new == old:
+            continue
+        clash = pages.get((run_id, new))
+        if clash is not None:  # keep the page recorded last, delete the other with its findings
+            loser = (run_id, old) if clash > rowid else (run_id, new)
+            c.execute("DELETE FROM findings WHERE run_id = ? AND url = ?", loser)
+            c.execute("DELETE FROM pages WHERE run_id = ? AND url = ?", loser)
+            del pages[loser]
+            if loser[1] == old:
+                continue
+        c.execute("UPDATE pages SET url = ? WHERE run_id = ? AND url = ?", (new, run_id, old))
+        c.execute("UPDATE findings SET url = ?1, fingerprint = syndicheck_fingerprint(rule, ?1)"
+                  " WHERE run_id = ?2 AND url = ?3", (new, run_id, old))
+        pages[(run_id, new)] = pages.pop((run_id, old))
+    validators = dict(c.execute("SELECT url, updated FROM validators").fetchall())
+    for old, updated in sorted(validators.items(), key=lambda kv: kv[1] or ""):
+        new = url_key(old)
+        if new == old or old not in validators:
+            continue
+        if new in validators:  # keep the later fetch's validators
+            loser = old if (validators[new] or "") >= (updated or "") else new
+            c.execute("DELETE FROM validators WHERE url = ?", (loser,))
+            del validators[loser]
+            if loser == old:
+                continue
+        c.execute("UPDATE validators SET url = ? WHERE url = ?", (new, old))
+        validators[new] = validators.pop(old)
+
+
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _renormalise_urls]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -404,10 +420,9 @@ def check_file(path: str) -> None:
 class History:
     """The audit's run history in one SQLite file. Thread-safe (one connection behind a lock)."""
 
-    def __init__(self, path: Union[str, os.PathLike], *, normalize: Callable[[str], str] = normalize_url,
-                 migrations: Optional[Sequence[Migration]] = None):
+    def __init__(self, path: Union[str, os.PathLike], *, migrations: Optional[Sequence[Migration]] = None):
         self.path = os.fspath(path)
-        self.normalize = normalize
+        self.normalize: Callable[[str], str] = url_key
         self._migrations = list(MIGRATIONS if migrations is None else migrations)
         self._lock = threading.RLock()
         try:

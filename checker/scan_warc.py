@@ -1,10 +1,10 @@
 """`syndicheck scan-warc`: every HTML response in WARC files (a web archive crawl, say) checked against the originals.
 
-One WARC file is one unit of work (a HostBatch whose only "URL" is the file), so the same executors run it:
-threads locally, or one dask task per file. Workers read the files themselves: on a cluster the paths must be
-visible to every worker (a shared filesystem), or be fsspec URLs (s3://..., gs://...) with the matching
-fsspec backend installed on the workers. Only the results travel back: by default the copies found and the
-records that could not be checked, not the thousands of pages that are not copies.
+One WARC file is one executor task (`WarcFile`, its own lane: files run in parallel, the biggest first), so the
+same executors run it: threads locally, or one dask task per file. Workers read the files themselves: on a
+cluster the paths must be visible to every worker (a shared filesystem), or be fsspec URLs (s3://..., gs://...)
+with the matching fsspec backend installed on the workers. Only the results travel back: by default the copies
+found and the records that could not be checked, not the thousands of pages that are not copies.
 """
 from __future__ import annotations
 
@@ -13,13 +13,33 @@ import os
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator, Optional, Sequence
 
-from .crawl.dask_executor import ShippedChecker
+from .crawl.executor import Executor
 from .crawl.fetcher import HTML_TYPES
-from .crawl.hostbatch import HostBatch
 from .models import Fetched, PageResult, Status
+from .shipped_checker import ShippedChecker
 
 log = logging.getLogger("syndicheck.scan_warc")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class WarcFile:
+    """One WARC file to scan: an executor task (checker/crawl/executor.py Task) whose lane is the file itself."""
+
+    path: str  # absolute, or an fsspec URL
+    bytes: int = 0  # the file's size when known: big files start first
+
+    @property
+    def lane(self) -> str:
+        return self.path
+
+    @property
+    def seq(self) -> int:
+        return 0
+
+    @property
+    def size(self) -> int:
+        return self.bytes
 
 
 @dataclass(frozen=True)
@@ -86,14 +106,13 @@ def html_responses(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES) -> I
 
 
 class WarcScan:
-    """The work for one WARC file (a HostBatch whose urls are the file): picklable, for any executor."""
+    """The work for one WARC file: picklable, for any executor."""
 
     def __init__(self, checker: ShippedChecker, *, include_all: bool = False, max_bytes: int = DEFAULT_MAX_BYTES):
         self.checker, self.include_all, self.max_bytes = checker, include_all, max_bytes
 
-    def __call__(self, batch: HostBatch) -> Iterator[WarcFileResult]:
-        for path in batch.urls:
-            yield self.scan(path)
+    def __call__(self, task: WarcFile) -> Iterator[WarcFileResult]:
+        yield self.scan(task.path)
 
     def scan(self, path: str) -> WarcFileResult:
         checker = self.checker.get()
@@ -115,16 +134,23 @@ class WarcScan:
         return WarcFileResult(path, records, html, tuple(results), error)
 
 
-def warc_batches(paths: Sequence[str]) -> list[HostBatch]:
-    """One batch per file (its own "host", so every file may run in parallel); local paths made absolute."""
-    batches = []
+def warc_files(paths: Sequence[str]) -> list[WarcFile]:
+    """One task per file; local paths made absolute (workers may run elsewhere), with their sizes."""
+    tasks = []
     for path in paths:
-        full = path if "://" in path else os.path.abspath(path)
-        batches.append(HostBatch(host=f"warc:{full}", urls=(full,)))
-    return batches
+        if "://" in path:
+            tasks.append(WarcFile(path))
+            continue
+        full = os.path.abspath(path)
+        try:
+            size = os.path.getsize(full)
+        except OSError:
+            size = 0
+        tasks.append(WarcFile(full, size))
+    return tasks
 
 
-def scan_warcs(paths: Sequence[str], checker: ShippedChecker, executor, *, include_all: bool = False,
+def scan_warcs(paths: Sequence[str], checker: ShippedChecker, executor: Executor, *, include_all: bool = False,
                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[WarcFileResult]:
     """Scan every file on `executor`; results per file, as files finish."""
     work = WarcScan(checker, include_all=include_all, max_bytes=max_bytes)
@@ -136,4 +162,4 @@ def scan_warcs(paths: Sequence[str], checker: ShippedChecker, executor, *, inclu
                              error=reason)
     present = [p for p in paths if p not in missing]
     if present:
-        yield from executor.run(warc_batches(present), work)
+        yield from executor.run(warc_files(present), work)

@@ -6,7 +6,9 @@ A waiver (`WaiverConfig`) covers a finding when all of these hold:
 - its ``url`` glob matches the page (``fnmatch`` syntax: ``*`` also crosses ``/``, ``?``, ``[...]``),
   tried against the normalised target and the normalised final URL; the scheme and host compare
   case-insensitively, the path and query case-sensitively; a glob without ``scheme://`` is matched
-  against the URL without its scheme (``example.com/opinion/*``);
+  against the URL without its scheme (``example.com/opinion/*``); a ``url`` with a scheme and without
+  ``*`` or ``[`` also matches when it names the same page in another spelling (checker.url_identity:
+  host case, default port, tracking parameters, dot segments, parameter order, fragment);
 - its ``rule`` is None (every rule) or equals the finding's rule id;
 - today is on or before its ``expires`` date (the waiver applies through that day, then stops);
 - the finding's outcome is ``fail`` or ``review`` (passes need no waiver).
@@ -33,8 +35,8 @@ from typing import Iterable, Optional, Sequence, Union
 
 from .config_types import WaiverConfig
 from .engine import page_status
-from .history import normalize_url
 from .models import AuditPage, Outcome, PageResult, Status
+from .url_identity import url_key
 
 __all__ = ["apply_waivers", "waiver_notes", "waiver_covers", "waiver_text", "is_active"]
 
@@ -66,7 +68,7 @@ def _candidates(result: PageResult) -> list[str]:
     out = []
     for u in (result.target, result.url):
         if u:
-            n = _fold_host(normalize_url(u))
+            n = _fold_host(url_key(u))
             if n not in out:
                 out.append(n)
     return out
@@ -74,6 +76,8 @@ def _candidates(result: PageResult) -> list[str]:
 
 def _url_matches(glob: str, urls: Iterable[str]) -> bool:
     pattern = _fold_host(glob.strip())
+    if "*" not in pattern and "[" not in pattern and "://" in pattern and url_key(pattern) in urls:
+        return True  # a waiver that names one page matches it however either of them spells the URL
     with_scheme = "://" in pattern
     for u in urls:
         subject = u if with_scheme else u.split("://", 1)[-1]

@@ -22,7 +22,8 @@ import checker.audit as audit_mod  # noqa: E402
 import checker.demo.sites as demo_sites  # noqa: E402
 from checker.audit import BatchWork, run_audit  # noqa: E402
 from checker.cli import main  # noqa: E402
-from checker.crawl.dask_executor import DaskExecutor, ShippedChecker  # noqa: E402
+from checker.crawl.dask_executor import DaskExecutor  # noqa: E402
+from checker.shipped_checker import ShippedChecker  # noqa: E402
 from checker.crawl.executor import LocalExecutor  # noqa: E402
 from checker.crawl.hostbatch import HostBatch  # noqa: E402
 from checker.demo.server import serve_sites  # noqa: E402
@@ -190,7 +191,7 @@ def test_worker_killed_mid_batch_is_retried_without_duplicates(sites, local_nigh
 
 
 def _hosts(outcome) -> dict:
-    from checker.sources.urlnorm import host_of
+    from checker.url_identity import host_of
     hosts: dict = {}
     for p in outcome.report.pages:
         hosts.setdefault(host_of(p.result.target), []).append(p.result.target)
@@ -393,4 +394,18 @@ def test_closing_an_own_cluster_prints_no_tracebacks() -> None:
     assert res.returncode == 0, res.stderr
     assert "h5" in res.stdout
     for noise in ("Traceback", "CommClosedError", "StreamClosedError", "Task was destroyed"):
+        assert noise not in res.stderr, res.stderr
+
+
+def test_audit_on_its_own_local_cluster_via_the_cli_is_quiet(sites, tmp_path) -> None:
+    """`syndicheck audit --executor dask` starts a LocalCluster of worker processes, audits, and closes it:
+    the run's lines on stdout, nothing on stderr that looks like a crash (the CLI in a process of its own)."""
+    import subprocess
+
+    config = demo_sites.write_demo_config(sites.sites, tmp_path, sites.url_for)
+    res = subprocess.run([sys.executable, "-m", "checker", "audit", "--config", str(config), "--executor", "dask",
+                          "-q"], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("run 1: ") and "HTML report: " in res.stdout
+    for noise in ("Traceback", "CommClosedError", "StreamClosedError", "Task was destroyed", "distributed."):
         assert noise not in res.stderr, res.stderr

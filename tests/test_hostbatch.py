@@ -14,7 +14,7 @@ from checker.crawl.executor import Executor, LocalExecutor
 from checker.crawl.fetcher import Fetcher, FetchSettings
 from checker.crawl.hostbatch import HostBatch, crawl_batch, group_by_host, split_host_batches
 from checker.crawl.robots import RobotsCache
-from checker.sources.urlnorm import host_of
+from checker.url_identity import host_of
 
 FAST = FetchSettings(connect_timeout=1, read_timeout=2, deadline=5, retries=0, backoff=0.01)
 DELAY = 0.2

@@ -261,7 +261,7 @@ def test_a_worker_maps_the_index_the_client_saved(pack, tmp_path, monkeypatch) -
     import subprocess
     import sys
 
-    from checker.crawl.dask_executor import ShippedChecker
+    from checker.shipped_checker import ShippedChecker
     from checker.pipeline import Checker
 
     monkeypatch.setenv("SYNDICHECK_CACHE_DIR", str(tmp_path))

@@ -125,7 +125,7 @@ def test_renderer_travels_to_dask_workers_without_its_browser(pack):
     """ShippedChecker copies the Checker's settings (the renderer among them) to workers: it pickles, and the
     copy starts its own browser on first use."""
     import pickle
-    from checker.crawl.dask_executor import ShippedChecker
+    from checker.shipped_checker import ShippedChecker
     from checker.pipeline import Checker
     from checker.render import Renderer, RenderSettings
     renderer = Renderer(RenderSettings(mode="always", allow_private=False, contexts=3))

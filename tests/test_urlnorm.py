@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.sources.urlnorm import host_of, normalize_url
+from checker.url_identity import host_of, normalize_url
 
 
 @pytest.mark.parametrize("given, expected", [

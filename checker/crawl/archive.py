@@ -20,7 +20,7 @@ from warcio.warcwriter import WARCWriter
 from checker.paths import make_dirs
 from checker import __version__
 from checker.models import Fetched, WarcRef
-from checker.sources.urlnorm import host_of
+from checker.url_identity import host_of
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 WARC_VERSION = "WARC/1.1"

@@ -1,4 +1,4 @@
-"""Run host batches on a dask.distributed cluster: one task per batch, a host's chunks chained, results streamed.
+"""Run executor tasks on a dask.distributed cluster: one dask task per task, a lane's tasks chained, results streamed.
 
     executor = DaskExecutor("tcp://scheduler:8786")      # an existing cluster
     executor = DaskExecutor()                             # a LocalCluster for the run, closed at its end
@@ -8,38 +8,37 @@
 What crosses to the workers, and how:
 
 - `work` (for the audit: originals, rule pack, fetch settings) is pickled once per run and installed on
-  every worker as a WorkerPlugin; each task then carries only its HostBatch and the plugin's name. A
-  plugin rather than `client.scatter(work, broadcast=True)`: the scheduler keeps a registered plugin
-  and installs it on every worker that joins later or is restarted by its nanny, while scattered data
-  dies with the last worker holding it (on a one-worker cluster, a single crash would fail the run:
+  every worker as a WorkerPlugin; each dask task then carries only its executor task (a HostBatch) and
+  the plugin's name. A plugin rather than `client.scatter(work, broadcast=True)`: the scheduler keeps a
+  registered plugin and installs it on every worker that joins later or is restarted by its nanny, while
+  scattered data dies with the last worker holding it (on a one-worker cluster, a single crash would fail the run:
   "lost scattered data, which can't be recovered"). The work callable must be picklable and must not
   hold what does not travel (a requests.Session, an open database): see `per_process` for the worker
-  side of that, and `ShippedChecker` for the originals and the rule pack.
-- One task per HostBatch, so per-host pacing, robots.txt and Crawl-delay hold inside the task with no
-  coordination between workers. Chunks of a big host are chained by the client: chunk k+1 is submitted
-  only when chunk k has finished, so two chunks of one host never run at the same time and run in order.
+  side of that, and `checker.shipped_checker.ShippedChecker` for the originals and the rule pack.
+- One dask task per executor task (a HostBatch, a WarcFile), so per-host pacing, robots.txt and Crawl-delay
+  hold inside the task with no coordination between workers. Chunks of a big host are chained by the
+  client: chunk k+1 is submitted only when chunk k has finished, so two chunks of one host never run at
+  the same time and run in order. Tasks go to the scheduler in one `client.map` per priority, and their
+  results are gathered in the background as they finish (`bench/bench_dask.py --overhead-only`).
 - Each task returns the batch's results as a list; the client streams them with `as_completed` as
   tasks finish. A task that raises is retried (`retries`); a task whose worker dies is rescheduled by
   the scheduler (up to `distributed.scheduler.allowed-failures` deaths, then KilledWorker). Either way
   only a finished task delivers results, so a batch that ran twice is delivered once.
 
-This module imports dask lazily: it can be imported (and `ShippedChecker` / `per_process` used) without it.
+This module imports dask lazily: it can be imported (and `per_process` used) without it.
 """
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import os
-import tempfile
 import threading
 import uuid
 from collections import OrderedDict
-from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
-from checker.crawl.executor import HostOrderedExecutor
-from checker.crawl.hostbatch import HostBatch
+from checker.crawl.executor import ExecutorUnavailable, LaneOrderedExecutor, T
+from checker.shipped_checker import ShippedChecker  # noqa: F401 - its former home; import it from there
 
 log = logging.getLogger("syndicheck.dask")
 R = TypeVar("R")
@@ -101,88 +100,6 @@ def per_process(key: Any, factory: Callable[[], Any], close: Optional[Callable[[
     return value
 
 
-class ShippedChecker:
-    """The rule pack and the originals as they travel to workers; the Checker is rebuilt once per process.
-
-    Why not ship the Checker itself: a small OriginalIndex holds word shingles as Python `hash()` values,
-    salted per process (PYTHONHASHSEED), so it would match nothing in a worker; rebuilding it takes
-    milliseconds. A large one (an archive) is saved by the client under the cache directory, keyed by
-    the originals' texts (checker/shingle_index.py): a worker on the same machine memory-maps that file
-    (the processes share its pages) instead of building it; elsewhere the first worker builds and saves it.
-    The pack's reference logo images travel as bytes: a worker machine may have the pack elsewhere.
-    """
-
-    def __init__(self, pack, originals: Sequence, *, forced: Optional[str] = None, checker=None):
-        self.pack = pack
-        self.originals = tuple(originals)
-        self.forced = forced
-        self.images: dict[str, bytes] = {}
-        for p in pack.logo.reference_images:
-            try:
-                self.images[str(p)] = Path(p).read_bytes()
-            except OSError:
-                pass  # unreadable on the client too: the check treats it the same way on both sides
-        # The client's Checker settings other than the index (time budget, ...), applied to the rebuilt one.
-        self.settings: dict = {}
-        if checker is not None:
-            from dataclasses import fields
-            self.settings = {f.name: getattr(checker, f.name) for f in fields(checker)
-                             if f.name not in ("pack", "index", "forced")}
-        self._checker = checker  # the client's own, when it runs the work itself (local executor)
-        self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        state["_checker"] = None
-        state.pop("_lock", None)
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-
-    def get(self):
-        """The Checker, built on first use in this process."""
-        if self._checker is None:
-            with self._lock:
-                if self._checker is None:
-                    from dataclasses import replace
-
-                    from checker.pipeline import Checker
-                    built = Checker.build(self._local_pack(), self.originals, forced=self.forced)
-                    self._checker = replace(built, **self.settings) if self.settings else built
-        return self._checker
-
-    def _local_pack(self):
-        """The pack with reference images at paths that exist here, with the bytes the client read."""
-        from dataclasses import replace
-
-        paths, changed = [], False
-        for p in self.pack.logo.reference_images:
-            data = self.images.get(str(p))
-            local = Path(p)
-            try:
-                same = data is None or (local.is_file() and local.read_bytes() == data)
-            except OSError:
-                same = False
-            if same:
-                paths.append(p)
-                continue
-            digest = hashlib.sha256(data).hexdigest()[:16]
-            copy = Path(tempfile.gettempdir()) / f"syndicheck-pack-{os.getuid() if hasattr(os, 'getuid') else 0}" \
-                / f"{digest}{local.suffix}"
-            if not copy.is_file():
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                tmp = copy.with_name(f".{copy.name}.{os.getpid()}")
-                tmp.write_bytes(data)
-                os.replace(tmp, copy)
-            paths.append(str(copy))
-            changed = True
-        if not changed:
-            return self.pack
-        return replace(self.pack, logo=replace(self.pack.logo, reference_images=tuple(paths)))
-
-
 # Loggers that report, as errors with tracebacks, the connections a cluster being shut down drops on
 # purpose (CommClosedError, StreamClosedError, "Task was destroyed but it is pending").
 _SHUTDOWN_LOGGERS = ("distributed", "tornado", "asyncio")
@@ -239,16 +156,17 @@ def _work_plugin_class():
     return ShippedWork
 
 
-def _run_batch(plugin_name: str, batch: HostBatch) -> list:
-    """The task: one batch, all its results (a task cannot stream; a batch is a few hundred pages at most)."""
+def _run_task(plugin_name: str, task: Any) -> list:
+    """The dask task: one executor task, all its results (a dask task cannot stream; a host batch is a few
+    hundred pages at most, a WARC file's results are its copies)."""
     from distributed import get_worker
 
     work = get_worker().plugins[plugin_name].work
-    return list(work(batch))
+    return list(work(task))
 
 
 # ------------------------------------------------------------------------------------------ client side
-class DaskExecutor(HostOrderedExecutor):
+class DaskExecutor(LaneOrderedExecutor):
     """The Executor protocol on dask.distributed (see the module docstring).
 
     `scheduler`: address of a running scheduler (tcp://host:8786); None starts a LocalCluster of
@@ -289,7 +207,10 @@ class DaskExecutor(HostOrderedExecutor):
 
         if self.scheduler:
             log.info("connecting to the dask scheduler at %s", self.scheduler)
-            self._client = Client(self.scheduler)
+            try:
+                self._client = Client(self.scheduler)
+            except (OSError, TimeoutError) as exc:
+                raise ExecutorUnavailable(f"cannot reach the dask scheduler {self.scheduler}: {exc}") from None
         else:
             n = self.n_workers or os.cpu_count() or 1
             log.info("starting a local dask cluster: %d %s x %d threads", n,
@@ -327,14 +248,16 @@ class DaskExecutor(HostOrderedExecutor):
         self.close()
 
     # -------------------------------------------------------------------------------------- running
-    def _stream(self, hosts: list[list[HostBatch]], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
+    def _stream(self, lanes: list[list[T]], work: Callable[[T], Iterable[R]]) -> Iterator[R]:
         from distributed import as_completed
 
         opened_here = self._client is None
         client = self.client
         token = uuid.uuid4().hex[:12]
-        futures: dict[str, tuple[list[HostBatch], int]] = {}  # future key -> (host's chunks, index)
-        pending = as_completed(loop=client.loop)
+        lane_of: dict[str, tuple[int, int]] = {}  # future key -> (lane number, index of the task in its lane)
+        # with_results: each finished task's results are gathered in the background as it completes, not by a
+        # blocking round trip per task in this thread.
+        pending = as_completed(loop=client.loop, with_results=True)
         plugin = f"syndicheck-work-{token}"
         registered = False
         try:
@@ -342,23 +265,25 @@ class DaskExecutor(HostOrderedExecutor):
             client.register_plugin(_work_plugin_class()(work), name=plugin)
             registered = True
 
-            def submit(host_batches: list[HostBatch], index: int) -> None:
-                batch = host_batches[index]
-                remaining = sum(len(b.urls) for b in host_batches[index:])
-                key = f"syndicheck-batch-{token}-{batch.host}-{batch.chunk}"
-                future = client.submit(_run_batch, plugin, batch, key=key, retries=self.retries,
-                                       priority=remaining, pure=False)
-                futures[future.key] = (host_batches, index)
-                pending.add(future)
+            def submit(items: list[tuple[int, int]]) -> None:
+                # One client.map (one graph, one message to the scheduler) per priority, not a submit per task:
+                # the client's CPU per task was most of the executor's cost. Priority: work left in the lane.
+                by_priority: dict[int, list[tuple[int, int]]] = {}
+                for lane, index in items:
+                    by_priority.setdefault(sum(t.size for t in lanes[lane][index:]), []).append((lane, index))
+                for priority, group in sorted(by_priority.items(), reverse=True):
+                    futures = client.map(_run_task, [plugin] * len(group), [lanes[ln][i] for ln, i in group],
+                                         key=[f"syndicheck-task-{token}-{ln}-{i}" for ln, i in group],
+                                         retries=self.retries, priority=priority, pure=False)
+                    lane_of.update((f.key, item) for f, item in zip(futures, group))
+                    pending.update(futures)
 
-            for host_batches in hosts:
-                submit(host_batches, 0)
-            for future in pending:
-                host_batches, index = futures.pop(future.key)
-                results = future.result()  # re-raises the task's exception once its retries are spent
+            submit([(lane, 0) for lane in range(len(lanes))])
+            for future, results in pending:  # re-raises a task's exception once its retries are spent
+                lane, index = lane_of.pop(future.key)
                 future.release()
-                if index + 1 < len(host_batches):
-                    submit(host_batches, index + 1)  # the next chunk of this host starts only now
+                if index + 1 < len(lanes[lane]):
+                    submit([(lane, index + 1)])  # the next chunk of this host starts only now
                 yield from results
         finally:
             # Early exit or failure: cancel what is queued or running; nothing more is delivered.

@@ -1,36 +1,84 @@
-"""Executors run host batches: hosts in parallel, never two batches of one host at the same time."""
+"""Executors run tasks (host batches, WARC files): lanes in parallel, never two tasks of one lane at the same time.
+
+Every executor is opened and closed the same way, as a context manager:
+
+    with make_executor("local", concurrency=16) as executor:
+        for result in executor.run(tasks, work): ...
+"""
 from __future__ import annotations
 
 import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Iterable, Iterator, Protocol, Sequence, TypeVar
-
-from checker.crawl.hostbatch import HostBatch
+from typing import Callable, Iterable, Iterator, Optional, Protocol, Sequence, TypeVar
 
 R = TypeVar("R")
 
 
-class Executor(Protocol):
-    """Runs `work` on every batch and streams its results as they are produced, in no fixed order.
+class Task(Protocol):
+    """A unit of executor work. Tasks of one `lane` (a host's chunks) never run at the same time and run in
+    `seq` order; tasks of different lanes may run in parallel. `size` (pages, bytes) puts big lanes first."""
 
-    Contract for every implementation (local threads now, a distributed one later): batches of one
-    host never run at the same time, and a host's chunks run in chunk order.
+    @property
+    def lane(self) -> str: ...
+
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def size(self) -> int: ...
+
+
+T = TypeVar("T", bound=Task)
+
+
+class ExecutorUnavailable(RuntimeError):
+    """The executor could not be opened (a dask scheduler not reachable); the message says which and why."""
+
+
+class Executor(Protocol):
+    """Runs `work` on every task and streams its results as they are produced, in no fixed order.
+
+    Contract for every implementation (local threads, dask): tasks of one lane never run at the same time,
+    and a lane's tasks run in `seq` order. Lifecycle: `open()` (or `with executor:`) acquires what the
+    executor runs on (a cluster, a scheduler connection) and raises ExecutorUnavailable when it cannot;
+    `close()` releases it, quietly, and may be called more than once. `run` on an executor not opened
+    opens it for that run and closes it at the run's end.
     """
 
-    def run(self, batches: Sequence[HostBatch], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
-        ...
+    def open(self) -> "Executor": ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "Executor": ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def run(self, tasks: Sequence[T], work: Callable[[T], Iterable[R]]) -> Iterator[R]: ...
 
 
-def hosts_in_order(batches: Sequence[HostBatch]) -> list[list[HostBatch]]:
-    """Batches grouped by host, each host's chunks in order, biggest hosts first: at one request a second
-    they set the run's length, so they start early. Every executor schedules from this."""
-    by_host: dict[str, list[HostBatch]] = {}
-    for batch in batches:
-        by_host.setdefault(batch.host, []).append(batch)
-    for host_batches in by_host.values():
-        host_batches.sort(key=lambda b: b.chunk)
-    return sorted(by_host.values(), key=lambda bs: -sum(len(b.urls) for b in bs))
+def make_executor(kind: str, *, concurrency: int, scheduler: Optional[str] = None, n_workers: Optional[int] = None,
+                  threads_per_worker: int = 1) -> Executor:
+    """"local": a thread pool of `concurrency` lanes. "dask": the cluster at `scheduler`, or without one a
+    LocalCluster of `n_workers` processes (default one per core) x `threads_per_worker` threads."""
+    if kind == "dask":
+        from checker.crawl.dask_executor import DaskExecutor
+
+        return DaskExecutor(scheduler, n_workers=n_workers, threads_per_worker=threads_per_worker)
+    if kind != "local":
+        raise ValueError(f"unknown executor {kind!r} (executors: local, dask)")
+    return LocalExecutor(concurrency=concurrency)
+
+
+def lanes_in_order(tasks: Sequence[T]) -> list[list[T]]:
+    """Tasks grouped by lane, each lane's tasks in `seq` order, biggest lanes first: a big host at one request
+    a second sets the run's length, so it starts early. Every executor schedules from this."""
+    by_lane: dict[str, list[T]] = {}
+    for task in tasks:
+        by_lane.setdefault(task.lane, []).append(task)
+    for lane_tasks in by_lane.values():
+        lane_tasks.sort(key=lambda t: t.seq)
+    return sorted(by_lane.values(), key=lambda ts: -sum(t.size for t in ts))
 
 
 class _Failed:
@@ -43,21 +91,34 @@ class _Failed:
 _DONE = object()
 
 
-class HostOrderedExecutor:
-    """What every executor shares: schedule from hosts_in_order; `_stream` runs the hosts its own way."""
+class LaneOrderedExecutor:
+    """What every executor shares: the lifecycle (a context manager; nothing to open by default) and scheduling
+    from lanes_in_order; `_stream` runs the lanes its own way."""
 
-    def run(self, batches: Sequence[HostBatch], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
-        hosts = hosts_in_order(batches)
-        if not hosts:
+    def open(self) -> "LaneOrderedExecutor":
+        return self
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "LaneOrderedExecutor":
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(self, tasks: Sequence[T], work: Callable[[T], Iterable[R]]) -> Iterator[R]:
+        lanes = lanes_in_order(tasks)
+        if not lanes:
             return iter(())
-        return self._stream(hosts, work)
+        return self._stream(lanes, work)
 
-    def _stream(self, hosts: list[list[HostBatch]], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
+    def _stream(self, lanes: list[list[T]], work: Callable[[T], Iterable[R]]) -> Iterator[R]:
         raise NotImplementedError
 
 
-class LocalExecutor(HostOrderedExecutor):
-    """A thread pool: up to `concurrency` hosts at once, each host's batches one after another."""
+class LocalExecutor(LaneOrderedExecutor):
+    """A thread pool: up to `concurrency` lanes (hosts) at once, each lane's tasks one after another."""
 
     def __init__(self, concurrency: int = 16, *, buffer: int | None = None):
         if concurrency < 1:
@@ -66,7 +127,7 @@ class LocalExecutor(HostOrderedExecutor):
         # Bounded, so fetched bodies do not pile up in memory when checking is slower than crawling.
         self.buffer = buffer if buffer is not None else 4 * concurrency
 
-    def _stream(self, hosts: list[list[HostBatch]], work: Callable[[HostBatch], Iterable[R]]) -> Iterator[R]:
+    def _stream(self, lanes: list[list[T]], work: Callable[[T], Iterable[R]]) -> Iterator[R]:
         results: queue.Queue = queue.Queue(maxsize=self.buffer)
         stop = threading.Event()
 
@@ -80,11 +141,11 @@ class LocalExecutor(HostOrderedExecutor):
                     continue
             return False
 
-        def run_host(host_batches: list[HostBatch]) -> None:
+        def run_lane(lane_tasks: list[T]) -> None:
             try:
-                # One task per host, its chunks in sequence: two batches of a host can never overlap.
-                for batch in host_batches:
-                    for result in work(batch):
+                # One pool job per lane, its tasks in sequence: two batches of a host can never overlap.
+                for task in lane_tasks:
+                    for result in work(task):
                         if not put(result):
                             return
                         if stop.is_set():
@@ -94,11 +155,11 @@ class LocalExecutor(HostOrderedExecutor):
             finally:
                 put(_DONE)
 
-        pool = ThreadPoolExecutor(max_workers=min(self.concurrency, len(hosts)),
+        pool = ThreadPoolExecutor(max_workers=min(self.concurrency, len(lanes)),
                                   thread_name_prefix="syndicheck-host")
-        for host_batches in hosts:
-            pool.submit(run_host, host_batches)
-        pending = len(hosts)
+        for lane_tasks in lanes:
+            pool.submit(run_lane, lane_tasks)
+        pending = len(lanes)
         try:
             while pending:
                 item = results.get()
@@ -109,6 +170,6 @@ class LocalExecutor(HostOrderedExecutor):
                 else:
                     yield item
         finally:
-            # Early exit (break, exception): running hosts stop at their next result, queued hosts never start.
+            # Early exit (break, exception): running lanes stop at their next result, queued lanes never start.
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)

@@ -10,7 +10,7 @@ from checker.crawl.fetcher import Fetcher
 from checker.crawl.headers import MAX_SECONDS
 from checker.crawl.robots import RobotsCache
 from checker.models import Fetched
-from checker.sources.urlnorm import host_of
+from checker.url_identity import host_of
 
 Validators = tuple[Optional[str], Optional[str]]  # (etag, last_modified) from the previous run
 _NO_VALIDATORS: Validators = (None, None)
@@ -43,6 +43,19 @@ class HostBatch:
             raise ValueError(f"HostBatch {self.host}: partners and validators must match urls one to one")
         if not 0 <= self.chunk < max(self.chunks, 1):
             raise ValueError(f"HostBatch {self.host}: chunk {self.chunk} outside 0..{self.chunks - 1}")
+
+    # The executor's Task protocol (checker/crawl/executor.py): a host is a lane, its chunks run in order.
+    @property
+    def lane(self) -> str:
+        return self.host
+
+    @property
+    def seq(self) -> int:
+        return self.chunk
+
+    @property
+    def size(self) -> int:
+        return len(self.urls)
 
 
 def group_by_host(urls: Iterable[str]) -> dict[str, list[str]]:

@@ -14,7 +14,7 @@ from checker.config_types import DEFAULT_MAX_CRAWL_DELAY  # crawl.max_crawl_dela
 from checker.crawl import headers
 from checker.crawl.addresses import is_blocked_error
 from checker.crawl.fetcher import Fetcher
-from checker.sources.urlnorm import host_of
+from checker.url_identity import host_of
 
 # robots.txt is plain text, but misconfigured servers send it as HTML or octet-stream; parse whatever comes.
 _ROBOTS_TYPES: tuple[str, ...] = ("text/plain", "*/*")

@@ -22,7 +22,7 @@ from checker.crawl.hostbatch import Pacer
 from checker.crawl.robots import RobotsCache
 from checker.decode import decode_html
 from checker.models import Fetched
-from checker.sources.urlnorm import host_of, normalize_url
+from checker.url_identity import host_of, normalize_url
 
 Dated = tuple[str, Optional[datetime]]  # (absolute URL, last change or publication time if known)
 
