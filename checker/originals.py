@@ -22,7 +22,7 @@ from checker.paths import user_cache_dir
 from checker.strict_yaml import ConfigError
 
 if TYPE_CHECKING:
-    from checker.crawl.fetcher import Fetcher
+    from checker.crawl.fetcher import PageFetcher
 
 # feedparser, lxml, requests (through the fetcher) and charset_normalizer are imported where a feed, a page or
 # a URL needs them: a local manifest needs none of them, and `syndicheck check` starts sooner without them.
@@ -416,7 +416,7 @@ def _densest(doc: Any) -> Any:
         parent = p.getparent()
         if parent is not None and not _not_body(p):
             scores[parent] = scores.get(parent, 0) + len(_squash(p.text_content()))
-    return max(scores, key=scores.get) if scores else None
+    return max(scores, key=scores.__getitem__) if scores else None
 
 
 def _byline_authors(scope: Any) -> list[str]:
@@ -632,7 +632,7 @@ def _stale_ok(fetched: Fetched) -> bool:
     return code is None or code == 429 or code >= 500
 
 
-def fetch_source(url: str, fetcher: Fetcher, cache: SourceCache, max_age: float) -> CachedSource:
+def fetch_source(url: str, fetcher: PageFetcher, cache: SourceCache, max_age: float) -> CachedSource:
     """The document at `url`: fresh from the cache, revalidated (304 reuses it), refetched, or stale on failure."""
     from checker.crawl.fetcher import SOURCE_TYPES
 
@@ -671,7 +671,7 @@ def _is_url(src: str) -> bool:
     return urlsplit(src).scheme.lower() in ("http", "https")
 
 
-def load_originals(src: str, *, fetcher: Optional[Fetcher] = None, cache_dir: Optional[Path] = None,
+def load_originals(src: str, *, fetcher: Optional[PageFetcher] = None, cache_dir: Optional[Path] = None,
                    max_age: float = DEFAULT_MAX_AGE) -> list[Original]:
     """Originals from a manifest file, or from a URL (feed, manifest or article page) fetched through the cache."""
     if _is_url(src):
@@ -709,7 +709,7 @@ def load_originals(src: str, *, fetcher: Optional[Fetcher] = None, cache_dir: Op
     return _parse_document(body, content_type=None, charset=None, source=src, final_url=path.resolve().as_uri())
 
 
-def load_all(sources: Sequence[str], *, fetcher: Optional[Fetcher] = None, cache_dir: Optional[Path] = None,
+def load_all(sources: Sequence[str], *, fetcher: Optional[PageFetcher] = None, cache_dir: Optional[Path] = None,
              max_age: float = DEFAULT_MAX_AGE) -> list[Original]:
     """All sources' originals in order; the first source to define an id wins."""
     owned = fetcher is None and any(_is_url(s) for s in sources)

@@ -5,10 +5,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, CData, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 from selectolax.lexbor import LexborHTMLParser
 
 from .visibility import STYLE_LIMIT, CssHiding, css_hiding, hidden_reason, tiny_size
@@ -461,14 +461,16 @@ def _subtree_text(node: Tag, budget: Optional[list] = None) -> str:
     """
     if budget is None:
         budget = [SUBTREE_TEXT_NODES]
-    stack, seen, strings = [node], 0, []
+    stack: list[PageElement] = [node]
+    seen = 0
+    strings: list[str] = []
     while stack and seen <= budget[0]:
         cur = stack.pop()
         seen += 1
         if isinstance(cur, Tag):
             stack.extend(reversed(cur.contents))
         elif type(cur) in _MAIN_STRINGS:
-            strings.append(cur)
+            strings.append(cur)  # type: ignore[arg-type]  # a NavigableString or CData: a str
     if stack:  # over budget: a hostile subtree
         budget[0] = 0
         return " ".join(strings)
@@ -521,14 +523,14 @@ def _jsonld(scripts: list[Tag]) -> Iterator[dict]:
 
 def css_path(el: Tag, max_parts: int = 5) -> str:
     """A readable CSS selector path to the element (nearest id anchors it)."""
-    parts = []
-    node = el
+    parts: list[str] = []
+    node: Optional[Tag] = el
     while isinstance(node, Tag) and node.name not in ("[document]", "html") and len(parts) < max_parts:
         part = node.name
         if node.get("id"):
             parts.append(f"{part}#{node['id']}")
             break
-        classes = node.get("class") or []
+        classes: Sequence[str] = node.get("class") or []
         if classes:
             part += "".join(f".{c}" for c in classes[:2])
         parent = node.parent
