@@ -482,15 +482,32 @@ def _article_page(body: bytes, charset: Optional[str], source: str, final_url: s
         raise OriginalsError(source, None, "", f"cannot parse the page as HTML: {exc}") from None
     nodes = _json_ld_nodes(doc)
     ld = _ld_article(nodes) or {}
-
-    h1 = next((_squash(h.text_content()) for h in doc.iter("h1") if _squash(h.text_content())), None)
-    title_el = doc.find(".//title")
-    title = (_meta(doc, "og:title") or (_squash(ld["headline"]) if isinstance(ld.get("headline"), str) else None)
-             or h1 or (_squash(title_el.text_content()) if title_el is not None else ""))
-
+    title = _page_title(doc, ld)
     articles = sorted(doc.iter("article"), key=lambda a: -sum(len(p) for p in _p_paragraphs(a)))
     container = articles[0] if articles and _p_paragraphs(articles[0]) else _densest(doc)
+    authors = _page_authors(doc, ld, nodes, container)
+    if not authors:
+        log.warning("%s: no author found on the page; its byline cannot be checked", source)
+    published = _published(doc, ld)
+    body_text = _story_text(ld, articles, container, text, final_url)
+    if not body_text:
+        log.warning("%s: no article text found; copies can only be paired with --original", source)
 
+    return Original(id=source, url=final_url, title=title, authors=tuple(authors), published=published,
+                    text=body_text)
+
+
+def _page_title(doc: Any, ld: dict) -> str:
+    """og:title, else the JSON-LD headline, else the first non-empty <h1>, else <title>."""
+    h1 = next((_squash(h.text_content()) for h in doc.iter("h1") if _squash(h.text_content())), None)
+    title_el = doc.find(".//title")
+    return (_meta(doc, "og:title") or (_squash(ld["headline"]) if isinstance(ld.get("headline"), str) else None)
+            or h1 or (_squash(title_el.text_content()) if title_el is not None else ""))
+
+
+def _page_authors(doc: Any, ld: dict, nodes: list[dict], container: Any) -> list[str]:
+    """The JSON-LD article's authors, else <meta name=author>, else the credits in the story's container
+    (or, if it has none, on the whole page)."""
     authors = _ld_authors(ld, nodes) if ld else []
     if not authors:
         meta_author = _meta(doc, "author")
@@ -499,29 +516,30 @@ def _article_page(body: bytes, charset: Optional[str], source: str, final_url: s
         authors = _byline_authors(container if container is not None else doc)
         if not authors and container is not None:
             authors = _byline_authors(doc)
-    if not authors:
-        log.warning("%s: no author found on the page; its byline cannot be checked", source)
+    return authors
 
+
+def _published(doc: Any, ld: dict) -> Optional[str]:
+    """The JSON-LD datePublished, else a date <meta>, else the page's first <time datetime>."""
     published = ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None
     published = published or _meta(doc, "article:published_time", "datePublished", "pubdate", "publish-date",
                                    "date", "dc.date", "DC.date.issued")
     if not published:
         time_el = next(iter(doc.xpath("//article//time[@datetime] | //time[@datetime]")), None)
         published = time_el.get("datetime") if time_el is not None else None
+    return published
 
+
+def _story_text(ld: dict, articles: list[Any], container: Any, html: str, url: str) -> str:
+    """The JSON-LD articleBody, else the paragraphs of the page's fullest <article>, else the article
+    model's body, else the paragraphs of the densest container."""
     if isinstance(ld.get("articleBody"), str) and ld["articleBody"].strip():
-        body_text = plain_text(ld["articleBody"])
-    else:
-        # An <article> element says where the story is; without one, the article model's reading of
-        # the page (the same one the checks use on copies) finds it.
-        in_article = _p_paragraphs(articles[0]) if articles else []
-        body_text = "\n\n".join(in_article) if in_article else (_model_body(text, final_url) or (
-            "\n\n".join(_p_paragraphs(container)) if container is not None else ""))
-    if not body_text:
-        log.warning("%s: no article text found; copies can only be paired with --original", source)
-
-    return Original(id=source, url=final_url, title=title, authors=tuple(authors), published=published,
-                    text=body_text)
+        return plain_text(ld["articleBody"])
+    # An <article> element says where the story is; without one, the article model's reading of
+    # the page (the same one the checks use on copies) finds it.
+    in_article = _p_paragraphs(articles[0]) if articles else []
+    return "\n\n".join(in_article) if in_article else (_model_body(html, url) or (
+        "\n\n".join(_p_paragraphs(container)) if container is not None else ""))
 
 
 # ------------------------------------------------------------------------------------------ content sniffing
