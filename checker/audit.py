@@ -316,7 +316,8 @@ def unchanged_since_fetch(history: History, urls: Sequence[str], modified: dict[
     for url in urls:
         changed = modified.get(url)
         fetched = history.last_fetched(url) if changed is not None else None
-        if changed is not None and fetched is not None and changed <= fetched and now - fetched < timedelta(days=trust_days):
+        if changed is not None and fetched is not None and changed <= fetched \
+                and now - fetched < timedelta(days=trust_days):
             out.add(url)
     return out
 

@@ -351,8 +351,8 @@ def load(directory: Path, key: str) -> Optional[FlatIndex]:
     except OSError:
         pass
     # Plain ndarray views of the mapped file: indexing a np.memmap goes through Python-level hooks.
-    views = [a.view(np.ndarray) for a in (keys, docs, effective, offsets)]
-    return FlatIndex(views[0], views[1], views[2], views[3], bits)
+    return FlatIndex(keys.view(np.ndarray), docs.view(np.ndarray), effective.view(np.ndarray),
+                     offsets.view(np.ndarray), bits)
 
 
 def _prune(directory: Path) -> None:
