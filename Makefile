@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench accuracy browser clean
+.PHONY: demo test lint bench accuracy browser clean
 
 BASE_STAMP := $(VENV)/.base-stamp
 
@@ -35,6 +35,11 @@ demo: $(BASE_STAMP)
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q
+
+# The type check (mypy, configured in pyproject.toml) and the linter (ruff's chosen rules, same file).
+lint: $(STAMP)
+	$(VENV)/bin/mypy
+	$(VENV)/bin/ruff check .
 
 accuracy: $(STAMP)
 	$(PY) -m pytest -q -s tests/test_accuracy.py

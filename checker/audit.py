@@ -18,7 +18,7 @@ from .crawl.dask_executor import drop_per_process, per_process
 from .crawl.executor import Executor
 from .crawl.executor import make_executor as _make_executor
 from .crawl.slots import RequestSlots
-from .crawl.fetcher import HOST_POOLS, FetchSettings, Fetcher
+from .crawl.fetcher import HOST_POOLS, FetchSettings, Fetcher, PageFetcher
 from .crawl.hostbatch import HostBatch, crawl_batch, group_by_host, split_host_batches
 from .crawl.robots import DEFAULT_MAX_CRAWL_DELAY, RobotsCache
 from .history import History, HistoryError
@@ -93,7 +93,7 @@ def load_audit_originals(config: AuditConfig, fetcher: Fetcher, today: date) -> 
             problems.append(f"originals sitemap {sitemap}: {fetched.error}")
             continue
         try:
-            entries, _children = parse_sitemap(fetched.body, fetched.url)
+            entries, _children = parse_sitemap(fetched.body or b"", fetched.url)
         except SourceError as exc:
             problems.append(f"originals sitemap {sitemap}: {exc}")
             continue
@@ -318,7 +318,8 @@ def unchanged_since_fetch(history: History, urls: Sequence[str], modified: dict[
     for url in urls:
         changed = modified.get(url)
         fetched = history.last_fetched(url) if changed is not None else None
-        if fetched is not None and changed <= fetched and now - fetched < timedelta(days=trust_days):
+        if changed is not None and fetched is not None and changed <= fetched \
+                and now - fetched < timedelta(days=trust_days):
             out.add(url)
     return out
 
@@ -431,7 +432,7 @@ class BatchWork:
     """
 
     def __init__(self, checker: ShippedChecker, settings: FetchSettings, obey_robots: bool, *,
-                 fetcher: Optional[Fetcher] = None, robots: Optional[RobotsCache] = None,
+                 fetcher: Optional[PageFetcher] = None, robots: Optional[RobotsCache] = None,
                  max_crawl_delay: float = DEFAULT_MAX_CRAWL_DELAY):
         self.checker, self.settings, self.obey_robots = checker, settings, obey_robots
         self.max_crawl_delay = max_crawl_delay
@@ -443,7 +444,7 @@ class BatchWork:
         state["_fetcher"] = state["_robots"] = None  # a Session does not travel: workers make their own
         return state
 
-    def _tools(self) -> tuple[Fetcher, Optional[RobotsCache]]:
+    def _tools(self) -> tuple[PageFetcher, Optional[RobotsCache]]:
         if self._fetcher is not None:
             return self._fetcher, self._robots
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import Optional, overload
 
 from .config_types import (AuditConfig, CrawlSettings, EmailConfig, HostCrawl, NotificationsConfig, OriginalsConfig,
                            PartnerConfig, WaiverConfig, WebhookConfig)
@@ -46,6 +46,10 @@ def _one_per_host(doc: YamlDoc, path: tuple) -> int:
     return value
 
 
+@overload
+def _path(base: Path, value: str) -> str: ...
+@overload
+def _path(base: Path, value: None) -> None: ...
 def _path(base: Path, value: Optional[str]) -> Optional[str]:
     if value is None:
         return None

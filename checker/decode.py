@@ -130,9 +130,9 @@ def decode_html(body: bytes, transport_charset: Optional[str]) -> tuple[str, str
         if encoding in _PERMISSIVE and is_utf8 is not None and not body.isascii():
             return _finish(is_utf8, "utf-8")
         # Most pages declare UTF-8: the body was already decoded as such above, not again.
-        text = is_utf8 if encoding == "utf-8" else _try(body, encoding)
-        if text is not None:
-            return _finish(text, encoding)
+        decoded = is_utf8 if encoding == "utf-8" else _try(body, encoding)
+        if decoded is not None:
+            return _finish(decoded, encoding)
 
     if is_utf8 is not None:
         return _finish(is_utf8, "utf-8")

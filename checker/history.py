@@ -525,6 +525,7 @@ class History:
             cur = c.execute("INSERT INTO runs (started, status, license, pack_fingerprint, config_path, tool_version)"
                             " VALUES (?, 'running', ?, ?, ?, ?)",
                             (_now(), license, pack_fingerprint, config_path, tool_version))
+            assert cur.lastrowid is not None  # set by every INSERT
             return int(cur.lastrowid)
 
     def unfinished_run(self) -> Optional[int]:
@@ -795,6 +796,7 @@ class History:
 
     def trend(self, limit: int = 30, *, current: Optional[int] = None) -> tuple[TrendPoint, ...]:
         """Compliance of the last `limit` complete runs (plus `current`, whatever its status), oldest first."""
+        params: tuple[int, ...]
         if current is None:
             where, params = "WHERE r.status = 'complete'", ()
         else:

@@ -140,7 +140,7 @@ def _print_runs(runs: list[RunSummary], partner: Optional[str], out: TextIO) -> 
 # ---- diff --------------------------------------------------------------------------------------
 
 
-def _resolve_diff(hist: History, values: list[str]) -> tuple[Optional[int], int]:
+def _resolve_diff(hist: History, values: list[str]) -> tuple[int, int]:
     if len(values) == 1 and values[0].lower() == "last":
         latest = hist.latest_run()
         if latest is None:
@@ -191,6 +191,7 @@ def _show_diff(hist: History, args, out: TextIO) -> int:
         out.write("\n")
         return EXIT_OK
     ra, rb = hist.run(a), hist.run(b)
+    assert ra is not None and rb is not None  # _resolve_diff found both
     scope = f" for partner {args.partner}" if args.partner else ""
     out.write(f"Failing findings{scope}: run {a} ({_date(ra.started)}, {ra.status}) -> "
               f"run {b} ({_date(rb.started)}, {rb.status})\n")

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urljoin, urlparse
 from .budget import BudgetExceeded, charge
 
 if TYPE_CHECKING:
-    from ..parse import Image
+    from .parse import Image
     from .article.images import ImageContext
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024

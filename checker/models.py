@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 
 class Outcome(str, enum.Enum):
@@ -49,7 +49,7 @@ class Original:
     published: Optional[str] = None
     text: str = ""  # body text; paragraphs separated by blank lines
 
-    def as_ref(self) -> dict:
+    def as_ref(self) -> dict[str, Any]:
         """The short form used in reports: id, url, title, authors."""
         return {"id": self.id, "url": self.url, "title": self.title, "authors": list(self.authors)}
 
@@ -88,8 +88,8 @@ class Evidence:
     # A rendered page's picture of the spot: a data:image/png URI, or (audit) a path under the reports directory
     screenshot: Optional[str] = None
 
-    def as_dict(self) -> dict:
-        d: dict = {"selector": self.selector, "snippet": self.snippet}
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"selector": self.selector, "snippet": self.snippet}
         if self.expected is not None:
             d["expected"] = self.expected
         if self.actual is not None:
@@ -118,7 +118,7 @@ class Finding:
     def line(self) -> Optional[int]:
         return next((e.line for e in self.evidence if e.line is not None), None)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         d = {
             "rule": self.rule,
             "outcome": self.outcome.value,
@@ -162,8 +162,8 @@ class PageResult:
     rendered: bool = False  # judged on what a browser drew (checker/render), not on the HTML as fetched
     static_status: Optional[Status] = None  # the static verdict, when rendering changed it (or could not confirm it)
 
-    def as_dict(self) -> dict:
-        d = {
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
             "target": self.target,
             "url": self.url,
             "status": self.status.value,
@@ -193,7 +193,7 @@ class Run:
     finished: str = ""
 
     @property
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         counts = {"pages": len(self.results), **{k: 0 for k in SUMMARY_KEYS}}
         for r in self.results:
             counts[r.status.value.replace("-", "_")] += 1
@@ -248,7 +248,8 @@ class RunDiff:
     persisting: tuple[DiffItem, ...] = ()
 
     def for_partner(self, partner: str) -> "RunDiff":
-        pick = lambda items: tuple(i for i in items if i.partner == partner)  # noqa: E731
+        def pick(items: tuple[DiffItem, ...]) -> tuple[DiffItem, ...]:
+            return tuple(i for i in items if i.partner == partner)
         return RunDiff(self.previous_run, pick(self.new), pick(self.fixed), pick(self.persisting))
 
 

@@ -22,7 +22,7 @@ from checker.paths import user_cache_dir
 from checker.strict_yaml import ConfigError
 
 if TYPE_CHECKING:
-    from checker.crawl.fetcher import Fetcher
+    from checker.crawl.fetcher import PageFetcher
 
 # feedparser, lxml, requests (through the fetcher) and charset_normalizer are imported where a feed, a page or
 # a URL needs them: a local manifest needs none of them, and `syndicheck check` starts sooner without them.
@@ -416,7 +416,7 @@ def _densest(doc: Any) -> Any:
         parent = p.getparent()
         if parent is not None and not _not_body(p):
             scores[parent] = scores.get(parent, 0) + len(_squash(p.text_content()))
-    return max(scores, key=scores.get) if scores else None
+    return max(scores, key=scores.__getitem__) if scores else None
 
 
 def _byline_authors(scope: Any) -> list[str]:
@@ -482,15 +482,32 @@ def _article_page(body: bytes, charset: Optional[str], source: str, final_url: s
         raise OriginalsError(source, None, "", f"cannot parse the page as HTML: {exc}") from None
     nodes = _json_ld_nodes(doc)
     ld = _ld_article(nodes) or {}
-
-    h1 = next((_squash(h.text_content()) for h in doc.iter("h1") if _squash(h.text_content())), None)
-    title_el = doc.find(".//title")
-    title = (_meta(doc, "og:title") or (_squash(ld["headline"]) if isinstance(ld.get("headline"), str) else None)
-             or h1 or (_squash(title_el.text_content()) if title_el is not None else ""))
-
+    title = _page_title(doc, ld)
     articles = sorted(doc.iter("article"), key=lambda a: -sum(len(p) for p in _p_paragraphs(a)))
     container = articles[0] if articles and _p_paragraphs(articles[0]) else _densest(doc)
+    authors = _page_authors(doc, ld, nodes, container)
+    if not authors:
+        log.warning("%s: no author found on the page; its byline cannot be checked", source)
+    published = _published(doc, ld)
+    body_text = _story_text(ld, articles, container, text, final_url)
+    if not body_text:
+        log.warning("%s: no article text found; copies can only be paired with --original", source)
 
+    return Original(id=source, url=final_url, title=title, authors=tuple(authors), published=published,
+                    text=body_text)
+
+
+def _page_title(doc: Any, ld: dict) -> str:
+    """og:title, else the JSON-LD headline, else the first non-empty <h1>, else <title>."""
+    h1 = next((_squash(h.text_content()) for h in doc.iter("h1") if _squash(h.text_content())), None)
+    title_el = doc.find(".//title")
+    return (_meta(doc, "og:title") or (_squash(ld["headline"]) if isinstance(ld.get("headline"), str) else None)
+            or h1 or (_squash(title_el.text_content()) if title_el is not None else ""))
+
+
+def _page_authors(doc: Any, ld: dict, nodes: list[dict], container: Any) -> list[str]:
+    """The JSON-LD article's authors, else <meta name=author>, else the credits in the story's container
+    (or, if it has none, on the whole page)."""
     authors = _ld_authors(ld, nodes) if ld else []
     if not authors:
         meta_author = _meta(doc, "author")
@@ -499,29 +516,30 @@ def _article_page(body: bytes, charset: Optional[str], source: str, final_url: s
         authors = _byline_authors(container if container is not None else doc)
         if not authors and container is not None:
             authors = _byline_authors(doc)
-    if not authors:
-        log.warning("%s: no author found on the page; its byline cannot be checked", source)
+    return authors
 
+
+def _published(doc: Any, ld: dict) -> Optional[str]:
+    """The JSON-LD datePublished, else a date <meta>, else the page's first <time datetime>."""
     published = ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None
     published = published or _meta(doc, "article:published_time", "datePublished", "pubdate", "publish-date",
                                    "date", "dc.date", "DC.date.issued")
     if not published:
         time_el = next(iter(doc.xpath("//article//time[@datetime] | //time[@datetime]")), None)
         published = time_el.get("datetime") if time_el is not None else None
+    return published
 
+
+def _story_text(ld: dict, articles: list[Any], container: Any, html: str, url: str) -> str:
+    """The JSON-LD articleBody, else the paragraphs of the page's fullest <article>, else the article
+    model's body, else the paragraphs of the densest container."""
     if isinstance(ld.get("articleBody"), str) and ld["articleBody"].strip():
-        body_text = plain_text(ld["articleBody"])
-    else:
-        # An <article> element says where the story is; without one, the article model's reading of
-        # the page (the same one the checks use on copies) finds it.
-        in_article = _p_paragraphs(articles[0]) if articles else []
-        body_text = "\n\n".join(in_article) if in_article else (_model_body(text, final_url) or (
-            "\n\n".join(_p_paragraphs(container)) if container is not None else ""))
-    if not body_text:
-        log.warning("%s: no article text found; copies can only be paired with --original", source)
-
-    return Original(id=source, url=final_url, title=title, authors=tuple(authors), published=published,
-                    text=body_text)
+        return plain_text(ld["articleBody"])
+    # An <article> element says where the story is; without one, the article model's reading of
+    # the page (the same one the checks use on copies) finds it.
+    in_article = _p_paragraphs(articles[0]) if articles else []
+    return "\n\n".join(in_article) if in_article else (_model_body(html, url) or (
+        "\n\n".join(_p_paragraphs(container)) if container is not None else ""))
 
 
 # ------------------------------------------------------------------------------------------ content sniffing
@@ -632,7 +650,7 @@ def _stale_ok(fetched: Fetched) -> bool:
     return code is None or code == 429 or code >= 500
 
 
-def fetch_source(url: str, fetcher: Fetcher, cache: SourceCache, max_age: float) -> CachedSource:
+def fetch_source(url: str, fetcher: PageFetcher, cache: SourceCache, max_age: float) -> CachedSource:
     """The document at `url`: fresh from the cache, revalidated (304 reuses it), refetched, or stale on failure."""
     from checker.crawl.fetcher import SOURCE_TYPES
 
@@ -671,7 +689,7 @@ def _is_url(src: str) -> bool:
     return urlsplit(src).scheme.lower() in ("http", "https")
 
 
-def load_originals(src: str, *, fetcher: Optional[Fetcher] = None, cache_dir: Optional[Path] = None,
+def load_originals(src: str, *, fetcher: Optional[PageFetcher] = None, cache_dir: Optional[Path] = None,
                    max_age: float = DEFAULT_MAX_AGE) -> list[Original]:
     """Originals from a manifest file, or from a URL (feed, manifest or article page) fetched through the cache."""
     if _is_url(src):
@@ -709,7 +727,7 @@ def load_originals(src: str, *, fetcher: Optional[Fetcher] = None, cache_dir: Op
     return _parse_document(body, content_type=None, charset=None, source=src, final_url=path.resolve().as_uri())
 
 
-def load_all(sources: Sequence[str], *, fetcher: Optional[Fetcher] = None, cache_dir: Optional[Path] = None,
+def load_all(sources: Sequence[str], *, fetcher: Optional[PageFetcher] = None, cache_dir: Optional[Path] = None,
              max_age: float = DEFAULT_MAX_AGE) -> list[Original]:
     """All sources' originals in order; the first source to define an id wins."""
     owned = fetcher is None and any(_is_url(s) for s in sources)

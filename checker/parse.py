@@ -5,10 +5,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, CData, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 from selectolax.lexbor import LexborHTMLParser
 
 from .visibility import STYLE_LIMIT, CssHiding, css_hiding, hidden_reason, tiny_size
@@ -307,6 +307,15 @@ def parse_page(html: str, url: str, vocab: Vocabulary = DEFAULT_VOCABULARY) -> P
     hints = DEFAULT_HINTS if vocab is DEFAULT_VOCABULARY else NameHints.of(vocab)
     css = css_hiding([(s.get_text(), _attr_text(s.get("media")) or None) for s in styles],
                      framework=hints.hiding_classes, lazy_classes=hints.lazy_classes)
+    blocks, images = _linearise(soup, css, hints)
+    for b in blocks:
+        b.finish()
+    return ParsedPage(html, url, soup, tuple(blocks), tuple(images), _meta_contents(metas), tuple(_jsonld(scripts)))
+
+
+def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[list[Block], list[Image]]:
+    """One walk of the tree: each block-level element's own text as a Block (not yet finished), and the
+    images, with what hides them, what marks them as an author credit and the containers around them."""
     blocks: list[Block] = []
     images: list[Image] = []
     root = soup.body or soup
@@ -315,7 +324,6 @@ def parse_page(html: str, url: str, vocab: Vocabulary = DEFAULT_VOCABULARY) -> P
     memo: dict = {}
     pictures: dict = {}  # id(<picture>) -> its <img>, looked up once however many <source>s it has
     marked_budget = [SUBTREE_TEXT_NODES]  # nodes read for the text of author-marked inline elements, page-wide
-    string_types = (NavigableString,)
     # Iterative walk (hostile pages nest 100,000 deep): (node, block, hidden, mark_budget, asides, names, in_article, depth)
     stack: list = [(child, 0, None, 0, (), (), False, 1) for child in reversed(root.contents)]
     pop, push = stack.pop, stack.append
@@ -331,8 +339,7 @@ def parse_page(html: str, url: str, vocab: Vocabulary = DEFAULT_VOCABULARY) -> P
                 blocks[bi].hidden_text.append(node)
             continue
         if cls is not Tag:
-            if isinstance(node, string_types) and not isinstance(node, _NON_TEXT) and (
-                    hid is None or blocks[bi].hidden is not None):
+            if _other_text(node) and (hid is None or blocks[bi].hidden is not None):
                 blocks[bi].parts.append(str(node))
             continue
         tag = node.name
@@ -352,19 +359,14 @@ def parse_page(html: str, url: str, vocab: Vocabulary = DEFAULT_VOCABULARY) -> P
             _collect_image(node, tag, attrs, h, bi, images, pictures)
             if tag in _IMAGE_TAGS:
                 continue
-        if tag in _SKIP or tag == "template":
+        if tag in _SKIP_WALK:
             if tag in ("noscript", "template"):
-                # Images in <noscript> show when scripts are off; <template> content never shows.
-                for img in descendants_named(node, _NOSCRIPT_IMAGES):
-                    _collect_image(img, img.name, img.attrs, h or ("inside <template>" if tag == "template" else None),
-                                   bi, images, pictures)
+                _collect_unrendered_images(node, tag, h, bi, images, pictures)
             continue
         # An author mark covers the element and a few levels below it, not a whole page region.
         mark_left = 4 if marked_here else (mark_left - 1 if mark_left else 0)
-        if aside and not (marked_here and tag in ("aside", "footer")) and len(asides) < MAX_ASIDES:
-            if not (tag == "footer" and in_article):  # an article's own footer holds its author line
-                asides = asides + (id(node),)
-                aside_names = aside_names + (aside,)
+        if aside:
+            asides, aside_names = _enter_aside(node, tag, aside, marked_here, in_article, asides, aside_names)
         if tag == "article":
             in_article = True
         if tag in BLOCK_TAGS:
@@ -373,21 +375,52 @@ def parse_page(html: str, url: str, vocab: Vocabulary = DEFAULT_VOCABULARY) -> P
             blocks.append(b)
             bi = b.index
         elif mark_left and (h is None or blocks[bi].hidden is not None):
-            blocks[bi].marked = True
-            if marked_here:
-                # "<p><span class=byline>JANE DOE</span> THE STANDFIRST ...": the credit is the span alone.
-                blocks[bi].marked_texts.append(" ".join(_subtree_text(node, marked_budget).split()))
+            _mark_inline(blocks[bi], node, marked_here, marked_budget)
         depth += 1
         for child in reversed(node.contents):
             push((child, bi, h, mark_left, asides, aside_names, in_article, depth))
-    for b in blocks:
-        b.finish()
+    return blocks, images
+
+
+def _other_text(node: PageElement) -> bool:
+    """Whether a string other than a plain NavigableString (a comment, CDATA, a doctype, ...) is page text."""
+    return isinstance(node, NavigableString) and not isinstance(node, _NON_TEXT)
+
+
+def _collect_unrendered_images(node: Tag, tag: str, hidden: Optional[str], bi: int, images: list,
+                               pictures: dict) -> None:
+    """Images in <noscript> show when scripts are off; <template> content never shows."""
+    for img in descendants_named(node, _NOSCRIPT_IMAGES):
+        _collect_image(img, img.name, img.attrs, hidden or ("inside <template>" if tag == "template" else None),
+                       bi, images, pictures)
+
+
+def _enter_aside(node: Tag, tag: str, aside: str, marked_here: bool, in_article: bool, asides: tuple,
+                 aside_names: tuple) -> tuple[tuple, tuple]:
+    """The other-story/navigation containers around the blocks below `node`, with `node` if it counts."""
+    if marked_here and tag in ("aside", "footer"):  # an author box, not another story
+        return asides, aside_names
+    if len(asides) >= MAX_ASIDES or (tag == "footer" and in_article):  # an article's own footer holds its author line
+        return asides, aside_names
+    return asides + (id(node),), aside_names + (aside,)
+
+
+def _mark_inline(block: Block, node: Tag, marked_here: bool, budget: list) -> None:
+    """An author-marked inline element (or one a few levels below the mark) marks its block."""
+    block.marked = True
+    if marked_here:
+        # "<p><span class=byline>JANE DOE</span> THE STANDFIRST ...": the credit is the span alone.
+        block.marked_texts.append(" ".join(_subtree_text(node, budget).split()))
+
+
+def _meta_contents(metas: list) -> dict:
+    """<meta> name/property/itemprop (lower-cased) -> every content given for it, in document order."""
     meta: dict = {}
     for m in metas:
         k = (m.get("name") or m.get("property") or m.get("itemprop") or "").lower()
         if k and m.get("content"):
             meta.setdefault(k, []).append(str(m["content"]))
-    return ParsedPage(html, url, soup, tuple(blocks), tuple(images), meta, tuple(_jsonld(scripts)))
+    return meta
 
 
 _LD_JSON = re.compile(r"ld\+json", re.I)
@@ -418,6 +451,7 @@ def descendants_named(node: Tag, names: frozenset) -> list[Tag]:
 
 
 _IMAGE_TAGS = frozenset({"img", "source", "svg", "image"})
+_SKIP_WALK = _SKIP | {"template"}  # the walk reads no text below these (<noscript>, <template>: their images)
 _NOSCRIPT_IMAGES = frozenset({"img", "source"})
 _SVG_PARTS = frozenset({"title", "desc", "image", "use"})
 MAX_ASIDES = 32  # enclosing other-story containers remembered per block (hostile pages nest thousands)
@@ -461,14 +495,16 @@ def _subtree_text(node: Tag, budget: Optional[list] = None) -> str:
     """
     if budget is None:
         budget = [SUBTREE_TEXT_NODES]
-    stack, seen, strings = [node], 0, []
+    stack: list[PageElement] = [node]
+    seen = 0
+    strings: list[str] = []
     while stack and seen <= budget[0]:
         cur = stack.pop()
         seen += 1
         if isinstance(cur, Tag):
             stack.extend(reversed(cur.contents))
         elif type(cur) in _MAIN_STRINGS:
-            strings.append(cur)
+            strings.append(cur)  # type: ignore[arg-type]  # a NavigableString or CData: a str
     if stack:  # over budget: a hostile subtree
         budget[0] = 0
         return " ".join(strings)
@@ -521,14 +557,14 @@ def _jsonld(scripts: list[Tag]) -> Iterator[dict]:
 
 def css_path(el: Tag, max_parts: int = 5) -> str:
     """A readable CSS selector path to the element (nearest id anchors it)."""
-    parts = []
-    node = el
+    parts: list[str] = []
+    node: Optional[Tag] = el
     while isinstance(node, Tag) and node.name not in ("[document]", "html") and len(parts) < max_parts:
         part = node.name
         if node.get("id"):
             parts.append(f"{part}#{node['id']}")
             break
-        classes = node.get("class") or []
+        classes: Sequence[str] = node.get("class") or []
         if classes:
             part += "".join(f".{c}" for c in classes[:2])
         parent = node.parent

@@ -6,7 +6,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from .checks.context import CheckContext
 from .config_types import DEFAULT_TIME_BUDGET
@@ -48,7 +48,7 @@ def release(soup: "BeautifulSoup") -> None:
         builder.soup = None
 
 
-_INDEXES: "OrderedDict[tuple, tuple[tuple, OriginalIndex]]" = OrderedDict()
+_INDEXES: "OrderedDict[tuple[object, ...], tuple[tuple[Original, ...], OriginalIndex]]" = OrderedDict()
 _INDEXES_KEEP = 2  # a run uses one; a library caller alternating two sets of originals keeps both
 _INDEXES_LOCK = threading.Lock()
 
@@ -100,7 +100,7 @@ class Checker:
 
     def check(self, fetched: Fetched) -> PageResult:
         """Check one fetched document; every failure becomes an `error` result, never an exception."""
-        base = dict(target=fetched.target, url=fetched.url, path=fetched.path)
+        base: dict[str, Any] = dict(target=fetched.target, url=fetched.url, path=fetched.path)
         if fetched.error is not None:
             return PageResult(status=Status.ERROR, error=fetched.error, **base)
         if fetched.body is None:

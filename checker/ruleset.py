@@ -5,7 +5,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from . import checks as _checks  # noqa: F401  (registers every check)
 from .checks.registry import CHECKS
@@ -20,19 +20,19 @@ PACKAGED_RULES_DIR = Path(__file__).resolve().parent / "rules"  # present in ins
 
 @dataclass(frozen=True)
 class LogoSpec:
-    text_patterns: tuple  # compiled regexes over alt/title/aria-label
-    file_patterns: tuple  # compiled regexes over the image URL path
-    not_patterns: tuple  # text/URL of look-alike logos that must not count (another organisation's)
-    reference_images: tuple  # paths of reference logo images (perceptual hash)
+    text_patterns: tuple[re.Pattern[str], ...]  # compiled regexes over alt/title/aria-label
+    file_patterns: tuple[re.Pattern[str], ...]  # compiled regexes over the image URL path
+    not_patterns: tuple[re.Pattern[str], ...]  # look-alike logos (another organisation's) that must not count
+    reference_images: tuple[str, ...]  # paths of reference logo images (perceptual hash)
 
 
 @dataclass(frozen=True)
 class CheckCall:
     id: str
-    params: tuple  # ((name, value), ...)
+    params: tuple[tuple[str, Any], ...]  # ((name, value), ...)
 
     @property
-    def kwargs(self) -> dict:
+    def kwargs(self) -> dict[str, Any]:
         return dict(self.params)
 
 
@@ -52,8 +52,8 @@ class Rule:
     severity: Severity
     description: str
     fix: str
-    checks: tuple
-    examples: tuple
+    checks: tuple[CheckCall, ...]
+    examples: tuple[Example, ...]
     source: str
 
 
@@ -62,14 +62,14 @@ class LicensePack:
     id: str
     name: str
     url: str
-    aliases: tuple
-    not_aliases: tuple
+    aliases: tuple[str, ...]
+    not_aliases: tuple[str, ...]
     notice: str
-    notice_markers: tuple
-    non_person_credits: tuple  # words that credit no person: Staff, Editors, Wire
+    notice_markers: tuple[str, ...]
+    non_person_credits: tuple[str, ...]  # words that credit no person: Staff, Editors, Wire
     logo: LogoSpec
     match: MatchSettings
-    rules: tuple
+    rules: tuple[Rule, ...]
     directory: str
     example_original: Optional[Original] = None
     vocabulary: Vocabulary = DEFAULT_VOCABULARY  # how pages' credits, containers and zones are read
@@ -126,7 +126,7 @@ _UNBOUNDED = (_sre.MAX_REPEAT, _sre.MIN_REPEAT)  # possessive repeats never back
 _ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
 
 
-def _nullable(items) -> bool:
+def _nullable(items: Any) -> bool:
     """True when the sequence can match the empty string."""
     for op, av in items:
         if op in _ZERO_WIDTH:
@@ -147,7 +147,7 @@ def _nullable(items) -> bool:
     return True
 
 
-def _repeats_itself(items) -> bool:
+def _repeats_itself(items: Any) -> bool:
     """True when the sequence is nothing but unbounded repeats and optional parts: (a+), (\\w+\\s?), (x+x+), (a*|b)."""
     found = False
     for op, av in items:
@@ -162,7 +162,7 @@ def _repeats_itself(items) -> bool:
     return found
 
 
-def _backtracking_risk(items) -> str | None:
+def _backtracking_risk(items: Any) -> str | None:
     """Why a parsed pattern may backtrack catastrophically, or None.
 
     Refused: an unbounded repeat of something that is itself just an unbounded repeat ((a+)+,
@@ -198,7 +198,7 @@ def _backtracking_risk(items) -> str | None:
     return None
 
 
-def compile_pack_regex(pattern: str) -> "re.Pattern":
+def compile_pack_regex(pattern: str) -> "re.Pattern[str]":
     """Compile a regular expression from a pack; re.error (with a reason) when it is invalid or too risky."""
     compiled = re.compile(pattern, re.I)
     why = _backtracking_risk(_sre_parse.parse(pattern, re.I))
@@ -207,7 +207,7 @@ def compile_pack_regex(pattern: str) -> "re.Pattern":
     return compiled
 
 
-def _regexes(doc: YamlDoc, path: tuple) -> tuple:
+def _regexes(doc: YamlDoc, path: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     out = []
     for i, pattern in enumerate(doc.str_list(path)):
         try:
@@ -222,7 +222,7 @@ def _vocabulary(doc: YamlDoc) -> Vocabulary:
     if doc.data.get("vocabulary") is None:
         return DEFAULT_VOCABULARY
     doc.check_keys(("vocabulary",), VOCABULARY_KEYS)
-    values: dict = {}
+    values: dict[str, Any] = {}
     for key in doc.data["vocabulary"]:
         default = getattr(DEFAULT_VOCABULARY, key)
         path = ("vocabulary", key)
@@ -236,7 +236,7 @@ def _vocabulary(doc: YamlDoc) -> Vocabulary:
     return vocabulary_from(values)
 
 
-def _original(doc: YamlDoc, path: tuple) -> Original:
+def _original(doc: YamlDoc, path: tuple[str, ...]) -> Original:
     doc.check_keys(path, _ORIGINAL_KEYS, required=("url", "authors", "text"))
     return Original(
         id=str(doc.typed(path + ("id",), (str, int), default="") or doc.get(path + ("url",))),
@@ -283,7 +283,7 @@ def load_pack(name_or_path: Optional[str] = None) -> LicensePack:
         settings = MatchSettings(float(mc), k, max(df, 1), float(near))
     example_original = _original(doc, ("example_original",)) if doc.data.get("example_original") else None
     rules = []
-    seen: dict = {}
+    seen: dict[str, Path] = {}
     for i, rel in enumerate(doc.str_list(("rules",), required=True, non_empty=True)):
         path = directory / rel
         if not path.is_file():

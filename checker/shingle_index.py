@@ -336,8 +336,8 @@ def load(directory: Path, key: str) -> Optional[FlatIndex]:
         keys = np.memmap(path, _U64, "r", _HEADER, (n,)) if n else np.zeros(0, _U64)
         docs = np.memmap(path, np.int32, "r", docs_at, (n,)) if n else np.zeros(0, np.int32)
         effective = np.memmap(path, np.int32, "r", eff_at, (m,)) if m else np.zeros(0, np.int32)
-        directory = np.memmap(path, dir_type, "r", dir_at, ((1 << bits) + 1,))
-        if int(directory[-1]) != n:
+        offsets = np.memmap(path, dir_type, "r", dir_at, ((1 << bits) + 1,))
+        if int(offsets[-1]) != n:
             raise ValueError("the directory does not add up to the postings")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("originals index %s is damaged (%s); rebuilding it", path, exc)
@@ -351,7 +351,8 @@ def load(directory: Path, key: str) -> Optional[FlatIndex]:
     except OSError:
         pass
     # Plain ndarray views of the mapped file: indexing a np.memmap goes through Python-level hooks.
-    return FlatIndex(*(a.view(np.ndarray) for a in (keys, docs, effective, directory)), bits)
+    return FlatIndex(keys.view(np.ndarray), docs.view(np.ndarray), effective.view(np.ndarray),
+                     offsets.view(np.ndarray), bits)
 
 
 def _prune(directory: Path) -> None:

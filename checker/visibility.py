@@ -33,7 +33,7 @@ def tiny_size(width: Optional[str], height: Optional[str], style: str) -> bool:
         if value is None:
             return False
         m = re.match(r"\s*(\d+(?:\.\d+)?)\s*(px)?\s*$", value)
-        return bool(m) and float(m.group(1)) <= 1
+        return m is not None and float(m.group(1)) <= 1
     if small(width) or small(height):
         return True
     style = style[:STYLE_LIMIT]
@@ -130,7 +130,7 @@ def _at_applies(prelude: str) -> Applies:
     """Where the rules inside an at-rule block apply, from its prelude ("@media (max-width: 600px)")."""
     m = _AT_RULE.match(prelude)
     keyword = m.group(1).lower() if m else ""
-    if keyword == "media":
+    if keyword == "media" and m:
         return media_applies(prelude[m.end():])
     if keyword in _TRANSPARENT_AT:
         return (True,) * len(SCREEN_WIDTHS)

@@ -149,5 +149,6 @@ VOCABULARY_KEYS = tuple(f.name for f in fields(Vocabulary))
 
 def vocabulary_from(values: dict[str, Any]) -> Vocabulary:
     """A Vocabulary with the given fields replaced (validated by the pack loader)."""
-    return Vocabulary(**{k: (tuple(str(x).lower() for x in v) if isinstance(v, list) else v)
-                         for k, v in values.items()})
+    fields_: dict[str, Any] = {k: (tuple(str(x).lower() for x in v) if isinstance(v, list) else v)
+                               for k, v in values.items()}
+    return Vocabulary(**fields_)

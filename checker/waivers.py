@@ -60,6 +60,7 @@ def is_active(w: WaiverConfig, today: date) -> bool:
 def _fold_host(s: str) -> str:
     """Lower-case the scheme and host part of a URL or glob, keep the rest as written."""
     m = _SCHEME_HOST.match(s)
+    assert m is not None  # every part of the pattern is optional
     scheme, host, rest = m.group(1) or "", m.group(2), m.group(3)
     return scheme.lower() + host.lower() + rest
 

@@ -6,7 +6,6 @@ Servers: tests/faultserver.py on 127.0.0.56-57 (nothing leaves the host). Comman
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -12,7 +12,7 @@ import yaml
 
 from checker.cli import main
 from checker.demo.server import serve_sites
-from checker.demo.sites import Route, Site
+from checker.demo.sites import Site
 
 from test_audit import ALLOW_ALL, _partner_yaml, licensor_site, partner_sites, report_json, write_config
 

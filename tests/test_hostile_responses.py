@@ -281,7 +281,7 @@ def test_redirect_from_a_public_host_to_loopback_needs_opt_in(a, b):
     url = a.url("/redirect?to=" + b.url("/ok/inside"))
     with _trusted() as f:
         refused = f.fetch(url)
-    assert refused.error == (f"blocked: 127.0.0.51 is a loopback address (--allow-private-redirects follows it); "
+    assert refused.error == ("blocked: 127.0.0.51 is a loopback address (--allow-private-redirects follows it); "
                              "a redirect from a public host to it is not followed")
     assert b.paths() == []  # nothing was sent there
     with _trusted(allow_private_redirects=True) as f:

@@ -13,7 +13,6 @@ import yaml
 
 from checker.cli import main
 from checker.models import AuditPage, Match, PageResult, Status
-from checker.report import render
 from checker.report.audit_data import render_audit_json, run_line
 from checker.report.audit_html import render_audit_html
 from checker.report.digest import render_digest

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy, eff_request_host
+from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy, eff_request_host  # type: ignore[attr-defined]
 from typing import Optional
 from urllib.parse import urlsplit
 

@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Protocol, Sequence
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -370,7 +370,7 @@ class _GuardedConnection:
         try:
             addresses = policy.vet(host, port)  # AddressBlocked propagates untouched to Fetcher
         except socket.gaierror as exc:
-            raise urllib3.exceptions.NameResolutionError(self.host, self, exc) from exc  # type: ignore[attr-defined]
+            raise urllib3.exceptions.NameResolutionError(self.host, self, exc) from exc  # type: ignore[attr-defined, arg-type]
         error: Optional[OSError] = None
         for _family, address in addresses:
             try:
@@ -419,6 +419,16 @@ class _GuardedAdapter(HTTPAdapter):
         return manager
 
 
+class PageFetcher(Protocol):
+    """What crawling and loading originals need of a fetcher: a Fetcher, or a wrapper around one
+    (crawl/slots.py's RequestSlots, crawl/lazy_fetcher.py's LazyFetcher)."""
+
+    def fetch(self, url: str, *, etag: Optional[str] = None, last_modified: Optional[str] = None,
+              accept_types: Optional[Sequence[str]] = None) -> Fetched: ...
+
+    def close(self) -> None: ...
+
+
 class Fetcher:
     """One pooled HTTP session; `fetch` turns every network or HTTP problem into Fetched(error=...)."""
 
@@ -464,7 +474,8 @@ class Fetcher:
             request_headers["If-None-Match"] = etag
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
-        current, hops = url, []
+        current = url
+        hops: list[str] = []
         # A revisited URL is a loop unless cookies changed meanwhile (some sites bounce once to set one).
         visited: dict[str, tuple] = {}
         start_public: Optional[bool] = None  # trusted fetches: is the URL the user gave on a public address?
@@ -621,7 +632,7 @@ class Fetcher:
                 last_modified: Optional[str]) -> Fetched:
         status = response.status_code
         mime, charset = _parse_content_type(response.headers.get("Content-Type"))
-        common = dict(target=target, url=url, redirects=hops, status_code=status, content_type=mime,
+        common: dict[str, Any] = dict(target=target, url=url, redirects=hops, status_code=status, content_type=mime,
                       charset=charset, etag=headers.validator(response.headers.get("ETag")),
                       last_modified=headers.validator(response.headers.get("Last-Modified")))
         try:

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
-from checker.crawl.fetcher import Fetcher
+from checker.crawl.fetcher import PageFetcher
 from checker.crawl.headers import MAX_SECONDS
 from checker.crawl.robots import RobotsCache
 from checker.models import Fetched
@@ -118,7 +118,7 @@ class Pacer:
         self.last_start = self.clock()
 
 
-def crawl_batch(batch: HostBatch, *, fetcher: Fetcher, robots: Optional[RobotsCache], delay: float,
+def crawl_batch(batch: HostBatch, *, fetcher: PageFetcher, robots: Optional[RobotsCache], delay: float,
                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
                 accept_types: Optional[Sequence[str]] = None) -> Iterator[Fetched]:
     """Fetch the batch's URLs in order, one at a time, yielding a Fetched for each (never raising for

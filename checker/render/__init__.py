@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Callable, Optional
 from urllib.parse import urlsplit
 
@@ -217,7 +218,7 @@ class Renderer:
             box, what = spots.for_finding(f)
             if box not in shots:
                 try:
-                    shots[box] = pool.call(lambda b=box: screenshot(loaded.page, b), timeout=15)
+                    shots[box] = pool.call(partial(screenshot, loaded.page, box), timeout=15)
                 except Exception as exc:
                     log.info("render: screenshot: %s", exc)
                     shots[box] = None

@@ -7,7 +7,7 @@ import os
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Callable, Coroutine, Optional
 
 log = logging.getLogger("syndicheck.render")
 
@@ -168,7 +168,7 @@ class BrowserPool:
                 return
         await self._free.put(context)
 
-    def call(self, make: Callable[[], Awaitable[Any]], timeout: float) -> Any:
+    def call(self, make: Callable[[], Coroutine[Any, Any, Any]], timeout: float) -> Any:
         """Run make() on the browser's loop and wait at most `timeout` seconds for its result."""
         self.start()
         assert self._loop is not None

@@ -61,7 +61,7 @@ class PageNetwork:
         self._fetcher = Fetcher(settings, policy=policy)
         session = self._fetcher.session
         for adapter in set(session.adapters.values()):  # as many connections per host as fetch threads (render-io)
-            adapter.init_poolmanager(64, 8, block=False)
+            adapter.init_poolmanager(64, 8, block=False)  # type: ignore[attr-defined]  # Fetcher mounts HTTPAdapters
         session.trust_env = False  # a proxy would skip the pinned-address checks
         jar = session.cookies
         jar.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))  # store no cookie at all

@@ -164,7 +164,7 @@ def _absolute(loc: Optional[str], base_url: str) -> Optional[str]:
 
 
 def _text_sitemap(text: str, base_url: str) -> list[Dated]:
-    urls = []
+    urls: list[Dated] = []
     for line in text.splitlines():
         url = _absolute(line, base_url) if line.strip().lower().startswith(("http://", "https://")) else None
         if url:
@@ -195,7 +195,7 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Dated], list[Dated]]
     if root is None:
         raise SitemapError("not XML")
     kind = _local(root)
-    urls: list[Dated] = []
+    urls = []
     children: list[Dated] = []
     if kind == "urlset":
         for el in root:
