@@ -215,10 +215,10 @@ def _renormalise_urls(c: sqlite3.Connection) -> None:
         if new == old or old not in validators:
             continue
         if new in validators:  # keep the later fetch's validators
-            loser = old if (validators[new] or "") >= (updated or "") else new
-            c.execute("DELETE FROM validators WHERE url = ?", (loser,))
-            del validators[loser]
-            if loser == old:
+            stale: str = old if (validators[new] or "") >= (updated or "") else new
+            c.execute("DELETE FROM validators WHERE url = ?", (stale,))
+            del validators[stale]
+            if stale == old:
                 continue
         c.execute("UPDATE validators SET url = ? WHERE url = ?", (new, old))
         validators[new] = validators.pop(old)

@@ -95,6 +95,8 @@ class Containers:
     def _under_headline_rank(self, index: int) -> int:
         """How many visible text blocks from the headline down to this one (this one included)."""
         z = self.zones
+        if z is None or z.headline is None:
+            return NEAR_BLOCKS + 1
         rank = 0
         for b in self.page.blocks[z.headline + 1:index + 1]:
             if b.hidden is None and b.text:
