@@ -7,7 +7,6 @@ import sqlite3
 from datetime import date, datetime, timezone
 from urllib.parse import urlsplit, urlunsplit
 
-
 from checker import history as history_mod
 from checker.config_types import PartnerConfig, WaiverConfig
 from checker.crawl.fetcher import Fetcher, FetchSettings

@@ -104,7 +104,8 @@ class Article:
 
     def inner_blocks(self, block: Block, most: int = 8) -> list[Block]:
         """The visible blocks with text nested in this one (its other lines), at most `most`."""
-        blocks, out = self.page.blocks, []
+        blocks = self.page.blocks
+        out: list[Block] = []
         i = block.index + 1
         while i < len(blocks) and blocks[i].depth > block.depth and len(out) < most:
             if blocks[i].hidden is None and blocks[i].text:

@@ -108,9 +108,12 @@ class Containers:
     @cached_property
     def _near_rank(self) -> dict:
         """Head blocks above the body -> how many visible text blocks away from the body they are."""
-        out, rank = {}, 0
+        out: dict[int, int] = {}
+        rank = 0
         z = self.zones
-        for i in z.head if z else ():
+        if z is None:
+            return out
+        for i in z.head:
             if i >= z.first:
                 continue
             b = self.page.blocks[i]
@@ -155,11 +158,11 @@ class Containers:
         key = id(node)
         if key in memo:
             return memo[key]
-        out: Optional[list] = []
+        out: list = []
         for seen, el in enumerate(node.descendants):
             if seen > CARD_NODES:
-                out = None
-                break
+                memo[key] = None
+                return None
             if isinstance(el, Tag) and el.name == "a":
                 # Another story is presented by a link to it: a heading without one is a dek or a
                 # section heading, and a link to a place on this page is no other story.

@@ -270,8 +270,9 @@ def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:
                 or vocab.consent_re.search(text)):
             continue
         toks = fold_tokens(text)
-        hits = [next((h for h in (find_name(f, toks) for f in fs) if h), None) for fs in forms]
-        if not all(hits):
+        found = [next((h for h in (find_name(f, toks) for f in fs) if h), None) for fs in forms]
+        hits = [h for h in found if h is not None]
+        if len(hits) < len(found):
             continue
         if any(vocab.other_credit_re.search(" ".join(toks[:h.start])) for h in hits):
             continue  # "Photo by Jane Doe": a credit for something else

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from bs4 import Tag
+
 from ..names import fold_tokens
 from ..parse import Block
 from ..shingles import shingles, tokens
@@ -125,7 +127,7 @@ def _is_headline(b: Block, title_key: str) -> bool:
 def dense_body(blocks: tuple) -> set[int]:
     """Without the original's text: the paragraphs under the container that holds the most prose."""
     scores: dict[int, float] = {}
-    nodes: dict[int, object] = {}
+    nodes: dict[int, Tag] = {}
     long_blocks = []
     for b in blocks:
         if b.hidden is not None or b.asides or b.tag not in ("p", "div", "blockquote", "li", "section", "pre"):
@@ -143,7 +145,7 @@ def dense_body(blocks: tuple) -> set[int]:
             node, weight = node.parent, weight / 2
     if not scores:
         return set()
-    best = nodes[max(scores, key=scores.get)]
+    best = nodes[max(scores, key=lambda k: scores[k])]
     # Articles split into sibling sections (<div class="content-section"> x N) are one body.
     signature = (best.name, tuple(best.get("class") or ()))
     anchor = best.parent.parent if best.parent is not None and best.parent.parent is not None else best.parent

@@ -53,6 +53,6 @@ def link_to_original(ctx: CheckContext) -> Verdict:
             continue
         if href == target:
             kind = "rel=canonical" if a.name == "link" else "a link"
-            return Verdict(Outcome.PASS, f"{kind} points to the original", (ctx.evidence(a, a.get("href", "")),))
+            return Verdict(Outcome.PASS, f"{kind} points to the original", (ctx.evidence(a, _attr(a.get("href"))),))
     return Verdict(Outcome.FAIL, "no link points to the original article", (),
                    f"Link to the original: {ctx.original.url}")
