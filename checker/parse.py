@@ -11,7 +11,7 @@ from urllib.parse import unquote
 from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 from selectolax.lexbor import LexborHTMLParser
 
-from .visibility import STYLE_LIMIT, CssHiding, css_hiding, hidden_reason, tiny_size
+from .visibility import STRUCTURAL_RULE, STYLE_LIMIT, CssHiding, css_hiding, hidden_reason, tiny_size
 from .vocabulary import DEFAULT_VOCABULARY, Vocabulary
 
 # Never rendered as page text.
@@ -185,6 +185,7 @@ class Block:
     in_article: bool = False  # inside an <article> element
     marked_texts: list = field(default_factory=list)  # text of author-marked inline elements within
     hidden_text: list = field(default_factory=list)  # its text in hidden inline elements (not in `text`)
+    hidden_text_by_structure: bool = False  # some of it hidden only by a structural CSS rule (uncertain)
     text: str = ""
     lines: tuple = ()
 
@@ -327,6 +328,7 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
     # Iterative walk (hostile pages nest 100,000 deep): (node, block, hidden, mark_budget, asides, names, in_article, depth)
     stack: list = [(child, 0, None, 0, (), (), False, 1) for child in reversed(root.contents)]
     pop, push = stack.pop, stack.append
+    complex_css = bool(css.complex)
     while stack:
         node, bi, hid, mark_left, asides, aside_names, in_article, depth = pop()
         cls = type(node)
@@ -337,6 +339,8 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
                 blocks[bi].parts.append(node)
             elif node.strip():
                 blocks[bi].hidden_text.append(node)
+                if hid.startswith(STRUCTURAL_RULE):
+                    blocks[bi].hidden_text_by_structure = True
             continue
         if cls is not Tag:
             if _other_text(node) and (hid is None or blocks[bi].hidden is not None):
@@ -355,6 +359,8 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
             facts = memo[key] = _element_facts(tag, attrs, css, hints)
         own_hidden, marked_here, aside, is_image = facts
         h = hid or own_hidden
+        if h is None and complex_css:
+            h = css.complex_hiding(node)  # "article .meta { display: none }": depends on the ancestors
         if is_image:
             _collect_image(node, tag, attrs, h, bi, images, pictures)
             if tag in _IMAGE_TAGS:
@@ -377,6 +383,12 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
         elif mark_left and (h is None or blocks[bi].hidden is not None):
             _mark_inline(blocks[bi], node, marked_here, marked_budget)
         depth += 1
+        if tag == "details" and "open" not in attrs and h is None:
+            # A closed <details> shows its <summary>; the rest waits for the reader's click.
+            for child in reversed(node.contents):
+                child_h = None if getattr(child, "name", None) == "summary" else CLOSED_DETAILS
+                push((child, bi, child_h, mark_left, asides, aside_names, in_article, depth))
+            continue
         for child in reversed(node.contents):
             push((child, bi, h, mark_left, asides, aside_names, in_article, depth))
     return blocks, images
@@ -451,6 +463,7 @@ def descendants_named(node: Tag, names: frozenset) -> list[Tag]:
 
 
 _IMAGE_TAGS = frozenset({"img", "source", "svg", "image"})
+CLOSED_DETAILS = "inside a closed <details> (shown only when the reader opens it)"
 _SKIP_WALK = _SKIP | {"template"}  # the walk reads no text below these (<noscript>, <template>: their images)
 _NOSCRIPT_IMAGES = frozenset({"img", "source"})
 _SVG_PARTS = frozenset({"title", "desc", "image", "use"})

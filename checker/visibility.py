@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
-from typing import Optional, Sequence, Union
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional, Sequence, Union
+
+import soupsieve
 
 from .vocabulary import DEFAULT_VOCABULARY
 
@@ -13,9 +15,14 @@ from .vocabulary import DEFAULT_VOCABULARY
 _HIDING_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)"
     r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*50%|(?:left|top|text-indent)\s*:\s*-\d{3,}(?:\.\d+)?px"
-    r"|font-size\s*:\s*0(?:px|em|rem)?\s*(?:;|$)",
+    r"|font-size\s*:\s*0(?:px|em|rem)?\s*(?:;|$)"
+    r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|(?<![-\w])zoom\s*:\s*0(?:\.0+)?\s*(?:;|$)"
+    r"|(?<![-\w])color\s*:\s*transparent|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px",
     re.I,
 )
+# "height: 0; overflow: hidden" (or max-height): a collapsed box shows none of its content.
+_ZERO_HEIGHT = re.compile(r"(?<![-\w])(?:max-)?height\s*:\s*0(?:px|em|rem|%)?\s*(?:;|$|!)", re.I)
+_OVERFLOW_HIDDEN = re.compile(r"overflow(?:-y)?\s*:\s*(?:hidden|clip)", re.I)
 _WIDTH = re.compile(r"(?<![-\w])width\s*:\s*(\d+(?:\.\d+)?)px", re.I)
 _HEIGHT = re.compile(r"(?<![-\w])height\s*:\s*(\d+(?:\.\d+)?)px", re.I)
 
@@ -57,6 +64,29 @@ class CssHiding:
     ids: frozenset = frozenset()
     framework: frozenset = HIDING_CLASSES  # class names frameworks hide with (pack vocabulary `hiding_classes`)
     lazy: frozenset = LAZY_CLASSES  # lazy-loading state classes (pack vocabulary `lazy_classes`)
+    # Selectors with combinators or attributes ("article .meta", "p[data-x]") that hide at every width,
+    # by the key their last compound needs ("#id", ".class", "[attr", "tag") -> ((selector, compiled), ...).
+    complex: Mapping[str, tuple] = field(default_factory=dict)
+
+    def complex_hiding(self, el: Any) -> Optional[str]:
+        """The page CSS selector with combinators or attributes that hides this element, if one does."""
+        index = self.complex
+        attrs = el.attrs
+        keys = []
+        el_id = attrs.get("id")
+        if isinstance(el_id, str):
+            keys.append("#" + el_id)
+        classes = attrs.get("class") or ()
+        keys.extend("." + c for c in (classes.split() if isinstance(classes, str) else classes))
+        keys.extend("[" + a.lower() for a in attrs)
+        for key in keys:
+            for text, compiled in index.get(key, ()):
+                try:
+                    if compiled.match(el) and not _a_region(el):
+                        return STRUCTURAL_RULE + text
+                except Exception:  # soupsieve on a malformed tree: no verdict from this rule
+                    continue
+        return None
 
 
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
@@ -203,6 +233,7 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
     state classes are shown once the image loads, so rules hiding them do not count.
     """
     n = len(SCREEN_WIDTHS)
+    complex_rules: list[str] = []  # hiding selectors with combinators or attributes, at every width
     hidden: list[tuple[set, set]] = [(set(), set()) for _ in range(n)]
     shown: list[set] = [set() for _ in range(n)]
     left = limit
@@ -222,12 +253,16 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
             where = context[start]
             for sel in selectors.split(","):
                 m = _SIMPLE_SELECTOR.match(sel.strip())
-                if not m or (m.group(1) == "." and m.group(2).lower() in lazy_classes):
+                if not m:
+                    if all(a is True for a in where) and len(complex_rules) < COMPLEX_RULES:
+                        complex_rules.append(sel.strip())
+                    continue
+                if m.group(1) == "." and m.group(2).lower() in lazy_classes:
                     continue
                 for i, applies in enumerate(where):
                     if applies is True:
                         hidden[i][0 if m.group(1) == "." else 1].add(m.group(2))
-        if any(c or d for c, d in hidden):
+        if complex_rules or any(c or d for c, d in hidden):
             showing = _rules_around(raw, _SHOWING, _SHOWING_IN_LOWERED)
             context = _contexts(blocks, [start for _, start in showing], base)
             for selectors, start in showing:
@@ -239,7 +274,74 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
     classes = set.intersection(*[h[0] - s for h, s in zip(hidden, shown)])
     ids = set.intersection(*[h[1] - s for h, s in zip(hidden, shown)])
     return CssHiding(frozenset(classes), frozenset(ids), HIDING_CLASSES if framework is None else framework,
-                     lazy_classes)
+                     lazy_classes, _index_complex(complex_rules, set.union(*shown), lazy_classes))
+
+
+# Hiding selectors with combinators or attributes kept per page (a hostile sheet holds millions).
+COMPLEX_RULES = 2_000
+# The reason given for an element such a selector hides. Whether a reader's browser applies it depends
+# on the cascade and on classes scripts set, which a static reading cannot settle: the checks treat
+# a credit or logo hidden only this way as a question (review), never as proof (fail).
+STRUCTURAL_RULE = "the page's CSS rule "
+REGION_CHARS = 600  # an element holding this much text is a page region (a state of the page), not a credit line or box
+
+
+def hidden_by_structure(reason: Optional[str]) -> bool:
+    """Whether a hidden reason is a structural CSS rule's (uncertain statically), not a sure one."""
+    return reason is not None and reason.startswith(STRUCTURAL_RULE)
+
+
+def _a_region(el: Any) -> bool:
+    """Whether the element holds so much text that hiding it is a page state (a closed menu, a
+    paywall, a consent wall) rather than hiding one line."""
+    total = 0
+    for s in el.strings:
+        total += len(s)
+        if total > REGION_CHARS:
+            return True
+    return False
+_COMPOUND_SPLIT = re.compile(r"\s*[\s>+~]\s*")
+# States a script undoes on load: the no-js class, framework cloaks (x-cloak, v-cloak, ng-cloak), and
+# custom elements (a web component shows its light DOM its own way once defined).
+_SCRIPT_STATE = re.compile(r"\bno-?js\b|cloak|(?:^|[\s>+~])[a-z][a-z0-9]*-[-a-z0-9]*", re.I)
+_KEY_PARTS = re.compile(r"#([-\w]+)|\.([-\w]+)|\[\s*([-\w]+)|^([a-z][a-z0-9-]*)", re.I)
+
+
+def _index_complex(selectors: list[str], shown: set, lazy_classes: frozenset) -> dict:
+    """Compile the hiding selectors a reader's browser would apply by structure ("article .meta",
+    "p[data-hide]"), keyed by what their last compound requires of the element. States (":hover",
+    ":checked", "::before") are left out: whether they hold is not in the HTML. A rule whose element
+    some showing rule names may be undone by the cascade, so it is left out too."""
+    index: dict = {}
+    for sel in selectors:
+        if not sel or ":" in sel or "\\" in sel:
+            continue
+        last = _COMPOUND_SPLIT.split(sel.strip())[-1]
+        ids: list[str] = []
+        classes: list[str] = []
+        attrs: list[str] = []
+        for m in _KEY_PARTS.finditer(last):
+            if m.group(1):
+                ids.append(m.group(1))
+            elif m.group(2):
+                classes.append(m.group(2))
+            elif m.group(3):
+                attrs.append(m.group(3))
+        if any(n in shown for n in ids + classes) or any(c.lower() in lazy_classes for c in classes):
+            continue
+        if _SCRIPT_STATE.search(sel):
+            continue  # ".no-js .x", "[x-cloak]", "my-widget .x": undone as soon as the page's scripts run
+        # A last compound with no id, class or attribute ("nav ul") would be tried on every such
+        # element of the page: left to the browser (render mode).
+        key = ("#" + ids[0]) if ids else ("." + classes[0]) if classes else ("[" + attrs[0].lower()) if attrs else None
+        if key is None:
+            continue
+        try:
+            compiled = soupsieve.compile(sel)
+        except Exception:  # a selector soupsieve does not know: a browser may not either
+            continue
+        index.setdefault(key, []).append((sel, compiled))
+    return {k: tuple(v) for k, v in index.items()}
 
 
 _SHOWING = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|opacity\s*:\s*(?:1|0?\.[1-9])", re.I)
@@ -257,6 +359,8 @@ _HIDING_IN_LOWERED = re.compile(
     r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*50%|left\s*:\s*-\d{3,}(?:\.\d+)?px"
     r"|top\s*:\s*-\d{3,}(?:\.\d+)?px|text-indent\s*:\s*-\d{3,}(?:\.\d+)?px"
     r"|font-size\s*:\s*0(?:px|em|rem)?\s*(?:;|(?=\}))"
+    r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|(?<![-\w])zoom\s*:\s*0(?:\.0+)?\s*(?:;|(?=\}))"
+    r"|(?<![-\w])color\s*:\s*transparent|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
 )
 _SHOWING_IN_LOWERED = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|opacity\s*:\s*(?:1|0?\.[1-9])")
 # re.I matches "İ" and "ı" to i and "ſ" to s, which lower() does not do ("İ" even becomes two characters).
@@ -339,6 +443,9 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
         if m and not (m.group(0).lower().startswith("opacity") and (
                 any(c.lower() in css.lazy for c in classes) or _FADE.search(style))):
             return f"style {m.group(0).strip().rstrip(';')}"
+        z = _ZERO_HEIGHT.search(style)
+        if z and _OVERFLOW_HIDDEN.search(style):
+            return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"
     for c in classes:
         if c in css.framework or c in css.classes:
             return f"class {c}"

@@ -374,3 +374,60 @@ def test_a_credit_box_naming_another_organisation_is_not_laundered_by_the_licens
 def test_a_handle_after_the_name_is_part_of_the_credit(original):
     html = page(original, "<p>By Jane Q. Reporter @janeqr, Daily Caller News Foundation</p>")
     assert outcomes(html, original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
+# ---- hiding a reader's browser applies by structure ------------------------------------------------------
+
+@pytest.mark.parametrize("header, css", [
+    (f"<div class='w'><p>{CREDIT}</p></div>", "article .w{visibility:hidden}"),
+    (f"<p data-x='1'>{CREDIT}</p>", "p[data-x]{display:none}"),
+    (f"<div class='meta'><span class='by'>{CREDIT}</span></div>", ".entry-header > .meta .by{display:none}"),
+])
+def test_a_byline_a_structural_rule_hides_is_a_question_for_a_browser(original, header, css):
+    # The cascade and the classes scripts set decide such rules: review, never an accusation.
+    html = page(original, header, styles=f"<style>{css}</style>")
+    got = outcomes(html, original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+    assert "depends on the page's structure" in messages(html, original)["byline"]
+
+
+def test_a_logo_a_structural_rule_hides_is_a_question_for_a_browser(original):
+    html = page(original, f"<p>{CREDIT}</p>", styles="<style>article .lg .mark{display:none}</style>",
+                logo="<div class='lg'><img class='mark' src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'></div>")
+    assert outcomes(html, original)["logo"] == "review"
+
+
+@pytest.mark.parametrize("header, css", [
+    (f"<p style='transform:scale(0)'>{CREDIT}</p>", ""),
+    (f"<p style='height:0;overflow:hidden'>{CREDIT}</p>", ""),
+    (f"<p style='max-height:0px; overflow-y: hidden'>{CREDIT}</p>", ""),
+    (f"<p style='color:transparent'>{CREDIT}</p>", ""),
+    (f"<p class='sr'>{CREDIT}</p>", ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(1px,1px,1px,1px)}"),
+    (f"<details><summary>Credits</summary><p>{CREDIT}</p></details>", ""),
+])
+def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
+    html = page(original, header, styles=f"<style>{css}</style>" if css else "")
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+@pytest.mark.parametrize("header, css", [
+    (f"<div class='w'><p>{CREDIT}</p></div>", ".other .w{display:none}"),  # no .other ancestor
+    (f"<div class='w'><p>{CREDIT}</p></div>", "article .w:hover{display:none}"),  # a state, not in the HTML
+    (f"<div class='w'><p>{CREDIT}</p></div>", ".no-js article .w{display:none}"),  # undone when scripts run
+    (f"<div class='w' x-cloak><p>{CREDIT}</p></div>", "[x-cloak]{display:none}"),  # a framework's cloak
+    (f"<div class='w'><p>{CREDIT}</p></div>", "main-view article .w{display:none}"),  # a web component's
+    (f"<div class='w'><p>{CREDIT}</p></div>", "article .w{display:none} .w.on, .w{display:block}"),  # shown again
+    (f"<p style='background-color:transparent;line-height:0'>{CREDIT}</p>", ""),
+    (f"<details open><summary>Credits</summary><p>{CREDIT}</p></details>", ""),
+    (f"<details><summary>{CREDIT}</summary><p>More about the author</p></details>", ""),
+])
+def test_a_byline_these_rules_do_not_hide_passes(original, header, css):
+    html = page(original, header, styles=f"<style>{css}</style>" if css else "")
+    assert outcomes(html, original)["byline"] == "pass"
+
+
+def test_a_structural_rule_hiding_a_whole_region_is_a_page_state_not_a_hidden_credit(original):
+    # "body.paywalled .site-main { display: none }": hiding the whole story is a state scripts change.
+    html = page(original, f"<p>{CREDIT}</p>", styles="<style>body .site-main{display:none}</style>").replace(
+        "<main>", "<main class='site-main'>", 1)
+    assert outcomes(html, original)["byline"] == "pass"

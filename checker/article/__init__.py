@@ -11,7 +11,7 @@ from ..models import Original
 from ..parse import Block, Image, ParsedPage, descendants_named
 from ..text_match import is_notice
 from .containers import Containers
-from .credits import Credits, named_near_but_unread, read_credits
+from .credits import Credits, credit_hidden_by_structure, named_near_but_unread, read_credits
 from .images import ImageContext, classify_image
 from .zones import Zones, find_zones
 
@@ -139,6 +139,15 @@ class Article:
             if b.hidden is None and b.text:
                 out.update(w for w in _WORD.findall(b.text) if w[0].islower())
         return frozenset(anyascii(w).lower() for w in out)
+
+    @cached_property
+    def credit_maybe_hidden(self) -> Optional[Block]:
+        """A credit of an uncredited author that only a structural CSS rule hides (see
+        visibility.STRUCTURAL_RULE): None when there is none."""
+        found = self.credits
+        if not found.missing:
+            return None
+        return credit_hidden_by_structure(self, found.missing)
 
     # ---- images -------------------------------------------------------------------------------
     def image_class(self, img: Image) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from anyascii import anyascii
 
 from ..names import find_name, fold_tokens, looks_like_person, name_forms
 from ..parse import Block
+from ..visibility import hidden_by_structure
 from ..vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -256,6 +257,24 @@ def _names_someone(block: Block, vocab: Vocabulary) -> bool:
     """Whether a byline-shaped block says more than its prefix ("By" alone is an empty slot, not a credit)."""
     rest = vocab.by_lead.sub("", block.lines[0] if block.lines else block.text, count=1)
     return bool(_NAME_START.match(rest))  # "By , a deputy editor": the name was left out
+
+
+def credit_hidden_by_structure(art: "Article", missing: list) -> Optional[Block]:
+    """A block at the article's head or foot, hidden only by a structural CSS rule, whose lines credit
+    a missing author: whether the reader sees it is a question for a browser, not a finding."""
+    forms = {a: name_forms(a) for a in missing}
+    for block, zone in art.candidate_blocks():
+        if art.other_story(block):
+            continue
+        if block.text and hidden_by_structure(block.hidden):
+            lines = list(block.lines or (block.text,))
+        elif block.hidden is None and block.hidden_text_by_structure:
+            lines = [" ".join(" ".join(block.hidden_text).split())]  # "<span class=by>" inside a visible line
+        else:
+            continue
+        if any(credit_in_line(line, forms, block.marked, zone, art.vocab) for line in lines):
+            return block
+    return None
 
 
 def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:

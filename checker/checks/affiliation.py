@@ -148,6 +148,10 @@ def attached_to_byline(ctx: CheckContext) -> Verdict:
         return Verdict(Outcome.FAIL, f"no byline credits a person, so the {pack.name} affiliation is not attached to one",
                        (), fix)
     if not found.credits:
+        if art.credit_maybe_hidden is not None:
+            return _review(ctx, f"the reporter's byline is hidden by {art.credit_maybe_hidden.hidden}, a rule whose effect "
+                                "depends on the page's structure and scripts, so the checker cannot tell whether the "
+                                f"{pack.name} is attached to a byline readers see", art.credit_maybe_hidden)
         if art.unread_credit is not None:
             return _review(ctx, f"the reporter is named on a short line by the article (\"{_clip(art.unread_credit.text)}\") "
                                 "that the checker does not recognise as a byline, so it cannot tell whether the "

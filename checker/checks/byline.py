@@ -99,6 +99,13 @@ def authors_credited(ctx: CheckContext) -> Verdict:
         # A script fills the byline in, and no other credit stands where the byline goes: the
         # checker cannot tell what the reader will see.
         return _empty_byline(ctx, found.empty_marked, expected)
+    maybe = art.credit_maybe_hidden
+    if maybe is not None:
+        return Verdict(Outcome.REVIEW,
+                       f"{_names(missing)} is credited in a line hidden by {maybe.hidden}, a rule whose effect depends on "
+                       "the page's structure and scripts: the checker cannot tell whether readers see it",
+                       (ctx.block_evidence(maybe, expected=expected),),
+                       "Check the page in a browser (or run with --render); if the byline is hidden, " + fix[0].lower() + fix[1:])
     unread = art.unread_credit
     if unread is not None:
         # The reporter's full name stands on a short line at the article's head or foot, in no shape
