@@ -278,7 +278,7 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
 
 
 # Hiding selectors with combinators or attributes kept per page (a hostile sheet holds millions).
-COMPLEX_RULES = 2_000
+COMPLEX_RULES = 500
 # The reason given for an element such a selector hides. Whether a reader's browser applies it depends
 # on the cascade and on classes scripts set, which a static reading cannot settle: the checks treat
 # a credit or logo hidden only this way as a question (review), never as proof (fail).
