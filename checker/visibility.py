@@ -72,6 +72,8 @@ class CssHiding:
         """The page CSS selector with combinators or attributes that hides this element, if one does."""
         index = self.complex
         attrs = el.attrs
+        if shown_inline(attrs):
+            return None
         keys = []
         el_id = attrs.get("id")
         if isinstance(el_id, str):
@@ -303,6 +305,7 @@ def _a_region(el: Any) -> bool:
 _COMPOUND_SPLIT = re.compile(r"\s*[\s>+~]\s*")
 # States a script undoes on load: the no-js class, framework cloaks (x-cloak, v-cloak, ng-cloak), and
 # custom elements (a web component shows its light DOM its own way once defined).
+_LAZY_ATTRS = frozenset({"data-src", "data-srcset", "data-original", "data-sizes", "loading", "data-bg"})
 _SCRIPT_STATE = re.compile(r"\bno-?js\b|cloak|(?:^|[\s>+~])[a-z][a-z0-9]*-[-a-z0-9]*", re.I)
 _KEY_PARTS = re.compile(r"#([-\w]+)|\.([-\w]+)|\[\s*([-\w]+)|^([a-z][a-z0-9-]*)", re.I)
 
@@ -329,6 +332,8 @@ def _index_complex(selectors: list[str], shown: set, lazy_classes: frozenset) ->
                 attrs.append(m.group(3))
         if any(n in shown for n in ids + classes) or any(c.lower() in lazy_classes for c in classes):
             continue
+        if any(a.lower() in _LAZY_ATTRS or a.lower().startswith("data-lazy") for a in attrs):
+            continue  # "img[data-src] { opacity: 0 }": a lazy loader's state, shown once the image loads
         if _SCRIPT_STATE.search(sel):
             continue  # ".no-js .x", "[x-cloak]", "my-widget .x": undone as soon as the page's scripts run
         # A last compound with no id, class or attribute ("nav ul") would be tried on every such
@@ -447,9 +452,22 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
         if z and _OVERFLOW_HIDDEN.search(style):
             return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"
     for c in classes:
-        if c in css.framework or c in css.classes:
+        if c in css.framework:
+            return f"class {c}"
+    if style and _SHOWING.search(style):
+        return None  # an inline "display: block" or "visibility: visible" wins over the page's style sheets
+    for c in classes:
+        if c in css.classes:
             return f"class {c}"
     el_id = attrs.get("id")
     if el_id and el_id in css.ids:
         return f"#{el_id} is hidden by the page's CSS"
     return None
+
+
+def shown_inline(attrs: dict) -> bool:
+    """Whether the element's own style attribute shows it, which overrides the page's style sheets."""
+    style = attrs.get("style")
+    if not style:
+        return False
+    return bool(_SHOWING.search((" ".join(style) if isinstance(style, list) else style)[:STYLE_LIMIT]))

@@ -415,6 +415,8 @@ def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     (f"<div class='w'><p>{CREDIT}</p></div>", "article .w:hover{display:none}"),  # a state, not in the HTML
     (f"<div class='w'><p>{CREDIT}</p></div>", ".no-js article .w{display:none}"),  # undone when scripts run
     (f"<div class='w' x-cloak><p>{CREDIT}</p></div>", "[x-cloak]{display:none}"),  # a framework's cloak
+    (f"<div data-user='' style='visibility: visible'><p>{CREDIT}</p></div>", "[data-user]{visibility:hidden}"),
+    (f"<p class='q' style='display:block'>{CREDIT}</p>", ".q{display:none}"),  # the inline style wins
     (f"<div class='w'><p>{CREDIT}</p></div>", "main-view article .w{display:none}"),  # a web component's
     (f"<div class='w'><p>{CREDIT}</p></div>", "article .w{display:none} .w.on, .w{display:block}"),  # shown again
     (f"<p style='background-color:transparent;line-height:0'>{CREDIT}</p>", ""),
@@ -431,3 +433,9 @@ def test_a_structural_rule_hiding_a_whole_region_is_a_page_state_not_a_hidden_cr
     html = page(original, f"<p>{CREDIT}</p>", styles="<style>body .site-main{display:none}</style>").replace(
         "<main>", "<main class='site-main'>", 1)
     assert outcomes(html, original)["byline"] == "pass"
+
+
+def test_a_lazy_loaders_attribute_rule_does_not_hide_the_logo(original):
+    css = "<style>article img[data-src]{opacity:0}</style>"
+    logo = "<img class='x' data-src='/img/dcnf-logo.png' src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'>"
+    assert outcomes(page(original, f"<p>{CREDIT}</p>", styles=css, logo=logo), original)["logo"] == "pass"
