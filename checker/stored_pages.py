@@ -1,6 +1,7 @@
 """One audit run's pages read back from the history database a batch at a time, for reports of flat memory."""
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Collection
 from typing import Any, Iterator, Optional
@@ -21,7 +22,8 @@ class StoredPages(Collection):
     """
 
     def __init__(self, path: str, run_id: int):
-        self.path, self.run_id = path, run_id
+        # Absolute: the audit's outcome is read after run_audit returns, maybe from another working directory.
+        self.path, self.run_id = os.path.abspath(path), run_id
         self.memo: dict[str, Any] = {}
         self._len: Optional[int] = None
 

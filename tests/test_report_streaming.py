@@ -80,6 +80,10 @@ def test_stored_pages_read_in_batches_in_recorded_order(tmp_path, monkeypatch):
     assert [p.result.target for p in stored.pages.select("beta")] == \
         [p.result.target for p in in_memory.pages if p.partner == "beta"]
     assert list(stored.pages.select("nobody")) == []
+    monkeypatch.chdir(tmp_path)
+    relative = StoredPages("state/audit.db", stored.pages.run_id)  # as audit.yaml may give it
+    monkeypatch.chdir(tmp_path / "state")  # the run's pages stay readable from another working directory
+    assert list(relative) == list(in_memory.pages)
 
 
 def test_one_pass_counts_every_report(reports, monkeypatch):
