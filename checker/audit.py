@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import nullcontext
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,7 @@ from .originals import OriginalsError, load_all, load_originals
 from .pipeline import Checker
 from .runlock import RunLock
 from .shipped_checker import ShippedChecker
+from .stored_pages import StoredPages
 from .ruleset import LicensePack, load_pack
 from .sources.discovery import Discovery, SourceError, discover, parse_sitemap, SITEMAP_ACCEPT
 from .url_identity import host_of, normalize_url
@@ -160,6 +162,39 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
     pack = load_pack(config.license)
     fingerprint = pack_fingerprint(pack)
     settings = fetch_settings(config.crawl)
+    lock, history, renderer = _open_run_resources(config, settings)
+    fetcher = Fetcher(settings)
+    try:
+        run_id, done = _open_run(history, pack, fingerprint, config, resume)
+        originals, problems = load_audit_originals(config, fetcher, today)
+        for p in problems:
+            log.warning("%s", p)
+        log.info("run %d: %d originals in the %d-day window", run_id, len(originals), config.originals.window_days)
+        if not originals:
+            return _stop_without_originals(history, run_id, pack, config, today, problems)
+        if renderer is not None:
+            renderer.warm()  # the browser launches while partners are discovered
+        checker = Checker.build(pack, originals, time_budget=config.time_budget, renderer=renderer)
+        robots = RobotsCache(fetcher, max_delay=config.crawl.max_crawl_delay) if config.crawl.obey_robots else None
+        found = _discover_partners(config, fetcher, robots)
+        crawl = _Crawl(config, pack, originals, checker, fetcher, robots, history, fingerprint, run_id, today,
+                       originals_partial=bool(problems))
+        complete = crawl.run(found, done, executor, tty=tty, quiet=quiet, on_page=on_page)
+        if robots is not None:  # hosts whose robots.txt Crawl-delay was over crawl.max_crawl_delay
+            problems.extend(robots.slowed_notes())
+        report = build_report(history, run_id, pack, config, found.infos, today, complete, problems)
+        files, sent = _write_then_finish(history, run_id, report, config)
+        return AuditOutcome(run_id, report, tuple(files), tuple(sent), complete)
+    finally:
+        if renderer is not None:
+            renderer.close()
+        fetcher.close()
+        history.close()
+        lock.release()
+
+
+def _open_run_resources(config: AuditConfig, settings: FetchSettings):
+    """The run's lock, history database and (render mode) browser; what was opened is closed if a later one fails."""
     lock = RunLock(config.database).acquire()  # one live run per database: a second process exits 3, first
     history = None
     try:
@@ -173,58 +208,80 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
             history.close()
         lock.release()
         raise
-    fetcher = Fetcher(settings)
-    try:
-        run_id, done = _open_run(history, pack, fingerprint, config, resume)
-        originals, problems = load_audit_originals(config, fetcher, today)
-        for p in problems:
-            log.warning("%s", p)
-        log.info("run %d: %d originals in the %d-day window", run_id, len(originals), config.originals.window_days)
-        if not originals:
-            # Without originals nothing can be a copy: every page would come out "not a copy", a silent false
-            # clean (and those verdicts would be reused on later 304s). Stop before crawling; the run is incomplete.
-            sources = ", ".join(config.originals.feeds + config.originals.sitemaps + config.originals.manifests)
-            problem = (f"no originals: none could be loaded from {sources} within the last "
-                       f"{config.originals.window_days} days, so no partner page was checked; the run is incomplete")
-            log.error("%s", problem)
-            problems.append(problem)
-            report = build_report(history, run_id, pack, config, (), today, False, problems)
-            files, sent = _write_then_finish(history, run_id, report, config)
-            return AuditOutcome(run_id, report, tuple(files), tuple(sent), False)
-        if renderer is not None:
-            renderer.warm()  # the browser launches while partners are discovered
-        checker = Checker.build(pack, originals, time_budget=config.time_budget, renderer=renderer)
-        robots = RobotsCache(fetcher, max_delay=config.crawl.max_crawl_delay) if config.crawl.obey_robots else None
-        since = datetime.now(timezone.utc) - timedelta(days=config.originals.window_days)
-        partner_of: dict[str, str] = {}
-        infos: list[PartnerInfo] = []
-        base_dir = Path(config.source).resolve().parent
-        def discover_partner(partner: PartnerConfig) -> Discovery:
-            max_pages = partner.crawl.max_pages or config.crawl.max_pages_per_partner
-            return discover(partner, fetcher=fetcher, since=since, max_pages=max_pages, robots=robots,
-                            delay=min(host_delay(config, "", partner), 1.0), base_dir=base_dir)
+    return lock, history, renderer
 
-        modified: dict[str, datetime] = {}  # normalised URL -> latest moment its sitemap/feed says it changed
-        for partner, found in zip(config.partners, _discover_all(config, discover_partner)):
-            for url in found.urls:
-                partner_of.setdefault(normalize_url(url), partner.id)
-            for url, when in found.modified:
-                modified[url] = max(when, modified.get(url, when))
-            errors = found.errors + (("more candidates than max_pages; the rest were not checked",) if found.truncated else ())
-            if not found.urls:  # nothing of this partner's was checked: never a quiet "0 violations"
-                errors = errors + (NO_CANDIDATES,)
-            infos.append(PartnerInfo(partner.id, partner.name, partner.contacts, tuple(errors)))
-            log.info("partner %s: %d candidate pages%s", partner.id, len(found.urls),
-                     f", {len(found.errors)} discovery problems" if found.errors else "")
-            for problem in errors:  # each one line with partner, source URL and reason, not only in the report
-                log.warning("partner %s: %s", partner.id, problem)
-        todo = [u for u in partner_of if u not in done]
-        originals_by_id = {o.id: o for o in originals}
+
+def _stop_without_originals(history: History, run_id: int, pack: LicensePack, config: AuditConfig, today: date,
+                            problems: list[str]) -> AuditOutcome:
+    """Without originals nothing can be a copy: every page would come out "not a copy", a silent false clean (and
+    those verdicts would be reused on later 304s). Stop before crawling; the run is incomplete."""
+    sources = ", ".join(config.originals.feeds + config.originals.sitemaps + config.originals.manifests)
+    problem = (f"no originals: none could be loaded from {sources} within the last "
+               f"{config.originals.window_days} days, so no partner page was checked; the run is incomplete")
+    log.error("%s", problem)
+    problems.append(problem)
+    report = build_report(history, run_id, pack, config, (), today, False, problems)
+    files, sent = _write_then_finish(history, run_id, report, config)
+    return AuditOutcome(run_id, report, tuple(files), tuple(sent), False)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What discovery found for the run: each candidate URL's partner, its sitemap/feed date, the partners' info."""
+
+    partner_of: dict[str, str]  # normalised URL -> partner id (the first partner that listed it)
+    modified: dict[str, datetime]  # normalised URL -> latest moment its sitemap/feed says it changed
+    infos: tuple[PartnerInfo, ...]
+
+
+def _discover_partners(config: AuditConfig, fetcher: Fetcher, robots: Optional[RobotsCache]) -> Candidates:
+    since = datetime.now(timezone.utc) - timedelta(days=config.originals.window_days)
+    base_dir = Path(config.source).resolve().parent
+
+    def discover_partner(partner: PartnerConfig) -> Discovery:
+        max_pages = partner.crawl.max_pages or config.crawl.max_pages_per_partner
+        return discover(partner, fetcher=fetcher, since=since, max_pages=max_pages, robots=robots,
+                        delay=min(host_delay(config, "", partner), 1.0), base_dir=base_dir)
+
+    partner_of: dict[str, str] = {}
+    modified: dict[str, datetime] = {}
+    infos: list[PartnerInfo] = []
+    for partner, found in zip(config.partners, _discover_all(config, discover_partner)):
+        for url in found.urls:
+            partner_of.setdefault(normalize_url(url), partner.id)
+        for url, when in found.modified:
+            modified[url] = max(when, modified.get(url, when))
+        errors = found.errors + (("more candidates than max_pages; the rest were not checked",) if found.truncated else ())
+        if not found.urls:  # nothing of this partner's was checked: never a quiet "0 violations"
+            errors = errors + (NO_CANDIDATES,)
+        infos.append(PartnerInfo(partner.id, partner.name, partner.contacts, tuple(errors)))
+        log.info("partner %s: %d candidate pages%s", partner.id, len(found.urls),
+                 f", {len(found.errors)} discovery problems" if found.errors else "")
+        for problem in errors:  # each one line with partner, source URL and reason, not only in the report
+            log.warning("partner %s: %s", partner.id, problem)
+    return Candidates(partner_of, modified, tuple(infos))
+
+
+class _Crawl:
+    """Fetch and check the run's candidate pages (host batches on the executor), storing each page as it comes."""
+
+    def __init__(self, config: AuditConfig, pack: LicensePack, originals: list[Original], checker: Checker,
+                 fetcher: Fetcher, robots: Optional[RobotsCache], history: History, fingerprint: str, run_id: int,
+                 today: date, *, originals_partial: bool):
+        self.config, self.pack, self.originals, self.checker = config, pack, originals, checker
+        self.fetcher, self.robots, self.history, self.fingerprint = fetcher, robots, history, fingerprint
+        self.run_id, self.today, self.originals_partial = run_id, today, originals_partial
+        self.originals_by_id = {o.id: o for o in originals}
+
+    def plan(self, found: Candidates, done: set[str]) -> tuple[list[str], set[str], list[AuditBatch]]:
+        """(URLs to check, those whose stored verdict is reused without a request, host batches of the rest)."""
+        history, config = self.history, self.config
+        todo = [u for u in found.partner_of if u not in done]
         # A conditional GET only where a 304 can reuse the stored verdict (same rules, same original); otherwise
         # the page is fetched in full at once, not a 304 and then a second request.
         validators = {u: v for u in todo if (v := history.validators(u))
-                      and history.stored_verdict(u, fingerprint, originals_by_id) is not None}
-        unchanged = unchanged_since_fetch(history, [u for u in todo if u in validators], modified,
+                      and history.stored_verdict(u, self.fingerprint, self.originals_by_id) is not None}
+        unchanged = unchanged_since_fetch(history, [u for u in todo if u in validators], found.modified,
                                           config.crawl.trust_lastmod_days)
         if unchanged:
             log.info("%d pages not requested: unchanged since their last fetch by their sitemap or feed dates "
@@ -232,53 +289,49 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
         fetch = [u for u in todo if u not in unchanged]
         partners_by_id = {p.id: p for p in config.partners}
         batches = audit_batches(config, split_host_batches(group_by_host(fetch), BATCH_PAGES,
-                                                           partners={u: [partner_of[u]] for u in fetch},
+                                                           partners={u: [found.partner_of[u]] for u in fetch},
                                                            validators=validators), partners_by_id)
+        return todo, unchanged, batches
+
+    def run(self, found: Candidates, done: set[str], executor, *, tty: bool, quiet: bool,
+            on_page: Optional[Callable[[AuditPage], None]]) -> bool:
+        """Check every page not `done`; False when interrupted (Ctrl-C: the run is resumable)."""
+        config, history, run_id = self.config, self.history, self.run_id
+        todo, unchanged, batches = self.plan(found, done)
         warc = WarcWriter(Path(config.reports_dir) / "evidence", run_id)
-        worker = _PageWorker(config, checker, fetcher, history, fingerprint, warc, originals_by_id, today,
-                             originals_partial=bool(problems))
+        worker = _PageWorker(config, self.checker, self.fetcher, history, self.fingerprint, warc,
+                             self.originals_by_id, self.today, originals_partial=self.originals_partial)
         # What runs on executor workers (threads here, dask processes elsewhere): fetch and check, nothing more.
         # Locally many host threads share `crawl.concurrency` request slots: a thread sleeping out its
         # host's delay holds no slot, so throughput reaches min(concurrency / latency, hosts / delay).
-        slots = RequestSlots(fetcher, config.crawl.concurrency)
-        work = BatchWork(ShippedChecker(pack, originals, checker=checker), settings, config.crawl.obey_robots,
-                         fetcher=slots, robots=robots, max_crawl_delay=config.crawl.max_crawl_delay)
+        slots = RequestSlots(self.fetcher, config.crawl.concurrency)
+        work = BatchWork(ShippedChecker(self.pack, self.originals, checker=self.checker), self.fetcher.settings,
+                         config.crawl.obey_robots, fetcher=slots, robots=self.robots,
+                         max_crawl_delay=config.crawl.max_crawl_delay)
         progress = Progress(len(todo), tty=tty, quiet=quiet)
-        complete = True
-        own_executor = executor is None
-        executor = executor or make_executor(config)
+
+        def store(page: AuditPage) -> None:
+            history.record_page(run_id, page)  # the client is the only writer
+            progress.advance(page)
+            if on_page is not None:
+                on_page(page)
+
+        # An executor given by the caller is the caller's to open and close; one made here (a
+        # LocalCluster started for this run) is opened and closed here.
+        lifecycle = make_executor(config) if executor is None else nullcontext(executor)
         try:
-            for url in (u for u in todo if u in unchanged):  # the stored verdict, as after a 304, without a request
-                page = worker.page(CheckedPage(url, partner_of[url], url, None, None, None, None))
-                page = replace(page, requested=not page.reused)
-                history.record_page(run_id, page)
-                progress.advance(page)
-                if on_page is not None:
-                    on_page(page)
-            for checked in executor.run(batches, work):
-                page = worker.page(checked)
-                history.record_page(run_id, page)  # the client is the only writer
-                progress.advance(page)
-                if on_page is not None:
-                    on_page(page)
+            with lifecycle as ex:
+                for url in (u for u in todo if u in unchanged):  # the stored verdict, as after a 304, without a request
+                    page = worker.page(CheckedPage(url, found.partner_of[url], url, None, None, None, None))
+                    store(replace(page, requested=not page.reused))
+                for checked in ex.run(batches, work):
+                    store(worker.page(checked))
         except KeyboardInterrupt:
-            complete = False
             log.warning("interrupted: run %d is incomplete; `syndicheck audit --resume` finishes it", run_id)
+            return False
         finally:
             progress.close()
-            if own_executor and hasattr(executor, "close"):
-                executor.close()  # a LocalCluster started for this run
-        if robots is not None:  # hosts whose robots.txt Crawl-delay was over crawl.max_crawl_delay
-            problems.extend(robots.slowed_notes())
-        report = build_report(history, run_id, pack, config, infos, today, complete, problems)
-        files, sent = _write_then_finish(history, run_id, report, config)
-        return AuditOutcome(run_id, report, tuple(files), tuple(sent), complete)
-    finally:
-        if renderer is not None:
-            renderer.close()
-        fetcher.close()
-        history.close()
-        lock.release()
+        return True
 
 
 def _write_then_finish(history: History, run_id: int, report: AuditReport,
@@ -290,10 +343,10 @@ def _write_then_finish(history: History, run_id: int, report: AuditReport,
     written (full disk, unwritable directory) the run is stored as 'incomplete', for the same reason: the
     pages are all stored, `--resume` writes the reports once there is room, and the next night's diff is not
     made against a run whose report nobody saw."""
-    from .audit_output import ReportWriteError, write_reports
+    from .audit_output import ReportWriteError, write_audit_reports
 
     try:
-        files, sent = write_reports(report, config)
+        files, sent = write_audit_reports(report, config)
     except ReportWriteError:
         try:
             history.finish_run(run_id, False)
@@ -530,7 +583,8 @@ def build_report(history: History, run_id: int, pack: LicensePack, config: Audit
                  today: date, complete: bool, problems: Sequence[str] = ()) -> AuditReport:
     run = history.run(run_id)
     previous = history.previous_complete_run(run_id)
-    pages = history.pages_of(run_id)
+    # Read back from the database a batch at a time by every report, never held whole: flat memory at any size.
+    pages = StoredPages(history.path, run_id) if history.path != ":memory:" else tuple(history.pages_of(run_id))
     # Waiver use is recomputed over the whole run, so a resumed run reports it as one run would.
     used: set[int] = set()
     for page in pages:
@@ -539,6 +593,6 @@ def build_report(history: History, run_id: int, pack: LicensePack, config: Audit
     return AuditReport(
         run_id=run_id, license=pack.id, tool_version=__version__, started=run.started if run else "",
         finished=run.finished if run and run.finished else datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        partners=tuple(infos), pages=tuple(pages), diff=history.diff(previous, run_id),
+        partners=tuple(infos), pages=pages, diff=history.diff(previous, run_id),
         trend=history.trend(config.history_runs, current=run_id),
         trend_detail=history.trend_detail(config.history_runs, current=run_id), waiver_notes=notes, complete=complete)

@@ -20,7 +20,7 @@ from .terminal import InertFormatter, inert
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 EXIT_INTERNAL = 70  # an unexpected error, i.e. a bug (sysexits EX_SOFTWARE): one line, -v for the traceback
 EXIT_BROKEN_PIPE = 141  # the reader of standard output went away (`| head`): 128 + SIGPIPE, as the shell shows it
-FORMATS = ("text", "json", "junit", "html", "csv", "markdown", "sarif", "github")
+from .report import CHECK_FORMATS as FORMATS  # noqa: E402 (the report registry: checker/report)
 log = logging.getLogger("syndicheck")
 
 
@@ -463,10 +463,11 @@ def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = 
     from .report import render
 
     if output and output != "-":
-        from .audit_output import ReportWriteError, write_atomic
+        from .report import report_format, write_report_file
+        from .report.files import ReportWriteError
 
         try:  # rendered in memory, written to an exclusive temporary file, then renamed
-            write_atomic(Path(output), lambda fh: render(fmt, run, fh, color=False))
+            write_report_file(report_format("check", fmt), run, Path(output))
         except ReportWriteError as exc:
             cause = exc.__cause__
             reason = (getattr(cause, "strerror", None) or str(cause)) if cause is not None else str(exc)

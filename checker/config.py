@@ -22,7 +22,7 @@ CRAWL_KEYS = ("user_agent", "concurrency", "delay", "host_concurrency", "connect
 WAIVER_KEYS = ("partner", "url", "rule", "reason", "owner", "expires")
 STORAGE_KEYS = ("database",)
 REPORTS_KEYS = ("directory", "formats", "history_runs")
-REPORT_FORMATS = ("html", "json", "csv", "digest")
+from .report import AUDIT_FORMATS as REPORT_FORMATS  # noqa: E402 (the report registry: checker/report)
 NOTIFY_KEYS = ("enabled", "dry_run_dir", "email", "webhook")
 EMAIL_KEYS = ("smtp_host", "smtp_port", "starttls", "username", "password_env", "sender", "licensing_team")
 WEBHOOK_KEYS = ("url", "timeout", "secret_env")

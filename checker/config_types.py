@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from .report import AUDIT_FORMATS
+
 
 DEFAULT_TIME_BUDGET = 20.0  # CPU seconds to check one page; why 20: see checker/pipeline.py
 # The longest robots.txt Crawl-delay obeyed: `Crawl-delay: 86400` would hold one partner's pages for a year.
@@ -113,7 +115,7 @@ class AuditConfig:
     waivers: tuple[WaiverConfig, ...] = ()
     database: str = "syndicheck.db"
     reports_dir: str = "reports"
-    report_formats: tuple[str, ...] = ("html", "json", "csv", "digest")
+    report_formats: tuple[str, ...] = AUDIT_FORMATS  # every audit format of the report registry
     history_runs: int = 30  # runs shown in the report's trend chart
     time_budget: Optional[float] = DEFAULT_TIME_BUDGET  # CPU seconds to check one page (then `review`); None: unlimited
     notifications: NotificationsConfig = NotificationsConfig()

@@ -348,6 +348,28 @@ def _original_from(original_id: Optional[str], text: Optional[str]) -> Optional[
                     authors=tuple(d.get("authors") or ()), published=d.get("published"))
 
 
+def finding_from_row(f: Mapping) -> Finding:
+    """A stored finding (a row of `findings`) as the Finding it was."""
+    return Finding(rule=f["rule"], outcome=Outcome(f["outcome"]), severity=Severity(f["severity"]),
+                   message=f["message"], evidence=_evidence_from(f["evidence_json"]), fix=f["fix"],
+                   title=f["title"], waiver=f["waiver"])
+
+
+def page_from_row(p: Mapping, findings: Sequence[Finding]) -> AuditPage:
+    """A stored page (a row of `pages`) and its findings as the AuditPage it was (originals carry no text)."""
+    original = _original_from(p["original_id"], p["original_json"])
+    match = Match(original, p["match_score"], bool(p["match_forced"])) \
+        if original is not None and p["match_score"] is not None else None
+    result = PageResult(target=p["target"], url=p["final_url"], status=Status(p["status"]),
+                        original=original, match=match, findings=tuple(findings),
+                        error=p["error"], rendered=bool(p["rendered"]),
+                        static_status=Status(p["static_status"]) if p["static_status"] else None)
+    warc = WarcRef(p["warc_file"], p["warc_record"] or "") if p["warc_file"] else None
+    return AuditPage(partner=p["partner"], result=result, sha256=p["sha256"], etag=p["etag"],
+                     last_modified=p["last_modified"], warc=warc, reused=bool(p["reused"]),
+                     requested=bool(p["requested"]))
+
+
 # ---- the history -------------------------------------------------------------------------------
 
 
@@ -716,24 +738,8 @@ class History:
         pages = self._read(f"SELECT * FROM pages WHERE run_id = ?{pf} ORDER BY rowid", (run_id,) + pp)
         by_url: dict[str, list[Finding]] = {}
         for f in self._read(f"SELECT * FROM findings WHERE run_id = ?{pf} ORDER BY id", (run_id,) + pp):
-            by_url.setdefault(f["url"], []).append(Finding(
-                rule=f["rule"], outcome=Outcome(f["outcome"]), severity=Severity(f["severity"]),
-                message=f["message"], evidence=_evidence_from(f["evidence_json"]), fix=f["fix"],
-                title=f["title"], waiver=f["waiver"]))
-        out = []
-        for p in pages:
-            original = _original_from(p["original_id"], p["original_json"])
-            match = Match(original, p["match_score"], bool(p["match_forced"])) \
-                if original is not None and p["match_score"] is not None else None
-            result = PageResult(target=p["target"], url=p["final_url"], status=Status(p["status"]),
-                                original=original, match=match, findings=tuple(by_url.get(p["url"], ())),
-                                error=p["error"], rendered=bool(p["rendered"]),
-                                static_status=Status(p["static_status"]) if p["static_status"] else None)
-            warc = WarcRef(p["warc_file"], p["warc_record"] or "") if p["warc_file"] else None
-            out.append(AuditPage(partner=p["partner"], result=result, sha256=p["sha256"], etag=p["etag"],
-                                 last_modified=p["last_modified"], warc=warc, reused=bool(p["reused"]),
-                                 requested=bool(p["requested"])))
-        return out
+            by_url.setdefault(f["url"], []).append(finding_from_row(f))
+        return [page_from_row(p, by_url.get(p["url"], ())) for p in pages]
 
     # -- comparisons
 

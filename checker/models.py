@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -295,7 +296,7 @@ class AuditReport:
     started: str
     finished: str
     partners: tuple[PartnerInfo, ...]
-    pages: tuple[AuditPage, ...]
+    pages: Collection[AuditPage]  # a tuple, or an audit run's pages read back from its database (StoredPages)
     diff: RunDiff
     trend: tuple[TrendPoint, ...] = ()
     trend_detail: tuple[TrendPoint, ...] = ()  # the same runs per partner, per rule, per partner and rule

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.audit_output import ReportWriteError, digest_names, write_atomic, write_reports
+from checker.audit_output import ReportWriteError, digest_names, write_atomic, write_audit_reports as write_reports
 from checker.config import load_audit_config
 from checker.config_types import AuditConfig
 from checker.crawl.archive import ArchivedResponse, WarcWriter, safe_name

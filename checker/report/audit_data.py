@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, Optional, TextIO
 
@@ -22,6 +23,7 @@ from checker.models import (
     PageResult,
     PartnerInfo,
     Run,
+    SUMMARY_KEYS,
     RunDiff,
     Status,
 )
@@ -111,14 +113,81 @@ class PartnerStats:
         return self.info.errors
 
 
+class Counts:
+    """Pages by effective status and findings by rule, for one partner or the whole run (one pass fills them)."""
+
+    def __init__(self) -> None:
+        self.statuses: Counter[Status] = Counter()
+        self.waived = 0  # waived findings
+        self.rule_violation: Counter[str] = Counter()  # pages with an unwaived failing finding of the rule
+        self.rule_review: Counter[str] = Counter()  # pages with an open review finding of the rule
+        self.rule_waived: Counter[str] = Counter()  # waived findings of the rule
+        self.cards = 0  # what the HTML report shows as cards: a page's error, its violations, reviews, waivers
+
+    def add(self, r: PageResult) -> None:
+        status = effective_status(r)
+        self.statuses[status] += 1
+        found = violations(r), reviews(r), waived(r)
+        self.cards += 1 if status is Status.ERROR else sum(bool(fs) for fs in found)
+        for rule in {f.rule for f in found[0]}:
+            self.rule_violation[rule] += 1
+        for rule in {f.rule for f in found[1]}:
+            self.rule_review[rule] += 1
+        for f in found[2]:
+            self.waived += 1
+            self.rule_waived[f.rule] += 1
+
+    @property
+    def pages(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def copies(self) -> int:
+        return sum(self.statuses[s] for s in COPY_STATUSES)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The run's numbers from one pass over its pages: every report takes its counts from here."""
+
+    total: Counts
+    partners: dict[str, Counts]  # in the order partners first appear among the pages
+    rules: frozenset[str]  # the rule of every finding on any page
+
+
+def tally(report: AuditReport) -> Tally:
+    """Count the run's pages once. Pages read back from the history database (StoredPages) keep the tally in
+    their `memo`, so the HTML, JSON, CSV, digests and notifications of one run share a single pass."""
+    memo = getattr(report.pages, "memo", None)
+    if memo is not None and "tally" in memo:
+        known: Tally = memo["tally"]
+        return known
+    total = Counts()
+    partners: dict[str, Counts] = {}
+    rules: set[str] = set()
+    for page in report.pages:
+        total.add(page.result)
+        partners.setdefault(page.partner, Counts()).add(page.result)
+        rules.update(f.rule for f in page.result.findings)
+    out = Tally(total, partners, frozenset(rules))
+    if memo is not None:
+        memo["tally"] = out
+    return out
+
+
+def pages_for(report: AuditReport, partner_id: str) -> Iterator[AuditPage]:
+    """One partner's pages in the order they were recorded (read from the database alone when stored)."""
+    select = getattr(report.pages, "select", None)
+    if select is not None:
+        selected: Iterator[AuditPage] = select(partner_id)
+        return selected
+    return (p for p in report.pages if p.partner == partner_id)
+
+
 def partners_of(report: AuditReport) -> list[PartnerInfo]:
     """The report's partners in order, plus a bare entry for any partner id only pages mention."""
     known = {p.id for p in report.partners}
-    extra: list[PartnerInfo] = []
-    for page in report.pages:
-        if page.partner not in known:
-            known.add(page.partner)
-            extra.append(PartnerInfo(id=page.partner, name=page.partner))
+    extra = [PartnerInfo(id=pid, name=pid) for pid in tally(report).partners if pid not in known]
     return list(report.partners) + extra
 
 
@@ -126,16 +195,15 @@ def partner_info(report: AuditReport, partner_id: str) -> Optional[PartnerInfo]:
     return next((p for p in partners_of(report) if p.id == partner_id), None)
 
 
-def _count(pages: list[AuditPage], diff: RunDiff, info: PartnerInfo) -> PartnerStats:
-    statuses = [effective_status(p.result) for p in pages]
+def _count(counts: Counts, diff: RunDiff, info: PartnerInfo) -> PartnerStats:
     return PartnerStats(
         info=info,
-        pages=len(pages),
-        copies=sum(s in COPY_STATUSES for s in statuses),
-        compliant=statuses.count(Status.COMPLIANT),
-        violations=statuses.count(Status.VIOLATION),
-        review=statuses.count(Status.REVIEW),
-        errors=statuses.count(Status.ERROR),
+        pages=counts.pages,
+        copies=counts.copies,
+        compliant=counts.statuses[Status.COMPLIANT],
+        violations=counts.statuses[Status.VIOLATION],
+        review=counts.statuses[Status.REVIEW],
+        errors=counts.statuses[Status.ERROR],
         new=len(diff.new),
         fixed=len(diff.fixed),
         persisting=len(diff.persisting),
@@ -144,36 +212,34 @@ def _count(pages: list[AuditPage], diff: RunDiff, info: PartnerInfo) -> PartnerS
 
 def partner_stats(report: AuditReport) -> list[PartnerStats]:
     """Per-partner numbers, in the order of report.partners."""
-    by_partner: dict[str, list[AuditPage]] = {}
-    for page in report.pages:
-        by_partner.setdefault(page.partner, []).append(page)
-    return [_count(by_partner.get(info.id, []), report.diff.for_partner(info.id), info)
+    counts = tally(report).partners
+    return [_count(counts.get(info.id, Counts()), report.diff.for_partner(info.id), info)
             for info in partners_of(report)]
 
 
 def stats_for(report: AuditReport, partner_id: str) -> Optional[PartnerStats]:
-    """One partner's numbers (without counting every other partner's pages); None for an unknown id."""
+    """One partner's numbers; None for an unknown id."""
     info = partner_info(report, partner_id)
     if info is None:
         return None
-    return _count([p for p in report.pages if p.partner == partner_id], report.diff.for_partner(partner_id), info)
+    return _count(tally(report).partners.get(partner_id, Counts()), report.diff.for_partner(partner_id), info)
 
 
 def headline(report: AuditReport) -> dict:
     """The run's headline numbers (page counts use effective statuses)."""
-    statuses = [effective_status(p.result) for p in report.pages]
-    copies = sum(s in COPY_STATUSES for s in statuses)
-    compliant = statuses.count(Status.COMPLIANT)
+    statuses = tally(report).total.statuses
+    copies = sum(statuses[s] for s in COPY_STATUSES)
+    compliant = statuses[Status.COMPLIANT]
     return {
         "partners": len(partners_of(report)),
-        "pages": len(statuses),
+        "pages": sum(statuses.values()),
         "copies": copies,
         "compliant": compliant,
-        "violation": statuses.count(Status.VIOLATION),
-        "review": statuses.count(Status.REVIEW),
-        "not_a_copy": statuses.count(Status.NOT_A_COPY),
-        "near_copy": statuses.count(Status.NEAR_COPY),
-        "error": statuses.count(Status.ERROR),
+        "violation": statuses[Status.VIOLATION],
+        "review": statuses[Status.REVIEW],
+        "not_a_copy": statuses[Status.NOT_A_COPY],
+        "near_copy": statuses[Status.NEAR_COPY],
+        "error": statuses[Status.ERROR],
         "discovery_errors": sum(len(p.errors) for p in partners_of(report)),
         "rate": compliant / copies if copies else None,
         "new": len(report.diff.new),
@@ -234,49 +300,89 @@ def _page(page: AuditPage, obj: dict) -> dict:
     return obj
 
 
+def _summary(report: AuditReport) -> dict:
+    """The check report's `summary` (Run.summary) over the run's effective statuses, from the tally."""
+    total = tally(report).total
+    out = {"pages": total.pages, **{k: 0 for k in SUMMARY_KEYS}}
+    for status, n in total.statuses.items():
+        out[status.value.replace("-", "_")] += n
+    return out
+
+
+def _after_pages(report: AuditReport) -> dict:
+    """The document's keys after `pages`: run, partners, diff and waiver notes."""
+    return {
+        "run": {
+            "id": report.run_id,
+            "started": report.started or None,
+            "finished": report.finished or None,
+            "complete": report.complete,
+        },
+        "partners": [
+            {
+                "id": s.info.id,
+                "name": s.info.name,
+                "contacts": list(s.info.contacts),
+                "copies": s.copies,
+                "compliant": s.compliant,
+                "violations": s.violations,
+                "review": s.review,
+                "errors": s.errors,
+                "discovery_errors": list(s.discovery_errors),
+                "no_candidates": s.info.no_candidates,  # none of its sources gave a page to check
+                "new": s.new,
+                "fixed": s.fixed,
+                "persisting": s.persisting,
+            }
+            for s in partner_stats(report)
+        ],
+        "diff": {
+            "previous_run": report.diff.previous_run,
+            "new": [_diff_item(i) for i in report.diff.new],
+            "fixed": [_diff_item(i) for i in report.diff.fixed],
+            "persisting": [_diff_item(i) for i in report.diff.persisting],
+        },
+        "waiver_notes": list(report.waiver_notes),
+    }
+
+
+def _head(report: AuditReport) -> dict:
+    """The document's keys before `pages`: the check report's schema header."""
+    return {"schema_version": json_report.SCHEMA_VERSION, "tool": {"name": json_report.TOOL_NAME,
+            "version": report.tool_version}, "license": report.license, "summary": _summary(report)}
+
+
+def page_object(page: AuditPage) -> dict:
+    """One page of the document: the check report's page object (effective status) plus the audit's fields."""
+    return _page(page, _with_effective_status(page.result).as_dict())
+
+
 def document(report: AuditReport) -> dict:
-    """The audit report as plain data: the check schema plus run, partners and diff."""
-    doc = json_report.document(audit_run(report))
-    doc["pages"] = [_page(page, obj) for page, obj in zip(report.pages, doc["pages"])]
-    doc["run"] = {
-        "id": report.run_id,
-        "started": report.started or None,
-        "finished": report.finished or None,
-        "complete": report.complete,
-    }
-    doc["partners"] = [
-        {
-            "id": s.info.id,
-            "name": s.info.name,
-            "contacts": list(s.info.contacts),
-            "copies": s.copies,
-            "compliant": s.compliant,
-            "violations": s.violations,
-            "review": s.review,
-            "errors": s.errors,
-            "discovery_errors": list(s.discovery_errors),
-            "no_candidates": s.info.no_candidates,  # none of its sources gave a page to check
-            "new": s.new,
-            "fixed": s.fixed,
-            "persisting": s.persisting,
-        }
-        for s in partner_stats(report)
-    ]
-    doc["diff"] = {
-        "previous_run": report.diff.previous_run,
-        "new": [_diff_item(i) for i in report.diff.new],
-        "fixed": [_diff_item(i) for i in report.diff.fixed],
-        "persisting": [_diff_item(i) for i in report.diff.persisting],
-    }
-    doc["waiver_notes"] = list(report.waiver_notes)
-    return doc
+    """The audit report as plain data: the check schema plus run, partners and diff (the whole run in memory;
+    render_audit_json writes the same document one page at a time)."""
+    return {**_head(report), "pages": [page_object(p) for p in report.pages], **_after_pages(report)}
+
+
+def _nested(value: object, depth: int) -> str:
+    """`value` as json.dump(indent=2) writes it `depth` levels deep (JSON text has no raw newline in a string)."""
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * depth)
 
 
 def render_audit_json(report: AuditReport, out: TextIO) -> None:
-    # json.dump writes piece by piece; json.dumps would first hold every piece in a list, then the joined
-    # text: with indent that is several times the file (+77 MiB for the 11 MB JSON of a 20,000-page run).
-    json.dump(document(report), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    """The document, byte for byte as json.dump(document(report), indent=2) wrote it, but one page at a time:
+    a 20,000-page run is never held in memory, as pages, as page objects or as text."""
+    out.write("{")
+    for i, (key, value) in enumerate(_head(report).items()):
+        out.write(("," if i else "") + f"\n  {json.dumps(key)}: {_nested(value, 1)}")
+    out.write(',\n  "pages": [')
+    first = True
+    for page in report.pages:
+        out.write(("\n    " if first else ",\n    ") + _nested(page_object(page), 2))
+        first = False
+    out.write("]" if first else "\n  ]")
+    for key, value in _after_pages(report).items():
+        out.write(f",\n  {json.dumps(key)}: {_nested(value, 1)}")
+    out.write("\n}\n")
 
 
 # ---- CSV -------------------------------------------------------------------------------------

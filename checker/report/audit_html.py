@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence, TextIO
+from typing import Iterable, Iterator, Optional, Sequence, TextIO
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -179,7 +179,7 @@ def _looked_for(report: AuditReport) -> dict[str, str]:
     return {r.id: " ".join(CHECKS[c.id].doc for c in r.checks if c.id in CHECKS) for r in pack.rules}
 
 
-def _cards(report: AuditReport, pages: Sequence[AuditPage], looked: dict[str, str]) -> list[Card]:
+def _cards(report: AuditReport, pages: Iterable[AuditPage], looked: dict[str, str]) -> list[Card]:
     cards: list[Card] = []
     for page in pages:
         r = page.result
@@ -206,46 +206,68 @@ def _worst_first(s: audit_data.PartnerStats) -> tuple:
     return (-s.violations, -s.new, s.rate if s.rate is not None else 2.0, -trouble, s.info.name.lower())
 
 
+def ranked(report: AuditReport) -> list[audit_data.PartnerStats]:
+    """Every partner's numbers, worst first: most pages with violations, then most new, lowest compliance,
+    most errors."""
+    return sorted(audit_data.partner_stats(report), key=_worst_first)
+
+
+def _group(report: AuditReport, stats: audit_data.PartnerStats, looked: dict[str, str]) -> Group:
+    return Group(stats, tuple(_cards(report, audit_data.pages_for(report, stats.info.id), looked)))
+
+
 def groups(report: AuditReport) -> list[Group]:
-    """Every partner, worst first: most pages with violations, then most new, lowest compliance, most errors."""
+    """Every partner with its cards, worst first (the whole run's cards at once; the report streams them)."""
     looked = _looked_for(report)
-    by_partner: dict[str, list[AuditPage]] = {}
-    for page in report.pages:
-        by_partner.setdefault(page.partner, []).append(page)
-    out = [Group(s, tuple(_cards(report, by_partner.get(s.info.id, []), looked)))
-           for s in audit_data.partner_stats(report)]
-    return sorted(out, key=lambda g: _worst_first(g.stats))
+    return [_group(report, s, looked) for s in ranked(report)]
+
+
+def _sectioned(report: AuditReport, partners: Sequence[audit_data.PartnerStats]) -> set[str]:
+    """The partners that get a section: pages to show as cards, or discovery problems."""
+    counts = audit_data.tally(report).partners
+    return {s.info.id for s in partners if s.discovery_errors or (s.info.id in counts and counts[s.info.id].cards)}
+
+
+def _sections(report: AuditReport, partners: Sequence[audit_data.PartnerStats], sectioned: set[str]) -> Iterator[Group]:
+    """The partners' sections in order, each made from its own pages when the template reaches it: one partner's
+    cards in memory at a time, not the whole run's."""
+    looked = _looked_for(report)
+    for s in partners:
+        if s.info.id in sectioned:
+            yield _group(report, s, looked)
+
+
+def _near_copies(report: AuditReport, partners: Sequence[audit_data.PartnerStats]) -> Iterator[AuditPage]:
+    """The near-copies, partners worst first, each partner's in the order they were recorded."""
+    for s in partners:
+        yield from (p for p in audit_data.pages_for(report, s.info.id) if p.result.status is Status.NEAR_COPY)
 
 
 def _numbers(report: AuditReport, rules: Sequence[str]) -> dict:
     """Headline numbers per "partner|rule" ("*" for all), as the filters show them."""
-    def count(pages: list[AuditPage], diff: RunDiff, rule: Optional[str]) -> dict:
-        statuses = [audit_data.effective_status(p.result) for p in pages]
-        copies = sum(s in audit_data.COPY_STATUSES for s in statuses)
+    def count(c: audit_data.Counts, diff: RunDiff, rule: Optional[str]) -> dict:
+        copies = c.copies
         if rule is None:
-            violation, review = statuses.count(Status.VIOLATION), statuses.count(Status.REVIEW)
-            compliant = statuses.count(Status.COMPLIANT)
+            violation, review = c.statuses[Status.VIOLATION], c.statuses[Status.REVIEW]
+            compliant = c.statuses[Status.COMPLIANT]
         else:
-            violation = sum(any(f.rule == rule for f in audit_data.violations(p.result)) for p in pages)
-            review = sum(any(f.rule == rule for f in audit_data.reviews(p.result)) for p in pages)
+            violation, review = c.rule_violation[rule], c.rule_review[rule]
             compliant = copies - violation - review
         pick = (lambda items: items) if rule is None else (lambda items: [i for i in items if i.rule == rule])
-        waived = sum(1 for p in pages for f in audit_data.waived(p.result) if rule is None or f.rule == rule)
-        return {"pages": len(pages), "copies": copies, "compliant": compliant, "violation": violation,
-                "near_copy": statuses.count(Status.NEAR_COPY),
-                "review": review, "error": statuses.count(Status.ERROR), "waived": waived,
+        return {"pages": c.pages, "copies": copies, "compliant": compliant, "violation": violation,
+                "near_copy": c.statuses[Status.NEAR_COPY],
+                "review": review, "error": c.statuses[Status.ERROR],
+                "waived": c.waived if rule is None else c.rule_waived[rule],
                 "rate": round(compliant / copies, 4) if copies else None, "new": len(pick(diff.new)),
                 "fixed": len(pick(diff.fixed)), "persisting": len(pick(diff.persisting))}
 
+    counts = audit_data.tally(report)
     out: dict[str, dict] = {}
-    by_partner: dict[str, list[AuditPage]] = {p.id: [] for p in audit_data.partners_of(report)}
-    for page in report.pages:
-        by_partner.setdefault(page.partner, []).append(page)
-    for partner in [None, *by_partner]:
-        pages = list(report.pages) if partner is None else by_partner[partner]
+    for partner in [None, *(p.id for p in audit_data.partners_of(report))]:
+        c = counts.total if partner is None else counts.partners.get(partner, audit_data.Counts())
         diff = report.diff if partner is None else report.diff.for_partner(partner)
         for rule in [None, *rules]:
-            out[f"{partner or '*'}|{rule or '*'}"] = count(pages, diff, rule)
+            out[f"{partner or '*'}|{rule or '*'}"] = count(c, diff, rule)
     return out
 
 
@@ -275,29 +297,35 @@ def short_url(url: str) -> str:
 
 
 def _rules(report: AuditReport) -> list[str]:
-    rules = {f.rule for p in report.pages for f in p.result.findings}
+    rules = set(audit_data.tally(report).rules)
     rules |= {i.rule for items in (report.diff.new, report.diff.fixed, report.diff.persisting) for i in items}
     return sorted(rules)
 
 
 def render_audit_html(report: AuditReport, out: TextIO, *, root: Optional[Path] = None) -> None:
-    """`root`: the reports directory, where rendered pages' screenshots are stored (shown inline)."""
+    """`root`: the reports directory, where rendered pages' screenshots are stored (shown inline).
+
+    Streamed: the numbers come from the run's tally, and the template is rendered piece by piece
+    (Template.generate) while each partner's cards are made from its own pages as its section is reached."""
     template = check_html._env.get_template("audit.html.j2")
     rules = _rules(report)
     numbers = _numbers(report, rules)
-    all_groups = groups(report)
-    order = {g.stats.info.id: i for i, g in enumerate(all_groups)}
-    data = {"n": numbers, "t": _series(report, numbers), "p": {g.stats.info.id: g.stats.info.name for g in all_groups},
+    partners = ranked(report)
+    sectioned = _sectioned(report, partners)
+    names = {s.info.id: s.info.name for s in partners}
+    data = {"n": numbers, "t": _series(report, numbers), "p": names,
             "g": {"w": _W, "h": _H, "l": _LEFT, "r": _RIGHT, "t": _TOP, "b": _BOTTOM}}
-    out.write(
-        template.render(
+    out.writelines(
+        template.generate(
             report=report,
             headline=audit_data.headline(report),
             waived=numbers["*|*"]["waived"],
-            groups=all_groups,
-            near_copies=sorted((p for p in report.pages if p.result.status is Status.NEAR_COPY),
-                               key=lambda p: order.get(p.partner, len(order))),  # partners worst first
-            names={g.stats.info.id: g.stats.info.name for g in all_groups},
+            ranked=partners,
+            sectioned=sectioned,
+            sections=_sections(report, partners, sectioned),
+            has_near_copies=bool(audit_data.tally(report).total.statuses[Status.NEAR_COPY]),
+            near_copies=_near_copies(report, partners),
+            names=names,
             rules=rules,
             statuses=FILTER_STATUSES,
             chart=trend_svg(report.trend),

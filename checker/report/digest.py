@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from typing import Literal, Optional
+from typing import Literal, Optional, TextIO
 
 from checker.models import AuditPage, AuditReport, DiffItem, Finding, Status
 from checker.report import audit_data
@@ -116,13 +116,30 @@ def render_digest(report: AuditReport, partner_id: str, fmt: Format = "markdown"
     stats = audit_data.stats_for(report, partner_id)
     if stats is None:
         raise ValueError(f"no partner {partner_id!r} in run {report.run_id}")
-    info = stats.info
-    pages = [p for p in report.pages if p.partner == partner_id]
+    pages = list(audit_data.pages_for(report, partner_id))  # one partner's pages (read alone when stored)
     diff = report.diff.for_partner(partner_id)
+    _greeting(w, report, stats)
+    _what_to_fix(w, report, pages)
+    if diff.new:
+        w.heading("New since our last check")
+        _diff_items(w, diff.new)
+    if diff.fixed:
+        w.heading("Fixed since our last check — thank you!")
+        _diff_items(w, diff.fixed)
+    _not_checked(w, pages, stats.info.errors)
+    _to_review(w, pages)
+    _excerpts(w, pages)
+    w.para("Thank you for republishing our stories.")
+    w.para(f"— syndicheck, run {report.run_id}")
+    return w.text()
+
+
+def _greeting(w: _Writer, report: AuditReport, stats: audit_data.PartnerStats) -> None:
+    """Title, greeting and the partner's numbers in one sentence."""
+    info = stats.info
     # The pack id and the start time are not page text, but a digest escapes everything it did not write.
     lic = w.esc(_license_label(report))
     when = w.esc((report.started or "")[:10])
-
     title = f"{lic} republication check for {w.esc(info.name)}" + (f", {when}" if when else "")
     if w.md:
         w.lines += [f"# {title}", ""]
@@ -142,6 +159,8 @@ def render_digest(report: AuditReport, partner_id: str, fmt: Format = "markdown"
     if not report.complete:
         w.para("Note: last night's check was cut short, so some of your pages may not have been checked.")
 
+
+def _what_to_fix(w: _Writer, report: AuditReport, pages: list[AuditPage]) -> None:
     to_fix = [(p, audit_data.violations(p.result)) for p in pages]
     to_fix = [(p, fs) for p, fs in to_fix if fs]
     w.heading("What to fix")
@@ -153,47 +172,49 @@ def render_digest(report: AuditReport, partner_id: str, fmt: Format = "markdown"
     else:
         w.para("Nothing: every copy we could check meets the license terms. Thank you!")
 
-    if diff.new:
-        w.heading("New since our last check")
-        _diff_items(w, diff.new)
-    if diff.fixed:
-        w.heading("Fixed since our last check — thank you!")
-        _diff_items(w, diff.fixed)
 
+def _not_checked(w: _Writer, pages: list[AuditPage], discovery_errors: tuple[str, ...]) -> None:
     errors = [p for p in pages if audit_data.effective_status(p.result) is Status.ERROR]
-    if errors or info.errors:
-        w.heading("Pages we could not check")
-        w.para("We could not fetch or read these; they are not counted as compliant or as violations. "
-               "If they should be reachable, please let us know.")
-        for p in errors:
-            w.item(f"{w.link(p.result.url, p.result.target or p.result.url)}: {w.esc(p.result.error or 'could not be checked')}")
-        for e in info.errors:
-            w.item(f"Finding your stories: {w.esc(e)}")
-        w.end_list()
+    if not errors and not discovery_errors:
+        return
+    w.heading("Pages we could not check")
+    w.para("We could not fetch or read these; they are not counted as compliant or as violations. "
+           "If they should be reachable, please let us know.")
+    for p in errors:
+        w.item(f"{w.link(p.result.url, p.result.target or p.result.url)}: {w.esc(p.result.error or 'could not be checked')}")
+    for e in discovery_errors:
+        w.item(f"Finding your stories: {w.esc(e)}")
+    w.end_list()
 
+
+def _to_review(w: _Writer, pages: list[AuditPage]) -> None:
     review = [(p, audit_data.reviews(p.result)) for p in pages]
     review = [(p, fs) for p, fs in review if fs]
-    if review:
-        w.heading("Pages we will look at by hand")
-        w.para("The automatic check could not decide these; no action is needed unless we contact you.")
-        for p, findings in review:
-            reasons = "; ".join(w.esc(f.message) for f in findings)
-            w.item(f"{w.link(p.result.url, p.result.url)}: {reasons}")
-        w.end_list()
+    if not review:
+        return
+    w.heading("Pages we will look at by hand")
+    w.para("The automatic check could not decide these; no action is needed unless we contact you.")
+    for p, findings in review:
+        reasons = "; ".join(w.esc(f.message) for f in findings)
+        w.item(f"{w.link(p.result.url, p.result.url)}: {reasons}")
+    w.end_list()
 
+
+def _excerpts(w: _Writer, pages: list[AuditPage]) -> None:
     near = [p for p in pages if p.result.status is Status.NEAR_COPY]
-    if near:
-        w.heading("Excerpts of our stories")
-        w.para("These pages reproduce part of a story, less than what makes a copy; they are not checked against "
-               "the license terms and need no action.")
-        for p in near:
-            r = p.result
-            share = f"{r.match.score * 100:.0f}% of " if r.match else ""
-            title = (r.original.title or r.original.url) if r.original else "a story"
-            w.item(f"{w.link(r.url, r.target or r.url)}: {share}{w.esc(title)}")
-        w.end_list()
+    if not near:
+        return
+    w.heading("Excerpts of our stories")
+    w.para("These pages reproduce part of a story, less than what makes a copy; they are not checked against "
+           "the license terms and need no action.")
+    for p in near:
+        r = p.result
+        share = f"{r.match.score * 100:.0f}% of " if r.match else ""
+        title = (r.original.title or r.original.url) if r.original else "a story"
+        w.item(f"{w.link(r.url, r.target or r.url)}: {share}{w.esc(title)}")
+    w.end_list()
 
-    w.para("Thank you for republishing our stories.")
-    w.para(f"— syndicheck, run {report.run_id}")
-    return w.text()
 
+def write_digest(report: AuditReport, out: TextIO, *, partner: str) -> None:
+    """One partner's digest as the audit writes it, a Markdown file (the registry's `digest` format)."""
+    out.write(render_digest(report, partner, "markdown"))
