@@ -5,6 +5,8 @@ import argparse
 import io
 import json
 import re
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -54,3 +56,27 @@ def test_demo_html_report_in_chromium(demo, browser):
     assert page.locator("svg").count() >= 1  # the compliance chart
     assert "Daily Caller" in body and "logo" in body
     assert not dialogs
+
+
+def _demo_path(url: str) -> str:
+    """A page's path with the demo's date segments (relative to the day it runs) written as placeholders."""
+    path = urlsplit(url).path
+    path = re.sub(r"/\d{4}/\d{2}/\d{2}/", "/YYYY/MM/DD/", path)
+    return re.sub(r"/stories/\d{4}/", "/stories/YYYY/", path)
+
+
+@pytest.mark.slow
+def test_demo_verdicts_per_page_are_pinned(demo):
+    """Every page's status and failing rules on both nights, as the demo produced them before its sites
+    became templates plus data (tests/golden/demo_verdicts.json); the summary and night 2's diff too."""
+    _, text, workdir = demo
+    golden = json.loads((Path(__file__).parent / "golden" / "demo_verdicts.json").read_text(encoding="utf-8"))
+    for night in (1, 2):
+        doc = json.loads((workdir / "reports" / f"audit-{night}.json").read_text(encoding="utf-8"))
+        want = golden[f"night {night}"]
+        pages = sorted([p["partner"], _demo_path(p["target"]), p["status"],
+                        sorted({f["rule"] for f in p["findings"] if f["outcome"] == "fail"})] for p in doc["pages"])
+        assert pages == want["pages"], f"night {night}"
+        assert doc["summary"] == want["summary"], f"night {night}"
+    diff = {k: sorted([d["partner"], d["rule"], _demo_path(d["url"])] for d in doc["diff"][k]) for k in ("new", "fixed")}
+    assert diff == golden["night 2"]["diff"], text
