@@ -8,12 +8,12 @@ from typing import Optional
 
 from .config_types import (AuditConfig, CrawlSettings, EmailConfig, HostCrawl, NotificationsConfig, OriginalsConfig,
                            PartnerConfig, WaiverConfig, WebhookConfig)
-from .strict_yaml import YamlDoc, load_path
+from .strict_yaml import ConfigError, YamlDoc, load_path
 
 TOP_KEYS = ("license", "originals", "partners", "crawl", "check", "waivers", "storage", "reports", "notifications",
             "executor")
 CHECK_KEYS = ("time_budget", "render")
-ORIGINALS_KEYS = ("feeds", "sitemaps", "manifests", "window_days")
+ORIGINALS_KEYS = ("feeds", "sitemaps", "manifests", "window_days", "license")
 PARTNER_KEYS = ("id", "name", "contacts", "feeds", "sitemaps", "urls", "start_pages", "crawl")
 HOST_KEYS = ("delay", "concurrency", "timeout", "max_pages")
 CRAWL_KEYS = ("user_agent", "concurrency", "delay", "host_concurrency", "connect_timeout", "timeout", "deadline",
@@ -88,7 +88,7 @@ def load_audit_config(path: str | Path) -> AuditConfig:
     base = path.resolve().parent
     doc.check_keys((), TOP_KEYS, required=("partners",))
     # Sections are read in this order so that a file with several mistakes reports the same one first as before.
-    originals = _originals(doc, base)
+    first, *more_originals = _originals(doc, base)
     partners = _partners(doc, base)
     crawl = _crawl(doc)
     waivers = _waivers(doc, {p.id for p in partners})
@@ -98,26 +98,50 @@ def load_audit_config(path: str | Path) -> AuditConfig:
     time_budget, render = _check(doc)
     executor, scheduler = _executor(doc)
     return AuditConfig(
-        source=str(path), license=doc.typed(("license",), str, default=None), originals=originals,
+        source=str(path), license=doc.typed(("license",), str, default=None), originals=first,
+        more_originals=tuple(more_originals),
         partners=partners, crawl=crawl, waivers=waivers, database=database, reports_dir=reports_dir,
         report_formats=formats, history_runs=history_runs, time_budget=time_budget, render=render,
         notifications=notifications, executor=executor, scheduler=scheduler)
 
 
-def _originals(doc: YamlDoc, base: Path) -> OriginalsConfig:
-    """originals: where the licensor's articles come from (required)."""
+def _originals(doc: YamlDoc, base: Path) -> tuple[OriginalsConfig, ...]:
+    """originals: where the licensor's articles come from (required); a mapping, or a list of sources (one
+    per licensor, each with its own `license` pack)."""
     if doc.data.get("originals") is None:
         raise doc.error((), "missing required key 'originals' (where the licensor's articles come from)")
-    doc.check_keys(("originals",), ORIGINALS_KEYS)
+    if not isinstance(doc.data["originals"], list):
+        return (_originals_source(doc, ("originals",), base),)
+    if not doc.data["originals"]:
+        raise doc.error(("originals",), "list at least one originals source")
+    return tuple(_originals_source(doc, ("originals", i), base) for i, _ in enumerate(doc.data["originals"]))
+
+
+def _originals_source(doc: YamlDoc, o: tuple, base: Path) -> OriginalsConfig:
+    doc.check_keys(o, ORIGINALS_KEYS)
     originals = OriginalsConfig(
-        feeds=_url_list(doc, ("originals", "feeds"), base),
-        sitemaps=_url_list(doc, ("originals", "sitemaps"), base),
-        manifests=_url_list(doc, ("originals", "manifests"), base),
-        window_days=_number(doc, ("originals", "window_days"), 14, integer=True, minimum=1),
+        feeds=_url_list(doc, o + ("feeds",), base),
+        sitemaps=_url_list(doc, o + ("sitemaps",), base),
+        manifests=_url_list(doc, o + ("manifests",), base),
+        window_days=_number(doc, o + ("window_days",), 14, integer=True, minimum=1),
+        license=_pack_name(doc, o + ("license",)),
     )
     if not (originals.feeds or originals.sitemaps or originals.manifests):
-        raise doc.error(("originals",), "give at least one of feeds, sitemaps or manifests")
+        raise doc.error(o, "give at least one of feeds, sitemaps or manifests")
     return originals
+
+
+def _pack_name(doc: YamlDoc, path: tuple) -> Optional[str]:
+    """A source's license pack, found now so that a misspelt name is reported with its line."""
+    name = doc.typed(path, str, default=None)
+    if name is not None:
+        from .ruleset import resolve_pack  # only when a source names a pack: keeps loading the config light
+
+        try:
+            resolve_pack(name)
+        except ConfigError as exc:
+            raise doc.error(path, exc.detail) from None
+    return name
 
 
 def _partners(doc: YamlDoc, base: Path) -> tuple[PartnerConfig, ...]:
