@@ -23,6 +23,8 @@ _DATE_WORDS = frozenset(
     "week weeks month months year years weekend morning afternoon evening night earlier later ago on "
     "st nd rd th".split())
 _WEAK_DATE_WORDS = frozenset({"on", "last", "next", "this", "earlier", "later", "st", "nd", "rd", "th"})
+_MONTHS = frozenset("january february march april may june july august september october november december "
+                    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _DASHES = frozenset({"-", ":"})
 DATELINE_WORDS = 8  # "NEW YORK (Licensor) -": a dateline is a few words before a dash
 
@@ -172,7 +174,7 @@ def _pair(a: list[str], b: list[str], left: range, right: range) -> tuple[list, 
 
 def allowed_edit(original: str, copy: str, kinds: Sequence[str], first: bool = False) -> Optional[str]:
     """The allowed kind of edit that turns `original` into `copy`, or None when some change is not allowed."""
-    wa, wb = _WORDS.findall(original), _WORDS.findall(copy)
+    wa, wb = _WORDS.findall(normalise(original)), _WORDS.findall(normalise(copy))
     used: set[str] = set()
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -192,8 +194,12 @@ def allowed_edit(original: str, copy: str, kinds: Sequence[str], first: bool = F
 def _only_dates(words: list[str]) -> bool:
     """Words that only say when: weekdays, months, numbers, "yesterday", "last week" (and punctuation)."""
     real = [w.lower() for w in words if w.strip(",.")]
-    return bool(real) and all(w in _DATE_WORDS or w.isdigit() for w in real) and any(
-        w not in _WEAK_DATE_WORDS for w in real)
+    if not real or not all(w in _DATE_WORDS or w.isdigit() for w in real):
+        return False
+    if not any(w not in _WEAK_DATE_WORDS and not w.isdigit() for w in real):
+        return False
+    # A number is a date only beside a month ("Tuesday" -> "April 14"); "40 percent" -> "45" is an edit.
+    return not any(w.isdigit() for w in real) or any(w in _MONTHS for w in real)
 
 
 def _dateline(words: list[str]) -> bool:
