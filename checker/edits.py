@@ -14,7 +14,10 @@ EDIT_KINDS = ("relative-dates", "dateline")
 _TYPO = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2018": "'",
                        "\u2019": "'", "\u201a": "'", "\u2032": "'", "\u2013": "-", "\u2014": "-", "\u2012": "-",
                        "\u2015": "-", "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": ""})
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[.!?][\"')\]])\s+(?=[\"'(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z])|(?<=[.!?][\"')\]])\s+(?=[\"'(\[]?[A-Z])")
+# A full stop after these ends an abbreviation, not a sentence: "Jan. 14", "Sen. Jane Doe", "Mary K. Olsen".
+_ABBREVIATION = re.compile(r"(?:\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mr|mrs|ms|dr|prof|sen|rep|gov|"
+                           r"gen|lt|col|sgt|capt|st|jr|sr|inc|co|corp|ltd|no|vs|etc|u\.s|d\.c)|(?:^|\s)[A-Z])\.$", re.I)
 _WORDS = re.compile(r"\w+|[^\w\s]")
 _DATE_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
@@ -39,7 +42,13 @@ def normalise(text: str) -> str:
 def sentences(text: str) -> list[str]:
     """A paragraph's sentences (normalised). Abbreviations split too, the same way on both sides."""
     t = normalise(text)
-    return [s for s in _SENTENCE_END.split(t) if s.strip()] if t else []
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(t) if t else ():
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] += " " + piece
+        elif piece.strip():
+            out.append(piece)
+    return out
 
 
 def paragraphs(text: str) -> list[str]:

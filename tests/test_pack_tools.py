@@ -128,3 +128,40 @@ def test_broken_pack_is_one_line_naming_file_and_key(tmp_path, file, old, new, m
         err = proc.stderr.strip()
         assert "\n" not in err and "Traceback" not in err, err
         assert re.search(message, err), err
+
+
+def test_docs_explain_every_key_check_and_parameter():
+    from checker.checks.registry import CHECKS
+    from checker.ruleset import _EXAMPLE_KEYS, _LICENSE_KEYS, _LOGO_KEYS, _MATCH_KEYS, _RULE_KEYS
+
+    doc = (REPO / "docs" / "packs.md").read_text(encoding="utf-8")
+    for key in _LICENSE_KEYS + _RULE_KEYS + _EXAMPLE_KEYS + _LOGO_KEYS + _MATCH_KEYS:
+        assert f"`{key}`" in doc, key
+    for check_id, spec in CHECKS.items():
+        assert f"`{check_id}`" in doc, check_id
+        for param in spec.params:
+            assert f"`{param}`" in doc, (check_id, param)
+        for choices in (p[2] for p in spec.params.values() if len(p) > 2):
+            for value in choices:
+                assert f"`{value}`" in doc, (check_id, value)
+
+
+def test_no_licensor_strings_of_either_pack_in_the_checker():
+    """The second pack's names are as absent from checker/ as the default pack's (the demo's sample
+    content aside, as in test_article_model)."""
+    import re
+
+    from checker.ruleset import load_pack
+
+    for name in ("dcnf", "cc-by-nd-newsroom"):
+        pack = load_pack(name)
+        names = {n.lower() for n in pack.aliases + pack.not_aliases + (pack.name, pack.id)} | set(pack.pixel_hosts)
+        pattern = re.compile("|".join(r"\b" + re.escape(n).replace(r"\ ", r"[\s_-]*") + r"\b" for n in names), re.I)
+        hits = []
+        for path in sorted((REPO / "checker").rglob("*.py")):
+            if "demo" in path.relative_to(REPO / "checker").parts:
+                continue
+            for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if pattern.search(line):
+                    hits.append(f"{path.relative_to(REPO)}:{i}: {line.strip()}")
+        assert not hits, f"{name} strings in checker/:\n" + "\n".join(hits)
