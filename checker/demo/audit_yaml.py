@@ -20,7 +20,7 @@ from checker.config_types import (
 )
 
 from .clock import demo_today
-from .pages import LICENSOR, PARTNERS, all_pages
+from .pages import LICENSOR, LICENSORS, PARTNERS, all_pages
 
 if TYPE_CHECKING:
     from .sites import Site
@@ -76,6 +76,9 @@ def demo_config(sites: Sequence[Site], workdir: Path, url_for: Optional[Callable
     config = AuditConfig(
         source=str(workdir / "audit.yaml"), license="dcnf",
         originals=OriginalsConfig(feeds=(base(LICENSOR) + "/feed.xml",), window_days=14),
+        # The other licensors, each judged by its own license pack (a pack per originals source).
+        more_originals=tuple(OriginalsConfig(feeds=(base(lic.id) + "/feed.xml",), window_days=14, license=lic.license)
+                             for lic in LICENSORS[1:]),
         partners=tuple(partners), crawl=crawl, waivers=waivers,
         database=str(workdir / "syndicheck.db"), reports_dir=str(workdir / "reports"),
         report_formats=("html", "json", "csv", "digest"), history_runs=30,
@@ -125,18 +128,30 @@ def _host_crawl(hc: HostCrawl) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
+def _originals_yaml(sources: Sequence[OriginalsConfig]) -> list[str]:
+    """`originals:` as a list of sources, one per licensor, each with the pack that judges copies of it."""
+    out = ["originals:                      # each licensor's recent stories, the copies we look for"]
+    for o in sources:
+        pack = (f"    license: {_q(o.license)}          # copies of these originals are judged by this pack"
+                if o.license else "    # license: the top-level one")
+        out += [
+            f"  - feeds: {_list(o.feeds)}",
+            f"    sitemaps: {_list(o.sitemaps)}",
+            f"    manifests: {_list(o.manifests)}",
+            f"    window_days: {o.window_days}              # originals published in the last two weeks",
+            pack,
+        ]
+    return out
+
+
 def _yaml_text(c: AuditConfig) -> str:
-    o, cr, n = c.originals, c.crawl, c.notifications
+    cr, n = c.crawl, c.notifications
     out = [
-        "# syndicheck demo audit: the licensor and five partner sites served on loopback by `syndicheck demo`.",
+        "# syndicheck demo audit: two licensors and six partner sites served on loopback by `syndicheck demo`.",
         "# Every URL points at the demo servers; ports are chosen when they start.",
-        f"license: {_q(c.license)}",
+        f"license: {_q(c.license)}                  # the default pack, for sources that name none",
         "",
-        "originals:                      # the licensor's recent stories, the copies we look for",
-        f"  feeds: {_list(o.feeds)}",
-        f"  sitemaps: {_list(o.sitemaps)}",
-        f"  manifests: {_list(o.manifests)}",
-        f"  window_days: {o.window_days}                # originals published in the last two weeks",
+        *_originals_yaml(c.originals_sources),
         "",
         "partners:",
     ]

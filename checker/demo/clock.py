@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from email.utils import format_datetime
 from typing import Optional
 
-from .content import ORIGINALS, Story
+from .content import HARBOR_ORIGINALS, ORIGINALS, Story
 
 _TODAY: Optional[date] = None
 
@@ -37,7 +37,7 @@ def rfc822(dt: datetime) -> str:
 
 def original_time(today: date, story: Story) -> datetime:
     """When the licensor published `story` (spread over the day so that no two originals share a time)."""
-    index = ORIGINALS.index(story)
+    index = (ORIGINALS + HARBOR_ORIGINALS).index(story)
     return at(today, story.days_ago, 9 + (index % 5) + 0.25 * index)
 
 

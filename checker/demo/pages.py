@@ -14,13 +14,26 @@ from typing import Any, Optional
 
 import yaml
 
-from .clock import at, original_time
+from .clock import at, original_path, original_time
+from . import content
 from .content import BY_KEY, OWN, Story
-from .markup import render_text
+from .markup import base_placeholder, render_text
 
 
-LICENSOR = "dcnf"  # the licensor's site name
-LICENSOR_IP = "127.0.0.10"
+@dataclass(frozen=True)
+class LicensorSpec:
+    """A licensor whose originals the partners republish (data/licensors.yaml)."""
+
+    id: str
+    ip: str
+    name: str
+    title: str
+    description: str  # its feed's <description>
+    address: str
+    stories: tuple[Story, ...]
+    license: Optional[str]  # the pack judging copies of its originals; None: the audit's license
+    notice: bool  # its feed and pages end with the license notice (content.NOTICE)
+    logo: Optional[str]  # path of its logo on its site
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,15 @@ def _partner(entry: dict) -> PartnerSpec:
 
 
 PARTNERS: tuple[PartnerSpec, ...] = tuple(_partner(e) for e in _data("partners.yaml"))
+LICENSORS: tuple[LicensorSpec, ...] = tuple(
+    LicensorSpec(**{**e, "stories": getattr(content, e["stories"])}) for e in _data("licensors.yaml"))
+LICENSOR = LICENSORS[0].id  # the first licensor, judged by the audit's `license` (the default pack)
+LICENSOR_IP = LICENSORS[0].ip
+
+
+def licensor_of(story: Story) -> LicensorSpec:
+    """The licensor that published an original."""
+    return next(lic for lic in LICENSORS if story in lic.stories)
 PARTNER_BY_ID = {p.id: p for p in PARTNERS}
 
 
@@ -94,7 +116,8 @@ def story_of(key: str) -> Story:
 
 
 def _path_helpers(today: date) -> dict[str, Any]:
-    """Each partner's URL scheme, for page data: wp(key), courier(key, section), static(key), slug(), title()."""
+    """Each partner's URL scheme, for page data: wp(key), courier(key, section), static(key); original(key)
+    the licensor's URL of an original; slug(key), title(key)."""
     def wp(key: str, slug: Optional[str] = None) -> str:
         s = story_of(key)
         t = original_time(today, s) + timedelta(days=0.25) if key in BY_KEY else at(today, s.days_ago, 8.5)
@@ -109,8 +132,12 @@ def _path_helpers(today: date) -> dict[str, Any]:
         t = original_time(today, s) if key in BY_KEY else at(today, s.days_ago)
         return f"/stories/{t:%Y}/{s.slug}.html"
 
-    return {"wp": wp, "courier": courier, "static": static, "slug": lambda key: story_of(key).slug,
-            "title": lambda key: story_of(key).title}
+    def original(key: str) -> str:
+        s = story_of(key)
+        return base_placeholder(licensor_of(s).id) + original_path(today, s)
+
+    return {"wp": wp, "courier": courier, "static": static, "original": original,
+            "slug": lambda key: story_of(key).slug, "title": lambda key: story_of(key).title}
 
 
 _PAGE_FIELDS = {f.name for f in fields(Page)}

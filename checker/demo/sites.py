@@ -32,11 +32,11 @@ from typing import Callable, Optional, Sequence
 
 from .audit_yaml import demo_config, demo_config_yaml, write_demo_config  # re-exported: the demo's public API
 from .clock import at, demo_today, http_date, original_path, original_time
-from .content import NOTICE, ORIGINALS, Story
+from .content import Story
 from .images import photo_seed, png
 from .markup import base_placeholder, paras, raw, render
 from .pages import (
-    LICENSOR, LICENSOR_IP, PARTNER_BY_ID, PARTNERS, Page, PartnerSpec, all_pages, for_night, modified, night_pages, page_story,
+    LICENSOR, LICENSORS, PARTNER_BY_ID, PARTNERS, LicensorSpec, Page, PartnerSpec, all_pages, for_night, modified, night_pages, page_story,
     published,
 )
 
@@ -108,44 +108,48 @@ def _route(body: str | bytes, content_type: str = HTML_TYPE, *, modified: Option
 
 
 def original_urls(url_for: Callable[[str], str] = B, today: Optional[date] = None) -> dict[str, str]:
-    """ORIGINALS key -> the licensor article's URL."""
+    """Original's key (every licensor's) -> the licensor article's URL."""
     today = demo_today(today)
-    return {s.key: url_for(LICENSOR) + original_path(today, s) for s in ORIGINALS}
+    return {s.key: url_for(lic.id) + original_path(today, s) for lic in LICENSORS for s in lic.stories}
 
 
 # ================================================================================================ building
 
 
 def build_sites(night: int = 1, *, today: Optional[date] = None) -> list[Site]:
-    """The licensor site and the five partner sites as they are on `night` (1 or 2); ports unset (0)."""
+    """The sites as they are on `night` (1 or 2): the first licensor, the partners, the other licensors
+    (data/licensors.yaml, data/partners.yaml: addresses in that order); ports unset (0)."""
     today = demo_today(today)
     pages = night_pages(today, night)
-    return [_licensor_site(today)] + [_partner_site(spec, [p for p in pages if p.site == spec.id], today, night)
-                                      for spec in PARTNERS]
+    return ([_licensor_site(LICENSORS[0], today)]
+            + [_partner_site(spec, [p for p in pages if p.site == spec.id], today, night) for spec in PARTNERS]
+            + [_licensor_site(lic, today) for lic in LICENSORS[1:]])
 
 
-def _licensor_site(today: date) -> Site:
+def _licensor_site(lic: LicensorSpec, today: date) -> Site:
     old = at(today, 400)
-    by_time = sorted(ORIGINALS, key=lambda s: original_time(today, s), reverse=True)
+    by_time = sorted(lic.stories, key=lambda s: original_time(today, s), reverse=True)
     newest = original_time(today, by_time[0])
-    feed_items = [{"story": s, "url": B(LICENSOR) + original_path(today, s), "published": original_time(today, s),
-                   "post_id": 81200 + ORIGINALS.index(s) * 37} for s in by_time]
+    feed_items = [{"story": s, "url": B(lic.id) + original_path(today, s), "published": original_time(today, s),
+                   "post_id": 81200 + lic.stories.index(s) * 37} for s in by_time]
     routes: dict[str, Route] = {
-        "/feed.xml": _route(render("licensor_feed.xml.j2", base=B(LICENSOR), newest=newest, items=feed_items),
-                            RSS_TYPE, modified=newest),
-        "/feed/": Route(301, b"", headers=(("Location", B(LICENSOR) + "/feed.xml"),)),
+        "/feed.xml": _route(render("licensor_feed.xml.j2", licensor=lic, base=B(lic.id), newest=newest,
+                                   items=feed_items), RSS_TYPE, modified=newest),
+        "/feed/": Route(301, b"", headers=(("Location", B(lic.id) + "/feed.xml"),)),
         "/robots.txt": _route("User-agent: *\nDisallow: /wp-admin/\n", TEXT_TYPE, modified=old),
-        "/wp-content/uploads/dcnf-logo.png": _route(png("dcnf", 240, 80), PNG_TYPE, modified=old),
-        "/hooks/syndicheck": Route(204, b"", content_type="text/plain"),  # POST sink for webhook notifications
     }
+    if lic.logo:
+        routes[lic.logo] = _route(png(lic.id, 240, 80), PNG_TYPE, modified=old)
+    if lic.id == LICENSOR:
+        routes["/hooks/syndicheck"] = Route(204, b"", content_type="text/plain")  # POST sink for webhook notifications
     items = []
-    for s in ORIGINALS:
+    for s in lic.stories:
         path, when = original_path(today, s), original_time(today, s)
-        page = render("licensor_article.html.j2", base=B(LICENSOR), s=s, path=path, when=when)
+        page = render("licensor_article.html.j2", licensor=lic, base=B(lic.id), s=s, path=path, when=when)
         routes[path] = _route(page, modified=when + timedelta(minutes=5))
         items.append({"path": path, "story": s})
-    routes["/"] = _route(render("licensor_home.html.j2", items=items), modified=newest)
-    return Site(LICENSOR, LICENSOR_IP, "Daily Caller News Foundation (demo licensor)", "licensor", routes)
+    routes["/"] = _route(render("licensor_home.html.j2", licensor=lic, items=items), modified=newest)
+    return Site(lic.id, lic.ip, lic.title, "licensor", routes)
 
 
 @dataclass(frozen=True)
