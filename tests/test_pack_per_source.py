@@ -183,3 +183,28 @@ def test_one_pack_keeps_its_own_fingerprint_two_packs_get_a_combined_one():
     both = packs_fingerprint([dcnf, tiny], fp)
     assert both not in ("fp-dcnf", "fp-tiny-wire") and both != packs_fingerprint([tiny, dcnf], fp)
     assert license_label([dcnf, tiny, dcnf]) == "dcnf, tiny-wire"
+
+
+def test_the_routed_checker_travels_to_executor_workers_and_judges_the_same():
+    """What BatchWork ships to a dask worker (ShippedRouter): pickled, rebuilt there, same verdicts."""
+    import pickle
+
+    from checker.crawl.dask_executor import ShippedChecker
+    from checker.models import Fetched
+    from checker.pack_routing import ShippedRouter
+    from checker.pipeline import Checker
+
+    def original(story) -> Original:
+        return Original(id=story.slug, url=f"https://lic.example/{story.slug}", title=story.title,
+                        authors=story.authors, text="\n\n".join(story.paragraphs))
+
+    sources = [(load_pack("dcnf"), [original(s) for s in DEFAULT_STORIES]),
+               (load_pack(str(TINY)), [original(s) for s in TINY_STORIES])]
+    shipped = ShippedRouter([ShippedChecker(pack, found, checker=Checker.build(pack, found)) for pack, found in sources])
+    remote = pickle.loads(pickle.dumps(shipped)).get()
+    for story, want in ((TINY_STORIES[0], ("compliant", set())), (DEFAULT_STORIES[0], ("violation", {"logo"}))):
+        page = _copy(story, logo=False, affiliation=story in DEFAULT_STORIES)
+        results = [c.check(Fetched(target="u", url="https://p.example/a", body=page, charset="utf-8"))
+                   for c in (shipped.get(), remote)]
+        got = [(r.status.value, {f.rule for f in r.findings if f.outcome.value == "fail"}) for r in results]
+        assert got == [want, want], story.slug
