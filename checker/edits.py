@@ -29,6 +29,7 @@ _WEAK_DATE_WORDS = frozenset({"on", "last", "next", "this", "earlier", "later", 
 _MONTHS = frozenset("january february march april may june july august september october november december "
                     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _DASHES = frozenset({"-", ":"})
+PAIR_WINDOW = 40  # copy sentences looked at for each changed sentence of the original
 DATELINE_WORDS = 8  # "NEW YORK (Licensor) -": a dateline is a few words before a dash
 
 
@@ -167,7 +168,9 @@ def _pair(a: list[str], b: list[str], left: range, right: range) -> tuple[list, 
     start = right.start
     for i in left:
         best, best_j = 0.0, None
-        for j in range(start, right.stop):
+        # a changed sentence stands near where the original's stood: a bounded window keeps a page of
+        # thousands of unrelated lines from costing a comparison per line per sentence
+        for j in range(start, min(right.stop, start + PAIR_WINDOW)):
             r = difflib.SequenceMatcher(None, _WORDS.findall(a[i].lower()), _WORDS.findall(b[j].lower()),
                                         autojunk=False).ratio()
             if r > best:
@@ -185,6 +188,7 @@ def allowed_edit(original: str, copy: str, kinds: Sequence[str], first: bool = F
     """The allowed kind of edit that turns `original` into `copy`, or None when some change is not allowed."""
     wa, wb = _WORDS.findall(normalise(original)), _WORDS.findall(normalise(copy))
     used: set[str] = set()
+    changed: list[str] = []  # words changed outside a dateline, judged together ("Thursday." -> "Jan. 14.")
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
@@ -193,10 +197,11 @@ def allowed_edit(original: str, copy: str, kinds: Sequence[str], first: bool = F
                                                                        _dateline(removed) and not added):
             used.add("dateline")
             continue
-        if "relative-dates" in kinds and _only_dates(removed + added):
-            used.add("relative-dates")
-            continue
-        return None
+        changed += removed + added
+    if changed:
+        if "relative-dates" not in kinds or not _only_dates(changed):
+            return None
+        used.add("relative-dates")
     return ", ".join(sorted(used)) or None
 
 
