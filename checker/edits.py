@@ -29,7 +29,7 @@ _WEAK_DATE_WORDS = frozenset({"on", "last", "next", "this", "earlier", "later", 
 _MONTHS = frozenset("january february march april may june july august september october november december "
                     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _DASHES = frozenset({"-", ":"})
-PAIR_WINDOW = 40  # copy sentences looked at for each changed sentence of the original
+PAIR_SPAN = 5000  # copy sentences of one replaced stretch looked at for the original's changed sentences
 DATELINE_WORDS = 8  # "NEW YORK (Licensor) -": a dateline is a few words before a dash
 
 
@@ -163,19 +163,28 @@ def _paragraph_of(block: int, original: Sequence[Unit], copy: Sequence[Unit], op
 
 
 def _pair(a: list[str], b: list[str], left: range, right: range) -> tuple[list, list, list]:
-    """In a replaced stretch, pair each original sentence with the copy sentence it became (in order)."""
+    """In a replaced stretch, pair each original sentence with the copy sentence it became (in order).
+
+    Candidates are ranked by shared words (cheap: a stretch may hold a whole page header before the
+    first matching sentence) and the best is confirmed by a word-level diff.
+    """
     pairs, lost = [], []
     start = right.start
+    stop = min(right.stop, right.start + PAIR_SPAN)
+    words = {j: set(_WORDS.findall(b[j].lower())) for j in range(start, stop)}
     for i in left:
-        best, best_j = 0.0, None
-        # a changed sentence stands near where the original's stood: a bounded window keeps a page of
-        # thousands of unrelated lines from costing a comparison per line per sentence
-        for j in range(start, min(right.stop, start + PAIR_WINDOW)):
-            r = difflib.SequenceMatcher(None, _WORDS.findall(a[i].lower()), _WORDS.findall(b[j].lower()),
-                                        autojunk=False).ratio()
-            if r > best:
-                best, best_j = r, j
+        mine = set(_WORDS.findall(a[i].lower()))
+        best_j, best = None, 0.0
+        for j in range(start, stop):
+            theirs = words[j]
+            shared = len(mine & theirs) / max(len(mine), len(theirs), 1)
+            if shared > best:
+                best_j, best = j, shared
+        ratio = 0.0
         if best_j is not None and best >= 0.5:
+            ratio = difflib.SequenceMatcher(None, _WORDS.findall(a[i].lower()), _WORDS.findall(b[best_j].lower()),
+                                            autojunk=False).ratio()
+        if best_j is not None and ratio >= 0.5:
             pairs.append((i, best_j))
             start = best_j + 1
         else:

@@ -273,3 +273,17 @@ def test_compare_reports_in_the_original_order():
     result = compare(orig, copy)
     assert [d.kind for d in result.differences] == ["missing-sentence", "changed"]
     assert [d.paragraph for d in result.differences] == [1, 2]
+
+
+def test_an_edit_is_paired_across_a_long_page_header():
+    """Dozens of header lines before the body fall in the same stretch as a changed first sentence."""
+    chrome = "".join(f"<p>Section {i} News. Weather and sport for the region.</p>" for i in range(80))
+    ps = list(PARAS)
+    ps[0] = "PORTSMOUTH \u2014 " + ps[0]
+    html = (f"<html><body><div class='top'>{chrome}</div><article><h1>{ORIGINAL.title}</h1>{BYLINE}{body(ps)}"
+            "</article></body></html>")
+    assert run("text.unedited", html, allowed_edits=["dateline"]).outcome is Outcome.PASS
+    ps[0] = ps[0].replace("postponed", "cancelled")
+    html = html.replace("postponed", "cancelled")
+    f = run("text.unedited", html, allowed_edits=["dateline"])
+    assert f.outcome is Outcome.FAIL and f.message.startswith("paragraph 1 was edited"), f.message
