@@ -92,6 +92,9 @@ CREDIT = "<p><em>This article was originally published by <a href='{u}'>The Harb
 def test_credit_line_where(where, head, foot, outcome):
     f = run("credit.line_present", page(head=BYLINE + head, foot=foot), where=where)
     assert f.outcome is outcome, f.message
+    if outcome is Outcome.FAIL:
+        other = "head" if where == "foot" else "foot"
+        assert f.message == f"the credit line is at the article's {other}, not at its {where}"
 
 
 def test_credit_line_wording_is_case_and_punctuation_blind():
@@ -106,7 +109,8 @@ def test_credit_line_in_the_middle_of_the_text_fails_and_says_so():
     paras = article_html(longer).split("\n")
     body = "\n".join(paras[:5] + ["<p>This story was originally published by Harbor Ledger.</p>"] + paras[5:])
     f = run("credit.line_present", page(head=BYLINE, body=body), original=longer)
-    assert f.outcome is Outcome.FAIL and "middle of the article" in f.message
+    assert f.outcome is Outcome.FAIL
+    assert f.message == "the credit line is in the middle of the article's text, not at its head or foot"
     assert f.evidence[0].snippet.startswith("This story was originally published")
 
 
