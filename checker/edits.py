@@ -29,6 +29,7 @@ _WEAK_DATE_WORDS = frozenset({"on", "last", "next", "this", "earlier", "later", 
 _MONTHS = frozenset("january february march april may june july august september october november december "
                     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _DASHES = frozenset({"-", ":"})
+PAIR_SPAN = 5000  # copy sentences of one replaced stretch looked at for the original's changed sentences
 DATELINE_WORDS = 8  # "NEW YORK (Licensor) -": a dateline is a few words before a dash
 
 
@@ -162,17 +163,28 @@ def _paragraph_of(block: int, original: Sequence[Unit], copy: Sequence[Unit], op
 
 
 def _pair(a: list[str], b: list[str], left: range, right: range) -> tuple[list, list, list]:
-    """In a replaced stretch, pair each original sentence with the copy sentence it became (in order)."""
+    """In a replaced stretch, pair each original sentence with the copy sentence it became (in order).
+
+    Candidates are ranked by shared words (cheap: a stretch may hold a whole page header before the
+    first matching sentence) and the best is confirmed by a word-level diff.
+    """
     pairs, lost = [], []
     start = right.start
+    stop = min(right.stop, right.start + PAIR_SPAN)
+    words = {j: set(_WORDS.findall(b[j].lower())) for j in range(start, stop)}
     for i in left:
-        best, best_j = 0.0, None
-        for j in range(start, right.stop):
-            r = difflib.SequenceMatcher(None, _WORDS.findall(a[i].lower()), _WORDS.findall(b[j].lower()),
-                                        autojunk=False).ratio()
-            if r > best:
-                best, best_j = r, j
+        mine = set(_WORDS.findall(a[i].lower()))
+        best_j, best = None, 0.0
+        for j in range(start, stop):
+            theirs = words[j]
+            shared = len(mine & theirs) / max(len(mine), len(theirs), 1)
+            if shared > best:
+                best_j, best = j, shared
+        ratio = 0.0
         if best_j is not None and best >= 0.5:
+            ratio = difflib.SequenceMatcher(None, _WORDS.findall(a[i].lower()), _WORDS.findall(b[best_j].lower()),
+                                            autojunk=False).ratio()
+        if best_j is not None and ratio >= 0.5:
             pairs.append((i, best_j))
             start = best_j + 1
         else:
@@ -185,6 +197,7 @@ def allowed_edit(original: str, copy: str, kinds: Sequence[str], first: bool = F
     """The allowed kind of edit that turns `original` into `copy`, or None when some change is not allowed."""
     wa, wb = _WORDS.findall(normalise(original)), _WORDS.findall(normalise(copy))
     used: set[str] = set()
+    changed: list[str] = []  # words changed outside a dateline, judged together ("Thursday." -> "Jan. 14.")
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
@@ -193,10 +206,11 @@ def allowed_edit(original: str, copy: str, kinds: Sequence[str], first: bool = F
                                                                        _dateline(removed) and not added):
             used.add("dateline")
             continue
-        if "relative-dates" in kinds and _only_dates(removed + added):
-            used.add("relative-dates")
-            continue
-        return None
+        changed += removed + added
+    if changed:
+        if "relative-dates" not in kinds or not _only_dates(changed):
+            return None
+        used.add("relative-dates")
     return ", ".join(sorted(used)) or None
 
 

@@ -92,6 +92,9 @@ CREDIT = "<p><em>This article was originally published by <a href='{u}'>The Harb
 def test_credit_line_where(where, head, foot, outcome):
     f = run("credit.line_present", page(head=BYLINE + head, foot=foot), where=where)
     assert f.outcome is outcome, f.message
+    if outcome is Outcome.FAIL:
+        other = "head" if where == "foot" else "foot"
+        assert f.message == f"the credit line is at the article's {other}, not at its {where}"
 
 
 def test_credit_line_wording_is_case_and_punctuation_blind():
@@ -106,7 +109,8 @@ def test_credit_line_in_the_middle_of_the_text_fails_and_says_so():
     paras = article_html(longer).split("\n")
     body = "\n".join(paras[:5] + ["<p>This story was originally published by Harbor Ledger.</p>"] + paras[5:])
     f = run("credit.line_present", page(head=BYLINE, body=body), original=longer)
-    assert f.outcome is Outcome.FAIL and "middle of the article" in f.message
+    assert f.outcome is Outcome.FAIL
+    assert f.message == "the credit line is in the middle of the article's text, not at its head or foot"
     assert f.evidence[0].snippet.startswith("This story was originally published")
 
 
@@ -273,3 +277,17 @@ def test_compare_reports_in_the_original_order():
     result = compare(orig, copy)
     assert [d.kind for d in result.differences] == ["missing-sentence", "changed"]
     assert [d.paragraph for d in result.differences] == [1, 2]
+
+
+def test_an_edit_is_paired_across_a_long_page_header():
+    """Dozens of header lines before the body fall in the same stretch as a changed first sentence."""
+    chrome = "".join(f"<p>Section {i} News. Weather and sport for the region.</p>" for i in range(80))
+    ps = list(PARAS)
+    ps[0] = "PORTSMOUTH \u2014 " + ps[0]
+    html = (f"<html><body><div class='top'>{chrome}</div><article><h1>{ORIGINAL.title}</h1>{BYLINE}{body(ps)}"
+            "</article></body></html>")
+    assert run("text.unedited", html, allowed_edits=["dateline"]).outcome is Outcome.PASS
+    ps[0] = ps[0].replace("postponed", "cancelled")
+    html = html.replace("postponed", "cancelled")
+    f = run("text.unedited", html, allowed_edits=["dateline"])
+    assert f.outcome is Outcome.FAIL and f.message.startswith("paragraph 1 was edited"), f.message

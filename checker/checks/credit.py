@@ -10,6 +10,8 @@ from .context import CheckContext
 from .registry import Verdict, register
 
 PLACES = ("head-or-foot", "head", "foot", "anywhere")
+_PLACE_WORDS = {"head": "at the article's head", "foot": "at the article's foot", "above": "far above the article",
+                "below": "far below the article", "body": "in the middle of the article's text"}
 
 
 def credit_phrases(pack) -> list[str]:
@@ -64,8 +66,8 @@ def credit_line_present(ctx: CheckContext, where: str = "head-or-foot") -> Verdi
         if where == "anywhere" or zone == where or (where == "head-or-foot" and zone in ("head", "foot")):
             return Verdict(Outcome.PASS, f"the credit line is at the article's {zone}" if zone in ("head", "foot")
                            else "the credit line is present", (ctx.block_evidence(b),))
-        misplaced = misplaced or (b, "in the middle of the article's text" if zone == "body"
-                                  else f"far {zone} the article, not at its {where.replace('-', ' ')}")
+        place = _PLACE_WORDS.get(zone or "", "elsewhere on the page")
+        misplaced = misplaced or (b, f"{place}, not at its {where.replace('-or-', ' or ')}")
     if misplaced:
         block, why = misplaced
         return Verdict(Outcome.FAIL, f"the credit line is {why}", (ctx.block_evidence(block),), fix)

@@ -7,17 +7,20 @@ from .context import CheckContext
 from .registry import Verdict, register
 
 REACH = 400  # blocks before the body's first and after its last that are read as the copy's text
-MAX_SHOWN = 3  # differences shown as evidence
+MAX_SHOWN = 3
+MAX_SENTENCES = 20000  # differences shown as evidence
 
 
 def _copy_units(ctx: CheckContext) -> list[Unit]:
     blocks = ctx.page.blocks
     zones = ctx.article.zones
     lo, hi = (0, len(blocks)) if zones is None else (max(0, zones.first - REACH), min(len(blocks), zones.last + REACH))
-    out = []
+    out: list[Unit] = []
     for b in blocks[lo:hi]:
         if b.hidden is None and b.text:
             out.extend(Unit(s, b.index) for s in sentences(b.text))
+            if len(out) > MAX_SENTENCES:  # a page of endless text: the article is long read by then
+                break
     return out
 
 
