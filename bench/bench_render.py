@@ -116,7 +116,7 @@ def bench_pages(n: int) -> None:
 
 
 def bench_demo() -> None:
-    print("\n(b) syndicheck demo (41 partner pages on 5 loopback hosts, two nights), static vs auto")
+    print("\n(b) syndicheck demo (its partner pages on 6 loopback hosts, two licensors, two nights), static vs auto")
     for mode in ("never", "auto"):
         with tempfile.TemporaryDirectory(prefix="bench-render-demo-") as tmp:
             env = {**os.environ, "SYNDICHECK_RENDER": mode}

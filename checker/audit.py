@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from . import __version__
-from .config_types import AuditConfig, CrawlSettings, PartnerConfig
+from .config_types import AuditConfig, CrawlSettings, OriginalsConfig, PartnerConfig
 from .crawl.archive import ArchivedResponse, WarcWriter
 from .crawl.dask_executor import drop_per_process, per_process
 from .crawl.executor import Executor
@@ -27,9 +27,11 @@ from .models import NO_CANDIDATES, AuditPage, AuditReport, Fetched, Original, Pa
 from .originals import OriginalsError, load_all, load_originals
 from .pipeline import Checker
 from .runlock import RunLock
+from .pack_routing import (RoutedChecker, ShippedRouter, all_source_urls, license_label, packs_fingerprint, source_name,
+                           source_packs, widest_window)
+from .ruleset import LicensePack
 from .shipped_checker import ShippedChecker
 from .stored_pages import StoredPages
-from .ruleset import LicensePack, load_pack
 from .sources.discovery import Discovery, SourceError, discover, parse_sitemap, SITEMAP_ACCEPT
 from .url_identity import host_of, normalize_url
 from .waivers import apply_waivers, waiver_notes
@@ -80,16 +82,19 @@ def host_delay(config: AuditConfig, host: str, partner: Optional[PartnerConfig])
     return config.crawl.delay
 
 
-def load_audit_originals(config: AuditConfig, fetcher: Fetcher, today: date) -> tuple[list[Original], list[str]]:
-    """The licensor's originals in the window, and problems met (a source that failed is reported, not fatal)."""
+def load_audit_originals(config: AuditConfig, fetcher: Fetcher, today: date,
+                         source: Optional[OriginalsConfig] = None) -> tuple[list[Original], list[str]]:
+    """The licensor's originals in the window, and problems met (a source that failed is reported, not fatal).
+    `source`: one of config.originals_sources (default: config.originals)."""
+    source = source or config.originals
     problems: list[str] = []
     originals: list[Original] = []
-    for src in config.originals.manifests + config.originals.feeds:
+    for src in source.manifests + source.feeds:
         try:
             originals.extend(load_all([src], fetcher=fetcher))
         except OriginalsError as exc:
             problems.append(f"originals source {src}: {exc}")
-    for sitemap in config.originals.sitemaps:
+    for sitemap in source.sitemaps:
         fetched = fetcher.fetch(sitemap, accept_types=SITEMAP_ACCEPT)
         if not fetched.ok:
             problems.append(f"originals sitemap {sitemap}: {fetched.error}")
@@ -99,7 +104,7 @@ def load_audit_originals(config: AuditConfig, fetcher: Fetcher, today: date) -> 
         except SourceError as exc:
             problems.append(f"originals sitemap {sitemap}: {exc}")
             continue
-        since = datetime.now(timezone.utc) - timedelta(days=config.originals.window_days)
+        since = datetime.now(timezone.utc) - timedelta(days=source.window_days)
         for url, when in entries:
             if when is not None and when < since:
                 continue
@@ -107,7 +112,7 @@ def load_audit_originals(config: AuditConfig, fetcher: Fetcher, today: date) -> 
                 originals.extend(load_originals(url, fetcher=fetcher))
             except OriginalsError as exc:
                 problems.append(f"original {url}: {exc}")
-    cutoff = today - timedelta(days=config.originals.window_days)
+    cutoff = today - timedelta(days=source.window_days)
     kept, seen = [], set()
     for o in originals:
         if o.id in seen:
@@ -159,30 +164,31 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
               on_page: Optional[Callable[[AuditPage], None]] = None) -> AuditOutcome:
     """One audit run, written to the history database page by page so a killed run can be resumed."""
     today = today or datetime.now(timezone.utc).date()
-    pack = load_pack(config.license)
-    fingerprint = pack_fingerprint(pack)
+    packs = source_packs(config)  # one per originals source (pack_routing.py); usually one source, one pack
+    fingerprint = packs_fingerprint(packs, pack_fingerprint)
+    label = license_label(packs)
     settings = fetch_settings(config.crawl)
     lock, history, renderer = _open_run_resources(config, settings)
     fetcher = Fetcher(settings)
     try:
-        run_id, done = _open_run(history, pack, fingerprint, config, resume)
-        originals, problems = load_audit_originals(config, fetcher, today)
+        run_id, done = _open_run(history, label, fingerprint, config, resume)
+        by_source, originals, problems = _load_sources(config, fetcher, today)
         for p in problems:
             log.warning("%s", p)
         log.info("run %d: %d originals in the %d-day window", run_id, len(originals), config.originals.window_days)
         if not originals:
-            return _stop_without_originals(history, run_id, pack, config, today, problems)
+            return _stop_without_originals(history, run_id, label, config, today, problems)
         if renderer is not None:
             renderer.warm()  # the browser launches while partners are discovered
-        checker = Checker.build(pack, originals, time_budget=config.time_budget, renderer=renderer)
+        checker, shipped = _checkers(packs, by_source, config, renderer)
         robots = RobotsCache(fetcher, max_delay=config.crawl.max_crawl_delay) if config.crawl.obey_robots else None
         found = _discover_partners(config, fetcher, robots)
-        crawl = _Crawl(config, pack, originals, checker, fetcher, robots, history, fingerprint, run_id, today,
+        crawl = _Crawl(config, shipped, originals, checker, fetcher, robots, history, fingerprint, run_id, today,
                        originals_partial=bool(problems))
         complete = crawl.run(found, done, executor, tty=tty, quiet=quiet, on_page=on_page)
         if robots is not None:  # hosts whose robots.txt Crawl-delay was over crawl.max_crawl_delay
             problems.extend(robots.slowed_notes())
-        report = build_report(history, run_id, pack, config, found.infos, today, complete, problems)
+        report = build_report(history, run_id, label, config, found.infos, today, complete, problems)
         files, sent = _write_then_finish(history, run_id, report, config)
         return AuditOutcome(run_id, report, tuple(files), tuple(sent), complete)
     finally:
@@ -211,16 +217,16 @@ def _open_run_resources(config: AuditConfig, settings: FetchSettings):
     return lock, history, renderer
 
 
-def _stop_without_originals(history: History, run_id: int, pack: LicensePack, config: AuditConfig, today: date,
+def _stop_without_originals(history: History, run_id: int, license: str, config: AuditConfig, today: date,
                             problems: list[str]) -> AuditOutcome:
     """Without originals nothing can be a copy: every page would come out "not a copy", a silent false clean (and
     those verdicts would be reused on later 304s). Stop before crawling; the run is incomplete."""
-    sources = ", ".join(config.originals.feeds + config.originals.sitemaps + config.originals.manifests)
+    sources = all_source_urls(config)
     problem = (f"no originals: none could be loaded from {sources} within the last "
                f"{config.originals.window_days} days, so no partner page was checked; the run is incomplete")
     log.error("%s", problem)
     problems.append(problem)
-    report = build_report(history, run_id, pack, config, (), today, False, problems)
+    report = build_report(history, run_id, license, config, (), today, False, problems)
     files, sent = _write_then_finish(history, run_id, report, config)
     return AuditOutcome(run_id, report, tuple(files), tuple(sent), False)
 
@@ -235,7 +241,7 @@ class Candidates:
 
 
 def _discover_partners(config: AuditConfig, fetcher: Fetcher, robots: Optional[RobotsCache]) -> Candidates:
-    since = datetime.now(timezone.utc) - timedelta(days=config.originals.window_days)
+    since = datetime.now(timezone.utc) - timedelta(days=widest_window(config))
     base_dir = Path(config.source).resolve().parent
 
     def discover_partner(partner: PartnerConfig) -> Discovery:
@@ -265,10 +271,10 @@ def _discover_partners(config: AuditConfig, fetcher: Fetcher, robots: Optional[R
 class _Crawl:
     """Fetch and check the run's candidate pages (host batches on the executor), storing each page as it comes."""
 
-    def __init__(self, config: AuditConfig, pack: LicensePack, originals: list[Original], checker: Checker,
-                 fetcher: Fetcher, robots: Optional[RobotsCache], history: History, fingerprint: str, run_id: int,
-                 today: date, *, originals_partial: bool):
-        self.config, self.pack, self.originals, self.checker = config, pack, originals, checker
+    def __init__(self, config: AuditConfig, shipped: "ShippedChecker | ShippedRouter", originals: list[Original],
+                 checker: "Checker | RoutedChecker", fetcher: Fetcher, robots: Optional[RobotsCache], history: History,
+                 fingerprint: str, run_id: int, today: date, *, originals_partial: bool):
+        self.config, self.shipped, self.originals, self.checker = config, shipped, originals, checker
         self.fetcher, self.robots, self.history, self.fingerprint = fetcher, robots, history, fingerprint
         self.run_id, self.today, self.originals_partial = run_id, today, originals_partial
         self.originals_by_id = {o.id: o for o in originals}
@@ -305,9 +311,8 @@ class _Crawl:
         # Locally many host threads share `crawl.concurrency` request slots: a thread sleeping out its
         # host's delay holds no slot, so throughput reaches min(concurrency / latency, hosts / delay).
         slots = RequestSlots(self.fetcher, config.crawl.concurrency)
-        work = BatchWork(ShippedChecker(self.pack, self.originals, checker=self.checker), self.fetcher.settings,
-                         config.crawl.obey_robots, fetcher=slots, robots=self.robots,
-                         max_crawl_delay=config.crawl.max_crawl_delay)
+        work = BatchWork(self.shipped, self.fetcher.settings, config.crawl.obey_robots, fetcher=slots,
+                         robots=self.robots, max_crawl_delay=config.crawl.max_crawl_delay)
         progress = Progress(len(todo), tty=tty, quiet=quiet)
 
         def store(page: AuditPage) -> None:
@@ -332,6 +337,36 @@ class _Crawl:
         finally:
             progress.close()
         return True
+
+
+def _load_sources(config: AuditConfig, fetcher: Fetcher,
+                  today: date) -> tuple[list[list[Original]], list[Original], list[str]]:
+    """Each originals source's originals (an original two sources share counts for the first), all of them,
+    and the problems met."""
+    by_source: list[list[Original]] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for source in config.originals_sources:
+        found, trouble = load_audit_originals(config, fetcher, today, source)
+        problems += trouble
+        by_source.append([o for o in found if o.id not in seen])
+        seen.update(o.id for o in found)
+    if len(by_source) > 1:
+        problems += [f"originals source {source_name(s)}: no originals in its {s.window_days}-day window, so copies "
+                     "of its articles were not looked for" for s, found in zip(config.originals_sources, by_source)
+                     if not found]
+    return by_source, [o for found in by_source for o in found], problems
+
+
+def _checkers(packs: Sequence[LicensePack], by_source: Sequence[Sequence[Original]], config: AuditConfig, renderer):
+    """The Checker (a RoutedChecker with several sources) and what ships it to executor workers."""
+    built = [(Checker.build(pack, found, time_budget=config.time_budget, renderer=renderer), pack, found)
+             for pack, found in zip(packs, by_source) if found]
+    if len(built) == 1:
+        checker, pack, found = built[0]
+        return checker, ShippedChecker(pack, found, checker=checker)
+    return (RoutedChecker(tuple(c for c, _, _ in built)),
+            ShippedRouter([ShippedChecker(p, found, checker=c) for c, p, found in built]))
 
 
 def _write_then_finish(history: History, run_id: int, report: AuditReport,
@@ -397,7 +432,7 @@ def _discover_all(config: AuditConfig, one: Callable[[PartnerConfig], Discovery]
     return [r for r in results if r is not None]
 
 
-def _open_run(history: History, pack: LicensePack, fingerprint: str, config: AuditConfig,
+def _open_run(history: History, license: str, fingerprint: str, config: AuditConfig,
               resume: bool) -> tuple[int, set[str]]:
     if resume:
         run_id = _resumable_run(history)
@@ -406,7 +441,7 @@ def _open_run(history: History, pack: LicensePack, fingerprint: str, config: Aud
             log.info("resuming run %d: %d pages already done", run_id, len(done))
             return run_id, done
         log.info("no unfinished run to resume: starting a new one")
-    return history.start_run(pack.id, fingerprint, config.source, __version__), set()
+    return history.start_run(license, fingerprint, config.source, __version__), set()
 
 
 def _resumable_run(history: History) -> Optional[int]:
@@ -462,7 +497,7 @@ class CheckedPage:
     evidence: Optional[ArchivedResponse] = None
 
 
-def check_fetched(checker: Checker, url: str, fetched: Fetched,
+def check_fetched(checker: "Checker | RoutedChecker", url: str, fetched: Fetched,
                   user_agent: Optional[str]) -> tuple[PageResult, Optional[ArchivedResponse]]:
     """Check one fetched page; a violating page also gives its response, to be archived as evidence."""
     result = checker.check(replace(fetched, target=url))
@@ -484,7 +519,7 @@ class BatchWork:
     worker it makes its own, once per process (`per_process`), and rebuilds the Checker once per process.
     """
 
-    def __init__(self, checker: ShippedChecker, settings: FetchSettings, obey_robots: bool, *,
+    def __init__(self, checker: "ShippedChecker | ShippedRouter", settings: FetchSettings, obey_robots: bool, *,
                  fetcher: Optional[PageFetcher] = None, robots: Optional[RobotsCache] = None,
                  max_crawl_delay: float = DEFAULT_MAX_CRAWL_DELAY):
         self.checker, self.settings, self.obey_robots = checker, settings, obey_robots
@@ -579,7 +614,7 @@ class _PageWorker:
         return AuditPage(partner, result, sha, etag, last_modified, warc_ref, reused)
 
 
-def build_report(history: History, run_id: int, pack: LicensePack, config: AuditConfig, infos: Sequence[PartnerInfo],
+def build_report(history: History, run_id: int, license: str, config: AuditConfig, infos: Sequence[PartnerInfo],
                  today: date, complete: bool, problems: Sequence[str] = ()) -> AuditReport:
     run = history.run(run_id)
     previous = history.previous_complete_run(run_id)
@@ -591,7 +626,7 @@ def build_report(history: History, run_id: int, pack: LicensePack, config: Audit
         used |= apply_waivers(page.result, page.partner, config.waivers, today)[1]
     notes = waiver_notes(config.waivers, used, today) + tuple(problems)
     return AuditReport(
-        run_id=run_id, license=pack.id, tool_version=__version__, started=run.started if run else "",
+        run_id=run_id, license=license, tool_version=__version__, started=run.started if run else "",
         finished=run.finished if run and run.finished else datetime.now(timezone.utc).isoformat(timespec="seconds"),
         partners=tuple(infos), pages=pages, diff=history.diff(previous, run_id),
         trend=history.trend(config.history_runs, current=run_id),

@@ -105,6 +105,10 @@ def _parser() -> argparse.ArgumentParser:
                                    "a failure, the checks it is built from and its examples.")
     r.add_argument("rule", nargs="?", metavar="ID", help="explain one rule in full")
     r.add_argument("--license", metavar="PACK", help="license pack name or path (default: the pack named in rules/DEFAULT)")
+    r.add_argument("--test", nargs="?", const="", metavar="PACK|DIR",
+                   help="run the examples of a pack (a name or directory), of every pack in DIR, or of every bundled "
+                        "pack: one PASS/FAIL line each; exit 0 when all hold, 1 otherwise")
+    r.add_argument("--new", metavar="DIR", help="write a commented starting pack into DIR (new or empty)")
 
     a = sub.add_parser("audit", help="the nightly audit: discover, fetch, check, store, report",
                        description="Run the nightly audit described by an audit.yaml file.")
@@ -584,8 +588,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from .checks.registry import CHECKS
     from .ruleset import load_pack
 
-    pack = load_pack(args.license)
     out: TextIO = sys.stdout
+    if args.new is not None or args.test is not None:
+        return _rules_tools(args, out)
+    pack = load_pack(args.license)
     if args.rule:
         rule = pack.rule(args.rule)
         if rule is None:
@@ -611,6 +617,22 @@ def cmd_rules(args: argparse.Namespace) -> int:
         print(f"  {rule.id:<{width}}  {rule.severity.value:<7}  {rule.title}", file=out)
     print("\n`syndicheck rules ID` explains one rule.", file=out)
     return EXIT_OK
+
+
+def _rules_tools(args: argparse.Namespace, out: TextIO) -> int:
+    """`rules --new DIR` and `rules --test [PACK|DIR]` (pack authors' tools)."""
+    if args.new is not None and args.test is not None:
+        raise UsageError("give --new DIR or --test, not both")
+    if args.rule or args.license:
+        raise UsageError("--new and --test take the pack as their own argument, not ID or --license")
+    if args.new is not None:
+        from .pack_new import new_pack
+        for path in new_pack(args.new):
+            print(f"wrote {path}", file=out)
+        print(f"next: edit the FILL IN values, then run `syndicheck rules --test {args.new}`", file=out)
+        return EXIT_OK
+    from .pack_examples import run_examples
+    return run_examples(args.test or None, out)
 
 
 def _now() -> str:

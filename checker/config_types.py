@@ -54,6 +54,8 @@ class OriginalsConfig:
     sitemaps: tuple[str, ...] = ()
     manifests: tuple[str, ...] = ()
     window_days: int = 14  # originals published within this many days are audited
+    # The license pack that judges copies of this source's originals (name or path); None: the audit's `license`.
+    license: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -123,3 +125,10 @@ class AuditConfig:
     render: Optional[str] = None
     executor: str = "local"
     scheduler: Optional[str] = None
+    # Further originals sources (other licensors), each judged by its own pack (OriginalsConfig.license).
+    more_originals: tuple[OriginalsConfig, ...] = ()
+
+    @property
+    def originals_sources(self) -> tuple[OriginalsConfig, ...]:
+        """Every originals source, the first (`originals`) judged by `license` unless it names its own pack."""
+        return (self.originals,) + self.more_originals

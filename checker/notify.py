@@ -18,7 +18,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import NamedTuple, Optional, Sequence, Union
 from urllib.parse import urlsplit
 
 import requests
@@ -337,6 +337,15 @@ def send_notifications(report: AuditReport, partners: Sequence[PartnerInfo], con
     return out
 
 
+class _Mail(NamedTuple):
+    """One message to send or write, or why it could not be composed (`message` is then the reason)."""
+
+    to: list[str]
+    what: str  # "digest for <partner>", "summary"
+    filename: str  # in the dry-run outbox
+    message: Union[EmailMessage, str]
+
+
 def _notify(report: AuditReport, partners: Sequence[PartnerInfo], config: NotificationsConfig,
             reports_dir: PathLike, html_report: Optional[PathLike], out: list[str]) -> None:
     location = _location(report, reports_dir, html_report)
@@ -344,92 +353,133 @@ def _notify(report: AuditReport, partners: Sequence[PartnerInfo], config: Notifi
     if dry is not None:
         make_dirs(dry)
     prefix = f"run-{report.run_id}"
-
-    # (recipients, what, filename, message-or-error)
-    mails: list[tuple[list[str], str, str, Union[EmailMessage, str]]] = []
+    mails: list[_Mail] = []
     if config.email is not None:
-        stats = {s.info.id: s for s in audit_data.partner_stats(report)}
-        for partner in partners:
-            if not partner.contacts:
-                out.append(f"no digest for {partner.id}: no contact address")
-                continue
-            if partner.id not in stats or not has_news(stats[partner.id]):
-                out.append(f"no digest for {partner.id}: nothing to report")
-                continue
-            try:
-                digests: Union[tuple[str, str], str] = (render_digest(report, partner.id, "text"),
-                                                        render_digest(report, partner.id, "markdown"))
-            except Exception as exc:
-                digests = _describe(exc)
-            for contact in partner.contacts:
-                name = f"{prefix}-partner-{_safe_name(partner.id)}-{_safe_name(contact)}.eml"
-                try:
-                    if isinstance(digests, str):
-                        raise RuntimeError(f"could not write the digest: {digests}")
-                    mails.append(([contact], f"digest for {partner.id}", name,
-                                  partner_message(report, partner, contact, config.email.sender, digests=digests)))
-                except Exception as exc:
-                    mails.append(([contact], f"digest for {partner.id}", name, _describe(exc)))
-        if config.email.licensing_team:
-            team = list(config.email.licensing_team)
-            try:
-                mails.append((team, "summary", f"{prefix}-summary.eml", summary_message(report, config.email, location)))
-            except Exception as exc:
-                mails.append((team, "summary", f"{prefix}-summary.eml", _describe(exc)))
-        else:
-            out.append("no summary email: email.licensing_team is empty")
-
+        mails = _partner_mails(report, partners, config.email, prefix, out)
+        mails += _summary_mail(report, config.email, prefix, location, out)
     if dry is not None:
-        for to, what, name, msg in mails:
-            if isinstance(msg, str):
-                out.append(f"email to {', '.join(to)} ({what}) failed: {msg}")
-                continue
-            try:
-                path = _write(dry, name, msg.as_bytes())
-                out.append(f"email to {', '.join(to)} ({what}) written to {path}")
-            except Exception as exc:
-                out.append(f"email to {', '.join(to)} ({what}) failed: {_describe(exc)}")
+        _write_mails(dry, mails, out)
     elif mails and config.email is not None:
-        smtp = _Smtp(config.email)
-        try:
-            for to, what, _name, msg in mails:
-                if isinstance(msg, str):
-                    out.append(f"email to {', '.join(to)} ({what}) failed: {msg}")
-                    continue
-                try:
-                    refused = smtp.send(msg, to)
-                except Exception as exc:
-                    out.append(f"email to {', '.join(to)} ({what}) failed: {_describe(exc)}")
-                    continue
-                for addr, (code, reply) in (refused or {}).items():
-                    out.append(f"email to {addr} ({what}) failed: refused ({code} {reply.decode(errors='replace')})")
-                accepted = [a for a in to if a not in (refused or {})]
-                if accepted:
-                    out.append(f"email to {', '.join(accepted)} ({what}) sent")
-        finally:
-            smtp.close()
-
+        _send_mails(config.email, mails, out)
     if config.webhook is not None:
-        hook = config.webhook
-        body = json.dumps(webhook_payload(report, location), ensure_ascii=False, sort_keys=True).encode("utf-8")
-        headers = {"Content-Type": "application/json; charset=utf-8",
-                   "User-Agent": f"syndicheck/{report.tool_version}"}
-        missing_secret = None
-        if hook.secret_env:
-            secret = os.environ.get(hook.secret_env)
-            if secret:
-                headers[SIGNATURE_HEADER] = sign(body, secret)
-            else:
-                missing_secret = f"the signing secret's environment variable {hook.secret_env} is not set"
-        if dry is not None:
-            note = f" (unsigned: {missing_secret})" if missing_secret else (
-                " (signed)" if SIGNATURE_HEADER in headers else "")
-            try:
-                path = _write(dry, f"{prefix}-webhook.json", body)
-                out.append(f"webhook to {_redact(hook.url)} written to {path}{note}")
-            except Exception as exc:
-                out.append(f"webhook to {_redact(hook.url)} failed: {_describe(exc)}")
-        elif missing_secret:  # an unsigned POST would be rejected by a receiver that checks signatures
-            out.append(f"webhook to {_redact(hook.url)} failed: {missing_secret}")
-        else:
-            _post_webhook(hook, body, headers, out)
+        _deliver_webhook(report, config.webhook, location, dry, prefix, out)
+
+
+def _partner_mails(report: AuditReport, partners: Sequence[PartnerInfo], email: EmailConfig, prefix: str,
+                   out: list[str]) -> list[_Mail]:
+    """One digest per contact of each partner with something to tell."""
+    stats = {s.info.id: s for s in audit_data.partner_stats(report)}
+    mails: list[_Mail] = []
+    for partner in partners:
+        if not partner.contacts:
+            out.append(f"no digest for {partner.id}: no contact address")
+            continue
+        if partner.id not in stats or not has_news(stats[partner.id]):
+            out.append(f"no digest for {partner.id}: nothing to report")
+            continue
+        try:
+            digests: Union[tuple[str, str], str] = (render_digest(report, partner.id, "text"),
+                                                    render_digest(report, partner.id, "markdown"))
+        except Exception as exc:
+            digests = _describe(exc)
+        for contact in partner.contacts:
+            mails.append(_digest_mail(report, partner, contact, email.sender, digests, prefix))
+    return mails
+
+
+def _digest_mail(report: AuditReport, partner: PartnerInfo, contact: str, sender: str,
+                 digests: Union[tuple[str, str], str], prefix: str) -> _Mail:
+    """The digest for one contact; `digests` is (text, markdown), or why they could not be written."""
+    name = f"{prefix}-partner-{_safe_name(partner.id)}-{_safe_name(contact)}.eml"
+    what = f"digest for {partner.id}"
+    try:
+        if isinstance(digests, str):
+            raise RuntimeError(f"could not write the digest: {digests}")
+        return _Mail([contact], what, name, partner_message(report, partner, contact, sender, digests=digests))
+    except Exception as exc:
+        return _Mail([contact], what, name, _describe(exc))
+
+
+def _summary_mail(report: AuditReport, email: EmailConfig, prefix: str, location: str,
+                  out: list[str]) -> list[_Mail]:
+    """The licensing team's summary, if the team has addresses."""
+    if not email.licensing_team:
+        out.append("no summary email: email.licensing_team is empty")
+        return []
+    team = list(email.licensing_team)
+    try:
+        return [_Mail(team, "summary", f"{prefix}-summary.eml", summary_message(report, email, location))]
+    except Exception as exc:
+        return [_Mail(team, "summary", f"{prefix}-summary.eml", _describe(exc))]
+
+
+def _write_mails(dry: Path, mails: list[_Mail], out: list[str]) -> None:
+    """Dry run: each message as an .eml file in the outbox."""
+    for to, what, name, msg in mails:
+        if isinstance(msg, str):
+            out.append(f"email to {', '.join(to)} ({what}) failed: {msg}")
+            continue
+        try:
+            path = _write(dry, name, msg.as_bytes())
+            out.append(f"email to {', '.join(to)} ({what}) written to {path}")
+        except Exception as exc:
+            out.append(f"email to {', '.join(to)} ({what}) failed: {_describe(exc)}")
+
+
+def _send_mails(email: EmailConfig, mails: list[_Mail], out: list[str]) -> None:
+    """Send every message over one SMTP connection."""
+    smtp = _Smtp(email)
+    try:
+        for mail in mails:
+            _send_mail(smtp, mail, out)
+    finally:
+        smtp.close()
+
+
+def _send_mail(smtp: "_Smtp", mail: _Mail, out: list[str]) -> None:
+    to, what, msg = mail.to, mail.what, mail.message
+    if isinstance(msg, str):
+        out.append(f"email to {', '.join(to)} ({what}) failed: {msg}")
+        return
+    try:
+        refused = smtp.send(msg, to)
+    except Exception as exc:
+        out.append(f"email to {', '.join(to)} ({what}) failed: {_describe(exc)}")
+        return
+    for addr, (code, reply) in (refused or {}).items():
+        out.append(f"email to {addr} ({what}) failed: refused ({code} {reply.decode(errors='replace')})")
+    accepted = [a for a in to if a not in (refused or {})]
+    if accepted:
+        out.append(f"email to {', '.join(accepted)} ({what}) sent")
+
+
+def _deliver_webhook(report: AuditReport, hook: WebhookConfig, location: str, dry: Optional[Path], prefix: str,
+                     out: list[str]) -> None:
+    """POST the signed JSON payload, or (dry run) write it to the outbox."""
+    body = json.dumps(webhook_payload(report, location), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    headers, missing_secret = _webhook_headers(report, hook, body)
+    if dry is not None:
+        note = f" (unsigned: {missing_secret})" if missing_secret else (
+            " (signed)" if SIGNATURE_HEADER in headers else "")
+        try:
+            path = _write(dry, f"{prefix}-webhook.json", body)
+            out.append(f"webhook to {_redact(hook.url)} written to {path}{note}")
+        except Exception as exc:
+            out.append(f"webhook to {_redact(hook.url)} failed: {_describe(exc)}")
+    elif missing_secret:  # an unsigned POST would be rejected by a receiver that checks signatures
+        out.append(f"webhook to {_redact(hook.url)} failed: {missing_secret}")
+    else:
+        _post_webhook(hook, body, headers, out)
+
+
+def _webhook_headers(report: AuditReport, hook: WebhookConfig, body: bytes) -> tuple[dict[str, str], Optional[str]]:
+    """The POST's headers, signed when the secret is set; and why it is unsigned when the secret is missing."""
+    headers = {"Content-Type": "application/json; charset=utf-8",
+               "User-Agent": f"syndicheck/{report.tool_version}"}
+    if not hook.secret_env:
+        return headers, None
+    secret = os.environ.get(hook.secret_env)
+    if not secret:
+        return headers, f"the signing secret's environment variable {hook.secret_env} is not set"
+    headers[SIGNATURE_HEADER] = sign(body, secret)
+    return headers, None

@@ -73,13 +73,15 @@ class LicensePack:
     directory: str
     example_original: Optional[Original] = None
     vocabulary: Vocabulary = DEFAULT_VOCABULARY  # how pages' credits, containers and zones are read
+    credit_lines: tuple[str, ...] = ()  # credit-line wordings, "{name}" standing for any of the licensor's names
+    pixel_hosts: tuple[str, ...] = ()  # hosts (and their subdomains) that serve the licensor's tracking pixel
 
     def rule(self, rule_id: str) -> Optional[Rule]:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
 _LICENSE_KEYS = ("id", "name", "url", "aliases", "not_aliases", "notice", "notice_markers", "non_person_credits",
-                 "logo", "match", "rules", "example_original", "vocabulary")
+                 "logo", "match", "rules", "example_original", "vocabulary", "credit_lines", "pixel_hosts")
 _LOGO_KEYS = ("text_patterns", "file_patterns", "not_patterns", "reference_images")
 _MATCH_KEYS = ("min_containment", "shingle_size", "max_shingle_df", "near_copy_containment")
 _RULE_KEYS = ("id", "title", "severity", "description", "fix", "checks", "examples")
@@ -304,7 +306,28 @@ def load_pack(name_or_path: Optional[str] = None) -> LicensePack:
         non_person_credits=doc.str_list(("non_person_credits",)),
         logo=logo, match=settings, rules=tuple(rules), directory=str(directory),
         example_original=example_original, vocabulary=_vocabulary(doc),
+        credit_lines=_credit_lines(doc), pixel_hosts=_pixel_hosts(doc),
     )
+
+
+def _credit_lines(doc: YamlDoc) -> tuple[str, ...]:
+    """The pack's credit-line wordings; each names the licensor through "{name}"."""
+    lines = doc.str_list(("credit_lines",))
+    for i, line in enumerate(lines):
+        if "{name}" not in line:
+            raise doc.error(("credit_lines", i), "a credit line must contain {name} (where the licensor's name goes)")
+    return tuple(lines)
+
+
+def _pixel_hosts(doc: YamlDoc) -> tuple[str, ...]:
+    """Host names of the tracking pixel, lower-case, without a scheme or path."""
+    hosts = []
+    for i, host in enumerate(doc.str_list(("pixel_hosts",))):
+        h = host.strip().lower().rstrip(".")
+        if not h or "/" in h or ":" in h or " " in h:
+            raise doc.error(("pixel_hosts", i), f"expected a host name such as pixel.example.org (got '{host}')")
+        hosts.append(h)
+    return tuple(hosts)
 
 
 def _load_rule(path: Path) -> Rule:
@@ -345,6 +368,13 @@ def _load_rule(path: Path) -> Rule:
             expected = spec.params[name][0]
             if not isinstance(value, expected) or isinstance(value, bool) and expected is not bool:
                 raise doc.error(path_i + ("with", name), f"expected {getattr(expected, '__name__', expected)}")
+            choices = spec.params[name][2] if len(spec.params[name]) > 2 else None
+            if choices:  # a word, or a list of words, from a fixed set
+                for item in (value if isinstance(value, list) else [value]):
+                    if item not in choices:
+                        close = difflib.get_close_matches(str(item), list(choices), n=1)
+                        hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(choices)}"
+                        raise doc.error(path_i + ("with", name), f"unknown value '{item}' ({hint})")
             if name == "pattern":  # a regular expression the check will run on page text
                 try:
                     compile_pack_regex(value)

@@ -93,7 +93,8 @@ def _discover(srv, session) -> dict[str, list[str]]:
 
 def test_each_site_on_its_own_loopback_address(servers):
     sites = servers.sites
-    assert [s.ip for s in sites] == [f"127.0.0.{n}" for n in range(10, 16)]
+    assert [s.ip for s in sites] == [f"127.0.0.{n}" for n in range(10, 18)]
+    assert [s.role for s in sites] == ["licensor"] + ["partner"] * 6 + ["licensor"]
     assert all(s.port for s in sites)
     assert servers.base_url("valley-courier") == f"http://127.0.0.12:{sites[2].port}"
 
@@ -229,7 +230,8 @@ def test_layouts_differ(night1, session):
 
 def test_expected_verdicts_night_1(night1):
     verdicts = expected_verdicts(1, night1.url_for)
-    statuses = [v["status"] for v in verdicts.values() if v["article"]]
+    second = {u: v for u, v in verdicts.items() if v["partner"] == "bayside-gazette"}  # the second licensor's
+    statuses = [v["status"] for u, v in verdicts.items() if v["article"] and u not in second]
     assert statuses.count("compliant") == 13
     assert statuses.count("violation") == 14
     assert statuses.count("not-a-copy") == 10
@@ -241,19 +243,29 @@ def test_expected_verdicts_night_1(night1):
         assert kind in kinds, kind
     for v in verdicts.values():
         assert (v["status"] == "violation") == bool(v["rules"])
-        assert set(v["rules"]) <= {"logo", "byline", "affiliation"}
+        assert set(v["rules"]) <= ({"credit", "text"} if v["partner"] == "bayside-gazette"
+                                   else {"logo", "byline", "affiliation"})
         assert v["change"] is None
     assert sum(bool(v["waived"]) for v in verdicts.values()) == 1
+    # The newsroom pack's partner: one compliant copy, an edited paragraph, a missing credit line.
+    assert sorted((v["status"], tuple(v["rules"])) for v in second.values()) == [
+        ("compliant", ()), ("violation", ("credit",)), ("violation", ("text",))]
+    assert all(v["original"].startswith(night1.base_url("harbor-ledger")) for v in second.values())
 
 
 def _check_all(srv, night: int, only=None):
-    from checker.api import default_pack
+    from checker.demo.pages import LICENSORS
     from checker.models import Fetched, Outcome
     from checker.originals import load_originals
+    from checker.pack_routing import RoutedChecker
     from checker.pipeline import Checker
+    from checker.ruleset import load_pack
 
-    originals = load_originals(srv.url("dcnf", "/feed.xml"), cache_dir=Path(tempfile.mkdtemp()))
-    checker = Checker.build(default_pack(), originals)
+    # Each licensor's originals with its pack (the default pack when it names none), as the audit does.
+    checker = RoutedChecker(tuple(
+        Checker.build(load_pack(lic.license),
+                      load_originals(srv.url(lic.id, "/feed.xml"), cache_dir=Path(tempfile.mkdtemp())))
+        for lic in LICENSORS))
     out = {}
     with requests.Session() as session:
         for url, v in expected_verdicts(night, srv.url_for).items():
@@ -381,8 +393,11 @@ def test_demo_config(night1, tmp_path):
     data = yaml.safe_load(text)
     assert set(data) == {"license", "originals", "partners", "crawl", "waivers", "storage", "reports",
                          "notifications", "executor"}
-    assert data["originals"]["feeds"] == list(config.originals.feeds)
-    assert data["originals"]["window_days"] == config.originals.window_days
+    first, newsroom = data["originals"]  # a source per licensor, the second with its own pack
+    assert first["feeds"] == list(config.originals.feeds) and "license" not in first
+    assert first["window_days"] == config.originals.window_days
+    assert config.more_originals[0].feeds == (night1.url("harbor-ledger", "/feed.xml"),)
+    assert newsroom["feeds"] == list(config.more_originals[0].feeds) and newsroom["license"] == "cc-by-nd-newsroom"
     for spec, p in zip(config.partners, data["partners"]):
         assert p["id"] == spec.id and p["feeds"] == list(spec.feeds) and p["sitemaps"] == list(spec.sitemaps)
         assert p["urls"] == list(spec.urls) and p["start_pages"] == list(spec.start_pages)

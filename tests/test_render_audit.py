@@ -24,7 +24,7 @@ def test_demo_second_night_shows_a_rendered_confirmed_violation(tmp_path, monkey
     night2 = text[text.index("Night 2"):]
     m = re.search(r"rendered in a browser: (\d+) pages, (\d+) violations confirmed \((\d+) screenshots", night2)
     assert m and int(m.group(2)) >= 1 and int(m.group(3)) >= 1, text
-    assert "self-check: 42/42" in night2
+    assert "self-check: 45/45" in night2
 
     reports = tmp_path / "demo" / "reports"
     doc = json.loads((reports / "audit-2.json").read_text())

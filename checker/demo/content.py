@@ -1,4 +1,5 @@
-"""The demo's words: eight fictional licensor (DCNF-like) newswire stories and the partners' own articles.
+"""The demo's words: eight fictional licensor (DCNF-like) newswire stories, three of a second licensor (a
+nonprofit newsroom) and the partners' own articles.
 
 Every person, organisation quoted and figure here is invented for the demo.
 """
@@ -246,7 +247,67 @@ ORIGINALS: tuple[Story, ...] = (
     ),
 )
 
-BY_KEY = {s.key: s for s in ORIGINALS}
+# The second licensor: a fictional nonprofit newsroom, The Harbor Ledger, whose articles are republished
+# under Creative Commons BY-ND-style terms (rules/cc-by-nd-newsroom): byline with the licensor, a credit
+# line linking to the original, the tracking pixel, and the text unedited.
+HARBOR_ORIGINALS: tuple[Story, ...] = (
+    Story(
+        key="H1", slug="port-authority-delays-harbor-dredging-as-costs-climb",
+        title="Port Authority Delays Harbor Dredging As Costs Climb",
+        dek="Bids came in nearly 40 percent above the estimate, and the board will reopen the contract in the fall.",
+        authors=("Ada Lin",), section="Environment", days_ago=4,
+        paragraphs=(
+            "The regional port authority on Tuesday postponed a long-planned dredging project in the outer "
+            "harbor, saying bids had come in nearly 40 percent above its estimate.",
+            "Board members voted 5 to 2 to reopen the contract for bidding in the fall. The project would deepen "
+            "the shipping channel to 50 feet so that larger container ships could reach the terminal at high tide.",
+            "Shipping companies have warned that the delay could push some cargo to rival ports along the coast. "
+            "A spokesperson for one carrier said the company would review its schedules for next year.",
+            "The authority said the new bids would include an option to phase the work over three winters, when "
+            "fewer fishing boats use the channel and the herring run is over.",
+            "Environmental groups, which had asked for a longer study of where the dredged silt would be dumped, "
+            "welcomed the pause and said they would press the board to reconsider an inland disposal site.",
+        ),
+    ),
+    Story(
+        key="H2", slug="shellfish-beds-reopen-after-summer-closure",
+        title="Shellfish Beds Reopen After Summer Closure",
+        dek="State testing found bacteria levels back within limits at all but two of the bay's harvesting areas.",
+        authors=("Tomas Reyes",), section="Environment", days_ago=6,
+        paragraphs=(
+            "State regulators reopened most of the bay's shellfish beds on Friday, ending a closure that kept "
+            "clam and oyster harvesters off the water for seven weeks during the hottest stretch of the summer.",
+            "Weekly samples taken since late August showed bacteria levels back within federal limits at 14 of "
+            "the 16 harvesting areas, the Department of Marine Resources said in a notice to license holders.",
+            "The two areas that remain closed sit near the mouth of Mill Creek, where a failed pump station "
+            "released untreated sewage twice in July. The town has since replaced the pump and added an alarm.",
+            "Harvesters said the closure cost many of them a third of their yearly income. About 300 people hold "
+            "commercial shellfish licenses in the county, most of them working alone from small skiffs.",
+            "The department said it would keep testing the reopened beds every week until the end of October "
+            "and would close any area again within a day if a sample came back above the limit.",
+        ),
+    ),
+    Story(
+        key="H3", slug="ferry-riders-face-longer-waits-as-crew-shortage-persists",
+        title="Ferry Riders Face Longer Waits As Crew Shortage Persists",
+        dek="The island route will run one boat instead of two on weekdays until at least January.",
+        authors=("Ada Lin", "Priya Natarajan"), section="Transportation", days_ago=2,
+        paragraphs=(
+            "Riders on the island ferry will wait up to two hours between sailings on weekdays this fall after "
+            "the operator said it could not hire enough licensed deckhands to run a second boat.",
+            "The ferry service said it had 11 open crew positions and had lost six experienced mates to "
+            "higher-paying jobs on tugboats and offshore supply vessels since the spring.",
+            "Island residents who commute to jobs on the mainland said the reduced schedule would force some "
+            "of them to leave home before 5 a.m. Several said they were considering moving off the island.",
+            "The operator said it would raise starting pay by 12 percent and pay for the maritime training "
+            "course that new deckhands must pass, a cost that had kept many applicants away.",
+            "A second boat will return to the weekday schedule once at least eight new crew members finish "
+            "training, which the operator expects to happen in January at the earliest.",
+        ),
+    ),
+)
+
+BY_KEY = {s.key: s for s in ORIGINALS + HARBOR_ORIGINALS}
 
 # The partners' own journalism: not copies of any original (some mention the DCNF in passing).
 OWN: dict[str, Story] = {s.key: s for s in (

@@ -103,7 +103,9 @@ def run_demo(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     with serve_sites(build_sites(1)) as servers:
         config_path = write_demo_config(servers.sites, workdir, servers.url_for)
         config = load_audit_config(config_path)
-        print(f"Sample sites: licensor and 5 partners on 127.0.0.10-15; config {config_path}", file=out)
+        roles = [site.role for site in servers.sites]
+        print(f"Sample sites: {roles.count('licensor')} licensors and {roles.count('partner')} partners on "
+              f"{servers.sites[0].ip}-{servers.sites[-1].ip.rsplit('.', 1)[1]}; config {config_path}", file=out)
         for night in (1, 2):
             if night == 2:
                 servers.swap(build_sites(2))

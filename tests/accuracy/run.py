@@ -18,13 +18,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--split", choices=("tune", "test", "all"), default="tune",
                     help="which held-out split to run (test: aggregate figures only unless "
                          f"{E.SHOW_TEST_ENV}=1)")
-    ap.add_argument("--seeds", type=int, default=E.N_SEEDS, help=f"number of generator seeds (default {E.N_SEEDS})")
-    ap.add_argument("--rule", choices=E.RULES, action="append", help="only this rule's matrices (repeatable)")
+    ap.add_argument("--seeds", type=int, default=None, help=f"number of generator seeds (default {E.N_SEEDS})")
+    ap.add_argument("--rule", choices=sorted(set(E.RULES + E.SECOND_RULES)), action="append",
+                    help="only this rule's matrices (repeatable)")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     ap.add_argument("--json", type=Path, help="write the figures and (tune) misclassified cases to this file")
     ap.add_argument("--no-real-bylines", action="store_true", help="skip the real-byline cases")
     ap.add_argument("--corpus", type=Path, help="the real-pages folder (default: ../shared/corpus/real-pages)")
+    ap.add_argument("--pack", choices=("dcnf", E.SECOND_PACK), default="dcnf",
+                    help=f"which pack's cases (default dcnf; {E.SECOND_PACK}: the second pack's copies, "
+                         f"{E.SECOND_N_SEEDS} seeds unless --seeds)")
     args = ap.parse_args(argv)
+    second = args.pack == E.SECOND_PACK
+    if args.seeds is None:
+        args.seeds = E.SECOND_N_SEEDS if second else E.N_SEEDS
     if args.seeds < 1 or args.jobs < 1:
         ap.error("--seeds and --jobs must be at least 1")
     b = E.load_build()
@@ -33,13 +40,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("error: real-pages corpus not found (../shared/corpus/real-pages or $SYNDICHECK_CORPUS)", file=sys.stderr)
         return 2
     splits = E.SPLITS if args.split == "all" else (args.split,)
-    rules = tuple(args.rule) if args.rule else E.RULES
+    all_rules = E.SECOND_RULES if second else E.RULES
+    rules = tuple(r for r in args.rule if r in all_rules) if args.rule else all_rules
+    if not rules:
+        ap.error(f"--rule: the {args.pack} pack's rules are {', '.join(all_rules)}")
     t0 = time.perf_counter()
-    ev = E.evaluate(args.seeds, splits, args.jobs, rules, corpus, bylines=not args.no_real_bylines,
-                    progress=lambda m: print(m, file=sys.stderr, flush=True))
+    progress = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    if second:
+        ev = E.evaluate_second_pack(args.seeds, splits, args.jobs, corpus, progress=progress)
+    else:
+        ev = E.evaluate(args.seeds, splits, args.jobs, rules, corpus, bylines=not args.no_real_bylines,
+                        progress=progress)
     print(E.report(ev, rules))
     if "test" in splits:
-        bad = E.gate_failures(ev, "test", rules)
+        bad = E.gate_failures(ev, "test", rules, E.SECOND_GATE_FLOORS if second else None)
         print("\ngate (test split, the ratchet): " + ("PASS" if not bad else "FAIL\n  " + "\n  ".join(bad)))
         gaps = E.target_gaps(ev, "test", rules)
         print("issue 10's targets (test split): " + ("all met" if not gaps else "not yet met\n  " + "\n  ".join(gaps)))
