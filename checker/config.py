@@ -153,11 +153,11 @@ def _partners(doc: YamlDoc, base: Path) -> tuple[PartnerConfig, ...]:
     raw_partners = doc.typed(("partners",), list, required=True)
     if not raw_partners:
         raise doc.error(("partners",), "list at least one partner")
-    seen: dict[str, int] = {}  # id -> line of its first use
+    seen: dict[str, Optional[int]] = {}  # id -> line of its first use
     return tuple(_partner(doc, ("partners", i), base, seen) for i, _ in enumerate(raw_partners))
 
 
-def _partner(doc: YamlDoc, p: tuple, base: Path, seen: dict[str, int]) -> PartnerConfig:
+def _partner(doc: YamlDoc, p: tuple, base: Path, seen: dict[str, Optional[int]]) -> PartnerConfig:
     doc.check_keys(p, PARTNER_KEYS, required=("id",))
     pid = _partner_id(doc, p + ("id",), seen)
     contacts = doc.str_list(p + ("contacts",))
@@ -175,7 +175,7 @@ def _partner(doc: YamlDoc, p: tuple, base: Path, seen: dict[str, int]) -> Partne
     return partner
 
 
-def _partner_id(doc: YamlDoc, path: tuple, seen: dict[str, int]) -> str:
+def _partner_id(doc: YamlDoc, path: tuple, seen: dict[str, Optional[int]]) -> str:
     """A partner's id: a safe file and row name, not used before (`seen` records it)."""
     pid = str(doc.typed(path, (str, int), required=True))
     if not _ID.match(pid):

@@ -161,7 +161,8 @@ def _run_task(plugin_name: str, task: Any) -> list:
     hundred pages at most, a WARC file's results are its copies)."""
     from distributed import get_worker
 
-    work = get_worker().plugins[plugin_name].work
+    plugin: Any = get_worker().plugins[plugin_name]  # a ShippedWork, set up once per worker
+    work = plugin.work
     return list(work(task))
 
 
@@ -190,7 +191,7 @@ class DaskExecutor(LaneOrderedExecutor):
         self.processes = processes
         self.retries = retries
         self._client = client
-        self._cluster = None
+        self._cluster: Any = None
         self._owns = False
 
     # -------------------------------------------------------------------------------------- lifecycle

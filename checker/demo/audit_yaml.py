@@ -44,7 +44,7 @@ def demo_config(sites: Sequence[Site], workdir: Path, url_for: Optional[Callable
     base = _bases(sites, url_for)
     workdir = Path(workdir)
     partners = []
-    explicit = {p.site: [] for p in all_pages(today)}
+    explicit: dict[str, list] = {p.site: [] for p in all_pages(today)}
     for p in all_pages(today):
         if p.listed == "urls":
             explicit[p.site].append(p.path)

@@ -87,11 +87,12 @@ _TUPLES = {"contacts", "feeds", "sitemaps", "start_pages", "validators", "rules"
 
 
 def _data(name: str) -> Any:
-    return yaml.safe_load(resources.files("checker.demo").joinpath("data", name).read_text(encoding="utf-8"))
+    return yaml.safe_load(resources.files("checker.demo").joinpath("data").joinpath(name).read_text(encoding="utf-8"))
 
 
 def _partner(entry: dict) -> PartnerSpec:
-    values = {k: tuple(v) if k in _TUPLES else v for k, v in entry.items() if k not in ("discovery", "images")}
+    values: dict[str, Any] = {k: tuple(v) if k in _TUPLES else v for k, v in entry.items()
+                              if k not in ("discovery", "images")}
     discovery = entry.get("discovery", {})
     return PartnerSpec(**values, discovery=discovery.get("kind", "feed"), utm=bool(discovery.get("utm")),
                        images=tuple(tuple(i) for i in entry.get("images", ())))

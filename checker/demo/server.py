@@ -146,7 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _not_modified(self, route: _Served) -> bool:
         inm = self.headers.get("If-None-Match")
         if inm is not None:
-            return bool(route.etag) and _etag_matches(inm, route.etag)
+            return route.etag is not None and _etag_matches(inm, route.etag)
         ims = _timestamp(self.headers.get("If-Modified-Since"))
         return ims is not None and route.last_modified_ts is not None and route.last_modified_ts <= ims
 
@@ -189,7 +189,7 @@ class DemoServers:
                 server = self._bind(site, port)
                 host, bound_port = server.server_address[:2]
                 self._servers[site.name] = server
-                self._sites[site.name] = replace(site, ip=host, port=bound_port)
+                self._sites[site.name] = replace(site, ip=str(host), port=bound_port)
             self._install(sites)
             for name, server in self._servers.items():
                 t = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},

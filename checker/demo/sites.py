@@ -372,6 +372,7 @@ def expected_verdicts(night: int = 1, url_for: Callable[[str], str] = B, *,
         if page.moved_to:
             shown = next(for_night(p, night) for p in every_page if p.site == page.site and p.path == page.moved_to
                          and p.listed == "none")
+        change: Optional[str]
         if page.night2 and night == 2:
             change = "fixed"
         elif night == 2 and 1 not in page.nights:
