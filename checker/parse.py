@@ -333,14 +333,7 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
         node, bi, hid, mark_left, asides, aside_names, in_article, depth = pop()
         cls = type(node)
         if cls is NavigableString:
-            # Text of a hidden inline element (<span hidden> in a visible paragraph) is not the
-            # block's visible text; a hidden block keeps its text, to say where a name is hidden.
-            if hid is None or blocks[bi].hidden is not None:
-                blocks[bi].parts.append(node)
-            elif node.strip():
-                blocks[bi].hidden_text.append(node)
-                if hid.startswith(STRUCTURAL_RULE):
-                    blocks[bi].hidden_text_by_structure = True
+            _add_text(blocks[bi], node, hid)
             continue
         if cls is not Tag:
             if _other_text(node) and (hid is None or blocks[bi].hidden is not None):
@@ -361,13 +354,7 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
         h = hid or own_hidden
         if h is None and complex_css:
             h = css.complex_hiding(node)  # "article .meta { display: none }": depends on the ancestors
-        if is_image:
-            _collect_image(node, tag, attrs, h, bi, images, pictures)
-            if tag in _IMAGE_TAGS:
-                continue
-        if tag in _SKIP_WALK:
-            if tag in ("noscript", "template"):
-                _collect_unrendered_images(node, tag, h, bi, images, pictures)
+        if (is_image or tag in _SKIP_WALK) and _leaf(node, tag, attrs, h, bi, images, pictures, is_image):
             continue
         # An author mark covers the element and a few levels below it, not a whole page region.
         mark_left = 4 if marked_here else (mark_left - 1 if mark_left else 0)
@@ -383,15 +370,40 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
         elif mark_left and (h is None or blocks[bi].hidden is not None):
             _mark_inline(blocks[bi], node, marked_here, marked_budget)
         depth += 1
-        if tag == "details" and "open" not in attrs and h is None:
-            # A closed <details> shows its <summary>; the rest waits for the reader's click.
-            for child in reversed(node.contents):
-                child_h = None if getattr(child, "name", None) == "summary" else CLOSED_DETAILS
-                push((child, bi, child_h, mark_left, asides, aside_names, in_article, depth))
-            continue
+        closed = tag == "details" and h is None and "open" not in attrs
         for child in reversed(node.contents):
-            push((child, bi, h, mark_left, asides, aside_names, in_article, depth))
+            push((child, bi, _closed_details(child) if closed else h, mark_left, asides, aside_names, in_article, depth))
     return blocks, images
+
+
+def _add_text(block: Block, text: NavigableString, hidden: Optional[str]) -> None:
+    """Text of a hidden inline element (<span hidden> in a visible paragraph) is not the block's visible
+    text; a hidden block keeps its text, to say where a name is hidden."""
+    if hidden is None or block.hidden is not None:
+        block.parts.append(text)
+    elif text.strip():
+        block.hidden_text.append(text)
+        if hidden.startswith(STRUCTURAL_RULE):
+            block.hidden_text_by_structure = True
+
+
+def _leaf(node: Tag, tag: str, attrs: dict, hidden: Optional[str], bi: int, images: list, pictures: dict,
+          is_image: bool) -> bool:
+    """Collect an image-like element's pictures; True when the walk reads nothing below it."""
+    if is_image:
+        _collect_image(node, tag, attrs, hidden, bi, images, pictures)
+        if tag in _IMAGE_TAGS:
+            return True
+    if tag in _SKIP_WALK:
+        if tag in ("noscript", "template"):
+            _collect_unrendered_images(node, tag, hidden, bi, images, pictures)
+        return True
+    return False
+
+
+def _closed_details(child: PageElement) -> Optional[str]:
+    """A closed <details> shows its <summary>; the rest waits for the reader's click."""
+    return None if getattr(child, "name", None) == "summary" else CLOSED_DETAILS
 
 
 def _other_text(node: PageElement) -> bool:

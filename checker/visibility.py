@@ -247,23 +247,7 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
         raw = re.sub(r"/\*.*?\*/", "", text[:left], flags=re.S)
         left -= len(text)
         blocks = _at_blocks(raw) if "@" in raw else []
-        hiding = _rules_around(raw, _HIDING_STYLE, _HIDING_IN_LOWERED)
-        context = _contexts(blocks, [start for _, start in hiding], base)
-        for selectors, start in hiding:
-            if _fades_in(raw, start):
-                continue
-            where = context[start]
-            for sel in selectors.split(","):
-                m = _SIMPLE_SELECTOR.match(sel.strip())
-                if not m:
-                    if all(a is True for a in where) and len(complex_rules) < COMPLEX_RULES:
-                        complex_rules.append(sel.strip())
-                    continue
-                if m.group(1) == "." and m.group(2).lower() in lazy_classes:
-                    continue
-                for i, applies in enumerate(where):
-                    if applies is True:
-                        hidden[i][0 if m.group(1) == "." else 1].add(m.group(2))
+        _collect_hiding(raw, blocks, base, lazy_classes, hidden, complex_rules)
         if complex_rules or any(c or d for c, d in hidden):
             showing = _rules_around(raw, _SHOWING, _SHOWING_IN_LOWERED)
             context = _contexts(blocks, [start for _, start in showing], base)
@@ -277,6 +261,29 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
     ids = set.intersection(*[h[1] - s for h, s in zip(hidden, shown)])
     return CssHiding(frozenset(classes), frozenset(ids), HIDING_CLASSES if framework is None else framework,
                      lazy_classes, _index_complex(complex_rules, set.union(*shown), lazy_classes))
+
+
+def _collect_hiding(raw: str, blocks: list, base: Applies, lazy_classes: frozenset,
+                    hidden: list[tuple[set, set]], complex_rules: list[str]) -> None:
+    """Add one sheet's hiding rules: simple class/id selectors per width to `hidden`, selectors with
+    combinators or attributes that hide at every width to `complex_rules`."""
+    hiding = _rules_around(raw, _HIDING_STYLE, _HIDING_IN_LOWERED)
+    context = _contexts(blocks, [start for _, start in hiding], base)
+    for selectors, start in hiding:
+        if _fades_in(raw, start):
+            continue
+        where = context[start]
+        for sel in selectors.split(","):
+            m = _SIMPLE_SELECTOR.match(sel.strip())
+            if not m:
+                if all(a is True for a in where) and len(complex_rules) < COMPLEX_RULES:
+                    complex_rules.append(sel.strip())
+                continue
+            if m.group(1) == "." and m.group(2).lower() in lazy_classes:
+                continue
+            for i, applies in enumerate(where):
+                if applies is True:
+                    hidden[i][0 if m.group(1) == "." else 1].add(m.group(2))
 
 
 # Hiding selectors with combinators or attributes kept per page (a hostile sheet holds millions).
