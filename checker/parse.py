@@ -329,11 +329,15 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
     stack: list = [(child, 0, None, 0, (), (), False, 1) for child in reversed(root.contents)]
     pop, push = stack.pop, stack.append
     complex_css = bool(css.complex)
+    attr_keys = css.complex_attrs  # attribute names a structural hiding rule's last compound requires
     while stack:
         node, bi, hid, mark_left, asides, aside_names, in_article, depth = pop()
         cls = type(node)
         if cls is NavigableString:
-            _add_text(blocks[bi], node, hid)
+            if hid is None:
+                blocks[bi].parts.append(node)
+            else:
+                _add_hidden_text(blocks[bi], node, hid)
             continue
         if cls is not Tag:
             if _other_text(node) and (hid is None or blocks[bi].hidden is not None):
@@ -350,9 +354,9 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
         facts = memo.get(key)
         if facts is None:
             facts = memo[key] = _element_facts(tag, attrs, css, hints)
-        own_hidden, marked_here, aside, is_image = facts
+        own_hidden, marked_here, aside, is_image, by_name = facts
         h = hid or own_hidden
-        if h is None and complex_css:
+        if h is None and complex_css and (by_name or (attr_keys and not attr_keys.isdisjoint(attrs))):
             h = css.complex_hiding(node)  # "article .meta { display: none }": depends on the ancestors
         if (is_image or tag in _SKIP_WALK) and _leaf(node, tag, attrs, h, bi, images, pictures, is_image):
             continue
@@ -376,10 +380,10 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
     return blocks, images
 
 
-def _add_text(block: Block, text: NavigableString, hidden: Optional[str]) -> None:
+def _add_hidden_text(block: Block, text: NavigableString, hidden: str) -> None:
     """Text of a hidden inline element (<span hidden> in a visible paragraph) is not the block's visible
     text; a hidden block keeps its text, to say where a name is hidden."""
-    if hidden is None or block.hidden is not None:
+    if block.hidden is not None:
         block.parts.append(text)
     elif text.strip():
         block.hidden_text.append(text)
@@ -487,11 +491,12 @@ _NON_TEXT = (Comment,) + tuple(getattr(__import__("bs4.element", fromlist=["x"])
 
 
 def _element_facts(tag: str, attrs: dict, css: CssHiding, hints: NameHints = DEFAULT_HINTS) -> tuple:
-    """(hidden reason, author-marked, other-story container name, image-like) for one element."""
+    """(hidden reason, author-marked, other-story container name, image-like, whether a structural hiding
+    rule may apply by its id or class) for one element."""
     marked = _author_marked(_marks(attrs)) and tag not in ("body", "html", "article", "main")
     style = _attr_text(attrs.get("style"))
     is_image = tag in _IMAGE_TAGS or attrs.get("role") == "img" or ("url(" in style and "background" in style)
-    return hidden_reason(tag, attrs, css), marked, _is_aside(tag, attrs, hints), is_image
+    return hidden_reason(tag, attrs, css), marked, _is_aside(tag, attrs, hints), is_image, css.may_match_by_name(attrs)
 
 
 # _AUTHOR_MARK and _PHOTO for lower-cased ASCII text. A case-insensitive search tries every

@@ -16,10 +16,14 @@ _HIDING_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)"
     r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*50%|(?:left|top|text-indent)\s*:\s*-\d{3,}(?:\.\d+)?px"
     r"|font-size\s*:\s*0(?:px|em|rem)?\s*(?:;|$)"
-    r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|(?<![-\w])zoom\s*:\s*0(?:\.0+)?\s*(?:;|$)"
-    r"|(?<![-\w])color\s*:\s*transparent|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px",
+    r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|$)"
+    r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px",
     re.I,
 )
+# On an element's own style only: text in the colour of nothing. (Not searched in whole sheets: an
+# alternative that cannot start with a letter would cost every sheet a slow scan, and
+# "background-color: transparent" is everywhere there.)
+_HIDING_INLINE_ONLY = re.compile(r"(?<![-\w])color\s*:\s*transparent", re.I)
 # "height: 0; overflow: hidden" (or max-height): a collapsed box shows none of its content.
 _ZERO_HEIGHT = re.compile(r"(?<![-\w])(?:max-)?height\s*:\s*0(?:px|em|rem|%)?\s*(?:;|$|!)", re.I)
 _OVERFLOW_HIDDEN = re.compile(r"overflow(?:-y)?\s*:\s*(?:hidden|clip)", re.I)
@@ -67,6 +71,18 @@ class CssHiding:
     # Selectors with combinators or attributes ("article .meta", "p[data-x]") that hide at every width,
     # by the key their last compound needs ("#id", ".class", "[attr", "tag") -> ((selector, compiled), ...).
     complex: Mapping[str, tuple] = field(default_factory=dict)
+    complex_attrs: frozenset = frozenset()  # attribute names some of those rules' last compound requires
+
+    def may_match_by_name(self, attrs: dict) -> bool:
+        """Whether a structural hiding rule's last compound names this element's id or one of its classes."""
+        index = self.complex
+        if not index:
+            return False
+        el_id = attrs.get("id")
+        if isinstance(el_id, str) and "#" + el_id in index:
+            return True
+        classes = attrs.get("class") or ()
+        return any("." + c in index for c in (classes.split() if isinstance(classes, str) else classes))
 
     def complex_hiding(self, el: Any) -> Optional[str]:
         """The page CSS selector with combinators or attributes that hides this element, if one does."""
@@ -259,8 +275,9 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
                         shown[i].update(names)
     classes = set.intersection(*[h[0] - s for h, s in zip(hidden, shown)])
     ids = set.intersection(*[h[1] - s for h, s in zip(hidden, shown)])
+    index = _index_complex(complex_rules, set.union(*shown), lazy_classes)
     return CssHiding(frozenset(classes), frozenset(ids), HIDING_CLASSES if framework is None else framework,
-                     lazy_classes, _index_complex(complex_rules, set.union(*shown), lazy_classes))
+                     lazy_classes, index, frozenset(k[1:] for k in index if k.startswith("[")))
 
 
 def _collect_hiding(raw: str, blocks: list, base: Applies, lazy_classes: frozenset,
@@ -371,8 +388,8 @@ _HIDING_IN_LOWERED = re.compile(
     r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*50%|left\s*:\s*-\d{3,}(?:\.\d+)?px"
     r"|top\s*:\s*-\d{3,}(?:\.\d+)?px|text-indent\s*:\s*-\d{3,}(?:\.\d+)?px"
     r"|font-size\s*:\s*0(?:px|em|rem)?\s*(?:;|(?=\}))"
-    r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|(?<![-\w])zoom\s*:\s*0(?:\.0+)?\s*(?:;|(?=\}))"
-    r"|(?<![-\w])color\s*:\s*transparent|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
+    r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|(?=\}))"
+    r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
 )
 _SHOWING_IN_LOWERED = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|opacity\s*:\s*(?:1|0?\.[1-9])")
 # re.I matches "İ" and "ı" to i and "ſ" to s, which lower() does not do ("İ" even becomes two characters).
@@ -455,6 +472,9 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
         if m and not (m.group(0).lower().startswith("opacity") and (
                 any(c.lower() in css.lazy for c in classes) or _FADE.search(style))):
             return f"style {m.group(0).strip().rstrip(';')}"
+        c = _HIDING_INLINE_ONLY.search(style)
+        if c:
+            return f"style {c.group(0).strip()}"
         z = _ZERO_HEIGHT.search(style)
         if z and _OVERFLOW_HIDDEN.search(style):
             return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"
