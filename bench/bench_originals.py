@@ -152,11 +152,18 @@ def startup(work: Path, rows: list[dict]) -> None:
     page.write_text("<html><body><h1>Copy</h1>" + "".join(f"<p>{p}</p>" for p in first["text"].split("\n\n"))
                     + "</body></html>", "utf-8")
     exe = str(Path(PY).with_name("syndicheck"))
-    check_cpu, check_wall = whole_process_cpu([exe, "check", str(page), "--originals", str(manifest)])
+    # The page is a violation: with Chromium installed, `--render auto` (the default) confirms it in a
+    # browser before reporting it, which is the browser's start, not syndicheck's. The start-up target is
+    # the static check's; the default is printed beside it.
+    check_cpu, check_wall = whole_process_cpu([exe, "check", str(page), "--originals", str(manifest),
+                                               "--render", "never"])
+    auto_cpu, auto_wall = whole_process_cpu([exe, "check", str(page), "--originals", str(manifest)])
     help_cpu, help_wall = whole_process_cpu([exe, "--help"])
     bare_cpu, bare_wall = whole_process_cpu([PY, "-c", "pass"])
-    print(f"check one.html --originals (100 originals), whole process: {check_cpu:.3f} s CPU, {check_wall:.3f} s wall"
-          f"  (target <= 0.25 s CPU) {'ok' if check_cpu <= 0.25 else 'MISS'}")
+    print(f"check one.html --originals (100 originals) --render never, whole process: {check_cpu:.3f} s CPU, "
+          f"{check_wall:.3f} s wall  (target <= 0.25 s CPU) {'ok' if check_cpu <= 0.25 else 'MISS'}")
+    print(f"  the same with the default --render auto (a violation is confirmed in Chromium when installed): "
+          f"{auto_cpu:.3f} s CPU of syndicheck and its children, {auto_wall:.3f} s wall")
     print(f"syndicheck --help, whole process: {help_wall * 1000:.0f} ms wall, {help_cpu * 1000:.0f} ms CPU"
           f"  (target <= 80 ms) {'ok' if help_wall <= 0.08 else 'MISS'};"
           f" a bare `python -c pass`: {bare_wall * 1000:.0f} ms wall")

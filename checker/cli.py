@@ -178,6 +178,8 @@ def _render_flag(p: argparse.ArgumentParser) -> None:
 
 def _renderer(requested: Optional[str], **settings):
     """The render mode's Renderer, or None; `always` without a browser is a usage error with the install hint."""
+    if requested == "never":
+        return None  # without importing the browser side (asyncio, Playwright): `check` starts sooner
     from .render import RenderUnavailable, make_renderer
     try:
         return make_renderer(requested, **settings)
