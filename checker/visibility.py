@@ -472,9 +472,9 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
         if m and not (m.group(0).lower().startswith("opacity") and (
                 any(c.lower() in css.lazy for c in classes) or _FADE.search(style))):
             return f"style {m.group(0).strip().rstrip(';')}"
-        c = _HIDING_INLINE_ONLY.search(style)
-        if c:
-            return f"style {c.group(0).strip()}"
+        clear = _HIDING_INLINE_ONLY.search(style)
+        if clear:
+            return f"style {clear.group(0).strip()}"
         z = _ZERO_HEIGHT.search(style)
         if z and _OVERFLOW_HIDDEN.search(style):
             return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"

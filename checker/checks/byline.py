@@ -101,24 +101,27 @@ def authors_credited(ctx: CheckContext) -> Verdict:
         return _empty_byline(ctx, found.empty_marked, expected)
     maybe = art.credit_maybe_hidden
     if maybe is not None:
-        return Verdict(Outcome.REVIEW,
+        return _unsure(ctx, maybe, expected, fix,
                        f"{_names(missing)} is credited in a line hidden by {maybe.hidden}, a rule whose effect depends on "
                        "the page's structure and scripts: the checker cannot tell whether readers see it",
-                       (ctx.block_evidence(maybe, expected=expected),),
-                       "Check the page in a browser (or run with --render); if the byline is hidden, " + fix[0].lower() + fix[1:])
+                       "Check the page in a browser (or run with --render); if the byline is hidden, ")
     unread = art.unread_credit
     if unread is not None:
         # The reporter's full name stands on a short line at the article's head or foot, in no shape
         # the checker reads as a credit: a person can tell at a glance, an accusation could be wrong.
-        return Verdict(Outcome.REVIEW,
+        return _unsure(ctx, unread, expected, fix,
                        f"{_names(missing)} is named on a short line by the article (\"{_clip(unread.text)}\"), but not "
                        "in a form the checker recognises as a byline",
-                       (ctx.block_evidence(unread, expected=expected),),
-                       "Check by hand that this line is the article's byline; if it is not, " + fix[0].lower() + fix[1:])
+                       "Check by hand that this line is the article's byline; if it is not, ")
     if not detail:
         detail = f"; {_looked_at(art)}"
     evidence = [ctx.block_evidence(b, expected=expected) for b in shown] + evidence
     return Verdict(Outcome.FAIL, lead + detail, tuple(evidence[:4]) or (ctx.looked_at("a byline"),), fix)
+
+
+def _unsure(ctx: CheckContext, block: Block, expected: str, fix: str, why: str, first: str) -> Verdict:
+    """Review, pointing at the line that makes the checker unsure; the fix says what to check first."""
+    return Verdict(Outcome.REVIEW, why, (ctx.block_evidence(block, expected=expected),), first + fix[0].lower() + fix[1:])
 
 
 def _authors_unknown(ctx: CheckContext) -> Verdict:

@@ -54,10 +54,14 @@ STRANGERS = ["Harriet Quenneville", "Osric Vandermeulen", "Prudence Albescu", "T
 
 def load_build() -> ModuleType:
     """tests/accuracy/build.py, imported by path (tests/ is not a package)."""
-    name = "syndicheck_accuracy_build"
+    return _load_by_path("syndicheck_accuracy_build", "build.py")
+
+
+def _load_by_path(name: str, filename: str) -> ModuleType:
+    """A module of this folder imported by path once, under `name`."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, HERE / "build.py")
+    spec = importlib.util.spec_from_file_location(name, HERE / filename)
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     sys.modules[name] = mod
@@ -635,15 +639,7 @@ SECOND_GATE_FLOORS: dict[str, dict[str, float]] = {
 
 def load_build_cc() -> ModuleType:
     """tests/accuracy/build_cc.py, imported by path."""
-    name = "syndicheck_accuracy_build_cc"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, HERE / "build_cc.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return _load_by_path("syndicheck_accuracy_build_cc", "build_cc.py")
 
 
 def evaluate_second_pack(n_seeds: int = SECOND_N_SEEDS, splits: Sequence[str] = SPLITS, jobs: int = 2,
