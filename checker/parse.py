@@ -356,8 +356,8 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
             facts = memo[key] = _element_facts(tag, attrs, css, hints)
         own_hidden, marked_here, aside, is_image, by_name = facts
         h = hid or own_hidden
-        if h is None and complex_css and (by_name or (attr_keys and not attr_keys.isdisjoint(attrs))):
-            h = css.complex_hiding(node)  # "article .meta { display: none }": depends on the ancestors
+        if h is None and complex_css:
+            h = _structural_hiding(css, node, by_name, attr_keys)
         if (is_image or tag in _SKIP_WALK) and _leaf(node, tag, attrs, h, bi, images, pictures, is_image):
             continue
         # An author mark covers the element and a few levels below it, not a whole page region.
@@ -374,7 +374,7 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
         elif mark_left and (h is None or blocks[bi].hidden is not None):
             _mark_inline(blocks[bi], node, marked_here, marked_budget)
         depth += 1
-        closed = tag == "details" and h is None and "open" not in attrs
+        closed = tag == "details" and _closed(h, attrs)
         for child in reversed(node.contents):
             push((child, bi, _closed_details(child) if closed else h, mark_left, asides, aside_names, in_article, depth))
     return blocks, images
@@ -403,6 +403,19 @@ def _leaf(node: Tag, tag: str, attrs: dict, hidden: Optional[str], bi: int, imag
             _collect_unrendered_images(node, tag, hidden, bi, images, pictures)
         return True
     return False
+
+
+def _structural_hiding(css: CssHiding, node: Tag, by_name: bool, attr_keys: frozenset) -> Optional[str]:
+    """A page CSS rule with combinators or attributes hiding this element ("article .meta { display: none }"
+    depends on the ancestors), tried only where its last compound's id, class or attribute is present."""
+    if by_name or (attr_keys and not attr_keys.isdisjoint(node.attrs)):
+        return css.complex_hiding(node)
+    return None
+
+
+def _closed(hidden: Optional[str], attrs: dict) -> bool:
+    """Whether a visible <details> is closed (its content waits for the reader's click)."""
+    return hidden is None and "open" not in attrs
 
 
 def _closed_details(child: PageElement) -> Optional[str]:
