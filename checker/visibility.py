@@ -62,7 +62,8 @@ LAZY_CLASSES = frozenset(DEFAULT_VOCABULARY.lazy_classes)
 
 @dataclass(frozen=True)
 class CssHiding:
-    """Class names and ids that the page's own <style> rules hide on every screen width it is read at."""
+    """What the page's own <style> rules hide on every screen width it is read at: class names and ids of
+    simple selectors, and (indexed) selectors with combinators or attributes."""
 
     classes: frozenset = frozenset()
     ids: frozenset = frozenset()
@@ -331,7 +332,7 @@ _COMPOUND_SPLIT = re.compile(r"\s*[\s>+~]\s*")
 # custom elements (a web component shows its light DOM its own way once defined).
 _LAZY_ATTRS = frozenset({"data-src", "data-srcset", "data-original", "data-sizes", "loading", "data-bg"})
 _SCRIPT_STATE = re.compile(r"\bno-?js\b|cloak|(?:^|[\s>+~])[a-z][a-z0-9]*-[-a-z0-9]*", re.I)
-_KEY_PARTS = re.compile(r"#([-\w]+)|\.([-\w]+)|\[\s*([-\w]+)|^([a-z][a-z0-9-]*)", re.I)
+_KEY_PARTS = re.compile(r"#([-\w]+)|\.([-\w]+)|\[\s*([-\w]+)")
 
 
 def _index_complex(selectors: list[str], shown: set, lazy_classes: frozenset) -> dict:

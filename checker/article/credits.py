@@ -256,7 +256,7 @@ def _reads_as_name(article: "Article", text: str) -> bool:
 def _names_someone(block: Block, vocab: Vocabulary) -> bool:
     """Whether a byline-shaped block says more than its prefix ("By" alone is an empty slot, not a credit)."""
     rest = vocab.by_lead.sub("", block.lines[0] if block.lines else block.text, count=1)
-    return bool(_NAME_START.match(rest))  # "By , a deputy editor": the name was left out
+    return bool(_NAME_START.match(rest))  # "By , Staff Writer": the name was left out
 
 
 def credit_hidden_by_structure(art: "Article", missing: list) -> Optional[Block]:
