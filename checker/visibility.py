@@ -328,10 +328,10 @@ def _a_region(el: Any) -> bool:
             return True
     return False
 _COMPOUND_SPLIT = re.compile(r"\s*[\s>+~]\s*")
-# States a script undoes on load: the no-js class, framework cloaks (x-cloak, v-cloak, ng-cloak), and
+# States a script undoes on load: the no-js and js-off classes, framework cloaks (x-cloak, v-cloak, ng-cloak), and
 # custom elements (a web component shows its light DOM its own way once defined).
 _LAZY_ATTRS = frozenset({"data-src", "data-srcset", "data-original", "data-sizes", "loading", "data-bg"})
-_SCRIPT_STATE = re.compile(r"\bno-?js\b|cloak|(?:^|[\s>+~])[a-z][a-z0-9]*-[-a-z0-9]*", re.I)
+_SCRIPT_STATE = re.compile(r"\bno-?js\b|\bjs-?(?:off|disabled|loading)\b|\bno-?script\b|cloak|(?:^|[\s>+~])[a-z][a-z0-9]*-[-a-z0-9]*", re.I)
 _KEY_PARTS = re.compile(r"#([-\w]+)|\.([-\w]+)|\[\s*([-\w]+)")
 
 

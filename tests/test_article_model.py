@@ -439,3 +439,83 @@ def test_a_lazy_loaders_attribute_rule_does_not_hide_the_logo(original):
     css = "<style>article img[data-src]{opacity:0}</style>"
     logo = "<img class='x' data-src='/img/dcnf-logo.png' src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'>"
     assert outcomes(page(original, f"<p>{CREDIT}</p>", styles=css, logo=logo), original)["logo"] == "pass"
+
+
+# ---- rules a reader states, checked by changing what a reader would not notice ---------------------
+
+def foot_page(original: Original, foot: str, header: str = "") -> str:
+    """The article with `foot` right after its last paragraph, inside the article."""
+    return (f"<!doctype html><html><head><title>t</title></head><body>"
+            f"<header class='site'><nav><a href='/'>Home</a></nav></header><main><article>"
+            f"<header><h1>{original.title}</h1>{header}</header>"
+            f"<img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'>"
+            f"<div class='entry-content'>{article_html(original)}</div>{foot}</article></main>"
+            f"<footer><p>Copyright 2026 Partner Gazette</p></footer></body></html>")
+
+
+@pytest.mark.parametrize("wrapper", [
+    "<nav class='pst-by'><p>{}</p></nav>",
+    "<aside class='article-meta'><p>{}</p></aside>",
+    "<div class='card teaser related'><p>{}</p></div>",
+    "<p><span>Tags: grid, energy</span></p><p>Share on X</p><aside class='sidebar'><p>{}</p></aside>",
+])
+def test_a_credit_right_after_the_articles_text_counts_whatever_its_container(original, wrapper):
+    html = foot_page(original, wrapper.format(CREDIT))
+    assert outcomes(html, original)["byline"] == "pass"
+
+
+@pytest.mark.parametrize("card", [
+    "<aside class='related'><h3>Utilities delay closures</h3><p>By Jane Q. Reporter</p></aside>",
+    "<div class='more'><p>Related: <a href='/2026/utilities-delay-closures-of-three-plants/'>Utilities Delay "
+    "Closures Of Three Coal Plants</a> <span>By Jane Q. Reporter</span></p></div>",
+    "<ul><li><a href='/2026/utilities-delay-closures-of-three-plants/'>Utilities Delay Closures Of Three Coal "
+    "Plants</a> <span class='by'>By Jane Q. Reporter</span></li></ul>",
+])
+def test_a_card_for_another_story_right_after_the_article_is_that_storys(original, card):
+    assert outcomes(foot_page(original, card), original)["byline"] == "fail"
+
+
+@pytest.mark.parametrize("header", [
+    f"<p class='byline'>{CREDIT} <span>Read next: <a href='/2026/senate-passes-sweeping-farm-bill/'>Senate "
+    "Passes Sweeping Farm Bill After Months Of Delay</a></span></p>",
+    "<p class='byline'><a href='/author/jane-q-reporter/'>Jane Q. Reporter and John Roe</a>, Daily Caller News "
+    "Foundation</p>",
+])
+def test_a_link_after_the_credit_or_an_author_link_does_not_make_a_card(original, header):
+    assert outcomes(page(original, header), original)["byline"] == "pass"
+
+
+def test_a_byline_row_with_date_share_buttons_and_reading_time_credits_its_name(original):
+    row = (f"<div class='meta'>{CREDIT} <time>Dec. 3, 2026 5:42 p.m. ET</time> <a href='https://x.com/share'>Share "
+           "on X</a> <a href='https://facebook.com/sharer'>Facebook</a> <a href='mailto:?s=x'>Email</a> "
+           "<span>36 Comments</span> <span>4 min read</span> <span>Updated Dec. 4, 2026 at 9:12 a.m.</span></div>")
+    assert outcomes(page(original, row), original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
+@pytest.mark.parametrize("between", ["<p>Contributor</p>", "<p>Senior Energy Reporter</p><p>March 4, 2026</p>",
+                                     "<p><img src='/img/avatars/jqr.jpg' alt=''></p>"])
+def test_a_role_date_or_avatar_between_byline_and_licensor_line_keeps_them_one_credit(original, between):
+    header = f"<p class='byline'>By Jane Q. Reporter</p>{between}<p><em>Daily Caller News Foundation</em></p>"
+    assert outcomes(page(original, header), original)["affiliation"] == "pass"
+
+
+def test_a_look_alike_logo_between_byline_and_licensor_line_is_not_skipped(original):
+    header = ("<p class='byline'>By Jane Q. Reporter</p><p><img src='/img/daily-caller-logo.png' alt='The Daily "
+              "Caller'></p><p>Senior Reporter</p>")
+    assert outcomes(page(original, header), original)["affiliation"] == "fail"
+
+
+def test_a_headline_far_above_the_body_still_has_its_credit_under_it(original):
+    # A hero (a long dek, a gallery's captions) pushes the body far below the headline.
+    hero = "".join(f"<p class='slide'>Slide {i}: a long caption describing the picture shown in this gallery "
+                   f"of the region's power stations and the people who run them every day.</p>" for i in range(60))
+    html = (f"<html><body><main><article><header><h1>{original.title}</h1><div class='x'>{CREDIT}</div></header>"
+            f"<section class='gallery'>{hero}</section><img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'>"
+            f"{article_html(original)}</article></main></body></html>")
+    assert outcomes(html, original)["byline"] == "pass"
+
+
+def test_a_js_off_state_rule_does_not_hide_the_byline(original):
+    html = page(original, f"<p class='meta-ab'>{CREDIT}</p>", styles="<style>.js-off .meta-ab{visibility:hidden}</style>")
+    html = html.replace("<html>", "<html class='js-off'>", 1)
+    assert outcomes(html, original)["byline"] == "pass"

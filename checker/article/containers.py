@@ -13,15 +13,17 @@ from typing import Optional
 
 from bs4 import Tag
 
-from ..names import fold_tokens
+from ..names import fold_tokens, looks_like_person
 from ..parse import Block, ParsedPage
 from ..vocabulary import Vocabulary
 from .zones import Zones
 
 NEAR_BLOCKS = 4  # without a headline, visible blocks this close above the body are the article's head
+FOOT_NEAR_BLOCKS = 6  # visible text blocks right after the body (a tag line, a share bar, the author box) are its foot
 HEADER_LEVELS = 8  # how far up the headline's and a credit's shared header ancestor is looked for
 CARD_NODES = 300  # nodes in a teaser card at most (title, credit, date, image, a few wrappers)
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 class Containers:
@@ -69,9 +71,13 @@ class Containers:
         if z.headline is None:
             # No headline found: the few visible blocks right above the body are its head.
             return self._near_rank.get(block.index, NEAR_BLOCKS + 1) <= NEAR_BLOCKS
-        if z.headline <= block.index < z.first:
-            return True
+        if z.headline <= block.index < z.first and block.index in self._head_set:
+            return True  # (a headline far above the body has only the lines under it in the head)
         return self._shares_header(block)
+
+    def by_article(self, block: Block) -> bool:
+        """At the article's head or right after its text: where a container's name says nothing."""
+        return self.in_head(block) or self.near_foot(block)
 
     def credit_area(self, block: Block) -> bool:
         """Where a reader looks for the article's credit: the headline's small header, a few lines under
@@ -91,6 +97,28 @@ class Containers:
                             or self._near_rank.get(i, NEAR_BLOCKS + 1) <= NEAR_BLOCKS):
             return True
         return self._shares_header(block)
+
+    def near_foot(self, block: Block) -> bool:
+        """Right after the article's text: the first few visible lines below its last paragraph, where a
+        reader finds an author line or box (whatever element holds it)."""
+        return block.index in self._foot_rank
+
+    @cached_property
+    def _foot_rank(self) -> dict:
+        """Blocks right after the body -> how many visible text blocks below the body's end they are."""
+        out: dict[int, int] = {}
+        z = self.zones
+        if z is None:
+            return out
+        rank = 0
+        blocks = self.page.blocks
+        for b in blocks[z.last + 1:]:
+            if b.hidden is None and b.text:
+                rank += 1
+                if rank > FOOT_NEAR_BLOCKS:
+                    break
+            out[b.index] = rank
+        return out
 
     def _under_headline_rank(self, index: int) -> int:
         """How many visible text blocks from the headline down to this one (this one included)."""
@@ -177,6 +205,9 @@ class Containers:
 
     def teaser(self, block: Block) -> Optional[str]:
         """The title of another story presented by the card this block sits in, or None."""
+        inline = self._title_before_credit(block)
+        if inline:
+            return inline
         node: Optional[Tag] = block.element
         for _ in range(self.vocab.card_levels + 1):
             if node is None or id(node) in self._article_ancestors or node.name in ("body", "html", "[document]"):
@@ -198,12 +229,52 @@ class Containers:
                 # byline and, further down, an "up next" link to another story is no card.
                 if _gap_words(text, title, block.text) > self.vocab.card_gap_words:
                     return None
-                # Under the headline a card must also read as one: its title first, then the credit
-                # (a byline followed by an "up next" link is the article's byline).
-                if self.in_head(block) and text.find(title[:60]) > text.find(block.text[:60]) >= 0:
+                # By the article (under its headline, right after its text) a card must also read as
+                # one: its title first, then the credit (a byline followed by an "up next" link is the
+                # article's byline).
+                if self.by_article(block) and _comes_before(text, block.text, title):
                     return None
                 return title
             node = node.parent
+        return None
+
+    def _named_item_with_heading(self, block: Block) -> Optional[str]:
+        """A container named as other stories ("related", "recommended") that also holds a heading of its
+        own besides the credit: the name alone is a weak hint, the name and an item's heading a card."""
+        article = self._named_article_containers
+        for cid, name in zip(block.asides, block.aside_names):
+            if cid in article or not _names_other_stories(name, self.vocab):
+                continue
+            node = block.element
+            while node is not None and id(node) != cid:
+                node = node.parent
+            if node is None:
+                continue
+            for h in node.find_all(_HEADINGS, limit=6):
+                if h is block.element or _within(h, block.element, node) or _within(block.element, h, node):
+                    continue
+                key = "".join(fold_tokens(h.get_text(" ")))
+                if key and not (self.title_key and (key in self.title_key or self.title_key in key)):
+                    return name
+        return None
+
+    def _title_before_credit(self, block: Block) -> Optional[str]:
+        """A one-line card: "Related: <another story's linked title> By Jane Doe". The credit that follows
+        another story's title on the same line is that story's."""
+        titles = self._titles_under(block.element)
+        if not titles:
+            return None
+        toks = fold_tokens(block.text)
+        for _el, text in titles:
+            words = fold_tokens(text)
+            if len(words) <= self.vocab.title_words or self.vocab.by_start.match(text) or _names_people(text, self.vocab):
+                continue  # inside a line a short link is a section or a tag; "By X", "A B and C D" credit people
+            at = _place(toks, words)
+            if at < 0:
+                continue
+            rest = len(toks) - (at + len(words))
+            if at <= 3 and 2 <= rest <= self.vocab.card_gap_words + 4:  # the title opens the line ("Related: ...")
+                return text
         return None
 
     def _is_title(self, text: str) -> bool:
@@ -226,8 +297,12 @@ class Containers:
         title = self.teaser(block)
         if title:
             return f"a teaser for another story (\"{_clip(title)}\")"
-        if self.in_head(block):
-            return None
+        if self.by_article(block):
+            if not self.in_head(block):
+                named = self._named_item_with_heading(block)
+                if named:
+                    return named  # right after the article, a "related" box with a story's heading of its own
+            return None  # a credit at the article's head or right after its text is the article's, whatever holds it
         if block.marked and block.in_article and not any(_names_other_stories(n, self.vocab) or n.startswith("nav")
                                                          for n in block.aside_names):
             return None  # an author line in an <aside>/<footer> of the article itself
@@ -236,6 +311,14 @@ class Containers:
             if self.zones is None or cid not in article:
                 return name
         return None
+
+
+def _names_people(text: str, vocab: Vocabulary) -> bool:
+    """Whether a link's text is a list of people's names ("Jane Doe and John Roe"), each of two or three
+    capitalised words: an author link, not a story's title."""
+    joiners = "|".join(re.escape(j) for j in vocab.name_joiners)
+    parts = [p for p in re.split(r"\s*,\s*|\s+(?:" + joiners + r")\s+", text.strip()) if p] if joiners else [text]
+    return len(parts) > 1 and all(2 <= len(p.split()) <= 3 and looks_like_person(p) for p in parts)
 
 
 def _names_other_stories(name: str, vocab: Vocabulary) -> bool:
@@ -255,12 +338,34 @@ def _ancestor_ids(elements: list) -> frozenset:
 
 def _gap_words(text: str, a: str, b: str) -> int:
     """Words between the texts a and b within text (0 when either cannot be placed)."""
-    i, j = text.find(a[:60]), text.find(b[:60])
+    toks = fold_tokens(text)
+    ta, tb = fold_tokens(a), fold_tokens(b)
+    i, j = _place(toks, ta), _place(toks, tb)
     if i < 0 or j < 0:
         return 0
-    (s1, t1), (s2, _) = sorted([(i, a), (j, b)])
+    (s1, t1), (s2, _) = sorted([(i, ta), (j, tb)])
     end = s1 + len(t1)
-    return len(text[end:s2].split()) if s2 > end else 0
+    return s2 - end if s2 > end else 0
+
+
+def _comes_before(text: str, a: str, b: str) -> bool:
+    """Whether the text a starts before the text b within text, compared word by word (markup
+    spacing aside: "Jane Doe , Outlet" and "Jane Doe, Outlet" are the same line)."""
+    toks = fold_tokens(text)
+    i, j = _place(toks, fold_tokens(a)), _place(toks, fold_tokens(b))
+    return 0 <= i < j
+
+
+def _place(toks: list, sub: list, head: int = 8) -> int:
+    """Index of the first `head` words of sub within toks, or -1."""
+    sub = sub[:head]
+    if not sub:
+        return -1
+    first, n = sub[0], len(sub)
+    for i, t in enumerate(toks):
+        if t == first and toks[i:i + n] == sub:
+            return i
+    return -1
 
 
 def _within(inner: Tag, outer: Tag, stop: Tag) -> bool:

@@ -24,6 +24,7 @@ SLOT_AREA_LEVELS = 3  # an empty credit slot and a line within this many ancesto
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
 _SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;@]|\s-\s")  # "@" starts a handle: "Jane Doe @janedoe"
 _NAME_START = re.compile(r"\s*[^\W\d_]")
+_WORD_SPAN = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,29 @@ def _credits_in_fields(line: str, forms_by_author: dict, marked: bool, zone: str
         for f in fields:
             if len(_TOKEN.findall(anyascii(f))) <= limit:
                 found.update(credit_in_line(f, forms_by_author, marked, zone, vocab))
+    if not found and vocab.by_start.match(line):
+        # "By Jane Doe — March 4, 2026 · 36 comments · Share on X · 4 min read": a line that opens with
+        # a credit is a byline row whatever else it carries; its opening words are the credit.
+        head = _first_words(line, limit)
+        while head and _token_count(head) > limit:  # tokens, not words, bound a line ("9:12" is two)
+            head = _first_words(head, max(1, len(head.split()) - 4)) if len(head.split()) > 1 else ""
+        if head:
+            found.update(credit_in_line(head, forms_by_author, marked, zone, vocab))
     return found
+
+
+def _token_count(text: str) -> int:
+    return len(_TOKEN.findall(anyascii(_CAMEL.sub(" ", text))))
+
+
+def _first_words(line: str, n: int) -> str:
+    """The line cut after its n-th word (as the credit reader counts words)."""
+    count = 0
+    for i, m in enumerate(_WORD_SPAN.finditer(line)):
+        count = i + 1
+        if count == n:
+            return line[:m.end()]
+    return line
 
 
 def _name_hits(words: list, forms_by_author: dict) -> list:

@@ -13,6 +13,7 @@ from ..vocabulary import Vocabulary
 
 BODY_MIN_WORDS = 6  # shorter blocks are too short to tell whether they carry the original's text
 BODY_CONTAINMENT = 0.5  # share of a block's shingles from the original that makes it a body paragraph
+NEAR_HEADLINE_BLOCKS = 4  # under a far headline, visible blocks this close below it are the article's head
 UNSPACED_MIN_CHARS = 20  # a paragraph in a script written without spaces is matched whole from this length
 
 
@@ -100,6 +101,11 @@ def find_zones(blocks: tuple, original_shingles: frozenset, k: int, title: str, 
                 break
             kept.append(j)
         head = kept
+        # ... and the headline may still stand far above (a hero, a gallery, a long dek between): the
+        # heading that reads as the original's title is found wherever it is, with the lines under it.
+        headline = _far_headline(blocks, i, title_key)
+        if headline is not None:
+            head += _below_headline(blocks, headline, NEAR_HEADLINE_BLOCKS, first)
     ordered = sorted(body)
     top_cut = ordered[min(vocab.top_of_body, len(ordered) - 1)]
     foot_cut = ordered[max(len(ordered) - 1 - vocab.top_of_body, 0)]
@@ -112,6 +118,30 @@ def find_zones(blocks: tuple, original_shingles: frozenset, k: int, title: str, 
         foot.append(j)
         j += 1
     return Zones(frozenset(body), first, last, headline, tuple(head), tuple(foot), found_by)
+
+
+def _far_headline(blocks: tuple, start: int, title_key: str) -> Optional[int]:
+    """Above `start`, the nearest heading whose text is the original's title (not a link to it)."""
+    if len(title_key) < 12:
+        return None
+    for i in range(start, -1, -1):
+        b = blocks[i]
+        if b.tag in ("h1", "h2") and b.hidden is None and b.text and b.element.find_parent("a") is None:
+            key = "".join(fold_tokens(b.text))
+            if len(key) >= 12 and (key in title_key or title_key in key):
+                return i
+    return None
+
+
+def _below_headline(blocks: tuple, headline: int, n: int, stop: int) -> list[int]:
+    """The headline and the blocks under it up to n visible text blocks (not reaching `stop`)."""
+    out, seen, j = [headline], 0, headline + 1
+    while j < stop and seen < n:
+        if blocks[j].hidden is None and blocks[j].text:
+            seen += 1
+        out.append(j)
+        j += 1
+    return out
 
 
 def _is_headline(b: Block, title_key: str) -> bool:

@@ -33,6 +33,23 @@ def _dateline(art: Article, text: str) -> bool:
         w.isdigit() or _MONTHS.match(w) or w in _TIME_WORDS or w in art.vocab.after_ok for w in words)
 
 
+DETAIL_LINES = 2  # lines of detail (a role, a date, an avatar) that may stand between a byline and its affiliation
+DETAIL_WORDS = 4  # a role line is this short: "Contributor", "Senior Politics Reporter"
+
+
+def _detail_line(art: Article, block: Block) -> bool:
+    """A line that details a credit without being one: a date, a short role, a picture that is no logo."""
+    text = block.text
+    if not text:  # an avatar, an icon: but a logo (the licensor's or a look-alike) speaks for itself
+        return all(img.hidden is not None or art.image_class(img)[0] == "other" for img in art.images_in(block))
+    if _dateline(art, text):
+        return True
+    words = text.split()
+    return (len(words) <= DETAIL_WORDS and not any(ch in text for ch in ".!?") and not art.is_body(block)
+            and not find_alias(text, art.pack.aliases) and not _lookalike(art, text)
+            and not art.vocab.by_start.match(text) and not art.other_story(block))
+
+
 def _lookalike(art: Article, text: str) -> Optional[str]:
     """Another organisation's name (a pack `not_aliases` entry) in the text, with none of the licensor's aliases."""
     pack = art.pack
@@ -62,8 +79,12 @@ def attached(art: Article, block: Block) -> Optional[tuple[str, Block]]:
             return f"\"{alias}\" is in the byline block", inner
     for step in (-1, 1):
         nb = art.neighbour(block, step)
-        if nb is not None and _dateline(art, nb.text):
-            nb = art.neighbour(nb, step)  # "By X" / "March 4, 2026" / "<licensor>": the date is part of the credit
+        for _ in range(DETAIL_LINES):
+            if nb is None or not _detail_line(art, nb):
+                break
+            # "By X" / "Senior Reporter" / "March 4, 2026" / "<licensor>": a role, a date or an
+            # avatar between them is part of the credit, not a break in it.
+            nb = art.neighbour(nb, step)
         if nb is None or art.other_story(nb):
             continue
         if nb.text and not art.is_body(nb) and len(nb.text.split()) <= art.vocab.max_adjacent_words:
