@@ -184,6 +184,7 @@ class Block:
     depth: int = 0
     in_article: bool = False  # inside an <article> element
     marked_texts: list = field(default_factory=list)  # text of author-marked inline elements within
+    empty_mark: bool = False  # holds an author-marked inline element with no text and no picture: a script's slot
     hidden_text: list = field(default_factory=list)  # its text in hidden inline elements (not in `text`)
     hidden_text_by_structure: bool = False  # some of it hidden only by a structural CSS rule (uncertain)
     text: str = ""
@@ -446,12 +447,18 @@ def _enter_aside(node: Tag, tag: str, aside: str, marked_here: bool, in_article:
     return asides + (id(node),), aside_names + (aside,)
 
 
+_PICTURE_TAGS = ("img", "svg", "picture")
+
+
 def _mark_inline(block: Block, node: Tag, marked_here: bool, budget: list) -> None:
     """An author-marked inline element (or one a few levels below the mark) marks its block."""
     block.marked = True
     if marked_here:
         # "<p><span class=byline>JANE DOE</span> THE STANDFIRST ...": the credit is the span alone.
-        block.marked_texts.append(" ".join(_subtree_text(node, budget).split()))
+        text = " ".join(_subtree_text(node, budget).split())
+        block.marked_texts.append(text)
+        if not text and node.find(_PICTURE_TAGS) is None:
+            block.empty_mark = True
 
 
 def _meta_contents(metas: list) -> dict:

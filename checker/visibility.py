@@ -10,14 +10,16 @@ import soupsieve
 
 from .vocabulary import DEFAULT_VOCABULARY
 
-# Inline declarations that hide an element or shrink it to nothing. Off-screen positioning and
-# clip rectangles are how "screen-reader only" text hides, so they count as hidden too.
+# Inline declarations that hide an element or shrink it to nothing. Off-screen positioning (or a
+# translation by thousands of pixels) and clip rectangles or zero clip circles are how "screen-reader
+# only" text hides, so they count as hidden too.
 _HIDING_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)"
     r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*50%|(?:left|top|text-indent)\s*:\s*-\d{3,}(?:\.\d+)?px"
     r"|font-size\s*:\s*0(?:px|em|rem)?\s*(?:;|$)"
     r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|$)"
-    r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px",
+    r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
+    r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px",
     re.I,
 )
 # On an element's own style only: text in the colour of nothing. (Not searched in whole sheets: an
@@ -391,6 +393,7 @@ _HIDING_IN_LOWERED = re.compile(
     r"|font-size\s*:\s*0(?:px|em|rem)?\s*(?:;|(?=\}))"
     r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|(?=\}))"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
+    r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px"
 )
 _SHOWING_IN_LOWERED = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|opacity\s*:\s*(?:1|0?\.[1-9])")
 # re.I matches "İ" and "ı" to i and "ſ" to s, which lower() does not do ("İ" even becomes two characters).

@@ -26,7 +26,9 @@ class Vocabulary:
 
     # Words that introduce a byline: "By Jane Doe", "Von Jane Doe", "Author: Jane Doe".
     credit_prefixes: tuple = _words("by|written by|words by|story by|reported by|reporting by|author|authors|"
-                                    "byline|reporter|from|par|por|von|door|di|av|af|texto|text|autor|autore|auteur")
+                                    "byline|reporter|from|par|por|von|door|di|av|af|texto|text|autor|autore|auteur|"
+                                    "posted by|contributed by|escrito por|przez|tekst|teksti|yazar|szerzo|avtor|"
+                                    "forfatter|autorin|autoren")
     # Credits for someone other than the writer: "Photo by", "Edited by", "Additional reporting by".
     other_credits: tuple = _words("edited|photo|photos|photograph|photographs|photography|picture|pictures|"
                                   "image|images|video|illustration|illustrations|illustrated|graphic|graphics|"

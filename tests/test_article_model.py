@@ -404,6 +404,8 @@ def test_a_logo_a_structural_rule_hides_is_a_question_for_a_browser(original):
     (f"<p style='color:transparent'>{CREDIT}</p>", ""),
     (f"<p class='sr'>{CREDIT}</p>", ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(1px,1px,1px,1px)}"),
     (f"<details><summary>Credits</summary><p>{CREDIT}</p></details>", ""),
+    (f"<p style='clip-path: circle(0)'>{CREDIT}</p>", ""),
+    (f"<p class='off'>{CREDIT}</p>", ".off{transform:translateX(-10000px)}"),
 ])
 def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")
@@ -422,6 +424,8 @@ def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     (f"<p style='background-color:transparent;line-height:0'>{CREDIT}</p>", ""),
     (f"<details open><summary>Credits</summary><p>{CREDIT}</p></details>", ""),
     (f"<details><summary>{CREDIT}</summary><p>More about the author</p></details>", ""),
+    (f"<p style='transform: translateX(-12px); clip-path: circle(40%)'>{CREDIT}</p>", ""),
+    (f"<p aria-hidden='true'>{CREDIT}</p>", ""),  # hidden from screen readers, not from the eye
 ])
 def test_a_byline_these_rules_do_not_hide_passes(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")
@@ -519,3 +523,26 @@ def test_a_js_off_state_rule_does_not_hide_the_byline(original):
     html = page(original, f"<p class='meta-ab'>{CREDIT}</p>", styles="<style>.js-off .meta-ab{visibility:hidden}</style>")
     html = html.replace("<html>", "<html class='js-off'>", 1)
     assert outcomes(html, original)["byline"] == "pass"
+
+
+def test_an_empty_inline_author_link_is_a_slot_a_script_fills(original):
+    row = ("<div class='tags'><a class='articletag-author' href='/reporter/x/'></a><ul><li><a href='/world/'>World"
+           "</a></li></ul></div>")
+    got = outcomes(page(original, row), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+def test_an_author_link_holding_only_an_avatar_is_no_empty_slot(original):
+    row = "<div class='who'><a class='author-link' href='/author/x/'><img src='/img/avatar.jpg' alt=''></a></div>"
+    assert outcomes(page(original, row), original)["byline"] == "fail"
+
+
+@pytest.mark.parametrize("label", ["Wirtschaft BIP-Zahlen", "Politik US-Wahl", "Ukraine Krieg 2024"])
+def test_a_kicker_that_is_words_not_a_name_does_not_fill_an_empty_slot(original, label):
+    html = page(original, f"<div class='box'><div class='kicker'>{label}</div>{SLOT}</div>")
+    assert outcomes(html, original)["byline"] == "review"
+
+
+def test_a_bare_name_beside_the_empty_slot_fills_it_and_is_judged(original):
+    html = page(original, f"<div class='author-row'><div class='name'>Kyle Wood</div>{SLOT}</div>")
+    assert outcomes(html, original)["byline"] == "fail"

@@ -20,11 +20,13 @@ _SEPARATOR_BEFORE = re.compile(r"[|•·—–:/]\s*$")  # "Politics | Jane Doe"
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 SHORT_CREDIT_WORDS = 12
 SHORT_PREFIX_CHARS = 24
-SLOT_AREA_LEVELS = 3  # an empty credit slot and a line within this many ancestors of it share a credit area  # a block holding only a credit prefix ("By", "Written by") is this short  # a line at the head this short naming a person is someone's credit
+SLOT_AREA_LEVELS = 3  # an empty credit slot and a bare name within this many ancestors of it share a credit area
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
 _SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;@]|\s-\s")  # "@" starts a handle: "Jane Doe @janedoe"
 _NAME_START = re.compile(r"\s*[^\W\d_]")
 _WORD_SPAN = re.compile(r"\S+")
+# An acronym compound or a word with digits ("BIP-Zahlen", "US-Wahl", "COVID-19", "G7"): a word, not a name.
+_COMPOUND_WORD = re.compile(r"(?<!\w)[A-Z]{2,}-\w|\w*\d")
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,9 @@ def read_credits(article: "Article") -> Credits:
             if result.empty_marked is None and zone == "head" and _empty_slot(article, block):
                 result.empty_marked = block
             continue
+        if (result.empty_marked is None and zone == "head" and block.empty_mark and not any(block.marked_texts)
+                and not article.is_body(block) and not article.other_story(block)):
+            result.empty_marked = block  # "<a class=author></a> · 14 Jan": an inline author slot a script fills
         _read_block(article, block, zone, forms, result, short_lines, head_bylines)
     result.missing = [a for a in authors if a not in result.credits]
     if result.empty_marked is not None and not result.credits:
@@ -184,7 +189,7 @@ def read_credits(article: "Article") -> Credits:
 
 def _empty_slot(article: "Article", block: Block) -> bool:
     """An empty author-marked element at the head: a script fills it in, so what it will say is unknown."""
-    return bool(block.own_mark and not block.hidden_text and not article.contains_image(block.element)
+    return bool((block.own_mark or (block.empty_mark and not any(block.marked_texts))) and not block.hidden_text and not article.contains_image(block.element)
                 and not article.other_story(block))
 
 
@@ -247,8 +252,9 @@ def _credit_shown(article: "Article", empty_slot: Block, head_bylines: list, sho
     page says who wrote it and is judged on that; without one, what the slot will say is unknown.
 
     A byline-shaped line ("By Staff", an author-marked element) counts whoever it names in the credit
-    area, and anywhere at the head when it is itself marked as an author's or names a person; a bare line counts only when it names a person and stands in the credit area or is marked
-    as an author's (a section label or a button above the headline is no credit)."""
+    area, and anywhere at the head when it is itself marked as an author's or names a person; a bare
+    line counts only when it is marked as an author's, or names a person in the credit area beside the
+    slot (a section label, a kicker or a button elsewhere at the head is no credit)."""
     vocab = article.vocab
     containers = article.containers
     for b in head_bylines:
@@ -260,17 +266,37 @@ def _credit_shown(article: "Article", empty_slot: Block, head_bylines: list, sho
             continue
         if vocab.other_credit_re.search(" ".join(fold_tokens(b.text))):
             continue  # "Photo: Jane Doe": a picture's credit
-        if b.marked or (containers.credit_area(b) and _reads_as_name(article, b.text)):
+        if b.marked or (containers.credit_area(b) and _beside(b, empty_slot) and _reads_as_name(article, b.text)):
             return b
     return None
+
+
+def _beside(block: Block, slot: Block) -> bool:
+    """Whether a line shares a small container with the empty slot (an author row, a meta block): a
+    bare name there fills the slot's place; a label elsewhere under the headline does not."""
+    ancestors = set()
+    node = slot.element.parent
+    for _ in range(SLOT_AREA_LEVELS):
+        if node is None:
+            break
+        ancestors.add(id(node))
+        node = node.parent
+    node = block.element
+    for _ in range(SLOT_AREA_LEVELS + 1):
+        if node is None:
+            return False
+        if id(node) in ancestors:
+            return True
+        node = node.parent
+    return False
 
 
 def _reads_as_name(article: "Article", text: str) -> bool:
     """Whether a bare line reads as a person's name on this page: written in capitals, none of its
     words is written in lower case elsewhere on the page ("Buy Now", "Share Services" are words, not
-    names). In a script without capitals a short word cannot be told from a name: it does not read as one."""
+    names), no acronym compound or number ("BIP-Zahlen"). In a script without capitals a short word cannot be told from a name: it does not read as one."""
     words = fold_tokens(text)
-    if not words or not any(ch.isupper() for ch in text):
+    if not words or not any(ch.isupper() for ch in text) or _COMPOUND_WORD.search(text):
         return False
     lower = article.lowercase_words
     return not any(w in lower for w in words if len(w) > 2)
