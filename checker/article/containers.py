@@ -64,6 +64,8 @@ class Containers:
         z = self.zones
         if z is None:
             return False
+        if z.placement is not None:  # render mode: where the browser drew it (positions.py)
+            return z.placement.in_head(block.index)
         if z.first < block.index < z.last and block.index in self._head_set:
             return True  # among the first paragraphs of the body: "the top of its body"
         if z.headline is None:
@@ -80,6 +82,8 @@ class Containers:
         z = self.zones
         if z is None:
             return False
+        if z.placement is not None:  # render mode: where the browser drew it (positions.py)
+            return z.placement.in_credit_area(block.index)
         i = block.index
         if z.first < i < z.last and i in self._head_set:
             return True

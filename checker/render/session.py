@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from ..article.positions import TOKEN as BOXES_TOKEN
 from .browser import BrowserPool
 from .network import PageNetwork, Refused
 
@@ -229,7 +230,7 @@ async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str,
         await _settle(page, deadline, traffic, 0.5 if partial else SETTLE, scroll=False)
         await page.evaluate("window.__syndicheckApi.measure(1)")
         await page.set_viewport_size({"width": DESKTOP, "height": 900})
-        out = await page.evaluate("window.__syndicheckApi.serialize()")
+        out = await page.evaluate("(token) => window.__syndicheckApi.serialize(token)", BOXES_TOKEN)
         snapshot = out["html"]
         for i, src in enumerate(out["images"]):
             token = f'src="syndicheck-image:{i}"'
