@@ -110,3 +110,31 @@ def test_boxes_written_into_a_page_are_not_trusted(pack, original, httpserver):
     html = html.replace("<h1>", "<h1 data-syndicheck-box='0,0,760,40'>").replace(
         "<p>", "<p data-syndicheck-box='0,100,760,30'>")
     assert outcome(judge(pack, original, httpserver, html), "byline").outcome is Outcome.FAIL
+
+
+def test_a_line_without_a_box_keeps_its_place_by_document_order(pack, original):
+    """On a snapshot this process made (its token), a line with a box is placed by it; a line without one
+    (added by a script after the measurement) is judged by document order, as statically."""
+    from checker.article import Article
+    from checker.article.positions import TOKEN, TOKEN_META
+    from checker.parse import parse_page
+    from checker.shingles import shingles, tokens
+
+    def snapshot(byline: str) -> str:
+        paras = "".join(f"<p data-syndicheck-box='8,{200 + 60 * i},760,40'>{p.strip()}</p>"
+                        for i, p in enumerate(t for t in original.text.split("\n\n") if t.strip()))
+        return (f"<html><head><meta name='{TOKEN_META}' content='{TOKEN}'></head><body><article>"
+                f"<h1 data-syndicheck-box='8,20,760,40'>{original.title}</h1>{byline}{paras}</article></body></html>")
+
+    k = pack.match.shingle_size
+    own = frozenset(shingles(tokens(original.text), k))
+
+    def credited(byline: str) -> bool:
+        page = parse_page(snapshot(byline), "https://partner.example/story", pack.vocabulary)
+        art = Article(page, original, pack, own, k)
+        assert art.zones is not None and art.zones.placement is not None
+        return not art.credits.missing
+
+    assert credited("<p>By Jane Q. Reporter</p>")  # no box: under the headline by document order
+    assert credited("<p data-syndicheck-box='8,100,760,20'>By Jane Q. Reporter</p>")  # drawn under the headline
+    assert not credited("<p data-syndicheck-box='940,900,260,20'>By Jane Q. Reporter</p>")  # drawn in a far sidebar

@@ -64,8 +64,9 @@ class Containers:
         z = self.zones
         if z is None:
             return False
-        if z.placement is not None:  # render mode: where the browser drew it (positions.py)
-            return z.placement.in_head(block.index)
+        placed = z.placement.in_head(block.index) if z.placement is not None else None
+        if placed is not None:  # render mode: where the browser drew it (positions.py)
+            return placed
         if z.first < block.index < z.last and block.index in self._head_set:
             return True  # among the first paragraphs of the body: "the top of its body"
         if z.headline is None:
@@ -82,8 +83,9 @@ class Containers:
         z = self.zones
         if z is None:
             return False
-        if z.placement is not None:  # render mode: where the browser drew it (positions.py)
-            return z.placement.in_credit_area(block.index)
+        placed = z.placement.in_credit_area(block.index) if z.placement is not None else None
+        if placed is not None:  # render mode: where the browser drew it (positions.py)
+            return placed
         i = block.index
         if z.first < i < z.last and i in self._head_set:
             return True

@@ -42,12 +42,14 @@ class Placement:
     under_headline: frozenset  # between the headline's top and the body, or at the body's top (containers.in_head)
     credit_area: frozenset  # the few lines right under the headline or right above the body, or at the body's top
     elsewhere: frozenset  # drawn outside the article's column, or far above or below it
+    measured: frozenset  # blocks with a box; the others keep their place by document order
 
-    def in_head(self, index: int) -> bool:
-        return index in self.under_headline
+    def in_head(self, index: int) -> Optional[bool]:
+        """Whether the block was drawn at the article's head; None when it has no box (decide by document order)."""
+        return index in self.under_headline if index in self.measured else None
 
-    def in_credit_area(self, index: int) -> bool:
-        return index in self.credit_area
+    def in_credit_area(self, index: int) -> Optional[bool]:
+        return index in self.credit_area if index in self.measured else None
 
 
 def trusted(page: ParsedPage) -> bool:
@@ -126,7 +128,8 @@ def place(page: ParsedPage, zones: Optional["Zones"], vocab: Vocabulary) -> Opti
     head += [i for i in zones.head if i not in boxes and i not in head]
     feet += [i for i in zones.foot if i not in boxes and i not in feet]
     placement = Placement(frozenset(head), frozenset(feet), frozenset(under) | top_of_body,
-                          frozenset(near_body) | frozenset(near_headline) | top_of_body, elsewhere)
+                          frozenset(near_body) | frozenset(near_headline) | top_of_body, elsewhere,
+                          frozenset(boxes) - frozenset(zones.body))
     return replace(zones, head=tuple(head), foot=tuple(feet), headline=headline, placement=placement)
 
 
