@@ -138,3 +138,14 @@ def test_a_line_without_a_box_keeps_its_place_by_document_order(pack, original):
     assert credited("<p>By Jane Q. Reporter</p>")  # no box: under the headline by document order
     assert credited("<p data-syndicheck-box='8,100,760,20'>By Jane Q. Reporter</p>")  # drawn under the headline
     assert not credited("<p data-syndicheck-box='940,900,260,20'>By Jane Q. Reporter</p>")  # drawn in a far sidebar
+
+
+def test_byline_in_a_rail_beside_the_body_top_counts(pack, original, httpserver, renderer):
+    """Author, date and share buttons in a narrow rail left of the first paragraphs: the article's head."""
+    style = ("article { display: grid; grid-template-columns: 180px 700px; column-gap: 24px }"
+             " h1 { grid-column: 1 / span 2 } img, .rail { grid-column: 1 } .rail { grid-row: 2 / span 2 }"
+             " article > p { grid-column: 2 }")
+    html = page(original, style, between=f"<p class='rail'>{BYLINE}</p>")
+    assert judge(pack, original, httpserver, html).status is Status.COMPLIANT
+    result = judge(pack, original, httpserver, html, renderer)
+    assert result.rendered and result.status is Status.COMPLIANT, [(f.rule, f.message) for f in result.findings]

@@ -5,9 +5,10 @@ CSS may have moved things: a credit that flex `order` or a grid area puts right 
 head wherever it stands in the HTML, and a "byline" that the HTML puts under the headline but CSS draws in a
 far sidebar is not. A block is in the article's *column* when its box overlaps the body paragraphs' boxes
 horizontally; in its *head* when it is in the column between the headline's top and the body's first box
-(or among the body's first paragraphs); in its *foot* among the body's last paragraphs or in the first
-few blocks drawn below the body's last box. Blocks with no box (not measured: added by a script after the
-measurement, or drawn as nothing) keep their place by document order.
+(or among the body's first paragraphs), or in a narrow rail right beside the column at that height; in
+its *foot* among the body's last paragraphs or in the first few blocks drawn below the body's last box.
+Blocks with no box (not measured: added by a script after the measurement, or drawn as nothing) keep
+their place by document order.
 
 Boxes are trusted only on a snapshot made by this process (checker/render/session.py stamps it with TOKEN):
 a page cannot place itself by writing the attributes into its own HTML.
@@ -28,6 +29,7 @@ BOX_ATTR = "data-syndicheck-box"
 TOKEN_META = "syndicheck-boxes"
 TOKEN = secrets.token_hex(16)  # per process: a snapshot this process rendered carries it
 COLUMN_OVERLAP = 0.5  # share of the narrower of (block, column) the two must overlap horizontally
+RAIL_GAP = 48  # px: a box this close beside the column, at the height of the article's head, is in its head
 NEAR_BLOCKS = 4  # as containers.NEAR_BLOCKS: the credit area is this many visible lines under the headline / above the body
 
 Box = tuple[int, int, int, int]
@@ -100,6 +102,12 @@ def place(page: ParsedPage, zones: Optional["Zones"], vocab: Vocabulary) -> Opti
     column = {i: bx for i, bx in boxes.items() if i not in zones.body and in_column(bx)}
     headline = _headline(blocks, zones, boxes, column, body_top)
     head_top = boxes[headline][1] if headline in boxes else None
+    # A byline in a narrow rail beside the body's top (author, date, share buttons left of the first
+    # paragraphs) is the article's head too: right by the column, at the height of its head.
+    gutter = max(RAIL_GAP, (right - left) // 10)
+    band = head_top if head_top is not None else body_top
+    column.update((i, bx) for i, bx in boxes.items() if i not in column and i not in zones.body
+                  and band <= bx[1] < top_cut and _gap(bx, left, right) <= gutter)
     above = sorted((i for i, bx in column.items() if bx[1] < body_top and i != headline), key=lambda i: -column[i][1])
     top_of_body = {i for i, bx in column.items() if body_top <= bx[1] < top_cut}
     foot_of_body = {i for i, bx in column.items() if foot_cut <= bx[1] <= body_bottom}
@@ -131,6 +139,11 @@ def place(page: ParsedPage, zones: Optional["Zones"], vocab: Vocabulary) -> Opti
                           frozenset(near_body) | frozenset(near_headline) | top_of_body, elsewhere,
                           frozenset(boxes) - frozenset(zones.body))
     return replace(zones, head=tuple(head), foot=tuple(feet), headline=headline, placement=placement)
+
+
+def _gap(bx: Box, left: int, right: int) -> int:
+    """Horizontal distance between a box and the column (0 when they overlap)."""
+    return max(0, left - (bx[0] + bx[2]), bx[0] - right)
 
 
 def _headline(blocks: tuple, zones: "Zones", boxes: dict, column: dict, body_top: int) -> Optional[int]:
