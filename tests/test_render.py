@@ -259,12 +259,15 @@ def test_page_hidden_until_scripts_that_never_run_is_not_judged(pack, original, 
 
 def test_scripts_run_again_on_a_reused_context(pack, original, httpserver, render_settings):
     """Between renders a context's page is paused (scripts off, see BrowserPool.release); the next render turns
-    them back on: the same script-built page, three times through one context, is judged on its script each time."""
+    them back on: the same script-built page, three times through one context, is judged on its script each time.
+    Its "leave this page?" handler and its timer do not stop the next render's navigation away from it."""
     from dataclasses import replace
     from checker.render import Renderer
     serve_logo(httpserver)
     html = page(original, head=f'<p class="byline"></p><script>document.querySelector(".byline").textContent = '
-                               f'{BYLINE!r};</script>')
+                               f'{BYLINE!r}; addEventListener("beforeunload", e => {{ e.preventDefault(); '
+                               'e.returnValue = "stay"; }); setInterval(() => { window.n = (window.n || 0) + 1 }, 10);'
+                               '</script>')
     renderer = Renderer(replace(render_settings, contexts=1))
     try:
         checker = Checker.build(pack, [original], renderer=renderer)

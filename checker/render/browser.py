@@ -139,7 +139,9 @@ class BrowserPool:
                 await handler(route)
 
         await page.route("**/*", dispatch)
-        page.on("dialog", lambda d: asyncio.ensure_future(d.dismiss()))
+        # Alerts and prompts are dismissed; a "leave this page?" prompt is accepted, or it would stop the next
+        # render's navigation away from the page this context last showed.
+        page.on("dialog", lambda d: asyncio.ensure_future(d.accept() if d.type == "beforeunload" else d.dismiss()))
         self._pages[id(context)] = (page, job, await context.new_cdp_session(page))
         return page
 
