@@ -255,3 +255,36 @@ def test_page_hidden_until_scripts_that_never_run_is_not_judged(pack, original, 
     result = check(Checker.build(pack, [original], renderer=renderer), story(httpserver), html)
     assert not result.rendered and result.status is Status.REVIEW and result.static_status is Status.VIOLATION
     assert "showed too little of the page" in finding(result, "byline").message
+
+
+def test_scripts_run_again_on_a_reused_context(pack, original, httpserver, render_settings):
+    """Between renders a context's page is paused (scripts off, see BrowserPool.release); the next render turns
+    them back on: the same script-built page, three times through one context, is judged on its script each time.
+    Its "leave this page?" handler and its timer do not stop the next render's navigation away from it."""
+    from dataclasses import replace
+    from checker.render import Renderer
+    serve_logo(httpserver)
+    html = page(original, head=f'<p class="byline"></p><script>document.querySelector(".byline").textContent = '
+                               f'{BYLINE!r}; addEventListener("beforeunload", e => {{ e.preventDefault(); '
+                               'e.returnValue = "stay"; }); setInterval(() => { window.n = (window.n || 0) + 1 }, 10);'
+                               '</script>')
+    renderer = Renderer(replace(render_settings, contexts=1))
+    try:
+        checker = Checker.build(pack, [original], renderer=renderer)
+        results = [check(checker, story(httpserver), html) for _ in range(3)]
+    finally:
+        renderer.close()
+    assert [(r.rendered, r.status) for r in results] == [(True, Status.COMPLIANT)] * 3
+
+
+def test_fonts_and_media_are_not_fetched(pack, original, httpserver, renderer):
+    serve_logo(httpserver)
+    for path in ("/font.woff2", "/clip.mp4"):
+        httpserver.expect_request(path).respond_with_data(b"x" * 64)
+    html = page(original, head=f'<p class="byline"></p><script>document.querySelector(".byline").textContent = '
+                               f'{BYLINE!r};</script><video src="/clip.mp4" autoplay muted></video>',
+                head_tags="<style>@font-face { font-family: F; src: url(/font.woff2) } body { font-family: F }</style>")
+    result = check(Checker.build(pack, [original], renderer=renderer), story(httpserver), html)
+    assert result.rendered and result.status is Status.COMPLIANT
+    asked = {req.path for req, _resp in httpserver.log}
+    assert "/dcnf-logo.png" in asked and not asked & {"/font.woff2", "/clip.mp4"}, asked

@@ -13,6 +13,7 @@ from ..text_match import is_notice
 from .containers import Containers
 from .credits import Credits, credit_hidden_by_structure, named_near_but_unread, read_credits
 from .images import ImageContext, classify_image
+from .positions import place
 from .zones import Zones, find_zones
 
 if TYPE_CHECKING:
@@ -45,8 +46,9 @@ class Article:
     # ---- where the story is -----------------------------------------------------------------
     @cached_property
     def zones(self) -> Optional[Zones]:
-        return find_zones(self.page.blocks, self._original_shingles, self._k, self.title, self.vocab,
-                          self.original.text if self.original else "")
+        zones = find_zones(self.page.blocks, self._original_shingles, self._k, self.title, self.vocab,
+                           self.original.text if self.original else "")
+        return place(self.page, zones, self.vocab)  # a rendered page: head and foot by position (positions.py)
 
     @cached_property
     def containers(self) -> Containers:
@@ -87,7 +89,7 @@ class Article:
         hi = min(len(blocks), z.last + self.vocab.marked_reach_below)
         for i in range(lo, hi):
             b = blocks[i]
-            if b.marked and i not in seen and i not in z.body:
+            if b.marked and i not in seen and i not in z.body and not _elsewhere(z, i):
                 seen.add(i)
                 yield b, ("head" if i < z.first else "foot")
 
@@ -97,7 +99,7 @@ class Article:
         i = block.index + step
         while 0 <= i < len(blocks):
             b = blocks[i]
-            if b.hidden is None and (b.text or self.contains_image(b.element)):
+            if b.hidden is None and (b.text or self.contains_image(b.element)) and not _elsewhere(self.zones, i):
                 return b
             i += step
         return None
@@ -202,3 +204,8 @@ class Article:
                 out.add(id(node))
                 node = node.parent
         return frozenset(out)
+
+
+def _elsewhere(zones: Optional[Zones], index: int) -> bool:
+    """Whether the browser drew this block away from the article (render mode; positions.py)."""
+    return zones is not None and zones.placement is not None and index in zones.placement.elsewhere

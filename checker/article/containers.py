@@ -66,6 +66,9 @@ class Containers:
         z = self.zones
         if z is None:
             return False
+        placed = z.placement.in_head(block.index) if z.placement is not None else None
+        if placed is not None:  # render mode: where the browser drew it (positions.py)
+            return placed
         if z.first < block.index < z.last and block.index in self._head_set:
             return True  # among the first paragraphs of the body: "the top of its body"
         if z.headline is None:
@@ -86,6 +89,9 @@ class Containers:
         z = self.zones
         if z is None:
             return False
+        placed = z.placement.in_credit_area(block.index) if z.placement is not None else None
+        if placed is not None:  # render mode: where the browser drew it (positions.py)
+            return placed
         i = block.index
         if z.first < i < z.last and i in self._head_set:
             return True

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from bs4 import Tag
 
@@ -10,6 +10,9 @@ from ..names import fold_tokens
 from ..parse import Block
 from ..shingles import shingles, tokens
 from ..vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from .positions import Placement
 
 BODY_MIN_WORDS = 6  # shorter blocks are too short to tell whether they carry the original's text
 BODY_CONTAINMENT = 0.5  # share of a block's shingles from the original that makes it a body paragraph
@@ -28,6 +31,7 @@ class Zones:
     head: tuple  # candidate credit blocks above / at the top of the body, nearest the body first
     foot: tuple  # candidate credit blocks at the end of / right after the body
     found_by: str  # "original text" or "paragraph density"
+    placement: Optional["Placement"] = None  # render mode: positions.Placement, where the browser drew head and foot
 
 
 def body_blocks(blocks: tuple, original_shingles: frozenset, k: int, original_text: str = "") -> set[int]:

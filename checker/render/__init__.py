@@ -218,7 +218,7 @@ class Renderer:
             box, what = spots.for_finding(f)
             if box not in shots:
                 try:
-                    shots[box] = pool.call(partial(screenshot, loaded.page, box), timeout=15)
+                    shots[box] = pool.call(partial(screenshot, loaded.page, box, loaded.cdp), timeout=15)
                 except Exception as exc:
                     log.info("render: screenshot: %s", exc)
                     shots[box] = None

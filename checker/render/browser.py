@@ -25,6 +25,7 @@ CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-site-isolation-trials", "--renderer-process-limit=4", "--disable-extensions",
                  "--disable-features=IsolateOrigins,site-per-process,Translate,OptimizationHints,MediaRouter",
                  "--hide-scrollbars")
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL_HINT = "apt-get install chromium"
 
@@ -71,8 +72,9 @@ class BrowserPool:
         self._browser: Any = None
         self._free: Optional[asyncio.Queue] = None
         # One page per context, reused from render to render: a navigation costs about half the CPU of a
-        # new page. Its route handler dispatches to the current render's (see route()).
-        self._pages: dict[int, tuple[Any, dict]] = {}
+        # new page. Its route handler dispatches to the current render's (see route()); its CDP session
+        # takes fast pictures and pauses the page's scripts between renders (see release()).
+        self._pages: dict[int, tuple[Any, dict, Any]] = {}
         self.io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="render-io")  # blocking subresource fetches
 
     def start(self) -> None:
@@ -107,7 +109,7 @@ class BrowserPool:
             await self._free.put(await self._new_context())
 
     async def _new_context(self) -> Any:
-        kwargs = dict(viewport={"width": 1280, "height": 900}, java_script_enabled=True, service_workers="block",
+        kwargs = dict(viewport=dict(DESKTOP_VIEWPORT), java_script_enabled=True, service_workers="block",
                       accept_downloads=False, bypass_csp=False, ignore_https_errors=False)
         if self.user_agent:
             kwargs["user_agent"] = self.user_agent
@@ -121,8 +123,11 @@ class BrowserPool:
         """The context's page, at the desktop width, made on first use."""
         kept = self._pages.get(id(context))
         if kept is not None and not kept[0].is_closed():
-            await kept[0].set_viewport_size({"width": 1280, "height": 900})
-            return kept[0]
+            page, _job, cdp = kept
+            await cdp.send("Emulation.setScriptExecutionDisabled", {"value": False})  # paused by release()
+            if page.viewport_size != DESKTOP_VIEWPORT:
+                await page.set_viewport_size(DESKTOP_VIEWPORT)
+            return page
         page = await context.new_page()
         job: dict = {"handler": None}
 
@@ -134,9 +139,15 @@ class BrowserPool:
                 await handler(route)
 
         await page.route("**/*", dispatch)
-        page.on("dialog", lambda d: asyncio.ensure_future(d.dismiss()))
-        self._pages[id(context)] = (page, job)
+        # Alerts and prompts are dismissed; a "leave this page?" prompt is accepted, or it would stop the next
+        # render's navigation away from the page this context last showed.
+        page.on("dialog", lambda d: asyncio.ensure_future(d.accept() if d.type == "beforeunload" else d.dismiss()))
+        self._pages[id(context)] = (page, job, await context.new_cdp_session(page))
         return page
+
+    def cdp(self, context: Any) -> Any:
+        """The CDP session of the context's page (made by page())."""
+        return self._pages[id(context)][2]
 
     def route(self, context: Any, handler: Any) -> None:
         """Every request of the context's page goes to `handler` until the context is released."""
@@ -149,8 +160,11 @@ class BrowserPool:
         try:
             if broken or kept is None:
                 raise RuntimeError("replace")
-            kept[1]["handler"] = None
-            await kept[0].goto("about:blank", timeout=5000)  # stops the last page's scripts and timers
+            kept[1]["handler"] = None  # nothing more loads
+            # The last page's scripts and timers pause until the next render navigates away from it (cheaper
+            # than a navigation to about:blank: no document is made and the caller waits for none).
+            await kept[2].send("Emulation.setScriptExecutionDisabled", {"value": True})
+            await kept[2].send("Page.stopLoading")
             await context.clear_cookies()
             for page in list(context.pages):
                 if page is not kept[0]:  # popups the page opened

@@ -115,7 +115,7 @@ window.__syndicheckApi = (() => {
     return {elements: els.length, visible: visibleNow.filter(Boolean).length};
   }
 
-  function serialize() {
+  function serialize(token) {
     const els = st.els || [];
     const measured = new Map(els.map((e, i) => [e, i]));
     // Pair each copy with its live element through a temporary index attribute (set, cloned, removed in
@@ -144,6 +144,7 @@ window.__syndicheckApi = (() => {
       }
       if (vis) c.removeAttribute("hidden"); else c.setAttribute("hidden", "");
       if (ok && st.box[i]) c.setAttribute("data-syndicheck-box", st.box[i].join(","));
+      else c.removeAttribute("data-syndicheck-box");  // only boxes measured here (a page cannot place itself)
       const src = c.tagName === "IMG" && ok ? st.loaded[i] : null;
       if (src) {  // drawn: its pixels (filled in by session.py) and its drawn size; the URL stays for its name
         for (const a of LAZY) c.removeAttribute(a);
@@ -164,12 +165,19 @@ window.__syndicheckApi = (() => {
     }
     for (const s of clone.querySelectorAll("script, style, noscript, link[rel~=stylesheet i], link[rel~=preload i], link[rel~=modulepreload i]")) s.remove();
     for (const e of clone.querySelectorAll("[style]")) e.removeAttribute("style");
+    for (const e of clone.querySelectorAll('meta[name="syndicheck-boxes" i]')) e.remove();  // the page's own
     const head = clone.querySelector("head");
     if (head) {
       const m = document.createElement("meta");
       m.setAttribute("name", "syndicheck-rendered");
       m.setAttribute("content", "1");
       head.prepend(m);
+      if (token) {  // the boxes are this process's measurement (checker/article/positions.py trusts them)
+        const t = document.createElement("meta");
+        t.setAttribute("name", "syndicheck-boxes");
+        t.setAttribute("content", String(token));
+        m.after(t);
+      }
     }
     return {html: "<!DOCTYPE html>\n" + clone.outerHTML, images: urls};
   }

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from ..article.positions import TOKEN as BOXES_TOKEN
 from .browser import BrowserPool
 from .network import PageNetwork, Refused
 
@@ -18,6 +19,9 @@ DESKTOP, PHONE = 1280, 390  # widths the reader sees the page at
 MEASURE_JS = (Path(__file__).with_name("measure.js")).read_text(encoding="utf-8")
 LOAD_GRACE = 5.0  # seconds after the document is parsed for its `load` event, before measuring it as it stands
 SETTLE = 3.0  # at most this long, at each width, for a loaded page's lazy images and late requests to finish
+# Request types that cannot change a verdict: web fonts (the fallback font draws the same text), video and
+# audio, subtitles, web-app manifests. Not loading them spares the fetch, the route round trip and the wait.
+NOT_LOADED = frozenset({"font", "media", "texttrack", "manifest"})
 IMAGE_CAP = 2 * 1024 * 1024  # bytes of one image inlined into the snapshot (the logo comparison reads no more)
 
 
@@ -32,6 +36,7 @@ class Loaded:
     snapshot: str
     context: Any = None
     page: Any = None
+    cdp: Any = None  # the page's CDP session (fast pictures)
     blocked: list = field(default_factory=list)  # requests the address policy refused
     seconds: float = 0.0
     partial: bool = False  # measured while still loading (its `load` event had not come within LOAD_GRACE)
@@ -75,6 +80,9 @@ def _router(page: Any, main_url: str, main_body: Optional[bytes], network: PageN
                 # The bytes already fetched and checked statically: the browser draws exactly those.
                 served_main[0] = True
                 await route.fulfill(status=200, body=main_body, headers={"content-type": "text/html; charset=utf-8"})
+                return
+            if request.resource_type in NOT_LOADED:
+                await route.abort("blockedbyclient")  # no bearing on the verdict: not fetched, not waited for
                 return
             if url.lower().startswith("file:"):
                 # A local page's own files (a built site's images and stylesheets), nothing elsewhere on the disk.
@@ -229,13 +237,14 @@ async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str,
         await _settle(page, deadline, traffic, 0.5 if partial else SETTLE, scroll=False)
         await page.evaluate("window.__syndicheckApi.measure(1)")
         await page.set_viewport_size({"width": DESKTOP, "height": 900})
-        out = await page.evaluate("window.__syndicheckApi.serialize()")
+        out = await page.evaluate("(token) => window.__syndicheckApi.serialize(token)", BOXES_TOKEN)
         snapshot = out["html"]
         for i, src in enumerate(out["images"]):
             token = f'src="syndicheck-image:{i}"'
             found = images.get(src)
             snapshot = snapshot.replace(token, f'src="{_data_uri(*found)}"' if found else f'src="{_escape(src)}"', 1)
-        return Loaded(snapshot, context, page, blocked, time.monotonic() - started, partial)
+        return Loaded(snapshot, context, page, blocked=blocked, seconds=time.monotonic() - started, partial=partial,
+                      cdp=pool.cdp(context))
     except RenderFailed:
         await pool.release(context)
         raise
@@ -251,7 +260,7 @@ def _escape(url: str) -> str:
     return url.replace("&", "&amp;").replace('"', "&quot;")
 
 
-async def screenshot(page: Any, box: tuple[int, int, int, int]) -> Optional[bytes]:
+async def screenshot(page: Any, box: tuple[int, int, int, int], cdp: Any = None) -> Optional[bytes]:
     """A PNG of `box` (page coordinates at 1280 px) with a margin, cut to a sensible size."""
     x, y, w, h = box
     pad = 16
@@ -260,9 +269,19 @@ async def screenshot(page: Any, box: tuple[int, int, int, int]) -> Optional[byte
     h = min(max(h + 2 * pad, 120), 700)
     if w <= 0 or h <= 0:
         return None
+    clip = {"x": x0, "y": y0, "width": w, "height": h}
+    if cdp is not None:
+        # Straight from the compositor, fast PNG encoding: half the CPU of Playwright's full-page picture,
+        # which resizes the page to its full height first.
+        try:
+            shot = await asyncio.wait_for(cdp.send("Page.captureScreenshot", {
+                "format": "png", "clip": {**clip, "scale": 1}, "optimizeForSpeed": True,
+                "captureBeyondViewport": y0 + h > page.viewport_size["height"]}), 5)
+            return base64.b64decode(shot["data"])
+        except Exception as exc:
+            log.debug("render: CDP screenshot failed (%s); trying Playwright's", exc)
     try:
-        return await page.screenshot(clip={"x": x0, "y": y0, "width": w, "height": h}, full_page=True, type="png",
-                                     animations="disabled", timeout=5000)
+        return await page.screenshot(clip=clip, full_page=True, type="png", animations="disabled", timeout=5000)
     except Exception as exc:
         log.info("render: screenshot failed: %s", exc)
         return None
