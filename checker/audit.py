@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 from . import __version__
 from .config_types import AuditConfig, CrawlSettings, OriginalsConfig, PartnerConfig
 from .crawl.archive import ArchivedResponse, WarcWriter
+from .crawl.check_threads import CheckThreads, check_thread_count
 from .crawl.dask_executor import drop_per_process, per_process
 from .crawl.executor import Executor
 from .crawl.executor import make_executor as _make_executor
@@ -311,8 +312,10 @@ class _Crawl:
         # Locally many host threads share `crawl.concurrency` request slots: a thread sleeping out its
         # host's delay holds no slot, so throughput reaches min(concurrency / latency, hosts / delay).
         slots = RequestSlots(self.fetcher, config.crawl.concurrency)
+        # The host threads fetch; a few check threads parse and check (why: checker/crawl/check_threads.py).
+        checks = CheckThreads(check_thread_count(RENDER_CONTEXTS if config.render != "never" else 0))
         work = BatchWork(self.shipped, self.fetcher.settings, config.crawl.obey_robots, fetcher=slots,
-                         robots=self.robots, max_crawl_delay=config.crawl.max_crawl_delay)
+                         robots=self.robots, max_crawl_delay=config.crawl.max_crawl_delay, checks=checks)
         progress = Progress(len(todo), tty=tty, quiet=quiet)
 
         def store(page: AuditPage) -> None:
@@ -335,6 +338,7 @@ class _Crawl:
             log.warning("interrupted: run %d is incomplete; `syndicheck audit --resume` finishes it", run_id)
             return False
         finally:
+            checks.close()
             progress.close()
         return True
 
@@ -521,15 +525,18 @@ class BatchWork:
 
     def __init__(self, checker: "ShippedChecker | ShippedRouter", settings: FetchSettings, obey_robots: bool, *,
                  fetcher: Optional[PageFetcher] = None, robots: Optional[RobotsCache] = None,
-                 max_crawl_delay: float = DEFAULT_MAX_CRAWL_DELAY):
+                 max_crawl_delay: float = DEFAULT_MAX_CRAWL_DELAY, checks: Optional[CheckThreads] = None):
         self.checker, self.settings, self.obey_robots = checker, settings, obey_robots
         self.max_crawl_delay = max_crawl_delay
         self.token = hashlib.sha256(os.urandom(16)).hexdigest()[:16]  # this run, for per-process resources
         self._fetcher, self._robots = fetcher, robots
+        # Local runs: pages are checked on these few threads. A dask worker checks on its own few task threads.
+        self._checks = checks
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state["_fetcher"] = state["_robots"] = None  # a Session does not travel: workers make their own
+        state["_checks"] = None
         return state
 
     def _tools(self) -> tuple[PageFetcher, Optional[RobotsCache]]:
@@ -563,7 +570,10 @@ class BatchWork:
             if fetched.status_code == 304:
                 yield CheckedPage(url, partner, fetched.url, None, None, fetched.etag, fetched.last_modified)
                 continue
-            result, evidence = check_fetched(checker, url, fetched, self.settings.user_agent)
+            if self._checks is not None:
+                result, evidence = self._checks.run(check_fetched, checker, url, fetched, self.settings.user_agent)
+            else:
+                result, evidence = check_fetched(checker, url, fetched, self.settings.user_agent)
             sha = hashlib.sha256(fetched.body).hexdigest() if fetched.body else None
             yield CheckedPage(url, partner, fetched.url, result, sha, fetched.etag, fetched.last_modified, evidence)
 
