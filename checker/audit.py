@@ -234,7 +234,9 @@ def _stop_without_originals(history: History, run_id: int, license: str, config:
 
 @dataclass(frozen=True)
 class Candidates:
-    """What discovery found for the run: each candidate URL's partner, its sitemap/feed date, the partners' info."""
+    """What discovery found for the run: each candidate URL's partner, its sitemap/feed date, the partners' info.
+
+    The crawl empties the two per-URL maps once it has planned its batches (which carry what it needs)."""
 
     partner_of: dict[str, str]  # normalised URL -> partner id (the first partner that listed it)
     modified: dict[str, datetime]  # normalised URL -> latest moment its sitemap/feed says it changed
@@ -305,6 +307,13 @@ class _Crawl:
         """Check every page not `done`; False when interrupted (Ctrl-C: the run is resumable)."""
         config, history, run_id = self.config, self.history, self.run_id
         todo, unchanged, batches = self.plan(found, done)
+        # Per-URL planning state is not kept through the crawl: the batches carry each URL's partner and
+        # validators, and a batch is let go once its host is done (LocalExecutor); only counts stay.
+        total = len(todo)
+        reused = [(u, found.partner_of[u]) for u in todo if u in unchanged]
+        del todo, unchanged
+        found.partner_of.clear()
+        found.modified.clear()
         warc = WarcWriter(Path(config.reports_dir) / "evidence", run_id)
         worker = _PageWorker(config, self.checker, self.fetcher, history, self.fingerprint, warc,
                              self.originals_by_id, self.today, originals_partial=self.originals_partial)
@@ -316,7 +325,7 @@ class _Crawl:
         checks = CheckThreads(check_thread_count(RENDER_CONTEXTS if config.render != "never" else 0))
         work = BatchWork(self.shipped, self.fetcher.settings, config.crawl.obey_robots, fetcher=slots,
                          robots=self.robots, max_crawl_delay=config.crawl.max_crawl_delay, checks=checks)
-        progress = Progress(len(todo), tty=tty, quiet=quiet)
+        progress = Progress(total, tty=tty, quiet=quiet)
 
         def store(page: AuditPage) -> None:
             history.record_page(run_id, page)  # the client is the only writer
@@ -329,10 +338,13 @@ class _Crawl:
         lifecycle = make_executor(config) if executor is None else nullcontext(executor)
         try:
             with lifecycle as ex:
-                for url in (u for u in todo if u in unchanged):  # the stored verdict, as after a 304, without a request
-                    page = worker.page(CheckedPage(url, found.partner_of[url], url, None, None, None, None))
+                for url, partner in reused:  # the stored verdict, as after a 304, without a request
+                    page = worker.page(CheckedPage(url, partner, url, None, None, None, None))
                     store(replace(page, requested=not page.reused))
-                for checked in ex.run(batches, work):
+                del reused
+                results = ex.run(batches, work)
+                del batches  # the executor holds them now, and lets each go when its host is done
+                for checked in results:
                     store(worker.page(checked))
         except KeyboardInterrupt:
             log.warning("interrupted: run %d is incomplete; `syndicheck audit --resume` finishes it", run_id)
