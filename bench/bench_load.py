@@ -5,6 +5,7 @@ Prints figures; it is not a test and asserts nothing (a missed target is printed
 
     .venv/bin/python bench/bench_load.py            # 500 hosts x 40 pages = 20,000 pages, and a 5,000-page run
     .venv/bin/python bench/bench_load.py --quick    # 100 hosts x 20 pages, and a 500-page run
+    .venv/bin/python bench/bench_load.py --render never   # the crawl without the browser confirming violations
 
 The server is bench_audit.py's (asyncio in its own process, one listening socket per loopback address
 127.0.1.1 ..., the licensor's RSS feed of 20 originals on 127.0.2.1, `--latency` before each response), given
