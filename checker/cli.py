@@ -409,7 +409,7 @@ def _check_all(args: argparse.Namespace, checker, fetcher, targets: Iterator) ->
 def cmd_check(args: argparse.Namespace) -> int:
     from .lazy_import import defer_import
     # Soup Sieve (CSS selectors, imported by bs4 at start-up) compiles ~50 regular expressions on import:
-    # a third of a check's start-up, used only for a page whose stylesheet hides something by selector.
+    # about a sixth of a check's start-up, used only for a page whose stylesheet hides something by selector.
     defer_import("soupsieve")
     from .crawl.lazy_fetcher import LazyFetcher
     from .pipeline import Checker
