@@ -5,6 +5,7 @@ Prints figures; it is not a test and asserts nothing (a missed target is printed
 
     .venv/bin/python bench/bench_load.py            # 500 hosts x 40 pages = 20,000 pages, and a 5,000-page run
     .venv/bin/python bench/bench_load.py --quick    # 100 hosts x 20 pages, and a 500-page run
+    .venv/bin/python bench/bench_load.py --render never   # the crawl without the browser confirming violations
 
 The server is bench_audit.py's (asyncio in its own process, one listening socket per loopback address
 127.0.1.1 ..., the licensor's RSS feed of 20 originals on 127.0.2.1, `--latency` before each response), given
@@ -271,7 +272,8 @@ def audit_child(config: str, result: str, trim: float = 0.0) -> int:
     return rc
 
 
-def write_config(workdir: Path, info: dict, hosts: int, pages: int, delay: float, concurrency: int) -> Path:
+def write_config(workdir: Path, info: dict, hosts: int, pages: int, delay: float, concurrency: int,
+                 render: Optional[str] = None) -> Path:
     lists = workdir / "urls"
     lists.mkdir(exist_ok=True)
     partners = []
@@ -289,7 +291,8 @@ def write_config(workdir: Path, info: dict, hosts: int, pages: int, delay: float
         f"crawl:\n  allow_private_addresses: true\n  delay: {delay}\n  concurrency: {concurrency}\n"
         f"  connect_timeout: {DEADLINE:g}\n  timeout: {DEADLINE:g}\n  deadline: {DEADLINE:g}\n"
         f"  max_bytes: {MAX_BYTES}\n"
-        "storage:\n  database: state/audit.db\nreports:\n  directory: reports\n", encoding="utf-8")
+        + (f"check:\n  render: {render}\n" if render else "")
+        + "storage:\n  database: state/audit.db\nreports:\n  directory: reports\n", encoding="utf-8")
     return path
 
 
@@ -326,7 +329,7 @@ def _size(path: Path) -> int:
 
 
 def measured_run(server: Server, hosts: int, pages: int, delay: float, concurrency: int, sample: float,
-                 keep: Optional[Path] = None, trim: float = 0.0) -> dict:
+                 keep: Optional[Path] = None, trim: float = 0.0, render: Optional[str] = None) -> dict:
     """One audit in a fresh process, watched from outside; returns every figure. `keep`: work there, and leave
     the config, history database and reports behind."""
     server.reset()
@@ -335,7 +338,7 @@ def measured_run(server: Server, hosts: int, pages: int, delay: float, concurren
             keep.mkdir(parents=True, exist_ok=True)
             tmp = str(keep)
         work = Path(tmp)
-        config = write_config(work, server.info, hosts, pages, delay, concurrency)
+        config = write_config(work, server.info, hosts, pages, delay, concurrency, render)
         db = work / "state" / "audit.db"
         env = dict(os.environ, SYNDICHECK_CACHE_DIR=str(work / "cache"))
         result = work / "result.json"
@@ -541,6 +544,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--_serve", help=argparse.SUPPRESS)
     ap.add_argument("--malloc-trim", type=float, default=0.0, metavar="S",
                     help="experiment: the audit process calls glibc malloc_trim(0) every S seconds")
+    ap.add_argument("--render", choices=("never", "auto", "always"),
+                    help="check.render in the audit config (default: not set, i.e. auto: the violations are "
+                         "confirmed in Chromium where it is installed)")
     ap.add_argument("--_audit-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args._serve:
@@ -562,7 +568,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f"before every response; audit: crawl.delay {args.delay} s, concurrency {args.concurrency}, deadline and "
           f"timeouts {DEADLINE:g} s, max_bytes {MAX_BYTES // 2**20} MiB, retries 2, robots.txt obeyed, every "
           f"report format{'; MALLOC_ARENA_MAX=' + os.environ['MALLOC_ARENA_MAX'] if 'MALLOC_ARENA_MAX' in os.environ else ''}"
-          f"{f'; malloc_trim(0) every {args.malloc_trim:g} s' if args.malloc_trim else ''}")
+          f"{f'; malloc_trim(0) every {args.malloc_trim:g} s' if args.malloc_trim else ''}"
+          f"{f'; check.render: {args.render}' if args.render else ''}")
     spec = {"hosts": hosts, "pages": pages, "latency": args.latency, "max_bytes": MAX_BYTES}
     server = Server(hosts, pages, args.latency, N_ORIGINALS,
                     argv=[sys.executable, __file__, "--_serve", json.dumps(spec)])
@@ -572,7 +579,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for n_hosts in sizes:
             print(f"\n... running the audit over {n_hosts} hosts x {pages} pages", flush=True)
             r = measured_run(server, n_hosts, pages, args.delay, args.concurrency, args.sample,
-                             keep=args.keep if n_hosts == hosts else None, trim=args.malloc_trim)
+                             keep=args.keep if n_hosts == hosts else None, trim=args.malloc_trim,
+                             render=args.render)
             a = analyse(r, server.info, n_hosts, pages)
             results.append((r, a))
             report_run(f"{'full' if n_hosts == hosts else 'quarter-size'} run", r, a, detail=n_hosts == hosts)

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 from . import __version__
 from .config_types import AuditConfig, CrawlSettings, OriginalsConfig, PartnerConfig
 from .crawl.archive import ArchivedResponse, WarcWriter
+from .crawl.check_threads import CheckThreads, check_thread_count
 from .crawl.dask_executor import drop_per_process, per_process
 from .crawl.executor import Executor
 from .crawl.executor import make_executor as _make_executor
@@ -233,7 +234,9 @@ def _stop_without_originals(history: History, run_id: int, license: str, config:
 
 @dataclass(frozen=True)
 class Candidates:
-    """What discovery found for the run: each candidate URL's partner, its sitemap/feed date, the partners' info."""
+    """What discovery found for the run: each candidate URL's partner, its sitemap/feed date, the partners' info.
+
+    The crawl empties the two per-URL maps once it has planned its batches (which carry what it needs)."""
 
     partner_of: dict[str, str]  # normalised URL -> partner id (the first partner that listed it)
     modified: dict[str, datetime]  # normalised URL -> latest moment its sitemap/feed says it changed
@@ -304,6 +307,13 @@ class _Crawl:
         """Check every page not `done`; False when interrupted (Ctrl-C: the run is resumable)."""
         config, history, run_id = self.config, self.history, self.run_id
         todo, unchanged, batches = self.plan(found, done)
+        # Per-URL planning state is not kept through the crawl: the batches carry each URL's partner and
+        # validators, and a batch is let go once its host is done (LocalExecutor); only counts stay.
+        total = len(todo)
+        reused = [(u, found.partner_of[u]) for u in todo if u in unchanged]
+        del todo, unchanged
+        found.partner_of.clear()
+        found.modified.clear()
         warc = WarcWriter(Path(config.reports_dir) / "evidence", run_id)
         worker = _PageWorker(config, self.checker, self.fetcher, history, self.fingerprint, warc,
                              self.originals_by_id, self.today, originals_partial=self.originals_partial)
@@ -311,9 +321,11 @@ class _Crawl:
         # Locally many host threads share `crawl.concurrency` request slots: a thread sleeping out its
         # host's delay holds no slot, so throughput reaches min(concurrency / latency, hosts / delay).
         slots = RequestSlots(self.fetcher, config.crawl.concurrency)
+        # The host threads fetch; a few check threads parse and check (why: checker/crawl/check_threads.py).
+        checks = CheckThreads(check_thread_count(RENDER_CONTEXTS if config.render != "never" else 0))
         work = BatchWork(self.shipped, self.fetcher.settings, config.crawl.obey_robots, fetcher=slots,
-                         robots=self.robots, max_crawl_delay=config.crawl.max_crawl_delay)
-        progress = Progress(len(todo), tty=tty, quiet=quiet)
+                         robots=self.robots, max_crawl_delay=config.crawl.max_crawl_delay, checks=checks)
+        progress = Progress(total, tty=tty, quiet=quiet)
 
         def store(page: AuditPage) -> None:
             history.record_page(run_id, page)  # the client is the only writer
@@ -326,15 +338,19 @@ class _Crawl:
         lifecycle = make_executor(config) if executor is None else nullcontext(executor)
         try:
             with lifecycle as ex:
-                for url in (u for u in todo if u in unchanged):  # the stored verdict, as after a 304, without a request
-                    page = worker.page(CheckedPage(url, found.partner_of[url], url, None, None, None, None))
+                for url, partner in reused:  # the stored verdict, as after a 304, without a request
+                    page = worker.page(CheckedPage(url, partner, url, None, None, None, None))
                     store(replace(page, requested=not page.reused))
-                for checked in ex.run(batches, work):
+                del reused
+                results = ex.run(batches, work)
+                del batches  # the executor holds them now, and lets each go when its host is done
+                for checked in results:
                     store(worker.page(checked))
         except KeyboardInterrupt:
             log.warning("interrupted: run %d is incomplete; `syndicheck audit --resume` finishes it", run_id)
             return False
         finally:
+            checks.close()
             progress.close()
         return True
 
@@ -521,15 +537,18 @@ class BatchWork:
 
     def __init__(self, checker: "ShippedChecker | ShippedRouter", settings: FetchSettings, obey_robots: bool, *,
                  fetcher: Optional[PageFetcher] = None, robots: Optional[RobotsCache] = None,
-                 max_crawl_delay: float = DEFAULT_MAX_CRAWL_DELAY):
+                 max_crawl_delay: float = DEFAULT_MAX_CRAWL_DELAY, checks: Optional[CheckThreads] = None):
         self.checker, self.settings, self.obey_robots = checker, settings, obey_robots
         self.max_crawl_delay = max_crawl_delay
         self.token = hashlib.sha256(os.urandom(16)).hexdigest()[:16]  # this run, for per-process resources
         self._fetcher, self._robots = fetcher, robots
+        # Local runs: pages are checked on these few threads. A dask worker checks on its own few task threads.
+        self._checks = checks
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state["_fetcher"] = state["_robots"] = None  # a Session does not travel: workers make their own
+        state["_checks"] = None
         return state
 
     def _tools(self) -> tuple[PageFetcher, Optional[RobotsCache]]:
@@ -563,7 +582,10 @@ class BatchWork:
             if fetched.status_code == 304:
                 yield CheckedPage(url, partner, fetched.url, None, None, fetched.etag, fetched.last_modified)
                 continue
-            result, evidence = check_fetched(checker, url, fetched, self.settings.user_agent)
+            if self._checks is not None:
+                result, evidence = self._checks.run(check_fetched, checker, url, fetched, self.settings.user_agent)
+            else:
+                result, evidence = check_fetched(checker, url, fetched, self.settings.user_agent)
             sha = hashlib.sha256(fetched.body).hexdigest() if fetched.body else None
             yield CheckedPage(url, partner, fetched.url, result, sha, fetched.etag, fetched.last_modified, evidence)
 

@@ -13,6 +13,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional
 
+DEFAULT_TIME_BUDGET = 20.0  # CPU seconds to check one page; why 20: see checker/pipeline.py
+
 
 class BudgetExceeded(Exception):
     """The page's budget ran out in the middle of a check; str() says which budget, for the finding."""

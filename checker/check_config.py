@@ -20,11 +20,6 @@ from typing import Any, Iterable, Optional, Sequence
 from .models import PageResult
 from .strict_yaml import ConfigError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 log = logging.getLogger("syndicheck")
 
 # key -> (kind, whether it is a path relative to the config file). Kinds: str, list (of str), bool, int, float.
@@ -89,6 +84,10 @@ def load_config(path: Path, choices: Optional[dict] = None) -> CheckConfig:
     """Read and validate one config file; every problem is a ConfigError naming file, line and key.
 
     `choices`: the allowed values of some keys (format, fail-on), as the command line allows them."""
+    if sys.version_info >= (3, 11):  # imported here: most checks find no config file, and it compiles its regexes
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Sequence, TextIO
 
 from . import __version__
-from .config_types import DEFAULT_TIME_BUDGET
+from .budget import DEFAULT_TIME_BUDGET  # not config_types: `check` needs none of the audit's config
 from .models import Fetched, Outcome, PageResult, Run, Severity, Status
 from .strict_yaml import ConfigError
 from .terminal import InertFormatter, inert
@@ -407,6 +407,10 @@ def _check_all(args: argparse.Namespace, checker, fetcher, targets: Iterator) ->
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .lazy_import import defer_import
+    # Soup Sieve (CSS selectors, imported by bs4 at start-up) compiles ~50 regular expressions on import:
+    # about a sixth of a check's start-up, used only for a page whose stylesheet hides something by selector.
+    defer_import("soupsieve")
     from .crawl.lazy_fetcher import LazyFetcher
     from .pipeline import Checker
 

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from .checks.context import CheckContext
-from .config_types import DEFAULT_TIME_BUDGET
 from .decode import decode_html, looks_binary, utf8_body
-from .budget import page_budget
+from .budget import DEFAULT_TIME_BUDGET, page_budget
 from .engine import evaluate, over_budget, page_status
 from .match import OriginalIndex
 from .models import Fetched, Match, Original, PageResult, Status
@@ -29,7 +28,7 @@ log = logging.getLogger(__name__)
 # CPU seconds one page may take from its match to its last rule. Normal pages take well under a
 # second; a hostile one (100,000 nested elements, 50,000 images) gets `review` for the rules left
 # when the budget runs out, never a pass. Thread CPU time, not wall time: pages checked in parallel
-# threads, or a busy machine, do not eat each other's budgets. DEFAULT_TIME_BUDGET lives in config_types so
+# threads, or a busy machine, do not eat each other's budgets. DEFAULT_TIME_BUDGET lives in budget.py so
 # the CLI and audit.yaml defaults are the same number; `check.time_budget` / --time-budget change it.
 
 

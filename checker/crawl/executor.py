@@ -160,6 +160,9 @@ class LocalExecutor(LaneOrderedExecutor):
         for lane_tasks in lanes:
             pool.submit(run_lane, lane_tasks)
         pending = len(lanes)
+        # The pool's queue holds each lane until it runs, and its thread until it is done: then its tasks
+        # (a host's URLs, partners and validators) are let go, not kept to the end of the run.
+        lanes.clear()
         try:
             while pending:
                 item = results.get()
