@@ -251,7 +251,7 @@ class Containers:
         for cid, name in zip(block.asides, block.aside_names):
             if cid in article or not _names_other_stories(name, self.vocab):
                 continue
-            node = block.element
+            node: Optional[Tag] = block.element
             while node is not None and id(node) != cid:
                 node = node.parent
             if node is None:

@@ -71,6 +71,37 @@ def box_of(block: Block) -> Optional[Box]:
     return (x, y, w, h) if w > 1 and h > 1 else None
 
 
+@dataclass(frozen=True)
+class _Column:
+    """The body's column as drawn: its horizontal extent and the heights that cut head, middle and foot."""
+
+    left: int
+    right: int
+    body_top: int
+    body_bottom: int
+    top_cut: int  # above this paragraph's top: the top of the body
+    foot_cut: int  # below this paragraph's bottom: the foot of the body
+    first: Box  # the body's first paragraph
+
+    @classmethod
+    def of(cls, body: list, vocab: Vocabulary) -> "_Column":
+        """From the body paragraphs' boxes, top to bottom."""
+        last = body[max(len(body) - 1 - vocab.top_of_body, 0)]
+        return cls(min(bx[0] for bx in body), max(bx[0] + bx[2] for bx in body), body[0][1],
+                   max(bx[1] + bx[3] for bx in body), body[min(vocab.top_of_body, len(body) - 1)][1],
+                   last[1] + last[3], body[0])
+
+    def holds(self, bx: Box) -> bool:
+        overlap = min(self.right, bx[0] + bx[2]) - max(self.left, bx[0])
+        return overlap > 0 and overlap >= COLUMN_OVERLAP * min(bx[2], self.right - self.left)
+
+    def encloses_body(self, bx: Box) -> bool:
+        """<main>, <article>: the body's containers are placed by document order."""
+        first = self.first
+        return (bx[1] <= first[1] and bx[1] + bx[3] >= first[1] + first[3]
+                and bx[0] <= first[0] + first[2] // 2 <= bx[0] + bx[2])
+
+
 def place(page: ParsedPage, zones: Optional["Zones"], vocab: Vocabulary) -> Optional["Zones"]:
     """The zones with head and foot judged by position, on a rendered snapshot; otherwise the zones unchanged."""
     if zones is None or not trusted(page):
@@ -80,57 +111,45 @@ def place(page: ParsedPage, zones: Optional["Zones"], vocab: Vocabulary) -> Opti
     body = sorted((boxes[i] for i in zones.body if i in boxes), key=lambda bx: bx[1])
     if not body:
         return zones  # the body was not measured: nothing to place the rest against
-    left, right = min(bx[0] for bx in body), max(bx[0] + bx[2] for bx in body)
-    body_top, body_bottom = body[0][1], max(bx[1] + bx[3] for bx in body)
-    top_cut = body[min(vocab.top_of_body, len(body) - 1)][1]  # above this paragraph's top: the top of the body
-    last = body[max(len(body) - 1 - vocab.top_of_body, 0)]
-    foot_cut = last[1] + last[3]  # below this paragraph's bottom: the foot of the body
-
-    def in_column(bx: Box) -> bool:
-        overlap = min(right, bx[0] + bx[2]) - max(left, bx[0])
-        return overlap > 0 and overlap >= COLUMN_OVERLAP * min(bx[2], right - left)
-
-    def shown(i: int) -> bool:
-        return bool(blocks[i].text)
-
-    first = body[0]
-
-    def encloses_body(bx: Box) -> bool:  # <main>, <article>: the body's containers are placed by document order
-        return bx[1] <= first[1] and bx[1] + bx[3] >= first[1] + first[3] and bx[0] <= first[0] + first[2] // 2 <= bx[0] + bx[2]
-
-    boxes = {i: bx for i, bx in boxes.items() if i in zones.body or not encloses_body(bx)}
-    column = {i: bx for i, bx in boxes.items() if i not in zones.body and in_column(bx)}
-    headline = _headline(blocks, zones, boxes, column, body_top)
+    col = _Column.of(body, vocab)
+    boxes = {i: bx for i, bx in boxes.items() if i in zones.body or not col.encloses_body(bx)}
+    column = {i: bx for i, bx in boxes.items() if i not in zones.body and col.holds(bx)}
+    headline = _headline(blocks, zones, boxes, column, col.body_top)
     head_top = boxes[headline][1] if headline in boxes else None
     # A byline in a narrow rail beside the body's top (author, date, share buttons left of the first
     # paragraphs) is the article's head too: right by the column, at the height of its head.
-    gutter = max(RAIL_GAP, (right - left) // 10)
-    band = head_top if head_top is not None else body_top
+    gutter = max(RAIL_GAP, (col.right - col.left) // 10)
+    band = head_top if head_top is not None else col.body_top
     column.update((i, bx) for i, bx in boxes.items() if i not in column and i not in zones.body
-                  and band <= bx[1] < top_cut and _gap(bx, left, right) <= gutter)
-    above = sorted((i for i, bx in column.items() if bx[1] < body_top and i != headline), key=lambda i: -column[i][1])
-    top_of_body = {i for i, bx in column.items() if body_top <= bx[1] < top_cut}
-    foot_of_body = {i for i, bx in column.items() if foot_cut <= bx[1] <= body_bottom}
-    below = sorted((i for i, bx in column.items() if bx[1] > body_bottom), key=lambda i: column[i][1])
+                  and band <= bx[1] < col.top_cut and _gap(bx, col.left, col.right) <= gutter)
+    return _placed(zones, blocks, boxes, column, col, headline, head_top, vocab)
 
-    under: list[int] = []  # nearest the body first
+
+def _placed(zones: "Zones", blocks: tuple, boxes: dict, column: dict, col: _Column, headline: Optional[int],
+            head_top: Optional[int], vocab: Vocabulary) -> "Zones":
+    """The zones rebuilt from the blocks drawn in the column: above it, at its top, at its foot, below it."""
+    def shown(i: int) -> bool:
+        return bool(blocks[i].text)
+
+    above = sorted((i for i, bx in column.items() if bx[1] < col.body_top and i != headline), key=lambda i: -column[i][1])
+    top_of_body = {i for i, bx in column.items() if col.body_top <= bx[1] < col.top_cut}
+    foot_of_body = {i for i, bx in column.items() if col.foot_cut <= bx[1] <= col.body_bottom}
+    below = sorted((i for i, bx in column.items() if bx[1] > col.body_bottom), key=lambda i: column[i][1])
+
     over: list[int] = []  # above the headline, nearest it first
     if head_top is not None:
-        under = [i for i in above if column[i][1] >= head_top]
+        under = [i for i in above if column[i][1] >= head_top]  # nearest the body first
         over = _first_shown([i for i in above if column[i][1] < head_top], vocab.headline_margin, shown)
+        near_headline = _first_shown(sorted(under, key=lambda i: column[i][1]), NEAR_BLOCKS, shown)
     else:
         under = _first_shown(above, vocab.head_span, shown)
-    foot = _first_shown(below, vocab.foot_span, shown)
-
+        near_headline = []
     near_body = _first_shown(under, NEAR_BLOCKS, shown)
-    near_headline = _first_shown(sorted(under, key=lambda i: column[i][1]), NEAR_BLOCKS, shown) if head_top is not None else []
-    head = under + sorted(top_of_body, key=lambda i: column[i][1]) + over
-    if headline is not None:
-        head.append(headline)
-    feet = sorted(foot_of_body, key=lambda i: column[i][1]) + foot
+    head = under + sorted(top_of_body, key=lambda i: column[i][1]) + over + ([headline] if headline is not None else [])
+    feet = sorted(foot_of_body, key=lambda i: column[i][1]) + _first_shown(below, vocab.foot_span, shown)
     placed = set(head) | set(feet) | set(zones.body)
     # In the column beside the body's middle (a picture's caption, an inline box): neither head, foot nor elsewhere.
-    middle = {i for i, bx in column.items() if top_cut <= bx[1] < foot_cut}
+    middle = {i for i, bx in column.items() if col.top_cut <= bx[1] < col.foot_cut}
     elsewhere = frozenset(i for i in boxes if i not in placed and i not in middle)
     # Unmeasured blocks keep their place by document order.
     head += [i for i in zones.head if i not in boxes and i not in head]
