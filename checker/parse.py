@@ -447,7 +447,7 @@ def _enter_aside(node: Tag, tag: str, aside: str, marked_here: bool, in_article:
     return asides + (id(node),), aside_names + (aside,)
 
 
-_PICTURE_TAGS = ("img", "svg", "picture")
+_PICTURE_TAGS = frozenset({"img", "svg", "picture"})
 
 
 def _mark_inline(block: Block, node: Tag, marked_here: bool, budget: list) -> None:
@@ -455,9 +455,10 @@ def _mark_inline(block: Block, node: Tag, marked_here: bool, budget: list) -> No
     block.marked = True
     if marked_here:
         # "<p><span class=byline>JANE DOE</span> THE STANDFIRST ...": the credit is the span alone.
-        text = " ".join(_subtree_text(node, budget).split())
+        raw, picture, whole = _subtree_read(node, budget)
+        text = " ".join(raw.split())
         block.marked_texts.append(text)
-        if not text and node.find(_PICTURE_TAGS) is None:
+        if not text and whole and not picture:
             block.empty_mark = True
 
 
@@ -543,23 +544,30 @@ def _subtree_text(node: Tag, budget: Optional[list] = None) -> str:
     nested chain; on 100,000 nested author-marked spans, reading each one's text would be quadratic.
     Past the budget, only the text of the nodes read so far is returned.
     """
+    return _subtree_read(node, budget)[0]
+
+
+def _subtree_read(node: Tag, budget: Optional[list] = None) -> tuple[str, bool, bool]:
+    """(text, whether a picture was met, whether the whole subtree was read) within the budget."""
     if budget is None:
         budget = [SUBTREE_TEXT_NODES]
     stack: list[PageElement] = [node]
     seen = 0
     strings: list[str] = []
+    picture = False
     while stack and seen <= budget[0]:
         cur = stack.pop()
         seen += 1
         if isinstance(cur, Tag):
+            picture = picture or cur.name in _PICTURE_TAGS
             stack.extend(reversed(cur.contents))
         elif type(cur) in _MAIN_STRINGS:
             strings.append(cur)  # type: ignore[arg-type]  # a NavigableString or CData: a str
     if stack:  # over budget: a hostile subtree
         budget[0] = 0
-        return " ".join(strings)
+        return " ".join(strings), picture, False
     budget[0] = max(budget[0] - seen, 0)
-    return node.get_text(" ")
+    return node.get_text(" "), picture, True
 
 
 def _collect_image(node: Tag, tag: str, attrs: dict, hidden: Optional[str], bi: int, images: list,

@@ -14,9 +14,9 @@ from .vocabulary import DEFAULT_VOCABULARY
 # translation by thousands of pixels) and clip rectangles or zero clip circles are how "screen-reader
 # only" text hides, so they count as hidden too.
 _HIDING_STYLE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)"
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*(?:0(?:\.0\d*)?|\.0\d*)\s*(?:;|$|!)"
     r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*50%|(?:left|top|text-indent)\s*:\s*-\d{3,}(?:\.\d+)?px"
-    r"|font-size\s*:\s*0(?:px|em|rem)?\s*(?:;|$)"
+    r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|$)"
     r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|$)"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
     r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px",
@@ -27,7 +27,7 @@ _HIDING_STYLE = re.compile(
 # "background-color: transparent" is everywhere there.)
 _HIDING_INLINE_ONLY = re.compile(r"(?<![-\w])color\s*:\s*transparent", re.I)
 # "height: 0; overflow: hidden" (or max-height): a collapsed box shows none of its content.
-_ZERO_HEIGHT = re.compile(r"(?<![-\w])(?:max-)?height\s*:\s*0(?:px|em|rem|%)?\s*(?:;|$|!)", re.I)
+_ZERO_HEIGHT = re.compile(r"(?<![-\w])(?:max-)?height\s*:\s*(?:0(?:px|em|rem|%)?|1px)\s*(?:;|$|!)", re.I)
 _OVERFLOW_HIDDEN = re.compile(r"overflow(?:-y)?\s*:\s*(?:hidden|clip)", re.I)
 _WIDTH = re.compile(r"(?<![-\w])width\s*:\s*(\d+(?:\.\d+)?)px", re.I)
 _HEIGHT = re.compile(r"(?<![-\w])height\s*:\s*(\d+(?:\.\d+)?)px", re.I)
@@ -387,10 +387,10 @@ _SHOWING = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|o
 # declarations, becomes "(?=})"; left/top/text-indent are spelt out so that every alternative
 # starts with a letter.
 _HIDING_IN_LOWERED = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*0(?:\.0+)?\s*(?:;|(?=\})|!)"
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*(?:0(?:\.0\d*)?|\.0\d*)\s*(?:;|(?=\})|!)"
     r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*50%|left\s*:\s*-\d{3,}(?:\.\d+)?px"
     r"|top\s*:\s*-\d{3,}(?:\.\d+)?px|text-indent\s*:\s*-\d{3,}(?:\.\d+)?px"
-    r"|font-size\s*:\s*0(?:px|em|rem)?\s*(?:;|(?=\}))"
+    r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|(?=\}))"
     r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|(?=\}))"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
     r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px"

@@ -405,6 +405,9 @@ def test_a_logo_a_structural_rule_hides_is_a_question_for_a_browser(original):
     (f"<p class='sr'>{CREDIT}</p>", ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(1px,1px,1px,1px)}"),
     (f"<details><summary>Credits</summary><p>{CREDIT}</p></details>", ""),
     (f"<p style='clip-path: circle(0)'>{CREDIT}</p>", ""),
+    (f"<p style='opacity: 0.01'>{CREDIT}</p>", ""),
+    (f"<p class='t'>{CREDIT}</p>", ".t{font-size:1px}"),
+    (f"<p style='height:1px;overflow:hidden'>{CREDIT}</p>", ""),
     (f"<p class='off'>{CREDIT}</p>", ".off{transform:translateX(-10000px)}"),
 ])
 def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
@@ -426,6 +429,7 @@ def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     (f"<details><summary>{CREDIT}</summary><p>More about the author</p></details>", ""),
     (f"<p style='transform: translateX(-12px); clip-path: circle(40%)'>{CREDIT}</p>", ""),
     (f"<p aria-hidden='true'>{CREDIT}</p>", ""),  # hidden from screen readers, not from the eye
+    (f"<p style='opacity: 0.5; font-size: 11px; height: 12px; overflow: hidden'>{CREDIT}</p>", ""),
 ])
 def test_a_byline_these_rules_do_not_hide_passes(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")
