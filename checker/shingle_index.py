@@ -264,11 +264,13 @@ def _batch_shingles(batch: list[list[str]], ids: list[int], k: int) -> tuple[np.
 # --------------------------------------------------------------------------------------------- on disk
 
 
-def cache_key(texts: Sequence[str], k: int, max_df: int, boilerplate: Sequence[str]) -> str:
-    """What the index depends on: the originals' texts in order, shingle size, df cap, boilerplate."""
+def cache_key(texts: Sequence[str], k: int, max_df: int, boilerplate: Sequence[str],
+              digest: Optional[str] = None) -> str:
+    """What the index depends on: the originals' texts in order (`digest`: their texts_digest() if known),
+    shingle size, df cap, boilerplate."""
     from .text_digest import texts_digest
 
-    meta = [FORMAT_VERSION, k, max_df, list(boilerplate), len(texts), texts_digest(texts)]
+    meta = [FORMAT_VERSION, k, max_df, list(boilerplate), len(texts), digest or texts_digest(texts)]
     return hashlib.blake2b(json.dumps(meta).encode("utf-8"), digest_size=20).hexdigest()
 
 
@@ -373,16 +375,20 @@ def index_dir(cache_dir: Optional[Path] = None) -> Path:
 
 
 def build_or_load(texts: Sequence[str], k: int, max_df: int, boilerplate: Sequence[str],
-                  cache_dir: Optional[Path] = None, persist: Optional[bool] = None) -> FlatIndex:
-    """The saved index when there is one for these texts and settings, else a new one (saved when large)."""
+                  cache_dir: Optional[Path] = None, persist: Optional[bool] = None, *,
+                  chars: Optional[int] = None, digest: Optional[str] = None) -> FlatIndex:
+    """The saved index when there is one for these texts and settings, else a new one (saved when large).
+    `chars` and `digest`, when the caller knows them: the texts' total length and texts_digest()."""
     stop_words = [tokens(t) for t in boilerplate]
     stop = np.concatenate([stable_shingles(w, k) for w in stop_words if w] or [np.zeros(0, _U64)])
     if persist is None:
-        persist = sum(len(t) for t in texts) >= PERSIST_MIN_CHARS and os.environ.get("SYNDICHECK_INDEX_CACHE") != "off"
+        if chars is None:
+            chars = sum(len(t) for t in texts)
+        persist = chars >= PERSIST_MIN_CHARS and os.environ.get("SYNDICHECK_INDEX_CACHE") != "off"
     if not persist:
         return build(texts, k, max_df, stop)
     directory = index_dir(cache_dir)
-    key = cache_key(texts, k, max_df, boilerplate)
+    key = cache_key(texts, k, max_df, boilerplate, digest)
     found = load(directory, key)
     if found is not None:
         return found
