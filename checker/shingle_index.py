@@ -7,7 +7,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -22,6 +22,7 @@ _HEADER = 4096  # bytes: magic + JSON metadata, zero-padded; the arrays follow, 
 # Below this much original text, building is quicker than hashing the texts for a cache key and
 # reading a file; tests and one-off checks then leave nothing behind in the cache directory.
 PERSIST_MIN_CHARS = 1_000_000
+_MEMO_WORDS = 300_000  # distinct words whose hashes an index build keeps
 KEEP_FILES = 8  # index files kept in the cache directory; the least recently used go first
 
 _U64 = np.uint64
@@ -147,17 +148,21 @@ class FlatIndex:
         return np.unique(self.docs[rows[equal]], return_counts=True)
 
 
+def _bits(postings: int) -> int:
+    return int(min(24, max(8, int(postings).bit_length() - 2)))  # ~4-8 keys per bucket
+
+
 def _directory(keys: np.ndarray) -> tuple[np.ndarray, int]:
-    bits = int(min(24, max(8, int(keys.size).bit_length() - 2)))  # ~4-8 keys per bucket
+    bits = _bits(keys.size)
     counts = np.bincount((keys >> _U64(64 - bits)).astype(np.int64), minlength=1 << bits)
     directory = np.concatenate([np.zeros(1, np.int64), np.cumsum(counts)])
     return directory.astype(np.uint32 if keys.size < 2 ** 32 else np.int64), bits
 
 
-def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIndex:
-    """The index of `texts` (one per original): distinct shingles minus `stop`, keys held by more than
-    max_df originals dropped (boilerplate), and each original's count of the shingles that remain."""
-    n_docs = len(texts)
+def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray
+                ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """The index of `texts` (one per original) as (top byte, keys, originals) per partition, in key order:
+    distinct shingles minus `stop`, keys held by more than max_df originals dropped (boilerplate)."""
     # Shingles go into 256 partitions by their top byte, so that sorting and counting happen one
     # partition at a time and no array of all pairs plus its sort order is ever alive at once.
     parts_keys: list[list[np.ndarray]] = [[] for _ in range(256)]
@@ -166,11 +171,12 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
     batch_words: list[list[str]] = []
     batch_ids: list[int] = []
     budget = 0
+    memo: dict[str, int] = {}  # word -> its hash, across batches: an archive repeats its vocabulary
 
     def flush() -> None:
         if not batch_words:
             return
-        keys, docs = _batch_shingles(batch_words, batch_ids, k)
+        keys, docs = _batch_shingles(batch_words, batch_ids, k, memo)
         if stop.size:
             keep = ~np.isin(keys, stop)
             keys, docs = keys[keep], docs[keep]
@@ -178,7 +184,7 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
         top = (keys >> _U64(56)).astype(np.uint8)
         order = np.argsort(top, kind="stable")
         keys, docs = keys[order], docs[order]
-        bounds = np.concatenate([np.zeros(1, np.int64), np.cumsum(np.bincount(top, minlength=256))])
+        bounds = np.concatenate([np.zeros(1, np.int64), np.cumsum(np.bincount(top, minlength=256))]).tolist()
         for p in range(256):
             a, z = bounds[p], bounds[p + 1]
             if z > a:
@@ -187,8 +193,10 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
         batch_words.clear()
         batch_ids.clear()
 
-    for i, text in enumerate(texts):
+    for i in range(len(texts)):
+        text = texts[i]
         words = tokens(text) if text.strip() else []
+        del text  # a text read from the store is not kept
         if words:
             batch_words.append(words)
             batch_ids.append(i)
@@ -197,9 +205,8 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
             flush()
             budget = 0
     flush()
+    memo.clear()
 
-    out_keys: list[np.ndarray] = []
-    out_docs: list[np.ndarray] = []
     for p in range(256):
         if not parts_keys[p]:
             continue
@@ -210,6 +217,7 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
         # that repeats a sentence has its repeats side by side, where they are dropped.
         order = np.argsort(keys, kind="stable")
         keys, docs = keys[order], docs[order]
+        del order
         if keys.size > 1:
             repeat = np.zeros(keys.size, bool)
             repeat[1:] = (keys[1:] == keys[:-1]) & (docs[1:] == docs[:-1])
@@ -220,26 +228,44 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
         first = np.flatnonzero(new)
         df = np.diff(np.concatenate([first, np.array([keys.size])]))
         keep = np.repeat(df <= max_df, df)
-        out_keys.append(keys[keep])
-        out_docs.append(docs[keep])
+        yield p, keys[keep], docs[keep].astype(np.int32, copy=False)
+
+
+def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIndex:
+    """The index of `texts` in memory (see _partitions), with each original's count of the shingles that remain."""
+    out_keys: list[np.ndarray] = []
+    out_docs: list[np.ndarray] = []
+    for _, keys, docs in _partitions(texts, k, max_df, stop):
+        out_keys.append(keys)
+        out_docs.append(docs)
     keys = np.concatenate(out_keys) if out_keys else np.zeros(0, _U64)
     out_keys.clear()  # the pieces go before the next array is made: one copy of the postings at a time
     docs = np.concatenate(out_docs) if out_docs else np.zeros(0, np.int32)
     out_docs.clear()
-    effective = np.bincount(docs, minlength=n_docs).astype(np.int32)
+    effective = np.bincount(docs, minlength=len(texts)).astype(np.int32)
     directory, bits = _directory(keys)
     return FlatIndex(keys, docs.astype(np.int32, copy=False), effective, directory, bits)
 
 
-def _batch_shingles(batch: list[list[str]], ids: list[int], k: int) -> tuple[np.ndarray, np.ndarray]:
+def _batch_shingles(batch: list[list[str]], ids: list[int], k: int,
+                    memo: Optional[dict[str, int]] = None) -> tuple[np.ndarray, np.ndarray]:
     """(shingle hash, original) for every shingle of several originals, hashed in one numpy pass."""
     lengths = np.array([len(w) for w in batch], np.int64)
     flat = [w for words in batch for w in words]
-    # Each distinct word is hashed once: a batch of articles repeats most of its words many times.
-    vocab = dict.fromkeys(flat)
-    for n, word in enumerate(vocab):
-        vocab[word] = n
-    w = word_hashes(list(vocab))[np.fromiter(map(vocab.__getitem__, flat), np.int64, len(flat))]
+    memo = {} if memo is None else memo
+    # Each distinct word is hashed once (a batch of articles repeats most of its words many times), and
+    # kept for the next batches: most words are then one dict lookup, done in C by map().
+    hs = list(map(memo.get, flat))
+    if None in hs:
+        missing = list(dict.fromkeys(w for w, h in zip(flat, hs) if h is None))
+        memo.update(zip(missing, word_hashes(missing).tolist()))
+        hs = list(map(memo.__getitem__, flat))
+        if len(memo) > _MEMO_WORDS:  # a rare word is not kept: the memo stays a few tens of MB
+            for word in missing:
+                del memo[word]
+    del flat
+    w = np.array(hs, _U64)
+    del hs
     offsets = np.concatenate([np.zeros(1, np.int64), np.cumsum(lengths)])
     doc_of_word = np.repeat(np.array(ids, np.int64), lengths)
     keys: list[np.ndarray] = []
@@ -278,33 +304,55 @@ def _path(directory: Path, key: str) -> Path:
     return directory / f"{key}.idx"
 
 
-def save(index: FlatIndex, directory: Path, key: str) -> Optional[Path]:
-    """Write the index as one file (header, keys, docs, effective), atomically; None if it cannot."""
+def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, directory: Path,
+                   key: str) -> Optional[Path]:
+    """Build the index straight into its file (header, keys, docs, effective, directory), partition by
+    partition, so that the postings are never in memory whole; written atomically. None if it cannot be."""
     path = _path(directory, key)
-    meta = {"version": FORMAT_VERSION, "key": key, "postings": int(index.keys.size),
-            "originals": int(index.effective.size), "bits": index.bits, "directory": str(index.directory.dtype)}
-    header = _MAGIC + json.dumps(meta).encode("ascii")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    docs_tmp = path.with_name(f".{path.name}.{os.getpid()}.docs.tmp")
+    n_docs = len(texts)
+    effective = np.zeros(n_docs, np.int64)
+    counts = np.zeros(1 << 24, np.int64)  # keys per 24-bit prefix: any directory's buckets add up from these
+    n = 0
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(header.ljust(_HEADER, b"\0"))
-            f.write(np.ascontiguousarray(index.keys, _U64).tobytes())
-            f.write(np.ascontiguousarray(index.docs, np.int32).tobytes())
-            if index.docs.size % 2:
+        with open(tmp, "wb") as f, open(docs_tmp, "w+b") as docs_file:
+            f.write(b"\0" * _HEADER)
+            for p, keys, docs in _partitions(texts, k, max_df, stop):
+                f.write(memoryview(np.ascontiguousarray(keys, _U64)))
+                docs_file.write(memoryview(np.ascontiguousarray(docs, np.int32)))
+                effective += np.bincount(docs, minlength=n_docs)
+                prefix = ((keys >> _U64(40)) & _U64(0xFFFF)).astype(np.int64)
+                counts[p << 16:(p + 1) << 16] = np.bincount(prefix, minlength=1 << 16)
+                n += int(keys.size)
+            docs_file.seek(0)
+            while chunk := docs_file.read(1 << 24):
+                f.write(chunk)
+            if n % 2:
                 f.write(b"\0" * 4)  # keep the next array 8-byte aligned
-            f.write(np.ascontiguousarray(index.effective, np.int32).tobytes())
-            if index.effective.size % 2:
+            f.write(memoryview(effective.astype(np.int32)))
+            if n_docs % 2:
                 f.write(b"\0" * 4)
-            f.write(np.ascontiguousarray(index.directory).tobytes())
+            bits = _bits(n)
+            directory_ = np.concatenate([np.zeros(1, np.int64),
+                                         np.cumsum(counts.reshape(1 << bits, -1).sum(axis=1))])
+            f.write(memoryview(directory_.astype(np.uint32 if n < 2 ** 32 else np.int64)))
+            meta = {"version": FORMAT_VERSION, "key": key, "postings": n, "originals": n_docs, "bits": bits,
+                    "directory": "uint32" if n < 2 ** 32 else "int64"}
+            header = _MAGIC + json.dumps(meta).encode("ascii")
+            f.seek(0)
+            f.write(header.ljust(_HEADER, b"\0"))
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("cannot save the originals index in %s: %s", directory, exc.strerror or exc)
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
         return None
+    finally:
+        for leftover in (tmp, docs_tmp):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
     _prune(directory)
     return path
 
@@ -392,12 +440,10 @@ def build_or_load(texts: Sequence[str], k: int, max_df: int, boilerplate: Sequen
     found = load(directory, key)
     if found is not None:
         return found
-    built = build(texts, k, max_df, stop)
-    path = save(built, directory, key)
-    if path is not None:
-        # Map the file just written: its pages are shared with other processes (Dask workers, the next
-        # run) and can be dropped by the kernel, where the built arrays are this process's alone.
+    # Built into the file and mapped from it: its pages are shared with other processes (Dask workers, the
+    # next run) and can be dropped by the kernel, where built arrays would be this process's alone.
+    if _build_to_file(texts, k, max_df, stop, directory, key) is not None:
         mapped = load(directory, key)
         if mapped is not None:
             return mapped
-    return built
+    return build(texts, k, max_df, stop)

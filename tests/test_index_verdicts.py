@@ -273,7 +273,7 @@ def test_a_worker_maps_the_index_the_client_saved(pack, tmp_path, monkeypatch) -
     code = ("import pickle, sys\n"
             "from checker import shingle_index\n"
             "def no_build(*a, **k): raise SystemExit('rebuilt the index')\n"
-            "shingle_index.build = no_build\n"
+            "shingle_index.build = shingle_index._partitions = no_build\n"
             f"c = pickle.loads(open({str(shipped)!r}, 'rb').read()).get()\n"
             "m = c.index.best(c.index.originals[1234].text)\n"
             "print(type(c.index.flat.keys.base).__name__, m.original.id, m.score)\n")
@@ -295,3 +295,23 @@ def test_every_allowed_shingle_size_hashes_without_warnings() -> None:
             assert full.size == len(words) - k + 1 and np.unique(full).size == full.size
             assert np.array_equal(shingle_index.WordMemo().shingles(words, k), full)
             assert shingle_index.stable_shingles(words[: k - 1], k).size == 1
+
+
+def test_index_built_into_its_file_equals_the_one_built_in_memory(tmp_path) -> None:
+    """The same arrays either way: boilerplate removed, keys past the df cap dropped, repeats counted once."""
+    rng = random.Random(5)
+    vocab = [f"w{i}" for i in range(300)]
+    shared = " ".join(rng.choice(vocab) for _ in range(40))  # in many originals: past the df cap
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 400))) + (f" {shared}" if i % 3 else "")
+             for i in range(400)]
+    texts[7] = texts[8] = "too short"
+    texts[9] = texts[10] + " " + texts[10]  # an original that repeats itself
+    stop = shingle_index.stable_shingles(tokens(texts[11][:200]), 5)
+    memory = shingle_index.build(texts, 5, 5, stop)
+    path = shingle_index._build_to_file(texts, 5, 5, stop, tmp_path, "k" * 40)
+    mapped = shingle_index.load(tmp_path, "k" * 40)
+    assert path is not None and mapped is not None and memory.postings > 10_000
+    for name in ("keys", "docs", "effective", "directory"):
+        assert np.array_equal(getattr(memory, name), getattr(mapped, name)), name
+    assert memory.bits == mapped.bits
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
