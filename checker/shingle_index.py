@@ -159,10 +159,11 @@ def _directory(keys: np.ndarray) -> tuple[np.ndarray, int]:
     return directory.astype(np.uint32 if keys.size < 2 ** 32 else np.int64), bits
 
 
-def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray
+def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, stats: Optional[dict] = None
                 ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
     """The index of `texts` (one per original) as (top byte, keys, originals) per partition, in key order:
-    distinct shingles minus `stop`, keys held by more than max_df originals dropped (boilerplate)."""
+    distinct shingles minus `stop`, keys held by more than max_df originals dropped (boilerplate).
+    stats["pairs"] is set, before the first partition, to the number of pairs found (at least the postings)."""
     # Shingles go into 256 partitions by their top byte, so that sorting and counting happen one
     # partition at a time and no array of all pairs plus its sort order is ever alive at once.
     parts_keys: list[list[np.ndarray]] = [[] for _ in range(256)]
@@ -206,6 +207,8 @@ def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray
             budget = 0
     flush()
     memo.clear()
+    if stats is not None:
+        stats["pairs"] = sum(a.size for part in parts_keys for a in part)
 
     for p in range(256):
         if not parts_keys[p]:
@@ -313,18 +316,26 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
     docs_tmp = path.with_name(f".{path.name}.{os.getpid()}.docs.tmp")
     n_docs = len(texts)
     effective = np.zeros(n_docs, np.int64)
-    counts = np.zeros(1 << 24, np.int64)  # keys per 24-bit prefix: any directory's buckets add up from these
+    stats: dict = {}
+    counts = np.zeros(0, np.int64)
+    fine = 8
     n = 0
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f, open(docs_tmp, "w+b") as docs_file:
             f.write(b"\0" * _HEADER)
-            for p, keys, docs in _partitions(texts, k, max_df, stop):
+            for p, keys, docs in _partitions(texts, k, max_df, stop, stats):
+                if not counts.size:
+                    # Keys per prefix of as many bits as the pairs' count asks for; the postings, fewer, want
+                    # as many bits or fewer, and their buckets add up from these.
+                    fine = _bits(stats["pairs"])
+                    counts = np.zeros(1 << fine, np.uint32 if stats["pairs"] < 2 ** 32 else np.int64)
                 f.write(memoryview(np.ascontiguousarray(keys, _U64)))
                 docs_file.write(memoryview(np.ascontiguousarray(docs, np.int32)))
                 effective += np.bincount(docs, minlength=n_docs)
-                prefix = ((keys >> _U64(40)) & _U64(0xFFFF)).astype(np.int64)
-                counts[p << 16:(p + 1) << 16] = np.bincount(prefix, minlength=1 << 16)
+                span = 1 << (fine - 8)  # prefixes in one partition (its top byte is p)
+                prefix = ((keys >> _U64(64 - fine)) & _U64(span - 1)).astype(np.int64)
+                counts[p * span:(p + 1) * span] = np.bincount(prefix, minlength=span)
                 n += int(keys.size)
             docs_file.seek(0)
             while chunk := docs_file.read(1 << 24):
@@ -335,8 +346,10 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
             if n_docs % 2:
                 f.write(b"\0" * 4)
             bits = _bits(n)
-            directory_ = np.concatenate([np.zeros(1, np.int64),
-                                         np.cumsum(counts.reshape(1 << bits, -1).sum(axis=1))])
+            if not counts.size:
+                counts = np.zeros(1 << bits, np.int64)
+            per_bucket = counts.reshape(1 << bits, -1).sum(axis=1, dtype=np.int64)
+            directory_ = np.concatenate([np.zeros(1, np.int64), np.cumsum(per_bucket)])
             f.write(memoryview(directory_.astype(np.uint32 if n < 2 ** 32 else np.int64)))
             meta = {"version": FORMAT_VERSION, "key": key, "postings": n, "originals": n_docs, "bits": bits,
                     "directory": "uint32" if n < 2 ** 32 else "int64"}
