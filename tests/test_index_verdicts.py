@@ -315,3 +315,13 @@ def test_index_built_into_its_file_equals_the_one_built_in_memory(tmp_path) -> N
         assert np.array_equal(getattr(memory, name), getattr(mapped, name)), name
     assert memory.bits == mapped.bits
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_an_index_file_of_no_postings_loads(tmp_path) -> None:
+    for texts in (["", "  "], ["one two three four five"] * 9):  # nothing to index; every key past the df cap
+        assert shingle_index._build_to_file(texts, 5, 5, np.zeros(0, np.uint64), tmp_path, "z" * 40) is not None
+        mapped = shingle_index.load(tmp_path, "z" * 40)
+        memory = shingle_index.build(texts, 5, 5, np.zeros(0, np.uint64))
+        assert mapped is not None and mapped.postings == memory.postings == 0
+        assert np.array_equal(mapped.effective, memory.effective) and np.array_equal(mapped.directory, memory.directory)
+        assert mapped.hits_of(shingle_index.stable_shingles(["one", "two", "three", "four", "five"], 5))[0].size == 0
