@@ -21,6 +21,7 @@ FORMAT_VERSION = 3
 MIN_BYTES = 4 * 1024 * 1024
 KEEP_FILES = 4
 SUFFIX = ".store"
+_BLOCK = 1 << 22  # bytes of texts read at a time when all are read in order
 _MAGIC = b"SYNDORG3"
 _FIELDS = 5  # id, url, title, authors, published; the text is in the texts section
 # File: magic, the metadata's size (8 bytes, little-endian), the metadata (marshal: digest, texts' size,
@@ -56,6 +57,26 @@ class TextStore:
         if len(data) == size and zlib.crc32(data) == self._crcs[row]:
             return data.decode("utf-8", "surrogatepass")
         return self._damaged(row)
+
+    def texts(self) -> Iterator[str]:
+        """Every text in order, read in blocks of a few MB (a pread per text costs more than the read)."""
+        block, block_at, n = b"", 0, len(self._sizes)
+        for row in range(n):
+            if self._fallback is not None:
+                yield self._fallback[row]
+                continue
+            start, size = self._starts[row], self._sizes[row]
+            if start + size > block_at + len(block):
+                end = row  # the texts that fit in the next block (at least this one)
+                while end < n and self._starts[end] + self._sizes[end] - start <= _BLOCK:
+                    end += 1
+                want = max(self._starts[end - 1] + self._sizes[end - 1], start + size) - start if end > row else size
+                block, block_at = os.pread(self._fd, want, self._base + start), start
+            data = block[start - block_at:start - block_at + size]
+            if len(data) == size and zlib.crc32(data) == self._crcs[row]:
+                yield data.decode("utf-8", "surrogatepass")
+            else:
+                yield self._damaged(row)
 
     def _damaged(self, row: int) -> str:
         """A text that changed on disk since the store was opened: the manifest is parsed again, once."""
@@ -113,13 +134,27 @@ class StoredOriginal(Original):
         return (Original, self._fields())
 
 
-def text_facts(originals: Sequence[Original]) -> tuple[int, Optional[str]]:
-    """(the originals' characters of text, their texts' digest when a store already knows it, else None),
-    without reading texts that are still on disk."""
+def _store_of(originals: Sequence[Original]) -> Optional[TextStore]:
+    """The store whose originals these are, all of them in its order; else None."""
     first = originals[0] if originals else None
     store = first.__dict__.get("_store") if isinstance(first, StoredOriginal) else None
     if store is not None and len(originals) == len(store.originals) and all(
             a is b for a, b in zip(originals, store.originals)):
+        return store
+    return None
+
+
+def iter_texts(originals: Sequence[Original]) -> Iterator[str]:
+    """The originals' texts in order; those of a whole store read from its file in sequence."""
+    store = _store_of(originals)
+    return store.texts() if store is not None else (o.text for o in originals)
+
+
+def text_facts(originals: Sequence[Original]) -> tuple[int, Optional[str]]:
+    """(the originals' characters of text, their texts' digest when a store already knows it, else None),
+    without reading texts that are still on disk."""
+    store = _store_of(originals)
+    if store is not None:
         return sum(store.chars), store.digest
     return sum(o.chars if isinstance(o, StoredOriginal) else len(o.text) for o in originals), None
 

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from .models import Match, Original
 from .shingles import DEFAULT_K, shingle_hashes, shingles, tokens
@@ -36,6 +36,10 @@ class _Texts(Sequence[str]):
 
     def __len__(self) -> int:
         return len(self._originals)
+
+    def __iter__(self) -> Iterator[str]:
+        from .manifest_cache import iter_texts
+        return iter_texts(self._originals)
 
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
@@ -178,8 +179,10 @@ def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, sta
         if not batch_words:
             return
         keys, docs = _batch_shingles(batch_words, batch_ids, k, memo)
-        if stop.size:
-            keep = ~np.isin(keys, stop)
+        if stop.size:  # stop is sorted: one binary search per key, where isin() compares with each stop key
+            at = np.searchsorted(stop, keys)
+            at[at == stop.size] = 0
+            keep = stop[at] != keys
             keys, docs = keys[keep], docs[keep]
         # A stable sort on the top byte (radix, linear) keeps each partition's pairs in original order.
         top = (keys >> _U64(56)).astype(np.uint8)
@@ -194,8 +197,7 @@ def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, sta
         batch_words.clear()
         batch_ids.clear()
 
-    for i in range(len(texts)):
-        text = texts[i]
+    for i, text in enumerate(texts):  # in order: texts still on disk are read in sequence
         words = tokens(text) if text.strip() else []
         del text  # a text read from the store is not kept
         if words:
@@ -216,18 +218,22 @@ def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, sta
         keys = np.concatenate(parts_keys[p])
         docs = np.concatenate(parts_docs[p])
         parts_keys[p] = parts_docs[p] = []  # type: ignore[assignment]
-        # Stable: pairs arrived in original order, so equal keys stay sorted by original and an original
-        # that repeats a sentence has its repeats side by side, where they are dropped.
-        order = np.argsort(keys, kind="stable")
+        # numpy's default sort (SIMD quicksort) is 5x quicker than its stable one, but leaves the originals of
+        # equal keys in any order: they are put in order by sorting (run of equal keys, original) packed in
+        # one integer, so that an original that repeats a sentence has its repeats side by side.
+        order = np.argsort(keys)
         keys, docs = keys[order], docs[order]
         del order
-        if keys.size > 1:
-            repeat = np.zeros(keys.size, bool)
-            repeat[1:] = (keys[1:] == keys[:-1]) & (docs[1:] == docs[:-1])
-            if repeat.any():
-                keys, docs = keys[~repeat], docs[~repeat]
         new = np.ones(keys.size, bool)
         new[1:] = keys[1:] != keys[:-1]
+        if not new.all():
+            run = np.cumsum(new, dtype=np.int64) << np.int64(32)
+            docs = (np.sort(run | docs.astype(np.int64)) & np.int64(0xFFFFFFFF)).astype(np.int32)
+            del run
+            repeat = np.zeros(keys.size, bool)
+            repeat[1:] = ~new[1:] & (docs[1:] == docs[:-1])
+            if repeat.any():
+                keys, docs, new = keys[~repeat], docs[~repeat], new[~repeat]
         first = np.flatnonzero(new)
         df = np.diff(np.concatenate([first, np.array([keys.size])]))
         keep = np.repeat(df <= max_df, df)
@@ -254,7 +260,7 @@ def _batch_shingles(batch: list[list[str]], ids: list[int], k: int,
                     memo: Optional[dict[str, int]] = None) -> tuple[np.ndarray, np.ndarray]:
     """(shingle hash, original) for every shingle of several originals, hashed in one numpy pass."""
     lengths = np.array([len(w) for w in batch], np.int64)
-    flat = [w for words in batch for w in words]
+    flat = list(chain.from_iterable(batch))
     memo = {} if memo is None else memo
     # Each distinct word is hashed once (a batch of articles repeats most of its words many times), and
     # kept for the next batches: most words are then one dict lookup, done in C by map().

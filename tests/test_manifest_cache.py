@@ -113,6 +113,13 @@ def test_texts_stay_on_disk_and_read_back_equal(tmp_path, small_threshold) -> No
     assert [o.text for o in with_cache] == [o.text for o in plain] and "\ud800" in plain[0].text
     assert with_cache == plain and plain == with_cache and len({*with_cache, *plain}) == 40
     assert [o.chars for o in with_cache] == [len(o.text) for o in plain]
+    for block in (1, 60, 1 << 22):  # texts read in sequence, in blocks smaller and larger than a text
+        manifest_cache._BLOCK = block
+        try:
+            assert list(manifest_cache.iter_texts(with_cache)) == [o.text for o in plain]
+        finally:
+            manifest_cache._BLOCK = 1 << 22
+    assert list(manifest_cache.iter_texts(with_cache[::2])) == [o.text for o in plain[::2]]
     # A worker elsewhere has no store file: pickled, a stored original becomes a plain one.
     assert [type(o) for o in pickle.loads(pickle.dumps(with_cache))] == [type(plain[0])] * 40
     assert pickle.loads(pickle.dumps(with_cache)) == plain
@@ -130,6 +137,7 @@ def test_a_text_damaged_after_opening_is_parsed_again(tmp_path, small_threshold,
     with open(file, "r+b") as f:  # in place: the open descriptor sees it
         f.write(bytes(data))
     with caplog.at_level(logging.WARNING, logger="checker.manifest_cache"):
+        assert list(manifest_cache.iter_texts(cached)) == expected  # read in sequence, as the index build does
         assert [o.text for o in cached] == expected
     assert [r.getMessage() for r in caplog.records if "damaged" in r.getMessage()] == [
         f"parsed-manifest cache {file} is damaged (text 30 does not match its checksum); parsing the manifest again"]
