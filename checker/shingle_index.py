@@ -6,7 +6,8 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import is_
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
@@ -179,10 +180,8 @@ def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, sta
         if not batch_words:
             return
         keys, docs = _batch_shingles(batch_words, batch_ids, k, memo)
-        if stop.size:  # stop is sorted: one binary search per key, where isin() compares with each stop key
-            at = np.searchsorted(stop, keys)
-            at[at == stop.size] = 0
-            keep = stop[at] != keys
+        if stop.size:
+            keep = ~np.isin(keys, stop)
             keys, docs = keys[keep], docs[keep]
         # A stable sort on the top byte (radix, linear) keeps each partition's pairs in original order.
         top = (keys >> _U64(56)).astype(np.uint8)
@@ -266,7 +265,7 @@ def _batch_shingles(batch: list[list[str]], ids: list[int], k: int,
     # kept for the next batches: most words are then one dict lookup, done in C by map().
     hs = list(map(memo.get, flat))
     if None in hs:
-        missing = list(dict.fromkeys(w for w, h in zip(flat, hs) if h is None))
+        missing = list(dict.fromkeys(compress(flat, map(is_, hs, repeat(None)))))  # in C, no Python loop
         memo.update(zip(missing, word_hashes(missing).tolist()))
         hs = list(map(memo.__getitem__, flat))
         if len(memo) > _MEMO_WORDS:  # a rare word is not kept: the memo stays a few tens of MB
