@@ -6,7 +6,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from itertools import chain, compress, repeat
+from itertools import chain, compress, count, repeat
 from operator import is_
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
@@ -264,16 +264,18 @@ def _batch_shingles(batch: list[list[str]], ids: list[int], k: int,
     # Each distinct word is hashed once (a batch of articles repeats most of its words many times), and
     # kept for the next batches: most words are then one dict lookup, done in C by map().
     hs = list(map(memo.get, flat))
-    if None in hs:
-        missing = list(dict.fromkeys(compress(flat, map(is_, hs, repeat(None)))))  # in C, no Python loop
-        memo.update(zip(missing, word_hashes(missing).tolist()))
-        hs = list(map(memo.__getitem__, flat))
-        if len(memo) > _MEMO_WORDS:  # a rare word is not kept: the memo stays a few tens of MB
-            for word in missing:
-                del memo[word]
-    del flat
-    w = np.array(hs, _U64)
-    del hs
+    try:
+        w = np.array(hs, _U64)
+    except TypeError:  # words not seen before are None: hashed now, and only their places filled in
+        at = list(compress(count(), map(is_, hs, repeat(None))))
+        words = list(dict.fromkeys([flat[i] for i in at]))
+        fresh = dict(zip(words, word_hashes(words).tolist()))
+        for i in at:
+            hs[i] = fresh[flat[i]]
+        if len(memo) < _MEMO_WORDS:  # past that, a rare word is not kept: the memo stays a few tens of MB
+            memo.update(fresh)
+        w = np.array(hs, _U64)
+    del flat, hs
     offsets = np.concatenate([np.zeros(1, np.int64), np.cumsum(lengths)])
     doc_of_word = np.repeat(np.array(ids, np.int64), lengths)
     keys: list[np.ndarray] = []
