@@ -180,9 +180,6 @@ def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, sta
         if not batch_words:
             return
         keys, docs = _batch_shingles(batch_words, batch_ids, k, memo)
-        if stop.size:
-            keep = ~np.isin(keys, stop)
-            keys, docs = keys[keep], docs[keep]
         # A stable sort on the top byte (radix, linear) keeps each partition's pairs in original order.
         top = (keys >> _U64(56)).astype(np.uint8)
         order = np.argsort(top, kind="stable")
@@ -217,6 +214,13 @@ def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, sta
         keys = np.concatenate(parts_keys[p])
         docs = np.concatenate(parts_docs[p])
         parts_keys[p] = parts_docs[p] = []  # type: ignore[assignment]
+        # Boilerplate out, per partition: the few stop keys of this top byte, not all of them against every pair.
+        part_stop = stop[(stop >> _U64(56)) == _U64(p)]
+        if part_stop.size:
+            keep = ~np.isin(keys, part_stop)
+            keys, docs = keys[keep], docs[keep]
+            if not keys.size:
+                continue
         # numpy's default sort (SIMD quicksort) is 5x quicker than its stable one, but leaves the originals of
         # equal keys in any order: they are put in order by sorting (run of equal keys, original) packed in
         # one integer, so that an original that repeats a sentence has its repeats side by side.
@@ -259,14 +263,14 @@ def _batch_shingles(batch: list[list[str]], ids: list[int], k: int,
                     memo: Optional[dict[str, int]] = None) -> tuple[np.ndarray, np.ndarray]:
     """(shingle hash, original) for every shingle of several originals, hashed in one numpy pass."""
     lengths = np.array([len(w) for w in batch], np.int64)
-    flat = list(chain.from_iterable(batch))
     memo = {} if memo is None else memo
     # Each distinct word is hashed once (a batch of articles repeats most of its words many times), and
     # kept for the next batches: most words are then one dict lookup, done in C by map().
-    hs = list(map(memo.get, flat))
+    hs = list(map(memo.get, chain.from_iterable(batch)))
     try:
         w = np.array(hs, _U64)
     except TypeError:  # words not seen before are None: hashed now, and only their places filled in
+        flat = list(chain.from_iterable(batch))
         at = list(compress(count(), map(is_, hs, repeat(None))))
         words = list(dict.fromkeys([flat[i] for i in at]))
         fresh = dict(zip(words, word_hashes(words).tolist()))
@@ -275,7 +279,7 @@ def _batch_shingles(batch: list[list[str]], ids: list[int], k: int,
         if len(memo) < _MEMO_WORDS:  # past that, a rare word is not kept: the memo stays a few tens of MB
             memo.update(fresh)
         w = np.array(hs, _U64)
-    del flat, hs
+    del hs
     offsets = np.concatenate([np.zeros(1, np.int64), np.cumsum(lengths)])
     doc_of_word = np.repeat(np.array(ids, np.int64), lengths)
     keys: list[np.ndarray] = []

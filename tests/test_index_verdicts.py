@@ -325,3 +325,25 @@ def test_an_index_file_of_no_postings_loads(tmp_path) -> None:
         assert mapped is not None and mapped.postings == memory.postings == 0
         assert np.array_equal(mapped.effective, memory.effective) and np.array_equal(mapped.directory, memory.directory)
         assert mapped.hits_of(shingle_index.stable_shingles(["one", "two", "three", "four", "five"], 5))[0].size == 0
+
+
+def test_flat_index_holds_exactly_the_postings_a_plain_dict_gives() -> None:
+    """keys/docs/effective against a reference in plain Python: distinct (shingle, original) pairs minus the
+    boilerplate's, keys of more than max_df originals dropped, originals ascending within a key."""
+    rng = random.Random(9)
+    vocab = [f"w{i}" for i in range(60)]  # a small vocabulary: many keys shared, some past the df cap
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 120))) for _ in range(300)]
+    texts[4] = "two words"
+    texts[5] = texts[6] + " " + texts[6]
+    stop_words = tokens(texts[10][:150])
+    stop = shingle_index.stable_shingles(stop_words, 5)
+    index = shingle_index.build(texts, 5, 3, stop)
+    held: dict[int, set[int]] = {}
+    for i, text in enumerate(texts):
+        for key in shingle_index.stable_shingles(tokens(text), 5).tolist() if tokens(text) else []:
+            held.setdefault(key, set()).add(i)
+    for key in stop.tolist():
+        held.pop(key, None)
+    want = [(key, doc) for key in sorted(held) if len(held[key]) <= 3 for doc in sorted(held[key])]
+    assert list(zip(index.keys.tolist(), index.docs.tolist())) == want and len(want) > 1000
+    assert index.effective.tolist() == [sum(1 for _, d in want if d == i) for i in range(len(texts))]
