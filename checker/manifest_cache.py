@@ -46,7 +46,7 @@ class TextStore:
         self._reparse = reparse
         self._fallback: Optional[list[str]] = None
         self._lock = threading.Lock()
-        self.originals: tuple[StoredOriginal, ...] = ()
+        self.originals: tuple[Original, ...] = ()
 
     def text(self, row: int) -> str:
         fallback = self._fallback
@@ -242,7 +242,7 @@ def _read(file: Path, reparse: Callable[[], list[Original]]) -> Optional[list[Or
         if at != texts_size:
             raise ValueError("the texts' offsets do not add up")
         store = TextStore(file, fd, 16 + meta_size, starts, sizes, chars, crcs, digest, reparse)
-        out = []
+        out: list[Original] = []
         new = StoredOriginal.__new__
         for i, row in enumerate(rows):
             if not (isinstance(row, tuple) and len(row) == _FIELDS and all(isinstance(row[j], str) for j in (0, 1, 2))

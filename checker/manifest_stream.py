@@ -17,6 +17,12 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates)  # duplicate keys:
 _HEAD = re.compile(r'[ \t\n\r]*(?:\{[ \t\n\r]*"originals"[ \t\n\r]*:[ \t\n\r]*)?\[')
 
 
+def _skip(buf: str, pos: int) -> int:
+    """The position after the whitespace at `pos`."""
+    m = _WS.match(buf, pos)
+    return m.end() if m else pos
+
+
 def entries(path: Path) -> Iterator[Any]:
     """The entries of `{"originals": [...]}` or of a top-level list, as json.loads gives them, in order.
 
@@ -49,20 +55,20 @@ def entries(path: Path) -> Iterator[Any]:
         pos = head.end()
         first = True
         while True:
-            pos = _WS.match(buf, pos).end()
+            pos = _skip(buf, pos)
             # Keep a whole entry in the buffer: read on while what is left is short (an entry may span reads).
             if not eof and len(buf) - pos < CHUNK // 2:
                 chunk = more()
                 eof = not chunk
                 buf = buf[pos:] + chunk
-                pos = _WS.match(buf, 0).end()
+                pos = _skip(buf, 0)
             if pos < len(buf) and buf[pos] == "]":
                 pos += 1
                 break
             if not first:
                 if pos >= len(buf) or buf[pos] != ",":
                     raise NotStreamable("expected ',' between entries")
-                pos = _WS.match(buf, pos + 1).end()
+                pos = _skip(buf, pos + 1)
             while True:
                 try:
                     entry, end = _DECODER.raw_decode(buf, pos)
@@ -74,7 +80,7 @@ def entries(path: Path) -> Iterator[Any]:
                     chunk = more()  # the entry goes on past the buffer: read on
                     eof = not chunk
                     buf = buf[pos:] + chunk
-                    pos = _WS.match(buf, 0).end()
+                    pos = _skip(buf, 0)
             if not isinstance(entry, dict):
                 raise NotStreamable("an entry that is not a mapping")
             yield entry

@@ -341,8 +341,8 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
                     # as many bits or fewer, and their buckets add up from these.
                     fine = _bits(stats["pairs"])
                     counts = np.zeros(1 << fine, np.uint32 if stats["pairs"] < 2 ** 32 else np.int64)
-                f.write(memoryview(np.ascontiguousarray(keys, _U64)))
-                docs_file.write(memoryview(np.ascontiguousarray(docs, np.int32)))
+                f.write(np.ascontiguousarray(keys, _U64).data)
+                docs_file.write(np.ascontiguousarray(docs, np.int32).data)
                 effective += np.bincount(docs, minlength=n_docs)
                 span = 1 << (fine - 8)  # prefixes in one partition (its top byte is p)
                 prefix = ((keys >> _U64(64 - fine)) & _U64(span - 1)).astype(np.int64)
@@ -353,7 +353,7 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
                 f.write(chunk)
             if n % 2:
                 f.write(b"\0" * 4)  # keep the next array 8-byte aligned
-            f.write(memoryview(effective.astype(np.int32)))
+            f.write(effective.astype(np.int32).data)
             if n_docs % 2:
                 f.write(b"\0" * 4)
             bits = _bits(n)
@@ -361,7 +361,7 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
                 counts = np.zeros(1 << bits, np.int64)
             per_bucket = counts.reshape(1 << bits, -1).sum(axis=1, dtype=np.int64)
             directory_ = np.concatenate([np.zeros(1, np.int64), np.cumsum(per_bucket)])
-            f.write(memoryview(directory_.astype(np.uint32 if n < 2 ** 32 else np.int64)))
+            f.write(directory_.astype(np.uint32 if n < 2 ** 32 else np.int64).data)
             meta = {"version": FORMAT_VERSION, "key": key, "postings": n, "originals": n_docs, "bits": bits,
                     "directory": "uint32" if n < 2 ** 32 else "int64"}
             header = _MAGIC + json.dumps(meta).encode("ascii")
