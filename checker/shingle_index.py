@@ -77,13 +77,15 @@ class WordMemo:
         if not words:
             return np.zeros(0, _U64)
         hs = list(map(self._memo.get, words))
-        if None in hs:
+        try:
+            w = np.array(hs, _U64)
+        except TypeError:  # words not seen before are None (found by numpy, not by a scan for None first)
             missing = list(dict.fromkeys(w for w, h in zip(words, hs) if h is None))
             fresh = dict(zip(missing, word_hashes(missing).tolist()))
             hs = [h if h is not None else fresh[w] for w, h in zip(words, hs)]
             if len(self._memo) < self.limit:
                 self._memo.update(fresh)  # one atomic update: safe with other threads reading
-        w = np.array(hs, _U64)
+            w = np.array(hs, _U64)
         return _fold(w, 1, w.size) if w.size < k else _fold(w, w.size - k + 1, k)
 
 
