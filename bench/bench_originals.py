@@ -17,6 +17,7 @@ Each measurement runs in a fresh process (`python -c ...`), which reports its ow
   first      load_all(manifest) + Checker.build with an empty cache directory (the index is built and saved)
   reuse      the same in a new process: the saved index is memory-mapped instead of built
   decision   index.best(text) per not-a-copy page (real articles the originals do not copy), at N and at 10
+             (10 through the small index, as they are checked, and through the flat index larger sets get)
   check      `syndicheck check one.html --originals m.json` (100 originals) as a whole process: CPU time
   help       `syndicheck --help` as a whole process: wall time
 """
