@@ -184,10 +184,11 @@ def load(path: Path, cache_dir: Optional[Path], parse: Callable[[], list[Origina
         return found
     if stream is not None:
         try:
-            if _write(file, _guarded(stream())):
-                found = _read(file, parse)
-                if found is not None:
-                    return found
+            if not _write(file, _guarded(stream())):
+                return parse()  # the cache cannot be written (logged): the manifest in memory, as without one
+            found = _read(file, parse)
+            if found is not None:
+                return found
         except NotStreamable as exc:
             # An unusual shape or an error in the manifest: parse() gives the real answer, or its error message.
             log.debug("manifest %s not read entry by entry (%s); parsing it whole", path, exc)

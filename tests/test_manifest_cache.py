@@ -199,3 +199,27 @@ def test_bytes_that_are_not_utf8_are_reported_as_before(tmp_path, small_threshol
     src.write_bytes(b'{"originals": [{"url": "https://o.example/1", "authors": ["A \xff"]}]}')
     with pytest.raises(OriginalsError, match="not UTF-8"):
         load_originals(str(src), cache_dir=tmp_path / "c")
+
+
+def test_an_unwritable_cache_dir_still_loads_with_one_log_line(tmp_path, small_threshold, caplog) -> None:
+    src = tmp_path / "m.json"
+    _manifest(src)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with caplog.at_level(logging.WARNING, logger="checker.manifest_cache"):
+        loaded = load_originals(str(src), cache_dir=blocker)
+    assert [o.id for o in loaded] == [f"a{i}" for i in range(30)] and loaded[3].published == "2026-01-02"
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [
+        f"cannot save the parsed manifest in {blocker / 'originals'}"]
+
+
+def test_a_yaml_manifest_is_parsed_whole_then_stored(tmp_path, small_threshold, monkeypatch) -> None:
+    src = tmp_path / "m.yaml"
+    src.write_text("originals:\n" + "".join(
+        f"  - id: y{i}\n    url: https://o.example/{i}\n    authors: [Jane Doe]\n    text: |\n      Para “{i}”.\n\n"
+        f"      Two {i}.\n" for i in range(12)), "utf-8")
+    monkeypatch.setattr(manifest_stream, "entries", lambda *a: (_ for _ in ()).throw(AssertionError("streamed")))
+    first = load_originals(str(src), cache_dir=tmp_path / "c")
+    assert [o.text for o in first] == [f"Para “{i}”.\n\nTwo {i}." for i in range(12)]
+    assert all(type(o) is manifest_cache.StoredOriginal for o in first)
+    assert load_originals(str(src), cache_dir=tmp_path / "c") == first
