@@ -92,7 +92,8 @@ class TextStore:
 
     def __del__(self) -> None:
         try:
-            os.close(self._fd)
+            if self._fd >= 0:
+                os.close(self._fd)
         except (OSError, AttributeError):
             pass
 
@@ -215,6 +216,7 @@ def _read(file: Path, reparse: Callable[[], list[Original]]) -> Optional[list[Or
         fd = os.open(file, os.O_RDONLY)
     except OSError:
         return None
+    store: Optional[TextStore] = None
     try:
         size = os.fstat(fd).st_size
         head = os.pread(fd, 16, 0)
@@ -256,6 +258,8 @@ def _read(file: Path, reparse: Callable[[], list[Original]]) -> Optional[list[Or
             out.append(o)
         store.originals = tuple(out)
     except (OSError, ValueError, EOFError, TypeError) as exc:
+        if store is not None:
+            store._fd = -1  # closed here, once: not again when the store is collected
         os.close(fd)
         log.warning("parsed-manifest cache %s is damaged (%s); parsing the manifest again", file, exc)
         _unlink(file)
