@@ -218,39 +218,12 @@ def _read(file: Path, reparse: Callable[[], list[Original]]) -> Optional[list[Or
         return None
     store: Optional[TextStore] = None
     try:
-        size = os.fstat(fd).st_size
-        head = os.pread(fd, 16, 0)
-        if len(head) < 16 or not head.startswith(_MAGIC):
-            raise ValueError("not a parsed-manifest file")
-        meta_size = int.from_bytes(head[8:16], "little")
-        if meta_size > size - 16:
-            raise ValueError(f"{size} bytes, shorter than its metadata (truncated?)")
-        payload = marshal.loads(os.pread(fd, meta_size, 16))  # plain data only: marshal builds no instances
-        if not (isinstance(payload, tuple) and len(payload) == 4 and isinstance(payload[0], str)
-                and isinstance(payload[1], int) and isinstance(payload[2], list) and isinstance(payload[3], bytes)):
-            raise ValueError("not a (digest, size, rows, offsets) record")
-        digest, texts_size, rows, packed = payload
-        if size != 16 + meta_size + texts_size:
-            raise ValueError(f"{size} bytes, expected {16 + meta_size + texts_size} (truncated?)")
-        n = len(rows)
-        table = array("q", packed)
-        if len(table) != 4 * n:
-            raise ValueError("the text table does not match the entries")
-        starts, sizes, chars, crcs = table[0::4], table[1::4], table[2::4], table[3::4]
-        at = 0
-        for a, b in zip(starts, sizes):
-            if a != at or b < 0:
-                raise ValueError("the texts' offsets do not add up")
-            at = a + b
-        if at != texts_size:
-            raise ValueError("the texts' offsets do not add up")
-        store = TextStore(file, fd, 16 + meta_size, starts, sizes, chars, crcs, digest, reparse)
+        base, digest, rows, table = _contents(fd)
+        store = TextStore(file, fd, base, table[0::4], table[1::4], table[2::4], table[3::4], digest, reparse)
         out: list[Original] = []
         new = StoredOriginal.__new__
         for i, row in enumerate(rows):
-            if not (isinstance(row, tuple) and len(row) == _FIELDS and all(isinstance(row[j], str) for j in (0, 1, 2))
-                    and isinstance(row[3], tuple) and all(isinstance(a, str) for a in row[3])
-                    and (row[4] is None or isinstance(row[4], str))):
+            if not _row_shape(row):
                 raise ValueError("an entry of the wrong shape")
             o = new(StoredOriginal)
             o.__dict__.update(id=row[0], url=row[1], title=row[2], authors=row[3], published=row[4],
@@ -269,6 +242,43 @@ def _read(file: Path, reparse: Callable[[], list[Original]]) -> Optional[list[Or
     except OSError:
         pass
     return out
+
+
+def _contents(fd: int) -> tuple[int, str, list, array]:
+    """(where the texts start, their digest, the entries' rows, the text table), every size checked against
+    the file's: a truncated or padded file raises ValueError."""
+    size = os.fstat(fd).st_size
+    head = os.pread(fd, 16, 0)
+    if len(head) < 16 or not head.startswith(_MAGIC):
+        raise ValueError("not a parsed-manifest file")
+    meta_size = int.from_bytes(head[8:16], "little")
+    if meta_size > size - 16:
+        raise ValueError(f"{size} bytes, shorter than its metadata (truncated?)")
+    payload = marshal.loads(os.pread(fd, meta_size, 16))  # plain data only: marshal builds no instances
+    if not (isinstance(payload, tuple) and len(payload) == 4 and isinstance(payload[0], str)
+            and isinstance(payload[1], int) and isinstance(payload[2], list) and isinstance(payload[3], bytes)):
+        raise ValueError("not a (digest, size, rows, offsets) record")
+    digest, texts_size, rows, packed = payload
+    if size != 16 + meta_size + texts_size:
+        raise ValueError(f"{size} bytes, expected {16 + meta_size + texts_size} (truncated?)")
+    table = array("q", packed)
+    if len(table) != 4 * len(rows):
+        raise ValueError("the text table does not match the entries")
+    at = 0
+    for start, length in zip(table[0::4], table[1::4]):
+        if start != at or length < 0:
+            raise ValueError("the texts' offsets do not add up")
+        at = start + length
+    if at != texts_size:
+        raise ValueError("the texts' offsets do not add up")
+    return 16 + meta_size, digest, rows, table
+
+
+def _row_shape(row: object) -> bool:
+    """(id, url, title, authors, published) of the types an Original has."""
+    return (isinstance(row, tuple) and len(row) == _FIELDS and all(isinstance(row[j], str) for j in (0, 1, 2))
+            and isinstance(row[3], tuple) and all(isinstance(a, str) for a in row[3])
+            and (row[4] is None or isinstance(row[4], str)))
 
 
 def _write(file: Path, originals: Iterable[Original]) -> bool:

@@ -5,7 +5,7 @@ import codecs
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from .manifest_cache import NotStreamable
 from .strict_yaml import _no_duplicates
@@ -29,74 +29,93 @@ def entries(path: Path) -> Iterator[Any]:
     Only that plain shape is read here; anything else (another key, a syntax error, bytes that are not
     UTF-8, a file that ends early) raises NotStreamable, and the caller parses the file whole, which gives
     the real error with its line. Whatever is yielded before that is the caller's to throw away."""
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
     with open(path, "rb") as f:
-        def more() -> str:
-            """The next characters; "" only at the end of the file."""
-            while raw := f.read(CHUNK):
-                try:
-                    text = decoder.decode(raw, final=False)
-                except UnicodeDecodeError as exc:
-                    raise NotStreamable("not UTF-8") from exc
-                if text:
-                    return text
-            return ""
-
-        buf, eof = "", False
-        while not eof and len(buf) < 4096:  # the opening, up to the list's "["
-            chunk = more()
-            buf, eof = buf + chunk, not chunk
-        if buf.startswith("\ufeff"):  # utf-8-sig, as load_path reads it
-            buf = buf[1:]
-        head = _HEAD.match(buf)
-        if head is None:
-            raise NotStreamable("not a list of originals")
-        wrapped = buf[head.start():head.end()].lstrip(" \t\n\r").startswith("{")
-        pos = head.end()
+        reader = _Reader(f)
+        wrapped = reader.opening()
         first = True
         while True:
-            pos = _skip(buf, pos)
-            # Keep a whole entry in the buffer: read on while what is left is short (an entry may span reads).
-            if not eof and len(buf) - pos < CHUNK // 2:
-                chunk = more()
-                eof = not chunk
-                buf = buf[pos:] + chunk
-                pos = _skip(buf, 0)
-            if pos < len(buf) and buf[pos] == "]":
-                pos += 1
+            reader.skip(keep=CHUNK // 2)  # an entry may span reads: read on while what is left is short
+            if reader.take("]"):
                 break
-            if not first:
-                if pos >= len(buf) or buf[pos] != ",":
-                    raise NotStreamable("expected ',' between entries")
-                pos = _skip(buf, pos + 1)
-            while True:
-                try:
-                    entry, end = _DECODER.raw_decode(buf, pos)
-                    break
-                except json.JSONDecodeError as exc:
-                    # At the end of the file, or an entry bigger than any article: the whole parse decides.
-                    if eof or len(buf) - pos > MAX_ENTRY:
-                        raise NotStreamable(f"invalid JSON: {exc.msg}") from None
-                    chunk = more()  # the entry goes on past the buffer: read on
-                    eof = not chunk
-                    buf = buf[pos:] + chunk
-                    pos = _skip(buf, 0)
+            if not first and not reader.take(","):
+                raise NotStreamable("expected ',' between entries")
+            entry = reader.value()
             if not isinstance(entry, dict):
                 raise NotStreamable("an entry that is not a mapping")
             yield entry
-            pos, first = end, False
-        # What follows the list: the wrapper's closing brace and whitespace only, to the end of the file.
-        rest = buf[pos:]
-        while not eof:
-            chunk = more()
-            eof = not chunk
-            rest += chunk
-            if len(rest) > 1024:
+            first = False
+        reader.closing("}" if wrapped else "")
+
+
+class _Reader:
+    """A UTF-8 file as a window of decoded text (buf[pos:]) that moves forward."""
+
+    def __init__(self, f: BinaryIO):
+        self._f = f
+        self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self.buf, self.pos, self.eof = "", 0, False
+
+    def _more(self) -> None:
+        """Drop what was read and append the next characters (eof at the end of the file)."""
+        while raw := self._f.read(CHUNK):
+            try:
+                text = self._decoder.decode(raw, final=False)
+            except UnicodeDecodeError as exc:
+                raise NotStreamable("not UTF-8") from exc
+            if text:
+                self.buf, self.pos = self.buf[self.pos:] + text, 0
+                return
+        self.eof = True
+
+    def opening(self) -> bool:
+        """Past the list's "["; whether the list is wrapped in {"originals": ...}."""
+        while not self.eof and len(self.buf) < 4096:
+            self._more()
+        if self.buf.startswith("\ufeff"):  # utf-8-sig, as load_path reads it
+            self.pos = 1
+        head = _HEAD.match(self.buf, self.pos)
+        if head is None:
+            raise NotStreamable("not a list of originals")
+        self.pos = head.end()
+        return head.group(0).lstrip(" \t\n\r\ufeff").startswith("{")
+
+    def skip(self, keep: int = 0) -> None:
+        """Past whitespace, with at least `keep` characters after it unless the file ends first."""
+        self.pos = _skip(self.buf, self.pos)
+        while not self.eof and len(self.buf) - self.pos < max(keep, 1):
+            self._more()
+            self.pos = _skip(self.buf, self.pos)
+
+    def take(self, char: str) -> bool:
+        """Past `char` (and the whitespace after it) if it comes next."""
+        if self.pos < len(self.buf) and self.buf[self.pos] == char:
+            self.pos += 1
+            self.skip()
+            return True
+        return False
+
+    def value(self) -> Any:
+        """The JSON value that starts here, reading on while it goes past the window."""
+        while True:
+            try:
+                value, self.pos = _DECODER.raw_decode(self.buf, self.pos)
+                return value
+            except json.JSONDecodeError as exc:
+                # At the end of the file, or an entry bigger than any article: the whole parse decides.
+                if self.eof or len(self.buf) - self.pos > MAX_ENTRY:
+                    raise NotStreamable(f"invalid JSON: {exc.msg}") from None
+                self._more()
+                self.pos = _skip(self.buf, self.pos)
+
+    def closing(self, expected: str) -> None:
+        """Only `expected` and whitespace from here to the end of the file."""
+        while not self.eof:
+            if len(self.buf) - self.pos > 1024:
                 raise NotStreamable("more after the list of originals")
+            self._more()
         try:
-            decoder.decode(b"", final=True)
+            self._decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             raise NotStreamable("not UTF-8") from exc
-        rest = rest.strip(" \t\n\r")
-        if rest != ("}" if wrapped else ""):
+        if self.buf[self.pos:].strip(" \t\n\r") != expected:
             raise NotStreamable("more after the list of originals")
