@@ -1,4 +1,4 @@
-"""Parsed manifests saved by their bytes: a later run over the same archive manifest skips the parse."""
+"""Parsed manifests saved by their bytes, texts left on disk: a later run over the same archive skips the parse."""
 from __future__ import annotations
 
 import hashlib
@@ -6,94 +6,327 @@ import logging
 import marshal
 import os
 import sys
+import threading
+import zlib
+from array import array
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from .models import Original
-from .text_digest import remember, texts_digest
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Smaller manifests parse in less time than hashing and reading a cache file takes.
 MIN_BYTES = 4 * 1024 * 1024
 KEEP_FILES = 4
-_FIELDS = 6  # id, url, title, authors, published, text
+SUFFIX = ".store"
+_BLOCK = 1 << 22  # bytes of texts read at a time when all are read in order
+_MAGIC = b"SYNDORG3"
+_FIELDS = 5  # id, url, title, authors, published; the text is in the texts section
+# File: magic, the metadata's size (8 bytes, little-endian), the metadata (marshal: digest, texts' size,
+# rows, and per original the text's byte offset, byte length, character count and crc32), the texts (UTF-8,
+# back to back). An archive's texts are ~700 MiB as Python strings; here they stay in the file until a page
+# matches their original, and are read with one pread each.
 
 
-def load(path: Path, cache_dir: Optional[Path], parse: Callable[[], list[Original]]) -> list[Original]:
+class NotStreamable(Exception):
+    """The manifest is not in the one plain shape read entry by entry: parse it whole instead."""
+
+
+class TextStore:
+    """The texts section of one store file, read text by text (os.pread: no shared offset, so threads may read
+    at once; the descriptor stays open, so the file may be pruned by another run meanwhile)."""
+
+    def __init__(self, file: Path, fd: int, base: int, starts: array, sizes: array, chars: array, crcs: array,
+                 digest: str, reparse: Optional[Callable[[], list[Original]]] = None):
+        self.file, self._fd, self._base = file, fd, base
+        self._starts, self._sizes, self.chars, self._crcs = starts, sizes, chars, crcs
+        self.digest = digest  # text_digest.texts_digest() of the texts in order: the index's key needs no pass
+        self._reparse = reparse
+        self._fallback: Optional[list[str]] = None
+        self._lock = threading.Lock()
+        self.originals: tuple[Original, ...] = ()
+
+    def text(self, row: int) -> str:
+        fallback = self._fallback
+        if fallback is not None:
+            return fallback[row]
+        size = self._sizes[row]
+        data = os.pread(self._fd, size, self._base + self._starts[row]) if size else b""
+        if len(data) == size and zlib.crc32(data) == self._crcs[row]:
+            return data.decode("utf-8", "surrogatepass")
+        return self._damaged(row)
+
+    def texts(self) -> Iterator[str]:
+        """Every text in order, read in blocks of a few MB (a pread per text costs more than the read)."""
+        block, block_at, n = b"", 0, len(self._sizes)
+        for row in range(n):
+            if self._fallback is not None:
+                yield self._fallback[row]
+                continue
+            start, size = self._starts[row], self._sizes[row]
+            if start + size > block_at + len(block):
+                end = row  # the texts that fit in the next block (at least this one)
+                while end < n and self._starts[end] + self._sizes[end] - start <= _BLOCK:
+                    end += 1
+                want = max(self._starts[end - 1] + self._sizes[end - 1], start + size) - start if end > row else size
+                block, block_at = os.pread(self._fd, want, self._base + start), start
+            data = block[start - block_at:start - block_at + size]
+            if len(data) == size and zlib.crc32(data) == self._crcs[row]:
+                yield data.decode("utf-8", "surrogatepass")
+            else:
+                yield self._damaged(row)
+
+    def _damaged(self, row: int) -> str:
+        """A text that changed on disk since the store was opened: the manifest is parsed again, once."""
+        with self._lock:
+            if self._fallback is None:
+                log.warning("parsed-manifest cache %s is damaged (text %d does not match its checksum); "
+                            "parsing the manifest again", self.file, row + 1)
+                _unlink(self.file)
+                if self._reparse is None:
+                    raise OSError(f"parsed-manifest cache {self.file} is damaged")
+                self._fallback = [o.text for o in self._reparse()]
+        return self._fallback[row]
+
+    def __del__(self) -> None:
+        try:
+            if self._fd >= 0:
+                os.close(self._fd)
+        except (OSError, AttributeError):
+            pass
+
+
+class StoredOriginal(Original):
+    """An Original whose text stays in the store file until it is read; equal to the plain Original with the
+    same fields, and pickled as one (a worker elsewhere has no such file)."""
+
+    # The dataclass's __init__ assigns `text`, which is a property here: instances are made by _originals().
+    def __init__(self, id: str, url: str, title: str = "", authors: tuple[str, ...] = (),  # noqa: A002
+                 published: Optional[str] = None, text: str = ""):
+        # Only dataclasses.replace() gets here: the copy holds its text like a plain Original.
+        self.__dict__.update(id=id, url=url, title=title, authors=authors, published=published,
+                             _store=None, _row=-1, _text=text)
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        store = self.__dict__["_store"]
+        return self.__dict__["_text"] if store is None else store.text(self.__dict__["_row"])
+
+    @property
+    def chars(self) -> int:
+        """len(self.text), without reading it."""
+        store = self.__dict__["_store"]
+        return len(self.__dict__["_text"]) if store is None else store.chars[self.__dict__["_row"]]
+
+    def _fields(self) -> tuple:
+        return (self.id, self.url, self.title, self.authors, self.published, self.text)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Original):
+            return NotImplemented
+        return self._fields() == (other.id, other.url, other.title, other.authors, other.published, other.text)
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __reduce__(self):
+        return (Original, self._fields())
+
+
+def _store_of(originals: Sequence[Original]) -> Optional[TextStore]:
+    """The store whose originals these are, all of them in its order; else None."""
+    first = originals[0] if originals else None
+    store = first.__dict__.get("_store") if isinstance(first, StoredOriginal) else None
+    if store is not None and len(originals) == len(store.originals) and all(
+            a is b for a, b in zip(originals, store.originals)):
+        return store
+    return None
+
+
+def iter_texts(originals: Sequence[Original]) -> Iterator[str]:
+    """The originals' texts in order; those of a whole store read from its file in sequence."""
+    store = _store_of(originals)
+    return store.texts() if store is not None else (o.text for o in originals)
+
+
+def text_facts(originals: Sequence[Original]) -> tuple[int, Optional[str]]:
+    """(the originals' characters of text, their texts' digest when a store already knows it, else None),
+    without reading texts that are still on disk."""
+    store = _store_of(originals)
+    if store is not None:
+        return sum(store.chars), store.digest
+    return sum(o.chars if isinstance(o, StoredOriginal) else len(o.text) for o in originals), None
+
+
+def load(path: Path, cache_dir: Optional[Path], parse: Callable[[], list[Original]],
+         stream: Optional[Callable[[], Iterable[Original]]] = None) -> list[Original]:
     """parse()'s originals for the manifest at `path`, from `<cache dir>/originals/` when the same bytes were
-    parsed before. Only a manifest that parsed without error is saved, so errors always come from parse()."""
+    parsed before. Only a manifest that parsed without error is saved, so errors always come from parse().
+    `stream`, when given, yields the same originals one by one without holding the manifest (raising
+    NotStreamable, or any error, to leave it to parse()); their texts go to the file as they come."""
     try:
         if path.stat().st_size < MIN_BYTES or os.environ.get("SYNDICHECK_INDEX_CACHE") == "off":
             return parse()
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=20)
+        digest = hashlib.blake2b(digest_size=20)
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 22), b""):
+                digest.update(chunk)
     except OSError:
         return parse()  # parse() reports the unreadable file with its usual message
     digest.update(repr((FORMAT_VERSION, sys.version_info[:2])).encode())  # marshal's format is per version
     if cache_dir is None:
         from .paths import user_cache_dir
         cache_dir = user_cache_dir()
-    file = Path(cache_dir) / "originals" / f"{digest.hexdigest()}.marshal"
-    found = _read(file)
+    file = Path(cache_dir) / "originals" / f"{digest.hexdigest()}{SUFFIX}"
+    found = _read(file, parse)
     if found is not None:
         return found
+    if stream is not None:
+        try:
+            if not _write(file, _guarded(stream())):
+                return parse()  # the cache cannot be written (logged): the manifest in memory, as without one
+            found = _read(file, parse)
+            if found is not None:
+                return found
+        except NotStreamable as exc:
+            # An unusual shape or an error in the manifest: parse() gives the real answer, or its error message.
+            log.debug("manifest %s not read entry by entry (%s); parsing it whole", path, exc)
     originals = parse()
-    _write(file, originals)
+    if _write(file, originals):
+        found = _read(file, parse)
+        if found is not None and len(found) == len(originals):
+            return found  # the parsed texts can go: the store's are read when needed
     return originals
 
 
-def _read(file: Path) -> Optional[list[Original]]:
+def _guarded(originals: Iterable[Original]) -> Iterator[Original]:
+    """The stream's originals; anything it raises becomes NotStreamable (the whole parse then decides)."""
     try:
-        data = file.read_bytes()
+        yield from originals
+    except NotStreamable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - parse() reports real errors with their line
+        raise NotStreamable(f"{type(exc).__name__}: {exc}") from None
+
+
+def _read(file: Path, reparse: Callable[[], list[Original]]) -> Optional[list[Original]]:
+    try:
+        fd = os.open(file, os.O_RDONLY)
     except OSError:
         return None
+    store: Optional[TextStore] = None
     try:
-        payload = marshal.loads(data)  # plain data only: marshal builds no class instances and runs nothing
-        if not (isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[0], str)
-                and isinstance(payload[1], list)):
-            raise ValueError("not a (digest, originals) pair")
-        digest, rows = payload
-        out = []
-        for row in rows:
-            if not (isinstance(row, tuple) and len(row) == _FIELDS and all(isinstance(row[i], str) for i in (0, 1, 2, 5))
-                    and isinstance(row[3], tuple) and all(isinstance(a, str) for a in row[3])
-                    and (row[4] is None or isinstance(row[4], str))):
+        base, digest, rows, table = _contents(fd)
+        store = TextStore(file, fd, base, table[0::4], table[1::4], table[2::4], table[3::4], digest, reparse)
+        out: list[Original] = []
+        new = StoredOriginal.__new__
+        for i, row in enumerate(rows):
+            if not _row_shape(row):
                 raise ValueError("an entry of the wrong shape")
-            out.append(Original(*row))
-    except (ValueError, EOFError, TypeError) as exc:
+            o = new(StoredOriginal)
+            o.__dict__.update(id=row[0], url=row[1], title=row[2], authors=row[3], published=row[4],
+                              _store=store, _row=i)
+            out.append(o)
+        store.originals = tuple(out)
+    except (OSError, ValueError, EOFError, TypeError) as exc:
+        if store is not None:
+            store._fd = -1  # closed here, once: not again when the store is collected
+        os.close(fd)
         log.warning("parsed-manifest cache %s is damaged (%s); parsing the manifest again", file, exc)
-        try:
-            file.unlink()
-        except OSError:
-            pass
+        _unlink(file)
         return None
     try:
         os.utime(file)
     except OSError:
         pass
-    remember([o.text for o in out], digest)  # the index's key then needs no second pass over the texts
     return out
 
 
-def _write(file: Path, originals: list[Original]) -> None:
-    rows = [(o.id, o.url, o.title, tuple(o.authors), o.published, o.text) for o in originals]
-    digest = texts_digest([o.text for o in originals])
+def _contents(fd: int) -> tuple[int, str, list, array]:
+    """(where the texts start, their digest, the entries' rows, the text table), every size checked against
+    the file's: a truncated or padded file raises ValueError."""
+    size = os.fstat(fd).st_size
+    head = os.pread(fd, 16, 0)
+    if len(head) < 16 or not head.startswith(_MAGIC):
+        raise ValueError("not a parsed-manifest file")
+    meta_size = int.from_bytes(head[8:16], "little")
+    if meta_size > size - 16:
+        raise ValueError(f"{size} bytes, shorter than its metadata (truncated?)")
+    payload = marshal.loads(os.pread(fd, meta_size, 16))  # plain data only: marshal builds no instances
+    if not (isinstance(payload, tuple) and len(payload) == 4 and isinstance(payload[0], str)
+            and isinstance(payload[1], int) and isinstance(payload[2], list) and isinstance(payload[3], bytes)):
+        raise ValueError("not a (digest, size, rows, offsets) record")
+    digest, texts_size, rows, packed = payload
+    if size != 16 + meta_size + texts_size:
+        raise ValueError(f"{size} bytes, expected {16 + meta_size + texts_size} (truncated?)")
+    table = array("q", packed)
+    if len(table) != 4 * len(rows):
+        raise ValueError("the text table does not match the entries")
+    at = 0
+    for start, length in zip(table[0::4], table[1::4]):
+        if start != at or length < 0:
+            raise ValueError("the texts' offsets do not add up")
+        at = start + length
+    if at != texts_size:
+        raise ValueError("the texts' offsets do not add up")
+    return 16 + meta_size, digest, rows, table
+
+
+def _row_shape(row: object) -> bool:
+    """(id, url, title, authors, published) of the types an Original has."""
+    return (isinstance(row, tuple) and len(row) == _FIELDS and all(isinstance(row[j], str) for j in (0, 1, 2))
+            and isinstance(row[3], tuple) and all(isinstance(a, str) for a in row[3])
+            and (row[4] is None or isinstance(row[4], str)))
+
+
+def _write(file: Path, originals: Iterable[Original]) -> bool:
+    """Save the originals (iterated once: texts go to a side file as they come); False if it cannot."""
+    from .text_digest import TextsDigest
+
     tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    texts_tmp = file.with_name(f".{file.name}.{os.getpid()}.texts.tmp")
+    rows: list[tuple] = []
+    table = array("q")
+    digest = TextsDigest()
+    at = 0
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps((digest, rows)))
+        with open(texts_tmp, "wb") as texts:
+            for o in originals:
+                rows.append((o.id, o.url, o.title, tuple(o.authors), o.published))
+                text = o.text
+                data = text.encode("utf-8", "surrogatepass")
+                texts.write(data)
+                digest.update(data)
+                table.extend((at, len(data), len(text), zlib.crc32(data)))
+                at += len(data)
+        meta = marshal.dumps((digest.hexdigest(), at, rows, table.tobytes()))
+        with open(tmp, "wb") as f, open(texts_tmp, "rb") as texts:
+            f.write(_MAGIC + len(meta).to_bytes(8, "little"))
+            f.write(meta)
+            while chunk := texts.read(1 << 22):
+                f.write(chunk)
         os.replace(tmp, file)
     except (OSError, ValueError) as exc:
         log.warning("cannot save the parsed manifest in %s: %s", file.parent, getattr(exc, "strerror", None) or exc)
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        return
+        return False
+    finally:
+        _unlink(tmp)
+        _unlink(texts_tmp)
     try:
-        files = sorted(file.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
+        files = sorted((p for pattern in (f"*{SUFFIX}", "*.marshal") for p in file.parent.glob(pattern)),
+                       key=lambda p: (p.suffix == SUFFIX, p.stat().st_mtime), reverse=True)
         for old in files[KEEP_FILES:]:
             old.unlink()
+    except OSError:
+        pass
+    return True
+
+
+def _unlink(file: Path) -> None:
+    try:
+        file.unlink()
     except OSError:
         pass

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from .models import Match, Original
 from .shingles import DEFAULT_K, shingle_hashes, shingles, tokens
@@ -28,6 +28,25 @@ class MatchSettings:
     near_copy_containment: float = 0.2
 
 
+class _Texts(Sequence[str]):
+    """The originals' texts, each read when asked for (the index build goes through them once, in order)."""
+
+    def __init__(self, originals: Sequence[Original]):
+        self._originals = originals
+
+    def __len__(self) -> int:
+        return len(self._originals)
+
+    def __iter__(self) -> Iterator[str]:
+        from .manifest_cache import iter_texts
+        return iter_texts(self._originals)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [o.text for o in self._originals[i]]
+        return self._originals[i].text
+
+
 class OriginalIndex:
     """Inverted index shingle -> originals; a page costs the same to match against 10 or 100,000 originals.
 
@@ -47,15 +66,17 @@ class OriginalIndex:
         self.flat = None
         self._postings: dict[int, list[int]] = {}
         self._effective: list[int] = []
-        chars = sum(len(o.text) for o in self.originals)
+        # An archive's texts may still be on disk (manifest_cache): counted and keyed without reading them.
+        from .manifest_cache import text_facts
+        chars, digest = text_facts(self.originals)
         if flat is None:
             flat = persist or chars >= SMALL_CHARS
         if flat:
             from . import shingle_index  # numpy: imported for a large index only, never by `--help`
             self._words = shingle_index.WordMemo()
             self.flat = shingle_index.build_or_load(
-                [o.text for o in self.originals], settings.shingle_size, settings.max_shingle_df, self.boilerplate,
-                cache_dir=cache_dir, persist=persist)
+                _Texts(self.originals), settings.shingle_size, settings.max_shingle_df, self.boilerplate,
+                cache_dir=cache_dir, persist=persist, chars=chars, digest=digest)
         else:
             self._build_small()
 

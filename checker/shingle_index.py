@@ -6,8 +6,10 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from itertools import chain, compress, count, repeat
+from operator import is_
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -22,6 +24,7 @@ _HEADER = 4096  # bytes: magic + JSON metadata, zero-padded; the arrays follow, 
 # Below this much original text, building is quicker than hashing the texts for a cache key and
 # reading a file; tests and one-off checks then leave nothing behind in the cache directory.
 PERSIST_MIN_CHARS = 1_000_000
+_MEMO_WORDS = 300_000  # distinct words whose hashes an index build keeps
 KEEP_FILES = 8  # index files kept in the cache directory; the least recently used go first
 
 _U64 = np.uint64
@@ -74,13 +77,15 @@ class WordMemo:
         if not words:
             return np.zeros(0, _U64)
         hs = list(map(self._memo.get, words))
-        if None in hs:
+        try:
+            w = np.array(hs, _U64)
+        except TypeError:  # words not seen before are None (found by numpy, not by a scan for None first)
             missing = list(dict.fromkeys(w for w, h in zip(words, hs) if h is None))
             fresh = dict(zip(missing, word_hashes(missing).tolist()))
             hs = [h if h is not None else fresh[w] for w, h in zip(words, hs)]
             if len(self._memo) < self.limit:
                 self._memo.update(fresh)  # one atomic update: safe with other threads reading
-        w = np.array(hs, _U64)
+            w = np.array(hs, _U64)
         return _fold(w, 1, w.size) if w.size < k else _fold(w, w.size - k + 1, k)
 
 
@@ -147,17 +152,22 @@ class FlatIndex:
         return np.unique(self.docs[rows[equal]], return_counts=True)
 
 
+def _bits(postings: int) -> int:
+    return int(min(24, max(8, int(postings).bit_length() - 2)))  # ~4-8 keys per bucket
+
+
 def _directory(keys: np.ndarray) -> tuple[np.ndarray, int]:
-    bits = int(min(24, max(8, int(keys.size).bit_length() - 2)))  # ~4-8 keys per bucket
+    bits = _bits(keys.size)
     counts = np.bincount((keys >> _U64(64 - bits)).astype(np.int64), minlength=1 << bits)
     directory = np.concatenate([np.zeros(1, np.int64), np.cumsum(counts)])
     return directory.astype(np.uint32 if keys.size < 2 ** 32 else np.int64), bits
 
 
-def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIndex:
-    """The index of `texts` (one per original): distinct shingles minus `stop`, keys held by more than
-    max_df originals dropped (boilerplate), and each original's count of the shingles that remain."""
-    n_docs = len(texts)
+def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, stats: Optional[dict] = None
+                ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """The index of `texts` (one per original) as (top byte, keys, originals) per partition, in key order:
+    distinct shingles minus `stop`, keys held by more than max_df originals dropped (boilerplate).
+    stats["pairs"] is set, before the first partition, to the number of pairs found (at least the postings)."""
     # Shingles go into 256 partitions by their top byte, so that sorting and counting happen one
     # partition at a time and no array of all pairs plus its sort order is ever alive at once.
     parts_keys: list[list[np.ndarray]] = [[] for _ in range(256)]
@@ -166,19 +176,17 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
     batch_words: list[list[str]] = []
     batch_ids: list[int] = []
     budget = 0
+    memo: dict[str, int] = {}  # word -> its hash, across batches: an archive repeats its vocabulary
 
     def flush() -> None:
         if not batch_words:
             return
-        keys, docs = _batch_shingles(batch_words, batch_ids, k)
-        if stop.size:
-            keep = ~np.isin(keys, stop)
-            keys, docs = keys[keep], docs[keep]
+        keys, docs = _batch_shingles(batch_words, batch_ids, k, memo)
         # A stable sort on the top byte (radix, linear) keeps each partition's pairs in original order.
         top = (keys >> _U64(56)).astype(np.uint8)
         order = np.argsort(top, kind="stable")
         keys, docs = keys[order], docs[order]
-        bounds = np.concatenate([np.zeros(1, np.int64), np.cumsum(np.bincount(top, minlength=256))])
+        bounds = np.concatenate([np.zeros(1, np.int64), np.cumsum(np.bincount(top, minlength=256))]).tolist()
         for p in range(256):
             a, z = bounds[p], bounds[p + 1]
             if z > a:
@@ -187,8 +195,9 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
         batch_words.clear()
         batch_ids.clear()
 
-    for i, text in enumerate(texts):
+    for i, text in enumerate(texts):  # in order: texts still on disk are read in sequence
         words = tokens(text) if text.strip() else []
+        del text  # a text read from the store is not kept
         if words:
             batch_words.append(words)
             batch_ids.append(i)
@@ -197,49 +206,82 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
             flush()
             budget = 0
     flush()
+    memo.clear()
+    if stats is not None:
+        stats["pairs"] = sum(a.size for part in parts_keys for a in part)
 
-    out_keys: list[np.ndarray] = []
-    out_docs: list[np.ndarray] = []
     for p in range(256):
         if not parts_keys[p]:
             continue
         keys = np.concatenate(parts_keys[p])
         docs = np.concatenate(parts_docs[p])
         parts_keys[p] = parts_docs[p] = []  # type: ignore[assignment]
-        # Stable: pairs arrived in original order, so equal keys stay sorted by original and an original
-        # that repeats a sentence has its repeats side by side, where they are dropped.
-        order = np.argsort(keys, kind="stable")
+        # Boilerplate out, per partition: the few stop keys of this top byte, not all of them against every pair.
+        part_stop = stop[(stop >> _U64(56)) == _U64(p)]
+        if part_stop.size:
+            keep = ~np.isin(keys, part_stop)
+            keys, docs = keys[keep], docs[keep]
+            if not keys.size:
+                continue
+        # numpy's default sort (SIMD quicksort) is 5x quicker than its stable one, but leaves the originals of
+        # equal keys in any order: they are put in order by sorting (run of equal keys, original) packed in
+        # one integer, so that an original that repeats a sentence has its repeats side by side.
+        order = np.argsort(keys)
         keys, docs = keys[order], docs[order]
-        if keys.size > 1:
-            repeat = np.zeros(keys.size, bool)
-            repeat[1:] = (keys[1:] == keys[:-1]) & (docs[1:] == docs[:-1])
-            if repeat.any():
-                keys, docs = keys[~repeat], docs[~repeat]
+        del order
         new = np.ones(keys.size, bool)
         new[1:] = keys[1:] != keys[:-1]
+        if not new.all():
+            run = np.cumsum(new, dtype=np.int64) << np.int64(32)
+            docs = (np.sort(run | docs.astype(np.int64)) & np.int64(0xFFFFFFFF)).astype(np.int32)
+            del run
+            repeat = np.zeros(keys.size, bool)
+            repeat[1:] = ~new[1:] & (docs[1:] == docs[:-1])
+            if repeat.any():
+                keys, docs, new = keys[~repeat], docs[~repeat], new[~repeat]
         first = np.flatnonzero(new)
         df = np.diff(np.concatenate([first, np.array([keys.size])]))
         keep = np.repeat(df <= max_df, df)
-        out_keys.append(keys[keep])
-        out_docs.append(docs[keep])
+        yield p, keys[keep], docs[keep].astype(np.int32, copy=False)
+
+
+def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIndex:
+    """The index of `texts` in memory (see _partitions), with each original's count of the shingles that remain."""
+    out_keys: list[np.ndarray] = []
+    out_docs: list[np.ndarray] = []
+    for _, keys, docs in _partitions(texts, k, max_df, stop):
+        out_keys.append(keys)
+        out_docs.append(docs)
     keys = np.concatenate(out_keys) if out_keys else np.zeros(0, _U64)
     out_keys.clear()  # the pieces go before the next array is made: one copy of the postings at a time
     docs = np.concatenate(out_docs) if out_docs else np.zeros(0, np.int32)
     out_docs.clear()
-    effective = np.bincount(docs, minlength=n_docs).astype(np.int32)
+    effective = np.bincount(docs, minlength=len(texts)).astype(np.int32)
     directory, bits = _directory(keys)
     return FlatIndex(keys, docs.astype(np.int32, copy=False), effective, directory, bits)
 
 
-def _batch_shingles(batch: list[list[str]], ids: list[int], k: int) -> tuple[np.ndarray, np.ndarray]:
+def _batch_shingles(batch: list[list[str]], ids: list[int], k: int,
+                    memo: Optional[dict[str, int]] = None) -> tuple[np.ndarray, np.ndarray]:
     """(shingle hash, original) for every shingle of several originals, hashed in one numpy pass."""
     lengths = np.array([len(w) for w in batch], np.int64)
-    flat = [w for words in batch for w in words]
-    # Each distinct word is hashed once: a batch of articles repeats most of its words many times.
-    vocab = dict.fromkeys(flat)
-    for n, word in enumerate(vocab):
-        vocab[word] = n
-    w = word_hashes(list(vocab))[np.fromiter(map(vocab.__getitem__, flat), np.int64, len(flat))]
+    memo = {} if memo is None else memo
+    # Each distinct word is hashed once (a batch of articles repeats most of its words many times), and
+    # kept for the next batches: most words are then one dict lookup, done in C by map().
+    hs = list(map(memo.get, chain.from_iterable(batch)))
+    try:
+        w = np.array(hs, _U64)
+    except TypeError:  # words not seen before are None: hashed now, and only their places filled in
+        flat = list(chain.from_iterable(batch))
+        at = list(compress(count(), map(is_, hs, repeat(None))))
+        words = list(dict.fromkeys([flat[i] for i in at]))
+        fresh = dict(zip(words, word_hashes(words).tolist()))
+        for i in at:
+            hs[i] = fresh[flat[i]]
+        if len(memo) < _MEMO_WORDS:  # past that, a rare word is not kept: the memo stays a few tens of MB
+            memo.update(fresh)
+        w = np.array(hs, _U64)
+    del hs
     offsets = np.concatenate([np.zeros(1, np.int64), np.cumsum(lengths)])
     doc_of_word = np.repeat(np.array(ids, np.int64), lengths)
     keys: list[np.ndarray] = []
@@ -264,11 +306,13 @@ def _batch_shingles(batch: list[list[str]], ids: list[int], k: int) -> tuple[np.
 # --------------------------------------------------------------------------------------------- on disk
 
 
-def cache_key(texts: Sequence[str], k: int, max_df: int, boilerplate: Sequence[str]) -> str:
-    """What the index depends on: the originals' texts in order, shingle size, df cap, boilerplate."""
+def cache_key(texts: Sequence[str], k: int, max_df: int, boilerplate: Sequence[str],
+              digest: Optional[str] = None) -> str:
+    """What the index depends on: the originals' texts in order (`digest`: their texts_digest() if known),
+    shingle size, df cap, boilerplate."""
     from .text_digest import texts_digest
 
-    meta = [FORMAT_VERSION, k, max_df, list(boilerplate), len(texts), texts_digest(texts)]
+    meta = [FORMAT_VERSION, k, max_df, list(boilerplate), len(texts), digest or texts_digest(texts)]
     return hashlib.blake2b(json.dumps(meta).encode("utf-8"), digest_size=20).hexdigest()
 
 
@@ -276,33 +320,65 @@ def _path(directory: Path, key: str) -> Path:
     return directory / f"{key}.idx"
 
 
-def save(index: FlatIndex, directory: Path, key: str) -> Optional[Path]:
-    """Write the index as one file (header, keys, docs, effective), atomically; None if it cannot."""
+def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, directory: Path,
+                   key: str) -> Optional[Path]:
+    """Build the index straight into its file (header, keys, docs, effective, directory), partition by
+    partition, so that the postings are never in memory whole; written atomically. None if it cannot be."""
     path = _path(directory, key)
-    meta = {"version": FORMAT_VERSION, "key": key, "postings": int(index.keys.size),
-            "originals": int(index.effective.size), "bits": index.bits, "directory": str(index.directory.dtype)}
-    header = _MAGIC + json.dumps(meta).encode("ascii")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    docs_tmp = path.with_name(f".{path.name}.{os.getpid()}.docs.tmp")
+    n_docs = len(texts)
+    effective = np.zeros(n_docs, np.int64)
+    stats: dict = {}
+    counts = np.zeros(0, np.int64)
+    fine = 8
+    n = 0
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(header.ljust(_HEADER, b"\0"))
-            f.write(np.ascontiguousarray(index.keys, _U64).tobytes())
-            f.write(np.ascontiguousarray(index.docs, np.int32).tobytes())
-            if index.docs.size % 2:
+        with open(tmp, "wb") as f, open(docs_tmp, "w+b") as docs_file:
+            f.write(b"\0" * _HEADER)
+            for p, keys, docs in _partitions(texts, k, max_df, stop, stats):
+                if not counts.size:
+                    # Keys per prefix of as many bits as the pairs' count asks for; the postings, fewer, want
+                    # as many bits or fewer, and their buckets add up from these.
+                    fine = _bits(stats["pairs"])
+                    counts = np.zeros(1 << fine, np.uint32 if stats["pairs"] < 2 ** 32 else np.int64)
+                f.write(np.ascontiguousarray(keys, _U64).data)
+                docs_file.write(np.ascontiguousarray(docs, np.int32).data)
+                effective += np.bincount(docs, minlength=n_docs)
+                span = 1 << (fine - 8)  # prefixes in one partition (its top byte is p)
+                prefix = ((keys >> _U64(64 - fine)) & _U64(span - 1)).astype(np.int64)
+                counts[p * span:(p + 1) * span] = np.bincount(prefix, minlength=span)
+                n += int(keys.size)
+            docs_file.seek(0)
+            while chunk := docs_file.read(1 << 24):
+                f.write(chunk)
+            if n % 2:
                 f.write(b"\0" * 4)  # keep the next array 8-byte aligned
-            f.write(np.ascontiguousarray(index.effective, np.int32).tobytes())
-            if index.effective.size % 2:
+            f.write(effective.astype(np.int32).data)
+            if n_docs % 2:
                 f.write(b"\0" * 4)
-            f.write(np.ascontiguousarray(index.directory).tobytes())
+            bits = _bits(n)
+            if not counts.size:
+                counts = np.zeros(1 << bits, np.int64)
+            per_bucket = counts.reshape(1 << bits, -1).sum(axis=1, dtype=np.int64)
+            directory_ = np.concatenate([np.zeros(1, np.int64), np.cumsum(per_bucket)])
+            f.write(directory_.astype(np.uint32 if n < 2 ** 32 else np.int64).data)
+            meta = {"version": FORMAT_VERSION, "key": key, "postings": n, "originals": n_docs, "bits": bits,
+                    "directory": "uint32" if n < 2 ** 32 else "int64"}
+            header = _MAGIC + json.dumps(meta).encode("ascii")
+            f.seek(0)
+            f.write(header.ljust(_HEADER, b"\0"))
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("cannot save the originals index in %s: %s", directory, exc.strerror or exc)
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
         return None
+    finally:
+        for leftover in (tmp, docs_tmp):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
     _prune(directory)
     return path
 
@@ -373,25 +449,27 @@ def index_dir(cache_dir: Optional[Path] = None) -> Path:
 
 
 def build_or_load(texts: Sequence[str], k: int, max_df: int, boilerplate: Sequence[str],
-                  cache_dir: Optional[Path] = None, persist: Optional[bool] = None) -> FlatIndex:
-    """The saved index when there is one for these texts and settings, else a new one (saved when large)."""
+                  cache_dir: Optional[Path] = None, persist: Optional[bool] = None, *,
+                  chars: Optional[int] = None, digest: Optional[str] = None) -> FlatIndex:
+    """The saved index when there is one for these texts and settings, else a new one (saved when large).
+    `chars` and `digest`, when the caller knows them: the texts' total length and texts_digest()."""
     stop_words = [tokens(t) for t in boilerplate]
     stop = np.concatenate([stable_shingles(w, k) for w in stop_words if w] or [np.zeros(0, _U64)])
     if persist is None:
-        persist = sum(len(t) for t in texts) >= PERSIST_MIN_CHARS and os.environ.get("SYNDICHECK_INDEX_CACHE") != "off"
+        if chars is None:
+            chars = sum(len(t) for t in texts)
+        persist = chars >= PERSIST_MIN_CHARS and os.environ.get("SYNDICHECK_INDEX_CACHE") != "off"
     if not persist:
         return build(texts, k, max_df, stop)
     directory = index_dir(cache_dir)
-    key = cache_key(texts, k, max_df, boilerplate)
+    key = cache_key(texts, k, max_df, boilerplate, digest)
     found = load(directory, key)
     if found is not None:
         return found
-    built = build(texts, k, max_df, stop)
-    path = save(built, directory, key)
-    if path is not None:
-        # Map the file just written: its pages are shared with other processes (Dask workers, the next
-        # run) and can be dropped by the kernel, where the built arrays are this process's alone.
+    # Built into the file and mapped from it: its pages are shared with other processes (Dask workers, the
+    # next run) and can be dropped by the kernel, where built arrays would be this process's alone.
+    if _build_to_file(texts, k, max_df, stop, directory, key) is not None:
         mapped = load(directory, key)
         if mapped is not None:
             return mapped
-    return built
+    return build(texts, k, max_df, stop)

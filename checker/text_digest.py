@@ -24,9 +24,21 @@ def texts_digest(texts: Sequence[str]) -> str:
     for objects, digest in known:
         if len(objects) == len(texts) and all(a is b for a, b in zip(objects, texts)):
             return digest
-    h = hashlib.blake2b(digest_size=20)
+    h = TextsDigest()
     for text in texts:
-        data = text.encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
+        h.update(text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
+
+
+class TextsDigest:
+    """texts_digest() fed one text's UTF-8 bytes at a time (a store writes texts as a manifest is read)."""
+
+    def __init__(self) -> None:
+        self._h = hashlib.blake2b(digest_size=20)
+
+    def update(self, data: bytes) -> None:
+        self._h.update(len(data).to_bytes(8, "little"))
+        self._h.update(data)
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()

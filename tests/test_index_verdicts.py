@@ -273,7 +273,7 @@ def test_a_worker_maps_the_index_the_client_saved(pack, tmp_path, monkeypatch) -
     code = ("import pickle, sys\n"
             "from checker import shingle_index\n"
             "def no_build(*a, **k): raise SystemExit('rebuilt the index')\n"
-            "shingle_index.build = no_build\n"
+            "shingle_index.build = shingle_index._partitions = no_build\n"
             f"c = pickle.loads(open({str(shipped)!r}, 'rb').read()).get()\n"
             "m = c.index.best(c.index.originals[1234].text)\n"
             "print(type(c.index.flat.keys.base).__name__, m.original.id, m.score)\n")
@@ -295,3 +295,55 @@ def test_every_allowed_shingle_size_hashes_without_warnings() -> None:
             assert full.size == len(words) - k + 1 and np.unique(full).size == full.size
             assert np.array_equal(shingle_index.WordMemo().shingles(words, k), full)
             assert shingle_index.stable_shingles(words[: k - 1], k).size == 1
+
+
+def test_index_built_into_its_file_equals_the_one_built_in_memory(tmp_path) -> None:
+    """The same arrays either way: boilerplate removed, keys past the df cap dropped, repeats counted once."""
+    rng = random.Random(5)
+    vocab = [f"w{i}" for i in range(300)]
+    shared = " ".join(rng.choice(vocab) for _ in range(40))  # in many originals: past the df cap
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 400))) + (f" {shared}" if i % 3 else "")
+             for i in range(400)]
+    texts[7] = texts[8] = "too short"
+    texts[9] = texts[10] + " " + texts[10]  # an original that repeats itself
+    stop = shingle_index.stable_shingles(tokens(texts[11][:200]), 5)
+    memory = shingle_index.build(texts, 5, 5, stop)
+    path = shingle_index._build_to_file(texts, 5, 5, stop, tmp_path, "k" * 40)
+    mapped = shingle_index.load(tmp_path, "k" * 40)
+    assert path is not None and mapped is not None and memory.postings > 10_000
+    for name in ("keys", "docs", "effective", "directory"):
+        assert np.array_equal(getattr(memory, name), getattr(mapped, name)), name
+    assert memory.bits == mapped.bits
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_an_index_file_of_no_postings_loads(tmp_path) -> None:
+    for texts in (["", "  "], ["one two three four five"] * 9):  # nothing to index; every key past the df cap
+        assert shingle_index._build_to_file(texts, 5, 5, np.zeros(0, np.uint64), tmp_path, "z" * 40) is not None
+        mapped = shingle_index.load(tmp_path, "z" * 40)
+        memory = shingle_index.build(texts, 5, 5, np.zeros(0, np.uint64))
+        assert mapped is not None and mapped.postings == memory.postings == 0
+        assert np.array_equal(mapped.effective, memory.effective) and np.array_equal(mapped.directory, memory.directory)
+        assert mapped.hits_of(shingle_index.stable_shingles(["one", "two", "three", "four", "five"], 5))[0].size == 0
+
+
+def test_flat_index_holds_exactly_the_postings_a_plain_dict_gives() -> None:
+    """keys/docs/effective against a reference in plain Python: distinct (shingle, original) pairs minus the
+    boilerplate's, keys of more than max_df originals dropped, originals ascending within a key."""
+    rng = random.Random(9)
+    vocab = [f"w{i}" for i in range(60)]  # a small vocabulary: many keys shared, some past the df cap
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 120))) for _ in range(300)]
+    texts[4] = "two words"
+    texts[5] = texts[6] + " " + texts[6]
+    stop_words = tokens(texts[10][:150])
+    stop = shingle_index.stable_shingles(stop_words, 5)
+    index = shingle_index.build(texts, 5, 3, stop)
+    held: dict[int, set[int]] = {}
+    for i, text in enumerate(texts):
+        for key in shingle_index.stable_shingles(tokens(text), 5).tolist() if tokens(text) else []:
+            held.setdefault(key, set()).add(i)
+    for key in stop.tolist():
+        held.pop(key, None)
+    want = [(key, doc) for key in sorted(held) if len(held[key]) <= 3 for doc in sorted(held[key])]
+    assert list(zip(index.keys.tolist(), index.docs.tolist())) == want and len(want) > 1000
+    assert index.effective.tolist() == [sum(1 for _, d in want if d == i) for i in range(len(texts))]

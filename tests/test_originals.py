@@ -417,3 +417,22 @@ def test_article_page_without_an_article_element_is_read_by_the_article_model():
             "</body></html>")
     o = _article_page(html.encode(), "utf-8", "https://licensor.example/grid", "https://licensor.example/grid")
     assert o.text == "\n\n".join(story)
+
+
+def test_plain_text_quick_path_gives_what_the_slow_path_gives():
+    """Texts already normalised skip the split; every text gets what the full normalisation gives."""
+    import random
+
+    from checker.originals import _plain_text, plain_text
+
+    rng = random.Random(14)
+    pieces = ["a", "bé", " ", "  ", "\n", "\n\n", "\n\n\n", "\t", "\r", "\r\n", "\xa0", "\u2028", "\u2029", "\x1c",
+              "\x85", "\u3000", "\u200b", "\u00ad", "“q”"]
+    quick = 0
+    for _ in range(60_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+        assert plain_text(text) == _plain_text(text), repr(text)
+        quick += plain_text(text) is text
+    assert quick > 1000  # the quick path was taken, and agreed
+    assert plain_text("One para.\n\nTwo  para.") == "One para.\n\nTwo para."
+    assert plain_text("Line one\nline two") == "Line one\n\nline two"
