@@ -92,7 +92,7 @@ class Vocabulary:
     max_adjacent_words: int = 16  # "From the <licensor>" above a byline is a line, not a paragraph
     card_levels: int = 5  # how far up from a credit a teaser card (another story's title and link) is looked for
     card_extra_words: int = 25  # words a teaser card may hold beyond the other story's title and the credit
-    card_gap_words: int = 12  # words that may stand between a teaser's title and its credit
+    card_gap_words: int = 12  # words between a credit and a teaser's title after it (title first: a dek up to card_extra_words)
     title_words: int = 4  # words in a link or heading that make it another story's title
     header_words: int = 160  # a block sharing an ancestor this small with the headline is in the article's header
 

@@ -478,6 +478,10 @@ def test_a_credit_right_after_the_articles_text_counts_whatever_its_container(or
     "Closures Of Three Coal Plants</a> <span>By Jane Q. Reporter</span></p></div>",
     "<ul><li><a href='/2026/utilities-delay-closures-of-three-plants/'>Utilities Delay Closures Of Three Coal "
     "Plants</a> <span class='by'>By Jane Q. Reporter</span></li></ul>",
+    # title, a dek, then the credit: a card reads in that order
+    "<div class='x'><h3><a href='/2026/utilities-delay-closures/'>Utilities Delay Closures Of Three Coal Plants</a>"
+    "</h3><p>Regulators in four states said the operators had not shown that the grid could cope without the "
+    "plants next summer.</p><p>By Jane Q. Reporter</p></div>",
 ])
 def test_a_card_for_another_story_right_after_the_article_is_that_storys(original, card):
     assert outcomes(foot_page(original, card), original)["byline"] == "fail"

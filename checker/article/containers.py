@@ -232,8 +232,11 @@ class Containers:
                 if len(text.split()) > len(title.split()) + own + self.vocab.card_extra_words:
                     return None
                 # ... and the title stands right by the credit, as on a card; a column holding the
-                # byline and, further down, an "up next" link to another story is no card.
-                if _gap_words(text, title, block.text) > self.vocab.card_gap_words:
+                # byline and, further down, an "up next" link to another story is no card. A card
+                # reads title, dek, credit: after its title the credit may follow a dek.
+                gap = _gap_words(text, title, block.text)
+                if gap > (self.vocab.card_extra_words if _comes_before(text, title, block.text)
+                          else self.vocab.card_gap_words):
                     return None
                 # By the article (under its headline, right after its text) a card must also read as
                 # one: its title first, then the credit (a byline followed by an "up next" link is the
