@@ -1,0 +1,310 @@
+"""Metamorphic probes on the tune split: compliant copies changed only in ways a reader does not notice.
+
+    python tests/accuracy/probe.py --kind reader [--seed N] [--limit N] [--only T_nav,M_under_headline]
+    python tests/accuracy/probe.py --kind hide [--seed N] [--limit N]
+
+`reader`: each copy whose byline passes gets its credit element wrapped, extended or moved (under the
+headline, right after the article's text); the byline must still pass and the affiliation keep its
+verdict (moves check the byline only: a move may part the byline from a licensor line beside it).
+`hide`: every visible credit naming the reporter is hidden one way at a time; the byline must not pass
+(`aria-hidden`, which hides nothing from the eye, must pass). Prints each change that flips a verdict
+and a count per change. Only the tune split is read: the test split stays unseen.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from multiprocessing import Pool
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from anyascii import anyascii
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import evaluate as E  # noqa: E402
+
+Change = Callable[[BeautifulSoup, Tag, dict], None]
+
+
+def _frag(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def find_credit(soup: BeautifulSoup, name: str) -> Optional[Tag]:
+    """The smallest block around the first visible mention of the reporter's surname, grown while short."""
+    name = anyascii(name)
+    first, last = name.split()[0].lower(), name.split()[-1].lower()
+    for s in soup.find_all(string=lambda t: last in anyascii(str(t)).lower()):
+        el = s.parent
+        if el is None or el.name in ("script", "style", "title", "meta"):
+            continue
+        while (el.parent is not None and el.parent.name not in ("body", "html")
+               and len(el.parent.get_text(" ", strip=True)) < 160 and first in anyascii(el.parent.get_text()).lower()):
+            el = el.parent
+        text = anyascii(el.get_text(" ", strip=True)).lower()
+        if first in text and len(text) < (120 if el.name == "p" else 200):
+            return el
+    return None
+
+
+def _add_class(el: Tag, *names: str) -> None:
+    el["class"] = list(el.get("class") or []) + list(names)
+
+
+def _style(soup: BeautifulSoup, css: str) -> None:
+    st = soup.new_tag("style")
+    st.string = css
+    (soup.head or soup).append(st)
+
+
+# ---- changes a reader does not notice (the credit stays where it is, as it reads) ----------------
+
+def t_wrappers(soup, el, ctx):
+    for i in range(5):
+        w = soup.new_tag("div", attrs={"class": f"wrap-{i}"})
+        el.wrap(w)
+        el = w
+
+
+def t_nav(soup, el, ctx):
+    el.wrap(soup.new_tag("nav", attrs={"class": "pst-by"}))
+
+
+def t_aside(soup, el, ctx):
+    el.wrap(soup.new_tag("aside", attrs={"class": "article-meta"}))
+
+
+def t_teaser_class(soup, el, ctx):
+    _add_class(el, "card", "teaser", "related")
+
+
+def t_date_share(soup, el, ctx):
+    el.append(_frag(' <time datetime="2026-12-03">Dec. 3, 2026 5:42 p.m. ET</time> <span class="share"><a href='
+                    '"https://twitter.com/intent/tweet?url=x">Share on X</a> <a href="https://www.facebook.com/sharer.php'
+                    '?u=x">Facebook</a> <a href="mailto:?subject=x">Email</a></span> <span>4 min read</span>'))
+
+
+def t_author_link(soup, el, ctx):
+    last = ctx["name"].split()[-1].lower()
+    for s in list(el.find_all(string=lambda t: last in str(t).lower())):
+        if s.parent is not None and s.parent.name != "a":
+            s.wrap(soup.new_tag("a", href="/author/" + ctx["name"].lower().replace(" ", "-") + "/"))
+    el.insert(0, soup.new_tag("img", src=f"/avatars/{last}-96x96.jpg", alt=ctx["name"], width="48", height="48"))
+
+
+def t_upper(soup, el, ctx):
+    for s in list(el.find_all(string=True)):
+        s.replace_with(NavigableString(str(s).upper()))
+
+
+def t_nbsp(soup, el, ctx):
+    for s in list(el.find_all(string=True)):
+        s.replace_with(NavigableString(str(s).replace(" ", "\u00a0")))
+
+
+def t_up_next(soup, el, ctx):
+    el.append(_frag(' <span class="more">Read next: <a href="/2026/12/02/senate-farm-bill/">Senate Passes Sweeping '
+                    'Farm Bill After Months of Delay</a></span>'))
+
+
+def t_mobile_hidden(soup, el, ctx):
+    _add_class(el, "zz-desk")
+    _style(soup, "@media (max-width: 600px){.zz-desk{display:none}}")
+
+
+def t_css_noise(soup, el, ctx):
+    _add_class(el, "meta-ab")
+    _style(soup, ".meta-ab{font-size:13px;color:#666} .meta-ab.is-hidden{display:none} .js-off .meta-ab{visibility:hidden}")
+
+
+def t_table(soup, el, ctx):
+    td, tr, table = soup.new_tag("td"), soup.new_tag("tr"), soup.new_tag("table", attrs={"class": "meta"})
+    el.wrap(td)
+    td.wrap(tr)
+    tr.wrap(table)
+    tr.append(_frag("<td>Updated Dec. 3</td>"))
+
+
+def t_sr_label(soup, el, ctx):
+    el.insert(0, _frag('<span class="screen-reader-text" style="position:absolute;clip:rect(1px,1px,1px,1px);'
+                       'width:1px;height:1px;overflow:hidden">Author:</span>'))
+
+
+def t_lazy_avatar(soup, el, ctx):
+    el.insert(0, _frag('<img class="lazyload" data-src="/img/author.jpg" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="">'))
+
+
+def t_role_line(soup, el, ctx):
+    el.append(_frag('<div class="role">Contributor</div>'))
+
+
+def t_list(soup, el, ctx):
+    li, ul = soup.new_tag("li"), soup.new_tag("ul", attrs={"class": "meta-list"})
+    el.wrap(li)
+    li.wrap(ul)
+    ul.append(_frag("<li><time>Dec. 3, 2026</time></li><li>5 min read</li>"))
+
+
+def t_date_first(soup, el, ctx):
+    el.insert(0, _frag('<time datetime="2026-12-03">Dec. 3, 2026</time> | '))
+
+
+# ---- moves: where a reader looks for the credit ------------------------------------------------
+
+def m_under_headline(soup, el, ctx):
+    words = set(re.findall(r"\w+", ctx["title"].lower()))
+    h = next((h for h in soup.find_all(["h1", "h2"])
+              if len(words & set(re.findall(r"\w+", h.get_text().lower()))) >= 0.9 * len(words)), None)
+    if h is None or h is el or el in h.parents or h in el.parents:
+        raise ValueError("no headline apart from the credit")
+    el.extract()
+    h.insert_after(el)
+
+
+def m_after_text(soup, el, ctx):
+    closing = re.findall(r"\w+", ctx["text"])[-5:]
+    last = None
+    for p in soup.find_all(["p", "div"]):
+        t = re.findall(r"\w+", p.get_text(" ").lower())
+        if len(t) < 60 and closing and all(w.lower() in t for w in closing):
+            last = p
+    if last is None:
+        raise ValueError("the last paragraph was not found")
+    el.extract()
+    last.insert_after(el)
+
+
+READER: dict[str, Change] = {n: f for n, f in globals().items() if n.startswith(("t_", "m_")) and callable(f)}
+
+
+# ---- ways to hide ------------------------------------------------------------------------------
+
+def _inline(css: str) -> Change:
+    def change(soup, el, ctx):
+        el["style"] = (str(el.get("style", "")) + ";" + css).lstrip(";")
+    return change
+
+
+def _rule(css: str, by_id: bool = False) -> Change:
+    def change(soup, el, ctx):
+        if by_id:
+            el["id"] = "zq-id"
+        else:
+            _add_class(el, "zq-x")
+        _style(soup, ("#zq-id" if by_id else ".zq-x") + "{" + css + "}")
+    return change
+
+
+def _attr(name: str, value: str = "") -> Change:
+    def change(soup, el, ctx):
+        el[name] = value
+    return change
+
+
+def _wrap(tag: str) -> Change:
+    def change(soup, el, ctx):
+        el.wrap(soup.new_tag(tag))
+    return change
+
+
+HIDE: dict[str, Change] = {
+    "display-none-important": _inline("display: none !important"), "opacity-0": _inline("opacity:0"),
+    "opacity-0.01": _inline("opacity: 0.01"), "font-size-0": _inline("font-size:0"), "font-size-1px": _inline("font-size:1px"),
+    "offscreen-left": _inline("position:absolute;left:-9999px"), "offscreen-top": _inline("position:absolute;top:-10000px"),
+    "text-indent": _inline("text-indent:-9999px;overflow:hidden;white-space:nowrap"),
+    "zero-box": _inline("width:0;height:0;overflow:hidden"), "clip-path-inset": _inline("clip-path: inset(50%)"),
+    "clip-path-circle": _inline("clip-path: circle(0)"), "translate": _inline("transform: translateX(-10000px)"),
+    "visibility-collapse": _inline("visibility: collapse"), "hidden-attr": _attr("hidden"),
+    "class-display-none": _rule("display:none"), "class-opacity-0": _rule("opacity:0"),
+    "class-sr-only": _rule("position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden"),
+    "id-display-none": _rule("display:none", by_id=True), "id-visibility-hidden": _rule("visibility:hidden", by_id=True),
+    "template": _wrap("template"), "noscript": _wrap("noscript"),
+    "sr-only-class": lambda soup, el, ctx: _add_class(el, "sr-only"),
+    "aria-hidden (must pass)": _attr("aria-hidden", "true"),
+}
+
+
+def _context(case: dict[str, Any]) -> dict[str, Any]:
+    orig = next(o for o in case["originals"] if o["id"] == case["original_id"])
+    return {"name": orig["authors"][0], "title": orig["title"], "text": orig["text"]}
+
+
+def _credits(soup: BeautifulSoup, el: Tag, name: str) -> list[Tag]:
+    """The credit element and every other short element naming the reporter (a head byline and a foot box)."""
+    last = name.split()[-1].lower()
+    out = [el]
+    for s in soup.find_all(string=lambda t: last in anyascii(str(t)).lower()):
+        p = s.parent
+        if (p is not None and p.name not in ("script", "style", "title") and len(p.get_text()) < 200
+                and not any(p is e or e in p.parents or p in e.parents for e in out)):
+            out.append(p)
+    return out
+
+
+def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bool, list[tuple[str, str, str]]]:
+    """(case, whether its byline passed unchanged, [(change, outcome, message)] for each flipped verdict)."""
+    case, kind, only = job
+    ctx = _context(case)
+    base = E.check_task(E.case_task(case))[1]
+    if base.rules.get("byline") != "pass":
+        return case["name"], False, []
+    changes = READER if kind == "reader" else HIDE
+    flips = []
+    for name, change in changes.items():
+        if only and name not in only:
+            continue
+        soup = BeautifulSoup(case["html"], "lxml")
+        el = find_credit(soup, ctx["name"])
+        if el is None:
+            return case["name"], True, [("-", "no credit element found", "")]
+        try:
+            for target in ([el] if kind == "reader" else _credits(soup, el, ctx["name"])):
+                change(soup, target, ctx)
+        except ValueError as e:
+            flips.append((name, "not applicable", str(e)))
+            continue
+        got = E.check_task(E.Task(name=case["name"] + "-" + name, html=str(soup)))[1]
+        byline, aff = got.rules.get("byline"), got.rules.get("affiliation")
+        if kind == "reader":
+            bad = byline != "pass" or (name.startswith("t_") and aff != base.rules.get("affiliation"))
+        else:
+            bad = (byline == "pass") != name.endswith("(must pass)")
+        if bad:
+            flips.append((name, f"byline {byline}, affiliation {aff}", got.messages.get("byline", "")[:160]))
+    return case["name"], True, flips
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--kind", choices=("reader", "hide"), default="reader")
+    ap.add_argument("--seed", type=int, default=None, help="generator seed (default: the gate's first)")
+    ap.add_argument("--limit", type=int, default=0, help="probe at most this many copies (0: all)")
+    ap.add_argument("--only", default="", help="comma-separated change names")
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args(argv)
+    b = E.load_build()
+    corpus = b.corpus_dir()
+    if corpus is None:
+        print("the corpus was not found (set SYNDICHECK_CORPUS)", file=sys.stderr)
+        return 2
+    built = b.build(corpus, seed=args.seed if args.seed is not None else E.seeds(1)[0])
+    cases = [c for c in built.cases if c.get("split") == "tune" and (c.get("expect") or {}).get("byline") == "pass"]
+    cases = cases[: args.limit] if args.limit else cases
+    only = frozenset(x for x in args.only.split(",") if x) or None
+    counts: Counter = Counter()
+    probed = 0
+    with Pool(max(1, args.jobs)) as pool:
+        for name, ok, flips in pool.imap_unordered(probe, [(c, args.kind, only) for c in cases], chunksize=2):
+            probed += ok
+            for change, what, msg in flips:
+                counts[change if what != "not applicable" else change + " (not applicable)"] += 1
+                print(f"{name}  {change}: {what}  {msg}")
+    print(f"{probed} copies whose byline passed; flips per change: {dict(counts) or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
