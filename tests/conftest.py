@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
 
@@ -92,3 +94,15 @@ def _static_unless_asked():
     """Render mode defaults to `auto` where Chromium is installed (as here); the suite's other tests are about
     the static checks and their exact output, so they run with render mode `never` unless a test sets it."""
     os.environ.setdefault("SYNDICHECK_RENDER", "never")
+
+
+@contextmanager
+def demo_sites_without_delay() -> Iterator[Any]:
+    """The demo's licensor and five partners on loopback, without the demo's 2 s robots Crawl-delay."""
+    import checker.demo.sites as demo_sites
+    from checker.demo.server import serve_sites
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(demo_sites, "CRAWL_DELAY", 0)
+        with serve_sites(demo_sites.build_sites(1)) as servers:
+            yield servers

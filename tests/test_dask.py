@@ -26,9 +26,9 @@ from checker.crawl.dask_executor import DaskExecutor  # noqa: E402
 from checker.shipped_checker import ShippedChecker  # noqa: E402
 from checker.crawl.executor import LocalExecutor  # noqa: E402
 from checker.crawl.hostbatch import HostBatch  # noqa: E402
-from checker.demo.server import serve_sites  # noqa: E402
 from checker.demo.sites import build_sites, demo_config  # noqa: E402
 from checker.history import History  # noqa: E402
+from conftest import demo_sites_without_delay  # noqa: E402
 from checker.models import AuditPage, PageResult, Status  # noqa: E402
 
 # Worker processes cannot import this file (tests/ is not on their path): ship its helpers by value.
@@ -41,10 +41,8 @@ CHUNK = 3  # audit.BATCH_PAGES for these tests: the bigger demo hosts are cut in
 @pytest.fixture(scope="module")
 def sites():
     """The demo's licensor and five partners on loopback, without the demo's 2 s robots Crawl-delay."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(demo_sites, "CRAWL_DELAY", 0)
-        with serve_sites(build_sites(1)) as servers:
-            yield servers
+    with demo_sites_without_delay() as servers:
+        yield servers
 
 
 @pytest.fixture(scope="module")

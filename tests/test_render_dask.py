@@ -12,12 +12,11 @@ distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
 
 import checker.audit as audit_mod  # noqa: E402
-import checker.demo.sites as demo_sites  # noqa: E402
 from checker.audit import run_audit  # noqa: E402
 from checker.crawl.dask_executor import DaskExecutor  # noqa: E402
 from checker.crawl.executor import LocalExecutor  # noqa: E402
-from checker.demo.server import serve_sites  # noqa: E402
-from checker.demo.sites import build_sites, demo_config  # noqa: E402
+from checker.demo.sites import demo_config  # noqa: E402
+from conftest import demo_sites_without_delay  # noqa: E402
 from checker.models import Status  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -27,10 +26,9 @@ cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 @pytest.fixture(scope="module")
 def sites():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(demo_sites, "CRAWL_DELAY", 0)
-        with serve_sites(build_sites(1)) as servers:
-            yield servers
+    """The demo's licensor and five partners on loopback, without the demo's 2 s robots Crawl-delay."""
+    with demo_sites_without_delay() as servers:
+        yield servers
 
 
 def config_for(servers, workdir: Path):
