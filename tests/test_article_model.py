@@ -504,7 +504,15 @@ def test_a_byline_row_with_date_share_buttons_and_reading_time_credits_its_name(
     assert outcomes(page(original, row), original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
 
 
+def test_a_long_credit_row_without_by_is_read_by_its_opening_words(original):
+    row = ("<p>Jane Q. Reporter, Energy Reporter, Daily Caller News Foundation <time>Dec. 3, 2026 5:42 p.m. ET</time> "
+           "<a href='https://x.com/share'>Share on X</a> <a href='https://facebook.com/sharer'>Facebook</a> "
+           "<a href='mailto:?s=x'>Email</a> <span>36 Comments</span> <span>4 min read</span></p>")
+    assert outcomes(page(original, row), original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
 @pytest.mark.parametrize("between", ["<p>Contributor</p>", "<p>Senior Energy Reporter</p><p>March 4, 2026</p>",
+                                     "<ul><li>March 4, 2026</li><li>Updated March 5, 2026</li><li>5 min read</li></ul>",
                                      "<p><img src='/img/avatars/jqr.jpg' alt=''></p>"])
 def test_a_role_date_or_avatar_between_byline_and_licensor_line_keeps_them_one_credit(original, between):
     header = f"<p class='byline'>By Jane Q. Reporter</p>{between}<p><em>Daily Caller News Foundation</em></p>"

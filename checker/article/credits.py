@@ -94,9 +94,9 @@ def _credits_in_fields(line: str, forms_by_author: dict, marked: bool, zone: str
         for f in fields:
             if len(_TOKEN.findall(anyascii(f))) <= limit:
                 found.update(credit_in_line(f, forms_by_author, marked, zone, vocab))
-    if not found and vocab.by_start.match(line):
+    if not found:
         # "By Jane Doe — March 4, 2026 · 36 comments · Share on X · 4 min read": a line that opens with
-        # a credit is a byline row whatever else it carries; its opening words are the credit.
+        # a credit is a byline row whatever else it carries; its opening words are read as a short line.
         head = _first_words(line, limit)
         while head and _token_count(head) > limit:  # tokens, not words, bound a line ("9:12" is two)
             head = _first_words(head, max(1, len(head.split()) - 4)) if len(head.split()) > 1 else ""

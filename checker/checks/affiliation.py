@@ -33,7 +33,7 @@ def _dateline(art: Article, text: str) -> bool:
         w.isdigit() or _MONTHS.match(w) or w in _TIME_WORDS or w in art.vocab.after_ok for w in words)
 
 
-DETAIL_LINES = 2  # lines of detail (a role, a date, an avatar) that may stand between a byline and its affiliation
+DETAIL_LINES = 4  # lines of detail (a role, a date, an avatar) that may stand between a byline and its affiliation
 DETAIL_WORDS = 4  # a role line is this short: "Contributor", "Senior Politics Reporter"
 
 
