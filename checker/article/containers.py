@@ -234,14 +234,14 @@ class Containers:
                 # ... and the title stands right by the credit, as on a card; a column holding the
                 # byline and, further down, an "up next" link to another story is no card. A card
                 # reads title, dek, credit: after its title the credit may follow a dek.
-                gap = _gap_words(text, title, block.text)
-                if gap > (self.vocab.card_extra_words if _comes_before(text, title, block.text)
-                          else self.vocab.card_gap_words):
+                at_title, at_credit, gap = _placed_pair(text, title, block.text)
+                title_first, credit_first = 0 <= at_title < at_credit, 0 <= at_credit < at_title
+                if gap > (self.vocab.card_extra_words if title_first else self.vocab.card_gap_words):
                     return None
                 # By the article (under its headline, right after its text) a card must also read as
                 # one: its title first, then the credit (a byline followed by an "up next" link is the
                 # article's byline).
-                if self.by_article(block) and _comes_before(text, block.text, title):
+                if credit_first and self.by_article(block):
                     return None
                 return title
             node = node.parent
@@ -345,24 +345,18 @@ def _ancestor_ids(elements: list) -> frozenset:
     return frozenset(out)
 
 
-def _gap_words(text: str, a: str, b: str) -> int:
-    """Words between the texts a and b within text (0 when either cannot be placed)."""
+def _placed_pair(text: str, a: str, b: str) -> tuple[int, int, int]:
+    """Where the texts a and b start within text, in words (-1 when not found), and the words between
+    them (0 when either cannot be placed). Compared word by word, markup spacing aside: "Jane Doe ,
+    Outlet" and "Jane Doe, Outlet" are the same line."""
     toks = fold_tokens(text)
     ta, tb = fold_tokens(a), fold_tokens(b)
     i, j = _place(toks, ta), _place(toks, tb)
     if i < 0 or j < 0:
-        return 0
+        return i, j, 0
     (s1, t1), (s2, _) = sorted([(i, ta), (j, tb)])
     end = s1 + len(t1)
-    return s2 - end if s2 > end else 0
-
-
-def _comes_before(text: str, a: str, b: str) -> bool:
-    """Whether the text a starts before the text b within text, compared word by word (markup
-    spacing aside: "Jane Doe , Outlet" and "Jane Doe, Outlet" are the same line)."""
-    toks = fold_tokens(text)
-    i, j = _place(toks, fold_tokens(a)), _place(toks, fold_tokens(b))
-    return 0 <= i < j
+    return i, j, (s2 - end if s2 > end else 0)
 
 
 def _place(toks: list, sub: list, head: int = 8) -> int:

@@ -25,7 +25,7 @@ _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
 _SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;@]|\s-\s")  # "@" starts a handle: "Jane Doe @janedoe"
 _NAME_START = re.compile(r"\s*[^\W\d_]")
 _WORD_SPAN = re.compile(r"\S+")
-# An acronym compound or a word with digits ("BIP-Zahlen", "US-Wahl", "COVID-19", "G7"): a word, not a name.
+# An acronym compound or a word with digits ("EU-Gipfel", "US-Wahl", "COVID-19", "G7"): a word, not a name.
 _COMPOUND_WORD = re.compile(r"(?<!\w)[A-Z]{2,}-\w|\w*\d")
 
 
@@ -294,7 +294,7 @@ def _beside(block: Block, slot: Block) -> bool:
 def _reads_as_name(article: "Article", text: str) -> bool:
     """Whether a bare line reads as a person's name on this page: written in capitals, none of its
     words is written in lower case elsewhere on the page ("Buy Now", "Share Services" are words, not
-    names), no acronym compound or number ("BIP-Zahlen"). In a script without capitals a short word cannot be told from a name: it does not read as one."""
+    names), no acronym compound or number ("EU-Gipfel"). In a script without capitals a short word cannot be told from a name: it does not read as one."""
     words = fold_tokens(text)
     if not words or not any(ch.isupper() for ch in text) or _COMPOUND_WORD.search(text):
         return False
