@@ -327,6 +327,58 @@ def test_an_author_marked_username_above_an_empty_slot_is_judged(original):
     assert outcomes(html, original)["byline"] == "fail"
 
 
+@pytest.mark.parametrize("row", [
+    "<div class='author-tools'><ul><li class='js_go-to-permalink'>Go to permalink</li><li>Share to Twitter</li></ul></div>",
+    "<div class='sig-line author-meta'>March 18 at 3:57 PM <a href='https://twitter.com/@someone'>Follow @someone</a></div>",
+])
+def test_an_author_marked_row_that_names_nobody_leaves_an_empty_slot_open(original, row):
+    # A date, a follow button or a permalink menu in an author-marked row credits nobody: what the
+    # empty slot will say is still unknown.
+    got = outcomes(page(original, row + SLOT), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+def test_an_empty_name_slot_beside_a_follow_button_is_a_slot_a_script_fills(original):
+    row = ("<div class='info-bar'><span class='author-name'></span> <span class='author-follow'>"
+           "<a href='/sign-in'>Follow</a></span></div>")
+    got = outcomes(page(original, row), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+def test_an_authors_box_holding_only_dates_is_no_empty_slot(original):
+    # "authors__meta-data" lists the date and the reading time: filled, not waiting for a script; with
+    # no credit anywhere the byline is missing.
+    row = ("<div class='authors'><ul class='authors__meta-data'><li><time>05. November 2024</time></li>"
+           "<li>3 Min</li></ul></div>")
+    got = outcomes(page(original, row), original)
+    assert got["byline"] == "fail" and got["affiliation"] == "fail"
+
+
+def test_a_credit_of_name_slash_outlet_beside_an_empty_slot_is_judged(original):
+    row = "<div class='byline_action'><div class='author'></div><div class='byline'>Kyle Wood / EXAMPLE.COM / Apr 16, 2026, 14:04 IST</div></div>"
+    html = page(original, row)
+    assert outcomes(html, original)["byline"] == "fail"
+    assert "Kyle Wood" in messages(html, original)["byline"]
+
+
+def test_the_fail_beside_an_empty_slot_quotes_the_credit_shown_there(original):
+    row = ("<div class='meta'><ul class='author-menu'><li class='author-link'>Go to permalink</li></ul>"
+           "<h4 class='author-name'>Kyle Wood</h4>" + SLOT + "</div>")
+    html = page(original, row)
+    assert outcomes(html, original)["byline"] == "fail"
+    assert 'the byline found is "Kyle Wood"' in messages(html, original)["byline"]
+
+
+def test_a_sponsor_label_ending_in_by_is_no_empty_credit(original):
+    # "supported by" ends a sentence naming a sponsor (its logo follows), not a credit waiting for a name.
+    row = ("<div class='meta-container'><div class='badge'><div class='badge__label'>Seascape: the state of our "
+           "oceans is supported by</div><a href='https://sponsor.example/'><img src='/s.png' alt='A Foundation'></a>"
+           "</div></div>")
+    assert outcomes(page(original, row), original)["byline"] == "fail"
+    bare = page(original, "<div class='meta'><time>12:07</time> | By</div>")
+    assert outcomes(bare, original)["byline"] == "review"
+
+
 def test_an_author_box_far_below_does_not_decide_an_empty_slot_at_the_head(original):
     box = "<div class='author-box'><h4>About the author</h4><p class='author'>Scott Cunningham</p></div>"
     html = page(original, SLOT, after="<div>" + "<p>Related links and more.</p>" * 3 + "</div>" + box)

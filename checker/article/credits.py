@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from anyascii import anyascii
+from bs4 import CData, NavigableString, Tag
 
 from ..names import find_name, fold_tokens, looks_like_person, name_forms
 from ..parse import Block
@@ -20,6 +21,8 @@ _SEPARATOR_BEFORE = re.compile(r"[|•·—–:/]\s*$")  # "Politics | Jane Doe"
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 SHORT_CREDIT_WORDS = 12
 SHORT_PREFIX_CHARS = 24
+_TEXT_STRINGS = (NavigableString, CData)  # not comments, scripts or style sheets
+SLOT_READ_NODES = 400  # an empty slot's subtree is read this far for text (a hostile one is not walked whole)
 SLOT_AREA_LEVELS = 3  # an empty credit slot and a bare name within this many ancestors of it share a credit area
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
 _SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;@]|\s-\s")  # "@" starts a handle: "Jane Doe @janedoe"
@@ -177,9 +180,12 @@ def read_credits(article: "Article") -> Credits:
             if result.empty_marked is None and zone == "head" and _empty_slot(article, block):
                 result.empty_marked = block
             continue
-        if (result.empty_marked is None and zone == "head" and block.empty_mark and not any(block.marked_texts)
+        if (result.empty_marked is None and zone == "head" and block.empty_mark
+                and not any(_line_names_someone(article, t) for t in block.marked_texts)
                 and not article.is_body(block) and not article.other_story(block)):
-            result.empty_marked = block  # "<a class=author></a> · 14 Jan": an inline author slot a script fills
+            # "<a class=author></a> · 14 Jan", "<span class=author-name></span> Follow": an inline author
+            # slot a script fills (a marked button or date beside it names nobody)
+            result.empty_marked = block
         _read_block(article, block, zone, forms, result, short_lines, head_bylines)
     result.missing = [a for a in authors if a not in result.credits]
     if result.empty_marked is not None and not result.credits:
@@ -189,8 +195,20 @@ def read_credits(article: "Article") -> Credits:
 
 def _empty_slot(article: "Article", block: Block) -> bool:
     """An empty author-marked element at the head: a script fills it in, so what it will say is unknown."""
-    return bool((block.own_mark or (block.empty_mark and not any(block.marked_texts))) and not block.hidden_text and not article.contains_image(block.element)
+    # the block itself marked: empty all the way down; else an empty author-marked element inline in it
+    slot = ((block.own_mark and not _text_below(block.element))
+            or (block.empty_mark and not any(block.marked_texts)))
+    return bool(slot and not block.hidden_text and not article.contains_image(block.element)
                 and not article.other_story(block))
+
+
+def _text_below(node: Tag, limit: int = SLOT_READ_NODES) -> bool:
+    """Whether an element holds text in blocks of its own (a list of dates under an "authors" class is
+    no empty slot). Reads at most `limit` nodes: past them, it holds something."""
+    for i, d in enumerate(node.descendants):
+        if i >= limit or (type(d) in _TEXT_STRINGS and d.strip()):
+            return True
+    return False
 
 
 def _read_block(article: "Article", block: Block, zone: str, forms: dict, result: Credits,
@@ -243,8 +261,14 @@ def _ends_in_bare_prefix(article: "Article", block: Block) -> bool:
     """Whether a line ends in a credit prefix with no name after it ("12:07 | By")."""
     vocab = article.vocab
     tail = fold_tokens(block.text[-80:])
-    return bool(tail and tail[-1] not in vocab.after_ok and vocab.by_re.search(" " + " ".join(tail))
-                and not article.other_story(block))
+    if not (tail and tail[-1] not in vocab.after_ok and vocab.by_re.search(" " + " ".join(tail))):
+        return False
+    # The prefix opens the line or follows a separator or a time ("Politics | By", "12:07 By"); after a
+    # word it ends a sentence: "the series is supported by" names a sponsor (in the logo beside it).
+    raw = " ".join(anyascii(block.text[-80:]).lower().split())
+    m = vocab.by_re.search(raw)
+    before = raw[:m.start()].rstrip() if m else ""
+    return bool(m) and not (before and before[-1].isalpha()) and not article.other_story(block)
 
 
 def _credit_shown(article: "Article", empty_slot: Block, head_bylines: list, short_lines: list) -> Optional[Block]:
@@ -259,7 +283,7 @@ def _credit_shown(article: "Article", empty_slot: Block, head_bylines: list, sho
     containers = article.containers
     for b in head_bylines:
         if b is not empty_slot and not article.other_story(b) and (containers.credit_area(b) or b.own_mark or credits_person(
-                b, article.pack.non_person_credits, vocab)) and _names_someone(b, vocab):
+                b, article.pack.non_person_credits, vocab)) and _names_someone(b, article):
             return b
     for b in short_lines:
         if not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b):
@@ -302,10 +326,41 @@ def _reads_as_name(article: "Article", text: str) -> bool:
     return not any(w in lower for w in words if len(w) > 2)
 
 
-def _names_someone(block: Block, vocab: Vocabulary) -> bool:
-    """Whether a byline-shaped block says more than its prefix ("By" alone is an empty slot, not a credit)."""
-    rest = vocab.by_lead.sub("", block.lines[0] if block.lines else block.text, count=1)
-    return bool(_NAME_START.match(rest))  # "By , Staff Writer": the name was left out
+def _names_someone(block: Block, article: "Article") -> bool:
+    """Whether a byline-shaped block credits someone: after a credit prefix, any name ("By Staff"; "By" alone
+    or "By , Staff Writer" is an empty slot); without one, a person's or an outlet's name. An author-marked
+    row that says "Go to permalink" or "March 18 at 3:57 PM Follow @handle" credits nobody."""
+    line = block.lines[0] if block.lines else block.text
+    return _line_names_someone(article, line) or _author_link_says(block, line)
+
+
+_PROFILE_PATH = re.compile(r"/(?:authors?|users?|profiles?|people|staff|autor(?:en|in)?|auteurs?|autore)/[^/?#]+", re.I)
+
+
+def _author_link_says(block: Block, line: str) -> bool:
+    """Whether the line is the text of a link to a person's profile page (`rel=author`, "/users/<name>"):
+    a handle or pen name there names its author, whatever its words."""
+    want = " ".join(line.split())
+    if not _NAME_START.match(want) or len(want.split()) > 3:
+        return False
+    for a in block.element.find_all("a", limit=8):
+        rel = " ".join(a.get("rel") or ()) if isinstance(a.get("rel"), list) else str(a.get("rel") or "")
+        if ("author" in rel.lower() or _PROFILE_PATH.search(str(a.get("href") or ""))) and " ".join(
+                a.get_text(" ").split()) == want:
+            return True
+    return False
+
+
+def _line_names_someone(article: "Article", line: str) -> bool:
+    vocab = article.vocab
+    rest = vocab.by_lead.sub("", line, count=1)
+    if not _NAME_START.match(rest):
+        return False
+    if rest != line:
+        return True
+    non_person = article.pack.non_person_credits
+    low = " " + " ".join(fold_tokens(line)) + " "
+    return line_credits_person(line, non_person, vocab) or any(" " + " ".join(fold_tokens(c)) + " " in low for c in non_person)
 
 
 def credit_hidden_by_structure(art: "Article", missing: list) -> Optional[Block]:
@@ -354,8 +409,13 @@ def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:
 
 def credits_person(block: Block, non_person: tuple, vocab: Vocabulary) -> bool:
     """Whether a byline-like block names a person (not "Staff", not an outlet): "By A and B, Outlet" does."""
-    text = vocab.by_lead.sub("", block.lines[0] if block.lines else "", count=1)
-    head = re.split(r"[,|•·—–(]|\s-\s", text)[0].strip()
+    return line_credits_person(block.lines[0] if block.lines else "", non_person, vocab)
+
+
+def line_credits_person(line: str, non_person: tuple, vocab: Vocabulary) -> bool:
+    """Whether a credit line names a person (not "Staff", not an outlet): "By A and B, Outlet" does."""
+    text = vocab.by_lead.sub("", line, count=1)
+    head = re.split(r"[,|•·—–(]|\s[-/]\s", text)[0].strip()
     joiners = "|".join(re.escape(j) for j in vocab.name_joiners)
     for part in re.split(r"\s+(?:" + joiners + r")\s+", head) if joiners else [head]:
         low = " ".join(fold_tokens(part))

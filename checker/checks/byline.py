@@ -86,7 +86,9 @@ def authors_credited(ctx: CheckContext) -> Verdict:
         lead = f"the byline names {', '.join(found.credits)} but not {expected}"
     else:
         lead = f"no byline names {expected}"
-    shown = [b for b in found.bylines if b.text][:3]
+    # beside an empty slot, the credit the reader sees where the byline goes is the one to show
+    first = [found.credit_shown] if found.credit_shown is not None else []
+    shown = (first + [b for b in found.bylines if b.text and b is not found.credit_shown])[:3]
     detail = _what_the_byline_says(ctx, shown, missing) if not found.credits else ""
     evidence: list = []
     if not detail:

@@ -2,12 +2,21 @@
 
     python tests/accuracy/probe.py --kind reader [--seed N] [--limit N] [--only T_nav,M_under_headline]
     python tests/accuracy/probe.py --kind hide [--seed N] [--limit N]
+    python tests/accuracy/probe.py --kind noise [--seed N] [--limit N]
+    python tests/accuracy/probe.py --kind lure [--seed N] [--limit N]
 
 `reader`: each copy whose byline passes gets its credit element wrapped, extended or moved (under the
 headline, right after the article's text); the byline must still pass and the affiliation keep its
 verdict (moves check the byline only: a move may part the byline from a licensor line beside it).
 `hide`: every visible credit naming the reporter is hidden one way at a time; the byline must not pass
-(`aria-hidden`, which hides nothing from the eye, must pass). Prints each change that flips a verdict
+(`aria-hidden`, which hides nothing from the eye, must pass). `noise`: what real pages carry around an
+article is added, the credit untouched (a cookie banner, rails and rows of other stories' teasers "By X
+42 minutes ago" before the article or above its headline, related stories, a newsletter box, comments
+and tags after its text, a lead photo with its credit, a dek, a breadcrumb, an audio player under the
+headline, an advertisement and a "READ MORE" link inside the text, a signed-in greeting, the site's
+footer naming its editor); no verdict may change. `lure`: copies whose byline fails get the reporter
+named where a reader sees no credit of this article (another story's teaser, a photo credit, a comment,
+`<meta name=author>` and JSON-LD); the byline must still not pass. Prints each change that flips a verdict
 and a count per change. Only the tune split is read: the test split stays unseen.
 """
 from __future__ import annotations
@@ -154,17 +163,16 @@ def t_date_first(soup, el, ctx):
 
 # ---- moves: where a reader looks for the credit ------------------------------------------------
 
-def m_under_headline(soup, el, ctx):
+def _headline(soup: BeautifulSoup, ctx: dict) -> Tag:
     words = set(re.findall(r"\w+", ctx["title"].lower()))
     h = next((h for h in soup.find_all(["h1", "h2"])
               if len(words & set(re.findall(r"\w+", h.get_text().lower()))) >= 0.9 * len(words)), None)
-    if h is None or h is el or el in h.parents or h in el.parents:
-        raise ValueError("no headline apart from the credit")
-    el.extract()
-    h.insert_after(el)
+    if h is None:
+        raise ValueError("no headline")
+    return h
 
 
-def m_after_text(soup, el, ctx):
+def _last_paragraph(soup: BeautifulSoup, ctx: dict) -> Tag:
     closing = re.findall(r"\w+", ctx["text"])[-5:]
     last = None
     for p in soup.find_all(["p", "div"]):
@@ -173,6 +181,31 @@ def m_after_text(soup, el, ctx):
             last = p
     if last is None:
         raise ValueError("the last paragraph was not found")
+    return last
+
+
+def _paragraph(soup: BeautifulSoup, ctx: dict, n: int) -> Tag:
+    """The n-th paragraph of the article's text on the page."""
+    paras = [p for p in ctx["text"].split("\n") if len(p.split()) > 8]
+    if len(paras) <= n:
+        raise ValueError("too few paragraphs")
+    opening = re.findall(r"\w+", paras[n].lower())[:6]
+    for p in soup.find_all("p"):
+        if re.findall(r"\w+", p.get_text(" ").lower())[:6] == opening:
+            return p
+    raise ValueError("paragraph not found")
+
+
+def m_under_headline(soup, el, ctx):
+    h = _headline(soup, ctx)
+    if h is el or el in h.parents or h in el.parents:
+        raise ValueError("no headline apart from the credit")
+    el.extract()
+    h.insert_after(el)
+
+
+def m_after_text(soup, el, ctx):
+    last = _last_paragraph(soup, ctx)
     el.extract()
     last.insert_after(el)
 
@@ -227,6 +260,149 @@ HIDE: dict[str, Change] = {
 }
 
 
+# ---- noise: what real pages carry around an article (the credit untouched; no verdict may change) ----
+
+_TEASERS = [("Governor Signs Budget After Marathon Session", "Kyle Wood", "42 minutes ago"),
+            ("School Board Delays Vote on New Boundaries", "Maria Lopez", "2 hours ago"),
+            ("Storm Knocks Out Power to Thousands Overnight", "Dan Whitfield", "Dec. 2, 2026"),
+            ("City Council Approves Downtown Parking Plan", "Priya Natarajan", "Dec. 1, 2026")]
+
+
+def _teaser_list(heading: str, cls: str, tag: str = "aside", names: Optional[list[str]] = None) -> str:
+    items = "".join(f'<li class="{cls}-item"><a href="/2026/12/0{i + 1}/story-{i}/">{t}</a> '
+                    f'<span class="{cls}-by">By {(names or [n])[i % len(names or [n])]}</span> <time>{w}</time></li>'
+                    for i, (t, n, w) in enumerate(_TEASERS))
+    return f'<{tag} class="{cls}"><h3>{heading}</h3><ul>{items}</ul></{tag}>'
+
+
+def _body_start(soup: BeautifulSoup, html: str) -> None:
+    (soup.body or soup).insert(0, _frag(html))
+
+
+def n_cookie_banner(soup, el, ctx):
+    _body_start(soup, '<div class="consent" role="dialog"><p>We value your privacy. By clicking “Accept All '
+                      'Cookies”, you agree to the storing of cookies on your device to enhance site navigation.</p>'
+                      '<button>Accept All Cookies</button> <button>Settings</button></div>')
+
+
+def n_rail_before(soup, el, ctx):
+    _body_start(soup, _teaser_list("Most Read", "rail"))
+
+
+def n_trending_above_headline(soup, el, ctx):
+    _headline(soup, ctx).insert_before(_frag(_teaser_list("Trending", "trend", tag="div")))
+
+
+def n_related_after_text(soup, el, ctx):
+    _last_paragraph(soup, ctx).insert_after(_frag(
+        '<section class="more"><h2>Related Stories</h2>' + "".join(
+            f'<div class="item"><h3><a href="/2026/12/0{i + 1}/r{i}/">{t}</a></h3><p>By {n}</p></div>'
+            for i, (t, n, w) in enumerate(_TEASERS[:3])) + "</section>"))
+
+
+def n_newsletter_after_text(soup, el, ctx):
+    _last_paragraph(soup, ctx).insert_after(_frag(
+        '<div class="signup"><h4>Get the Morning Brief</h4><p>By signing up, you agree to our Terms of Use and '
+        'Privacy Policy.</p><input type="email" placeholder="Email address"><button>Sign up</button></div>'))
+
+
+def n_comments_after_text(soup, el, ctx):
+    _last_paragraph(soup, ctx).insert_after(_frag(
+        '<section id="comments"><h3>3 Comments</h3><div class="comment"><b>Robert Hale</b> says:<p>Great '
+        'reporting, thank you.</p></div><div class="comment"><b>Linda Ortiz</b> says:<p>I disagree with the '
+        'premise.</p></div><form><textarea></textarea><button>Post comment</button></form></section>'))
+
+
+def n_tags_after_text(soup, el, ctx):
+    _last_paragraph(soup, ctx).insert_after(_frag(
+        '<div class="tags">Tags: <a href="/tag/congress/">Congress</a>, <a href="/tag/senate/">Senate</a>, '
+        '<a href="/tag/policy/">Policy</a></div>'))
+
+
+def n_photo_under_headline(soup, el, ctx):
+    _headline(soup, ctx).insert_after(_frag(
+        '<figure class="lead"><img src="/img/2026/12/capitol-lead.jpg" alt="The Capitol at dusk" width="1200" '
+        'height="675"><figcaption>The Capitol at dusk on Dec. 2, 2026. (Photo by Anna Moneymaker/Getty Images)'
+        '</figcaption></figure>'))
+
+
+def n_dek_under_headline(soup, el, ctx):
+    _headline(soup, ctx).insert_after(_frag(
+        '<p class="dek">The measure now heads to the president’s desk after weeks of negotiation.</p>'))
+
+
+def n_breadcrumb(soup, el, ctx):
+    _headline(soup, ctx).insert_before(_frag(
+        '<nav class="crumbs"><a href="/">Home</a> › <a href="/politics/">Politics</a> › '
+        '<a href="/politics/congress/">Congress</a></nav>'))
+
+
+def n_listen(soup, el, ctx):
+    _headline(soup, ctx).insert_after(_frag(
+        '<div class="audio"><button>Listen to this article</button> <span>4 min</span></div>'))
+
+
+def n_ad_in_body(soup, el, ctx):
+    _paragraph(soup, ctx, 1).insert_after(_frag(
+        '<div class="ad-slot"><span>Advertisement</span><div id="div-gpt-ad-1" style="min-height:250px"></div>'
+        '</div>'))
+
+
+def n_inline_related_in_body(soup, el, ctx):
+    _paragraph(soup, ctx, 2).insert_after(_frag(
+        '<div class="inline-related"><strong>READ MORE:</strong> <a href="/2026/12/01/story-0/">'
+        + _TEASERS[0][0] + "</a></div>"))
+
+
+def n_greeting(soup, el, ctx):
+    _body_start(soup, '<header class="site"><a href="/">Example Herald</a> <span class="user">Hi, Kevin Marsh</span> '
+                      '<a href="/logout">Log out</a> <a href="/subscribe">Subscribe</a></header>')
+
+
+def n_site_footer(soup, el, ctx):
+    (soup.body or soup).append(_frag(
+        '<footer class="site"><p>© 2026 Example Media LLC. All rights reserved.</p><p>Site by Pixelworks. '
+        'Powered by WordPress.</p><p>Editor-in-chief: Helen Brandt</p></footer>'))
+
+
+NOISE: dict[str, Change] = {n: f for n, f in globals().items() if n.startswith("n_") and callable(f)}
+
+
+# ---- lures: the reporter named near an uncredited copy, but not as its credit (the byline must not pass) ----
+
+def l_rail_teaser(soup, el, ctx):
+    _body_start(soup, _teaser_list("Most Read", "rail", names=[ctx["name"], "Kyle Wood"]))
+
+
+def l_related_after_text(soup, el, ctx):
+    _last_paragraph(soup, ctx).insert_after(_frag(
+        f'<section class="more"><h2>More Stories</h2><div class="item"><h3><a href="/2026/12/01/r0/">{_TEASERS[0][0]}'
+        f'</a></h3><p>By {ctx["name"]}</p></div><div class="item"><h3><a href="/2026/12/02/r1/">{_TEASERS[1][0]}'
+        f'</a></h3><p>By Maria Lopez</p></div></section>'))
+
+
+def l_photo_credit(soup, el, ctx):
+    _headline(soup, ctx).insert_after(_frag(
+        f'<figure><img src="/img/lead.jpg" alt="Lead"><figcaption>The hearing on Tuesday. (Photo by {ctx["name"]})'
+        '</figcaption></figure>'))
+
+
+def l_meta_only(soup, el, ctx):
+    head = soup.head or soup
+    head.append(_frag(f'<meta name="author" content="{ctx["name"]}">'))
+    head.append(_frag('<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Person", '
+                      f'"name": "{ctx["name"]}"}}}}</script>'))
+
+
+def l_comment(soup, el, ctx):
+    _last_paragraph(soup, ctx).insert_after(_frag(
+        f'<section id="comments"><h3>1 Comment</h3><div class="comment"><b>{ctx["name"]}</b> says:<p>Thanks for '
+        'reading, more soon.</p></div></section>'))
+
+
+LURE: dict[str, Change] = {n: f for n, f in globals().items() if n.startswith("l_") and callable(f)}
+
+
 def _context(case: dict[str, Any]) -> dict[str, Any]:
     orig = next(o for o in case["originals"] if o["id"] == case["original_id"])
     return {"name": orig["authors"][0], "title": orig["title"], "text": orig["text"]}
@@ -249,26 +425,30 @@ def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bo
     case, kind, only = job
     ctx = _context(case)
     base = E.check_task(E.case_task(case))[1]
-    if base.rules.get("byline") != "pass":
+    if (base.rules.get("byline") == "pass") == (kind == "lure"):
         return case["name"], False, []
-    changes = READER if kind == "reader" else HIDE
+    changes = {"reader": READER, "hide": HIDE, "noise": NOISE, "lure": LURE}[kind]
     flips = []
     for name, change in changes.items():
         if only and name not in only:
             continue
         soup = BeautifulSoup(case["html"], "lxml")
-        el = find_credit(soup, ctx["name"])
+        el = soup.body if kind == "lure" else find_credit(soup, ctx["name"])
         if el is None:
             return case["name"], True, [("-", "no credit element found", "")]
         try:
-            for target in ([el] if kind == "reader" else _credits(soup, el, ctx["name"])):
+            for target in (_credits(soup, el, ctx["name"]) if kind == "hide" else [el]):
                 change(soup, target, ctx)
         except ValueError as e:
             flips.append((name, "not applicable", str(e)))
             continue
         got = E.check_task(E.Task(name=case["name"] + "-" + name, html=str(soup)))[1]
         byline, aff = got.rules.get("byline"), got.rules.get("affiliation")
-        if kind == "reader":
+        if kind == "lure":
+            bad = byline == "pass"
+        elif kind == "noise":
+            bad = byline != "pass" or aff != base.rules.get("affiliation")
+        elif kind == "reader":
             bad = byline != "pass" or (name.startswith("t_") and aff != base.rules.get("affiliation"))
         else:
             bad = (byline == "pass") != name.endswith("(must pass)")
@@ -279,7 +459,7 @@ def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bo
 
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--kind", choices=("reader", "hide"), default="reader")
+    ap.add_argument("--kind", choices=("reader", "hide", "noise", "lure"), default="reader")
     ap.add_argument("--seed", type=int, default=None, help="generator seed (default: the gate's first)")
     ap.add_argument("--limit", type=int, default=0, help="probe at most this many copies (0: all)")
     ap.add_argument("--only", default="", help="comma-separated change names")
@@ -291,7 +471,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         print("the corpus was not found (set SYNDICHECK_CORPUS)", file=sys.stderr)
         return 2
     built = b.build(corpus, seed=args.seed if args.seed is not None else E.seeds(1)[0])
-    cases = [c for c in built.cases if c.get("split") == "tune" and (c.get("expect") or {}).get("byline") == "pass"]
+    want = "fail" if args.kind == "lure" else "pass"
+    cases = [c for c in built.cases if c.get("split") == "tune" and (c.get("expect") or {}).get("byline") == want]
     cases = cases[: args.limit] if args.limit else cases
     only = frozenset(x for x in args.only.split(",") if x) or None
     counts: Counter = Counter()
@@ -302,7 +483,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             for change, what, msg in flips:
                 counts[change if what != "not applicable" else change + " (not applicable)"] += 1
                 print(f"{name}  {change}: {what}  {msg}")
-    print(f"{probed} copies whose byline passed; flips per change: {dict(counts) or 'none'}")
+    print(f"{probed} copies whose byline {'failed' if args.kind == 'lure' else 'passed'}; flips per change: {dict(counts) or 'none'}")
     return 0
 
 
