@@ -206,7 +206,7 @@ def _text_below(node: Tag, limit: int = SLOT_READ_NODES) -> bool:
     """Whether an element holds text in blocks of its own (a list of dates under an "authors" class is
     no empty slot). Reads at most `limit` nodes: past them, it holds something."""
     for i, d in enumerate(node.descendants):
-        if i >= limit or (type(d) in _TEXT_STRINGS and d.strip()):
+        if i >= limit or (type(d) in _TEXT_STRINGS and str(d).strip()):
             return True
     return False
 
