@@ -369,6 +369,14 @@ def test_the_fail_beside_an_empty_slot_quotes_the_credit_shown_there(original):
     assert 'the byline found is "Kyle Wood"' in messages(html, original)["byline"]
 
 
+def test_a_row_of_one_word_share_links_is_no_name_beside_an_empty_slot(original):
+    # German capitalises nouns: "Teilen Twittern Senden" looks like three names, but it is three buttons.
+    row = ("<div class='sharingbar'><a href='https://www.facebook.com/sharer/sharer.php?u=x'>Teilen</a> "
+           "<a href='https://twitter.com/intent/tweet?url=x'>Twittern</a> <a href='mailto:?body=x'>Senden</a></div>")
+    got = outcomes(page(original, "<div class='article-meta'>" + row + "<div class='author'></div></div>"), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
 def test_a_sponsor_label_ending_in_by_is_no_empty_credit(original):
     # "supported by" ends a sentence naming a sponsor (its logo follows), not a credit waiting for a name.
     row = ("<div class='meta-container'><div class='badge'><div class='badge__label'>Seascape: the state of our "

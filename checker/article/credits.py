@@ -288,11 +288,17 @@ def _credit_shown(article: "Article", empty_slot: Block, head_bylines: list, sho
     for b in short_lines:
         if not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b):
             continue
-        if vocab.other_credit_re.search(" ".join(fold_tokens(b.text))):
-            continue  # "Photo: Jane Doe": a picture's credit
+        if vocab.other_credit_re.search(" ".join(fold_tokens(b.text))) or _control_row(b):
+            continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons
         if b.marked or (containers.credit_area(b) and _beside(b, empty_slot) and _reads_as_name(article, b.text)):
             return b
     return None
+
+
+def _control_row(block: Block) -> bool:
+    """Whether a line is a row of one-word links or buttons ("Share Tweet Email"): a name is one link."""
+    controls = block.element.find_all(("a", "button"), limit=12)
+    return len(controls) >= 2 and all(len(c.get_text(" ").split()) <= 1 for c in controls)
 
 
 def _beside(block: Block, slot: Block) -> bool:
