@@ -225,8 +225,6 @@ def _read_block(article: "Article", block: Block, zone: str, forms: dict, result
     if zone == "head" and not in_body and not named:
         if len(block.text.split()) <= SHORT_CREDIT_WORDS:
             short_lines.append(block)  # read only if an empty credit slot makes it matter
-        if result.empty_marked is None and _ends_in_bare_prefix(article, block):
-            result.empty_marked = block  # "12:07 | By" and no name: the name is filled in by a script
     # Where the block stands (another story's teaser, site chrome) matters only for a credit.
     if not (named or is_byline) or article.other_story(block):
         return
@@ -255,20 +253,6 @@ def _credit_lines(article: "Article", block: Block, in_body: bool) -> list:
         if nxt is not None and nxt.text and len(nxt.text.split()) <= vocab.max_head_line_words:
             lines.append((block.text + " " + nxt.text, block.marked or nxt.marked))
     return lines
-
-
-def _ends_in_bare_prefix(article: "Article", block: Block) -> bool:
-    """Whether a line ends in a credit prefix with no name after it ("12:07 | By")."""
-    vocab = article.vocab
-    tail = fold_tokens(block.text[-80:])
-    if not (tail and tail[-1] not in vocab.after_ok and vocab.by_re.search(" " + " ".join(tail))):
-        return False
-    # The prefix opens the line or follows a separator or a time ("Politics | By", "12:07 By"); after a
-    # word it ends a sentence: "the series is supported by" names a sponsor (in the logo beside it).
-    raw = " ".join(anyascii(block.text[-80:]).lower().split())
-    m = vocab.by_re.search(raw)
-    before = raw[:m.start()].rstrip() if m else ""
-    return bool(m) and not (before and before[-1].isalpha()) and not article.other_story(block)
 
 
 def _credit_shown(article: "Article", empty_slot: Block, head_bylines: list, short_lines: list) -> Optional[Block]:
