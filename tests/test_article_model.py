@@ -369,6 +369,16 @@ def test_the_fail_beside_an_empty_slot_quotes_the_credit_shown_there(original):
     assert 'the byline found is "Kyle Wood"' in messages(html, original)["byline"]
 
 
+def test_the_licensor_line_above_a_byline_box_stays_above_it_when_the_box_ends_in_a_date(original):
+    # The box's own trailing text (date, share links) reads after the byline, not between the two.
+    header = ("<p class='source'><em>FROM THE DAILY CALLER NEWS FOUNDATION</em></p><aside class='meta'><div><span "
+              "class='byline-prefix'>By</span> Jane Q. Reporter</div><div>Updated March 25, 2026</div> <time>Dec. 3, "
+              "2026 5:42 p.m. ET</time> <span class='share'><a href='https://twitter.com/intent/tweet?url=x'>Share on X"
+              "</a> <a href='mailto:?subject=x'>Email</a></span> <span>4 min read</span></aside>")
+    got = outcomes(page(original, header), original)
+    assert got["byline"] == "pass" and got["affiliation"] == "pass"
+
+
 def test_a_row_of_one_word_share_links_is_no_name_beside_an_empty_slot(original):
     # German capitalises nouns: "Teilen Twittern Senden" looks like three names, but it is three buttons.
     row = ("<div class='sharingbar'><a href='https://www.facebook.com/sharer/sharer.php?u=x'>Teilen</a> "

@@ -6,9 +6,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from anyascii import anyascii
+from bs4 import NavigableString, Tag
 
 from ..models import Original
-from ..parse import Block, Image, ParsedPage, descendants_named
+from ..parse import BLOCK_TAGS, Block, Image, ParsedPage, descendants_named
 from ..text_match import is_notice
 from .containers import Containers
 from .credits import Credits, credit_hidden_by_structure, named_near_but_unread, read_credits
@@ -99,7 +100,8 @@ class Article:
         i = block.index + step
         while 0 <= i < len(blocks):
             b = blocks[i]
-            if b.hidden is None and (b.text or self.contains_image(b.element)) and not _elsewhere(self.zones, i):
+            if (b.hidden is None and (b.text or self.contains_image(b.element)) and not _elsewhere(self.zones, i)
+                    and not (step < 0 and _text_after(b, block))):
                 return b
             i += step
         return None
@@ -204,6 +206,33 @@ class Article:
                 out.add(id(node))
                 node = node.parent
         return frozenset(out)
+
+
+def _text_after(outer: Block, inner: Block, reach: int = 40) -> bool:
+    """Whether `outer` holds `inner` and its own text stands after it ("<aside><div>By X</div> 4 min read
+    </aside>"): in reading order that text follows the inner line, it is not the line above it."""
+    chain = set()
+    node: Optional[Tag] = inner.element
+    for _ in range(reach):
+        if node is None:
+            return False
+        node = node.parent
+        if node is outer.element:
+            break
+        if node is not None:
+            chain.add(id(node))
+    else:
+        return False
+    chain.add(id(inner.element))
+    for child in outer.element.children:
+        if id(child) in chain:
+            return True  # the inner line comes first
+        if isinstance(child, Tag):
+            if child.name not in BLOCK_TAGS and child.get_text().strip():
+                return False  # inline text of the outer block before the inner line
+        elif type(child) is NavigableString and child.strip():
+            return False
+    return False
 
 
 def _elsewhere(zones: Optional[Zones], index: int) -> bool:
