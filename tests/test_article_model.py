@@ -379,6 +379,13 @@ def test_the_licensor_line_above_a_byline_box_stays_above_it_when_the_box_ends_i
     assert got["byline"] == "pass" and got["affiliation"] == "pass"
 
 
+@pytest.mark.parametrize("credit", ["Dec. 3, 2026 | — Jane Q. Reporter | DCNF", "Dec. 3, 2026 · – Jane Q. Reporter, DCNF",
+                                    "Politics • Jane Q. Reporter | DCNF"])
+def test_a_dash_or_bullet_before_the_name_after_a_date_is_a_credit(original, credit):
+    got = outcomes(page(original, f"<p><strong>{credit}</strong></p>"), original)
+    assert got["byline"] == "pass" and got["affiliation"] == "pass"
+
+
 def test_a_row_of_one_word_share_links_is_no_name_beside_an_empty_slot(original):
     # German capitalises nouns: "Teilen Twittern Senden" looks like three names, but it is three buttons.
     row = ("<div class='sharingbar'><a href='https://www.facebook.com/sharer/sharer.php?u=x'>Teilen</a> "
