@@ -17,12 +17,14 @@ from typing import Any, Optional
 import bs4
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 from bs4.builder._lxml import LXMLTreeBuilder
-from bs4.element import ProcessingInstruction
+from bs4.element import ProcessingInstruction, XMLAttributeDict, nonwhitespace_re as _NON_WHITESPACE
 from lxml import etree
 
 # Written against these bs4 releases' tree building; any other version gets bs4's own builder.
 SUPPORTED_BS4 = ("4.13.", "4.14.", "4.15.")
 _ASCII_SPACES = "\x20\x0a\x09\x0c\x0d"  # BeautifulSoup.ASCII_SPACES
+_dict_set = dict.__setitem__
+_new_tag = object.__new__  # Tag defines no __new__: its fields are set below as Tag.__init__ sets them
 
 
 class _Fallback(Exception):
@@ -48,7 +50,9 @@ class _Target:
         self.value_list = builder.attribute_value_list_class
         self.attr_dict = builder.attribute_dict_class
         self.cdata_lists = builder.cdata_list_attributes
-        self.replace_lists = builder._replace_cdata_list_attribute_values
+        self.plain_attrs = self.attr_dict is XMLAttributeDict
+        self.universal = (self.cdata_lists or {}).get("*", set())
+        self.specific: dict = {}  # tag name -> its list-valued attribute names
         self.preserve_tags = builder.preserve_whitespace_tags
         self.string_containers = builder.string_containers
         self.empty_tags = builder.empty_element_tags
@@ -73,8 +77,8 @@ class _Target:
         previous = self.recent
         siblings = parent.contents
         before = siblings[-1] if siblings else None
-        s.__dict__.update(hidden=False, parent=parent, previous_element=previous, next_element=None,
-                          next_sibling=None, previous_sibling=before)
+        s.__dict__ = {"hidden": False, "parent": parent, "previous_element": previous, "next_element": None,
+                      "next_sibling": None, "previous_sibling": before}
         if previous is not None:
             previous.next_element = s
         if before is not None:
@@ -90,33 +94,44 @@ class _Target:
             raise _Fallback(name)
         if self.data_parts:
             self._flush()
-        attrs = self.attr_dict()
-        for k, v in attrib.items():
-            if k[:1] == "{":
-                raise _Fallback(k)
-            attrs[k] = v
-        if attrs and self.cdata_lists:
-            attrs = self.replace_lists(name, attrs)
+        # The lxml builder's start() copies the attributes into an XMLAttributeDict one by one; lxml's
+        # values are all str, which its __setitem__ keeps as they are, so the dict constructor does the same.
+        attrs = self.attr_dict(attrib) if self.plain_attrs else self._attrs_one_by_one(attrib)
+        lists = self.cdata_lists
+        if attrs:
+            if "{" in "".join(attrs) and any(k[:1] == "{" for k in attrs):
+                raise _Fallback(name)  # a namespaced attribute name: bs4 makes it a NamespacedAttribute
+            if lists:  # TreeBuilder._replace_cdata_list_attribute_values, inlined
+                specific = self.specific.get(name)
+                if specific is None:
+                    specific = self.specific[name] = lists.get(name.lower(), None) or ()
+                universal = self.universal
+                for k in list(attrs):
+                    if k in universal or k in specific:
+                        v = attrs[k]
+                        if isinstance(v, str):
+                            # XMLAttributeDict.__setitem__ keeps a list as it is
+                            _dict_set(attrs, k, self.value_list(_NON_WHITESPACE.findall(v)))
         parent = self.current
         previous = self.recent
         siblings = parent.contents
         before = siblings[-1] if siblings else None
-        tag = Tag.__new__(Tag)
         containers = self.string_containers
-        tag.__dict__.update(
-            parser_class=self.parser_class, name=name, namespace=None, _namespaces=self.namespaces, prefix=None,
-            sourceline=None, sourcepos=None, attribute_value_list_class=self.value_list, attrs=attrs,
-            known_xml=False, contents=[], parent=parent, previous_element=previous, next_element=None,
-            next_sibling=None, previous_sibling=before, hidden=False)
+        empty = self.empty_tags
+        tag = _new_tag(Tag)
+        tag.__dict__ = {
+            "parser_class": self.parser_class, "name": name, "namespace": None, "_namespaces": self.namespaces,
+            "prefix": None, "sourceline": None, "sourcepos": None, "attribute_value_list_class": self.value_list,
+            "attrs": attrs, "known_xml": False, "contents": [], "parent": parent, "previous_element": previous,
+            "next_element": None, "next_sibling": None, "previous_sibling": before, "hidden": False,
+            "can_be_empty_element": True if empty is None else name in empty,
+            "cdata_list_attributes": lists, "preserve_whitespace_tags": self.preserve_tags,
+            "interesting_string_types": {containers[name]} if name in containers else self.main_types,
+        }
         if before is not None:
             before.next_sibling = tag
         if name == "meta":
             self.substitutions(tag)
-        empty = self.empty_tags
-        tag.__dict__.update(
-            can_be_empty_element=True if empty is None else name in empty,
-            cdata_list_attributes=self.cdata_lists, preserve_whitespace_tags=self.preserve_tags,
-            interesting_string_types={containers[name]} if name in containers else self.main_types)
         if previous is not None:
             previous.next_element = tag
         self.recent = tag
@@ -129,6 +144,12 @@ class _Target:
             self.preserve.append(tag)
         if name in containers:
             self.containers.append(tag)
+
+    def _attrs_one_by_one(self, attrib: Any) -> Any:
+        attrs = self.attr_dict()
+        for k, v in attrib.items():
+            attrs[k] = v
+        return attrs
 
     def end(self, name: str) -> None:
         if self.data_parts:
