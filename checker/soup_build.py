@@ -36,8 +36,9 @@ class _Target:
     handle_endtag would, with their state (tag stack, open-tag counts, the preserve-whitespace and
     string-container stacks, the most recent element) kept in local fields and handed back at close()."""
 
-    def __init__(self, soup: BeautifulSoup, builder: LXMLTreeBuilder) -> None:
+    def __init__(self, soup: BeautifulSoup, builder: LXMLTreeBuilder, collect: frozenset = frozenset()) -> None:
         self.soup = soup
+        self.found: dict = {name: [] for name in collect}  # tag name -> its elements, in document order
         self.stack: list = list(soup.tagStack)
         self.current: Tag = soup.currentTag
         self.counter: Counter = soup.open_tag_counter
@@ -144,6 +145,9 @@ class _Target:
             self.preserve.append(tag)
         if name in containers:
             self.containers.append(tag)
+        bucket = self.found.get(name)
+        if bucket is not None:
+            bucket.append(tag)
 
     def _attrs_one_by_one(self, attrib: Any) -> Any:
         attrs = self.attr_dict()
@@ -217,9 +221,15 @@ class _Target:
 class _FastBuilder(LXMLTreeBuilder):
     """bs4's lxml HTML builder with feed() handing the parser events to _Target."""
 
+    def __init__(self, collect: frozenset = frozenset()) -> None:
+        super().__init__()
+        self.collect = collect
+        self.found: dict = {}
+
     def feed(self, markup: Any) -> None:
         assert self.soup is not None
-        target = _Target(self.soup, self)
+        target = _Target(self.soup, self, self.collect)
+        self.found = target.found  # bs4 feeds again (bytes) after a rejection: the last feed's elements
         # As LXMLTreeBuilder.parser_for: the same parser class and options, this target.
         parser = etree.HTMLParser(target=target, recover=True, huge_tree=self.huge_tree,
                                   encoding=self.soup.original_encoding)
@@ -237,9 +247,22 @@ _SUPPORTED = bs4.__version__.startswith(SUPPORTED_BS4)
 
 def soup_of(html: str) -> BeautifulSoup:
     """The tree BeautifulSoup(html, "lxml") builds, built faster."""
+    return soup_and_elements(html, frozenset())[0]
+
+
+def soup_and_elements(html: str, names: frozenset) -> tuple[BeautifulSoup, dict]:
+    """soup_of(html), and the elements with these tag names in document order (name -> list), noted
+    while the tree is built instead of found by a walk of it afterwards."""
     if _SUPPORTED:
+        builder = _FastBuilder(names)
         try:
-            return BeautifulSoup(html, builder=_FastBuilder())
+            soup = BeautifulSoup(html, builder=builder)
+            return soup, builder.found
         except _Fallback:
             pass
-    return BeautifulSoup(html, "lxml")
+    soup = BeautifulSoup(html, "lxml")
+    found: dict = {name: [] for name in names}
+    for el in soup.descendants:
+        if isinstance(el, Tag) and el.name in found:
+            found[el.name].append(el)
+    return soup, found

@@ -125,3 +125,24 @@ def test_a_namespaced_name_falls_back_to_bs4s_builder() -> None:
     target = soup_build._Target(soup, soup.builder)
     with pytest.raises(soup_build._Fallback):
         target.start("{http://www.w3.org/2000/svg}svg", {})
+
+
+def test_the_installed_bs4_gets_the_fast_builder() -> None:
+    """A bs4 release soup_build was not compared against would quietly cost twice the parse time:
+    this fails instead, so that whoever upgrades runs these comparisons and extends SUPPORTED_BS4."""
+    import bs4
+
+    assert soup_build._SUPPORTED, f"bs4 {bs4.__version__} is not in soup_build.SUPPORTED_BS4"
+    assert type(soup_of("<p>x</p>").builder) is soup_build._FastBuilder
+
+
+@pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")
+@pytest.mark.parametrize("fast", [True, False])
+def test_elements_noted_while_building_are_those_a_search_finds(fast: bool, monkeypatch) -> None:
+    monkeypatch.setattr(soup_build, "_SUPPORTED", fast)
+    names = frozenset({"style", "meta", "script"})
+    for html in [*EDGE_PAGES.values(), "<head><style>a{}</style><meta name=a content=b></head><body><script "
+                 "type=application/ld+json>{}</script><svg><style>b{}</style></svg><p><meta itemprop=x></p>"]:
+        soup, found = soup_build.soup_and_elements(html, names)
+        for name in names:
+            assert found[name] == soup.find_all(name) and all(a is b for a, b in zip(found[name], soup.find_all(name)))
