@@ -257,7 +257,8 @@ def soup_and_elements(html: str, names: frozenset) -> tuple[BeautifulSoup, dict]
         builder = _FastBuilder(names)
         try:
             soup = BeautifulSoup(html, builder=builder)
-            return soup, builder.found
+            found, builder.found = builder.found, {}  # the soup keeps its builder: not these lists too
+            return soup, found
         except _Fallback:
             pass
     soup = BeautifulSoup(html, "lxml")
