@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 import bs4
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
+from bs4.builder import ParserRejectedMarkup
 from bs4.builder._lxml import LXMLTreeBuilder
 from bs4.element import ProcessingInstruction, XMLAttributeDict, nonwhitespace_re as _NON_WHITESPACE
 from lxml import etree
@@ -40,7 +41,7 @@ class _Target:
         self.soup = soup
         self.found: dict = {name: [] for name in collect}  # tag name -> its elements, in document order
         self.stack: list = list(soup.tagStack)
-        self.current: Tag = soup.currentTag
+        self.current: Any = soup.currentTag  # the root at least: BeautifulSoup.reset() pushed it
         self.counter: Counter = soup.open_tag_counter
         self.preserve: list = soup.preserve_whitespace_tag_stack
         self.containers: list = soup.string_container_stack
@@ -73,7 +74,7 @@ class _Target:
             container = NavigableString
             if self.containers:
                 container = self.string_containers.get(self.containers[-1].name, NavigableString)
-        s = str.__new__(container, text)
+        s: Any = str.__new__(container, text)
         parent = self.current
         previous = self.recent
         siblings = parent.contents
@@ -236,10 +237,8 @@ class _FastBuilder(LXMLTreeBuilder):
         try:
             parser.feed(markup)
             parser.close()
-        except (UnicodeDecodeError, LookupError, etree.ParserError) as e:
-            from bs4.builder import ParserRejectedMarkup
-
-            raise ParserRejectedMarkup(e)
+        except (UnicodeDecodeError, LookupError, etree.ParserError) as e:  # as LXMLTreeBuilder.feed
+            raise ParserRejectedMarkup(e) from e
 
 
 _SUPPORTED = bs4.__version__.startswith(SUPPORTED_BS4)
@@ -262,8 +261,8 @@ def soup_and_elements(html: str, names: frozenset) -> tuple[BeautifulSoup, dict]
         except _Fallback:
             pass
     soup = BeautifulSoup(html, "lxml")
-    found: dict = {name: [] for name in names}
+    noted: dict = {name: [] for name in names}
     for el in soup.descendants:
-        if isinstance(el, Tag) and el.name in found:
-            found[el.name].append(el)
-    return soup, found
+        if isinstance(el, Tag) and el.name in noted:
+            noted[el.name].append(el)
+    return soup, noted
