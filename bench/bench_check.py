@@ -49,6 +49,7 @@ from checker.match import OriginalIndex  # noqa: E402
 from checker.models import Fetched, Original  # noqa: E402
 from checker.parse import fast_visible_text, parse_page  # noqa: E402
 from checker.pipeline import Checker  # noqa: E402
+from checker.soup_build import soup_of  # noqa: E402
 from checker.ruleset import load_pack  # noqa: E402
 from checker.shingles import tokens  # noqa: E402
 
@@ -498,7 +499,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     common["c3"] = lambda d: checker.index.best(text_of[id(d)])
     per_set = {
         "real": {**common, "c": check},
-        "copies": {**common, "c": decision, "e": check, "e1": lambda d: parse_page(d.html, d.url)},
+        "copies": {**common, "c": decision, "e": check, "e1": lambda d: parse_page(d.html, d.url),
+                   "e2": lambda d: soup_of(d.html)},
     }
     times: dict[str, dict[str, float]] = {}
     no_gc: dict[str, dict[str, float]] = {}
@@ -519,6 +521,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         ("d", "(d) bare BeautifulSoup(html, 'lxml')"),
         ("e", "(e) full check of a copy: Checker.check"),
         ("e1", "    e1 parse_page(html) only"),
+        ("e2", "    e2 soup_of(html): (d)'s tree, as parse_page builds it"),
     ]
     width = max(len(label) for _, label in labels)
     print()
@@ -561,6 +564,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f"{ratios['decision_vs_selectolax_copies']:5.2f}, {ratios['decision_vs_lxml_copies']:.2f}")
     print(f"  (e)/(d) full check of a copy / bare BeautifulSoup(html, 'lxml'):  "
           f"{ratios['full_check_vs_bs4_copies']:5.2f}  " + verdict(ratios["full_check_vs_bs4_copies"], TARGET_FULL))
+    ratios["soup_build_vs_bs4_copies"] = times["copies"]["e2"] / times["copies"]["d"]
+    print(f"  (e2)/(d) the same tree by checker/soup_build.py / by bs4's builder:  "
+          f"{ratios['soup_build_vs_bs4_copies']:5.2f}  (informative: the full check builds its tree this way)")
     ratios["full_check_vs_bs4_copies_without_gc"] = no_gc["copies"]["e"] / no_gc["copies"]["d"]
     ratios["decision_vs_selectolax_real_without_gc"] = no_gc["real"]["c"] / no_gc["real"]["a"]
     print(f"  the same two without the garbage collection after each call:       "
