@@ -190,10 +190,13 @@ async def _until_shown(page: Any, deadline: float) -> None:
 
 
 async def load(pool: BrowserPool, network: PageNetwork, url: str, html: Optional[str], budget: float, *,
-               offline: bool = False) -> Loaded:
-    """Load and measure one page within `budget` seconds (from the moment a browser context is free);
-    on failure the context goes back to the pool and RenderFailed says why."""
-    context = await pool.acquire()
+               offline: bool = False, wait: Optional[float] = None) -> Loaded:
+    """Load and measure one page within `budget` seconds (from the moment a browser context is free, which
+    is at most `wait` seconds); on failure the context goes back to the pool and RenderFailed says why."""
+    try:
+        context = await pool.acquire(wait)
+    except asyncio.TimeoutError:
+        raise RenderFailed(f"no browser was free to render it within {wait:g} s") from None
     try:
         # A script spinning forever blocks even page.evaluate: the whole load is bounded, not just goto.
         return await asyncio.wait_for(_load(pool, context, network, url, html, budget, offline), budget + 3)
