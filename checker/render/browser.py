@@ -172,8 +172,11 @@ class BrowserPool:
             # The last page's scripts and timers pause until the next render navigates away from it (cheaper
             # than a navigation to about:blank: no document is made and the caller waits for none). The steps
             # are independent: sent together, they cost one round trip's wait instead of three.
+            # The page is left at the desktop width the next render starts at (its last measure was at the phone's).
             await asyncio.gather(kept[2].send("Emulation.setScriptExecutionDisabled", {"value": True}),
                                  kept[2].send("Page.stopLoading"), context.clear_cookies(),
+                                 *([kept[0].set_viewport_size(DESKTOP_VIEWPORT)]
+                                   if kept[0].viewport_size != DESKTOP_VIEWPORT else []),
                                  *(page.close() for page in list(context.pages) if page is not kept[0]))  # popups
         except Exception:
             self._pages.pop(id(context), None)
