@@ -140,9 +140,12 @@ class Renderer:
         """Start the browser in the background now (an audit does it while it discovers pages), so the first
         page to render does not wait for the launch. Failures surface, as usual, on that first page."""
         def start() -> None:
+            from .session import warm_up
+
             try:
-                pool, _network = self._pool_and_network("")
+                pool, network = self._pool_and_network("")
                 pool.start()
+                pool.submit(partial(warm_up, pool, network))  # each context's first page, ahead of the night's
             except Exception as exc:
                 log.debug("render: warm-up: %s", exc)
 

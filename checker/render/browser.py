@@ -108,11 +108,9 @@ class BrowserPool:
         self._pw = await async_playwright().start()
         self._browser = await self._pw.chromium.launch(executable_path=self.executable, args=list(CHROMIUM_ARGS))
         self._free = asyncio.Queue()
-        # The contexts and their pages are made together, not one after another: a page costs a few round
-        # trips to the browser, and the first render of the night should not wait for them (see warm()).
-        contexts = await asyncio.gather(*(self._new_context() for _ in range(self.size)))
-        await asyncio.gather(*(self.page(c) for c in contexts))
-        for context in contexts:
+        # Made together, not one after another. (Their pages are made on first use: made here too, they kept
+        # the night's first renders waiting for the launch longer than making them on the way saved.)
+        for context in await asyncio.gather(*(self._new_context() for _ in range(self.size))):
             await self._free.put(context)
 
     async def _new_context(self) -> Any:

@@ -265,6 +265,30 @@ async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str,
             from None
 
 
+# A small page rendered once in each context when the browser starts (Renderer.warm): a context's first page
+# costs a renderer process, its fonts and the measuring script's first run, which the night's first real
+# renders (often arriving together) would otherwise pay one after another.
+WARM_URL = "http://warm-up.syndicheck.invalid/"
+WARM_PAGE = ("<!doctype html><html><head><meta charset='utf-8'><title>Warm-up</title></head><body><main><article>"
+             "<h1>Warm-up</h1><p class='byline'>By syndicheck</p><p>A paragraph drawn once.</p><img alt=''>"
+             "</article></main></body></html>")
+
+
+async def warm_up(pool: BrowserPool, network: PageNetwork) -> None:
+    """Render WARM_PAGE, offline, in each of the pool's contexts (those free now; nothing is waited for)."""
+    async def one() -> None:
+        try:
+            loaded = await load(pool, network, WARM_URL, WARM_PAGE, 10.0, offline=True, wait=0.5)
+        except RenderFailed:
+            return  # no context free: the night has begun
+        try:
+            await screenshot(loaded.page, (0, 0, 100, 100), loaded.cdp)
+        finally:
+            pool.release_later(loaded.context)
+
+    await asyncio.gather(*(one() for _ in range(pool.size)))
+
+
 def _escape(url: str) -> str:
     return url.replace("&", "&amp;").replace('"', "&quot;")
 
