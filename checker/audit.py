@@ -187,7 +187,7 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
         robots = RobotsCache(fetcher, max_delay=config.crawl.max_crawl_delay) if config.crawl.obey_robots else None
         found = _discover_partners(config, fetcher, robots)
         crawl = _Crawl(config, shipped, originals, checker, fetcher, robots, history, fingerprint, run_id, today,
-                       originals_partial=bool(problems))
+                       originals_partial=bool(problems), renderer=renderer)
         complete = crawl.run(found, done, executor, tty=tty, quiet=quiet, on_page=on_page)
         if robots is not None:  # hosts whose robots.txt Crawl-delay was over crawl.max_crawl_delay
             problems.extend(robots.slowed_notes())
@@ -278,11 +278,12 @@ class _Crawl:
 
     def __init__(self, config: AuditConfig, shipped: "ShippedChecker | ShippedRouter", originals: list[Original],
                  checker: "Checker | RoutedChecker", fetcher: Fetcher, robots: Optional[RobotsCache], history: History,
-                 fingerprint: str, run_id: int, today: date, *, originals_partial: bool):
+                 fingerprint: str, run_id: int, today: date, *, originals_partial: bool, renderer=None):
         self.config, self.shipped, self.originals, self.checker = config, shipped, originals, checker
         self.fetcher, self.robots, self.history, self.fingerprint = fetcher, robots, history, fingerprint
         self.run_id, self.today, self.originals_partial = run_id, today, originals_partial
         self.originals_by_id = {o.id: o for o in originals}
+        self.renderer = renderer
 
     def plan(self, found: Candidates, done: set[str]) -> tuple[list[str], set[str], list[AuditBatch]]:
         """(URLs to check, those whose stored verdict is reused without a request, host batches of the rest)."""
@@ -309,6 +310,8 @@ class _Crawl:
         """Check every page not `done`; False when interrupted (Ctrl-C: the run is resumable)."""
         config, history, run_id = self.config, self.history, self.run_id
         todo, unchanged, batches = self.plan(found, done)
+        if self.renderer is not None and any(v == (None, None) for b in batches for v in b.validators):
+            self.renderer.warm(pages=True)  # pages fetched in full tonight: some may need the browser
         # Per-URL planning state is not kept through the crawl: the batches carry each URL's partner and
         # validators, and a batch is let go once its host is done (LocalExecutor); only counts stay.
         total = len(todo)

@@ -136,16 +136,19 @@ class Renderer:
                     page_bytes=self.settings.page_bytes, user_agent=ua)
             return self._pool, network
 
-    def warm(self) -> None:
-        """Start the browser in the background now (an audit does it while it discovers pages), so the first
-        page to render does not wait for the launch. Failures surface, as usual, on that first page."""
+    def warm(self, *, pages: bool = False) -> None:
+        """Start the browser in the background now (an audit does it while it loads originals and discovers
+        pages), so the first page to render does not wait for the launch. `pages`: also render a small page in
+        each context (its first page's costs paid ahead: for a night that fetches pages in full, not one whose
+        pages are all expected unchanged). Failures surface, as usual, on the first page to render."""
         def start() -> None:
             from .session import warm_up
 
             try:
                 pool, network = self._pool_and_network("")
                 pool.start()
-                pool.submit(partial(warm_up, pool, network))  # each context's first page, ahead of the night's
+                if pages:
+                    pool.submit(partial(warm_up, pool, network))
             except Exception as exc:
                 log.debug("render: warm-up: %s", exc)
 
