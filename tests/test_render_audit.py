@@ -144,6 +144,8 @@ def test_a_host_is_crawled_on_while_its_page_renders_and_a_render_out_of_time_en
     assert {k: v["status"] for k, v in got.items()} == {
         "/p/slow": "violation", "/p/own": "not-a-copy", "/p/o1": "compliant", "/p/stuck": "review"}
     assert got["/p/slow"].get("rendered") is True
+    assert got["/p/slow"]["warc"] and got["/p/slow"]["warc"]["record_id"]  # the joined verdict's WARC evidence
+    assert got["/p/stuck"]["warc"] is None  # a review is not archived as a violation
     assert any(e.get("screenshot") for f in got["/p/slow"]["findings"] for e in f["evidence"])
     stuck = got["/p/stuck"]
     assert not stuck.get("rendered") and stuck["static_status"] == "violation"
