@@ -155,6 +155,7 @@ def bench_nights(hosts: int, pages: int, delay: float) -> None:
                           f"{r['reused']} verdicts reused")
     finally:
         server.close()
+    print("  load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     for night in (1, 2):
         ratio = results[("auto", night)]["total"] / results[("never", night)]["total"]
         cpu = results[("auto", night)]["cpu_all"] / max(1e-9, results[("never", night)]["cpu_all"])
@@ -170,6 +171,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     help="(c) per-host delay (default 0.1, bench_audit.py's; the audit's default is 1.0)")
     args = ap.parse_args(argv)
     print("$ " + shlex.join([sys.executable, *sys.argv]))
+    print(f"{os.cpu_count()} CPUs; load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     from checker.render import browser_problem
     problem = browser_problem()
     if problem:

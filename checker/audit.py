@@ -6,8 +6,9 @@ import logging
 from contextlib import nullcontext
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
+from functools import partial
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence
@@ -22,6 +23,7 @@ from .crawl.executor import make_executor as _make_executor
 from .crawl.slots import RequestSlots
 from .crawl.fetcher import HOST_POOLS, FetchSettings, Fetcher, PageFetcher
 from .crawl.hostbatch import HostBatch, crawl_batch, group_by_host, split_host_batches
+from .crawl.in_order import Later, in_order
 from .crawl.robots import DEFAULT_MAX_CRAWL_DELAY, RobotsCache
 from .history import History, HistoryError
 from .models import NO_CANDIDATES, AuditPage, AuditReport, Fetched, Original, PageResult, PartnerInfo, Status
@@ -172,6 +174,8 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
     lock, history, renderer = _open_run_resources(config, settings)
     fetcher = Fetcher(settings)
     try:
+        if renderer is not None:
+            renderer.warm()  # the browser launches while originals are loaded and partners discovered
         run_id, done = _open_run(history, label, fingerprint, config, resume)
         by_source, originals, problems = _load_sources(config, fetcher, today)
         for p in problems:
@@ -179,13 +183,11 @@ def run_audit(config: AuditConfig, *, resume: bool = False, tty: bool = False, q
         log.info("run %d: %d originals in the %d-day window", run_id, len(originals), config.originals.window_days)
         if not originals:
             return _stop_without_originals(history, run_id, label, config, today, problems)
-        if renderer is not None:
-            renderer.warm()  # the browser launches while partners are discovered
         checker, shipped = _checkers(packs, by_source, config, renderer)
         robots = RobotsCache(fetcher, max_delay=config.crawl.max_crawl_delay) if config.crawl.obey_robots else None
         found = _discover_partners(config, fetcher, robots)
         crawl = _Crawl(config, shipped, originals, checker, fetcher, robots, history, fingerprint, run_id, today,
-                       originals_partial=bool(problems))
+                       originals_partial=bool(problems), renderer=renderer)
         complete = crawl.run(found, done, executor, tty=tty, quiet=quiet, on_page=on_page)
         if robots is not None:  # hosts whose robots.txt Crawl-delay was over crawl.max_crawl_delay
             problems.extend(robots.slowed_notes())
@@ -276,11 +278,12 @@ class _Crawl:
 
     def __init__(self, config: AuditConfig, shipped: "ShippedChecker | ShippedRouter", originals: list[Original],
                  checker: "Checker | RoutedChecker", fetcher: Fetcher, robots: Optional[RobotsCache], history: History,
-                 fingerprint: str, run_id: int, today: date, *, originals_partial: bool):
+                 fingerprint: str, run_id: int, today: date, *, originals_partial: bool, renderer=None):
         self.config, self.shipped, self.originals, self.checker = config, shipped, originals, checker
         self.fetcher, self.robots, self.history, self.fingerprint = fetcher, robots, history, fingerprint
         self.run_id, self.today, self.originals_partial = run_id, today, originals_partial
         self.originals_by_id = {o.id: o for o in originals}
+        self.renderer = renderer
 
     def plan(self, found: Candidates, done: set[str]) -> tuple[list[str], set[str], list[AuditBatch]]:
         """(URLs to check, those whose stored verdict is reused without a request, host batches of the rest)."""
@@ -307,6 +310,8 @@ class _Crawl:
         """Check every page not `done`; False when interrupted (Ctrl-C: the run is resumable)."""
         config, history, run_id = self.config, self.history, self.run_id
         todo, unchanged, batches = self.plan(found, done)
+        if self.renderer is not None and any(v == (None, None) for b in batches for v in b.validators):
+            self.renderer.warm(pages=True)  # pages fetched in full tonight: some may need the browser
         # Per-URL planning state is not kept through the crawl: the batches carry each URL's partner and
         # validators, and a batch is let go once its host is done (LocalExecutor); only counts stay.
         total = len(todo)
@@ -513,10 +518,29 @@ class CheckedPage:
     evidence: Optional[ArchivedResponse] = None
 
 
-def check_fetched(checker: "Checker | RoutedChecker", url: str, fetched: Fetched,
-                  user_agent: Optional[str]) -> tuple[PageResult, Optional[ArchivedResponse]]:
-    """Check one fetched page; a violating page also gives its response, to be archived as evidence."""
-    result = checker.check(replace(fetched, target=url))
+def check_fetched(checker: "Checker | RoutedChecker", url: str, fetched: Fetched, user_agent: Optional[str],
+                  defer_render: bool = False) -> tuple[PageResult, Optional[ArchivedResponse], Optional[Future]]:
+    """Check one fetched page; a violating page also gives its response, to be archived as evidence.
+
+    `defer_render`: where the verdict needs the browser (render mode), the render goes on after this returns:
+    (static verdict, None, Future of the verdict to report); the caller joins it (see BatchWork). With several
+    originals sources (RoutedChecker: the best of each source's rendered verdicts) the page is checked to its
+    end here."""
+    render = None
+    if defer_render and isinstance(checker, Checker) and checker.renderer is not None:
+        from .render import deferred_renders
+
+        with deferred_renders() as started:
+            result = checker.check(replace(fetched, target=url))
+        render = started[0] if started else None
+    else:
+        result = checker.check(replace(fetched, target=url))
+    return result, None if render is not None else evidence_of(url, fetched, result, user_agent), render
+
+
+def evidence_of(url: str, fetched: Fetched, result: PageResult,
+                user_agent: Optional[str]) -> Optional[ArchivedResponse]:
+    """A violating page's response, to be archived as evidence."""
     evidence = None
     if fetched.body and result.status is Status.VIOLATION:
         try:
@@ -524,7 +548,7 @@ def check_fetched(checker: "Checker | RoutedChecker", url: str, fetched: Fetched
                                                      fetched_at=datetime.now(timezone.utc))
         except ValueError as exc:
             log.warning("%s: evidence not archived: %s", url, exc)
-    return result, evidence
+    return evidence
 
 
 class BatchWork:
@@ -567,6 +591,17 @@ class BatchWork:
             drop_per_process(("audit", self.token))
 
     def __call__(self, batch: HostBatch) -> Iterator[CheckedPage]:
+        return in_order(self._pages(batch))
+
+    def _rendered(self, checker: Checker, static: PageResult, url: str, partner: str, fetched: Fetched,
+                  sha: Optional[str], render: Future) -> CheckedPage:
+        """The page with the verdict its render gave (waited for within the renderer's bounds)."""
+        assert checker.renderer is not None
+        result = checker.renderer.result(static, render)
+        return CheckedPage(url, partner, fetched.url, result, sha, fetched.etag, fetched.last_modified,
+                           evidence_of(url, fetched, result, self.settings.user_agent))
+
+    def _pages(self, batch: HostBatch) -> Iterator["CheckedPage | Later[CheckedPage]"]:
         fetcher, robots = self._tools()
         checker = self.checker.get()
         delay = getattr(batch, "delay", 1.0)
@@ -582,12 +617,18 @@ class BatchWork:
             if fetched.status_code == 304:
                 yield CheckedPage(url, partner, fetched.url, None, None, fetched.etag, fetched.last_modified)
                 continue
+            ua = self.settings.user_agent
             if self._checks is not None:
-                result, evidence = self._checks.run(check_fetched, checker, url, fetched, self.settings.user_agent)
+                result, evidence, render = self._checks.run(check_fetched, checker, url, fetched, ua, True)
             else:
-                result, evidence = check_fetched(checker, url, fetched, self.settings.user_agent)
+                result, evidence, render = check_fetched(checker, url, fetched, ua, True)
             sha = hashlib.sha256(fetched.body).hexdigest() if fetched.body else None
-            yield CheckedPage(url, partner, fetched.url, result, sha, fetched.etag, fetched.last_modified, evidence)
+            if render is None:
+                yield CheckedPage(url, partner, fetched.url, result, sha, fetched.etag, fetched.last_modified, evidence)
+            else:
+                # Joined (in_order) before it is handed on: the host's next pages are fetched and checked while
+                # this one renders, and handed on after it, in the host's order.
+                yield Later(render, partial(self._rendered, checker, result, url, partner, fetched, sha))
 
 
 class _PageWorker:
@@ -616,7 +657,7 @@ class _PageWorker:
                 reused = True
             else:  # nothing reusable after all (changed since the batches were made): fetch the page in full
                 fetched = self.fetcher.fetch(url)
-                result, evidence = check_fetched(self.checker, url, fetched, self.fetcher.settings.user_agent)
+                result, evidence, _ = check_fetched(self.checker, url, fetched, self.fetcher.settings.user_agent)
                 sha = hashlib.sha256(fetched.body).hexdigest() if fetched.body else None
                 etag, last_modified = fetched.etag, fetched.last_modified
         result, _used = apply_waivers(result, partner, self.config.waivers, self.today)

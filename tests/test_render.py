@@ -288,3 +288,21 @@ def test_fonts_and_media_are_not_fetched(pack, original, httpserver, renderer):
     assert result.rendered and result.status is Status.COMPLIANT
     asked = {req.path for req, _resp in httpserver.log}
     assert "/dcnf-logo.png" in asked and not asked & {"/font.woff2", "/clip.mp4"}, asked
+
+
+def test_the_picture_is_taken_at_the_desktop_width_after_the_phone_measure(pack, original, httpserver, renderer):
+    """The page is measured at 1280 px, then at 390 px (where the snapshot is taken); the picture of the spot is
+    of the 1280 px layout its box was measured in: here the page is green from 600 px up, red below."""
+    serve_logo(httpserver)
+    html = page(original, head='<p class="byline">By John Smith, Daily Caller News Foundation</p>',
+                head_tags="<style>body { background: #00c000 } @media (max-width: 599px) { body { background: "
+                          "#e00000 } }</style>")
+    result = check(Checker.build(pack, [original], renderer=renderer), story(httpserver), html)
+    assert result.status is Status.VIOLATION and result.rendered
+    shots = [e.screenshot for e in finding(result, "byline").evidence if e.screenshot]
+    assert shots
+    from PIL import Image
+    import io
+    with Image.open(io.BytesIO(base64.b64decode(shots[0].split(",", 1)[1]))) as im:
+        corner = im.convert("RGB").getpixel((1, 1))
+    assert corner[1] > 150 and corner[0] < 100, corner  # green: the desktop layout, not the phone's red

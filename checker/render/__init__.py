@@ -7,14 +7,18 @@ carries `hidden`, every image carries the pixels it loaded as a data: URI, and e
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import concurrent.futures
 import logging
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 from urllib.parse import urlsplit
 
 from ..models import Evidence, Finding, Outcome, PageResult, Status
@@ -25,7 +29,7 @@ from .policy import MODES
 log = logging.getLogger("syndicheck.render")
 
 __all__ = ["MODES", "INSTALL_HINT", "RenderSettings", "RenderUnavailable", "Renderer", "browser_problem",
-           "make_renderer", "resolve_mode"]
+           "deferred_renders", "make_renderer", "resolve_mode"]
 
 DEFAULT_BUDGET = 15.0  # wall-clock seconds one page may take in the browser before it ends in `review`
 RENDERED_META = '<meta name="syndicheck-rendered" content="1">'
@@ -84,6 +88,7 @@ class Renderer:
         self.settings = settings
         self._pool: Optional[BrowserPool] = None
         self._networks: dict = {}
+        self._judge_pool: Optional[ThreadPoolExecutor] = None
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict:
@@ -131,13 +136,19 @@ class Renderer:
                     page_bytes=self.settings.page_bytes, user_agent=ua)
             return self._pool, network
 
-    def warm(self) -> None:
-        """Start the browser in the background now (an audit does it while it discovers pages), so the first
-        page to render does not wait for the launch. Failures surface, as usual, on that first page."""
+    def warm(self, *, pages: bool = False) -> None:
+        """Start the browser in the background now (an audit does it while it loads originals and discovers
+        pages), so the first page to render does not wait for the launch. `pages`: also render a small page in
+        each context (its first page's costs paid ahead: for a night that fetches pages in full, not one whose
+        pages are all expected unchanged). Failures surface, as usual, on the first page to render."""
         def start() -> None:
+            from .session import warm_up
+
             try:
-                pool, _network = self._pool_and_network("")
+                pool, network = self._pool_and_network("")
                 pool.start()
+                if pages:
+                    pool.submit(partial(warm_up, pool, network))
             except Exception as exc:
                 log.debug("render: warm-up: %s", exc)
 
@@ -147,85 +158,172 @@ class Renderer:
         with self._lock:
             pool, self._pool = self._pool, None
             networks, self._networks = self._networks, {}
+            judges, self._judge_pool = self._judge_pool, None
         if pool is not None:
             pool.close()
+        if judges is not None:
+            judges.shutdown(wait=False, cancel_futures=True)
         for n in networks.values():
             n.close()
 
     def apply(self, static: PageResult, html: str, judge: Callable[[str], PageResult],
               visible_text: Callable[[], str]) -> PageResult:
         """The verdict to report: `static` itself, or the verdict on the rendered snapshot (with a note, and
-        pictures of the spots that fail or need review)."""
-        if self.mode == "never" or static.status is Status.ERROR or RENDERED_META in html[:4096]:
+        pictures of the spots that fail or need review). Inside `deferred_renders()` a page that needs the
+        browser is not waited for: its render is handed to the caller as a Future and `static` is returned."""
+        future = self.start(static, html, judge, visible_text)
+        if future is None:
             return static
+        started = _DEFERRED.get()
+        if started is not None:
+            started.append(future)
+            return static
+        return self.result(static, future)
+
+    def result(self, static: PageResult, future: "concurrent.futures.Future[PageResult]") -> PageResult:
+        """The rendered verdict of `static`'s page once its render ends (bounded: it cannot wait forever)."""
+        limit = self._wait + self.settings.budget + 60
+        try:
+            return future.result(timeout=limit)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            return policy.unconfirmed(static, f"the browser did not answer within {limit:g} s")
+        except concurrent.futures.CancelledError:
+            return policy.unconfirmed(static, "the render was cancelled (the browser was closed)")
+
+    @property
+    def _wait(self) -> float:
+        return self.settings.budget * 4 + 60  # for a free browser context, before the page ends in `review`
+
+    def start(self, static: PageResult, html: str, judge: Callable[[str], PageResult],
+              visible_text: Callable[[], str]) -> "Optional[concurrent.futures.Future[PageResult]]":
+        """Begin rendering the page if it needs it (None: keep `static`). The browser's part runs on its event
+        loop and the snapshot is judged on the renderer's own threads: no caller's thread is held meanwhile."""
+        if self.mode == "never" or static.status is Status.ERROR or RENDERED_META in html[:4096]:
+            return None
         why = policy.render_reason(self.mode, static, html,
                                    visible_text() if static.status is Status.NOT_A_COPY else "")
         if why is None:
-            return static
-        from .session import RenderFailed, load
-
+            return None
         log.debug("render %s: %s", static.url, why)
-        budget = self.settings.budget
         try:
             pool, network = self._pool_and_network(static.url)
-            # A local file (CI on built HTML) is rendered offline: its own files only, nothing from the network.
-            offline = self.settings.offline or static.url.lower().startswith("file:")
-            loaded = pool.call(lambda: load(pool, network, static.url, html, budget, offline=offline),
-                               timeout=budget * 4 + 60)
+            return pool.submit(partial(self._render, pool, network, static, html, judge))
+        except Exception as exc:  # the browser would not start, or died
+            log.warning("render: %s: %s: %s", static.url, type(exc).__name__, exc)
+            done: concurrent.futures.Future = concurrent.futures.Future()
+            done.set_result(policy.unconfirmed(static, f"the browser failed ({type(exc).__name__}: {exc})"))
+            return done
+
+    async def _render(self, pool: BrowserPool, network, static: PageResult, html: str,
+                      judge: Callable[[str], PageResult]) -> PageResult:
+        """One page, on the browser's loop: load and measure it, judge the snapshot (on a judge thread), take
+        the pictures, hand the context back without waiting for it to be cleaned, and say the verdict."""
+        from .session import RenderFailed, load
+
+        # A local file (CI on built HTML) is rendered offline: its own files only, nothing from the network.
+        offline = self.settings.offline or static.url.lower().startswith("file:")
+        try:
+            loaded = await load(pool, network, static.url, html, self.settings.budget, offline=offline,
+                                wait=self._wait)
         except RenderFailed as exc:
             return policy.unconfirmed(static, str(exc))
-        except concurrent.futures.TimeoutError:
-            return policy.unconfirmed(static, f"no browser was free to render it within {budget * 4 + 60:g} s")
-        except Exception as exc:  # the browser would not start, or died
+        except Exception as exc:  # the browser died
             log.warning("render: %s: %s: %s", static.url, type(exc).__name__, exc)
             return policy.unconfirmed(static, f"the browser failed ({type(exc).__name__}: {exc})")
         try:
-            rendered = judge(loaded.snapshot)
-            if rendered.status in (Status.VIOLATION, Status.REVIEW):
-                rendered = self._pictures(pool, loaded, rendered)
+            loop = asyncio.get_running_loop()
+            rendered, spots = await loop.run_in_executor(self._judges(), _judge, judge, loaded.snapshot)
+            if spots:
+                rendered = await _pictures(pool, loaded, rendered, spots)
+        except Exception as exc:  # a bug in judging the snapshot must not leave the context taken
+            log.warning("render: %s: judging the snapshot: %s: %s", static.url, type(exc).__name__, exc)
+            return policy.unconfirmed(static, f"the snapshot could not be checked ({type(exc).__name__})")
         finally:
-            try:
-                pool.call(lambda: pool.release(loaded.context), timeout=30)
-            except Exception as exc:
-                log.debug("render: releasing a context: %s", exc)
-        if rendered.status is Status.ERROR:
-            return policy.unconfirmed(static, rendered.error or "the snapshot could not be checked")
-        if rendered.status is Status.NOT_A_COPY and static.status is not Status.NOT_A_COPY:
-            # The article's text is in the HTML but the browser showed it to no one: the page hides itself until
-            # scripts that did not run (offline, blocked, failing). That is no evidence either way.
-            return policy.unconfirmed(static, "the browser showed too little of the page to judge it (the page "
-                                              "stays hidden until scripts that did not run)")
-        if loaded.partial:
-            rendered = policy.partial(static, rendered)
-        if loaded.blocked:
-            log.info("render %s: %d requests refused by the address policy", static.url, len(loaded.blocked))
-        result = policy.with_note(rendered, policy.note(static, rendered, loaded.seconds, len(loaded.blocked), loaded.partial))
-        return replace(result, rendered=True,
-                       static_status=static.status if static.status is not rendered.status else None)
+            pool.release_later(loaded.context)
+        return _verdict(static, rendered, loaded)
 
-    def _pictures(self, pool: BrowserPool, loaded, result: PageResult) -> PageResult:
-        """A cropped screenshot for each failing or review finding: its element, else the article's head."""
-        from .session import screenshot
-        from .spots import Spots
+    def _judges(self) -> ThreadPoolExecutor:
+        """Threads that judge snapshots (CPU work: the browser's loop must not do it, or every render waits)."""
+        with self._lock:
+            if self._judge_pool is None:
+                self._judge_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="render-judge")
+            return self._judge_pool
 
-        spots = Spots(loaded.snapshot)
-        shots: dict = {}
-        findings: list[Finding] = []
-        for f in result.findings:
-            if f.outcome not in (Outcome.FAIL, Outcome.REVIEW):
-                findings.append(f)
-                continue
+
+_DEFERRED: ContextVar[Optional[list]] = ContextVar("syndicheck_deferred_renders", default=None)
+
+
+@contextmanager
+def deferred_renders() -> Iterator[list]:
+    """Within this block (on this thread), Renderer.apply does not wait for a render: it returns the static
+    verdict and appends the render's Future (of the verdict to report) to the list yielded here. The audit's
+    crawl goes on to a host's next page while an earlier one renders, and joins the Future before the page's
+    verdict is recorded."""
+    started: list = []
+    token = _DEFERRED.set(started)
+    try:
+        yield started
+    finally:
+        _DEFERRED.reset(token)
+
+
+Spot = tuple[int, tuple[int, int, int, int], str]  # (finding index, box at 1280 px, what the picture shows)
+
+
+def _judge(judge: Callable[[str], PageResult], snapshot: str) -> tuple[PageResult, list[Spot]]:
+    """The verdict on the snapshot and, for each failing or review finding, the spot to take a picture of."""
+    from .spots import Spots
+
+    rendered = judge(snapshot)
+    if rendered.status not in (Status.VIOLATION, Status.REVIEW):
+        return rendered, []
+    spots = Spots(snapshot)
+    out: list[Spot] = []
+    for i, f in enumerate(rendered.findings):
+        if f.outcome in (Outcome.FAIL, Outcome.REVIEW):
             box, what = spots.for_finding(f)
-            if box not in shots:
-                try:
-                    shots[box] = pool.call(partial(screenshot, loaded.page, box, loaded.cdp), timeout=15)
-                except Exception as exc:
-                    log.info("render: screenshot: %s", exc)
-                    shots[box] = None
-            png = shots[box]
-            if png:
-                uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-                f = replace(f, evidence=f.evidence + (Evidence(selector="", snippet=f"Screenshot: {what}",
-                                                               screenshot=uri),))
-            findings.append(f)
-        return replace(result, findings=tuple(findings))
+            out.append((i, box, what))
+    return rendered, out
+
+
+async def _pictures(pool: BrowserPool, loaded, result: PageResult, spots: list[Spot]) -> PageResult:
+    """A cropped screenshot for each failing or review finding: its element, else the article's head."""
+    from .session import screenshot
+
+    shots: dict = {}
+    for _i, box, _what in spots:
+        if box not in shots:
+            try:
+                shots[box] = await asyncio.wait_for(screenshot(loaded.page, box, loaded.cdp), 15)
+            except Exception as exc:
+                log.info("render: screenshot: %s", exc)
+                shots[box] = None
+    findings = list(result.findings)
+    for i, box, what in spots:
+        png = shots[box]
+        if png:
+            f = findings[i]
+            uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            findings[i] = replace(f, evidence=f.evidence + (Evidence(selector="", snippet=f"Screenshot: {what}",
+                                                                     screenshot=uri),))
+    return replace(result, findings=tuple(findings))
+
+
+def _verdict(static: PageResult, rendered: PageResult, loaded) -> PageResult:
+    """The verdict to report from the rendered one: what the browser could not settle stays unconfirmed."""
+    if rendered.status is Status.ERROR:
+        return policy.unconfirmed(static, rendered.error or "the snapshot could not be checked")
+    if rendered.status is Status.NOT_A_COPY and static.status is not Status.NOT_A_COPY:
+        # The article's text is in the HTML but the browser showed it to no one: the page hides itself until
+        # scripts that did not run (offline, blocked, failing). That is no evidence either way.
+        return policy.unconfirmed(static, "the browser showed too little of the page to judge it (the page "
+                                          "stays hidden until scripts that did not run)")
+    if loaded.partial:
+        rendered = policy.partial(static, rendered)
+    if loaded.blocked:
+        log.info("render %s: %d requests refused by the address policy", static.url, len(loaded.blocked))
+    result = policy.with_note(rendered, policy.note(static, rendered, loaded.seconds, len(loaded.blocked),
+                                                    loaded.partial))
+    return replace(result, rendered=True,
+                   static_status=static.status if static.status is not rendered.status else None)

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import os
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Coroutine, Optional
+from typing import Any, Callable, Coroutine, Optional, TypeVar
 
 log = logging.getLogger("syndicheck.render")
+R = TypeVar("R")
 
 # Flags for a headless browser that reaches the network only through us. Every request a page makes is
 # routed to checker/render/network.py (address policy, size caps); what the route cannot see (preconnects,
@@ -76,6 +78,7 @@ class BrowserPool:
         # takes fast pictures and pauses the page's scripts between renders (see release()).
         self._pages: dict[int, tuple[Any, dict, Any]] = {}
         self.io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="render-io")  # blocking subresource fetches
+        self._releasing: set = set()
 
     def start(self) -> None:
         with self._lock:
@@ -105,8 +108,10 @@ class BrowserPool:
         self._pw = await async_playwright().start()
         self._browser = await self._pw.chromium.launch(executable_path=self.executable, args=list(CHROMIUM_ARGS))
         self._free = asyncio.Queue()
-        for _ in range(self.size):
-            await self._free.put(await self._new_context())
+        # Made together, not one after another. (Their pages are made on first use: made here too, they kept
+        # the night's first renders waiting for the launch longer than making them on the way saved.)
+        for context in await asyncio.gather(*(self._new_context() for _ in range(self.size))):
+            await self._free.put(context)
 
     async def _new_context(self) -> Any:
         kwargs = dict(viewport=dict(DESKTOP_VIEWPORT), java_script_enabled=True, service_workers="block",
@@ -115,9 +120,10 @@ class BrowserPool:
             kwargs["user_agent"] = self.user_agent
         return await self._browser.new_context(**kwargs)
 
-    async def acquire(self) -> Any:
+    async def acquire(self, wait: Optional[float] = None) -> Any:
+        """A free context; asyncio.TimeoutError when none was free within `wait` seconds."""
         assert self._free is not None
-        return await self._free.get()
+        return await asyncio.wait_for(self._free.get(), wait)
 
     async def page(self, context: Any) -> Any:
         """The context's page, at the desktop width, made on first use."""
@@ -162,13 +168,14 @@ class BrowserPool:
                 raise RuntimeError("replace")
             kept[1]["handler"] = None  # nothing more loads
             # The last page's scripts and timers pause until the next render navigates away from it (cheaper
-            # than a navigation to about:blank: no document is made and the caller waits for none).
-            await kept[2].send("Emulation.setScriptExecutionDisabled", {"value": True})
-            await kept[2].send("Page.stopLoading")
-            await context.clear_cookies()
-            for page in list(context.pages):
-                if page is not kept[0]:  # popups the page opened
-                    await page.close()
+            # than a navigation to about:blank: no document is made and the caller waits for none). The steps
+            # are independent: sent together, they cost one round trip's wait instead of three.
+            # The page is left at the desktop width the next render starts at (its last measure was at the phone's).
+            await asyncio.gather(kept[2].send("Emulation.setScriptExecutionDisabled", {"value": True}),
+                                 kept[2].send("Page.stopLoading"), context.clear_cookies(),
+                                 *([kept[0].set_viewport_size(DESKTOP_VIEWPORT)]
+                                   if kept[0].viewport_size != DESKTOP_VIEWPORT else []),
+                                 *(page.close() for page in list(context.pages) if page is not kept[0]))  # popups
         except Exception:
             self._pages.pop(id(context), None)
             try:
@@ -182,11 +189,21 @@ class BrowserPool:
                 return
         await self._free.put(context)
 
-    def call(self, make: Callable[[], Coroutine[Any, Any, Any]], timeout: float) -> Any:
-        """Run make() on the browser's loop and wait at most `timeout` seconds for its result."""
+    def submit(self, make: Callable[[], Coroutine[Any, Any, R]]) -> "concurrent.futures.Future[R]":
+        """Run make() on the browser's loop (starting the browser if need be); its result as a Future."""
         self.start()
         assert self._loop is not None
-        future = asyncio.run_coroutine_threadsafe(make(), self._loop)
+        return asyncio.run_coroutine_threadsafe(make(), self._loop)
+
+    def release_later(self, context: Any) -> None:
+        """release() on the loop, without anyone waiting for it (called on the loop)."""
+        task = asyncio.ensure_future(self.release(context))
+        self._releasing.add(task)  # a task nobody holds may be garbage-collected before it ends
+        task.add_done_callback(self._releasing.discard)
+
+    def call(self, make: Callable[[], Coroutine[Any, Any, Any]], timeout: float) -> Any:
+        """Run make() on the browser's loop and wait at most `timeout` seconds for its result."""
+        future = self.submit(make)
         try:
             return future.result(timeout)
         except BaseException:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..article.positions import TOKEN as BOXES_TOKEN
-from .browser import BrowserPool
+from .browser import DESKTOP_VIEWPORT, BrowserPool
 from .network import PageNetwork, Refused
 
 log = logging.getLogger("syndicheck.render")
@@ -168,20 +168,26 @@ async def _settle(page: Any, deadline: float, traffic: Traffic, longest: float =
 SHOWN_WAIT = 4.0  # seconds to wait for a page that hides itself until its scripts are ready
 
 
+# Whether the page shows its body (an expression).
+SHOWN = """(() => {
+    const b = document.body;
+    if (!b) return true;
+    if (typeof b.checkVisibility === "function") return b.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});
+    const cs = getComputedStyle(b);
+    return cs.visibility !== "hidden" && cs.opacity !== "0";
+})()"""
+# (force) => false when the page hides its body (unless `force`), else measure.js set up and run at this width.
+MEASURE_DESKTOP = f"(force) => {{\nif (!force && !{SHOWN}) return false;\n{MEASURE_JS}\nwindow.__syndicheckApi.measure(0);\nreturn true;\n}}"
+MEASURE_PHONE_AND_SERIALIZE = "(token) => { window.__syndicheckApi.measure(1); return window.__syndicheckApi.serialize(token); }"
+
+
 async def _until_shown(page: Any, deadline: float) -> None:
     """Wait while the page hides its whole body ("anti-flicker" snippets: body {visibility: hidden} or
     html.async-hide {opacity: 0} until an A/B-testing or analytics script says go, or its timeout does)."""
     until = min(deadline - 2, time.monotonic() + SHOWN_WAIT)
     try:
         while time.monotonic() < until:
-            shown = await page.evaluate("""() => {
-                const b = document.body;
-                if (!b) return true;
-                if (typeof b.checkVisibility === "function")
-                    return b.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});
-                const cs = getComputedStyle(b);
-                return cs.visibility !== "hidden" && cs.opacity !== "0";
-            }""")
+            shown = await page.evaluate(f"() => {SHOWN}")
             if shown:
                 return
             await asyncio.sleep(0.1)
@@ -190,10 +196,13 @@ async def _until_shown(page: Any, deadline: float) -> None:
 
 
 async def load(pool: BrowserPool, network: PageNetwork, url: str, html: Optional[str], budget: float, *,
-               offline: bool = False) -> Loaded:
-    """Load and measure one page within `budget` seconds (from the moment a browser context is free);
-    on failure the context goes back to the pool and RenderFailed says why."""
-    context = await pool.acquire()
+               offline: bool = False, wait: Optional[float] = None) -> Loaded:
+    """Load and measure one page within `budget` seconds (from the moment a browser context is free, which
+    is at most `wait` seconds); on failure the context goes back to the pool and RenderFailed says why."""
+    try:
+        context = await pool.acquire(wait)
+    except asyncio.TimeoutError:
+        raise RenderFailed(f"no browser was free to render it within {wait:g} s") from None
     try:
         # A script spinning forever blocks even page.evaluate: the whole load is bounded, not just goto.
         return await asyncio.wait_for(_load(pool, context, network, url, html, budget, offline), budget + 3)
@@ -230,14 +239,14 @@ async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str,
         except Exception:
             partial = True
         await _settle(page, deadline, traffic, 0.5 if partial else SETTLE)
-        await _until_shown(page, deadline)
-        await page.evaluate(MEASURE_JS)
-        await page.evaluate("window.__syndicheckApi.measure(0)")
+        # One round trip each: shown? then measure at 1280 px; at 390 px, measure and serialise (elements added
+        # after their measurement are judged as they stand at 390 px, one of the two widths a reader has).
+        if not await page.evaluate(MEASURE_DESKTOP, False):  # the page hides itself for now
+            await _until_shown(page, deadline)
+            await page.evaluate(MEASURE_DESKTOP, True)
         await page.set_viewport_size({"width": PHONE, "height": 844})
         await _settle(page, deadline, traffic, 0.5 if partial else SETTLE, scroll=False)
-        await page.evaluate("window.__syndicheckApi.measure(1)")
-        await page.set_viewport_size({"width": DESKTOP, "height": 900})
-        out = await page.evaluate("(token) => window.__syndicheckApi.serialize(token)", BOXES_TOKEN)
+        out = await page.evaluate(MEASURE_PHONE_AND_SERIALIZE, BOXES_TOKEN)
         snapshot = out["html"]
         for i, src in enumerate(out["images"]):
             token = f'src="syndicheck-image:{i}"'
@@ -256,12 +265,38 @@ async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str,
             from None
 
 
+# A small page rendered once in each context when the browser starts (Renderer.warm): a context's first page
+# costs a renderer process, its fonts and the measuring script's first run, which the night's first real
+# renders (often arriving together) would otherwise pay one after another.
+WARM_URL = "http://warm-up.syndicheck.invalid/"
+WARM_PAGE = ("<!doctype html><html><head><meta charset='utf-8'><title>Warm-up</title></head><body><main><article>"
+             "<h1>Warm-up</h1><p class='byline'>By syndicheck</p><p>A paragraph drawn once.</p><img alt=''>"
+             "</article></main></body></html>")
+
+
+async def warm_up(pool: BrowserPool, network: PageNetwork) -> None:
+    """Render WARM_PAGE, offline, in each of the pool's contexts (those free now; nothing is waited for)."""
+    async def one() -> None:
+        try:
+            loaded = await load(pool, network, WARM_URL, WARM_PAGE, 10.0, offline=True, wait=0.5)
+        except RenderFailed:
+            return  # no context free: the night has begun
+        try:
+            await screenshot(loaded.page, (0, 0, 100, 100), loaded.cdp)
+        finally:
+            pool.release_later(loaded.context)
+
+    await asyncio.gather(*(one() for _ in range(pool.size)))
+
+
 def _escape(url: str) -> str:
     return url.replace("&", "&amp;").replace('"', "&quot;")
 
 
 async def screenshot(page: Any, box: tuple[int, int, int, int], cdp: Any = None) -> Optional[bytes]:
     """A PNG of `box` (page coordinates at 1280 px) with a margin, cut to a sensible size."""
+    if page.viewport_size != DESKTOP_VIEWPORT:  # measured last at the phone width
+        await page.set_viewport_size(DESKTOP_VIEWPORT)
     x, y, w, h = box
     pad = 16
     x0, y0 = max(0, x - pad), max(0, y - pad)
