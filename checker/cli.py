@@ -586,8 +586,11 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
         print(f"scan-warc: {len(scanned)} WARC files, {sum(f.html for f in scanned)} HTML responses: {copies} copies "
               f"({s['compliant']} compliant, {s['violation']} violation, {s['review']} review), "
               f"{s['error']} could not be checked", file=sys.stderr)
-    return write_reports(run, [(args.format, args.output)], exit_status(results, args.fail_on),
-                         no_color=args.no_color)
+    status = exit_status(results, args.fail_on)
+    if not results and not any(f.html for f in scanned):  # readable archives, but not one page in them was checked
+        print("syndicheck: error: no 2xx HTML response in the WARC files: nothing was checked", file=sys.stderr)
+        status = EXIT_INCOMPLETE
+    return write_reports(run, [(args.format, args.output)], status, no_color=args.no_color)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
