@@ -372,7 +372,28 @@ def _check_originals(args: argparse.Namespace, fetcher) -> Optional[list]:
     if not originals:
         raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
                          "no page could be recognised as a copy")
+    if not getattr(args, "original", None):  # --original pairs pages by force: no text needed to find them
+        _originals_with_text(originals, args.originals)
     return originals
+
+
+def _originals_with_text(originals: Sequence, sources: Sequence[str]) -> None:
+    """Copies are recognised by the originals' text: none with any is a usage error (every page would pass as
+    "not a copy", a silent green); some without is a warning naming them."""
+    from .manifest_cache import StoredOriginal
+    from .shingles import DEFAULT_K
+
+    least = DEFAULT_K + 2  # the matcher judges a text by 3 shingles at least (checker/match.py)
+    short = [o for o in originals if (o.chars == 0 if isinstance(o, StoredOriginal) else len(o.text.split()) < least)]
+    if len(short) == len(originals):
+        which = "the original has no" if len(originals) == 1 else f"none of the {len(originals)} originals has a"
+        raise UsageError(f"the originals ({', '.join(sources)}) hold no article text: {which} `text` of {least} "
+                         "words or more, so no page could be recognised as a copy "
+                         "(give each original's text, or pair pages with --original ID)")
+    if short:
+        named = ", ".join(o.id for o in short[:3]) + (", ..." if len(short) > 3 else "")
+        log.warning("%d of %d originals have no text to recognise copies by (%s): their copies will be "
+                    "'not a copy'", len(short), len(originals), inert(named))
 
 
 def _check_targets(args: argparse.Namespace, config_file: Optional[str]) -> Iterator:
@@ -555,6 +576,10 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     except OriginalsUnreachable as exc:  # as for `check`: a source not read, exit 3
         print(f"syndicheck: error: {exc}", file=sys.stderr)
         return EXIT_INCOMPLETE
+    if not originals:
+        raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
+                         "no page could be recognised as a copy")
+    _originals_with_text(originals, args.originals)
     # WARC records are archived pages: rendered offline (their subresources are not fetched live from the web).
     renderer = _renderer(args.render, allow_private=False, offline=True, max_bytes=args.max_bytes)
     checker = Checker.build(pack, originals, time_budget=_time_budget(args), renderer=renderer)

@@ -351,3 +351,33 @@ def test_a_failure_with_nothing_to_point_at_says_what_was_looked_at(tmp_path, or
     assert findings["affiliation"]["evidence"][0]["snippet"].startswith("looked for a byline naming the reporter")
     assert findings["logo"]["evidence"][0]["snippet"] == \
         'looked at 1 visible image: <img alt="Advertisement" src="/ads/banner.png">'
+
+
+# ------------------------------------------------------------------------------ originals without text
+
+
+def test_originals_without_text_are_not_a_silent_green(tmp_path, make_page, original, capsys, caplog):
+    """Copies are recognised by the originals' text. Before, a manifest whose originals had no `text` (it is
+    optional) or a word or two of it made every page "not a copy": exit 0 on a violating copy."""
+    import yaml
+    page = tmp_path / "copy.html"
+    page.write_text(make_page('<p class="byline">By Staff</p>'))
+    bare = {"id": "o1", "url": original.url, "title": original.title, "authors": list(original.authors)}
+    no_text = tmp_path / "no-text.yaml"
+    no_text.write_text(yaml.safe_dump({"originals": [bare, {**bare, "id": "o2", "url": "https://x.example/2",
+                                                            "text": "Too short."}]}))
+    for command in (["check", str(page)], ["scan-warc", str(page)]):
+        assert main([*command, "--originals", str(no_text), "--render", "never", "-q"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"syndicheck: error: the originals ({no_text}) hold no article text: none of the 2 "
+                              "originals has a `text` of 7 words or more"), err
+    # Forced pairing needs no text to find the copy.
+    assert main(["check", str(page), "--originals", str(no_text), "--original", "o1", "--render", "never",
+                 "-q", "--format", "json"]) == 1
+    capsys.readouterr()
+    # Some with text, some without: checked, and the ones without are named in a warning.
+    mixed = tmp_path / "mixed.yaml"
+    mixed.write_text(yaml.safe_dump({"originals": [bare, {**bare, "id": "o2", "url": "https://x.example/2",
+                                                          "text": original.text}]}))
+    assert main(["check", str(page), "--originals", str(mixed), "--render", "never", "--format", "json"]) == 1
+    assert "1 of 2 originals have no text to recognise copies by (o1)" in caplog.text, caplog.text
