@@ -380,20 +380,17 @@ def _check_originals(args: argparse.Namespace, fetcher) -> Optional[list]:
 def _originals_with_text(originals: Sequence, sources: Sequence[str]) -> None:
     """Copies are recognised by the originals' text: none with any is a usage error (every page would pass as
     "not a copy", a silent green); some without is a warning naming them."""
-    from .manifest_cache import StoredOriginal
-    from .shingles import DEFAULT_K
+    from .original_text import MIN_WORDS, has_text, named
 
-    least = DEFAULT_K + 2  # the matcher judges a text by 3 shingles at least (checker/match.py)
-    short = [o for o in originals if (o.chars == 0 if isinstance(o, StoredOriginal) else len(o.text.split()) < least)]
+    short = [o for o in originals if not has_text(o)]
     if len(short) == len(originals):
         which = "the original has no" if len(originals) == 1 else f"none of the {len(originals)} originals has a"
-        raise UsageError(f"the originals ({', '.join(sources)}) hold no article text: {which} `text` of {least} "
+        raise UsageError(f"the originals ({', '.join(sources)}) hold no article text: {which} `text` of {MIN_WORDS} "
                          "words or more, so no page could be recognised as a copy "
                          "(give each original's text, or pair pages with --original ID)")
     if short:
-        named = ", ".join(o.id for o in short[:3]) + (", ..." if len(short) > 3 else "")
         log.warning("%d of %d originals have no text to recognise copies by (%s): their copies will be "
-                    "'not a copy'", len(short), len(originals), inert(named))
+                    "'not a copy'", len(short), len(originals), inert(named(short)))
 
 
 def _check_targets(args: argparse.Namespace, config_file: Optional[str]) -> Iterator:
@@ -545,12 +542,20 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 if isinstance(exc, HistoryWriteError) else "")
         print(inert(f"syndicheck: error: {exc}{hint}"), file=sys.stderr)
         return EXIT_INCOMPLETE
-    from .report.audit_data import run_line
+    from .report.audit_data import headline, run_line
     print(f"run {outcome.run_id}: {run_line(outcome.report)}")
     for f in outcome.files:
         if f.endswith(".html"):
             print(f"HTML report: {f}")
-    return EXIT_OK if outcome.complete else EXIT_INCOMPLETE
+    if not outcome.complete:
+        return EXIT_INCOMPLETE
+    counts = headline(outcome.report)
+    if counts["pages"] == counts["error"]:  # a completed run that checked nothing must not look like a clean night
+        why = (f"every one of its {counts['pages']} pages could not be fetched or read (the reasons are in the report)"
+               if counts["pages"] else "no partner source gave a candidate page (see the warnings above)")
+        print(f"syndicheck: error: run {outcome.run_id} checked no page: {why}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    return EXIT_OK
 
 
 def cmd_scan_warc(args: argparse.Namespace) -> int:

@@ -381,3 +381,29 @@ def test_originals_without_text_are_not_a_silent_green(tmp_path, make_page, orig
                                                           "text": original.text}]}))
     assert main(["check", str(page), "--originals", str(mixed), "--render", "never", "--format", "json"]) == 1
     assert "1 of 2 originals have no text to recognise copies by (o1)" in caplog.text, caplog.text
+
+
+def test_an_audit_that_checked_nothing_is_not_a_clean_night(tmp_path):
+    """Before, exit 0: every partner source answering 404 (no candidate page at all), or a licensor feed whose
+    items carry no text (every page would be "not a copy"). Now exit 3 with one line saying why."""
+    from test_audit import RSS, _rss
+    from checker.demo.sites import Route
+
+    bare_feed = _rss("{{BASE:lic}}", [("/2024/a/", "A story", ("Jane Doe",), None),
+                                       ("/2024/b/", "B story", ("Jane Doe",), None)])
+    textless = Site("lic", "127.0.0.20", "Licensor", "licensor",
+                    {"/robots.txt": ALLOW_ALL, "/feed.xml": Route(body=bare_feed, content_type=RSS)})
+    with serve_sites([licensor_site(), *partner_sites(1)]) as servers:
+        gone = servers.url("alpha", "/no-such-sitemap.xml")
+        config = write_config(tmp_path / "lost", servers.url("lic", "/feed.xml"), _partner_yaml("alpha", sitemaps=[gone]))
+        proc = cli("audit", "--config", str(config), "-q", cwd=config.parent)
+    assert proc.returncode == 3, (proc.stdout, proc.stderr)
+    assert "syndicheck: error: run 1 checked no page: no partner source gave a candidate page" in proc.stderr
+    assert report_json(config, 1)["run"]["complete"] is True  # stored as a run; the exit status says it was empty
+    with serve_sites([textless, *partner_sites(1)]) as servers:
+        config = write_config(tmp_path / "bare", servers.url("lic", "/feed.xml"),
+                              _partner_yaml("alpha", feeds=[servers.url("alpha", "/feed.xml")]))
+        proc = cli("audit", "--config", str(config), "-q", cwd=config.parent)
+    assert proc.returncode == 3, (proc.stdout, proc.stderr)
+    assert "2 originals have no text to recognise copies by, left out: " in proc.stderr
+    assert "no originals" in proc.stderr
