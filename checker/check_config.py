@@ -10,6 +10,7 @@ import argparse
 import difflib
 import fnmatch
 import logging
+import math
 import os
 import re
 import sys
@@ -40,6 +41,9 @@ KEYS: dict[str, tuple[str, bool]] = {
     "max-bytes": ("int", False),
     "jobs": ("int", False),
     "time-budget": ("float", False),
+    "render": ("str", False),
+    "allow-private-redirects": ("bool", False),
+    "changed-only": ("str", False),
     "no-color": ("bool", False),
     "quiet": ("bool", False),
 }
@@ -145,6 +149,8 @@ def _typed(value: Any, kind: str, source: str, line: Optional[int], key: str) ->
     if not ok:
         names = {"str": "a string", "bool": "true or false", "int": "a whole number", "float": "a number"}
         raise ConfigError(source, line, key, f"expected {names[kind]}, got {type(value).__name__} {value!r}")
+    if kind == "float" and not math.isfinite(value):  # TOML's nan / inf: every range check would pass
+        raise ConfigError(source, line, key, f"expected a finite number, got {value!r}")
     return float(value) if kind == "float" else value
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -86,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--changed-only", metavar="REV",
                    help="only check HTML files among TARGETs that changed since git revision REV")
     c.add_argument("--cache-dir", metavar="DIR", help="cache for fetched feeds/originals (default ~/.cache/syndicheck)")
-    c.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+    c.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS",
                    help="read timeout per request (default 20)")
     c.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N",
                    help="size cap per page, in bytes (default 10485760: 10 MiB)")
@@ -155,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _budget_flag(p: argparse.ArgumentParser, default: str = "20") -> None:
-    p.add_argument("--time-budget", type=float, metavar="SECONDS",
+    p.add_argument("--time-budget", type=_seconds, metavar="SECONDS",
                    help=f"CPU seconds to check one page before its remaining rules say `review` "
                         f"(0: unlimited; default {default})")
 
@@ -167,6 +168,17 @@ def _time_budget(args: argparse.Namespace, configured: Optional[float] = DEFAULT
     if args.time_budget < 0:
         raise UsageError("--time-budget must be 0 (unlimited) or a positive number of seconds")
     return args.time_budget or None
+
+
+def _seconds(text: str) -> float:
+    """A number of seconds; `nan` and `inf`, which float() reads and every range check lets by, are refused."""
+    value = float(text)  # a ValueError is argparse's "invalid _seconds value"; the name below makes it read well
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds, got {text!r}")
+    return value
+
+
+_seconds.__name__ = "number of seconds"
 
 
 def _render_flag(p: argparse.ArgumentParser) -> None:
@@ -332,7 +344,8 @@ def _check_arguments(args: argparse.Namespace) -> Optional[str]:
     from .check_config import apply_config
 
     try:
-        config_file = apply_config(args, _parser(), {"format": FORMATS, "fail-on": ("error", "warning", "never")})
+        config_file = apply_config(args, _parser(), {"format": FORMATS, "fail-on": ("error", "warning", "never"),
+                                                       "render": ("never", "auto", "always")})
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     if not args.targets:

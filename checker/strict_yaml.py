@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +104,10 @@ class YamlDoc:
         if isinstance(value, bool) and expected in (int, float, (int, float)):
             raise self.error(path, f"expected {_expected_name(expected)}, got a boolean")
         if not isinstance(value, expected):
-            raise self.error(path, f"expected {_expected_name(expected)}, got {type_name(value)}")
+            got = f"{value!r}" if isinstance(value, float) and expected is int else type_name(value)
+            raise self.error(path, f"expected {_expected_name(expected)}, got {got}")
+        if isinstance(value, float) and not math.isfinite(value):  # YAML's .nan / .inf: every comparison passes
+            raise self.error(path, f"expected a finite number, got {value!r}")
         return value
 
     def str_list(self, path: PathKey, *, required: bool = False, non_empty: bool = False) -> tuple[str, ...]:
@@ -124,8 +128,11 @@ def type_name(value: Any) -> str:
 
 
 def _expected_name(expected: type | tuple) -> str:
+    if expected is int:
+        return "a whole number"
     if isinstance(expected, tuple):
-        return " or ".join(type_name(t()) if t is not type(None) else "nothing" for t in expected)
+        names = [type_name(t()) if t is not type(None) else "nothing" for t in expected]
+        return " or ".join(dict.fromkeys(names))  # (int, float) is "a number", once
     return type_name(expected())
 
 
