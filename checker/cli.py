@@ -495,8 +495,25 @@ def cmd_check(args: argparse.Namespace) -> int:
             renderer.close()
         fetcher.close()
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
-    return write_reports(run, [(args.format, args.output), *extra_reports], exit_status(results, args.fail_on),
+    return write_reports(run, [(args.format, args.output), *extra_reports], _nothing_checked(args, results),
                          no_color=args.no_color)
+
+
+def _nothing_checked(args: argparse.Namespace, results: Sequence[PageResult]) -> int:
+    """The exit status; no page at all is said in a line: 3 (a silent green otherwise), but 0 with --changed-only,
+    where it means no HTML file changed (a pull request that touches no page must pass)."""
+    if results:
+        return exit_status(results, args.fail_on)
+    if args.changed_only:
+        if not args.quiet:
+            print(inert(f"syndicheck: no HTML file among the targets changed since {args.changed_only!r}: "
+                        "nothing to check"), file=sys.stderr)
+        return EXIT_OK
+    why = (["standard input gave no URL or path"] if "-" in args.targets else []) \
+        + (["every page matched --exclude"] if args.exclude else [])
+    print(inert(f"syndicheck: error: nothing was checked: {' or '.join(why) or 'the targets gave no page'}"),
+          file=sys.stderr)
+    return EXIT_INCOMPLETE
 
 
 def _report_spec(spec: str) -> tuple[str, str]:

@@ -407,3 +407,25 @@ def test_an_audit_that_checked_nothing_is_not_a_clean_night(tmp_path):
     assert proc.returncode == 3, (proc.stdout, proc.stderr)
     assert "2 originals have no text to recognise copies by, left out: " in proc.stderr
     assert "no originals" in proc.stderr
+
+
+def test_a_check_of_no_page_is_not_a_silent_green(tmp_path, make_page, manifest, capsys, monkeypatch):
+    """Before: every page excluded, or an empty list on standard input, gave '0 pages' and exit 0."""
+    import io
+    site = tmp_path / "_site"
+    site.mkdir()
+    (site / "story.html").write_text(make_page('<p class="byline">By Staff</p>'))
+    code, _, err = run(["check", str(site), "--originals", str(manifest), "--exclude", "*.html",
+                        "--render", "never"], capsys)
+    assert code == 3 and "syndicheck: error: nothing was checked: every page matched --exclude" in err, err
+    monkeypatch.setattr("sys.stdin", io.StringIO("# the list a grep in CI left empty\n\n"))
+    code, _, err = run(["check", "-", "--originals", str(manifest), "--render", "never"], capsys)
+    assert code == 3 and "nothing was checked: standard input gave no URL or path" in err, err
+    # --changed-only with no page changed: a pull request that touches no page passes, and says so.
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q", str(site)], check=True)
+    subprocess.run([*git, "-C", str(site), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(site), "commit", "-qm", "base"], check=True)
+    code, _, err = run(["check", str(site), "--originals", str(manifest), "--changed-only", "HEAD",
+                        "--render", "never"], capsys)
+    assert code == 0 and "no HTML file among the targets changed since 'HEAD': nothing to check" in err, err
