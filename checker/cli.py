@@ -44,7 +44,7 @@ exit codes:
   1  violations: a failing finding at or above --fail-on
   2  usage, config or rule-pack error (the message names file, line and key); no --originals;
      a report that could not be written
-  3  no violations, but a target (or an --originals URL) could not be read
+  3  no violations, but a target (or an --originals URL) could not be read, or no page was checked
 
 config file: syndicheck.toml, or [tool.syndicheck] in pyproject.toml, the nearest one found from the
 working directory upward, may set any option above (originals = ["originals.yaml"], fail-on = "warning",
