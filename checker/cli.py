@@ -560,7 +560,14 @@ def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = 
     # --no-color and NO_COLOR win; FORCE_COLOR (set, not empty) colours a pipe, e.g. a CI log that shows ANSI.
     forced = bool(os.environ.get("FORCE_COLOR"))
     color = fmt == "text" and not no_color and "NO_COLOR" not in os.environ and (forced or sys.stdout.isatty())
-    render(fmt, run, sys.stdout, color=color)
+    try:
+        render(fmt, run, sys.stdout, color=color)
+        sys.stdout.flush()  # a full disk shows here, not in a later flush nobody reports
+    except BrokenPipeError:
+        raise  # `| head`: exit 141 without a message (main)
+    except OSError as exc:  # stdout on a full disk or /dev/full: the report is lost, which is not a bug of ours
+        raise UsageError(f"the {fmt} report could not be written to standard output: {exc.strerror or exc}") \
+            from None
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
