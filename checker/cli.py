@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import math
 import os
@@ -290,16 +291,32 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BrokenPipeError:
         _quiet_stdout()
         return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        if exc.errno not in _NO_ROOM:
+            return _internal_error(args, exc, verbose)
+        # A full disk or quota (standard output sent to a file, most often): the machine's trouble, not a bug.
+        where = f" {exc.filename}" if exc.filename else " the output"
+        print(inert(f"syndicheck: error: cannot write{where}: {exc.strerror or exc}"), file=sys.stderr)
+        _quiet_stdout()  # the interpreter's last flush of what is left would fail again
+        return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - a bug: one line naming the command and the cause, never a traceback
-        if verbose:
-            import traceback
-            print(inert(traceback.format_exc(), keep_layout=True), file=sys.stderr, end="")
-        hint = "" if verbose else " (run with -v for the traceback)"
-        print(inert(f"syndicheck {args.command}: internal error: {type(exc).__name__}: {exc}") + hint,
-              file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal_error(args, exc, verbose)
     finally:
         restore()
+
+
+# No space on the disk, over quota, over the file size limit: where a command's output goes, not a bug of ours.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _internal_error(args: argparse.Namespace, exc: BaseException, verbose: bool) -> int:
+    if verbose:
+        import traceback
+        print(inert(traceback.format_exc(), keep_layout=True), file=sys.stderr, end="")
+    hint = "" if verbose else " (run with -v for the traceback)"
+    print(inert(f"syndicheck {args.command}: internal error: {type(exc).__name__}: {exc}") + hint,
+          file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def _dispatch(args: argparse.Namespace) -> int:

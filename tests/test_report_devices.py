@@ -61,3 +61,14 @@ def test_standard_output_on_a_full_disk_is_an_error_line(page, tmp_path):
     assert proc.returncode == 1  # the violation stands; the lost report is said
     assert proc.stderr.strip() == ("syndicheck: error: the json report could not be written to standard output: "
                                    "No space left on device"), proc.stderr
+
+
+@pytest.mark.parametrize("command", [["rules"], ["rules", "byline"]])
+def test_any_command_on_a_full_disk_is_an_error_line_not_a_bug(tmp_path, command):
+    """Before: `syndicheck rules > /dev/full` was 'internal error: OSError' (exit 70), as if syndicheck had a bug."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "checker", *command], stdout=full, stderr=subprocess.PIPE,
+                              text=True, env=env, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == "syndicheck: error: cannot write the output: No space left on device"
