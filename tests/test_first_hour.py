@@ -429,3 +429,20 @@ def test_a_check_of_no_page_is_not_a_silent_green(tmp_path, make_page, manifest,
     code, _, err = run(["check", str(site), "--originals", str(manifest), "--changed-only", "HEAD",
                         "--render", "never"], capsys)
     assert code == 0 and "no HTML file among the targets changed since 'HEAD': nothing to check" in err, err
+
+
+def test_the_readme_audit_yaml_examples_load_as_written(tmp_path):
+    """A new user copies the README's audit.yaml: before, it was refused (its waiver named a partner it lacks)."""
+    import re
+
+    from checker.config import load_audit_config
+
+    section = (ROOT / "README.md").read_text().split("\n## audit.yaml", 1)[1].split("\n## ", 1)[0]
+    full, several = re.findall(r"```yaml\n(.*?)```", section, re.S)[:2]
+    (tmp_path / "audit.yaml").write_text(full)
+    config = load_audit_config(tmp_path / "audit.yaml")
+    assert [p.id for p in config.partners] == ["heartland-ledger"] and config.waivers
+    # The several-licensors example is the `originals` part: with a partner it is a whole config.
+    (tmp_path / "several.yaml").write_text(several + "partners:\n  - id: a\n    name: A\n    urls: [https://a.example/x]\n")
+    assert [s.license for s in load_audit_config(tmp_path / "several.yaml").originals_sources][1:] == [
+        "cc-by-nd-newsroom"]
