@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
 from .models import PageResult
-from .strict_yaml import ConfigError
+from .strict_yaml import ConfigError, not_utf8
 
 log = logging.getLogger("syndicheck")
 
@@ -94,11 +94,12 @@ def load_config(path: Path, choices: Optional[dict] = None) -> CheckConfig:
         import tomli as tomllib
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")  # a byte-order mark (Windows editors write one) is not TOML's business
     except OSError as exc:
         raise ConfigError(source, None, "", f"cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(source, None, "", f"not UTF-8 text (byte {exc.start})") from None
+        raise ConfigError(source, None, "", not_utf8(raw[:2], exc)) from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

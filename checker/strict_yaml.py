@@ -324,6 +324,13 @@ def loads(text: str, source: str) -> YamlDoc:
     return YamlDoc(data, source, lines)
 
 
+def not_utf8(start: bytes, exc: UnicodeDecodeError) -> str:
+    """The error for a file that is not UTF-8; one saved as UTF-16 (a Windows editor's "Unicode") is named so."""
+    if start in (b"\xff\xfe", b"\xfe\xff"):
+        return "not UTF-8 text: it is UTF-16 (a byte-order mark starts it); save it as UTF-8"
+    return f"not UTF-8 text (byte {exc.start})"
+
+
 def load_path(path: str | Path) -> YamlDoc:
     """Load a YAML or JSON file; JSON syntax errors are reported with JSON's own line numbers."""
     path = Path(path)
@@ -334,7 +341,7 @@ def load_path(path: str | Path) -> YamlDoc:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(str(path), None, "", f"not UTF-8 text (byte {exc.start})") from None
+        raise ConfigError(str(path), None, "", not_utf8(raw[:2], exc)) from None
     del raw  # a manifest of 100,000 originals is hundreds of MB: one copy at a time
     if path.suffix.lower() == ".json":
         return _json_doc(text, str(path), reread=lambda: path.read_bytes().decode("utf-8-sig", "replace"))
