@@ -5,6 +5,7 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Optional, overload
+from urllib.parse import urlsplit
 
 from .config_types import (AuditConfig, CrawlSettings, EmailConfig, HostCrawl, NotificationsConfig, OriginalsConfig,
                            PartnerConfig, WaiverConfig, WebhookConfig)
@@ -63,6 +64,13 @@ def _url_list(doc: YamlDoc, path: tuple, base: Path) -> tuple[str, ...]:
         if item.startswith("@"):  # a file listing URLs, one per line
             out.append("@" + _path(base, item[1:]))
         elif re.match(r"^https?://", item, re.I):
+            try:  # a typo here is the config's error, with its line: not an internal error mid-run
+                parts = urlsplit(item)
+                parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+            except ValueError as exc:
+                raise doc.error(path + (i,), f"invalid URL '{item}': {exc}") from None
+            if not parts.hostname:
+                raise doc.error(path + (i,), f"invalid URL '{item}': it has no host")
             out.append(item)
         elif "://" in item:
             raise doc.error(path + (i,), f"unsupported URL scheme in '{item}' (http and https only)")

@@ -76,3 +76,27 @@ def test_flags_refuse_nan_and_inf(site, capsys, flag, value):
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert f"argument {flag}: expected a finite number of seconds, got '{value}'" in err
+
+
+@pytest.mark.parametrize("url, message", [
+    ("http://[::1", "invalid URL 'http://[::1': Invalid IPv6 URL"),  # before: internal error mid-run (exit 70)
+    ("http://127.0.0.1:99999/", "invalid URL 'http://127.0.0.1:99999/': Port out of range 0-65535"),
+    ("https:///story", "invalid URL 'https:///story': it has no host"),
+])
+def test_audit_yaml_urls_that_cannot_be_fetched_are_config_errors(tmp_path, url, message):
+    path = tmp_path / "audit.yaml"
+    path.write_text(f"originals: {{manifests: [originals.yaml]}}\npartners:\n  - id: p\n    name: P\n"
+                    f"    sitemaps: ['https://p.example/sitemap.xml']\n    urls: ['{url}']\n")
+    with pytest.raises(ConfigError) as err:
+        load_audit_config(path)
+    assert str(err.value) == f"{path}:6: partners[0].urls[0]: {message}"
+
+
+def test_a_malformed_url_target_is_that_targets_error(site, capsys):
+    """Before: `check 'http://[::1' copy.html` ended the whole run with 'internal error: ValueError' (exit 70)."""
+    code = main(["check", "http://[::1", "file://[x", "copy.html", "--originals", "originals.yaml",
+                 "--render", "never", "--format", "json"])
+    assert code == 1
+    pages = {p["target"]: p for p in json.loads(capsys.readouterr().out)["pages"]}
+    assert pages["http://[::1"]["error"] == "invalid URL: Invalid IPv6 URL"
+    assert pages["file://[x"]["status"] == "error" and pages["copy.html"]["status"] == "violation"
