@@ -400,7 +400,24 @@ def _check_arguments(args: argparse.Namespace) -> Optional[str]:
                          "without originals no page can be recognised as a copy")
     if args.site_root and not os.path.isdir(args.site_root):
         raise UsageError(f"--site-root {args.site_root}: not a directory")
+    _check_source_urls(args.originals)
     return config_file
+
+
+def _check_source_urls(sources: Sequence[str]) -> None:
+    """--originals URLs that cannot be fetched at all ('http://[::1', a port over 65535) are usage errors."""
+    from urllib.parse import urlsplit
+
+    for src in sources:
+        if not src.lower().startswith(("http://", "https://")):
+            continue
+        try:
+            parts = urlsplit(src)
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+        except ValueError as exc:
+            raise UsageError(f"--originals {src!r}: invalid URL: {exc}") from None
+        if not parts.hostname:
+            raise UsageError(f"--originals {src!r}: invalid URL: it has no host")
 
 
 def _check_pack(args: argparse.Namespace):
@@ -650,6 +667,7 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
 
     if not args.originals:
         raise UsageError("scan-warc needs --originals: without originals no page can be a copy")
+    _check_source_urls(args.originals)
     if args.jobs < 1 or args.max_bytes < 1:
         raise UsageError("--jobs and --max-bytes must be positive")
     kind, scheduler = _executor_choice(args)

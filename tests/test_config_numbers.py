@@ -100,3 +100,11 @@ def test_a_malformed_url_target_is_that_targets_error(site, capsys):
     pages = {p["target"]: p for p in json.loads(capsys.readouterr().out)["pages"]}
     assert pages["http://[::1"]["error"] == "invalid URL: Invalid IPv6 URL"
     assert pages["file://[x"]["status"] == "error" and pages["copy.html"]["status"] == "violation"
+
+
+@pytest.mark.parametrize("command", ["check", "scan-warc"])
+def test_a_malformed_originals_url_is_a_usage_error(site, capsys, command):
+    """Before: `check --originals 'http://[::1'` was 'internal error: ValueError' (exit 70)."""
+    assert main([command, "copy.html", "--originals", "http://[::1", "--render", "never"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "syndicheck: error: --originals 'http://[::1': invalid URL: Invalid IPv6 URL")
