@@ -86,10 +86,11 @@ class _EndWatch:
     warcio ends its iteration quietly at such a member, so without this the records in it would be lost unsaid."""
 
     def __init__(self, raw: BinaryIO):
-        self.raw, self.reader, self.cut = raw, None, False
+        self.raw, self.reader, self.cut, self.count = raw, None, False, 0
 
     def read(self, size: int = -1) -> bytes:
         data = self.raw.read(size)
+        self.count += len(data)
         if not data and self.reader is not None:
             decompressor = getattr(self.reader, "decompressor", None)
             if decompressor is not None and not getattr(decompressor, "eof", True):
@@ -97,7 +98,7 @@ class _EndWatch:
         return data
 
     def tell(self) -> int:
-        return self.raw.tell()
+        return self.count  # bytes read so far: a pipe (/dev/stdin) cannot tell, and files are read from the start
 
 
 def _whole(record, n: int) -> None:
@@ -163,7 +164,7 @@ def html_responses(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES) -> I
             continue
         _whole(record, n)
         yield n, Fetched(target=uri, url=uri, body=body, content_type=mime, charset=charset, status_code=status)
-    if not watch.raw.tell():
+    if not watch.count:
         raise WarcDamaged("empty file")
     if watch.cut:
         raise WarcDamaged(f"the file ends inside a gzip member after record {n} (a truncated or partly copied "
@@ -229,7 +230,8 @@ def scan_warcs(paths: Sequence[str], checker: ShippedChecker, executor: Executor
                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[WarcFileResult]:
     """Scan every file on `executor`; results per file, as files finish."""
     work = WarcScan(checker, include_all=include_all, max_bytes=max_bytes)
-    missing = [p for p in paths if "://" not in p and not os.path.isfile(p)]
+    # Not isfile(): a pipe (/dev/stdin, <(zcat ...)) is an archive to read too
+    missing = [p for p in paths if "://" not in p and (not os.path.exists(p) or os.path.isdir(p))]
     for path in missing:
         reason = "is a directory" if os.path.isdir(path) else "no such file"
         yield WarcFileResult(path, results=(PageResult(target=path, url=path, status=Status.ERROR,

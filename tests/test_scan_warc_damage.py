@@ -118,3 +118,26 @@ def test_archives_without_an_html_response_are_not_a_silent_green(tmp_path, page
     assert code == 3
     assert "syndicheck: error: no 2xx HTML response in the WARC files: nothing was checked" in err
     assert report["pages"] == []
+
+
+def test_an_archive_read_from_a_pipe(tmp_path, pages):
+    """`scan-warc /dev/stdin < crawl.warc.gz`: a pipe cannot tell its position; whole and cut-off archives alike."""
+    import os
+    import subprocess
+    import sys
+
+    manifest, good, bad = pages
+    whole = tmp_path / "whole.warc.gz"
+    write_warc(whole, [("https://p.example/good", "text/html", good), ("https://p.example/bad", "text/html", bad)],
+               compress=True)
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole.read_bytes()[:-len(bad) // 2])
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    codes = {}
+    for archive in (whole, cut):
+        proc = subprocess.run([sys.executable, "-m", "checker", "scan-warc", "/dev/stdin", "--originals",
+                               str(manifest), "--render", "never", "--format", "json"], input=archive.read_bytes(),
+                              capture_output=True, env=env, timeout=120)  # input=: a real pipe, not a file
+        codes[archive.name] = (proc.returncode, json.loads(proc.stdout)["summary"])
+    assert codes["whole.warc.gz"] == (1, {**codes["whole.warc.gz"][1], "compliant": 1, "violation": 1, "error": 0})
+    assert codes["cut.warc.gz"][0] == 3 and codes["cut.warc.gz"][1]["error"] == 1
