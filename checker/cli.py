@@ -635,7 +635,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
                     "reports"), file=sys.stderr)
         return EXIT_INCOMPLETE
     except HistoryError as exc:  # cannot open or write the database (newer schema; disk full, I/O error)
-        hint = ("; the pages stored before it are kept: `syndicheck audit --resume` finishes the run"
+        damaged = "malformed" in str(exc) or "SQLITE_CORRUPT" in str(exc) or "SQLITE_NOTADB" in str(exc)
+        hint = ("; the file is damaged, so --resume would meet it again: restore it from a backup (`sqlite3 FILE "
+                "'.recover'` may save its runs), or move it aside to start a new history" if damaged
+                else "; the pages stored before it are kept: `syndicheck audit --resume` finishes the run"
                 if isinstance(exc, HistoryWriteError) else "")
         print(inert(f"syndicheck: error: {exc}{hint}"), file=sys.stderr)
         return EXIT_INCOMPLETE
