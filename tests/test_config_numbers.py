@@ -108,3 +108,14 @@ def test_a_malformed_originals_url_is_a_usage_error(site, capsys, command):
     assert main([command, "copy.html", "--originals", "http://[::1", "--render", "never"]) == 2
     assert capsys.readouterr().err.strip() == (
         "syndicheck: error: --originals 'http://[::1': invalid URL: Invalid IPv6 URL")
+
+
+def test_a_malformed_webhook_url_is_a_config_error(tmp_path):
+    """Before: accepted, then 'syndicheck: error: notifications failed' after the run, without the reason."""
+    path = tmp_path / "audit.yaml"
+    path.write_text("originals: {manifests: [originals.yaml]}\npartners: [{id: p, name: P, urls: ['https://p.example/']}]\n"
+                    "notifications:\n  enabled: true\n  webhook: {url: 'https://[hooks.example/x'}\n")
+    with pytest.raises(ConfigError) as err:
+        load_audit_config(path)
+    assert str(err.value) == f"{path}:5: notifications.webhook.url: invalid URL 'https://[hooks.example/x': " \
+                             "Invalid IPv6 URL"
