@@ -28,6 +28,7 @@ from .crawl.robots import DEFAULT_MAX_CRAWL_DELAY, RobotsCache
 from .history import History, HistoryError
 from .models import NO_CANDIDATES, AuditPage, AuditReport, Fetched, Original, PageResult, PartnerInfo, Status
 from .originals import OriginalsError, load_all, load_originals
+from .original_text import has_text, named
 from .pipeline import Checker
 from .runlock import RunLock
 from .pack_routing import (RoutedChecker, ShippedRouter, all_source_urls, license_label, packs_fingerprint, source_name,
@@ -116,11 +117,14 @@ def load_audit_originals(config: AuditConfig, fetcher: Fetcher, today: date,
             except OriginalsError as exc:
                 problems.append(f"original {url}: {exc}")
     cutoff = today - timedelta(days=source.window_days)
-    kept, seen = [], set()
+    kept, seen, textless = [], set(), []
     for o in originals:
         if o.id in seen:
             continue
         seen.add(o.id)
+        if not has_text(o):  # its copies would all pass as "not a copy": said, and left out (none left: no originals)
+            textless.append(o)
+            continue
         if o.published:
             try:
                 if date.fromisoformat(o.published[:10]) < cutoff:
@@ -128,6 +132,9 @@ def load_audit_originals(config: AuditConfig, fetcher: Fetcher, today: date,
             except ValueError:
                 pass  # an unreadable date keeps the original: better checked than missed
         kept.append(o)
+    if textless:
+        problems.append(f"{len(textless)} original{' has' if len(textless) == 1 else 's have'} no text to recognise "
+                        f"copies by, left out: {named(textless)}")
     return kept, problems
 
 

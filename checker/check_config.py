@@ -10,6 +10,7 @@ import argparse
 import difflib
 import fnmatch
 import logging
+import math
 import os
 import re
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
 from .models import PageResult
-from .strict_yaml import ConfigError
+from .strict_yaml import ConfigError, not_utf8
 
 log = logging.getLogger("syndicheck")
 
@@ -40,6 +41,9 @@ KEYS: dict[str, tuple[str, bool]] = {
     "max-bytes": ("int", False),
     "jobs": ("int", False),
     "time-budget": ("float", False),
+    "render": ("str", False),
+    "allow-private-redirects": ("bool", False),
+    "changed-only": ("str", False),
     "no-color": ("bool", False),
     "quiet": ("bool", False),
 }
@@ -90,11 +94,12 @@ def load_config(path: Path, choices: Optional[dict] = None) -> CheckConfig:
         import tomli as tomllib
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")  # a byte-order mark (Windows editors write one) is not TOML's business
     except OSError as exc:
         raise ConfigError(source, None, "", f"cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(source, None, "", f"not UTF-8 text (byte {exc.start})") from None
+        raise ConfigError(source, None, "", not_utf8(raw[:2], exc)) from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -145,6 +150,8 @@ def _typed(value: Any, kind: str, source: str, line: Optional[int], key: str) ->
     if not ok:
         names = {"str": "a string", "bool": "true or false", "int": "a whole number", "float": "a number"}
         raise ConfigError(source, line, key, f"expected {names[kind]}, got {type(value).__name__} {value!r}")
+    if kind == "float" and not math.isfinite(value):  # TOML's nan / inf: every range check would pass
+        raise ConfigError(source, line, key, f"expected a finite number, got {value!r}")
     return float(value) if kind == "float" else value
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import math
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -43,7 +45,7 @@ exit codes:
   1  violations: a failing finding at or above --fail-on
   2  usage, config or rule-pack error (the message names file, line and key); no --originals;
      a report that could not be written
-  3  no violations, but a target (or an --originals URL) could not be read
+  3  no violations, but a target (or an --originals URL) could not be read, or no page was checked
 
 config file: syndicheck.toml, or [tool.syndicheck] in pyproject.toml, the nearest one found from the
 working directory upward, may set any option above (originals = ["originals.yaml"], fail-on = "warning",
@@ -86,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--changed-only", metavar="REV",
                    help="only check HTML files among TARGETs that changed since git revision REV")
     c.add_argument("--cache-dir", metavar="DIR", help="cache for fetched feeds/originals (default ~/.cache/syndicheck)")
-    c.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+    c.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS",
                    help="read timeout per request (default 20)")
     c.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N",
                    help="size cap per page, in bytes (default 10485760: 10 MiB)")
@@ -155,7 +157,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _budget_flag(p: argparse.ArgumentParser, default: str = "20") -> None:
-    p.add_argument("--time-budget", type=float, metavar="SECONDS",
+    p.add_argument("--time-budget", type=_seconds, metavar="SECONDS",
                    help=f"CPU seconds to check one page before its remaining rules say `review` "
                         f"(0: unlimited; default {default})")
 
@@ -167,6 +169,17 @@ def _time_budget(args: argparse.Namespace, configured: Optional[float] = DEFAULT
     if args.time_budget < 0:
         raise UsageError("--time-budget must be 0 (unlimited) or a positive number of seconds")
     return args.time_budget or None
+
+
+def _seconds(text: str) -> float:
+    """A number of seconds; `nan` and `inf`, which float() reads and every range check lets by, are refused."""
+    value = float(text)  # a ValueError is argparse's "invalid _seconds value"; the name below makes it read well
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds, got {text!r}")
+    return value
+
+
+_seconds.__name__ = "number of seconds"
 
 
 def _render_flag(p: argparse.ArgumentParser) -> None:
@@ -227,6 +240,29 @@ def _setup_logging(args: argparse.Namespace, verbose: bool) -> None:
         logging.getLogger("py.warnings").setLevel(logging.ERROR)
 
 
+def _on_interrupt_cut_fetches():
+    """Ctrl-C cuts the fetches in flight before KeyboardInterrupt unwinds the command: the threads it then waits
+    for end at once, not when the slowest server's timeout runs out (18 s after Ctrl-C with the defaults)."""
+    import signal
+    import threading
+
+    fetcher = sys.modules.get("checker.crawl.fetcher")
+    if fetcher is not None:
+        fetcher.reset_abort()  # an earlier command in this process was interrupted
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return lambda: None  # SIGINT ignored (a background job) or handled by the embedding program
+
+    def on_sigint(signum, frame):
+        loaded = sys.modules.get("checker.crawl.fetcher")  # never imported just for this (requests is slow)
+        if loaded is not None:
+            loaded.abort_all()
+        signal.default_int_handler(signum, frame)
+
+    signal.signal(signal.SIGINT, on_sigint)
+    return lambda: signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _quiet_stdout() -> None:
     """After a broken pipe: point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     try:
@@ -247,6 +283,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_USAGE
     verbose = bool(args.debug or getattr(args, "verbose", False))
     _setup_logging(args, verbose)
+    restore = _on_interrupt_cut_fetches()
     try:
         status = _dispatch(args)
         sys.stdout.flush()  # here, not at interpreter exit, so that a closed pipe is handled below
@@ -254,14 +291,32 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BrokenPipeError:
         _quiet_stdout()
         return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        if exc.errno not in _NO_ROOM:
+            return _internal_error(args, exc, verbose)
+        # A full disk or quota (standard output sent to a file, most often): the machine's trouble, not a bug.
+        where = f" {exc.filename}" if exc.filename else " the output"
+        print(inert(f"syndicheck: error: cannot write{where}: {exc.strerror or exc}"), file=sys.stderr)
+        _quiet_stdout()  # the interpreter's last flush of what is left would fail again
+        return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - a bug: one line naming the command and the cause, never a traceback
-        if verbose:
-            import traceback
-            print(inert(traceback.format_exc(), keep_layout=True), file=sys.stderr, end="")
-        hint = "" if verbose else " (run with -v for the traceback)"
-        print(inert(f"syndicheck {args.command}: internal error: {type(exc).__name__}: {exc}") + hint,
-              file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal_error(args, exc, verbose)
+    finally:
+        restore()
+
+
+# No space on the disk, over quota, over the file size limit: where a command's output goes, not a bug of ours.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _internal_error(args: argparse.Namespace, exc: BaseException, verbose: bool) -> int:
+    if verbose:
+        import traceback
+        print(inert(traceback.format_exc(), keep_layout=True), file=sys.stderr, end="")
+    hint = "" if verbose else " (run with -v for the traceback)"
+    print(inert(f"syndicheck {args.command}: internal error: {type(exc).__name__}: {exc}") + hint,
+          file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -332,7 +387,8 @@ def _check_arguments(args: argparse.Namespace) -> Optional[str]:
     from .check_config import apply_config
 
     try:
-        config_file = apply_config(args, _parser(), {"format": FORMATS, "fail-on": ("error", "warning", "never")})
+        config_file = apply_config(args, _parser(), {"format": FORMATS, "fail-on": ("error", "warning", "never"),
+                                                       "render": ("never", "auto", "always")})
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     if not args.targets:
@@ -344,7 +400,24 @@ def _check_arguments(args: argparse.Namespace) -> Optional[str]:
                          "without originals no page can be recognised as a copy")
     if args.site_root and not os.path.isdir(args.site_root):
         raise UsageError(f"--site-root {args.site_root}: not a directory")
+    _check_source_urls(args.originals)
     return config_file
+
+
+def _check_source_urls(sources: Sequence[str]) -> None:
+    """--originals URLs that cannot be fetched at all ('http://[::1', a port over 65535) are usage errors."""
+    from urllib.parse import urlsplit
+
+    for src in sources:
+        if not src.lower().startswith(("http://", "https://")):
+            continue
+        try:
+            parts = urlsplit(src)
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+        except ValueError as exc:
+            raise UsageError(f"--originals {src!r}: invalid URL: {exc}") from None
+        if not parts.hostname:
+            raise UsageError(f"--originals {src!r}: invalid URL: it has no host")
 
 
 def _check_pack(args: argparse.Namespace):
@@ -372,7 +445,25 @@ def _check_originals(args: argparse.Namespace, fetcher) -> Optional[list]:
     if not originals:
         raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
                          "no page could be recognised as a copy")
+    if not getattr(args, "original", None):  # --original pairs pages by force: no text needed to find them
+        _originals_with_text(originals, args.originals)
     return originals
+
+
+def _originals_with_text(originals: Sequence, sources: Sequence[str]) -> None:
+    """Copies are recognised by the originals' text: none with any is a usage error (every page would pass as
+    "not a copy", a silent green); some without is a warning naming them."""
+    from .original_text import MIN_WORDS, has_text, named
+
+    short = [o for o in originals if not has_text(o)]
+    if len(short) == len(originals):
+        which = "the original has no" if len(originals) == 1 else f"none of the {len(originals)} originals has a"
+        raise UsageError(f"the originals ({', '.join(sources)}) hold no article text: {which} `text` of {MIN_WORDS} "
+                         "words or more, so no page could be recognised as a copy "
+                         "(give each original's text, or pair pages with --original ID)")
+    if short:
+        log.warning("%d of %d originals have no text to recognise copies by (%s): their copies will be "
+                    "'not a copy'", len(short), len(originals), inert(named(short)))
 
 
 def _check_targets(args: argparse.Namespace, config_file: Optional[str]) -> Iterator:
@@ -438,8 +529,25 @@ def cmd_check(args: argparse.Namespace) -> int:
             renderer.close()
         fetcher.close()
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
-    return write_reports(run, [(args.format, args.output), *extra_reports], exit_status(results, args.fail_on),
+    return write_reports(run, [(args.format, args.output), *extra_reports], _nothing_checked(args, results),
                          no_color=args.no_color)
+
+
+def _nothing_checked(args: argparse.Namespace, results: Sequence[PageResult]) -> int:
+    """The exit status; no page at all is said in a line: 3 (a silent green otherwise), but 0 with --changed-only,
+    where it means no HTML file changed (a pull request that touches no page must pass)."""
+    if results:
+        return exit_status(results, args.fail_on)
+    if args.changed_only:
+        if not args.quiet:
+            print(inert(f"syndicheck: no HTML file among the targets changed since {args.changed_only!r}: "
+                        "nothing to check"), file=sys.stderr)
+        return EXIT_OK
+    why = (["standard input gave no URL or path"] if "-" in args.targets else []) \
+        + (["every page matched --exclude"] if args.exclude else [])
+    print(inert(f"syndicheck: error: nothing was checked: {' or '.join(why) or 'the targets gave no page'}"),
+          file=sys.stderr)
+    return EXIT_INCOMPLETE
 
 
 def _report_spec(spec: str) -> tuple[str, str]:
@@ -486,7 +594,14 @@ def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = 
     # --no-color and NO_COLOR win; FORCE_COLOR (set, not empty) colours a pipe, e.g. a CI log that shows ANSI.
     forced = bool(os.environ.get("FORCE_COLOR"))
     color = fmt == "text" and not no_color and "NO_COLOR" not in os.environ and (forced or sys.stdout.isatty())
-    render(fmt, run, sys.stdout, color=color)
+    try:
+        render(fmt, run, sys.stdout, color=color)
+        sys.stdout.flush()  # a full disk shows here, not in a later flush nobody reports
+    except BrokenPipeError:
+        raise  # `| head`: exit 141 without a message (main)
+    except OSError as exc:  # stdout on a full disk or /dev/full: the report is lost, which is not a bug of ours
+        raise UsageError(f"the {fmt} report could not be written to standard output: {exc.strerror or exc}") \
+            from None
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -520,16 +635,27 @@ def cmd_audit(args: argparse.Namespace) -> int:
                     "reports"), file=sys.stderr)
         return EXIT_INCOMPLETE
     except HistoryError as exc:  # cannot open or write the database (newer schema; disk full, I/O error)
-        hint = ("; the pages stored before it are kept: `syndicheck audit --resume` finishes the run"
+        damaged = "malformed" in str(exc) or "SQLITE_CORRUPT" in str(exc) or "SQLITE_NOTADB" in str(exc)
+        hint = ("; the file is damaged, so --resume would meet it again: restore it from a backup (`sqlite3 FILE "
+                "'.recover'` may save its runs), or move it aside to start a new history" if damaged
+                else "; the pages stored before it are kept: `syndicheck audit --resume` finishes the run"
                 if isinstance(exc, HistoryWriteError) else "")
         print(inert(f"syndicheck: error: {exc}{hint}"), file=sys.stderr)
         return EXIT_INCOMPLETE
-    from .report.audit_data import run_line
+    from .report.audit_data import headline, run_line
     print(f"run {outcome.run_id}: {run_line(outcome.report)}")
     for f in outcome.files:
         if f.endswith(".html"):
             print(f"HTML report: {f}")
-    return EXIT_OK if outcome.complete else EXIT_INCOMPLETE
+    if not outcome.complete:
+        return EXIT_INCOMPLETE
+    counts = headline(outcome.report)
+    if counts["pages"] == counts["error"]:  # a completed run that checked nothing must not look like a clean night
+        why = (f"every one of its {counts['pages']} pages could not be fetched or read (the reasons are in the report)"
+               if counts["pages"] else "no partner source gave a candidate page (see the warnings above)")
+        print(f"syndicheck: error: run {outcome.run_id} checked no page: {why}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    return EXIT_OK
 
 
 def cmd_scan_warc(args: argparse.Namespace) -> int:
@@ -544,6 +670,7 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
 
     if not args.originals:
         raise UsageError("scan-warc needs --originals: without originals no page can be a copy")
+    _check_source_urls(args.originals)
     if args.jobs < 1 or args.max_bytes < 1:
         raise UsageError("--jobs and --max-bytes must be positive")
     kind, scheduler = _executor_choice(args)
@@ -555,6 +682,10 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     except OriginalsUnreachable as exc:  # as for `check`: a source not read, exit 3
         print(f"syndicheck: error: {exc}", file=sys.stderr)
         return EXIT_INCOMPLETE
+    if not originals:
+        raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
+                         "no page could be recognised as a copy")
+    _originals_with_text(originals, args.originals)
     # WARC records are archived pages: rendered offline (their subresources are not fetched live from the web).
     renderer = _renderer(args.render, allow_private=False, offline=True, max_bytes=args.max_bytes)
     checker = Checker.build(pack, originals, time_budget=_time_budget(args), renderer=renderer)
@@ -586,8 +717,11 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
         print(f"scan-warc: {len(scanned)} WARC files, {sum(f.html for f in scanned)} HTML responses: {copies} copies "
               f"({s['compliant']} compliant, {s['violation']} violation, {s['review']} review), "
               f"{s['error']} could not be checked", file=sys.stderr)
-    return write_reports(run, [(args.format, args.output)], exit_status(results, args.fail_on),
-                         no_color=args.no_color)
+    status = exit_status(results, args.fail_on)
+    if not results and not any(f.html for f in scanned):  # readable archives, but not one page in them was checked
+        print("syndicheck: error: no 2xx HTML response in the WARC files: nothing was checked", file=sys.stderr)
+        status = EXIT_INCOMPLETE
+    return write_reports(run, [(args.format, args.output)], status, no_color=args.no_color)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

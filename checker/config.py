@@ -5,6 +5,7 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Optional, overload
+from urllib.parse import urlsplit
 
 from .config_types import (AuditConfig, CrawlSettings, EmailConfig, HostCrawl, NotificationsConfig, OriginalsConfig,
                            PartnerConfig, WaiverConfig, WebhookConfig)
@@ -63,12 +64,25 @@ def _url_list(doc: YamlDoc, path: tuple, base: Path) -> tuple[str, ...]:
         if item.startswith("@"):  # a file listing URLs, one per line
             out.append("@" + _path(base, item[1:]))
         elif re.match(r"^https?://", item, re.I):
-            out.append(item)
+            out.append(_fetchable(doc, path + (i,), item))
         elif "://" in item:
             raise doc.error(path + (i,), f"unsupported URL scheme in '{item}' (http and https only)")
         else:
             out.append(_path(base, item))  # a local file (manifest, URL list)
     return tuple(out)
+
+
+def _fetchable(doc: YamlDoc, path: tuple, url: str) -> str:
+    """`url` when it can be requested at all; a typo here is the config's error, with its line, not an internal
+    error (or a failed notification) in the middle of the run."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        raise doc.error(path, f"invalid URL '{url}': {exc}") from None
+    if not parts.hostname:
+        raise doc.error(path, f"invalid URL '{url}': it has no host")
+    return url
 
 
 def _host_crawl(doc: YamlDoc, path: tuple) -> HostCrawl:
@@ -296,6 +310,7 @@ def _webhook(doc: YamlDoc, h: tuple) -> WebhookConfig:
     url = doc.typed(h + ("url",), str, required=True)
     if not re.match(r"^https?://", url):
         raise doc.error(h + ("url",), "must be an http(s) URL")
+    _fetchable(doc, h + ("url",), url)
     return WebhookConfig(url, _number(doc, h + ("timeout",), 10.0, positive=True),
                          doc.typed(h + ("secret_env",), str, default=None))
 

@@ -377,7 +377,11 @@ def _describe(exc: sqlite3.Error) -> str:
     """SQLite's message and, where Python gives it (3.11+), its error name: "disk I/O error (SQLITE_IOERR_WRITE)"
     is what a write past RLIMIT_FSIZE gives, "database or disk is full (SQLITE_FULL)" a full disk."""
     name = getattr(exc, "sqlite_errorname", None)
-    return f"{exc} ({name})" if name else str(exc)
+    said = f"{exc} ({name})" if name else str(exc)
+    if "locked" in str(exc) or (name or "").startswith("SQLITE_BUSY"):
+        # waited the connection's 30 s: say who may hold it, or the user is left guessing
+        said += "; another process held it for 30 s (a backup, an editor, or a tool with the file open): try again"
+    return said
 
 
 def _prepare_path(path: str) -> None:

@@ -76,16 +76,76 @@ def _content_type(value: Optional[str]) -> tuple[Optional[str], Optional[str]]:
     return mime, charset
 
 
+class WarcDamaged(ValueError):
+    """The file is not a WARC file, or it ends inside a record: what it holds cannot all be read."""
+
+
+class _EndWatch:
+    """The file under warcio's reader; notes a gzip member still open when the file ends (a cut-off archive).
+
+    warcio ends its iteration quietly at such a member, so without this the records in it would be lost unsaid."""
+
+    def __init__(self, raw: BinaryIO):
+        self.raw, self.reader, self.cut, self.count = raw, None, False, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.count += len(data)
+        if not data and self.reader is not None:
+            decompressor = getattr(self.reader, "decompressor", None)
+            if decompressor is not None and not getattr(decompressor, "eof", True):
+                self.cut = True
+        return data
+
+    def tell(self) -> int:
+        return self.count  # bytes read so far: a pipe (/dev/stdin) cannot tell, and files are read from the start
+
+
+def _whole(record, n: int) -> None:
+    """Read what is left of the record's block: a block shorter than its Content-Length means the file was cut."""
+    stream = record.raw_stream
+    while stream.read(1 << 16):
+        pass
+    if getattr(stream, "limit", 0) > 0:
+        uri = record.rec_headers.get_header("WARC-Target-URI") or record.rec_type
+        raise WarcDamaged(f"the file ends inside record {n} ({uri}): {stream.limit} bytes of it are missing "
+                          "(a truncated or partly copied archive)")
+
+
+def _readable(records: Iterator) -> Iterator:
+    """warcio's records; its 'unknown archive format' (which quotes the file's first line, binary noise) said short."""
+    from warcio.exceptions import ArchiveLoadFailed
+
+    n = 0
+    try:
+        for n, record in enumerate(records, 1):
+            yield record
+    except ArchiveLoadFailed as exc:
+        reason = _clip(str(exc).split(",")[0]).lower()
+        raise WarcDamaged(f"record {n + 1} cannot be read ({reason}): the file is damaged after record {n}" if n
+                          else f"not a WARC file ({reason})") from None
+
+
 def html_responses(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[tuple[int, Optional[Fetched]]]:
     """(record number, Fetched) for each 2xx HTML response record; (n, None) for every other record.
 
     gzip (per-record) or plain WARC, chunked / Content-Encoding undone by warcio; a body over `max_bytes`
-    comes back as an error rather than being read into memory.
+    comes back as an error rather than being read into memory. A file that is not a WARC (or ARC) file, or
+    that ends inside a record, raises WarcDamaged after the records before the damage: a cut-off record is
+    never checked as if it were the whole page.
     """
     from warcio.archiveiterator import ArchiveIterator
 
-    for n, record in enumerate(ArchiveIterator(stream), 1):
+    watch = _EndWatch(stream)
+    records = ArchiveIterator(watch)
+    watch.reader = records.reader
+    n = 0
+    for n, record in enumerate(_readable(records), 1):
+        if n == 1 and record.format == "arc" and not str(record.rec_headers.get_header("uri") or "").startswith(
+                "filedesc:"):  # warcio reads any first line as an ARC header; a real ARC file starts with filedesc:
+            raise WarcDamaged("not a WARC file (its first line is not a WARC record header)")
         if record.rec_type != "response" or record.http_headers is None:
+            _whole(record, n)
             yield n, None
             continue
         uri = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -102,7 +162,19 @@ def html_responses(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES) -> I
             yield n, Fetched(target=uri, url=uri, status_code=status, content_type=mime,
                              error=f"larger than the size cap ({max_bytes} bytes)")
             continue
+        _whole(record, n)
         yield n, Fetched(target=uri, url=uri, body=body, content_type=mime, charset=charset, status_code=status)
+    if not watch.count:
+        raise WarcDamaged("empty file")
+    if watch.cut:
+        raise WarcDamaged(f"the file ends inside a gzip member after record {n} (a truncated or partly copied "
+                          "archive): the records in it are lost")
+    if n == 0:
+        raise WarcDamaged("not a WARC file (it holds no record)")
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class WarcScan:
@@ -128,8 +200,12 @@ class WarcScan:
                     result = checker.check(fetched)
                     if self.include_all or result.status is not Status.NOT_A_COPY:
                         results.append(result)
+        except WarcDamaged as exc:
+            error = f"cannot read WARC file {path}: {exc}"
+            results.append(PageResult(target=path, url=path, status=Status.ERROR, error=error))
         except Exception as exc:  # noqa: BLE001 - a broken archive is reported, the others still scanned
-            error = f"cannot read WARC file {path}: {type(exc).__name__}: {exc}"
+            # warcio quotes the first line of a file it cannot read: binary noise, kept short
+            error = f"cannot read WARC file {path}: {type(exc).__name__}: {_clip(str(exc))}"
             results.append(PageResult(target=path, url=path, status=Status.ERROR, error=error))
         return WarcFileResult(path, records, html, tuple(results), error)
 
@@ -154,7 +230,8 @@ def scan_warcs(paths: Sequence[str], checker: ShippedChecker, executor: Executor
                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[WarcFileResult]:
     """Scan every file on `executor`; results per file, as files finish."""
     work = WarcScan(checker, include_all=include_all, max_bytes=max_bytes)
-    missing = [p for p in paths if "://" not in p and not os.path.isfile(p)]
+    # Not isfile(): a pipe (/dev/stdin, <(zcat ...)) is an archive to read too
+    missing = [p for p in paths if "://" not in p and (not os.path.exists(p) or os.path.isdir(p))]
     for path in missing:
         reason = "is a directory" if os.path.isdir(path) else "no such file"
         yield WarcFileResult(path, results=(PageResult(target=path, url=path, status=Status.ERROR,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +104,10 @@ class YamlDoc:
         if isinstance(value, bool) and expected in (int, float, (int, float)):
             raise self.error(path, f"expected {_expected_name(expected)}, got a boolean")
         if not isinstance(value, expected):
-            raise self.error(path, f"expected {_expected_name(expected)}, got {type_name(value)}")
+            got = f"{value!r}" if isinstance(value, float) and expected is int else type_name(value)
+            raise self.error(path, f"expected {_expected_name(expected)}, got {got}")
+        if isinstance(value, float) and not math.isfinite(value):  # YAML's .nan / .inf: every comparison passes
+            raise self.error(path, f"expected a finite number, got {value!r}")
         return value
 
     def str_list(self, path: PathKey, *, required: bool = False, non_empty: bool = False) -> tuple[str, ...]:
@@ -124,8 +128,11 @@ def type_name(value: Any) -> str:
 
 
 def _expected_name(expected: type | tuple) -> str:
+    if expected is int:
+        return "a whole number"
     if isinstance(expected, tuple):
-        return " or ".join(type_name(t()) if t is not type(None) else "nothing" for t in expected)
+        names = [type_name(t()) if t is not type(None) else "nothing" for t in expected]
+        return " or ".join(dict.fromkeys(names))  # (int, float) is "a number", once
     return type_name(expected())
 
 
@@ -317,6 +324,13 @@ def loads(text: str, source: str) -> YamlDoc:
     return YamlDoc(data, source, lines)
 
 
+def not_utf8(start: bytes, exc: UnicodeDecodeError) -> str:
+    """The error for a file that is not UTF-8; one saved as UTF-16 (a Windows editor's "Unicode") is named so."""
+    if start in (b"\xff\xfe", b"\xfe\xff"):
+        return "not UTF-8 text: it is UTF-16 (a byte-order mark starts it); save it as UTF-8"
+    return f"not UTF-8 text (byte {exc.start})"
+
+
 def load_path(path: str | Path) -> YamlDoc:
     """Load a YAML or JSON file; JSON syntax errors are reported with JSON's own line numbers."""
     path = Path(path)
@@ -327,7 +341,7 @@ def load_path(path: str | Path) -> YamlDoc:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(str(path), None, "", f"not UTF-8 text (byte {exc.start})") from None
+        raise ConfigError(str(path), None, "", not_utf8(raw[:2], exc)) from None
     del raw  # a manifest of 100,000 originals is hundreds of MB: one copy at a time
     if path.suffix.lower() == ".json":
         return _json_doc(text, str(path), reread=lambda: path.read_bytes().decode("utf-8-sig", "replace"))

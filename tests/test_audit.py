@@ -550,7 +550,9 @@ def test_every_partner_unreachable_or_failing(tmp_path, capsys):
                     + _partner_yaml("failing", urls=[servers.url("failing", "/p/1"), servers.url("failing", "/p/2")])
                     + _partner_yaml("nofeed", feeds=[f"{down}/feed.xml"]))
         config = write_config(tmp_path, servers.url("lic", "/feed.xml"), partners)
-        assert main(["audit", "--config", str(config), "-q"]) == 0
+        # The run completes and is stored, but it checked nothing: exit 3, not the 0 of a clean night.
+        assert main(["audit", "--config", str(config), "-q"]) == 3
+    assert "run 1 checked no page: every one of its 4 pages could not be fetched or read" in capsys.readouterr().err
     doc = report_json(config, 1)
     assert doc["run"]["complete"] is True
     assert len(doc["pages"]) == 4 and {p["status"] for p in doc["pages"]} == {"error"}

@@ -71,7 +71,8 @@ def test_flags_override_the_file(repo, capsys):
     code, out, _ = check(capsys, "--format", "text", str(repo / "public" / "news" / "good.html"))
     assert isinstance(out, str) and out.startswith("COMPLIANT") and code == 0
     other = repo / "other.yaml"
-    other.write_text("originals:\n  - url: https://x.example/1\n    authors: [A B]\n    text: one two three\n")
+    other.write_text("originals:\n  - url: https://x.example/1\n    authors: [A B]\n"
+                     "    text: one two three four five six seven eight nine ten\n")
     code, doc, _ = check(capsys, "--originals", str(other))  # a repeatable flag replaces the list
     assert set(names(doc).values()) == {"not-a-copy"}
     code, doc, _ = check(capsys, "--exclude", "nologo.html")  # so does --exclude: drafts are back

@@ -50,7 +50,7 @@ def test_good_config(tmp_path):
     ("expires: 2030-01-01", "expires: someday", r"'someday' is not a date"),
     ("{partner: p1,", "{partner: p9,", r"no partner with id 'p9'"),
     ("formats: [html, json]", "formats: [html, pdf]", r"unknown report format 'pdf'"),
-    ("  concurrency: 8", "  concurrency: yes", r"crawl.concurrency: expected a number, got a boolean"),
+    ("  concurrency: 8", "  concurrency: yes", r"crawl.concurrency: expected a whole number, got a boolean"),
     ("  feeds: [https://dcnf.example/feed]", "  feeds: [ftp://dcnf.example/feed]", r"unsupported URL scheme"),
     ("storage: {", "check: {time_budget: -1}\nstorage: {", r"audit.yaml:\d+: check.time_budget: must be at least 0"),
     ("storage: {", "check: {budget: 5}\nstorage: {", r"check.budget: unknown key \(did you mean 'time_budget'\?\)"),

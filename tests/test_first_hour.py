@@ -351,3 +351,98 @@ def test_a_failure_with_nothing_to_point_at_says_what_was_looked_at(tmp_path, or
     assert findings["affiliation"]["evidence"][0]["snippet"].startswith("looked for a byline naming the reporter")
     assert findings["logo"]["evidence"][0]["snippet"] == \
         'looked at 1 visible image: <img alt="Advertisement" src="/ads/banner.png">'
+
+
+# ------------------------------------------------------------------------------ originals without text
+
+
+def test_originals_without_text_are_not_a_silent_green(tmp_path, make_page, original, capsys, caplog):
+    """Copies are recognised by the originals' text. Before, a manifest whose originals had no `text` (it is
+    optional) or a word or two of it made every page "not a copy": exit 0 on a violating copy."""
+    import yaml
+    page = tmp_path / "copy.html"
+    page.write_text(make_page('<p class="byline">By Staff</p>'))
+    bare = {"id": "o1", "url": original.url, "title": original.title, "authors": list(original.authors)}
+    no_text = tmp_path / "no-text.yaml"
+    no_text.write_text(yaml.safe_dump({"originals": [bare, {**bare, "id": "o2", "url": "https://x.example/2",
+                                                            "text": "Too short."}]}))
+    for command in (["check", str(page)], ["scan-warc", str(page)]):
+        assert main([*command, "--originals", str(no_text), "--render", "never", "-q"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"syndicheck: error: the originals ({no_text}) hold no article text: none of the 2 "
+                              "originals has a `text` of 7 words or more"), err
+    # Forced pairing needs no text to find the copy.
+    assert main(["check", str(page), "--originals", str(no_text), "--original", "o1", "--render", "never",
+                 "-q", "--format", "json"]) == 1
+    capsys.readouterr()
+    # Some with text, some without: checked, and the ones without are named in a warning.
+    mixed = tmp_path / "mixed.yaml"
+    mixed.write_text(yaml.safe_dump({"originals": [bare, {**bare, "id": "o2", "url": "https://x.example/2",
+                                                          "text": original.text}]}))
+    assert main(["check", str(page), "--originals", str(mixed), "--render", "never", "--format", "json"]) == 1
+    assert "1 of 2 originals have no text to recognise copies by (o1)" in caplog.text, caplog.text
+
+
+def test_an_audit_that_checked_nothing_is_not_a_clean_night(tmp_path):
+    """Before, exit 0: every partner source answering 404 (no candidate page at all), or a licensor feed whose
+    items carry no text (every page would be "not a copy"). Now exit 3 with one line saying why."""
+    from test_audit import RSS, _rss
+    from checker.demo.sites import Route
+
+    bare_feed = _rss("{{BASE:lic}}", [("/2024/a/", "A story", ("Jane Doe",), None),
+                                       ("/2024/b/", "B story", ("Jane Doe",), None)])
+    textless = Site("lic", "127.0.0.20", "Licensor", "licensor",
+                    {"/robots.txt": ALLOW_ALL, "/feed.xml": Route(body=bare_feed, content_type=RSS)})
+    with serve_sites([licensor_site(), *partner_sites(1)]) as servers:
+        gone = servers.url("alpha", "/no-such-sitemap.xml")
+        config = write_config(tmp_path / "lost", servers.url("lic", "/feed.xml"), _partner_yaml("alpha", sitemaps=[gone]))
+        proc = cli("audit", "--config", str(config), "-q", cwd=config.parent)
+    assert proc.returncode == 3, (proc.stdout, proc.stderr)
+    assert "syndicheck: error: run 1 checked no page: no partner source gave a candidate page" in proc.stderr
+    assert report_json(config, 1)["run"]["complete"] is True  # stored as a run; the exit status says it was empty
+    with serve_sites([textless, *partner_sites(1)]) as servers:
+        config = write_config(tmp_path / "bare", servers.url("lic", "/feed.xml"),
+                              _partner_yaml("alpha", feeds=[servers.url("alpha", "/feed.xml")]))
+        proc = cli("audit", "--config", str(config), "-q", cwd=config.parent)
+    assert proc.returncode == 3, (proc.stdout, proc.stderr)
+    assert "2 originals have no text to recognise copies by, left out: " in proc.stderr
+    assert "no originals" in proc.stderr
+
+
+def test_a_check_of_no_page_is_not_a_silent_green(tmp_path, make_page, manifest, capsys, monkeypatch):
+    """Before: every page excluded, or an empty list on standard input, gave '0 pages' and exit 0."""
+    import io
+    site = tmp_path / "_site"
+    site.mkdir()
+    (site / "story.html").write_text(make_page('<p class="byline">By Staff</p>'))
+    code, _, err = run(["check", str(site), "--originals", str(manifest), "--exclude", "*.html",
+                        "--render", "never"], capsys)
+    assert code == 3 and "syndicheck: error: nothing was checked: every page matched --exclude" in err, err
+    monkeypatch.setattr("sys.stdin", io.StringIO("# the list a grep in CI left empty\n\n"))
+    code, _, err = run(["check", "-", "--originals", str(manifest), "--render", "never"], capsys)
+    assert code == 3 and "nothing was checked: standard input gave no URL or path" in err, err
+    # --changed-only with no page changed: a pull request that touches no page passes, and says so.
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q", str(site)], check=True)
+    subprocess.run([*git, "-C", str(site), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(site), "commit", "-qm", "base"], check=True)
+    code, _, err = run(["check", str(site), "--originals", str(manifest), "--changed-only", "HEAD",
+                        "--render", "never"], capsys)
+    assert code == 0 and "no HTML file among the targets changed since 'HEAD': nothing to check" in err, err
+
+
+def test_the_readme_audit_yaml_examples_load_as_written(tmp_path):
+    """A new user copies the README's audit.yaml: before, it was refused (its waiver named a partner it lacks)."""
+    import re
+
+    from checker.config import load_audit_config
+
+    section = (ROOT / "README.md").read_text().split("\n## audit.yaml", 1)[1].split("\n## ", 1)[0]
+    full, several = re.findall(r"```yaml\n(.*?)```", section, re.S)[:2]
+    (tmp_path / "audit.yaml").write_text(full)
+    config = load_audit_config(tmp_path / "audit.yaml")
+    assert [p.id for p in config.partners] == ["heartland-ledger"] and config.waivers
+    # The several-licensors example is the `originals` part: with a partner it is a whole config.
+    (tmp_path / "several.yaml").write_text(several + "partners:\n  - id: a\n    name: A\n    urls: [https://a.example/x]\n")
+    assert [s.license for s in load_audit_config(tmp_path / "several.yaml").originals_sources][1:] == [
+        "cc-by-nd-newsroom"]

@@ -329,8 +329,34 @@ class _Watchdog:
                 pass
 
 
+    def expire_all(self) -> None:
+        """Expire every deadline now (Ctrl-C): each response in flight is cut off at once."""
+        with self._cond:
+            pending = [d for _when, _seq, d in self._heap]
+            self._heap.clear()
+        for deadline in pending:
+            try:
+                deadline.expire()
+            except Exception:  # noqa: BLE001 - as in _run
+                pass
+
+
 _WATCHDOG = _Watchdog()
 _current = threading.local()  # .deadline: the response this thread is fetching now
+_ABORTED = threading.Event()  # set by abort_all(): every fetch from now on fails at once
+
+
+def abort_all() -> None:
+    """Ctrl-C: cut off every response in flight and fail every later fetch and retry wait at once, so that the
+    command stops now rather than when the slowest server's timeout or a retry's back-off runs out (its threads
+    would be waited for). Nothing fetched after this is used: the command is ending."""
+    _ABORTED.set()
+    _WATCHDOG.expire_all()
+
+
+def reset_abort() -> None:
+    """For a command run again in the same process (tests, the library API) after an interrupted one."""
+    _ABORTED.clear()
 
 
 # ------------------------------------------------------------------------------------ connections
@@ -560,6 +586,8 @@ class Fetcher:
         timeout = (s.connect_timeout, min(s.read_timeout, s.deadline))
         attempt = 0
         while True:
+            if _ABORTED.is_set():
+                raise _Failure("interrupted")
             if self.policy is not None:
                 self._vet_if_proxied(url)
             started = time.monotonic()
@@ -576,6 +604,8 @@ class Fetcher:
             # ValueError/UnicodeError: URLs requests cannot even prepare (bad IPv6 literal, unencodable host).
             except (requests.exceptions.RequestException, ValueError, UnicodeError) as exc:
                 deadline.finish()
+                if _ABORTED.is_set():
+                    raise _Failure("interrupted") from None
                 if deadline.expired:  # the watchdog cut off a server dripping its status line and headers
                     raise _Failure(f"no complete response headers within {_secs(s.deadline)} (deadline)") from None
                 message, retryable = _describe_connection_error(exc, url, s)
@@ -625,7 +655,7 @@ class Fetcher:
 
     @staticmethod
     def _sleep(seconds: float) -> None:
-        time.sleep(max(0.0, seconds))
+        _ABORTED.wait(max(0.0, seconds))  # a retry's back-off ends at once on Ctrl-C (the next attempt fails)
 
     def _finish(self, target: str, url: str, response: requests.Response, deadline: _Deadline,
                 hops: tuple[str, ...], accepted: tuple[str, ...], etag: Optional[str],

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import stat
 from pathlib import Path
 from typing import Callable, TextIO
 
@@ -27,6 +28,8 @@ def write_atomic(path: Path, render: Callable[[TextIO], None]) -> None:
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
+        if _write_to_device(path, render):
+            return
         make_dirs(path.parent)
         remove_stale_temporaries(path.parent)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), REPORT_MODE)
@@ -43,6 +46,28 @@ def write_atomic(path: Path, render: Callable[[TextIO], None]) -> None:
             raise
     except OSError as exc:
         raise ReportWriteError(f"cannot write the report {path}: {exc.strerror or exc}") from exc
+
+
+def _write_to_device(path: Path, render: Callable[[TextIO], None]) -> bool:
+    """Write into `path` when it names a device or a pipe (`-o /dev/null`, `/dev/stdout`, a FIFO), and say so.
+
+    Renaming a temporary file over such a path would put a regular file in its place: as root, /dev/null itself
+    would become a report. A regular file or a path that does not exist is left to the atomic write (False),
+    except under /dev and /proc: `-o /dev/stdout` with standard output sent to a file is written through."""
+    special = str(path.absolute()).startswith(("/dev/", "/proc/"))
+    try:
+        if not special and (stat.S_ISREG(os.stat(path).st_mode) or path.is_dir()):
+            return False
+    except OSError:
+        return False  # no such path: the atomic write creates it (or says why it cannot)
+    # No O_CREAT: nothing is created through a symlink. A FIFO waits for its reader, as a shell's `>` does.
+    fd = os.open(path, os.O_WRONLY | os.O_NOCTTY)
+    if not special and stat.S_ISREG(os.fstat(fd).st_mode):  # a regular file now: the atomic write after all
+        os.close(fd)
+        return False
+    with open(fd, "w", encoding="utf-8", newline="") as fh:
+        render(fh)
+    return True
 
 
 _TEMPORARY = re.compile(r"\..+\.(\d+)\.[0-9a-f]{8}\.tmp")  # write_atomic's names: .<name>.<pid>.<random>.tmp

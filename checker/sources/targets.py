@@ -89,13 +89,18 @@ def _expand_one(arg: str, stdin: Optional[TextIO], from_stdin: bool) -> Iterator
     scheme = _SCHEME.match(arg)
     if scheme:
         name = scheme.group(1).lower()
+        try:
+            parts = urlsplit(arg)
+        except ValueError as exc:  # "http://[::1": one bad line of a list is that line's error, not the run's end
+            yield Target(arg, "missing", arg, f"invalid URL: {exc}")
+            return
         if name in ("http", "https"):
-            if not urlsplit(arg).hostname:
+            if not parts.hostname:
                 yield Target(arg, "missing", arg, "URL has no host")
             else:
                 yield Target(arg, "url", arg)
         elif name == "file":
-            path = unquote(urlsplit(arg).path)
+            path = unquote(parts.path)
             yield from _expand_path(arg, path)
         else:
             yield Target(arg, "missing", arg, f"unsupported scheme {name}:")
