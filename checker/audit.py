@@ -600,10 +600,11 @@ class BatchWork:
     def __call__(self, batch: HostBatch) -> Iterator[CheckedPage]:
         return in_order(self._pages(batch))
 
-    def _rendered(self, checker: Checker, static: PageResult, url: str, partner: str, fetched: Fetched,
-                  sha: Optional[str], render: Future) -> CheckedPage:
+    def _rendered(self, checker: "Checker | RoutedChecker", static: PageResult, url: str, partner: str,
+                  fetched: Fetched, sha: Optional[str], render: Future) -> CheckedPage:
         """The page with the verdict its render gave (waited for within the renderer's bounds)."""
-        assert checker.renderer is not None
+        # check_fetched defers a render only for a plain Checker with a renderer
+        assert isinstance(checker, Checker) and checker.renderer is not None
         result = checker.renderer.result(static, render)
         return CheckedPage(url, partner, fetched.url, result, sha, fetched.etag, fetched.last_modified,
                            evidence_of(url, fetched, result, self.settings.user_agent))

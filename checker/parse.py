@@ -351,11 +351,7 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
         if tag == "br":
             blocks[bi].parts.append(LINE_BREAK)
             continue
-        # Every attribute _element_facts reads (hidden_reason, _marks, _is_aside) is in the key; an element
-        # with none of them (a third of a page's) is keyed by its tag alone.
-        key = tag if _FACT_ATTRS.isdisjoint(attrs) else (
-            tag, _attr_text(attrs.get("class")), attrs.get("id"), attrs.get("style"), "hidden" in attrs,
-            attrs.get("itemprop"), _attr_text(attrs.get("rel")), attrs.get("role"), attrs.get("data-component"))
+        key = _facts_key(tag, attrs)
         facts = memo.get(key)
         if facts is None:
             facts = memo[key] = _element_facts(tag, attrs, css, hints)
@@ -480,6 +476,15 @@ _LD_JSON = re.compile(r"ld\+json", re.I)
 
 
 _SPECIAL_TAGS = frozenset({"style", "meta", "script"})
+
+
+def _facts_key(tag: str, attrs: dict) -> object:
+    """Every attribute _element_facts reads (hidden_reason, _marks, _is_aside) is in the key; an element
+    with none of them (a third of a page's) is keyed by its tag alone."""
+    if _FACT_ATTRS.isdisjoint(attrs):
+        return tag
+    return (tag, _attr_text(attrs.get("class")), attrs.get("id"), attrs.get("style"), "hidden" in attrs,
+            attrs.get("itemprop"), _attr_text(attrs.get("rel")), attrs.get("role"), attrs.get("data-component"))
 
 
 def _special_elements(found: dict) -> tuple[list, list, list]:

@@ -107,7 +107,6 @@ def test_a_host_is_crawled_on_while_its_page_renders_and_a_render_out_of_time_en
     """The audit does not hold a host's crawl while one of its pages renders: the host's next pages are fetched
     and checked meanwhile, and recorded after it, in the host's order. A page whose render runs out of its
     budget ends in `review` with the reason (its static failures not reported as confirmed); the night goes on."""
-    import time
     from checker.audit import run_audit
     from checker.config import load_audit_config
     from checker.demo.server import serve_sites

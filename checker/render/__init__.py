@@ -21,7 +21,7 @@ from functools import partial
 from typing import Callable, Iterator, Optional
 from urllib.parse import urlsplit
 
-from ..models import Evidence, Finding, Outcome, PageResult, Status
+from ..models import Evidence, Outcome, PageResult, Status
 from . import policy
 from .browser import INSTALL_HINT, BrowserPool, browser_problem, find_chromium
 from .policy import MODES
