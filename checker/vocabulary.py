@@ -73,6 +73,11 @@ class Vocabulary:
     non_title_links: tuple = _words("share|tweet|email|print|comment|comments|follow|subscribe|facebook|twitter|"
                                     "linkedin|whatsapp|reddit|pinterest|telegram|copy|link|more|read|view|all|continue|"
                                     "articles|stories|posts|author|profile|bio|sign|log|menu|home|newsletter")
+    # Path segments of a person's page ("/author/jane-doe/", "/users/jdoe"): a link there names its author
+    # (whatever its text, a handle too) and presents no other story.
+    profile_paths: tuple = _words("author|authors|user|users|profile|profiles|people|staff|autor|autoren|autorin|"
+                                  "auteur|auteurs|autore|autori|reporter|reporters|journalist|journalists|"
+                                  "journalisten|writer|writers|contributor|contributors|columnist|columnists")
     # Words that may stand beside the licensor's name on a line "attached" to a byline.
     affiliation_filler: tuple = _words("from|the|by|for|of|a|an|with|and|at|reporter|reporting|contributor|"
                                        "correspondent|writer|staff|senior|investigative|political|exclusive|via|"
@@ -110,6 +115,11 @@ class Vocabulary:
     def by_lead(self) -> "re.Pattern":
         """The credit prefix at the start of a line, with what follows it up to the name."""
         return re.compile(r"^\s*(?:" + _alternation(self.credit_prefixes) + r")\s*:?\s+", re.I)
+
+    @cached_property
+    def profile_path_re(self) -> "re.Pattern":
+        """A URL path into a person's page: one of `profile_paths`, then a name."""
+        return re.compile(r"/(?:" + _alternation(self.profile_paths) + r")/[^/?#\s]+", re.I)
 
     @cached_property
     def other_credit_re(self) -> "re.Pattern":

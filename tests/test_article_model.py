@@ -386,6 +386,18 @@ def test_a_dash_or_bullet_before_the_name_after_a_date_is_a_credit(original, cre
     assert got["byline"] == "pass" and got["affiliation"] == "pass"
 
 
+def test_a_long_author_link_beside_an_avatar_is_the_byline_not_a_teaser_card(original):
+    # An avatar and a link of several words look like a card; a link to the author's page is no story.
+    box = ("<aside class='meta'><img src='/avatars/reporter-96x96.jpg' alt='Jane Q. Reporter' width='48' height='48'>"
+           "<div><span class='byline-prefix'>By</span><a href='/author/jane-q-reporter/'> Jane Q. Reporter, Politics "
+           "Reporter, Daily Caller News Foundation — </a><time>January 14, 2026</time></div></aside>")
+    html = (f"<html><body><main><article><h1>{original.title}</h1><div class='lineinfo'>Do 25.04.24 | 14:07 Uhr</div>"
+            f"<div class='textblock'>{box}<img src='/img/dcnf-logo.png' alt='DCNF'>{article_html(original)}</div>"
+            "</article></main></body></html>")
+    got = outcomes(html, original)
+    assert got["byline"] == "pass" and got["affiliation"] == "pass"
+
+
 def test_a_row_of_one_word_share_links_is_no_name_beside_an_empty_slot(original):
     # German capitalises nouns: "Teilen Twittern Senden" looks like three names, but it is three buttons.
     row = ("<div class='sharingbar'><a href='https://www.facebook.com/sharer/sharer.php?u=x'>Teilen</a> "

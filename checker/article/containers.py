@@ -203,6 +203,8 @@ class Containers:
                 href = el.get("href")
                 if not isinstance(href, str) or not href.strip() or href.lstrip().startswith(("#", "javascript:")):
                     continue
+                if self.vocab.profile_path_re.search(href) or "author" in str(el.get("rel") or "").lower():
+                    continue  # a link to a person's page is an author link, whatever its words
                 text = " ".join(el.get_text(" ").split())
                 if self._is_title(text):
                     out.append((el, text))

@@ -322,13 +322,10 @@ def _names_someone(block: Block, article: "Article") -> bool:
     or "By , Staff Writer" is an empty slot); without one, a person's or an outlet's name. An author-marked
     row that says "Go to permalink" or "March 18 at 3:57 PM Follow @handle" credits nobody."""
     line = block.lines[0] if block.lines else block.text
-    return _line_names_someone(article, line) or _author_link_says(block, line)
+    return _line_names_someone(article, line) or _author_link_says(block, line, article.vocab)
 
 
-_PROFILE_PATH = re.compile(r"/(?:authors?|users?|profiles?|people|staff|autor(?:en|in)?|auteurs?|autore)/[^/?#]+", re.I)
-
-
-def _author_link_says(block: Block, line: str) -> bool:
+def _author_link_says(block: Block, line: str, vocab: Vocabulary) -> bool:
     """Whether the line is the text of a link to a person's profile page (`rel=author`, "/users/<name>"):
     a handle or pen name there names its author, whatever its words."""
     want = " ".join(line.split())
@@ -336,7 +333,7 @@ def _author_link_says(block: Block, line: str) -> bool:
         return False
     for a in block.element.find_all("a", limit=8):
         rel = " ".join(a.get("rel") or ()) if isinstance(a.get("rel"), list) else str(a.get("rel") or "")
-        if ("author" in rel.lower() or _PROFILE_PATH.search(str(a.get("href") or ""))) and " ".join(
+        if ("author" in rel.lower() or vocab.profile_path_re.search(str(a.get("href") or ""))) and " ".join(
                 a.get_text(" ").split()) == want:
             return True
     return False
