@@ -206,6 +206,8 @@ def m_under_headline(soup, el, ctx):
 
 def m_after_text(soup, el, ctx):
     last = _last_paragraph(soup, ctx)
+    if last is el or el in last.parents:
+        raise ValueError("the credit's element holds the last paragraph")
     el.extract()
     last.insert_after(el)
 
