@@ -19,14 +19,18 @@ _HIDING_STYLE = re.compile(
     r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|$)"
     r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|$)"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
-    r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px",
+    r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px"
+    r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent",
     re.I,
 )
 # On an element's own style only: text in the colour of nothing. (Not searched in whole sheets: an
 # alternative that cannot start with a letter would cost every sheet a slow scan, and
 # "background-color: transparent" is everywhere there.)
-_HIDING_INLINE_ONLY = re.compile(r"(?<![-\w])color\s*:\s*transparent", re.I)
-# "height: 0; overflow: hidden" (or max-height): a collapsed box shows none of its content.
+_HIDING_INLINE_ONLY = re.compile(
+    r"(?<![-\w])color\s*:\s*(?:transparent|(?:rgba|hsla)\([^)]{0,60}?[,/]\s*0(?:\.0+)?%?\s*\)|#[0-9a-f]{3}0\b|#[0-9a-f]{6}00\b)",
+    re.I)
+# "height: 0; overflow: hidden" (or max-height): a collapsed box shows none of its content. (Not a zero
+# width: "flex: 1; width: 0; overflow: hidden" is how a flexible item that truncates its text is written.)
 _ZERO_HEIGHT = re.compile(r"(?<![-\w])(?:max-)?height\s*:\s*(?:0(?:px|em|rem|%)?|1px)\s*(?:;|$|!)", re.I)
 _OVERFLOW_HIDDEN = re.compile(r"overflow(?:-y)?\s*:\s*(?:hidden|clip)", re.I)
 _WIDTH = re.compile(r"(?<![-\w])width\s*:\s*(\d+(?:\.\d+)?)px", re.I)
@@ -394,6 +398,7 @@ _HIDING_IN_LOWERED = re.compile(
     r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|(?=\}))"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
     r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px"
+    r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent"
 )
 _SHOWING_IN_LOWERED = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|opacity\s*:\s*(?:1|0?\.[1-9])")
 # re.I matches "İ" and "ı" to i and "ſ" to s, which lower() does not do ("İ" even becomes two characters).

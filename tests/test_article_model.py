@@ -501,6 +501,11 @@ def test_a_logo_a_structural_rule_hides_is_a_question_for_a_browser(original):
     (f"<p class='t'>{CREDIT}</p>", ".t{font-size:1px}"),
     (f"<p style='height:1px;overflow:hidden'>{CREDIT}</p>", ""),
     (f"<p class='off'>{CREDIT}</p>", ".off{transform:translateX(-10000px)}"),
+    (f"<p style='color: rgba(0, 0, 0, 0)'>{CREDIT}</p>", ""),
+    (f"<p style='color: #fff0'>{CREDIT}</p>", ""),
+    (f"<p style='-webkit-text-fill-color: transparent'>{CREDIT}</p>", ""),
+    (f"<p style='filter: opacity(0)'>{CREDIT}</p>", ""),
+    (f"<p class='f'>{CREDIT}</p>", ".f{filter:opacity(0%)}"),
 ])
 def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")
@@ -522,6 +527,8 @@ def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     (f"<p style='transform: translateX(-12px); clip-path: circle(40%)'>{CREDIT}</p>", ""),
     (f"<p aria-hidden='true'>{CREDIT}</p>", ""),  # hidden from screen readers, not from the eye
     (f"<p style='opacity: 0.5; font-size: 11px; height: 12px; overflow: hidden'>{CREDIT}</p>", ""),
+    (f"<p style='color: rgba(0, 0, 0, 0.8); filter: opacity(0.9)'>{CREDIT}</p>", ""),
+    (f"<p style='display:flex'><span style='flex:1;width:0;overflow:hidden'>{CREDIT}</span></p>", ""),
 ])
 def test_a_byline_these_rules_do_not_hide_passes(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")

@@ -258,6 +258,15 @@ HIDE: dict[str, Change] = {
     "id-display-none": _rule("display:none", by_id=True), "id-visibility-hidden": _rule("visibility:hidden", by_id=True),
     "template": _wrap("template"), "noscript": _wrap("noscript"),
     "sr-only-class": lambda soup, el, ctx: _add_class(el, "sr-only"),
+    "color-transparent": _inline("color: transparent"), "color-rgba-0": _inline("color: rgba(0, 0, 0, 0)"),
+    "text-fill-transparent": _inline("-webkit-text-fill-color: transparent"),
+    "max-height-0": _inline("max-height:0;overflow:hidden"), "height-0": _inline("height:0;overflow:hidden"),
+    "width-0": _inline("width:0;overflow:hidden;white-space:nowrap"), "scale-0": _inline("transform: scale(0)"),
+    "filter-opacity-0": _inline("filter: opacity(0)"), "margin-offscreen": _inline("margin-left:-9999px"),
+    "fixed-offscreen": _inline("position:fixed;top:-500px"), "clip-rect-0": _inline("position:absolute;clip:rect(0 0 0 0)"),
+    "content-visibility": _inline("content-visibility: hidden"), "class-color-transparent": _rule("color:transparent"),
+    "attr-selector": lambda soup, el, ctx: (el.__setitem__("data-zq", "1"), _style(soup, "[data-zq]{display:none}")),
+    "parent-display-none": lambda soup, el, ctx: el.wrap(soup.new_tag("div", attrs={"style": "display:none"})),
     "aria-hidden (must pass)": _attr("aria-hidden", "true"),
 }
 
