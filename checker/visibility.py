@@ -31,6 +31,8 @@ _HIDING_INLINE_ONLY = re.compile(
     re.I)
 # "height: 0; overflow: hidden" (or max-height): a collapsed box shows none of its content. (Not a zero
 # width: "flex: 1; width: 0; overflow: hidden" is how a flexible item that truncates its text is written.)
+# "background-clip: text" paints the letters with the background: transparent text there is gradient text.
+_CLIPPED_TO_TEXT = re.compile(r"background-clip\s*:\s*text", re.I)
 _ZERO_HEIGHT = re.compile(r"(?<![-\w])(?:max-)?height\s*:\s*(?:0(?:px|em|rem|%)?|1px)\s*(?:;|$|!)", re.I)
 _OVERFLOW_HIDDEN = re.compile(r"overflow(?:-y)?\s*:\s*(?:hidden|clip)", re.I)
 _WIDTH = re.compile(r"(?<![-\w])width\s*:\s*(\d+(?:\.\d+)?)px", re.I)
@@ -399,6 +401,7 @@ _HIDING_IN_LOWERED = re.compile(
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
     r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px"
     r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent"
+    r"|color\s*:\s*transparent\s*(?:;|(?=\})|!)"
 )
 _SHOWING_IN_LOWERED = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|opacity\s*:\s*(?:1|0?\.[1-9])")
 # re.I matches "İ" and "ı" to i and "ſ" to s, which lower() does not do ("İ" even becomes two characters).
@@ -415,7 +418,20 @@ def _rules_around(css: str, declarations: re.Pattern, in_lowered: re.Pattern) ->
     """(selector list, position of its "{") of each rule whose declarations match, in no particular order."""
     if any(ch in css for ch in _CASE_TRAPS):
         return [(m.group(1), m.start(2) - 1) for m in _RULE.finditer(css) if declarations.search(m.group(2))]
-    return _selectors_at(css, [m.start() for m in in_lowered.finditer(css.lower())])
+    low = css.lower()
+    return _selectors_at(css, [m.start() for m in in_lowered.finditer(low) if not _paints_text(low, m.start())])
+
+
+def _paints_text(low: str, at: int) -> bool:
+    """Whether a transparent colour found at `at` is no hiding: another property's colour ("background-color:
+    transparent") or gradient text (its rule clips the background to the letters)."""
+    if low.startswith("color", at):
+        if at and (low[at - 1].isalnum() or low[at - 1] in "-_"):
+            return True
+    elif not low.startswith("webkit", at):
+        return False
+    start, end = low.rfind("{", 0, at), low.find("}", at)
+    return "background-clip" in low[start + 1:end if end >= 0 else len(low)]
 
 
 def _selectors_around(css: str, positions: list[int]) -> list[str]:
@@ -477,12 +493,14 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
         classes = classes.split()
     if style:
         m = _HIDING_STYLE.search(style)
+        if m and m.group(0).lower().startswith("webkit") and _CLIPPED_TO_TEXT.search(style):
+            m = None  # gradient text: the background, clipped to the letters, paints them
         # A lazy loader's "opacity: 0 until loaded" is undone by its script once the image arrives.
         if m and not (m.group(0).lower().startswith("opacity") and (
                 any(c.lower() in css.lazy for c in classes) or _FADE.search(style))):
             return f"style {m.group(0).strip().rstrip(';')}"
         clear = _HIDING_INLINE_ONLY.search(style)
-        if clear:
+        if clear and not _CLIPPED_TO_TEXT.search(style):
             return f"style {clear.group(0).strip()}"
         z = _ZERO_HEIGHT.search(style)
         if z and _OVERFLOW_HIDDEN.search(style):

@@ -506,6 +506,7 @@ def test_a_logo_a_structural_rule_hides_is_a_question_for_a_browser(original):
     (f"<p style='-webkit-text-fill-color: transparent'>{CREDIT}</p>", ""),
     (f"<p style='filter: opacity(0)'>{CREDIT}</p>", ""),
     (f"<p class='f'>{CREDIT}</p>", ".f{filter:opacity(0%)}"),
+    (f"<p class='c'>{CREDIT}</p>", ".c{background-color:transparent;color:transparent}"),
 ])
 def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")
@@ -529,6 +530,11 @@ def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     (f"<p style='opacity: 0.5; font-size: 11px; height: 12px; overflow: hidden'>{CREDIT}</p>", ""),
     (f"<p style='color: rgba(0, 0, 0, 0.8); filter: opacity(0.9)'>{CREDIT}</p>", ""),
     (f"<p style='display:flex'><span style='flex:1;width:0;overflow:hidden'>{CREDIT}</span></p>", ""),
+    (f"<p class='c'>{CREDIT}</p>", ".c{background-color:transparent;border-color:transparent}"),
+    (f"<p class='g'>{CREDIT}</p>", ".g{background:linear-gradient(#c00,#00c);-webkit-background-clip:text;"
+                                   "background-clip:text;color:transparent}"),  # gradient text
+    (f"<p style='background:linear-gradient(#c00,#00c);-webkit-background-clip:text;"
+     f"-webkit-text-fill-color:transparent'>{CREDIT}</p>", ""),
 ])
 def test_a_byline_these_rules_do_not_hide_passes(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")
