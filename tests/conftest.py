@@ -106,3 +106,12 @@ def demo_sites_without_delay() -> Iterator[Any]:
         mp.setattr(demo_sites, "CRAWL_DELAY", 0)
         with serve_sites(demo_sites.build_sites(1)) as servers:
             yield servers
+
+
+def write_manifest(path: Path, original) -> Path:
+    """An originals manifest (YAML) holding `original` alone, written to `path`."""
+    import yaml
+    path.write_text(yaml.safe_dump({"originals": [{
+        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
+        "text": original.text}]}))
+    return path

@@ -5,11 +5,11 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from checker.check_config import excluded, find_config, load_config
 from checker.cli import main
 from checker.strict_yaml import ConfigError
+from conftest import write_manifest
 
 
 @pytest.fixture
@@ -17,9 +17,7 @@ def repo(tmp_path, original, make_page, monkeypatch):
     """A partner's repository: originals manifest, a built site with a compliant copy, a violating copy and a
     draft; the working directory is a subdirectory, as in a CI step that cd's into the project."""
     (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "originals.yaml").write_text(yaml.safe_dump({"originals": [{
-        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
-        "text": original.text}]}))
+    write_manifest((tmp_path / "data" / "originals.yaml"), original)
     site = tmp_path / "public"
     for d in ("news", "drafts"):
         (site / d).mkdir(parents=True)

@@ -8,11 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from checker.cli import main
 
-from conftest import article_html
+from conftest import article_html, write_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,9 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def site(tmp_path, original, make_page):
     manifest = tmp_path / "originals.yaml"
-    manifest.write_text(yaml.safe_dump({"originals": [{
-        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
-        "text": original.text}]}))
+    write_manifest(manifest, original)
     pages = tmp_path / "site"
     (pages / "news").mkdir(parents=True)
     good = make_page('<p class="byline">By Jane Q. Reporter, Daily Caller News Foundation</p>'

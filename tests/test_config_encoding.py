@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 
 from checker.cli import main
+from conftest import write_manifest
 
 
 @pytest.fixture
 def site(tmp_path, original, make_page, monkeypatch):
-    (tmp_path / "originals.yaml").write_text(yaml.safe_dump({"originals": [{
-        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
-        "text": original.text}]}))
+    write_manifest((tmp_path / "originals.yaml"), original)
     (tmp_path / "copy.html").write_text(make_page('<p class="byline">By Staff</p>'))
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 
 from checker.cli import main
 from checker.config import load_audit_config
 from checker.strict_yaml import ConfigError
+from conftest import write_manifest
 
 AUDIT = """\
 originals: {manifests: [originals.yaml]}
@@ -38,9 +38,7 @@ def test_audit_yaml_numbers(tmp_path, setting, message):
 
 @pytest.fixture
 def site(tmp_path, original, make_page, monkeypatch):
-    (tmp_path / "originals.yaml").write_text(yaml.safe_dump({"originals": [{
-        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
-        "text": original.text}]}))
+    write_manifest((tmp_path / "originals.yaml"), original)
     (tmp_path / "copy.html").write_text(make_page('<p class="byline">By Staff</p>'))
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -28,7 +28,7 @@ from checker.crawl.executor import LocalExecutor  # noqa: E402
 from checker.crawl.hostbatch import HostBatch  # noqa: E402
 from checker.demo.sites import build_sites, demo_config  # noqa: E402
 from checker.history import History  # noqa: E402
-from conftest import demo_sites_without_delay  # noqa: E402
+from conftest import demo_sites_without_delay, write_manifest  # noqa: E402
 from checker.models import AuditPage, PageResult, Status  # noqa: E402
 
 # Worker processes cannot import this file (tests/ is not on their path): ship its helpers by value.
@@ -322,11 +322,8 @@ def write_warc(path: Path, records: list[tuple[str, int, str, bytes]], *, gzip: 
 
 @pytest.fixture
 def warcs(tmp_path, original, make_page):
-    import yaml
     manifest = tmp_path / "originals.yaml"
-    manifest.write_text(yaml.safe_dump({"originals": [{
-        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
-        "text": original.text}]}))
+    write_manifest(manifest, original)
     good = make_page('<p class="byline">By Jane Q. Reporter, Daily Caller News Foundation</p>'
                      '<img src="/img/dcnf-logo.png" alt="Daily Caller News Foundation">').encode()
     bad = make_page('<p class="byline">By Staff</p>').encode()

@@ -15,6 +15,7 @@ from checker.demo.server import serve_sites
 from checker.demo.sites import Site
 
 from test_audit import ALLOW_ALL, _partner_yaml, licensor_site, partner_sites, report_json, write_config
+from conftest import write_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,9 +36,7 @@ def cli(*args: str, cwd: Path, env: dict | None = None, stdin: str | None = None
 @pytest.fixture
 def manifest(tmp_path, original) -> Path:
     path = tmp_path / "originals.yaml"
-    path.write_text(yaml.safe_dump({"originals": [{
-        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
-        "text": original.text}]}))
+    write_manifest(path, original)
     return path
 
 
@@ -359,7 +358,6 @@ def test_a_failure_with_nothing_to_point_at_says_what_was_looked_at(tmp_path, or
 def test_originals_without_text_are_not_a_silent_green(tmp_path, make_page, original, capsys, caplog):
     """Copies are recognised by the originals' text. Before, a manifest whose originals had no `text` (it is
     optional) or a word or two of it made every page "not a copy": exit 0 on a violating copy."""
-    import yaml
     page = tmp_path / "copy.html"
     page.write_text(make_page('<p class="byline">By Staff</p>'))
     bare = {"id": "o1", "url": original.url, "title": original.title, "authors": list(original.authors)}

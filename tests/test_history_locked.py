@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 
 from checker.history import History, _describe
+from conftest import write_manifest
 
 
 def test_a_locked_database_says_another_process_holds_it(tmp_path):
@@ -29,14 +30,11 @@ def test_a_locked_database_says_another_process_holds_it(tmp_path):
 def test_a_damaged_database_is_not_sent_to_resume(tmp_path, original, capsys):
     """Before: 'database disk image is malformed' ended with '`syndicheck audit --resume` finishes the run', which
     would only meet the damage again."""
-    import yaml
 
     from checker.cli import main
 
     db = tmp_path / "syndicheck.db"
-    (tmp_path / "originals.yaml").write_text(yaml.safe_dump({"originals": [{
-        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
-        "text": original.text}]}))
+    write_manifest((tmp_path / "originals.yaml"), original)
     config = tmp_path / "audit.yaml"
     config.write_text("originals: {manifests: [originals.yaml]}\n"
                       "partners: [{id: p, name: P, urls: ['http://127.0.0.1:9/story']}]\n"

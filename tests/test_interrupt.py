@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import write_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60  # the read timeout given to the command: before the fix, Ctrl-C waited this long
@@ -62,9 +63,7 @@ def server(make_page):
 @pytest.fixture
 def manifest(tmp_path, original) -> Path:
     path = tmp_path / "originals.yaml"
-    path.write_text(yaml.safe_dump({"originals": [{
-        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
-        "text": original.text}]}))
+    write_manifest(path, original)
     return path
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-import yaml
 
 from checker.cli import main
 from checker.models import AuditPage, Match, PageResult, Status
@@ -18,6 +17,7 @@ from checker.report.audit_html import render_audit_html
 from checker.report.digest import render_digest
 from checker.ruleset import load_pack
 from checker.strict_yaml import ConfigError
+from conftest import write_manifest
 
 from test_audit_reports import ORIGINAL_1, build_report
 
@@ -40,9 +40,7 @@ def page(original, n: int, extra: str = BYLINE_AND_LOGO) -> str:
 @pytest.fixture
 def site(tmp_path, original):
     manifest = tmp_path / "originals.yaml"
-    manifest.write_text(yaml.safe_dump({"originals": [{
-        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
-        "text": original.text}]}))
+    write_manifest(manifest, original)
     pages = tmp_path / "site"
     pages.mkdir()
     (pages / "excerpt-2of5.html").write_text(page(original, 2))

@@ -10,7 +10,7 @@ import yaml
 from checker.cli import main
 from checker.config import load_audit_config
 from checker.strict_yaml import ConfigError
-from conftest import CHROMIUM, ROOT, open_page
+from conftest import CHROMIUM, ROOT, open_page, write_manifest
 
 BYLINE_JS = ('<p class="byline"></p><script>document.querySelector(".byline").textContent = '
              '"By {name}, Daily Caller News Foundation";</script>')
@@ -19,9 +19,7 @@ BYLINE_JS = ('<p class="byline"></p><script>document.querySelector(".byline").te
 @pytest.fixture
 def manifest(tmp_path, original):
     path = tmp_path / "originals.yaml"
-    path.write_text(yaml.safe_dump({"originals": [{
-        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
-        "text": original.text}]}))
+    write_manifest(path, original)
     return path
 
 

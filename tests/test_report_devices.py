@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from checker.cli import main
+from conftest import write_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,9 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def page(tmp_path, original, make_page) -> tuple[Path, Path]:
     manifest = tmp_path / "originals.yaml"
-    manifest.write_text(yaml.safe_dump({"originals": [{
-        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
-        "text": original.text}]}))
+    write_manifest(manifest, original)
     copy = tmp_path / "copy.html"
     copy.write_text(make_page('<p class="byline">By Staff</p>'))
     return copy, manifest

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
+from conftest import write_manifest
 
 
 def write_warc(path: Path, records: list[tuple[str, str, bytes]], *, compress: bool) -> None:
@@ -27,11 +28,8 @@ def write_warc(path: Path, records: list[tuple[str, str, bytes]], *, compress: b
 
 @pytest.fixture
 def pages(tmp_path, original, make_page):
-    import yaml
     manifest = tmp_path / "originals.yaml"
-    manifest.write_text(yaml.safe_dump({"originals": [{
-        "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
-        "text": original.text}]}))
+    write_manifest(manifest, original)
     good = make_page('<p class="byline">By Jane Q. Reporter, Daily Caller News Foundation</p>'
                      '<img src="/img/dcnf-logo.png" alt="Daily Caller News Foundation">').encode()
     bad = make_page('<p class="byline">By Staff</p>').encode()
