@@ -115,3 +115,12 @@ def write_manifest(path: Path, original) -> Path:
         "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
         "text": original.text}]}))
     return path
+
+
+@pytest.fixture
+def staff_copy_site(tmp_path, original, make_page, monkeypatch) -> Path:
+    """A working directory with an originals manifest and one copy bylined "By Staff" (a violation)."""
+    write_manifest(tmp_path / "originals.yaml", original)
+    (tmp_path / "copy.html").write_text(make_page('<p class="byline">By Staff</p>'))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -17,7 +17,7 @@ def repo(tmp_path, original, make_page, monkeypatch):
     """A partner's repository: originals manifest, a built site with a compliant copy, a violating copy and a
     draft; the working directory is a subdirectory, as in a CI step that cd's into the project."""
     (tmp_path / "data").mkdir()
-    write_manifest((tmp_path / "data" / "originals.yaml"), original)
+    write_manifest(tmp_path / "data" / "originals.yaml", original)
     site = tmp_path / "public"
     for d in ("news", "drafts"):
         (site / d).mkdir(parents=True)

@@ -7,15 +7,11 @@ import json
 import pytest
 
 from checker.cli import main
-from conftest import write_manifest
 
 
 @pytest.fixture
-def site(tmp_path, original, make_page, monkeypatch):
-    write_manifest((tmp_path / "originals.yaml"), original)
-    (tmp_path / "copy.html").write_text(make_page('<p class="byline">By Staff</p>'))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def site(staff_copy_site):
+    return staff_copy_site
 
 
 def test_a_toml_file_with_a_byte_order_mark_is_read(site, capsys):

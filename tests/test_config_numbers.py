@@ -10,7 +10,6 @@ import pytest
 from checker.cli import main
 from checker.config import load_audit_config
 from checker.strict_yaml import ConfigError
-from conftest import write_manifest
 
 AUDIT = """\
 originals: {manifests: [originals.yaml]}
@@ -37,11 +36,8 @@ def test_audit_yaml_numbers(tmp_path, setting, message):
 
 
 @pytest.fixture
-def site(tmp_path, original, make_page, monkeypatch):
-    write_manifest((tmp_path / "originals.yaml"), original)
-    (tmp_path / "copy.html").write_text(make_page('<p class="byline">By Staff</p>'))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def site(staff_copy_site):
+    return staff_copy_site
 
 
 @pytest.mark.parametrize("line, message", [

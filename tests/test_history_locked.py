@@ -34,7 +34,7 @@ def test_a_damaged_database_is_not_sent_to_resume(tmp_path, original, capsys):
     from checker.cli import main
 
     db = tmp_path / "syndicheck.db"
-    write_manifest((tmp_path / "originals.yaml"), original)
+    write_manifest(tmp_path / "originals.yaml", original)
     config = tmp_path / "audit.yaml"
     config.write_text("originals: {manifests: [originals.yaml]}\n"
                       "partners: [{id: p, name: P, urls: ['http://127.0.0.1:9/story']}]\n"
