@@ -16,11 +16,20 @@ def fold(text: str) -> str:
     return " " + " ".join(_NON_ALNUM.split(anyascii(_CAMEL.sub(" ", text)).lower())).strip() + " "
 
 
+@lru_cache(maxsize=256)
+def _alias_re(alias: str) -> re.Pattern:
+    """An alias as whole words; one of three words or more may also run into the next word ("...NEWS
+    FOUNDATIONPALMA": an element glued to it in capitals, where no change of case shows the seam)."""
+    words = fold(alias).strip()
+    glued = r"[a-z0-9]*" if words.count(" ") >= 2 else ""
+    return re.compile(" " + re.escape(words) + glued + " ")
+
+
 def find_alias(text: str, aliases: tuple) -> str | None:
     """The first licensor alias named in `text` as whole words ("ABC", "Another Big Cooperative")."""
     folded = fold(text)
     for alias in sorted(aliases, key=len, reverse=True):
-        if fold(alias) in folded:
+        if _alias_re(alias).search(folded):
             return alias
     return None
 
@@ -29,7 +38,7 @@ def find_lookalike(text: str, aliases: tuple, not_aliases: tuple) -> str | None:
     """A name that must not count (a look-alike of the licensor's name) left after removing every real alias."""
     folded = fold(text)
     for alias in sorted(aliases, key=len, reverse=True):
-        folded = folded.replace(fold(alias), " | ")
+        folded = _alias_re(alias).sub(" | ", folded)
     for name in sorted(not_aliases, key=len, reverse=True):
         if fold(name) in folded:
             return name

@@ -398,6 +398,16 @@ def test_a_long_author_link_beside_an_avatar_is_the_byline_not_a_teaser_card(ori
     assert got["byline"] == "pass" and got["affiliation"] == "pass"
 
 
+def test_a_capitals_byline_glued_to_the_next_element_still_names_the_licensor(original):
+    # In capitals no change of case shows where "FOUNDATION" ends and the place line begins.
+    header = ("<div class='post-info'><span class='authors'>BY JANE Q. REPORTER, STAFF REPORTER, DAILY CALLER NEWS "
+              "FOUNDATION</span><span class='post-location'>PALMA</span></div>")
+    got = outcomes(page(original, header), original)
+    assert got["byline"] == "pass" and got["affiliation"] == "pass"
+    other = header.replace("DAILY CALLER NEWS FOUNDATION", "DAILY CALLER")
+    assert outcomes(page(original, other), original)["affiliation"] == "fail"
+
+
 def test_a_row_of_one_word_share_links_is_no_name_beside_an_empty_slot(original):
     # German capitalises nouns: "Teilen Twittern Senden" looks like three names, but it is three buttons.
     row = ("<div class='sharingbar'><a href='https://www.facebook.com/sharer/sharer.php?u=x'>Teilen</a> "
