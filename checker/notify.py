@@ -330,7 +330,8 @@ def send_notifications(report: AuditReport, partners: Sequence[PartnerInfo], con
     try:
         _notify(report, partners, config, reports_dir, html_report, out)
     except Exception as exc:  # a bug here must not end the audit
-        log.exception("notifications failed")
+        log.debug("notifications failed", exc_info=True)  # the traceback for -v; the reason for everyone
+        log.error("notifications failed: %s", _describe(exc))
         out.append(f"notifications failed: {_describe(exc)}")
     for line in out:
         log.info("%s", line)

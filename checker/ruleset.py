@@ -105,6 +105,8 @@ def resolve_pack(name_or_path: Optional[str]) -> Path:
     value = name_or_path or default_pack_name()
     path = Path(value)
     if path.is_file():
+        if not (path.parent / "license.yaml").is_file():
+            raise ConfigError(value, None, "", "not a license pack: give a pack's name, its directory or its license.yaml")
         return path.parent
     if path.is_dir():
         return path

@@ -88,3 +88,16 @@ def test_check_parameters_validated(pack_copy):
     edit(pack_copy / "logo.yaml", "  - logo.licensor_image", "  - {id: text.present, with: {patern: 'x'}}")
     with pytest.raises(ConfigError, match=r"unknown parameter \(did you mean 'pattern'\?\)"):
         load_pack(str(pack_copy))
+
+
+def test_a_file_that_is_no_pack_is_named_as_such(tmp_path, capsys):
+    # Before: "license.yaml: cannot read file", naming neither the file given nor what a pack is.
+    from checker.cli import main
+    page = tmp_path / "good.html"
+    page.write_text("<html><body><p>Hello</p></body></html>")
+    with pytest.raises(ConfigError) as err:
+        load_pack(str(page))
+    assert str(page) in str(err.value) and "not a license pack" in str(err.value)
+    assert main(["rules", "--license", str(page)]) == 2
+    assert f"{page}: not a license pack" in capsys.readouterr().err
+    assert load_pack(str(RULES_DIR / "dcnf" / "license.yaml")).name  # the pack's own license.yaml still names it
