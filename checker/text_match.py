@@ -19,7 +19,7 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=256)
 def _alias_re(alias: str) -> re.Pattern:
     """An alias as whole words; one of three words or more may also run into the next word ("...NEWS
-    FOUNDATIONPALMA": an element glued to it in capitals, where no change of case shows the seam)."""
+    FOUNDATIONLONDON": an element glued to it in capitals, where no change of case shows the seam)."""
     words = fold(alias).strip()
     glued = r"[a-z0-9]*" if words.count(" ") >= 2 else ""
     return re.compile(" " + re.escape(words) + glued + " ")

@@ -329,7 +329,7 @@ def test_an_author_marked_username_above_an_empty_slot_is_judged(original):
 
 @pytest.mark.parametrize("row", [
     "<div class='author-tools'><ul><li class='js_go-to-permalink'>Go to permalink</li><li>Share to Twitter</li></ul></div>",
-    "<div class='sig-line author-meta'>March 18 at 3:57 PM <a href='https://twitter.com/@someone'>Follow @someone</a></div>",
+    "<div class='sig-line author-meta'>Dec. 3 at 5:42 PM <a href='https://twitter.com/@someone'>Follow @someone</a></div>",
 ])
 def test_an_author_marked_row_that_names_nobody_leaves_an_empty_slot_open(original, row):
     # A date, a follow button or a permalink menu in an author-marked row credits nobody: what the
@@ -401,7 +401,7 @@ def test_a_long_author_link_beside_an_avatar_is_the_byline_not_a_teaser_card(ori
 def test_a_capitals_byline_glued_to_the_next_element_still_names_the_licensor(original):
     # In capitals no change of case shows where "FOUNDATION" ends and the place line begins.
     header = ("<div class='post-info'><span class='authors'>BY JANE Q. REPORTER, STAFF REPORTER, DAILY CALLER NEWS "
-              "FOUNDATION</span><span class='post-location'>PALMA</span></div>")
+              "FOUNDATION</span><span class='post-location'>LONDON</span></div>")
     got = outcomes(page(original, header), original)
     assert got["byline"] == "pass" and got["affiliation"] == "pass"
     other = header.replace("DAILY CALLER NEWS FOUNDATION", "DAILY CALLER")

@@ -320,7 +320,7 @@ def _reads_as_name(article: "Article", text: str) -> bool:
 def _names_someone(block: Block, article: "Article") -> bool:
     """Whether a byline-shaped block credits someone: after a credit prefix, any name ("By Staff"; "By" alone
     or "By , Staff Writer" is an empty slot); without one, a person's or an outlet's name. An author-marked
-    row that says "Go to permalink" or "March 18 at 3:57 PM Follow @handle" credits nobody."""
+    row that says "Go to permalink" or "Dec. 3 at 5:42 PM Follow @handle" credits nobody."""
     line = block.lines[0] if block.lines else block.text
     return _line_names_someone(article, line) or _author_link_says(block, line, article.vocab)
 
