@@ -306,3 +306,32 @@ def test_the_picture_is_taken_at_the_desktop_width_after_the_phone_measure(pack,
     with Image.open(io.BytesIO(base64.b64decode(shots[0].split(",", 1)[1]))) as im:
         corner = im.convert("RGB").getpixel((1, 1))
     assert corner[1] > 150 and corner[0] < 100, corner  # green: the desktop layout, not the phone's red
+
+
+def test_a_context_is_replaced_after_its_share_of_renders(pack, original, httpserver, render_settings, monkeypatch):
+    """Playwright keeps every request's objects until a page's context closes: a context is replaced after
+    RECYCLE_RENDERS renders, so an all-night audit does not grow with its confirmations. Renders go on across
+    the replacement, judged as before."""
+    from dataclasses import replace
+    from checker.render import Renderer, browser
+    monkeypatch.setattr(browser, "RECYCLE_RENDERS", 2)
+    serve_logo(httpserver)
+    html = page(original, head=f'<p class="byline"></p><script>document.querySelector(".byline").textContent = '
+                               f'{BYLINE!r};</script>')
+    renderer = Renderer(replace(render_settings, contexts=1))
+    seen = []
+    made = browser.BrowserPool._new_context
+
+    async def counting(self):
+        context = await made(self)
+        seen.append(context)
+        return context
+
+    monkeypatch.setattr(browser.BrowserPool, "_new_context", counting)
+    try:
+        checker = Checker.build(pack, [original], renderer=renderer)
+        results = [check(checker, story(httpserver), html) for _ in range(5)]
+    finally:
+        renderer.close()
+    assert [(r.rendered, r.status) for r in results] == [(True, Status.COMPLIANT)] * 5
+    assert len(seen) >= 3  # the first context, then a new one after renders 2 and 4
