@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import zlib
 from pathlib import Path
 
 import pytest
@@ -95,8 +96,12 @@ def test_damage_in_the_middle_names_the_record(tmp_path, pages, capsys):
     write_warc(whole, [("https://p.example/good", "text/html", good), ("https://p.example/bad", "text/html", bad)],
                compress=True)
     data = bytearray(whole.read_bytes())
-    first = len(gzip.compress(b""))  # find where the second gzip member starts: after the first member's end
-    start = data.index(b"\x1f\x8b", first + 10)
+    # Where the second gzip member starts: after the first member's end, found by inflating it (searching
+    # for the gzip magic bytes could land inside the first member's compressed data).
+    first = zlib.decompressobj(wbits=31)
+    first.decompress(bytes(data))
+    start = len(data) - len(first.unused_data)
+    assert data[start:start + 2] == b"\x1f\x8b"
     data[start + 20:start + 80] = bytes(b ^ 0x55 for b in data[start + 20:start + 80])
     broken = tmp_path / "broken.warc.gz"
     broken.write_bytes(bytes(data))
