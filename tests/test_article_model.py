@@ -408,6 +408,13 @@ def test_a_capitals_byline_glued_to_the_next_element_still_names_the_licensor(or
     assert outcomes(page(original, other), original)["affiliation"] == "fail"
 
 
+def test_a_name_beside_an_empty_slot_is_judged_even_over_a_menu_nested_in_its_box(original):
+    # Only a line made of one-word links is a row of buttons; a name whose box also holds a menu is a name.
+    row = ("<div class='article-meta'><div class='who'>Kyle Wood <ul class='tools'><li><a href='#'>Share</a></li>"
+           "<li><a href='#'>Email</a></li></ul></div><div class='author'></div></div>")
+    assert outcomes(page(original, row), original)["byline"] == "fail"
+
+
 def test_a_row_of_one_word_share_links_is_no_name_beside_an_empty_slot(original):
     # German capitalises nouns: "Teilen Twittern Senden" looks like three names, but it is three buttons.
     row = ("<div class='sharingbar'><a href='https://www.facebook.com/sharer/sharer.php?u=x'>Teilen</a> "

@@ -283,7 +283,10 @@ def _credit_shown(article: "Article", empty_slot: Block, head_bylines: list, sho
 def _control_row(block: Block) -> bool:
     """Whether a line is a row of one-word links or buttons ("Share Tweet Email"): a name is one link."""
     controls = block.element.find_all(("a", "button"), limit=12)
-    return len(controls) >= 2 and all(len(c.get_text(" ").split()) <= 1 for c in controls)
+    words = [c.get_text(" ").split() for c in controls]
+    # the line is these controls' words and nothing else (not a line beside a menu nested further down)
+    return (len(controls) >= 2 and all(len(w) <= 1 for w in words)
+            and [x for w in words for x in w] == block.text.split())
 
 
 def _beside(block: Block, slot: Block) -> bool:
