@@ -203,7 +203,7 @@ class Containers:
                 href = el.get("href")
                 if not isinstance(href, str) or not href.strip() or href.lstrip().startswith(("#", "javascript:")):
                     continue
-                if self.vocab.profile_path_re.search(href) or "author" in str(el.get("rel") or "").lower():
+                if is_author_link(el, self.vocab):
                     continue  # a link to a person's page is an author link, whatever its words
                 text = " ".join(el.get_text(" ").split())
                 if self._is_title(text):
@@ -322,6 +322,13 @@ class Containers:
             if self.zones is None or cid not in article:
                 return name
         return None
+
+
+def is_author_link(a: Tag, vocab: Vocabulary) -> bool:
+    """Whether a link goes to a person's page (`rel=author`, a `profile_paths` path such as "/author/jane-doe/")."""
+    rel = a.get("rel")
+    rel_text = " ".join(rel) if isinstance(rel, list) else str(rel or "")
+    return "author" in rel_text.lower() or bool(vocab.profile_path_re.search(str(a.get("href") or "")))
 
 
 def _names_people(text: str, vocab: Vocabulary) -> bool:

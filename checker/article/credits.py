@@ -12,6 +12,7 @@ from ..names import find_name, fold_tokens, looks_like_person, name_forms
 from ..parse import Block
 from ..visibility import hidden_by_structure
 from ..vocabulary import Vocabulary
+from .containers import is_author_link
 
 if TYPE_CHECKING:
     from . import Article
@@ -334,12 +335,8 @@ def _author_link_says(block: Block, line: str, vocab: Vocabulary) -> bool:
     want = " ".join(line.split())
     if not _NAME_START.match(want) or len(want.split()) > 3:
         return False
-    for a in block.element.find_all("a", limit=8):
-        rel = " ".join(a.get("rel") or ()) if isinstance(a.get("rel"), list) else str(a.get("rel") or "")
-        if ("author" in rel.lower() or vocab.profile_path_re.search(str(a.get("href") or ""))) and " ".join(
-                a.get_text(" ").split()) == want:
-            return True
-    return False
+    return any(is_author_link(a, vocab) and " ".join(a.get_text(" ").split()) == want
+               for a in block.element.find_all("a", limit=8))
 
 
 def _line_names_someone(article: "Article", line: str) -> bool:
@@ -350,8 +347,13 @@ def _line_names_someone(article: "Article", line: str) -> bool:
     if rest != line:
         return True
     non_person = article.pack.non_person_credits
-    low = " " + " ".join(fold_tokens(line)) + " "
-    return line_credits_person(line, non_person, vocab) or any(" " + " ".join(fold_tokens(c)) + " " in low for c in non_person)
+    return line_credits_person(line, non_person, vocab) or named_outlet(line, non_person) is not None
+
+
+def named_outlet(text: str, non_person: tuple) -> Optional[str]:
+    """The first non-person credit (an outlet, "Staff") the text names as whole words."""
+    low = " " + " ".join(fold_tokens(text)) + " "
+    return next((c for c in non_person if " " + " ".join(fold_tokens(c)) + " " in low), None)
 
 
 def credit_hidden_by_structure(art: "Article", missing: list) -> Optional[Block]:

@@ -1,11 +1,10 @@
 """The byline check: every author of the original is named in a visible byline at the head or foot of the article."""
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from ..article import Article
-from ..article.credits import credits_person
+from ..article.credits import credits_person, named_outlet
 from ..models import Evidence, Outcome
 from ..names import find_name, fold_tokens, name_forms
 from ..parse import Block
@@ -146,8 +145,7 @@ def _what_the_byline_says(ctx: CheckContext, shown: list, missing: list) -> str:
     art = ctx.article
     non_person = ctx.pack.non_person_credits
     for b in shown:
-        low = " ".join(fold_tokens(b.text))
-        outlet = next((c for c in non_person if re.search(r"\b" + re.escape(" ".join(fold_tokens(c))) + r"\b", low)), None)
+        outlet = named_outlet(b.text, non_person)
         if any(_surname_only(b, a) for a in missing):
             return f"; the byline \"{_clip(b.text)}\" gives only the surname"
         if outlet and not credits_person(b, (), art.vocab):
