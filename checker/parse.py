@@ -552,6 +552,12 @@ def _subtree_text(node: Tag, budget: Optional[list] = None) -> str:
     return _subtree_read(node, budget)[0]
 
 
+def subtree_text(node: Tag, most: int) -> Optional[str]:
+    """The text below an element, or None when it holds more than `most` nodes (a hostile subtree)."""
+    text, _picture, whole = _subtree_read(node, [most])
+    return text if whole else None
+
+
 def _subtree_read(node: Tag, budget: Optional[list] = None) -> tuple[str, bool, bool]:
     """(text, whether a picture was met, whether the whole subtree was read) within the budget."""
     if budget is None:

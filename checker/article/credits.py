@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from anyascii import anyascii
-from bs4 import CData, NavigableString, Tag
+from bs4 import Tag
 
 from ..names import find_name, fold_tokens, looks_like_person, name_forms
-from ..parse import Block
+from ..parse import Block, subtree_text
 from ..visibility import hidden_by_structure
 from ..vocabulary import Vocabulary
 from .containers import is_author_link
@@ -23,7 +23,6 @@ _SEPARATOR_BEFORE = re.compile(r"(?:[|•·—–:/]|(?:^|\s)[-*])\s*$")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 SHORT_CREDIT_WORDS = 12
 SHORT_PREFIX_CHARS = 24
-_TEXT_STRINGS = (NavigableString, CData)  # not comments, scripts or style sheets
 SLOT_READ_NODES = 400  # an empty slot's subtree is read this far for text (a hostile one is not walked whole)
 SLOT_AREA_LEVELS = 3  # an empty credit slot and a bare name within this many ancestors of it share a credit area
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
@@ -204,13 +203,11 @@ def _empty_slot(article: "Article", block: Block) -> bool:
                 and not article.other_story(block))
 
 
-def _text_below(node: Tag, limit: int = SLOT_READ_NODES) -> bool:
+def _text_below(node: Tag) -> bool:
     """Whether an element holds text in blocks of its own (a list of dates under an "authors" class is
-    no empty slot). Reads at most `limit` nodes: past them, it holds something."""
-    for i, d in enumerate(node.descendants):
-        if i >= limit or (type(d) in _TEXT_STRINGS and str(d).strip()):
-            return True
-    return False
+    no empty slot). Past SLOT_READ_NODES nodes it holds something."""
+    text = subtree_text(node, SLOT_READ_NODES)
+    return text is None or bool(text.strip())
 
 
 def _read_block(article: "Article", block: Block, zone: str, forms: dict, result: Credits,
