@@ -25,9 +25,6 @@ BLOCK_TAGS = frozenset({
     "blockquote", "figure", "figcaption", "address", "pre", "form", "fieldset", "details", "summary",
     "caption", "hr", "body", "center", "hgroup", "picture", "legend",
 })
-# Words in class/id/itemprop/rel that mark an element as crediting the article's author.
-_AUTHOR_MARK = re.compile(r"author|byline|by-line|writer|contributor|reporter|journalist|creator", re.I)
-_PHOTO = re.compile(r"photo|image|img|caption|credit", re.I)
 _ASIDE_TAGS = frozenset({"aside", "nav"})
 
 
@@ -40,13 +37,23 @@ class NameHints:
     hint: "re.Pattern"  # one search of all of an element's names rules out most elements at once
     hiding_classes: frozenset
     lazy_classes: frozenset
+    author_mark: "re.Pattern"  # words in an element's names that mark it as the author's (lower-case ASCII)
+    author_not: "re.Pattern"  # ... and the words that undo the mark (a photo credit, "autoresize")
 
     @classmethod
     def of(cls, vocab: Vocabulary) -> "NameHints":
         words = frozenset(vocab.other_story_words)
         anywhere = frozenset(vocab.other_story_anywhere)
         hint = re.compile("|".join(map(re.escape, sorted(words | anywhere))) or "(?!)")
-        return cls(words, anywhere, hint, frozenset(vocab.hiding_classes), frozenset(vocab.lazy_classes))
+        return cls(words, anywhere, hint, frozenset(vocab.hiding_classes), frozenset(vocab.lazy_classes),
+                   _alternation(vocab.author_marks), _alternation(vocab.author_mark_exclusions))
+
+
+def _alternation(words: tuple) -> "re.Pattern":
+    # Searched in lower-cased names: on ASCII text that is exactly what re.I would match, and a
+    # case-sensitive search skips to the letters a word can start with (re.I tries every alternative
+    # at every character).
+    return re.compile("|".join(map(re.escape, sorted({w.lower() for w in words}))) or "(?!)")
 
 
 DEFAULT_HINTS = NameHints.of(DEFAULT_VOCABULARY)
@@ -519,27 +526,18 @@ _NON_TEXT = (Comment,) + tuple(getattr(__import__("bs4.element", fromlist=["x"])
 def _element_facts(tag: str, attrs: dict, css: CssHiding, hints: NameHints = DEFAULT_HINTS) -> tuple:
     """(hidden reason, author-marked, other-story container name, image-like, whether a structural hiding
     rule may apply by its id or class) for one element."""
-    marked = _author_marked(_marks(attrs)) and tag not in ("body", "html", "article", "main")
+    marked = _author_marked(_marks(attrs), hints) and tag not in ("body", "html", "article", "main")
     style = _attr_text(attrs.get("style"))
     is_image = tag in _IMAGE_TAGS or attrs.get("role") == "img" or ("url(" in style and "background" in style)
     return hidden_reason(tag, attrs, css), marked, _is_aside(tag, attrs, hints), is_image, css.may_match_by_name(attrs)
 
 
-# _AUTHOR_MARK and _PHOTO for lower-cased ASCII text. A case-insensitive search tries every
-# alternative at every character; these skip to the letters a word can start with. On ASCII text
-# re.I means exactly ASCII case-folding, so lower() and a case-sensitive search find the same.
-_AUTHOR_MARK_LOWER = re.compile(_AUTHOR_MARK.pattern)
-_PHOTO_LOWER = re.compile(_PHOTO.pattern)
-
-
-def _author_marked(marks: str) -> bool:
+def _author_marked(marks: str, hints: NameHints) -> bool:
     """Whether class/id/itemprop/rel/data-component names (`marks`) credit the article's author."""
     if not marks.strip():
         return False
-    if marks.isascii():
-        low = marks.lower()
-        return bool(_AUTHOR_MARK_LOWER.search(low) and not _PHOTO_LOWER.search(low))
-    return bool(_AUTHOR_MARK.search(marks) and not _PHOTO.search(marks))
+    low = marks.lower()
+    return bool(hints.author_mark.search(low) and not hints.author_not.search(low))
 
 
 def _subtree_text(node: Tag, budget: Optional[list] = None) -> str:

@@ -46,6 +46,12 @@ class Vocabulary:
                                      "reporting|via|from|special|investigative|associate|chief|national|political|"
                                      "a|an|et|y|und|e|follow|email|twitter|more|view|read|last",
                                      _MONTHS, "|", _DAYS)
+    # Job titles: beside the licensor's name a capitalised phrase ending in one ("Education Reporter") is a role.
+    role_words: tuple = _words("reporter|reporters|correspondent|correspondents|writer|writers|editor|editors|"
+                               "contributor|contributors|columnist|columnists|staff|producer|journalist|journalists|"
+                               "desk|team|redakteur|redakteurin|redaktion|korrespondent|korrespondentin|journaliste|"
+                               "periodista|redactor|redactora|redattore|redazione|giornalista|reporterin|verslaggever|"
+                               "redactie|reportér|redaktor|redaktør|toimittaja")
     # Verbs that make "Jane Doe said ..." a sentence about a person, not a credit.
     speech_verbs: tuple = _words("said|says|told|tells|asked|asks|added|adds|wrote|argued|noted|explained|"
                                  "according|claimed|stated|testified|tweeted|announced")
@@ -73,6 +79,18 @@ class Vocabulary:
     non_title_links: tuple = _words("share|tweet|email|print|comment|comments|follow|subscribe|facebook|twitter|"
                                     "linkedin|whatsapp|reddit|pinterest|telegram|copy|link|more|read|view|all|continue|"
                                     "articles|stories|posts|author|profile|bio|sign|log|menu|home|newsletter")
+    # Words in an element's class, id, itemprop, rel or data-component (as parts of a name: "post-author-link",
+    # "articleAutor") that mark it as crediting the article's author, in the languages partners write markup in.
+    author_marks: tuple = _words("author|byline|by-line|writer|contributor|reporter|journalist|creator|autor|auteur|"
+                                 "verfasser|forfatter|skribent|yazar|szerzo|penulis")
+    # ... unless the name also holds one of these: a picture's credit, or a word that only contains a mark
+    # ("autoresize", "autorotate": automation, not an author).
+    author_mark_exclusions: tuple = _words("photo|image|img|caption|credit|autoresiz|autorotat|autorefresh|"
+                                           "autorun|autoriz|autoris|autorit|autorepl|autorec")
+    # Words in an empty author element's class or id that say it holds something other than the name (a
+    # bio, social links, an avatar): such an element left empty is no byline a script fills in.
+    not_name_slots: tuple = _words("bio|biography|description|social|socmed|avatar|links|follow|share|icon|photo|"
+                                   "image|img|twitter|facebook|instagram|linkedin|email|mail|rss")
     # Path segments of a person's page ("/author/jane-doe/", "/users/jdoe"): a link there names its author
     # (whatever its text, a handle too) and presents no other story.
     profile_paths: tuple = _words("author|authors|user|users|profile|profiles|people|staff|autor|autoren|autorin|"
@@ -132,6 +150,17 @@ class Vocabulary:
     @cached_property
     def after_ok(self) -> frozenset:
         return frozenset(self.after_name_words)
+
+    @cached_property
+    def not_name_slot_set(self) -> frozenset:
+        return frozenset(self.not_name_slots)
+
+    @cached_property
+    def role_set(self) -> frozenset:
+        """`role_words` as folded tokens ("reportér" -> "reporter")."""
+        from .names import fold_tokens  # names imports nothing from here, but keep vocabulary import-light
+
+        return frozenset(t for w in self.role_words for t in fold_tokens(w)[-1:])
 
     @cached_property
     def speech(self) -> frozenset:

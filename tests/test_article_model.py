@@ -684,3 +684,117 @@ def test_a_kicker_that_is_words_not_a_name_does_not_fill_an_empty_slot(original,
 def test_a_bare_name_beside_the_empty_slot_fills_it_and_is_judged(original):
     html = page(original, f"<div class='author-row'><div class='name'>Kyle Wood</div>{SLOT}</div>")
     assert outcomes(html, original)["byline"] == "fail"
+
+
+# ---- a script's author slot, whatever the language of its markup and wherever the layout puts it ------------
+
+@pytest.mark.parametrize("slot", [
+    "<p class='autor small'></p>",  # German, Spanish, Polish, Czech markup
+    "<div class='article__auteur'></div>",  # French
+    "<div class='articleVerfasser'><span></span></div>",
+])
+def test_an_empty_author_slot_named_in_another_language_is_review(original, slot):
+    got = outcomes(page(original, slot), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+def test_a_name_that_merely_contains_a_mark_word_is_no_author_slot(original):
+    # "autoresize" holds "autor": automation, not an author; the page has no byline at all
+    html = page(original, "<div class='autoresize-frame'></div>")
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+def test_an_empty_author_box_after_the_text_is_review(original):
+    html = page(original, "", after="").replace(
+        "</div></article>", "</div><div class='author-box'><h4 class='author-name'></h4></div></article>", 1)
+    got = outcomes(html, original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+@pytest.mark.parametrize("line", [
+    "Education Reporter, Daily Caller News Foundation",
+    "FROM THE DAILY CALLER NEWS FOUNDATION",
+    "DCNF Staff Reporter",
+])
+def test_the_licensors_line_beside_an_empty_slot_does_not_fill_it(original, line):
+    html = page(original, f"{SLOT}<p class='byline-affiliation'>{line}</p>")
+    got = outcomes(html, original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+def test_another_outlet_beside_an_empty_slot_still_fills_it(original):
+    html = page(original, f"{SLOT}<p class='byline-source'>By Associated Press</p>")
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+def test_an_unnamed_avatar_beside_an_empty_author_link_is_a_slot(original):
+    box = ("<div class='post-author-box'><img src='/img/avatar-placeholder.png' alt='' width='40' height='40'>"
+           "<a class='post-author-link' href='#'></a></div>")
+    got = outcomes(page(original, box), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+def test_a_named_portrait_beside_an_empty_author_link_is_no_empty_slot(original):
+    box = ("<div class='post-author-box'><img src='/img/kyle-wood.jpg' alt='Kyle Wood' width='40' height='40'>"
+           "<a class='post-author-link' href='#'></a></div>")
+    assert outcomes(page(original, box), original)["byline"] != "review"
+
+
+@pytest.mark.parametrize("box", [
+    "<div class='author-social'><a class='author-twitter' href='https://twitter.com/x'></a></div>",
+    "<div class='author-bio'></div>",
+])
+def test_an_empty_bio_or_social_row_of_an_author_box_is_no_byline_slot(original, box):
+    # nothing names the reporter and no empty name element waits for a script: the byline is missing
+    assert outcomes(page(original, box), original)["byline"] == "fail"
+
+
+def test_a_role_after_a_credit_prefix_is_no_name_beside_an_empty_name_element(original):
+    row = "<p class='byline'>By <span class='author-name'></span>, Reporter, Daily Caller News Foundation</p>"
+    got = outcomes(page(original, row), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+def test_the_licensors_own_author_marked_line_beside_an_empty_author_link_leaves_the_slot_open(original):
+    row = ("<div class='meta'>by <a rel='author' href='/author/x/'></a><br><span class='byline-org'>Daily Caller "
+           "News Foundation</span></div>")
+    got = outcomes(page(original, row), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+def test_a_name_after_the_date_in_an_author_element_fills_an_empty_slot(original):
+    row = ("<p class='meta'>Le Monde | 04.05.2015 | Par <span class='auteur'>Kyle Wood</span></p>"
+           "<p itemprop='author' class='auteur'></p>")
+    assert outcomes(page(original, row), original)["byline"] == "fail"
+
+
+def test_an_empty_author_box_after_the_text_beside_another_persons_sign_off_is_a_fail(original):
+    html = page(original, "").replace(
+        "</div></article>", "</div><p class='author-name'></p><p class='sign-off'><span class='author'>Kyle Wood"
+        "</span>, Partner Gazette</p></article>", 1)
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+# ---- the original's authors unknown: a person's credit is told by where it stands and how it reads ----------
+
+@pytest.mark.parametrize("header, after", [
+    ("<p class='meta'>Jane Q. Reporter | Daily Caller News Foundation</p>", ""),
+    ("<div class='row'>Jane Q. Reporter and Kyle Wood Politics Reporters</div>", ""),
+    ("<div class='post-meta'>By Jane Q. Reporter 7 Comments Share</div>", ""),
+    ("<div class='post-meta'>April 10, 2026 <span class='author'>Jane Q. Reporter</span></div>", ""),
+    ("", "<p class='signoff'>— Jane Q. Reporter, Daily Caller News Foundation</p>"),
+])
+def test_unknown_authors_a_persons_credit_found_by_structure_is_review(original, header, after):
+    anonymous = replace(original, authors=())
+    html = page(anonymous, header)
+    if after:
+        html = html.replace("</div></article>", f"</div>{after}</article>", 1)
+    got = outcomes(html, anonymous)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+@pytest.mark.parametrize("after", ["<h3>Grapevine Edition</h3>", "<p>Share Tweet Email</p>"])
+def test_unknown_authors_a_title_or_buttons_after_the_text_are_no_persons_credit(original, after):
+    anonymous = replace(original, authors=())
+    html = page(anonymous, "").replace("</div></article>", f"</div>{after}</article>", 1)
+    assert outcomes(html, anonymous)["byline"] == "fail"

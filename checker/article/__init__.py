@@ -12,7 +12,7 @@ from ..models import Original
 from ..parse import BLOCK_TAGS, Block, Image, ParsedPage, descendants_named
 from ..text_match import is_notice
 from .containers import Containers
-from .credits import Credits, credit_hidden_by_structure, named_near_but_unread, read_credits
+from .credits import Credits, credit_hidden_by_structure, named_near_but_unread, person_credits, read_credits
 from .images import ImageContext, classify_image
 from .positions import place
 from .zones import Zones, find_zones
@@ -125,6 +125,11 @@ class Article:
     @cached_property
     def credits(self) -> Credits:
         return read_credits(self)
+
+    @cached_property
+    def person_credits(self) -> list:
+        """Lines crediting a person, whoever it is (for an original whose authors are unknown)."""
+        return person_credits(self)
 
     @cached_property
     def unread_credit(self) -> Optional[Block]:

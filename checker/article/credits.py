@@ -10,6 +10,7 @@ from bs4 import Tag
 
 from ..names import find_name, fold_tokens, looks_like_person, name_forms
 from ..parse import Block, subtree_text
+from ..text_match import find_alias
 from ..visibility import hidden_by_structure
 from ..vocabulary import Vocabulary
 from .containers import is_author_link
@@ -22,6 +23,10 @@ _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
 _SEPARATOR_BEFORE = re.compile(r"(?:[|•·—–:/]|(?:^|\s)[-*])\s*$")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 SHORT_CREDIT_WORDS = 12
+_TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "figcaption"})  # a title or a caption credits nobody
+FOOT_SIGN_OFF_LINES = 3  # a sign-off ("— Jane Doe, Outlet") stands among the first lines after the text
+_LEADING_NAME = re.compile(r"^\s*((?:[^\W\d_][\w.'’-]*\s+){1,3}[^\W\d_][\w.'’-]*)\s+\d")
+_LEADING_DASH = re.compile(r"^\s*[-—–―~•·*]+\s*")
 SHORT_PREFIX_CHARS = 24
 SLOT_READ_NODES = 400  # an empty slot's subtree is read this far for text (a hostile one is not walked whole)
 SLOT_AREA_LEVELS = 3  # an empty credit slot and a bare name within this many ancestors of it share a credit area
@@ -172,35 +177,77 @@ def read_credits(article: "Article") -> Credits:
     headline = article.zones.headline if article.zones else None
     short_lines: list = []  # short lines at the head that name no author: some person's credit?
     head_bylines: list = []  # byline-shaped blocks at the head (an empty slot's rivals)
+    empty_zone = "head"
     for block, zone in article.candidate_blocks():
         if block.hidden is not None or block.tag == "figcaption":
             continue  # hidden, or a picture's caption (its credit is the photographer's)
         if (block.tag == "h1" or block.index == headline) and not block.own_mark:
             continue  # a title (the story's, or a blog's name in its banner) is not a credit
         if not block.text:
-            if result.empty_marked is None and zone == "head" and _empty_slot(article, block):
-                result.empty_marked = block
+            if result.empty_marked is None and _empty_slot(article, block) and (zone == "head" or _whole_box(article, block)):
+                result.empty_marked, empty_zone = block, zone
             continue
-        if (result.empty_marked is None and zone == "head" and block.empty_mark
-                and not any(_line_names_someone(article, t) for t in block.marked_texts)
+        if (result.empty_marked is None and block.empty_mark and (zone == "head" or _whole_box(article, block))
+                and not any(_line_names_someone(article, t) and not _licensor_line(article, t) for t in block.marked_texts)
                 and not article.is_body(block) and not article.other_story(block)):
             # "<a class=author></a> · 14 Jan", "<span class=author-name></span> Follow": an inline author
             # slot a script fills (a marked button or date beside it names nobody)
-            result.empty_marked = block
+            result.empty_marked, empty_zone = block, zone
         _read_block(article, block, zone, forms, result, short_lines, head_bylines)
     result.missing = [a for a in authors if a not in result.credits]
     if result.empty_marked is not None and not result.credits:
-        result.credit_shown = _credit_shown(article, result.empty_marked, head_bylines, short_lines)
+        # an empty box after the text is filled in or not by what the head and the foot show; an empty slot at
+        # the head by what the head shows (an author box far below is another matter)
+        rivals = result.bylines if empty_zone == "foot" else head_bylines
+        result.credit_shown = _credit_shown(article, result.empty_marked, rivals, short_lines)
     return result
 
 
 def _empty_slot(article: "Article", block: Block) -> bool:
-    """An empty author-marked element at the head: a script fills it in, so what it will say is unknown."""
+    """An empty author-marked element at the head or the foot (an author box after the text): a script
+    fills it in, so what it will say is unknown."""
     # the block itself marked: empty all the way down; else an empty author-marked element inline in it
-    slot = ((block.own_mark and not _text_below(block.element))
-            or (block.empty_mark and not any(block.marked_texts)))
-    return bool(slot and not block.hidden_text and not article.contains_image(block.element)
+    slot = (((block.own_mark and not _text_below(block.element)) or (block.empty_mark and not any(block.marked_texts)))
+            and not _names_no_name(article, block.element))
+    return bool(slot and not block.hidden_text and not _pictured_credit(article, block)
                 and not article.other_story(block))
+
+
+def _names_no_name(article: "Article", node: Tag) -> bool:
+    """Whether an empty author element's class or id says it holds no name (its bio, social links, avatar)."""
+    names = " ".join(fold_tokens(" ".join(str(v) for a in ("class", "id") for v in _as_list(node.get(a)))))
+    return any(w in article.vocab.not_name_slot_set for w in names.split())
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def _whole_box(article: "Article", block: Block) -> bool:
+    """Whether an empty author element after the text is the whole author box, not an empty part (a
+    social icon, a list of links, a bio) of a box that shows its text: only then is it a script's slot."""
+    if block.tag in ("ul", "ol", "dl") or block.element.find_parent("a") is not None:
+        return False
+    blocks = article.page.blocks
+    depth, i, levels = block.depth, block.index - 1, 0
+    stop = max(0, block.index - SLOT_READ_NODES)  # a hostile page's thousand empty siblings are not each walked past
+    while i >= stop and levels < SLOT_AREA_LEVELS:
+        b = blocks[i]
+        if b.depth < depth:  # an enclosing block
+            depth, levels = b.depth, levels + 1
+            if b.own_mark and _text_below(b.element):
+                return False
+        i -= 1
+    return True
+
+
+def _pictured_credit(article: "Article", block: Block) -> bool:
+    """Whether an author element shows its credit as a picture (a signature, a logo, a named portrait):
+    then it is not empty. An unnamed avatar beside an empty name element is a placeholder."""
+    if not article.contains_image(block.element):
+        return False
+    images = [img for b in (block, *article.inner_blocks(block)) for img in article.images_in(b)]
+    return not (block.empty_mark and images and all(not any(t.strip() for t in img.texts) for img in images))
 
 
 def _text_below(node: Tag) -> bool:
@@ -265,17 +312,50 @@ def _credit_shown(article: "Article", empty_slot: Block, head_bylines: list, sho
     vocab = article.vocab
     containers = article.containers
     for b in head_bylines:
+        if b.tag in _TITLE_TAGS and not b.own_mark:
+            continue  # a heading in an author box is its label ("Tech Industry"), unless marked as the name
         if b is not empty_slot and not article.other_story(b) and (containers.credit_area(b) or b.own_mark or credits_person(
-                b, article.pack.non_person_credits, vocab)) and _names_someone(b, article):
+                b, article.pack.non_person_credits, vocab)) and _names_someone(b, article) and not _licensor_only(article, b):
             return b
     for b in short_lines:
         if not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b):
             continue
-        if vocab.other_credit_re.search(" ".join(fold_tokens(b.text))) or _control_row(b):
+        if (vocab.other_credit_re.search(" ".join(fold_tokens(b.text))) or _control_row(b) or _licensor_only(article, b)
+                or (b.tag in _TITLE_TAGS and not b.own_mark)):
             continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons
         if b.marked or (containers.credit_area(b) and _beside(b, empty_slot) and _reads_as_name(article, b.text)):
             return b
     return None
+
+
+def _licensor_only(article: "Article", block: Block) -> bool:
+    """Whether a line names the licensor and no person ("Politics Reporter, <licensor>", "From the
+    <licensor>"): beside an empty author slot it is the affiliation the slot's name will stand with."""
+    return _licensor_line(article, block.text, block.lines[0] if block.lines else "")
+
+
+def _licensor_line(article: "Article", text: str, first_line: Optional[str] = None) -> bool:
+    pack = article.pack
+    if find_alias(text, pack.aliases) is None:
+        return False
+    line = text if first_line is None else first_line
+    return _role_only(article, _first_segment(article, line)) or not line_credits_person(
+        line, pack.non_person_credits, article.vocab)
+
+
+def _first_segment(article: "Article", line: str) -> str:
+    """What a credit line says before its first separator, its credit prefix removed."""
+    return re.split(r"[,|•·—–(]|\s[-/]\s", article.vocab.by_lead.sub("", line, count=1))[0]
+
+
+def _role_only(article: "Article", segment: str) -> bool:
+    """Whether words are only a job title ("Reporter", "Education Reporter"): capitalised, a title reads
+    like a name but names nobody. A credit the pack lists as no person's ("Staff") is still a credit."""
+    toks = fold_tokens(segment)
+    if not toks or toks[-1] not in article.vocab.role_set:
+        return False
+    low = " " + " ".join(toks) + " "
+    return not any(" " + " ".join(fold_tokens(c)) + " " in low for c in article.pack.non_person_credits)
 
 
 def _control_row(block: Block) -> bool:
@@ -323,7 +403,10 @@ def _names_someone(block: Block, article: "Article") -> bool:
     or "By , Staff Writer" is an empty slot); without one, a person's or an outlet's name. An author-marked
     row that says "Go to permalink" or "Dec. 3 at 5:42 PM Follow @handle" credits nobody."""
     line = block.lines[0] if block.lines else block.text
-    return _line_names_someone(article, line) or _author_link_says(block, line, article.vocab)
+    # the name may stand after the date in an author-marked element ("Le Monde | 4 May | Par <span
+    # class=auteur>Martin Untersinger</span>")
+    return (_line_names_someone(article, line) or _author_link_says(block, line, article.vocab)
+            or any(_line_names_someone(article, t) for t in block.marked_texts if t and t != line))
 
 
 def _author_link_says(block: Block, line: str, vocab: Vocabulary) -> bool:
@@ -342,9 +425,11 @@ def _line_names_someone(article: "Article", line: str) -> bool:
     if not _NAME_START.match(rest):
         return False
     if rest != line:
-        return True
+        return not _role_only(article, _first_segment(article, rest))  # "By Reporter, <outlet>": no name
     non_person = article.pack.non_person_credits
-    return line_credits_person(line, non_person, vocab) or named_outlet(line, non_person) is not None
+    # without a credit prefix, a label ("Tech Industry") is no name: its words are written in lower case elsewhere
+    person = person_in_line(line, non_person, vocab)
+    return (person is not None and _reads_as_name(article, person)) or named_outlet(line, non_person) is not None
 
 
 def named_outlet(text: str, non_person: tuple) -> Optional[str]:
@@ -397,6 +482,35 @@ def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:
     return None
 
 
+def person_credits(article: "Article") -> list:
+    """Lines that credit a person, told without knowing who wrote the article: byline-shaped ones
+    ("By ...", author-marked); failing those, a short line in the credit area under the headline, or
+    among the first lines after the text, whose first words read as a person's name ("Jane Doe |
+    Outlet", "— Jane Doe and John Roe, Reporters")."""
+    vocab, non_person = article.vocab, article.pack.non_person_credits
+    # a byline's name may follow its date ("April 10, 2023 | Jane Doe"): any of its lines may hold it
+    out = [b for b in article.credits.bylines
+           if any(line_credits_person(t, non_person, vocab) for t in (*b.lines[:3], *b.marked_texts))]
+    if out:
+        return out
+    foot_lines = 0
+    for block, zone in article.candidate_blocks():
+        if block.hidden is not None or not block.text:
+            continue
+        if zone == "foot":
+            foot_lines += 1
+        near = article.containers.credit_area(block) if zone == "head" else foot_lines <= FOOT_SIGN_OFF_LINES
+        if (not near or block.tag in _TITLE_TAGS or len(block.text.split()) > vocab.max_head_line_words
+                or article.is_notice(block.text) or vocab.consent_re.search(block.text)):
+            continue
+        line = block.lines[0] if block.lines else block.text
+        name = person_in_line(line, non_person, vocab)
+        if (name and _reads_as_name(article, name) and not vocab.other_credit_re.search(" ".join(fold_tokens(line)))
+                and not _control_row(block) and not article.other_story(block)):
+            out.append(block)
+    return out[:1]
+
+
 def credits_person(block: Block, non_person: tuple, vocab: Vocabulary) -> bool:
     """Whether a byline-like block names a person (not "Staff", not an outlet): "By A and B, Outlet" does."""
     return line_credits_person(block.lines[0] if block.lines else "", non_person, vocab)
@@ -404,7 +518,15 @@ def credits_person(block: Block, non_person: tuple, vocab: Vocabulary) -> bool:
 
 def line_credits_person(line: str, non_person: tuple, vocab: Vocabulary) -> bool:
     """Whether a credit line names a person (not "Staff", not an outlet): "By A and B, Outlet" does."""
-    text = vocab.by_lead.sub("", line, count=1)
+    return person_in_line(line, non_person, vocab) is not None
+
+
+def person_in_line(line: str, non_person: tuple, vocab: Vocabulary) -> Optional[str]:
+    """The first person's name a credit line gives (not "Staff", not an outlet), or None."""
+    # a sign-off's dash goes first ("— Jane Doe, Outlet"), then the credit prefix
+    signed = _LEADING_DASH.sub("", line)
+    text = vocab.by_lead.sub("", signed, count=1)
+    prefixed = text != signed
     head = re.split(r"[,|•·—–(]|\s[-/]\s", text)[0].strip()
     joiners = "|".join(re.escape(j) for j in vocab.name_joiners)
     for part in re.split(r"\s+(?:" + joiners + r")\s+", head) if joiners else [head]:
@@ -412,5 +534,8 @@ def line_credits_person(line: str, non_person: tuple, vocab: Vocabulary) -> bool
         if any(" ".join(fold_tokens(c)) in low for c in non_person):
             continue
         if looks_like_person(part.strip()):
-            return True
-    return False
+            return part.strip()
+        lead = _LEADING_NAME.match(part) if prefixed else None
+        if lead and looks_like_person(lead.group(1)):
+            return lead.group(1)  # "By Jane Doe 7 Comments": after a credit prefix, the capitalised words up to a number
+    return None

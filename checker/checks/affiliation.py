@@ -5,7 +5,6 @@ import re
 from typing import Optional
 
 from ..article import Article
-from ..article.credits import credits_person
 from ..models import Outcome
 from ..parse import Block
 from .context import CheckContext
@@ -161,7 +160,7 @@ def attached_to_byline(ctx: CheckContext) -> Verdict:
     if not art.authors:
         # Without the original's authors the reporter's byline cannot be told apart from any other
         # credit, so whether the affiliation is attached to it cannot be told either.
-        people = [b for b in found.bylines if credits_person(b, pack.non_person_credits, art.vocab)]
+        people = art.person_credits
         if people or found.empty_marked is not None:
             shown = next((b for b in people if attached(art, b)), people[0] if people else found.empty_marked)
             return _review(ctx, "the original's authors are unknown, so the checker cannot tell which byline is the "

@@ -248,7 +248,8 @@ def is_hidden(el: El) -> bool:
     return any(self_hidden(a) for a in [el, *el.iterancestors()])
 
 
-_SLOT_RE = re.compile(r"author|byline|by-line|writer|contributor|reporter|journalist|creator", re.I)
+_SLOT_RE = re.compile(r"author|byline|by-line|writer|contributor|reporter|journalist|creator|autor|auteur|verfasser|"
+                      r"forfatter|skribent|yazar|szerzo|penulis", re.I)
 
 
 def _credit_slot(el: El) -> bool:

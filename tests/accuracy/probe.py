@@ -4,6 +4,8 @@
     python tests/accuracy/probe.py --kind hide [--seed N] [--limit N]
     python tests/accuracy/probe.py --kind noise [--seed N] [--limit N]
     python tests/accuracy/probe.py --kind lure [--seed N] [--limit N]
+    python tests/accuracy/probe.py --kind slot [--seed N] [--limit N]
+    python tests/accuracy/probe.py --kind unknown [--seed N] [--limit N]
 
 `reader`: each copy whose byline passes gets its credit element wrapped, extended or moved (under the
 headline, right after the article's text); the byline must still pass and the affiliation keep its
@@ -16,7 +18,12 @@ and tags after its text, a lead photo with its credit, a dek, a breadcrumb, an a
 headline, an advertisement and a "READ MORE" link inside the text, a signed-in greeting, the site's
 footer naming its editor); no verdict may change. `lure`: copies whose byline fails get the reporter
 named where a reader sees no credit of this article (another story's teaser, a photo credit, a comment,
-`<meta name=author>` and JSON-LD); the byline must still not pass. Prints each change that flips a verdict
+`<meta name=author>` and JSON-LD); the byline must still not pass. `slot`: copies whose byline passes and
+names the reporter once get the author-marked element of that credit emptied (or replaced by an empty
+marked one), as a theme whose script fills the byline in serves it; byline must be `review`, affiliation
+not `fail`. `unknown`: the same copies checked against an original whose authors are not known; the
+reporter's credit must be found by where it stands and what it looks like (byline `review`, affiliation
+not `fail`). Prints each change that flips a verdict
 and a count per change. Only the tune split is read: the test split stays unseen.
 """
 from __future__ import annotations
@@ -415,6 +422,71 @@ def l_comment(soup, el, ctx):
 LURE: dict[str, Change] = {n: f for n, f in globals().items() if n.startswith("l_") and callable(f)}
 
 
+# ---- script-filled slots: the credit's author-marked element left empty (byline and affiliation: review) ----
+
+_SLOT_MARK = re.compile(r"author|byline|by-line|writer|contributor|autor|auteur|verfasser", re.I)
+
+
+def _marked(el: Tag) -> bool:
+    return any(_SLOT_MARK.search(" ".join(el.get(a)) if isinstance(el.get(a), list) else (el.get(a) or ""))
+               for a in ("class", "id", "itemprop", "rel"))
+
+
+def _slot_of(el: Tag, name: str) -> Tag:
+    """The author-marked element that holds the credit: the credit itself, an ancestor within three
+    levels, or the smallest marked descendant holding the name."""
+    for node in [el, *list(el.parents)[:3]]:
+        if node.name not in ("body", "html", "article", "main") and _marked(node):
+            return node
+    last = anyascii(name).split()[-1].lower()
+    inner = [d for d in el.find_all(True) if _marked(d) and last in anyascii(d.get_text()).lower()]
+    if inner:
+        return inner[0]
+    raise ValueError("the credit has no author-marked element")
+
+
+def s_emptied(soup, el, ctx):
+    _slot_of(el, ctx["name"]).clear()
+
+
+def s_name_emptied(soup, el, ctx):
+    last = anyascii(ctx["name"]).split()[-1].lower()
+    holders = [d for d in el.find_all(True) if _marked(d) and last in anyascii(d.get_text()).lower()
+               and len(d.get_text().split()) <= 4]
+    if not holders:
+        raise ValueError("no marked element holds the name alone")
+    holders[-1].clear()
+
+
+def _replace_with_slot(soup, el, ctx, html: str) -> None:
+    _slot_of(el, ctx["name"])  # only where the page marks its credit: the slot replaces a marked credit
+    el.replace_with(_frag(html))
+
+
+def s_itemprop(soup, el, ctx):
+    _replace_with_slot(soup, el, ctx, '<div class="meta"><span itemprop="author" itemscope itemtype="https://schema.org/'
+                       'Person"><span itemprop="name"></span></span> <time>Dec. 3, 2026</time></div>')
+
+
+def s_author_link(soup, el, ctx):
+    _replace_with_slot(soup, el, ctx, '<div class="post-author-box"><img src="/img/avatar-placeholder.png" alt="" '
+                       'width="40" height="40"><a class="post-author-link" href="#"></a></div>')
+
+
+def s_auteur(soup, el, ctx):
+    _replace_with_slot(soup, el, ctx, '<p class="auteur" data-auteur-id="5521"></p><p class="date">3 décembre 2026</p>')
+
+
+SLOT: dict[str, Change] = {n: f for n, f in globals().items() if n.startswith("s_") and callable(f)}
+
+
+def u_as_served(soup, el, ctx):
+    """The copy unchanged; its original's authors are not known (the task says so)."""
+
+
+UNKNOWN: dict[str, Change] = {"u_as_served": u_as_served}
+
+
 def _context(case: dict[str, Any]) -> dict[str, Any]:
     orig = next(o for o in case["originals"] if o["id"] == case["original_id"])
     return {"name": orig["authors"][0], "title": orig["title"], "text": orig["text"]}
@@ -439,7 +511,7 @@ def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bo
     base = E.check_task(E.case_task(case))[1]
     if (base.rules.get("byline") == "pass") == (kind == "lure"):
         return case["name"], False, []
-    changes = {"reader": READER, "hide": HIDE, "noise": NOISE, "lure": LURE}[kind]
+    changes = {"reader": READER, "hide": HIDE, "noise": NOISE, "lure": LURE, "slot": SLOT, "unknown": UNKNOWN}[kind]
     flips = []
     for name, change in changes.items():
         if only and name not in only:
@@ -448,18 +520,23 @@ def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bo
         el = soup.body if kind == "lure" else find_credit(soup, ctx["name"])
         if el is None:
             return case["name"], True, [("-", "no credit element found", "")]
+        if kind == "slot" and len(_credits(soup, el, ctx["name"])) > 1:
+            return case["name"], False, []  # the reporter is credited again elsewhere: an empty slot decides nothing
         try:
             for target in (_credits(soup, el, ctx["name"]) if kind == "hide" else [el]):
                 change(soup, target, ctx)
         except ValueError as e:
             flips.append((name, "not applicable", str(e)))
             continue
-        got = E.check_task(E.Task(name=case["name"] + "-" + name, html=str(soup)))[1]
+        got = E.check_task(E.Task(name=case["name"] + "-" + name, html=str(soup),
+                                  unknown_authors=case["original_id"] if kind == "unknown" else None))[1]
         byline, aff = got.rules.get("byline"), got.rules.get("affiliation")
         if kind == "lure":
             bad = byline == "pass"
         elif kind == "noise":
             bad = byline != "pass" or aff != base.rules.get("affiliation")
+        elif kind in ("slot", "unknown"):
+            bad = byline != "review" or aff == "fail"
         elif kind == "reader":
             bad = byline != "pass" or (name.startswith("t_") and aff != base.rules.get("affiliation"))
         else:
@@ -471,7 +548,7 @@ def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bo
 
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--kind", choices=("reader", "hide", "noise", "lure"), default="reader")
+    ap.add_argument("--kind", choices=("reader", "hide", "noise", "lure", "slot", "unknown"), default="reader")
     ap.add_argument("--seed", type=int, default=None, help="generator seed (default: the gate's first)")
     ap.add_argument("--limit", type=int, default=0, help="probe at most this many copies (0: all)")
     ap.add_argument("--only", default="", help="comma-separated change names")
