@@ -798,3 +798,24 @@ def test_unknown_authors_a_title_or_buttons_after_the_text_are_no_persons_credit
     anonymous = replace(original, authors=())
     html = page(anonymous, "").replace("</div></article>", f"</div>{after}</article>", 1)
     assert outcomes(html, anonymous)["byline"] == "fail"
+
+
+def test_a_credit_right_above_the_headline_counts_whatever_its_container(original):
+    # the credit and the headline in separate deep subtrees (a Medium-like layout): no small header holds both
+    deep = "<div>" * 9, "</div>" * 9
+    html = (f"<html><body><header class='site'><nav><a href='/'>Home</a> <a href='/politics'>Politics</a></nav></header>"
+            f"<main>{deep[0]}<nav class='pst-by'><div><div class='dy'>By Jane Q. Reporter</div></div></nav>{deep[1]}"
+            f"<section>{deep[0]}<h1>{original.title}</h1>{deep[1]}</section>"
+            f"<img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'><div>{article_html(original)}</div>"
+            f"</main></body></html>")
+    assert outcomes(html, original)["byline"] == "pass"
+
+
+def test_a_long_field_of_a_separated_meta_line_that_opens_with_the_credit_holds_it(original):
+    meta = ("<p class='bloc_signature'><span>Le Monde</span> | <time>04.05.2015 à 13h36</time> • Mis à jour le "
+            "<time>05.05.2015 à 20h13</time> | <span>Jane Q. Reporter, Contributor, Daily Caller News Foundation — "
+            "<time>Updated March 25, 2026</time> <time>Dec. 3, 2026 5:42 p.m. ET</time> <span class='share'><a href="
+            "'https://twitter.com/intent/tweet?url=x'>Share on X</a> <a href='https://www.facebook.com/sharer.php?u=x'>"
+            "Facebook</a> <a href='mailto:?subject=x'>Email</a></span> <span>4 min read</span></span></p>")
+    got = outcomes(page(original, meta), original)
+    assert got["byline"] == "pass" and got["affiliation"] == "pass"

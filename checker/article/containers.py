@@ -76,7 +76,22 @@ class Containers:
             return self._near_rank.get(block.index, NEAR_BLOCKS + 1) <= NEAR_BLOCKS
         if z.headline <= block.index < z.first and block.index in self._head_set:
             return True  # (a headline far above the body has only the lines under it in the head)
+        if self._credit_right_above_headline(block):
+            return True
         return self._shares_header(block)
+
+    def _credit_right_above_headline(self, block: Block) -> bool:
+        """Whether a block is the line right above the headline and reads as a credit ("By Jane Doe"):
+        some layouts put the byline over the title, in whatever container."""
+        z = self.zones
+        if (z is None or z.headline is None or block.index >= z.headline or not block.text
+                or z.headline - block.index > NEAR_BLOCKS * 4):  # (empty wrappers between them are few)
+            return False
+        blocks = self.page.blocks
+        i = z.headline - 1
+        while i > block.index and not (blocks[i].hidden is None and blocks[i].text):
+            i -= 1
+        return i == block.index and bool(self.vocab.by_start.match(block.text))
 
     def by_article(self, block: Block) -> bool:
         """At the article's head or right after its text: where a container's name says nothing."""

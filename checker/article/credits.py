@@ -101,17 +101,25 @@ def _credits_in_fields(line: str, forms_by_author: dict, marked: bool, zone: str
     found: dict = {}
     if len(fields) > 1:
         for f in fields:
-            if len(_TOKEN.findall(anyascii(f))) <= limit:
-                found.update(credit_in_line(f, forms_by_author, marked, zone, vocab))
+            # a field that opens with a credit holds it whatever follows ("Jane Doe, Outlet — Updated ... Share")
+            head = f if len(_TOKEN.findall(anyascii(f))) <= limit else _opening(f, limit)
+            if head:
+                found.update(credit_in_line(head, forms_by_author, marked, zone, vocab))
     if not found:
         # "By Jane Doe — March 4, 2026 · 36 comments · Share on X · 4 min read": a line that opens with
         # a credit is a byline row whatever else it carries; its opening words are read as a short line.
-        head = _first_words(line, limit)
-        while head and _token_count(head) > limit:  # tokens, not words, bound a line ("9:12" is two)
-            head = _first_words(head, max(1, len(head.split()) - 4)) if len(head.split()) > 1 else ""
+        head = _opening(line, limit)
         if head:
             found.update(credit_in_line(head, forms_by_author, marked, zone, vocab))
     return found
+
+
+def _opening(line: str, limit: int) -> str:
+    """The opening words of a long line, at most `limit` tokens."""
+    head = _first_words(line, limit)
+    while head and _token_count(head) > limit:  # tokens, not words, bound a line ("9:12" is two)
+        head = _first_words(head, max(1, len(head.split()) - 4)) if len(head.split()) > 1 else ""
+    return head
 
 
 def _token_count(text: str) -> int:
