@@ -12,7 +12,8 @@ from ..models import Original
 from ..parse import BLOCK_TAGS, Block, Image, ParsedPage, descendants_named
 from ..text_match import is_notice
 from .containers import Containers
-from .credits import Credits, credit_hidden_by_structure, named_near_but_unread, person_credits, read_credits
+from .credits import Credits, credit_hidden_by_structure, named_near_but_unread, read_credits
+from .persons import person_credits
 from .images import ImageContext, classify_image
 from .positions import place
 from .zones import Zones, find_zones

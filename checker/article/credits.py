@@ -6,14 +6,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from anyascii import anyascii
-from bs4 import Tag
 
-from ..names import find_name, fold_tokens, looks_like_person, name_forms
-from ..parse import Block, subtree_text
-from ..text_match import find_alias
+from ..names import find_name, fold_tokens, name_forms
+from ..parse import Block
 from ..visibility import hidden_by_structure
 from ..vocabulary import Vocabulary
-from .containers import is_author_link
+from .slots import credit_shown, empty_slot, licensor_line, line_names_someone, whole_box
 
 if TYPE_CHECKING:
     from . import Article
@@ -23,19 +21,10 @@ _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
 _SEPARATOR_BEFORE = re.compile(r"(?:[|•·—–:/]|(?:^|\s)[-*])\s*$")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 SHORT_CREDIT_WORDS = 12
-_TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "figcaption"})  # a title or a caption credits nobody
-FOOT_SIGN_OFF_LINES = 3  # a sign-off ("— Jane Doe, Outlet") stands among the first lines after the text
-_LEADING_NAME = re.compile(r"^\s*((?:[^\W\d_][\w.'’-]*\s+){1,3}[^\W\d_][\w.'’-]*)\s+\d")
-_LEADING_DASH = re.compile(r"^\s*[-—–―~•·*]+\s*")
 SHORT_PREFIX_CHARS = 24
-SLOT_READ_NODES = 400  # an empty slot's subtree is read this far for text (a hostile one is not walked whole)
-SLOT_AREA_LEVELS = 3  # an empty credit slot and a bare name within this many ancestors of it share a credit area
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
 _SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;@]|\s-\s")  # "@" starts a handle: "Jane Doe @janedoe"
-_NAME_START = re.compile(r"\s*[^\W\d_]")
 _WORD_SPAN = re.compile(r"\S+")
-# An acronym compound or a word with digits ("EU-Gipfel", "US-Wahl", "COVID-19", "G7"): a word, not a name.
-_COMPOUND_WORD = re.compile(r"(?<!\w)[A-Z]{2,}-\w|\w*\d")
 
 
 @dataclass(frozen=True)
@@ -192,11 +181,11 @@ def read_credits(article: "Article") -> Credits:
         if (block.tag == "h1" or block.index == headline) and not block.own_mark:
             continue  # a title (the story's, or a blog's name in its banner) is not a credit
         if not block.text:
-            if result.empty_marked is None and _empty_slot(article, block) and (zone == "head" or _whole_box(article, block)):
+            if result.empty_marked is None and empty_slot(article, block) and (zone == "head" or whole_box(article, block)):
                 result.empty_marked, empty_zone = block, zone
             continue
-        if (result.empty_marked is None and block.empty_mark and (zone == "head" or _whole_box(article, block))
-                and not any(_line_names_someone(article, t) and not _licensor_line(article, t) for t in block.marked_texts)
+        if (result.empty_marked is None and block.empty_mark and (zone == "head" or whole_box(article, block))
+                and not any(line_names_someone(article, t) and not licensor_line(article, t) for t in block.marked_texts)
                 and not article.is_body(block) and not article.other_story(block)):
             # "<a class=author></a> · 14 Jan", "<span class=author-name></span> Follow": an inline author
             # slot a script fills (a marked button or date beside it names nobody)
@@ -207,62 +196,8 @@ def read_credits(article: "Article") -> Credits:
         # an empty box after the text is filled in or not by what the head and the foot show; an empty slot at
         # the head by what the head shows (an author box far below is another matter)
         rivals = result.bylines if empty_zone == "foot" else head_bylines
-        result.credit_shown = _credit_shown(article, result.empty_marked, rivals, short_lines)
+        result.credit_shown = credit_shown(article, result.empty_marked, rivals, short_lines)
     return result
-
-
-def _empty_slot(article: "Article", block: Block) -> bool:
-    """An empty author-marked element at the head or the foot (an author box after the text): a script
-    fills it in, so what it will say is unknown."""
-    # the block itself marked: empty all the way down; else an empty author-marked element inline in it
-    slot = (((block.own_mark and not _text_below(block.element)) or (block.empty_mark and not any(block.marked_texts)))
-            and not _names_no_name(article, block.element))
-    return bool(slot and not block.hidden_text and not _pictured_credit(article, block)
-                and not article.other_story(block))
-
-
-def _names_no_name(article: "Article", node: Tag) -> bool:
-    """Whether an empty author element's class or id says it holds no name (its bio, social links, avatar)."""
-    names = " ".join(fold_tokens(" ".join(str(v) for a in ("class", "id") for v in _as_list(node.get(a)))))
-    return any(w in article.vocab.not_name_slot_set for w in names.split())
-
-
-def _as_list(value) -> list:
-    return value if isinstance(value, list) else [value] if value else []
-
-
-def _whole_box(article: "Article", block: Block) -> bool:
-    """Whether an empty author element after the text is the whole author box, not an empty part (a
-    social icon, a list of links, a bio) of a box that shows its text: only then is it a script's slot."""
-    if block.tag in ("ul", "ol", "dl") or block.element.find_parent("a") is not None:
-        return False
-    blocks = article.page.blocks
-    depth, i, levels = block.depth, block.index - 1, 0
-    stop = max(0, block.index - SLOT_READ_NODES)  # a hostile page's thousand empty siblings are not each walked past
-    while i >= stop and levels < SLOT_AREA_LEVELS:
-        b = blocks[i]
-        if b.depth < depth:  # an enclosing block
-            depth, levels = b.depth, levels + 1
-            if b.own_mark and _text_below(b.element):
-                return False
-        i -= 1
-    return True
-
-
-def _pictured_credit(article: "Article", block: Block) -> bool:
-    """Whether an author element shows its credit as a picture (a signature, a logo, a named portrait):
-    then it is not empty. An unnamed avatar beside an empty name element is a placeholder."""
-    if not article.contains_image(block.element):
-        return False
-    images = [img for b in (block, *article.inner_blocks(block)) for img in article.images_in(b)]
-    return not (block.empty_mark and images and all(not any(t.strip() for t in img.texts) for img in images))
-
-
-def _text_below(node: Tag) -> bool:
-    """Whether an element holds text in blocks of its own (a list of dates under an "authors" class is
-    no empty slot). Past SLOT_READ_NODES nodes it holds something."""
-    text = subtree_text(node, SLOT_READ_NODES)
-    return text is None or bool(text.strip())
 
 
 def _read_block(article: "Article", block: Block, zone: str, forms: dict, result: Credits,
@@ -309,143 +244,6 @@ def _credit_lines(article: "Article", block: Block, in_body: bool) -> list:
     return lines
 
 
-def _credit_shown(article: "Article", empty_slot: Block, head_bylines: list, short_lines: list) -> Optional[Block]:
-    """A credit the reader sees where the article's byline goes, beside an empty byline slot: then the
-    page says who wrote it and is judged on that; without one, what the slot will say is unknown.
-
-    A byline-shaped line ("By Staff", an author-marked element) counts whoever it names in the credit
-    area, and anywhere at the head when it is itself marked as an author's or names a person; a bare
-    line counts only when it is marked as an author's, or names a person in the credit area beside the
-    slot (a section label, a kicker or a button elsewhere at the head is no credit)."""
-    vocab = article.vocab
-    containers = article.containers
-    for b in head_bylines:
-        if b.tag in _TITLE_TAGS and not b.own_mark:
-            continue  # a heading in an author box is its label ("Tech Industry"), unless marked as the name
-        if b is not empty_slot and not article.other_story(b) and (containers.credit_area(b) or b.own_mark or credits_person(
-                b, article.pack.non_person_credits, vocab)) and _names_someone(b, article) and not _licensor_only(article, b):
-            return b
-    for b in short_lines:
-        if not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b):
-            continue
-        if (vocab.other_credit_re.search(" ".join(fold_tokens(b.text))) or _control_row(b) or _licensor_only(article, b)
-                or (b.tag in _TITLE_TAGS and not b.own_mark)):
-            continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons
-        if b.marked or (containers.credit_area(b) and _beside(b, empty_slot) and _reads_as_name(article, b.text)):
-            return b
-    return None
-
-
-def _licensor_only(article: "Article", block: Block) -> bool:
-    """Whether a line names the licensor and no person ("Politics Reporter, <licensor>", "From the
-    <licensor>"): beside an empty author slot it is the affiliation the slot's name will stand with."""
-    return _licensor_line(article, block.text, block.lines[0] if block.lines else "")
-
-
-def _licensor_line(article: "Article", text: str, first_line: Optional[str] = None) -> bool:
-    pack = article.pack
-    if find_alias(text, pack.aliases) is None:
-        return False
-    line = text if first_line is None else first_line
-    return _role_only(article, _first_segment(article, line)) or not line_credits_person(
-        line, pack.non_person_credits, article.vocab)
-
-
-def _first_segment(article: "Article", line: str) -> str:
-    """What a credit line says before its first separator, its credit prefix removed."""
-    return re.split(r"[,|•·—–(]|\s[-/]\s", article.vocab.by_lead.sub("", line, count=1))[0]
-
-
-def _role_only(article: "Article", segment: str) -> bool:
-    """Whether words are only a job title ("Reporter", "Education Reporter"): capitalised, a title reads
-    like a name but names nobody. A credit the pack lists as no person's ("Staff") is still a credit."""
-    toks = fold_tokens(segment)
-    if not toks or toks[-1] not in article.vocab.role_set:
-        return False
-    low = " " + " ".join(toks) + " "
-    return not any(" " + " ".join(fold_tokens(c)) + " " in low for c in article.pack.non_person_credits)
-
-
-def _control_row(block: Block) -> bool:
-    """Whether a line is a row of one-word links or buttons ("Share Tweet Email"): a name is one link."""
-    controls = block.element.find_all(("a", "button"), limit=12)
-    words = [c.get_text(" ").split() for c in controls]
-    # the line is these controls' words and nothing else (not a line beside a menu nested further down)
-    return (len(controls) >= 2 and all(len(w) <= 1 for w in words)
-            and [x for w in words for x in w] == block.text.split())
-
-
-def _beside(block: Block, slot: Block) -> bool:
-    """Whether a line shares a small container with the empty slot (an author row, a meta block): a
-    bare name there fills the slot's place; a label elsewhere under the headline does not."""
-    ancestors = set()
-    node = slot.element.parent
-    for _ in range(SLOT_AREA_LEVELS):
-        if node is None:
-            break
-        ancestors.add(id(node))
-        node = node.parent
-    node = block.element
-    for _ in range(SLOT_AREA_LEVELS + 1):
-        if node is None:
-            return False
-        if id(node) in ancestors:
-            return True
-        node = node.parent
-    return False
-
-
-def _reads_as_name(article: "Article", text: str) -> bool:
-    """Whether a bare line reads as a person's name on this page: written in capitals, none of its
-    words is written in lower case elsewhere on the page ("Buy Now", "Share Services" are words, not
-    names), no acronym compound or number ("EU-Gipfel"). In a script without capitals a short word cannot be told from a name: it does not read as one."""
-    words = fold_tokens(text)
-    if not words or not any(ch.isupper() for ch in text) or _COMPOUND_WORD.search(text):
-        return False
-    lower = article.lowercase_words
-    return not any(w in lower for w in words if len(w) > 2)
-
-
-def _names_someone(block: Block, article: "Article") -> bool:
-    """Whether a byline-shaped block credits someone: after a credit prefix, any name ("By Staff"; "By" alone
-    or "By , Staff Writer" is an empty slot); without one, a person's or an outlet's name. An author-marked
-    row that says "Go to permalink" or "Dec. 3 at 5:42 PM Follow @handle" credits nobody."""
-    line = block.lines[0] if block.lines else block.text
-    # the name may stand after the date in an author-marked element ("Le Monde | 4 May | Par <span
-    # class=auteur>Martin Untersinger</span>")
-    return (_line_names_someone(article, line) or _author_link_says(block, line, article.vocab)
-            or any(_line_names_someone(article, t) for t in block.marked_texts if t and t != line))
-
-
-def _author_link_says(block: Block, line: str, vocab: Vocabulary) -> bool:
-    """Whether the line is the text of a link to a person's profile page (`rel=author`, "/users/<name>"):
-    a handle or pen name there names its author, whatever its words."""
-    want = " ".join(line.split())
-    if not _NAME_START.match(want) or len(want.split()) > 3:
-        return False
-    return any(is_author_link(a, vocab) and " ".join(a.get_text(" ").split()) == want
-               for a in block.element.find_all("a", limit=8))
-
-
-def _line_names_someone(article: "Article", line: str) -> bool:
-    vocab = article.vocab
-    rest = vocab.by_lead.sub("", line, count=1)
-    if not _NAME_START.match(rest):
-        return False
-    if rest != line:
-        return not _role_only(article, _first_segment(article, rest))  # "By Reporter, <outlet>": no name
-    non_person = article.pack.non_person_credits
-    # without a credit prefix, a label ("Tech Industry") is no name: its words are written in lower case elsewhere
-    person = person_in_line(line, non_person, vocab)
-    return (person is not None and _reads_as_name(article, person)) or named_outlet(line, non_person) is not None
-
-
-def named_outlet(text: str, non_person: tuple) -> Optional[str]:
-    """The first non-person credit (an outlet, "Staff") the text names as whole words."""
-    low = " " + " ".join(fold_tokens(text)) + " "
-    return next((c for c in non_person if " " + " ".join(fold_tokens(c)) + " " in low), None)
-
-
 def credit_hidden_by_structure(art: "Article", missing: list) -> Optional[Block]:
     """A block at the article's head or foot, hidden only by a structural CSS rule, whose lines credit
     a missing author: whether the reader sees it is a question for a browser, not a finding."""
@@ -490,60 +288,3 @@ def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:
     return None
 
 
-def person_credits(article: "Article") -> list:
-    """Lines that credit a person, told without knowing who wrote the article: byline-shaped ones
-    ("By ...", author-marked); failing those, a short line in the credit area under the headline, or
-    among the first lines after the text, whose first words read as a person's name ("Jane Doe |
-    Outlet", "— Jane Doe and John Roe, Reporters")."""
-    vocab, non_person = article.vocab, article.pack.non_person_credits
-    # a byline's name may follow its date ("April 10, 2023 | Jane Doe"): any of its lines may hold it
-    out = [b for b in article.credits.bylines
-           if any(line_credits_person(t, non_person, vocab) for t in (*b.lines[:3], *b.marked_texts))]
-    if out:
-        return out
-    foot_lines = 0
-    for block, zone in article.candidate_blocks():
-        if block.hidden is not None or not block.text:
-            continue
-        if zone == "foot":
-            foot_lines += 1
-        near = article.containers.credit_area(block) if zone == "head" else foot_lines <= FOOT_SIGN_OFF_LINES
-        if (not near or block.tag in _TITLE_TAGS or len(block.text.split()) > vocab.max_head_line_words
-                or article.is_notice(block.text) or vocab.consent_re.search(block.text)):
-            continue
-        line = block.lines[0] if block.lines else block.text
-        name = person_in_line(line, non_person, vocab)
-        if (name and _reads_as_name(article, name) and not vocab.other_credit_re.search(" ".join(fold_tokens(line)))
-                and not _control_row(block) and not article.other_story(block)):
-            out.append(block)
-    return out[:1]
-
-
-def credits_person(block: Block, non_person: tuple, vocab: Vocabulary) -> bool:
-    """Whether a byline-like block names a person (not "Staff", not an outlet): "By A and B, Outlet" does."""
-    return line_credits_person(block.lines[0] if block.lines else "", non_person, vocab)
-
-
-def line_credits_person(line: str, non_person: tuple, vocab: Vocabulary) -> bool:
-    """Whether a credit line names a person (not "Staff", not an outlet): "By A and B, Outlet" does."""
-    return person_in_line(line, non_person, vocab) is not None
-
-
-def person_in_line(line: str, non_person: tuple, vocab: Vocabulary) -> Optional[str]:
-    """The first person's name a credit line gives (not "Staff", not an outlet), or None."""
-    # a sign-off's dash goes first ("— Jane Doe, Outlet"), then the credit prefix
-    signed = _LEADING_DASH.sub("", line)
-    text = vocab.by_lead.sub("", signed, count=1)
-    prefixed = text != signed
-    head = re.split(r"[,|•·—–(]|\s[-/]\s", text)[0].strip()
-    joiners = "|".join(re.escape(j) for j in vocab.name_joiners)
-    for part in re.split(r"\s+(?:" + joiners + r")\s+", head) if joiners else [head]:
-        low = " ".join(fold_tokens(part))
-        if any(" ".join(fold_tokens(c)) in low for c in non_person):
-            continue
-        if looks_like_person(part.strip()):
-            return part.strip()
-        lead = _LEADING_NAME.match(part) if prefixed else None
-        if lead and looks_like_person(lead.group(1)):
-            return lead.group(1)  # "By Jane Doe 7 Comments": after a credit prefix, the capitalised words up to a number
-    return None

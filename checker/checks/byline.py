@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..article import Article
-from ..article.credits import credits_person, named_outlet
+from ..article.persons import credits_person, named_outlet
 from ..models import Evidence, Outcome
 from ..names import find_name, fold_tokens, name_forms
 from ..parse import Block

@@ -1,0 +1,189 @@
+"""An empty author element a script fills in: whether the page has one, and whether a credit beside it
+already says who wrote the article (then the page is judged on that credit)."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Optional
+
+from bs4 import Tag
+
+from ..names import fold_tokens
+from ..parse import Block, subtree_text
+from ..text_match import find_alias
+from ..vocabulary import Vocabulary
+from .containers import is_author_link
+from .persons import (NAME_START, TITLE_TAGS, control_row, credits_person, line_credits_person, named_outlet,
+                      person_in_line, reads_as_name)
+
+if TYPE_CHECKING:
+    from . import Article
+
+SLOT_READ_NODES = 400  # an empty slot's subtree is read this far for text (a hostile one is not walked whole)
+SLOT_AREA_LEVELS = 3  # an empty credit slot and a bare name within this many ancestors of it share a credit area
+
+
+def empty_slot(article: "Article", block: Block) -> bool:
+    """An empty author-marked element at the head or the foot (an author box after the text): a script
+    fills it in, so what it will say is unknown."""
+    # the block itself marked: empty all the way down; else an empty author-marked element inline in it
+    slot = (((block.own_mark and not _text_below(block.element)) or (block.empty_mark and not any(block.marked_texts)))
+            and not _names_no_name(article, block.element))
+    return bool(slot and not block.hidden_text and not _pictured_credit(article, block)
+                and not article.other_story(block))
+
+
+def _names_no_name(article: "Article", node: Tag) -> bool:
+    """Whether an empty author element's class or id says it holds no name (its bio, social links, avatar)."""
+    names = " ".join(fold_tokens(" ".join(str(v) for a in ("class", "id") for v in _as_list(node.get(a)))))
+    return any(w in article.vocab.not_name_slot_set for w in names.split())
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def whole_box(article: "Article", block: Block) -> bool:
+    """Whether an empty author element after the text is the whole author box, not an empty part (a
+    social icon, a list of links, a bio) of a box that shows its text: only then is it a script's slot."""
+    if block.tag in ("ul", "ol", "dl") or block.element.find_parent("a") is not None:
+        return False
+    blocks = article.page.blocks
+    depth, i, levels = block.depth, block.index - 1, 0
+    stop = max(0, block.index - SLOT_READ_NODES)  # a hostile page's thousand empty siblings are not each walked past
+    while i >= stop and levels < SLOT_AREA_LEVELS:
+        b = blocks[i]
+        if b.depth < depth:  # an enclosing block
+            depth, levels = b.depth, levels + 1
+            if b.own_mark and _text_below(b.element):
+                return False
+        i -= 1
+    return True
+
+
+def _pictured_credit(article: "Article", block: Block) -> bool:
+    """Whether an author element shows its credit as a picture (a signature, a logo, a named portrait):
+    then it is not empty. An unnamed avatar beside an empty name element is a placeholder."""
+    if not article.contains_image(block.element):
+        return False
+    images = [img for b in (block, *article.inner_blocks(block)) for img in article.images_in(b)]
+    return not (block.empty_mark and images and all(not any(t.strip() for t in img.texts) for img in images))
+
+
+def _text_below(node: Tag) -> bool:
+    """Whether an element holds text in blocks of its own (a list of dates under an "authors" class is
+    no empty slot). Past SLOT_READ_NODES nodes it holds something."""
+    text = subtree_text(node, SLOT_READ_NODES)
+    return text is None or bool(text.strip())
+
+
+def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: list) -> Optional[Block]:
+    """A credit the reader sees where the article's byline goes, beside an empty byline slot: then the
+    page says who wrote it and is judged on that; without one, what the slot will say is unknown.
+
+    `rivals` are the byline-shaped lines at the head (and, for an empty box after the text, at the foot
+    too); `short_lines` the short unmarked lines at the head. A byline-shaped line ("By Staff", an
+    author-marked element) counts whoever it names in the credit
+    area, and anywhere at the head when it is itself marked as an author's or names a person; a bare
+    line counts only when it is marked as an author's, or names a person in the credit area beside the
+    slot (a section label, a kicker or a button elsewhere at the head is no credit)."""
+    vocab = article.vocab
+    containers = article.containers
+    for b in rivals:
+        if b.tag in TITLE_TAGS and not b.own_mark:
+            continue  # a heading in an author box is its label ("Tech Industry"), unless marked as the name
+        if b is not slot and not article.other_story(b) and (containers.credit_area(b) or b.own_mark or credits_person(
+                b, article.pack.non_person_credits, vocab)) and _names_someone(b, article) and not _licensor_only(article, b):
+            return b
+    for b in short_lines:
+        if not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b):
+            continue
+        if (vocab.other_credit_re.search(" ".join(fold_tokens(b.text))) or control_row(b) or _licensor_only(article, b)
+                or (b.tag in TITLE_TAGS and not b.own_mark)):
+            continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons
+        if b.marked or (containers.credit_area(b) and _beside(b, slot) and reads_as_name(article, b.text)):
+            return b
+    return None
+
+
+def _licensor_only(article: "Article", block: Block) -> bool:
+    """Whether a line names the licensor and no person ("Politics Reporter, <licensor>", "From the
+    <licensor>"): beside an empty author slot it is the affiliation the slot's name will stand with."""
+    return licensor_line(article, block.text, block.lines[0] if block.lines else "")
+
+
+def licensor_line(article: "Article", text: str, first_line: Optional[str] = None) -> bool:
+    pack = article.pack
+    if find_alias(text, pack.aliases) is None:
+        return False
+    line = text if first_line is None else first_line
+    return _role_only(article, _first_segment(article, line)) or not line_credits_person(
+        line, pack.non_person_credits, article.vocab)
+
+
+def _first_segment(article: "Article", line: str) -> str:
+    """What a credit line says before its first separator, its credit prefix removed."""
+    return re.split(r"[,|•·—–(]|\s[-/]\s", article.vocab.by_lead.sub("", line, count=1))[0]
+
+
+def _role_only(article: "Article", segment: str) -> bool:
+    """Whether words are only a job title ("Reporter", "Education Reporter"): capitalised, a title reads
+    like a name but names nobody. A credit the pack lists as no person's ("Staff") is still a credit."""
+    toks = fold_tokens(segment)
+    if not toks or toks[-1] not in article.vocab.role_set:
+        return False
+    low = " " + " ".join(toks) + " "
+    return not any(" " + " ".join(fold_tokens(c)) + " " in low for c in article.pack.non_person_credits)
+
+
+def _beside(block: Block, slot: Block) -> bool:
+    """Whether a line shares a small container with the empty slot (an author row, a meta block): a
+    bare name there fills the slot's place; a label elsewhere under the headline does not."""
+    ancestors = set()
+    node = slot.element.parent
+    for _ in range(SLOT_AREA_LEVELS):
+        if node is None:
+            break
+        ancestors.add(id(node))
+        node = node.parent
+    node = block.element
+    for _ in range(SLOT_AREA_LEVELS + 1):
+        if node is None:
+            return False
+        if id(node) in ancestors:
+            return True
+        node = node.parent
+    return False
+
+
+def _names_someone(block: Block, article: "Article") -> bool:
+    """Whether a byline-shaped block credits someone: after a credit prefix, any name ("By Staff"; "By" alone
+    or "By , Staff Writer" is an empty slot); without one, a person's or an outlet's name. An author-marked
+    row that says "Go to permalink" or "Dec. 3 at 5:42 PM Follow @handle" credits nobody."""
+    line = block.lines[0] if block.lines else block.text
+    # the name may stand after the date in an author-marked element ("Le Monde | 4 May | Par <span
+    # class=auteur>Martin Untersinger</span>")
+    return (line_names_someone(article, line) or _author_link_says(block, line, article.vocab)
+            or any(line_names_someone(article, t) for t in block.marked_texts if t and t != line))
+
+
+def _author_link_says(block: Block, line: str, vocab: Vocabulary) -> bool:
+    """Whether the line is the text of a link to a person's profile page (`rel=author`, "/users/<name>"):
+    a handle or pen name there names its author, whatever its words."""
+    want = " ".join(line.split())
+    if not NAME_START.match(want) or len(want.split()) > 3:
+        return False
+    return any(is_author_link(a, vocab) and " ".join(a.get_text(" ").split()) == want
+               for a in block.element.find_all("a", limit=8))
+
+
+def line_names_someone(article: "Article", line: str) -> bool:
+    vocab = article.vocab
+    rest = vocab.by_lead.sub("", line, count=1)
+    if not NAME_START.match(rest):
+        return False
+    if rest != line:
+        return not _role_only(article, _first_segment(article, rest))  # "By Reporter, <outlet>": no name
+    non_person = article.pack.non_person_credits
+    # without a credit prefix, a label ("Tech Industry") is no name: its words are written in lower case elsewhere
+    person = person_in_line(line, non_person, vocab)
+    return (person is not None and reads_as_name(article, person)) or named_outlet(line, non_person) is not None
