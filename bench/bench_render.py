@@ -61,7 +61,9 @@ def _descendants(pid: int) -> list[int]:
 
 def cpu_seconds() -> float:
     """This process's CPU plus its descendants' (the browser): live ones from /proc, ended ones from
-    RUSAGE_CHILDREN (Chromium is reaped by Playwright's driver, which this process reaps)."""
+    RUSAGE_CHILDREN (Chromium is reaped by Playwright's driver, which this process reaps) and from each live
+    descendant's cutime + cstime (a renderer process that ended was reaped by Chromium's zygote, not by us:
+    Chromium starts one per cross-site navigation unless told otherwise, and each takes its CPU with it)."""
     import resource
     tick = os.sysconf("SC_CLK_TCK")
     ended = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -70,7 +72,7 @@ def cpu_seconds() -> float:
         try:
             with open(f"/proc/{pid}/stat") as fh:
                 fields = fh.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
+            total += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
         except OSError:
             continue
     return total

@@ -277,6 +277,25 @@ def test_scripts_run_again_on_a_reused_context(pack, original, httpserver, rende
     assert [(r.rendered, r.status) for r in results] == [(True, Status.COMPLIANT)] * 3
 
 
+def test_next_page_in_a_context_sees_no_referrer_and_its_own_scripts(pack, original, httpserver, render_settings):
+    """Pages of one context follow each other by link-like navigations (session._navigate), not as typed URLs:
+    each page is still a fresh document that runs its own scripts, and none learns which page the context
+    showed before (no document.referrer: a partner's scripts could report it)."""
+    from dataclasses import replace
+    from checker.render import Renderer
+    serve_logo(httpserver)
+    html = page(original, head=f'<p class="byline"></p><script>document.querySelector(".byline").textContent = '
+                               f'document.referrer === "" && !window.seen ? {BYLINE!r} : "By Someone Else"; '
+                               'window.seen = 1;</script>')
+    renderer = Renderer(replace(render_settings, contexts=1))
+    try:
+        checker = Checker.build(pack, [original], renderer=renderer)
+        results = [check(checker, f"{story(httpserver)}/{n}", html) for n in range(3)]
+    finally:
+        renderer.close()
+    assert [(r.rendered, r.status) for r in results] == [(True, Status.COMPLIANT)] * 3
+
+
 def test_fonts_and_media_are_not_fetched(pack, original, httpserver, renderer):
     serve_logo(httpserver)
     for path in ("/font.woff2", "/clip.mp4"):

@@ -195,6 +195,24 @@ async def _until_shown(page: Any, deadline: float) -> None:
         pass  # measured as it stands
 
 
+async def _navigate(page: Any, cdp: Any, url: str, budget: float) -> None:
+    """Open `url` in the context's page and wait for its DOMContentLoaded.
+
+    Sent as a link-like navigation (CDP Page.navigate, transition "link") rather than Playwright's goto, which
+    navigates as if typed in the address bar: for a page of another site Chromium then starts a new browsing
+    instance, a new renderer process and a new document machinery each time (about 40 ms of CPU more per page
+    here). A link keeps the context's renderer process. No referrer is sent or shown (none is given)."""
+    current = page.url
+    if current.split("#")[0] == url.split("#")[0] and current != "about:blank":
+        # the same document again (a fragment would make it a same-document navigation): a plain goto
+        await page.goto(url, wait_until="domcontentloaded", timeout=budget * 1000)
+        return
+    async with page.expect_navigation(wait_until="domcontentloaded", timeout=budget * 1000):
+        sent = await cdp.send("Page.navigate", {"url": url, "transitionType": "link"})
+        if sent.get("errorText"):
+            raise RuntimeError(f"{sent['errorText']} at {url}")
+
+
 async def load(pool: BrowserPool, network: PageNetwork, url: str, html: Optional[str], budget: float, *,
                offline: bool = False, wait: Optional[float] = None) -> Loaded:
     """Load and measure one page within `budget` seconds (from the moment a browser context is free, which
@@ -224,7 +242,7 @@ async def _load(pool: BrowserPool, context: Any, network: PageNetwork, url: str,
         traffic = Traffic()
         pool.route(context, _router(page, url, body, network, pool, images, blocked, deadline, traffic, offline))
         try:
-            await page.goto(url, wait_until="domcontentloaded", timeout=budget * 1000)
+            await _navigate(page, pool.cdp(context), url, budget)
         except Exception as exc:
             if "Timeout" in type(exc).__name__ or "Timeout" in str(exc):
                 raise RenderFailed(f"the page did not finish loading in the browser within {budget:g} s") from None
