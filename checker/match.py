@@ -132,6 +132,8 @@ class OriginalIndex:
         docs, hits = self.flat.hits_of(self._words.shingles(tokens(page_text), self.settings.shingle_size))
         if docs.size == 0:
             return None
+        if docs.size <= 64:  # a not-a-copy page hits a few originals: a few Python steps beat eight numpy calls
+            return self._best_of(docs.tolist(), hits.tolist(), self.flat.effective[docs].tolist(), floor)
         total = self.flat.effective[docs]
         usable = (total >= 3) & (docs < len(self.originals))  # fewer than 3: too short to judge by text
         docs, hits, total = docs[usable], hits[usable], total[usable]
@@ -144,6 +146,19 @@ class OriginalIndex:
         if score < (self.settings.min_containment if floor is None else floor):
             return None
         return Match(self.originals[int(docs[j])], min(score, 1.0))
+
+    def _best_of(self, docs: list[int], hits: list[int], totals: list[int], floor: Optional[float]) -> Optional[Match]:
+        """best() over a few (original, hits, effective) rows, originals ascending: the numpy path's answer."""
+        n_originals = len(self.originals)
+        best_doc, best_score = -1, -1.0
+        for doc, n, total in zip(docs, hits, totals):
+            if total >= 3 and doc < n_originals:  # fewer than 3: too short to judge by text
+                score = n / total  # the same IEEE division of the same integers as numpy's
+                if score > best_score:  # strictly: the first of equal scores wins, as argmax() picks it
+                    best_doc, best_score = doc, score
+        if best_doc < 0 or best_score < (self.settings.min_containment if floor is None else floor):
+            return None
+        return Match(self.originals[best_doc], min(best_score, 1.0))
 
     def _best_small(self, page_text: str, floor: Optional[float] = None) -> Optional[Match]:
         hits: Counter = Counter()

@@ -245,14 +245,23 @@ def test_bucketed_lookup_finds_every_posting() -> None:
         order = np.argsort(keys, kind="stable")
         keys, docs = keys[order], docs[order]
         directory, bits = shingle_index._directory(keys)
-        flat = shingle_index.FlatIndex(keys, docs, np.zeros(500, np.int32), directory, bits)
+        unfiltered = shingle_index.FlatIndex(keys, docs, np.zeros(500, np.int32), directory, bits)
+        mask_bits = shingle_index._bits(keys.size)
+        masks = shingle_index._masks(keys, keys >> np.uint64(64 - mask_bits), 1 << mask_bits)
+        filtered = shingle_index.FlatIndex(keys, docs, np.zeros(500, np.int32), directory, bits, masks, mask_bits)
         postings: dict[int, list[int]] = {}
         for key, doc in zip(keys.tolist(), docs.tolist()):
             postings.setdefault(key, []).append(doc)
         page = np.concatenate([keys[:: max(1, size // 40)], keys[:2], rng.integers(0, 2 ** 64 - 1, 400, dtype=np.uint64)])
         want = Counter(d for key in set(page.tolist()) for d in postings.get(key, ()))
-        got_docs, got_counts = flat.hits_of(page)
-        assert dict(zip(got_docs.tolist(), got_counts.tolist())) == want and want
+        for flat in (unfiltered, filtered):  # the filter drops no shingle that an original holds
+            got_docs, got_counts = flat.hits_of(page)
+            assert dict(zip(got_docs.tolist(), got_counts.tolist())) == want and want
+        # ... and most of those that none holds (a clear bit: ~5% pass at 4-8 keys per mask)
+        absent = rng.integers(0, 2 ** 64 - 1, 4000, dtype=np.uint64)
+        absent = absent[~np.isin(absent, keys)]
+        passed = (masks[absent >> np.uint64(64 - mask_bits)] & shingle_index._BIT32[absent & np.uint64(31)]) != 0
+        assert passed.mean() < 0.4
 
 
 def test_a_worker_maps_the_index_the_client_saved(pack, tmp_path, monkeypatch) -> None:
@@ -311,9 +320,9 @@ def test_index_built_into_its_file_equals_the_one_built_in_memory(tmp_path) -> N
     path = shingle_index._build_to_file(texts, 5, 5, stop, tmp_path, "k" * 40)
     mapped = shingle_index.load(tmp_path, "k" * 40)
     assert path is not None and mapped is not None and memory.postings > 10_000
-    for name in ("keys", "docs", "effective", "directory"):
+    for name in ("keys", "docs", "effective", "directory", "masks"):
         assert np.array_equal(getattr(memory, name), getattr(mapped, name)), name
-    assert memory.bits == mapped.bits
+    assert memory.bits == mapped.bits and memory.mask_bits == mapped.mask_bits
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
