@@ -33,10 +33,10 @@ _Q = _U64(0x9E3779B97F4A7C15)
 _R = _U64(0xC2B2AE3D27D4EB4F)
 _G = _U64(0x165667B19E3779F9)
 _POW_SPAN = 4096
-# Q**t for t < 4096; byte t of a word is weighted by Q**(t % 4096) plus a term for t // 4096, so a
-# 10 MB "word" on a hostile page needs no 80 MB table.
 _TRUE = np.ones(1, bool)
 _BIT32 = np.left_shift(np.uint32(1), np.arange(32, dtype=np.uint32))  # _BIT32[j] == 1 << j
+# Q**t for t < 4096; byte t of a word is weighted by Q**(t % 4096) plus a term for t // 4096, so a
+# 10 MB "word" on a hostile page needs no 80 MB table.
 _QPOW = np.cumprod(np.concatenate([np.ones(1, _U64), np.full(_POW_SPAN - 1, _Q, _U64)]), dtype=_U64)
 
 
