@@ -15,6 +15,9 @@ from .shingles import DEFAULT_K, shingle_hashes, shingles, tokens
 # Originals with less text than this (about 200 articles) get the in-memory index of Python sets: it
 # builds in milliseconds and spares numpy's import; more get the flat, saved index (shingle_index).
 SMALL_CHARS = 1_000_000
+# A flat-index page that hits at most this many originals is scored in Python (eight numpy calls on a few
+# elements cost more than the loop); more, as a copy of a widely quoted text may, in numpy.
+FEW_HITS = 64
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ class OriginalIndex:
         docs, hits = self.flat.hits_of(self._words.shingles(tokens(page_text), self.settings.shingle_size))
         if docs.size == 0:
             return None
-        if docs.size <= 64:  # a not-a-copy page hits a few originals: a few Python steps beat eight numpy calls
+        if docs.size <= FEW_HITS:
             return self._best_of(docs.tolist(), hits.tolist(), self.flat.effective[docs].tolist(), floor)
         total = self.flat.effective[docs]
         usable = (total >= 3) & (docs < len(self.originals))  # fewer than 3: too short to judge by text

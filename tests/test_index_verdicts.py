@@ -356,3 +356,27 @@ def test_flat_index_holds_exactly_the_postings_a_plain_dict_gives() -> None:
     want = [(key, doc) for key in sorted(held) if len(held[key]) <= 3 for doc in sorted(held[key])]
     assert list(zip(index.keys.tolist(), index.docs.tolist())) == want and len(want) > 1000
     assert index.effective.tolist() == [sum(1 for _, d in want if d == i) for i in range(len(texts))]
+
+
+def test_few_hits_scored_in_python_as_numpy_scores_them(monkeypatch) -> None:
+    """best() on the flat index: the Python loop for pages hitting a few originals and the numpy path give
+    the same original and the same float score, at every floor, ties to the earlier original included."""
+    from checker import match
+
+    rng = random.Random(11)
+    originals = _big_originals(400)
+    twins = [Original(id=f"t{i}", url=f"https://o/t{i}", authors=("A B",), text=originals[5].text) for i in range(2)]
+    index = OriginalIndex(originals + twins, MatchSettings(max_shingle_df=90), flat=True)
+    texts = [o.text for o in originals[:40]]
+    pages = [t[: len(t) // k] for t in texts for k in (1, 2, 3, 5)]  # copies and near-copies
+    pages += [" ".join(rng.sample(texts, 3)), texts[5], " ".join(o.text[:300] for o in originals[:120])]  # mixes; twins
+    pages += [" ".join(rng.choice(texts).split()[:: rng.randint(2, 4)]) for _ in range(30)]
+    hit_counts = [index.flat.hits_of(index._words.shingles(tokens(p), 5))[0].size for p in pages]
+    assert min(hit_counts) <= 3 and max(hit_counts) > match.FEW_HITS  # both paths taken by default
+    for floor in (None, 0.2, 0.05):
+        in_python = [index.best(p, floor) for p in pages]
+        monkeypatch.setattr(match, "FEW_HITS", 0)
+        in_numpy = [index.best(p, floor) for p in pages]
+        monkeypatch.setattr(match, "FEW_HITS", 64)
+        assert [_verdict(m) for m in in_python] == [_verdict(m) for m in in_numpy]
+        assert any(m is not None for m in in_python) and any(m is None for m in in_python)
