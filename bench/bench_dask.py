@@ -5,6 +5,7 @@ Prints figures; it is not a test and asserts nothing.
 
     .venv/bin/python bench/bench_dask.py                       # 400 hosts x 4 pages, 50 ms a response (~4 min)
     .venv/bin/python bench/bench_dask.py --workers 1,2 --hosts 100
+    .venv/bin/python bench/bench_dask.py --render auto         # violations confirmed in Chromium: one browser per process
 
 Fixture: bench/bench_audit.py's server, in its own process (asyncio, one loopback address per host,
 127.0.1.x ..., every response delayed by --latency); one page in ten of each host is a copy of a licensor
