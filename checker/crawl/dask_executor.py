@@ -167,20 +167,6 @@ def _run_task(plugin_name: str, task: Any) -> list:
 
 
 # ------------------------------------------------------------------------------------------ client side
-# A LocalCluster shares its machine's cores with the client and the pages' checks, so its processes are
-# told to wake less for what only a dashboard reads:
-_LOCAL_CLUSTER_CONFIG = {
-    # the workers' statistical profiler samples every thread's stack 100 times a second: measured at about
-    # a fifth of a crawling worker's CPU (bench/bench_dask.py), for a dashboard view nobody reads;
-    "distributed.worker.profile.enabled": False,
-    # every process times its event loop 50 times a second, samples psutil twice a second, and each nanny
-    # reads its worker's memory 10 times a second: 4.7% of a core for an idle 2-process cluster, 1.7% with
-    # these (a stalled loop is still reported, and a worker past its memory limit still paused or restarted).
-    "distributed.admin.tick.interval": "200ms",
-    "distributed.admin.system-monitor.interval": "2s",
-    "distributed.worker.memory.monitor-interval": "500ms",
-}
-
 class DaskExecutor(LaneOrderedExecutor):
     """The Executor protocol on dask.distributed (see the module docstring).
 
@@ -232,7 +218,9 @@ class DaskExecutor(LaneOrderedExecutor):
                      "processes" if self.processes else "in-process workers", self.threads_per_worker)
             import dask
 
-            with dask.config.set(_LOCAL_CLUSTER_CONFIG):
+            # The workers' statistical profiler samples every thread's stack 100 times a second: measured at
+            # about a fifth of a crawling worker's CPU (bench/bench_dask.py), for a dashboard view nobody reads.
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
                 self._cluster = LocalCluster(n_workers=n, threads_per_worker=self.threads_per_worker,
                                              processes=self.processes, dashboard_address=":0")
             self._client = Client(self._cluster)
