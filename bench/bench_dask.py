@@ -5,6 +5,7 @@ Prints figures; it is not a test and asserts nothing.
 
     .venv/bin/python bench/bench_dask.py                       # 400 hosts x 4 pages, 50 ms a response (~4 min)
     .venv/bin/python bench/bench_dask.py --workers 1,2 --hosts 100
+    .venv/bin/python bench/bench_dask.py --render auto         # violations confirmed in Chromium: one browser per process
 
 Fixture: bench/bench_audit.py's server, in its own process (asyncio, one loopback address per host,
 127.0.1.x ..., every response delayed by --latency); one page in ten of each host is a copy of a licensor
@@ -52,7 +53,7 @@ for p in (ROOT, ROOT / "bench"):
 from bench_audit import Server, page_html, page_kind  # noqa: E402 - the shared multi-host loopback fixture
 
 
-def write_config(workdir: Path, info: dict, pages: int, delay: float, threads: int) -> Path:
+def write_config(workdir: Path, info: dict, pages: int, delay: float, threads: int, render: str = "never") -> Path:
     partners = "".join(
         f"  - id: p{h:03d}\n    name: Partner {h}\n"
         f"    urls: [{', '.join(repr(f'http://{hp}/news/{j}') for j in range(pages))}]\n"
@@ -63,6 +64,7 @@ def write_config(workdir: Path, info: dict, pages: int, delay: float, threads: i
         f"partners:\n{partners}"
         f"crawl:\n  allow_private_addresses: true\n  delay: {delay}\n  concurrency: {threads}\n"
         f"  max_pages_per_partner: {pages}\n"
+        f"check:\n  render: {render}\n"
         "storage:\n  database: state/audit.db\nreports:\n  directory: reports\n  formats: [json]\n",
         encoding="utf-8")
     return path
@@ -233,6 +235,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--threads", type=int, default=4, help="hosts in flight per worker process (and locally)")
     ap.add_argument("--workers", default="1,2,4", help="LocalCluster sizes (worker processes)")
     ap.add_argument("--originals", type=int, default=20)
+    ap.add_argument("--render", default="never", choices=("never", "auto"),
+                    help="the audit's render mode (auto: violations confirmed in Chromium, one browser per process)")
     ap.add_argument("--warc-files", type=int, default=8, help="scan-warc part: WARC files (0: skip)")
     ap.add_argument("--warc-pages", type=int, default=500, help="scan-warc part: HTML responses per file")
     ap.add_argument("--overhead-tasks", type=int, default=400, help="per-task overhead part: empty tasks (0: skip)")
@@ -269,7 +273,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         copy, own, mix = cpu_per_page(args.pages, args.originals, server.info)
         print(f"fixture: {args.hosts} hosts x {args.pages} pages = {n} pages, {args.latency * 1000:.0f} ms a response, "
-              f"delay {args.delay} s per host, robots.txt obeyed (one more paced request per host)")
+              f"delay {args.delay} s per host, robots.txt obeyed (one more paced request per host); "
+              f"render: {args.render}")
         print(f"checking CPU on one thread: copy {copy * 1000:.1f} ms, own page {own * 1000:.1f} ms, fixture mix "
               f"{mix * 1000:.1f} ms/page = {1 / mix:.0f} pages/s per core")
         gap = max(args.delay, args.latency)
@@ -284,7 +289,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         def one(label: str, procs: int, executor, threads: int = args.threads) -> dict:
             with tempfile.TemporaryDirectory(prefix="bench-dask-") as tmp:
                 os.environ["SYNDICHECK_CACHE_DIR"] = str(Path(tmp) / "cache")
-                config = load_audit_config(write_config(Path(tmp), server.info, args.pages, args.delay, threads))
+                config = load_audit_config(write_config(Path(tmp), server.info, args.pages, args.delay, threads,
+                                                        args.render))
                 r = timed_audit(config, executor, n)
             r["rate"] = r["pages"] / r["crawl"]
             r["cpu_page"] = sum(r["cpu"].values()) / r["pages"]

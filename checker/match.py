@@ -15,6 +15,9 @@ from .shingles import DEFAULT_K, shingle_hashes, shingles, tokens
 # Originals with less text than this (about 200 articles) get the in-memory index of Python sets: it
 # builds in milliseconds and spares numpy's import; more get the flat, saved index (shingle_index).
 SMALL_CHARS = 1_000_000
+# A flat-index page that hits at most this many originals is scored in Python (eight numpy calls on a few
+# elements cost more than the loop); more, as a copy of a widely quoted text may, in numpy.
+FEW_HITS = 64
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,8 @@ class OriginalIndex:
         docs, hits = self.flat.hits_of(self._words.shingles(tokens(page_text), self.settings.shingle_size))
         if docs.size == 0:
             return None
+        if docs.size <= FEW_HITS:
+            return self._best_of(docs.tolist(), hits.tolist(), self.flat.effective[docs].tolist(), floor)
         total = self.flat.effective[docs]
         usable = (total >= 3) & (docs < len(self.originals))  # fewer than 3: too short to judge by text
         docs, hits, total = docs[usable], hits[usable], total[usable]
@@ -144,6 +149,19 @@ class OriginalIndex:
         if score < (self.settings.min_containment if floor is None else floor):
             return None
         return Match(self.originals[int(docs[j])], min(score, 1.0))
+
+    def _best_of(self, docs: list[int], hits: list[int], totals: list[int], floor: Optional[float]) -> Optional[Match]:
+        """best() over a few (original, hits, effective) rows, originals ascending: the numpy path's answer."""
+        n_originals = len(self.originals)
+        best_doc, best_score = -1, -1.0
+        for doc, n, total in zip(docs, hits, totals):
+            if total >= 3 and doc < n_originals:  # fewer than 3: too short to judge by text
+                score = n / total  # the same IEEE division of the same integers as numpy's
+                if score > best_score:  # strictly: the first of equal scores wins, as argmax() picks it
+                    best_doc, best_score = doc, score
+        if best_doc < 0 or best_score < (self.settings.min_containment if floor is None else floor):
+            return None
+        return Match(self.originals[best_doc], min(best_score, 1.0))
 
     def _best_small(self, page_text: str, floor: Optional[float] = None) -> Optional[Match]:
         hits: Counter = Counter()

@@ -18,7 +18,7 @@ from .shingles import tokens
 log = logging.getLogger(__name__)
 
 # Bump when the hash function or the file layout changes: old files are then never read.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: the candidate filter (masks) after the directory
 _MAGIC = b"SYNDIDX1"
 _HEADER = 4096  # bytes: magic + JSON metadata, zero-padded; the arrays follow, 8-byte aligned
 # Below this much original text, building is quicker than hashing the texts for a cache key and
@@ -33,6 +33,8 @@ _Q = _U64(0x9E3779B97F4A7C15)
 _R = _U64(0xC2B2AE3D27D4EB4F)
 _G = _U64(0x165667B19E3779F9)
 _POW_SPAN = 4096
+_TRUE = np.ones(1, bool)
+_BIT32 = np.left_shift(np.uint32(1), np.arange(32, dtype=np.uint32))  # _BIT32[j] == 1 << j
 # Q**t for t < 4096; byte t of a word is weighted by Q**(t % 4096) plus a term for t // 4096, so a
 # 10 MB "word" on a hostile page needs no 80 MB table.
 _QPOW = np.cumprod(np.concatenate([np.ones(1, _U64), np.full(_POW_SPAN - 1, _Q, _U64)]), dtype=_U64)
@@ -112,13 +114,17 @@ def stable_shingles(words: Sequence[str], k: int) -> np.ndarray:
 class FlatIndex:
     """keys[j] is a shingle held by original docs[j] (sorted by key; one row per original holding it,
     at most max_df rows per key); effective[i] is how many of original i's shingles made it in;
-    directory[b] is the first row whose key's top `bits` bits are >= b (the candidate filter)."""
+    directory[b] is the first row whose key's top `bits` bits are >= b; masks[b] has bit j set when a key
+    whose top `mask_bits` bits are b has j as its low 5 bits (the candidate filter: a shingle whose bit is
+    clear is in no original, known from one load and no compare)."""
 
     keys: np.ndarray  # uint64, sorted
     docs: np.ndarray  # int32
     effective: np.ndarray  # int32, one per original
     directory: np.ndarray  # uint32 or int64, 2**bits + 1 entries
     bits: int
+    masks: Optional[np.ndarray] = None  # uint32, 2**mask_bits entries
+    mask_bits: int = 0
 
     @property
     def postings(self) -> int:
@@ -133,27 +139,50 @@ class FlatIndex:
         none = np.zeros(0, np.int64), np.zeros(0, np.int64)
         if shingles.size == 0 or self.keys.size == 0:
             return none
-        page = np.sort(shingles)
-        if page.size > 1:  # distinct shingles: a page that repeats a sentence counts it once
-            page = page[np.concatenate([np.ones(1, bool), page[1:] != page[:-1]])]
         # A binary search over all keys costs ~25 cache and TLB misses per shingle at 100,000 originals.
         # The directory gives each shingle the bucket of the few keys that share its top bits instead;
-        # every key of those buckets is compared at once, and the equal ones are the postings.
-        bucket = (page >> _U64(64 - self.bits)).astype(np.int64)
-        lo = self.directory[bucket].astype(np.int64)
-        sizes = self.directory[bucket + 1].astype(np.int64) - lo
-        total = int(sizes.sum())
+        # every key of those buckets is compared at once, and the equal ones are the postings. The page's
+        # shingles are looked up as they come, repeats included: a not-a-copy page finds few or none, and
+        # only those few are deduplicated (sorting all of them first cost more than the repeats do).
+        if self.masks is not None:
+            # Most shingles of a page that copies nothing are in no original: one look at a 4-byte mask each
+            # drops ~95% of them before the directory and the keys (two cache misses each) are read.
+            maybe = self.masks[shingles >> _U64(64 - self.mask_bits)] & _BIT32[shingles & _U64(31)]
+            shingles = shingles[maybe != 0]
+            if shingles.size == 0:
+                return none
+        bucket = shingles >> _U64(64 - self.bits)
+        lo = self.directory[bucket]
+        sizes = self.directory[bucket + _U64(1)] - lo
+        ends = np.cumsum(sizes, dtype=np.int64)
+        total = int(ends[-1])
         if total == 0:
             return none
-        rows = np.repeat(lo - (np.cumsum(sizes) - sizes), sizes) + np.arange(total, dtype=np.int64)
-        equal = self.keys[rows] == np.repeat(page, sizes)
-        if not equal.any():
+        rows = np.repeat(lo - (ends - sizes), sizes) + np.arange(total, dtype=np.int64)
+        found = rows[self.keys[rows] == np.repeat(shingles, sizes)]
+        if found.size == 0:
             return none
-        return np.unique(self.docs[rows[equal]], return_counts=True)
+        if found.size > 1:  # a row is one (shingle, original): a sentence the page repeats counts once
+            found.sort()
+            found = found[np.concatenate([_TRUE, found[1:] != found[:-1]])]
+        # np.unique(return_counts=True) costs ~10 µs even on a handful of values: sort and count by hand.
+        docs = np.sort(self.docs[found])
+        starts = np.flatnonzero(np.concatenate([_TRUE, docs[1:] != docs[:-1]]))
+        return docs[starts].astype(np.int64), np.diff(np.append(starts, docs.size))
 
 
 def _bits(postings: int) -> int:
     return int(min(24, max(8, int(postings).bit_length() - 2)))  # ~4-8 keys per bucket
+
+
+def _masks(keys: np.ndarray, prefix: np.ndarray, span: int) -> np.ndarray:
+    """FlatIndex.masks for sorted `keys` whose mask numbers (their top bits, or the part of them inside one
+    partition) are `prefix` (so non-decreasing): each mask ORs the bit of its keys' low 5 bits."""
+    masks = np.zeros(span, np.uint32)
+    if keys.size:
+        starts = np.flatnonzero(np.concatenate([_TRUE, prefix[1:] != prefix[:-1]]))
+        masks[prefix[starts]] = np.bitwise_or.reduceat(_BIT32[keys & _U64(31)], starts)
+    return masks
 
 
 def _directory(keys: np.ndarray) -> tuple[np.ndarray, int]:
@@ -249,7 +278,8 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
     """The index of `texts` in memory (see _partitions), with each original's count of the shingles that remain."""
     out_keys: list[np.ndarray] = []
     out_docs: list[np.ndarray] = []
-    for _, keys, docs in _partitions(texts, k, max_df, stop):
+    stats: dict = {}
+    for _, keys, docs in _partitions(texts, k, max_df, stop, stats):
         out_keys.append(keys)
         out_docs.append(docs)
     keys = np.concatenate(out_keys) if out_keys else np.zeros(0, _U64)
@@ -258,7 +288,10 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
     out_docs.clear()
     effective = np.bincount(docs, minlength=len(texts)).astype(np.int32)
     directory, bits = _directory(keys)
-    return FlatIndex(keys, docs.astype(np.int32, copy=False), effective, directory, bits)
+    # The filter at the resolution _build_to_file gives it (one per ~4-8 of the pairs found): the same arrays.
+    mask_bits = _bits(stats.get("pairs", 0))
+    masks = _masks(keys, keys >> _U64(64 - mask_bits), 1 << mask_bits)
+    return FlatIndex(keys, docs.astype(np.int32, copy=False), effective, directory, bits, masks, mask_bits)
 
 
 def _batch_shingles(batch: list[list[str]], ids: list[int], k: int,
@@ -327,6 +360,7 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
     path = _path(directory, key)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     docs_tmp = path.with_name(f".{path.name}.{os.getpid()}.docs.tmp")
+    masks_tmp = path.with_name(f".{path.name}.{os.getpid()}.masks.tmp")
     n_docs = len(texts)
     effective = np.zeros(n_docs, np.int64)
     stats: dict = {}
@@ -335,12 +369,13 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
     n = 0
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f, open(docs_tmp, "w+b") as docs_file:
+        with open(tmp, "wb") as f, open(docs_tmp, "w+b") as docs_file, open(masks_tmp, "w+b") as masks_file:
             f.write(b"\0" * _HEADER)
+            masked = 0  # partitions whose masks are written (in order; an empty partition's are zeros)
             for p, keys, docs in _partitions(texts, k, max_df, stop, stats):
                 if not counts.size:
                     # Keys per prefix of as many bits as the pairs' count asks for; the postings, fewer, want
-                    # as many bits or fewer, and their buckets add up from these.
+                    # as many bits or fewer, and their buckets add up from these. The filter keeps this resolution.
                     fine = _bits(stats["pairs"])
                     counts = np.zeros(1 << fine, np.uint32 if stats["pairs"] < 2 ** 32 else np.int64)
                 f.write(np.ascontiguousarray(keys, _U64).data)
@@ -349,7 +384,13 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
                 span = 1 << (fine - 8)  # prefixes in one partition (its top byte is p)
                 prefix = ((keys >> _U64(64 - fine)) & _U64(span - 1)).astype(np.int64)
                 counts[p * span:(p + 1) * span] = np.bincount(prefix, minlength=span)
+                masks_file.write(np.zeros((p - masked) * span, np.uint32).data)
+                masks_file.write(_masks(keys, prefix, span).data)
+                masked = p + 1
                 n += int(keys.size)
+            if not counts.size:  # no postings: the filter still has the resolution build() gives it
+                fine = _bits(stats.get("pairs", 0))
+            masks_file.write(np.zeros((256 - masked) * (1 << (fine - 8)), np.uint32).data)
             docs_file.seek(0)
             while chunk := docs_file.read(1 << 24):
                 f.write(chunk)
@@ -364,8 +405,11 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
             per_bucket = counts.reshape(1 << bits, -1).sum(axis=1, dtype=np.int64)
             directory_ = np.concatenate([np.zeros(1, np.int64), np.cumsum(per_bucket)])
             f.write(directory_.astype(np.uint32 if n < 2 ** 32 else np.int64).data)
+            masks_file.seek(0)
+            while chunk := masks_file.read(1 << 24):
+                f.write(chunk)
             meta = {"version": FORMAT_VERSION, "key": key, "postings": n, "originals": n_docs, "bits": bits,
-                    "directory": "uint32" if n < 2 ** 32 else "int64"}
+                    "directory": "uint32" if n < 2 ** 32 else "int64", "mask_bits": fine}
             header = _MAGIC + json.dumps(meta).encode("ascii")
             f.seek(0)
             f.write(header.ljust(_HEADER, b"\0"))
@@ -374,7 +418,7 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
         log.warning("cannot save the originals index in %s: %s", directory, exc.strerror or exc)
         return None
     finally:
-        for leftover in (tmp, docs_tmp):
+        for leftover in (tmp, docs_tmp, masks_tmp):
             try:
                 leftover.unlink()
             except OSError:
@@ -399,20 +443,22 @@ def load(directory: Path, key: str) -> Optional[FlatIndex]:
         meta = json.loads(head[len(_MAGIC):].rstrip(b"\0"))
         if meta.get("version") != FORMAT_VERSION or meta.get("key") != key:
             raise ValueError("written for other originals or by another version")
-        n, m, bits = int(meta["postings"]), int(meta["originals"]), int(meta["bits"])
+        n, m, bits, mask_bits = int(meta["postings"]), int(meta["originals"]), int(meta["bits"]), int(meta["mask_bits"])
         dir_type = np.dtype({"uint32": np.uint32, "int64": np.int64}[meta["directory"]])
-        if not 8 <= bits <= 24:
-            raise ValueError(f"directory of {bits} bits")
+        if not 8 <= bits <= 24 or not 8 <= mask_bits <= 24:
+            raise ValueError(f"directory of {bits} bits, filter of {mask_bits}")
         docs_at = _HEADER + 8 * n
         eff_at = docs_at + 4 * n + (4 if n % 2 else 0)
         dir_at = eff_at + 4 * m + (4 if m % 2 else 0)
-        expected = dir_at + dir_type.itemsize * ((1 << bits) + 1)
+        masks_at = dir_at + dir_type.itemsize * ((1 << bits) + 1)
+        expected = masks_at + 4 * (1 << mask_bits)
         if size != expected:
             raise ValueError(f"{size} bytes, expected {expected} (truncated?)")
         keys = np.memmap(path, _U64, "r", _HEADER, (n,)) if n else np.zeros(0, _U64)
         docs = np.memmap(path, np.int32, "r", docs_at, (n,)) if n else np.zeros(0, np.int32)
         effective = np.memmap(path, np.int32, "r", eff_at, (m,)) if m else np.zeros(0, np.int32)
         offsets = np.memmap(path, dir_type, "r", dir_at, ((1 << bits) + 1,))
+        masks = np.memmap(path, np.uint32, "r", masks_at, (1 << mask_bits,))
         if int(offsets[-1]) != n:
             raise ValueError("the directory does not add up to the postings")
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -428,7 +474,7 @@ def load(directory: Path, key: str) -> Optional[FlatIndex]:
         pass
     # Plain ndarray views of the mapped file: indexing a np.memmap goes through Python-level hooks.
     return FlatIndex(keys.view(np.ndarray), docs.view(np.ndarray), effective.view(np.ndarray),
-                     offsets.view(np.ndarray), bits)
+                     offsets.view(np.ndarray), bits, masks.view(np.ndarray), mask_bits)
 
 
 def _prune(directory: Path) -> None:

@@ -245,14 +245,23 @@ def test_bucketed_lookup_finds_every_posting() -> None:
         order = np.argsort(keys, kind="stable")
         keys, docs = keys[order], docs[order]
         directory, bits = shingle_index._directory(keys)
-        flat = shingle_index.FlatIndex(keys, docs, np.zeros(500, np.int32), directory, bits)
+        unfiltered = shingle_index.FlatIndex(keys, docs, np.zeros(500, np.int32), directory, bits)
+        mask_bits = shingle_index._bits(keys.size)
+        masks = shingle_index._masks(keys, keys >> np.uint64(64 - mask_bits), 1 << mask_bits)
+        filtered = shingle_index.FlatIndex(keys, docs, np.zeros(500, np.int32), directory, bits, masks, mask_bits)
         postings: dict[int, list[int]] = {}
         for key, doc in zip(keys.tolist(), docs.tolist()):
             postings.setdefault(key, []).append(doc)
         page = np.concatenate([keys[:: max(1, size // 40)], keys[:2], rng.integers(0, 2 ** 64 - 1, 400, dtype=np.uint64)])
         want = Counter(d for key in set(page.tolist()) for d in postings.get(key, ()))
-        got_docs, got_counts = flat.hits_of(page)
-        assert dict(zip(got_docs.tolist(), got_counts.tolist())) == want and want
+        for flat in (unfiltered, filtered):  # the filter drops no shingle that an original holds
+            got_docs, got_counts = flat.hits_of(page)
+            assert dict(zip(got_docs.tolist(), got_counts.tolist())) == want and want
+        # ... and most of those that none holds (a clear bit: ~5% pass at 4-8 keys per mask)
+        absent = rng.integers(0, 2 ** 64 - 1, 4000, dtype=np.uint64)
+        absent = absent[~np.isin(absent, keys)]
+        passed = (masks[absent >> np.uint64(64 - mask_bits)] & shingle_index._BIT32[absent & np.uint64(31)]) != 0
+        assert passed.mean() < 0.4
 
 
 def test_a_worker_maps_the_index_the_client_saved(pack, tmp_path, monkeypatch) -> None:
@@ -311,9 +320,9 @@ def test_index_built_into_its_file_equals_the_one_built_in_memory(tmp_path) -> N
     path = shingle_index._build_to_file(texts, 5, 5, stop, tmp_path, "k" * 40)
     mapped = shingle_index.load(tmp_path, "k" * 40)
     assert path is not None and mapped is not None and memory.postings > 10_000
-    for name in ("keys", "docs", "effective", "directory"):
+    for name in ("keys", "docs", "effective", "directory", "masks"):
         assert np.array_equal(getattr(memory, name), getattr(mapped, name)), name
-    assert memory.bits == mapped.bits
+    assert memory.bits == mapped.bits and memory.mask_bits == mapped.mask_bits
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -347,3 +356,27 @@ def test_flat_index_holds_exactly_the_postings_a_plain_dict_gives() -> None:
     want = [(key, doc) for key in sorted(held) if len(held[key]) <= 3 for doc in sorted(held[key])]
     assert list(zip(index.keys.tolist(), index.docs.tolist())) == want and len(want) > 1000
     assert index.effective.tolist() == [sum(1 for _, d in want if d == i) for i in range(len(texts))]
+
+
+def test_few_hits_scored_in_python_as_numpy_scores_them(monkeypatch) -> None:
+    """best() on the flat index: the Python loop for pages hitting a few originals and the numpy path give
+    the same original and the same float score, at every floor, ties to the earlier original included."""
+    from checker import match
+
+    rng = random.Random(11)
+    originals = _big_originals(400)
+    twins = [Original(id=f"t{i}", url=f"https://o/t{i}", authors=("A B",), text=originals[5].text) for i in range(2)]
+    index = OriginalIndex(originals + twins, MatchSettings(max_shingle_df=90), flat=True)
+    texts = [o.text for o in originals[:40]]
+    pages = [t[: len(t) // k] for t in texts for k in (1, 2, 3, 5)]  # copies and near-copies
+    pages += [" ".join(rng.sample(texts, 3)), texts[5], " ".join(o.text[:300] for o in originals[:120])]  # mixes; twins
+    pages += [" ".join(rng.choice(texts).split()[:: rng.randint(2, 4)]) for _ in range(30)]
+    hit_counts = [index.flat.hits_of(index._words.shingles(tokens(p), 5))[0].size for p in pages]
+    assert min(hit_counts) <= 3 and max(hit_counts) > match.FEW_HITS  # both paths taken by default
+    for floor in (None, 0.2, 0.05):
+        in_python = [index.best(p, floor) for p in pages]
+        monkeypatch.setattr(match, "FEW_HITS", 0)
+        in_numpy = [index.best(p, floor) for p in pages]
+        monkeypatch.setattr(match, "FEW_HITS", 64)
+        assert [_verdict(m) for m in in_python] == [_verdict(m) for m in in_numpy]
+        assert any(m is not None for m in in_python) and any(m is None for m in in_python)
