@@ -324,6 +324,11 @@ def loads(text: str, source: str) -> YamlDoc:
     return YamlDoc(data, source, lines)
 
 
+def loads_json(text: str, source: str) -> YamlDoc:
+    """Parse a document that says it is JSON (served as application/json): its errors are named as JSON's."""
+    return _json_doc(text.lstrip("\ufeff"), source)
+
+
 def not_utf8(start: bytes, exc: UnicodeDecodeError) -> str:
     """The error for a file that is not UTF-8; one saved as UTF-16 (a Windows editor's "Unicode") is named so."""
     if start in (b"\xff\xfe", b"\xfe\xff"):
