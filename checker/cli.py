@@ -398,6 +398,8 @@ def _check_arguments(args: argparse.Namespace) -> Optional[str]:
     if not args.originals:  # a CI job that forgot the flag must not go green: no page could be a copy
         raise UsageError("check needs --originals SRC (a manifest, feed or original's URL): "
                          "without originals no page can be recognised as a copy")
+    if getattr(args, "output", None) == "":  # an empty -o would print to standard output without a word
+        raise UsageError("-o: empty path (give a file name, or - for standard output)")
     if args.site_root and not os.path.isdir(args.site_root):
         raise UsageError(f"--site-root {args.site_root}: not a directory")
     _check_source_urls(args.originals)
@@ -429,6 +431,9 @@ def _check_pack(args: argparse.Namespace):
     if unknown:
         raise UsageError(f"--ignore {', '.join(unknown)}: pack '{pack.id}' has no such rule "
                          f"(rules: {', '.join(r.id for r in pack.rules)})")
+    if pack.rules and set(args.ignore) >= {r.id for r in pack.rules}:  # every copy would pass: a silent green
+        raise UsageError(f"--ignore {', '.join(args.ignore)}: that is every rule of pack '{pack.id}', "
+                         "so nothing would be checked")
     return pack
 
 
@@ -671,6 +676,8 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     if not args.originals:
         raise UsageError("scan-warc needs --originals: without originals no page can be a copy")
     _check_source_urls(args.originals)
+    if args.output == "":
+        raise UsageError("-o: empty path (give a file name, or - for standard output)")
     if args.jobs < 1 or args.max_bytes < 1:
         raise UsageError("--jobs and --max-bytes must be positive")
     kind, scheduler = _executor_choice(args)

@@ -755,6 +755,9 @@ def _is_url(src: str) -> bool:
 def load_originals(src: str, *, fetcher: Optional[PageFetcher] = None, cache_dir: Optional[Path] = None,
                    max_age: float = DEFAULT_MAX_AGE) -> list[Original]:
     """Originals from a manifest file, or from a URL (feed, manifest or article page) fetched through the cache."""
+    if not src.strip():  # Path("") is the current directory: "is a directory" would mislead
+        raise OriginalsError(repr(src), None, "", "an empty originals source: give a manifest file, a feed URL or "
+                                                  "an article's URL")
     if _is_url(src):
         from checker.crawl.fetcher import Fetcher
 

@@ -160,3 +160,105 @@ def test_text_sitemap_of_bad_urls_only_says_so():
     rejected: list[str] = []
     urls, _ = parse_sitemap(b"http://[::1/a\nhttp://[::1/b\n", "https://p.example/s.txt", rejected)
     assert urls == [] and rejected == ["http://[::1/a", "http://[::1/b"]
+
+
+# ---------------------------------------------------------------- a new user's odd command lines (sweep)
+
+
+def run_cli(args, capsys) -> tuple[int, str, str]:
+    from checker.cli import main
+
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def manifest(tmp_path):
+    path = tmp_path / "originals.yaml"
+    path.write_text(yaml.safe_dump([ENTRY]))
+    return path
+
+
+@pytest.fixture
+def own_story(tmp_path):
+    page = tmp_path / "own.html"
+    page.write_text("<html><body><h1>Our own story</h1><p>Nothing licensed here at all, just local news.</p>"
+                    "</body></html>")
+    return page
+
+
+@pytest.mark.parametrize("output", [".", "..", "/"])
+def test_output_that_is_a_directory_without_a_name_is_a_clear_error(tmp_path, manifest, own_story, capsys,
+                                                                     monkeypatch, output):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["check", str(own_story), "--originals", str(manifest), "--render", "never",
+                              "-o", output, "--cache-dir", str(tmp_path / "c")], capsys)
+    assert code == 2, err  # was 70: internal error: ValueError: PosixPath('.') has an empty name
+    assert err.strip() == f"syndicheck: error: the text report {output} could not be written: Is a directory"
+
+
+def test_empty_output_path_is_a_usage_error(tmp_path, manifest, own_story, capsys):
+    code, out, err = run_cli(["check", str(own_story), "--originals", str(manifest), "-o", ""], capsys)
+    assert code == 2 and out == ""  # was: the report on standard output, as if -o had not been given
+    assert err.strip() == "syndicheck: error: -o: empty path (give a file name, or - for standard output)"
+
+
+def test_ignoring_every_rule_is_not_a_silent_green(tmp_path, manifest, own_story, capsys):
+    args = ["check", str(own_story), "--originals", str(manifest), "--render", "never"]
+    code, out, err = run_cli(args + ["--ignore", "logo", "--ignore", "byline", "--ignore", "affiliation"], capsys)
+    assert code == 2 and out == ""  # was 0: every copy COMPLIANT with nothing checked
+    assert err.strip() == ("syndicheck: error: --ignore logo, byline, affiliation: that is every rule of pack "
+                           "'dcnf', so nothing would be checked")
+    code, _, err = run_cli(args + ["--ignore", "logo", "--ignore", "byline"], capsys)
+    assert code == 0, err
+
+
+def test_empty_target_is_named_as_empty_not_missing(tmp_path, manifest, capsys):
+    code, out, err = run_cli(["check", "", "--originals", str(manifest), "--render", "never"], capsys)
+    assert code == 3
+    assert out.splitlines()[0].split() == ["ERROR", ":", "an", "empty", "target", "(a", "blank", "argument", "or",
+                                           "line)"]
+
+
+def test_empty_originals_source_is_not_called_a_directory(tmp_path, own_story, capsys):
+    code, out, err = run_cli(["check", str(own_story), "--originals", ""], capsys)
+    assert code == 2  # was: "syndicheck: error: : is a directory; expected a manifest file or a feed URL"
+    assert err.strip() == ("syndicheck: error: '': an empty originals source: give a manifest file, a feed URL "
+                           "or an article's URL")
+
+
+@pytest.mark.parametrize("command", [["audit"], ["history"]])
+def test_audit_config_given_as_a_url_says_so(capsys, command):
+    code, out, err = run_cli([*command, "--config", "https://dcnf.example/audit.yaml"], capsys)
+    assert code == 2  # was: "http:/dcnf.example/audit.yaml: cannot read file: No such file or directory"
+    assert "https://dcnf.example/audit.yaml: a URL, not a file" in err and "http:/d" not in err
+
+
+@pytest.mark.parametrize("given, why", [("https://x.example/syndicheck.toml",
+                                         "a URL, not a file (the config file is read from disk)"),
+                                        ("{tmp}", "a directory, not a file"),
+                                        ("{tmp}/none.toml", "no such file")])
+def test_check_config_that_is_not_a_file_says_what_it_is(tmp_path, manifest, own_story, capsys, given, why):
+    given = given.format(tmp=tmp_path)
+    code, out, err = run_cli(["check", str(own_story), "--originals", str(manifest), "--config", given], capsys)
+    assert code == 2 and err.strip() == f"syndicheck: error: --config {given}: {why}"
+
+
+def test_a_tab_in_yaml_indentation_is_named(tmp_path, capsys):
+    config = tmp_path / "audit.yaml"
+    config.write_text("partners:\n\t- id: p1\n")
+    code, out, err = run_cli(["audit", "--config", str(config)], capsys)
+    assert code == 2  # libyaml says only "found character that cannot start any token"
+    assert err.strip().endswith(":2: invalid YAML: found character that cannot start any token "
+                                "(a tab: YAML is indented with spaces)")
+
+
+def test_scan_warc_warning_names_the_missing_file(tmp_path, manifest, capsys, caplog):
+    missing = tmp_path / "nope.warc.gz"
+    code, out, err = run_cli(["scan-warc", str(missing), str(tmp_path), "--originals", str(manifest),
+                              "--render", "never"], capsys)
+    assert code == 3
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [f"cannot read WARC file {missing}: no such file",  # was "no such file" alone
+                        f"cannot read WARC file {tmp_path}: is a directory"]

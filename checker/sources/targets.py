@@ -109,6 +109,9 @@ def _expand_one(arg: str, stdin: Optional[TextIO], from_stdin: bool) -> Iterator
 
 
 def _expand_path(given: str, path: str) -> Iterator[Target]:
+    if not path.strip():  # "" would read as the current directory ("" and "." are one path to os.path)
+        yield Target(given, "missing", path, "an empty target (a blank argument or line)")
+        return
     if os.path.isdir(path):
         files = _walk(path)
         if not files:
