@@ -262,3 +262,35 @@ def test_scan_warc_warning_names_the_missing_file(tmp_path, manifest, capsys, ca
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warnings == [f"cannot read WARC file {missing}: no such file",  # was "no such file" alone
                         f"cannot read WARC file {tmp_path}: is a directory"]
+
+
+def _copy_page(extra: str = "") -> str:
+    return f"<html><body><article><h1>A</h1>{extra}<p>By Jane Doe</p><p>{TEXT}</p></article></body></html>"
+
+
+def test_symlink_loops_among_targets_are_page_errors(tmp_path, manifest, capsys):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text(_copy_page())
+    (site / "loop1.html").symlink_to("loop2.html")
+    (site / "loop2.html").symlink_to("loop1.html")
+    code, out, err = run_cli(["check", str(site), "--originals", str(manifest), "--render", "never"], capsys)
+    assert code == 1, err  # was 70: internal error: RuntimeError: Symlink loop from '.../loop1.html'
+    assert "internal error" not in err
+    errors = sorted(line for line in out.splitlines() if line.startswith("ERROR"))
+    assert len(errors) == 2 and all(line.endswith("cannot read file: Too many levels of symbolic links")
+                                    for line in errors)
+
+
+def test_a_logo_path_in_a_symlink_loop_is_an_unreadable_image(tmp_path, manifest, capsys):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "l1.png").symlink_to("l2.png")
+    (site / "l2.png").symlink_to("l1.png")
+    (site / "p.html").write_text(_copy_page('<img src="/l1.png" alt="">'))
+    code, out, err = run_cli(["check", str(site / "p.html"), "--originals", str(manifest), "--render", "never",
+                              "--site-root", str(site), "--format", "json"], capsys)
+    (page,) = json.loads(out)["pages"]
+    logo = next(f for f in page["findings"] if f["rule"] == "logo")
+    # was `review`: "check logo.licensor_image could not run: RuntimeError: Symlink loop from ..."
+    assert logo["outcome"] == "fail" and "could not run" not in logo["message"]

@@ -168,7 +168,7 @@ def read_file(target: Target, max_bytes: int) -> Fetched:
     path = target.location
     try:
         url = Path(path).resolve().as_uri()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop, on Python before 3.13
         url = path
     if target.kind != "file":
         return Fetched(target=target.given, url=url, path=path,
