@@ -597,8 +597,10 @@ def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = 
             raise UsageError(f"the {fmt} report {output} could not be written: {reason}") from None
         return
     # --no-color and NO_COLOR win; FORCE_COLOR (set, not empty) colours a pipe, e.g. a CI log that shows ANSI.
+    # A TTY whose TERM is "dumb" cannot show colour (as git and rich have it): its escapes would print raw.
     forced = bool(os.environ.get("FORCE_COLOR"))
-    color = fmt == "text" and not no_color and "NO_COLOR" not in os.environ and (forced or sys.stdout.isatty())
+    tty = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    color = fmt == "text" and not no_color and "NO_COLOR" not in os.environ and (forced or tty)
     try:
         render(fmt, run, sys.stdout, color=color)
         sys.stdout.flush()  # a full disk shows here, not in a later flush nobody reports

@@ -598,6 +598,10 @@ def _root_element(body: bytes) -> Optional[str]:
 def _parse_document(body: bytes, *, content_type: Optional[str], charset: Optional[str], source: str,
                     final_url: str) -> list[Original]:
     """Dispatch a fetched or local document on what it is: feed, manifest or article page."""
+    if not body.strip():  # not an "empty manifest": nothing says it was meant to be one
+        size = "0 bytes" if not body else f"{len(body)} bytes of whitespace"
+        raise OriginalsError(source, None, "", f"empty document ({size}{f', {content_type}' if content_type else ''})"
+                                               ": expected a manifest, an RSS/Atom feed or an article page")
     root = _root_element(body)
     suffix = Path(urlsplit(final_url).path if "://" in final_url else final_url).suffix.lower()
     if content_type in FEED_CONTENT_TYPES or root in ("rss", "feed", "rdf:rdf", "rdf"):

@@ -294,3 +294,50 @@ def test_a_logo_path_in_a_symlink_loop_is_an_unreadable_image(tmp_path, manifest
     logo = next(f for f in page["findings"] if f["rule"] == "logo")
     # was `review`: "check logo.licensor_image could not run: RuntimeError: Symlink loop from ..."
     assert logo["outcome"] == "fail" and "could not run" not in logo["message"]
+
+
+@pytest.mark.parametrize("status", [200, 204])
+def test_empty_originals_response_is_not_called_an_empty_manifest(httpserver, tmp_path, own_story, capsys, status):
+    httpserver.expect_request("/feed").respond_with_data(b"", status=status, content_type="text/html")
+    url = httpserver.url_for("/feed")
+    code, out, err = run_cli(["check", str(own_story), "--originals", url, "--cache-dir", str(tmp_path / "c")], capsys)
+    assert code == 2  # was: "...:1: empty manifest: expected a list of originals or a mapping with 'originals'"
+    assert err.strip() == (f"syndicheck: error: {url}: empty document (0 bytes, text/html): expected a manifest, "
+                           "an RSS/Atom feed or an article page")
+
+
+def _text_on_a_tty(args: list[str], env: dict) -> bytes:
+    """The command's standard output when it is a terminal (a pseudo-terminal), as a user at one sees it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    master, slave = pty.openpty()
+    root = Path(__file__).resolve().parents[1]
+    environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    proc = subprocess.Popen([sys.executable, "-m", "checker", *args], stdout=slave, stderr=subprocess.DEVNULL,
+                            env={**environ, "PYTHONPATH": str(root), **env})
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    proc.wait(timeout=60)
+    return b"".join(chunks)
+
+
+def test_no_colour_on_a_dumb_terminal(tmp_path, manifest):
+    page = tmp_path / "copy.html"
+    page.write_text(_copy_page())
+    args = ["check", str(page), "--originals", str(manifest), "--render", "never", "--cache-dir", str(tmp_path / "c")]
+    assert b"\x1b[" in _text_on_a_tty(args, {"TERM": "xterm"})
+    dumb = _text_on_a_tty(args, {"TERM": "dumb"})
+    assert b"VIOLATION" in dumb and b"\x1b[" not in dumb  # was coloured: escapes shown raw by a dumb terminal
