@@ -512,6 +512,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     config_file = _check_arguments(args)
     extra_reports = [_report_spec(spec) for spec in args.report]
+    _distinct_outputs([(args.format, args.output), *extra_reports])
     pack = _check_pack(args)
     # requests is imported only for URLs: a check of local files against a local manifest never needs it
     fetcher = LazyFetcher(read_timeout=args.timeout, max_bytes=args.max_bytes, pool_maxsize=args.jobs,
@@ -562,6 +563,19 @@ def _report_spec(spec: str) -> tuple[str, str]:
     if fmt not in FORMATS:
         raise UsageError(f"--report {spec!r}: unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
     return fmt, path
+
+
+def _distinct_outputs(reports: Sequence[tuple[str, Optional[str]]]) -> None:
+    """Two reports written to one place would be mixed (standard output) or one would replace the other."""
+    seen: dict[str, str] = {}
+    for fmt, output in reports:
+        where = "standard output" if output in (None, "-") else os.path.normpath(os.path.abspath(output))
+        if where == os.devnull:
+            continue  # discarded, however many go there
+        if where in seen:
+            raise UsageError(f"the {seen[where]} and {fmt} reports would both go to "
+                             f"{where if where == 'standard output' else output}: give each report its own file")
+        seen[where] = fmt
 
 
 def write_reports(run: Run, reports: Sequence[tuple[str, Optional[str]]], status: int, *,

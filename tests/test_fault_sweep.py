@@ -341,3 +341,22 @@ def test_no_colour_on_a_dumb_terminal(tmp_path, manifest):
     assert b"\x1b[" in _text_on_a_tty(args, {"TERM": "xterm"})
     dumb = _text_on_a_tty(args, {"TERM": "dumb"})
     assert b"VIOLATION" in dumb and b"\x1b[" not in dumb  # was coloured: escapes shown raw by a dumb terminal
+
+
+@pytest.mark.parametrize("extra, where", [(["--format", "json", "--report", "json=-"], "standard output"),
+                                          (["--report", "sarif=-"], "standard output"),
+                                          (["-o", "r.xml", "--format", "junit", "--report", "sarif=./r.xml"],
+                                           "./r.xml")])
+def test_two_reports_to_one_place_are_a_usage_error(tmp_path, manifest, own_story, capsys, monkeypatch, extra,
+                                                   where):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["check", str(own_story), "--originals", str(manifest), "--render", "never", *extra],
+                             capsys)
+    assert code == 2 and out == ""  # was: two reports run together on standard output, or one replacing the other
+    assert err.startswith("syndicheck: error: the ") and f"reports would both go to {where}:" in err
+
+
+def test_reports_discarded_to_dev_null_may_share_it(tmp_path, manifest, own_story, capsys):
+    code, out, err = run_cli(["check", str(own_story), "--originals", str(manifest), "--render", "never",
+                              "-o", "/dev/null", "--report", "sarif=/dev/null"], capsys)
+    assert code == 0, err
