@@ -640,6 +640,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     config = replace(config, executor=kind, scheduler=scheduler, time_budget=_time_budget(args, config.time_budget))
     if not args.verbose:
         logging.getLogger("syndicheck").setLevel(logging.WARNING if args.quiet else logging.INFO)
+        # -q is "only warnings and errors" for the audit: the modules' warnings too (a notification not sent)
+        logging.getLogger("checker").setLevel(logging.WARNING if args.quiet else logging.NOTSET)
     from .audit import make_executor
     from .crawl.executor import ExecutorUnavailable
     try:

@@ -360,3 +360,40 @@ def test_reports_discarded_to_dev_null_may_share_it(tmp_path, manifest, own_stor
     code, out, err = run_cli(["check", str(own_story), "--originals", str(manifest), "--render", "never",
                               "-o", "/dev/null", "--report", "sarif=/dev/null"], capsys)
     assert code == 0, err
+
+
+def test_audit_quiet_still_warns_of_notifications_not_sent_once_each(httpserver, tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def closed_port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    httpserver.expect_request("/story").respond_with_data(_copy_page(), content_type="text/html")
+    (tmp_path / "originals.yaml").write_text(yaml.safe_dump([ENTRY]))
+    smtp, hook = closed_port(), closed_port()
+    (tmp_path / "audit.yaml").write_text(yaml.safe_dump({
+        "originals": {"manifests": ["originals.yaml"]},
+        "partners": [{"id": "p1", "name": "P1", "contacts": ["ed@p1.example"], "urls": [httpserver.url_for("/story")]}],
+        "crawl": {"allow_private_addresses": True, "delay": 0, "obey_robots": False, "retries": 0},
+        "check": {"render": "never"},
+        "notifications": {"enabled": True,
+                          "email": {"smtp_host": "127.0.0.1", "smtp_port": smtp, "sender": "s@dcnf.example",
+                                    "licensing_team": ["team@dcnf.example"]},
+                          "webhook": {"url": f"http://127.0.0.1:{hook}/hook", "timeout": 2}}}))
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-m", "checker", "audit", "--config", "audit.yaml", "-q"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    # were: info lines (hidden by -q), each logged twice, with exception class names and urllib3's repr
+    assert done.stderr.splitlines() == [
+        f"syndicheck: warning: email to ed@p1.example (digest for p1) failed: cannot reach SMTP server "
+        f"127.0.0.1:{smtp}: Connection refused",
+        f"syndicheck: warning: email to team@dcnf.example (summary) failed: cannot reach SMTP server "
+        f"127.0.0.1:{smtp}: Connection refused",
+        f"syndicheck: warning: webhook to http://127.0.0.1:{hook}/hook failed: connection refused"]
