@@ -397,3 +397,12 @@ def test_audit_quiet_still_warns_of_notifications_not_sent_once_each(httpserver,
         f"syndicheck: warning: email to team@dcnf.example (summary) failed: cannot reach SMTP server "
         f"127.0.0.1:{smtp}: Connection refused",
         f"syndicheck: warning: webhook to http://127.0.0.1:{hook}/hook failed: connection refused"]
+
+
+def test_a_dask_scheduler_address_that_cannot_be_parsed_is_named(tmp_path, manifest, capsys):
+    pytest.importorskip("distributed")
+    code, out, err = run_cli(["scan-warc", str(tmp_path / "none.warc"), "--originals", str(manifest), "--render",
+                              "never", "--executor", "dask", "--scheduler", "not a url"], capsys)
+    assert code == 3  # was 70: internal error: ValueError: missing port number in address 'not a url'
+    assert err.startswith("syndicheck: error: invalid dask scheduler address 'not a url': ")
+    assert "internal error" not in err
