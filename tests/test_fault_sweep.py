@@ -125,6 +125,12 @@ def test_invalid_json_served_as_json_is_called_invalid_json(httpserver, fetcher,
     assert f"invalid JSON: {detail}" in str(caught.value) and "YAML" not in str(caught.value)  # was "invalid YAML"
 
 
+def test_invalid_json_named_json_but_served_as_text_is_called_invalid_json(httpserver, fetcher, tmp_path):
+    httpserver.expect_request("/originals.json").respond_with_data('[{"id": "a",]', content_type="text/plain")
+    with pytest.raises(OriginalsError, match=r"originals.json:1: invalid JSON: Expecting"):
+        load_all([httpserver.url_for("/originals.json")], fetcher=fetcher, cache_dir=tmp_path)
+
+
 # ------------------------------------------------------------------ sitemap <loc>s that are not URLs
 
 
