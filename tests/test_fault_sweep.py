@@ -412,3 +412,29 @@ def test_a_dask_scheduler_address_that_cannot_be_parsed_is_named(tmp_path, manif
     assert code == 3  # was 70: internal error: ValueError: missing port number in address 'not a url'
     assert err.startswith("syndicheck: error: invalid dask scheduler address 'not a url': ")
     assert "internal error" not in err
+
+
+def test_url_list_in_utf16_and_a_line_not_utf8(tmp_path, fetcher):
+    (tmp_path / "u16.txt").write_bytes("# pages\r\nhttps://p.example/a\r\n".encode("utf-16"))
+    (tmp_path / "mixed.txt").write_bytes(b"https://p.example/b\nhttps://p.example/caf\xe9\nhttps://p.example/c\n")
+    partner = PartnerConfig(id="p1", name="P", urls=("@u16.txt", "@mixed.txt"))
+    found = discover(partner, fetcher=fetcher, since=datetime(2020, 1, 1, tzinfo=timezone.utc), max_pages=100,
+                     base_dir=tmp_path)
+    # were: the whole of each file lost ("'utf-8' codec can't decode byte 0xff in position 0" and "... 0xe9 ...")
+    assert found.urls == ("https://p.example/a", "https://p.example/b", "https://p.example/c")
+    assert found.errors == ("url list @mixed.txt line 2: not UTF-8 text (byte 22 of the line)",)
+
+
+def test_targets_on_standard_input_in_utf16(tmp_path, manifest):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "own.html").write_text("<html><body><p>Our own local story, nothing licensed.</p></body></html>")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-m", "checker", "check", "-", "--originals", str(manifest), "--render",
+                           "never"], cwd=tmp_path, input="# list\r\nown.html\r\n".encode("utf-16"),
+                          capture_output=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr  # was 3: "ERROR  \ufffd\ufffdo\x00w\x00n...: no such file"
+    assert done.stdout.decode().startswith("NOT-A-COPY  own.html")

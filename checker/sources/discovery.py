@@ -414,11 +414,26 @@ class _Run:
             path = base_dir / path
         label = f"url list {entry}"
         try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            self.errors.append(f"{label}: cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.errors.append(f"{label}: cannot read {path}: {exc.strerror or exc}")
             return
+        # A list saved by a Windows editor as "Unicode" is UTF-16 with a byte-order mark: read it as such.
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            try:
+                lines: list = raw.decode("utf-16").splitlines()
+            except UnicodeDecodeError as exc:
+                self.errors.append(f"{label}: cannot read {path}: not UTF-16 text (byte {exc.start})")
+                return
+        else:  # UTF-8, line by line: a line that is not costs that line alone
+            lines = raw.removeprefix(b"\xef\xbb\xbf").splitlines()
         for n, line in enumerate(lines, 1):
+            if isinstance(line, bytes):
+                try:
+                    line = line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    self.errors.append(f"{label} line {n}: not UTF-8 text (byte {exc.start + 1} of the line)")
+                    continue
             line = line.strip()
             if line and not line.startswith("#"):
                 self.add(line, f"{label} line {n}")
