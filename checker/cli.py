@@ -438,14 +438,17 @@ def _check_pack(args: argparse.Namespace):
 
 
 def _check_originals(args: argparse.Namespace, fetcher) -> Optional[list]:
-    """The originals of --originals; None (said on stderr) when a source could not be read."""
+    """The originals of --originals; None (said on stderr) when no source could be read, only some: said, and
+    args.originals_unreachable set (exit 3 unless there are violations)."""
     from .originals import OriginalsUnreachable, load_all
 
     cache_dir = Path(args.cache_dir) if args.cache_dir else None
-    try:
-        originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir)
-    except OriginalsUnreachable as exc:  # could not be read, like a target: exit 3, not a usage error
-        print(f"syndicheck: error: {exc}", file=sys.stderr)
+    unreachable: list[OriginalsUnreachable] = []
+    originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir, unreachable=unreachable)
+    for exc in unreachable:  # could not be read, like a target: exit 3 (1 with violations), not a usage error
+        print(inert(f"syndicheck: error: {exc}"), file=sys.stderr)
+    args.originals_unreachable = bool(unreachable)  # the other sources' copies are still checked
+    if unreachable and not originals:
         return None
     if not originals:
         raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
@@ -535,8 +538,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             renderer.close()
         fetcher.close()
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
-    return write_reports(run, [(args.format, args.output), *extra_reports], _nothing_checked(args, results),
-                         no_color=args.no_color)
+    status = _nothing_checked(args, results)
+    if status == EXIT_OK and getattr(args, "originals_unreachable", False):
+        status = EXIT_INCOMPLETE  # a source of originals was not read: its copies may have gone unrecognised
+    return write_reports(run, [(args.format, args.output), *extra_reports], status, no_color=args.no_color)
 
 
 def _nothing_checked(args: argparse.Namespace, results: Sequence[PageResult]) -> int:
@@ -700,12 +705,13 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
         raise UsageError("--jobs and --max-bytes must be positive")
     kind, scheduler = _executor_choice(args)
     pack = load_pack(args.license)
-    try:
-        with Fetcher() as fetcher:
-            originals = load_all(args.originals, fetcher=fetcher,
-                                 cache_dir=Path(args.cache_dir) if args.cache_dir else None)
-    except OriginalsUnreachable as exc:  # as for `check`: a source not read, exit 3
-        print(f"syndicheck: error: {exc}", file=sys.stderr)
+    unreachable: list[OriginalsUnreachable] = []
+    with Fetcher() as fetcher:
+        originals = load_all(args.originals, fetcher=fetcher, unreachable=unreachable,
+                             cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+    for exc in unreachable:  # as for `check`: a source not read is exit 3 (1 with violations); the others are used
+        print(inert(f"syndicheck: error: {exc}"), file=sys.stderr)
+    if unreachable and not originals:
         return EXIT_INCOMPLETE
     if not originals:
         raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
@@ -746,6 +752,8 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     if not results and not any(f.html for f in scanned):  # readable archives, but not one page in them was checked
         print("syndicheck: error: no 2xx HTML response in the WARC files: nothing was checked", file=sys.stderr)
         status = EXIT_INCOMPLETE
+    if status == EXIT_OK and unreachable:
+        status = EXIT_INCOMPLETE  # a source of originals was not read: its copies may have gone unrecognised
     return write_reports(run, [(args.format, args.output)], status, no_color=args.no_color)
 
 

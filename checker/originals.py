@@ -803,8 +803,10 @@ def load_originals(src: str, *, fetcher: Optional[PageFetcher] = None, cache_dir
 
 
 def load_all(sources: Sequence[str], *, fetcher: Optional[PageFetcher] = None, cache_dir: Optional[Path] = None,
-             max_age: float = DEFAULT_MAX_AGE) -> list[Original]:
-    """All sources' originals in order; the first source to define an id wins."""
+             max_age: float = DEFAULT_MAX_AGE,
+             unreachable: Optional[list[OriginalsUnreachable]] = None) -> list[Original]:
+    """All sources' originals in order; the first source to define an id wins. With `unreachable`, a source URL
+    that cannot be fetched is put there and the others are still read, instead of raising."""
     owned = fetcher is None and any(_is_url(s) for s in sources)
     if owned:
         from checker.crawl.fetcher import Fetcher
@@ -813,7 +815,14 @@ def load_all(sources: Sequence[str], *, fetcher: Optional[PageFetcher] = None, c
         by_id: dict[str, Original] = {}
         origin: dict[str, str] = {}
         for src in sources:
-            for original in load_originals(src, fetcher=fetcher, cache_dir=cache_dir, max_age=max_age):
+            try:
+                loaded = load_originals(src, fetcher=fetcher, cache_dir=cache_dir, max_age=max_age)
+            except OriginalsUnreachable as exc:
+                if unreachable is None:
+                    raise
+                unreachable.append(exc)
+                continue
+            for original in loaded:
                 kept = by_id.get(original.id)
                 if kept is None:
                     by_id[original.id], origin[original.id] = original, src

@@ -438,3 +438,26 @@ def test_targets_on_standard_input_in_utf16(tmp_path, manifest):
                           capture_output=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)})
     assert done.returncode == 0, done.stderr  # was 3: "ERROR  \ufffd\ufffdo\x00w\x00n...: no such file"
     assert done.stdout.decode().startswith("NOT-A-COPY  own.html")
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_one_unreachable_originals_url_does_not_stop_the_others(tmp_path, manifest, own_story, capsys):
+    dead = f"http://127.0.0.1:{_closed_port()}/feed"
+    copy = tmp_path / "copy.html"
+    copy.write_text(_copy_page())  # a copy of the manifest's original, without the DCNF affiliation
+    base = ["--originals", str(manifest), "--originals", dead, "--render", "never", "--cache-dir", str(tmp_path / "c")]
+    code, out, err = run_cli(["check", str(copy), *base], capsys)
+    assert code == 1, err  # was 3 with nothing checked: the manifest's copies lost to another source's outage
+    assert out.startswith("VIOLATION   ") and f"syndicheck: error: {dead}: cannot fetch: connection refused" in err
+    code, out, err = run_cli(["check", str(own_story), *base], capsys)
+    assert code == 3 and out.startswith("NOT-A-COPY  ")  # no violation: the unread source still makes it 3
+    code, out, err = run_cli(["check", str(own_story), "--originals", dead, "--cache-dir", str(tmp_path / "c")],
+                             capsys)
+    assert code == 3 and out == "" and err.strip() == f"syndicheck: error: {dead}: cannot fetch: connection refused"
