@@ -609,7 +609,8 @@ def _parse_document(body: bytes, *, content_type: Optional[str], charset: Option
     if content_type in ("application/xml", "text/xml") and root != "html":
         raise OriginalsError(source, None, "", f"XML document <{root}> is neither an RSS nor an Atom feed")
     if content_type in MANIFEST_CONTENT_TYPES or (suffix in MANIFEST_SUFFIXES and root is None):
-        as_json = content_type == "application/json" or (suffix == ".json" and content_type not in MANIFEST_CONTENT_TYPES)
+        as_json = content_type == "application/json" or (suffix == ".json"
+                                                         and content_type not in MANIFEST_CONTENT_TYPES)
         return _manifest_from_text(_utf8(body, source, charset), source, as_json=as_json)
     if root is not None:
         return [_article_page(body, charset, source, final_url)]

@@ -50,8 +50,8 @@ def test_library_api_raises_the_clear_error_the_cli_uses(tmp_path):
         api.load_originals(str(path), cache_dir=tmp_path / "cache")
     path.write_text(yaml.safe_dump([ENTRY]))
     (original,) = api.load_originals(str(path), cache_dir=tmp_path / "cache")
-    assert api.check_html(f"<html><body><p>By Jane Doe</p><p>{TEXT}</p></body></html>", [original], force=True).original \
-        == original
+    page = f"<html><body><p>By Jane Doe</p><p>{TEXT}</p></body></html>"
+    assert api.check_html(page, [original], force=True).original == original
 
 
 @pytest.mark.parametrize("src, why", [("http://[::1/feed", "invalid URL: Invalid IPv6 URL"),
