@@ -461,3 +461,14 @@ def test_one_unreachable_originals_url_does_not_stop_the_others(tmp_path, manife
     code, out, err = run_cli(["check", str(own_story), "--originals", dead, "--cache-dir", str(tmp_path / "c")],
                              capsys)
     assert code == 3 and out == "" and err.strip() == f"syndicheck: error: {dead}: cannot fetch: connection refused"
+
+
+def test_license_given_a_directory_that_is_no_pack(tmp_path, capsys, monkeypatch):
+    code, out, err = run_cli(["rules", "--license", str(tmp_path)], capsys)
+    assert code == 2  # was: "TMP/license.yaml: cannot read file: No such file or directory"
+    assert err.strip() == (f"syndicheck: error: {tmp_path}: a directory without a license.yaml, so not a license "
+                           "pack (give a pack's name or the directory holding its license.yaml)")
+    (tmp_path / "dcnf").mkdir()  # a directory of the user's own beside them does not hide the bundled pack
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["rules", "--license", "dcnf"], capsys)
+    assert code == 0 and out.startswith("License pack 'dcnf'")
