@@ -36,7 +36,7 @@ from .pack_routing import (RoutedChecker, ShippedRouter, all_source_urls, licens
 from .ruleset import LicensePack
 from .shipped_checker import ShippedChecker
 from .stored_pages import StoredPages
-from .sources.discovery import Discovery, SourceError, discover, parse_sitemap, SITEMAP_ACCEPT
+from .sources.discovery import Discovery, SourceError, discover, parse_sitemap, rejected_note, SITEMAP_ACCEPT
 from .url_identity import host_of, normalize_url
 from .waivers import apply_waivers, waiver_notes
 
@@ -103,11 +103,14 @@ def load_audit_originals(config: AuditConfig, fetcher: Fetcher, today: date,
         if not fetched.ok:
             problems.append(f"originals sitemap {sitemap}: {fetched.error}")
             continue
+        rejected: list[str] = []
         try:
-            entries, _children = parse_sitemap(fetched.body or b"", fetched.url)
+            entries, _children = parse_sitemap(fetched.body or b"", fetched.url, rejected)
         except SourceError as exc:
             problems.append(f"originals sitemap {sitemap}: {exc}")
             continue
+        if rejected:
+            problems.append(f"originals sitemap {sitemap}: {rejected_note(rejected)}")
         since = datetime.now(timezone.utc) - timedelta(days=source.window_days)
         for url, when in entries:
             if when is not None and when < since:

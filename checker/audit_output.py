@@ -49,8 +49,7 @@ def write_audit_reports(report: AuditReport, config: AuditConfig) -> tuple[list[
             write_report_file(fmt, report, out / "latest.html", root=out)
     sent: list[str] = []
     if config.notifications.enabled:
+        # send_notifications() logs each line itself (a failure as a warning): not twice
         sent = send_notifications(report, report.partners, config.notifications, reports_dir=out,
                                   html_report=html_path)
-        for line in sent:
-            log.info("%s", line)
     return files, sent

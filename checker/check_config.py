@@ -216,7 +216,10 @@ def apply_config(args: argparse.Namespace, parser: argparse.ArgumentParser, choi
     if path is None:
         return None
     if not path.is_file():
-        raise FileNotFoundError(f"--config {path}: no such file")
+        given = args.config or str(path)  # as typed: Path() folds "https://" into "https:/"
+        why = ("a URL, not a file (the config file is read from disk)" if "://" in given
+               else "a directory, not a file" if path.is_dir() else "no such file")
+        raise FileNotFoundError(f"--config {given}: {why}")
     config = load_config(path, choices)
     given = given_dests(parser, getattr(args, "argv", None) or ["check"])
     for dest, value in config.values.items():

@@ -398,6 +398,8 @@ def _check_arguments(args: argparse.Namespace) -> Optional[str]:
     if not args.originals:  # a CI job that forgot the flag must not go green: no page could be a copy
         raise UsageError("check needs --originals SRC (a manifest, feed or original's URL): "
                          "without originals no page can be recognised as a copy")
+    if getattr(args, "output", None) == "":  # an empty -o would print to standard output without a word
+        raise UsageError("-o: empty path (give a file name, or - for standard output)")
     if args.site_root and not os.path.isdir(args.site_root):
         raise UsageError(f"--site-root {args.site_root}: not a directory")
     _check_source_urls(args.originals)
@@ -429,18 +431,24 @@ def _check_pack(args: argparse.Namespace):
     if unknown:
         raise UsageError(f"--ignore {', '.join(unknown)}: pack '{pack.id}' has no such rule "
                          f"(rules: {', '.join(r.id for r in pack.rules)})")
+    if pack.rules and set(args.ignore) >= {r.id for r in pack.rules}:  # every copy would pass: a silent green
+        raise UsageError(f"--ignore {', '.join(args.ignore)}: that is every rule of pack '{pack.id}', "
+                         "so nothing would be checked")
     return pack
 
 
 def _check_originals(args: argparse.Namespace, fetcher) -> Optional[list]:
-    """The originals of --originals; None (said on stderr) when a source could not be read."""
+    """The originals of --originals; None (said on stderr) when no source could be read, only some: said, and
+    args.originals_unreachable set (exit 3 unless there are violations)."""
     from .originals import OriginalsUnreachable, load_all
 
     cache_dir = Path(args.cache_dir) if args.cache_dir else None
-    try:
-        originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir)
-    except OriginalsUnreachable as exc:  # could not be read, like a target: exit 3, not a usage error
-        print(f"syndicheck: error: {exc}", file=sys.stderr)
+    unreachable: list[OriginalsUnreachable] = []
+    originals = load_all(args.originals, fetcher=fetcher, cache_dir=cache_dir, unreachable=unreachable)
+    for exc in unreachable:  # could not be read, like a target: exit 3 (1 with violations), not a usage error
+        print(inert(f"syndicheck: error: {exc}"), file=sys.stderr)
+    args.originals_unreachable = bool(unreachable)  # the other sources' copies are still checked
+    if unreachable and not originals:
         return None
     if not originals:
         raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
@@ -507,6 +515,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     config_file = _check_arguments(args)
     extra_reports = [_report_spec(spec) for spec in args.report]
+    _distinct_outputs([(args.format, args.output), *extra_reports])
     pack = _check_pack(args)
     # requests is imported only for URLs: a check of local files against a local manifest never needs it
     fetcher = LazyFetcher(read_timeout=args.timeout, max_bytes=args.max_bytes, pool_maxsize=args.jobs,
@@ -529,8 +538,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             renderer.close()
         fetcher.close()
     run = Run(license=pack.id, tool_version=__version__, results=tuple(results), started=started, finished=_now())
-    return write_reports(run, [(args.format, args.output), *extra_reports], _nothing_checked(args, results),
-                         no_color=args.no_color)
+    status = _nothing_checked(args, results)
+    if status == EXIT_OK and getattr(args, "originals_unreachable", False):
+        status = EXIT_INCOMPLETE  # a source of originals was not read: its copies may have gone unrecognised
+    return write_reports(run, [(args.format, args.output), *extra_reports], status, no_color=args.no_color)
 
 
 def _nothing_checked(args: argparse.Namespace, results: Sequence[PageResult]) -> int:
@@ -557,6 +568,19 @@ def _report_spec(spec: str) -> tuple[str, str]:
     if fmt not in FORMATS:
         raise UsageError(f"--report {spec!r}: unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
     return fmt, path
+
+
+def _distinct_outputs(reports: Sequence[tuple[str, Optional[str]]]) -> None:
+    """Two reports written to one place would be mixed (standard output) or one would replace the other."""
+    seen: dict[str, str] = {}
+    for fmt, output in reports:
+        where = "standard output" if output in (None, "-") else os.path.normpath(os.path.abspath(output))
+        if where == os.devnull:
+            continue  # discarded, however many go there
+        if where in seen:
+            raise UsageError(f"the {seen[where]} and {fmt} reports would both go to "
+                             f"{where if where == 'standard output' else output}: give each report its own file")
+        seen[where] = fmt
 
 
 def write_reports(run: Run, reports: Sequence[tuple[str, Optional[str]]], status: int, *,
@@ -592,8 +616,10 @@ def write_report(run: Run, fmt: str, output: Optional[str], *, no_color: bool = 
             raise UsageError(f"the {fmt} report {output} could not be written: {reason}") from None
         return
     # --no-color and NO_COLOR win; FORCE_COLOR (set, not empty) colours a pipe, e.g. a CI log that shows ANSI.
+    # A TTY whose TERM is "dumb" cannot show colour (as git and rich have it): its escapes would print raw.
     forced = bool(os.environ.get("FORCE_COLOR"))
-    color = fmt == "text" and not no_color and "NO_COLOR" not in os.environ and (forced or sys.stdout.isatty())
+    tty = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    color = fmt == "text" and not no_color and "NO_COLOR" not in os.environ and (forced or tty)
     try:
         render(fmt, run, sys.stdout, color=color)
         sys.stdout.flush()  # a full disk shows here, not in a later flush nobody reports
@@ -619,6 +645,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     config = replace(config, executor=kind, scheduler=scheduler, time_budget=_time_budget(args, config.time_budget))
     if not args.verbose:
         logging.getLogger("syndicheck").setLevel(logging.WARNING if args.quiet else logging.INFO)
+        # -q is "only warnings and errors" for the audit: the modules' warnings too (a notification not sent)
+        logging.getLogger("checker").setLevel(logging.WARNING if args.quiet else logging.NOTSET)
     from .audit import make_executor
     from .crawl.executor import ExecutorUnavailable
     try:
@@ -671,16 +699,19 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     if not args.originals:
         raise UsageError("scan-warc needs --originals: without originals no page can be a copy")
     _check_source_urls(args.originals)
+    if args.output == "":
+        raise UsageError("-o: empty path (give a file name, or - for standard output)")
     if args.jobs < 1 or args.max_bytes < 1:
         raise UsageError("--jobs and --max-bytes must be positive")
     kind, scheduler = _executor_choice(args)
     pack = load_pack(args.license)
-    try:
-        with Fetcher() as fetcher:
-            originals = load_all(args.originals, fetcher=fetcher,
-                                 cache_dir=Path(args.cache_dir) if args.cache_dir else None)
-    except OriginalsUnreachable as exc:  # as for `check`: a source not read, exit 3
-        print(f"syndicheck: error: {exc}", file=sys.stderr)
+    unreachable: list[OriginalsUnreachable] = []
+    with Fetcher() as fetcher:
+        originals = load_all(args.originals, fetcher=fetcher, unreachable=unreachable,
+                             cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+    for exc in unreachable:  # as for `check`: a source not read is exit 3 (1 with violations); the others are used
+        print(inert(f"syndicheck: error: {exc}"), file=sys.stderr)
+    if unreachable and not originals:
         return EXIT_INCOMPLETE
     if not originals:
         raise UsageError(f"the originals ({', '.join(args.originals)}) hold no article: "
@@ -721,6 +752,8 @@ def cmd_scan_warc(args: argparse.Namespace) -> int:
     if not results and not any(f.html for f in scanned):  # readable archives, but not one page in them was checked
         print("syndicheck: error: no 2xx HTML response in the WARC files: nothing was checked", file=sys.stderr)
         status = EXIT_INCOMPLETE
+    if status == EXIT_OK and unreachable:
+        status = EXIT_INCOMPLETE  # a source of originals was not read: its copies may have gone unrecognised
     return write_reports(run, [(args.format, args.output)], status, no_color=args.no_color)
 
 

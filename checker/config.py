@@ -99,6 +99,9 @@ def _host_crawl(doc: YamlDoc, path: tuple) -> HostCrawl:
 
 def load_audit_config(path: str | Path) -> AuditConfig:
     """Read and validate audit.yaml; relative paths are relative to the file."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", str(path)):  # Path() would fold "http://" into "http:/"
+        raise ConfigError(str(path), None, "", "a URL, not a file: the audit's config is read from a local file "
+                                                "(its relative paths are relative to it); download it first")
     path = Path(path)
     doc = load_path(path)
     if not isinstance(doc.data, dict):

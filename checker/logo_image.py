@@ -119,7 +119,7 @@ def _read_under(root: Path, path: str) -> Optional[bytes]:
             return None
         if target.is_file() and target.stat().st_size <= MAX_IMAGE_BYTES:
             return target.read_bytes()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop, on Python before 3.13
         return None
     return None
 

@@ -211,7 +211,12 @@ def _post_webhook(config: WebhookConfig, body: bytes, headers: dict, out: list[s
     try:
         resp = requests.post(config.url, data=body, headers=headers, timeout=config.timeout, allow_redirects=False)
     except requests.RequestException as exc:
-        out.append(f"webhook to {where} failed: {type(exc).__name__}: {exc}")
+        # The fetcher's words ("connection refused", "DNS lookup failed for host x"), not urllib3's repr, which
+        # also repeats the URL (a webhook secret may sit in it: `where` is the redacted form)
+        from checker.crawl.fetcher import FetchSettings, _describe_connection_error
+
+        timeouts = FetchSettings(connect_timeout=config.timeout, read_timeout=config.timeout, deadline=config.timeout)
+        out.append(f"webhook to {where} failed: {_describe_connection_error(exc, where, timeouts)[0]}")
         return
     if 200 <= resp.status_code < 300:
         out.append(f"webhook to {where} sent: HTTP {resp.status_code}")
@@ -283,6 +288,10 @@ class _Smtp:
 
 
 def _describe(exc: BaseException) -> str:
+    if type(exc) is RuntimeError and str(exc):  # this module's own words ("cannot reach SMTP server ...")
+        return str(exc)
+    if isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException) and exc.strerror:
+        return exc.strerror  # "Connection refused", not "ConnectionRefusedError: [Errno 111] Connection refused"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
@@ -333,8 +342,8 @@ def send_notifications(report: AuditReport, partners: Sequence[PartnerInfo], con
         log.debug("notifications failed", exc_info=True)  # the traceback for -v; the reason for everyone
         log.error("notifications failed: %s", _describe(exc))
         out.append(f"notifications failed: {_describe(exc)}")
-    for line in out:
-        log.info("%s", line)
+    for line in out:  # a message that could not be sent is a warning: `audit -q` and cron mail must show it
+        (log.warning if " failed: " in line else log.info)("%s", line)
     return out
 
 

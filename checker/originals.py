@@ -218,6 +218,20 @@ def _manifest(doc: strict_yaml.YamlDoc) -> list[Original]:
     return originals
 
 
+def _url_problem(url: str) -> Optional[str]:
+    """Why `url` is not an http(s) URL ("http://[::1" and a port over 65535 make urlsplit raise), or None."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number or out of range
+    except ValueError as exc:
+        return f"invalid URL: {exc}"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "expected an http(s) URL"
+    if not parts.hostname:
+        return "invalid URL: it has no host"
+    return None
+
+
 def _entry(doc: strict_yaml.YamlDoc, path: tuple, entry: Any, first_at: dict[str, tuple]) -> Original:
     """One manifest entry (at `path` in doc) as an Original; `first_at` holds the ids seen before it."""
     label = _entry_label(entry, path[-1])
@@ -229,8 +243,9 @@ def _entry(doc: strict_yaml.YamlDoc, path: tuple, entry: Any, first_at: dict[str
         if key not in entry or entry[key] is None:
             raise doc.error(path, f"{label}: missing required key '{key}'")
     url = doc.typed(path + ("url",), str, required=True).strip()
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-        raise doc.error(path + ("url",), f"{label}: expected an http(s) URL, got '{url}'")
+    problem = _url_problem(url)
+    if problem:
+        raise doc.error(path + ("url",), f"{label}: {problem}, got '{url}'")
     authors = doc.str_list(path + ("authors",), required=True)
     if not authors:
         raise doc.error(path + ("authors",), f"{label}: must name at least one author")
@@ -261,9 +276,10 @@ def _manifest_stream(path: Path, source: str) -> Iterator[Original]:
         yield _entry(strict_yaml.YamlDoc({i: entry}, source, {}), (i,), entry, first_at)
 
 
-def _manifest_from_text(text: str, source: str) -> list[Original]:
+def _manifest_from_text(text: str, source: str, *, as_json: bool = False) -> list[Original]:
+    """`as_json`: served as application/json (or named .json): its syntax errors are JSON's, not YAML's."""
     try:
-        return _manifest(strict_yaml.loads(text, source))
+        return _manifest(strict_yaml.loads_json(text, source) if as_json else strict_yaml.loads(text, source))
     except OriginalsError:
         raise
     except ConfigError as exc:
@@ -582,6 +598,10 @@ def _root_element(body: bytes) -> Optional[str]:
 def _parse_document(body: bytes, *, content_type: Optional[str], charset: Optional[str], source: str,
                     final_url: str) -> list[Original]:
     """Dispatch a fetched or local document on what it is: feed, manifest or article page."""
+    if not body.strip():  # not an "empty manifest": nothing says it was meant to be one
+        size = "0 bytes" if not body else f"{len(body)} bytes of whitespace"
+        raise OriginalsError(source, None, "", f"empty document ({size}{f', {content_type}' if content_type else ''})"
+                                               ": expected a manifest, an RSS/Atom feed or an article page")
     root = _root_element(body)
     suffix = Path(urlsplit(final_url).path if "://" in final_url else final_url).suffix.lower()
     if content_type in FEED_CONTENT_TYPES or root in ("rss", "feed", "rdf:rdf", "rdf"):
@@ -589,17 +609,39 @@ def _parse_document(body: bytes, *, content_type: Optional[str], charset: Option
     if content_type in ("application/xml", "text/xml") and root != "html":
         raise OriginalsError(source, None, "", f"XML document <{root}> is neither an RSS nor an Atom feed")
     if content_type in MANIFEST_CONTENT_TYPES or (suffix in MANIFEST_SUFFIXES and root is None):
-        return _manifest_from_text(_utf8(body, source), source)
+        as_json = content_type == "application/json" or (suffix == ".json"
+                                                         and content_type not in MANIFEST_CONTENT_TYPES)
+        return _manifest_from_text(_utf8(body, source, charset), source, as_json=as_json)
     if root is not None:
         return [_article_page(body, charset, source, final_url)]
-    return _manifest_from_text(_utf8(body, source), source)
+    return _manifest_from_text(_utf8(body, source, charset), source)
 
 
-def _utf8(body: bytes, source: str) -> str:
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _utf8(body: bytes, source: str, charset: Optional[str] = None) -> str:
+    """A manifest's text: by its byte-order mark, else the charset its server declared, else UTF-8. A fetched
+    manifest cannot be re-saved by the user as a local one can, so a marked or declared encoding is honoured."""
+    encoding = next((name for bom, name in _BOMS if body.startswith(bom)), None) or charset or "utf-8-sig"
     try:
-        return body.decode("utf-8-sig")
+        return body.decode(encoding)
+    except LookupError:
+        if encoding != charset:
+            raise
+        encoding = "utf-8-sig"  # an unknown declared charset: read as UTF-8, like the local file
+        try:
+            return body.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise OriginalsError(source, None, "", f"not UTF-8 text (byte {exc.start}), and the declared charset "
+                                                   f"{charset!r} is unknown") from None
     except UnicodeDecodeError as exc:
-        raise OriginalsError(source, None, "", f"not UTF-8 text (byte {exc.start})") from None
+        if encoding == "utf-8-sig":
+            raise OriginalsError(source, None, "", strict_yaml.not_utf8(body[:2], exc)) from None
+        raise OriginalsError(source, None, "", f"not {encoding} text as "
+                                               f"{'its byte-order mark says' if encoding != charset else 'declared'}"
+                                               f" (byte {exc.start})") from None
 
 
 # ---------------------------------------------------------------------------------------------------- cache
@@ -711,14 +753,22 @@ def fetch_source(url: str, fetcher: PageFetcher, cache: SourceCache, max_age: fl
 
 
 def _is_url(src: str) -> bool:
-    return urlsplit(src).scheme.lower() in ("http", "https")
+    # By its scheme alone: urlsplit() raises on "http://[::1", which load_originals() reports as a bad URL.
+    return src.split(":", 1)[0].strip().lower() in ("http", "https") and ":" in src
 
 
 def load_originals(src: str, *, fetcher: Optional[PageFetcher] = None, cache_dir: Optional[Path] = None,
                    max_age: float = DEFAULT_MAX_AGE) -> list[Original]:
     """Originals from a manifest file, or from a URL (feed, manifest or article page) fetched through the cache."""
+    if not src.strip():  # Path("") is the current directory: "is a directory" would mislead
+        raise OriginalsError(repr(src), None, "", "an empty originals source: give a manifest file, a feed URL or "
+                                                  "an article's URL")
     if _is_url(src):
         from checker.crawl.fetcher import Fetcher
+
+        problem = _url_problem(src.strip())
+        if problem is not None:
+            raise OriginalsError(src, None, "", problem)
 
         owned = fetcher is None
         fetcher = fetcher or Fetcher()
@@ -754,8 +804,10 @@ def load_originals(src: str, *, fetcher: Optional[PageFetcher] = None, cache_dir
 
 
 def load_all(sources: Sequence[str], *, fetcher: Optional[PageFetcher] = None, cache_dir: Optional[Path] = None,
-             max_age: float = DEFAULT_MAX_AGE) -> list[Original]:
-    """All sources' originals in order; the first source to define an id wins."""
+             max_age: float = DEFAULT_MAX_AGE,
+             unreachable: Optional[list[OriginalsUnreachable]] = None) -> list[Original]:
+    """All sources' originals in order; the first source to define an id wins. With `unreachable`, a source URL
+    that cannot be fetched is put there and the others are still read, instead of raising."""
     owned = fetcher is None and any(_is_url(s) for s in sources)
     if owned:
         from checker.crawl.fetcher import Fetcher
@@ -764,7 +816,14 @@ def load_all(sources: Sequence[str], *, fetcher: Optional[PageFetcher] = None, c
         by_id: dict[str, Original] = {}
         origin: dict[str, str] = {}
         for src in sources:
-            for original in load_originals(src, fetcher=fetcher, cache_dir=cache_dir, max_age=max_age):
+            try:
+                loaded = load_originals(src, fetcher=fetcher, cache_dir=cache_dir, max_age=max_age)
+            except OriginalsUnreachable as exc:
+                if unreachable is None:
+                    raise
+                unreachable.append(exc)
+                continue
+            for original in loaded:
                 kept = by_id.get(original.id)
                 if kept is None:
                     by_id[original.id], origin[original.id] = original, src

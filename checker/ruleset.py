@@ -108,11 +108,14 @@ def resolve_pack(name_or_path: Optional[str]) -> Path:
         if not (path.parent / "license.yaml").is_file():
             raise ConfigError(value, None, "", "not a license pack: give a pack's name, its directory or its license.yaml")
         return path.parent
-    if path.is_dir():
+    if path.is_dir() and (path / "license.yaml").is_file():
         return path
     for base in (RULES_DIR, PACKAGED_RULES_DIR):
         if (base / value / "license.yaml").is_file():
             return base / value
+    if path.is_dir():  # was "DIR/license.yaml: cannot read file: No such file or directory"
+        raise ConfigError(value, None, "", "a directory without a license.yaml, so not a license pack "
+                                           "(give a pack's name or the directory holding its license.yaml)")
     known = sorted({p.name for base in (RULES_DIR, PACKAGED_RULES_DIR) if base.is_dir() for p in base.iterdir()
                     if (p / "license.yaml").is_file()})
     close = difflib.get_close_matches(value, known, n=1)

@@ -233,10 +233,10 @@ def scan_warcs(paths: Sequence[str], checker: ShippedChecker, executor: Executor
     # Not isfile(): a pipe (/dev/stdin, <(zcat ...)) is an archive to read too
     missing = [p for p in paths if "://" not in p and (not os.path.exists(p) or os.path.isdir(p))]
     for path in missing:
-        reason = "is a directory" if os.path.isdir(path) else "no such file"
-        yield WarcFileResult(path, results=(PageResult(target=path, url=path, status=Status.ERROR,
-                                                       error=f"cannot read WARC file {path}: {reason}"),),
-                             error=reason)
+        error = f"cannot read WARC file {path}: {'is a directory' if os.path.isdir(path) else 'no such file'}"
+        # The file's error names it: the CLI logs it as one line of its own (it said "warning: no such file").
+        yield WarcFileResult(path, results=(PageResult(target=path, url=path, status=Status.ERROR, error=error),),
+                             error=error)
     present = [p for p in paths if p not in missing]
     if present:
         yield from executor.run(warc_files(present), work)

@@ -307,7 +307,7 @@ def loads(text: str, source: str) -> YamlDoc:
             raise ConfigError(source, None, "", "the YAML nests too deeply") from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise ConfigError(source, line, "", f"invalid YAML: {exc.problem or exc}") from None
+        raise ConfigError(source, line, "", f"invalid YAML: {exc.problem or exc}{_tab_hint(text, mark)}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(source, None, "", f"invalid YAML: {exc}") from None
     if node is None:
@@ -322,6 +322,20 @@ def loads(text: str, source: str) -> YamlDoc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise ConfigError(source, line, "", f"unsupported YAML value: {exc.problem}") from None
     return YamlDoc(data, source, lines)
+
+
+def _tab_hint(text: str, mark: Any) -> str:
+    """' (a tab ...)' when the error is at a tab: libyaml's message does not show the character it found."""
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+    return " (a tab: YAML is indented with spaces)" if line[mark.column:mark.column + 1] == "\t" else ""
+
+
+def loads_json(text: str, source: str) -> YamlDoc:
+    """Parse a document that says it is JSON (served as application/json): its errors are named as JSON's."""
+    return _json_doc(text.lstrip("\ufeff"), source)
 
 
 def not_utf8(start: bytes, exc: UnicodeDecodeError) -> str:

@@ -212,6 +212,9 @@ class DaskExecutor(LaneOrderedExecutor):
                 self._client = Client(self.scheduler)
             except (OSError, TimeoutError) as exc:
                 raise ExecutorUnavailable(f"cannot reach the dask scheduler {self.scheduler}: {exc}") from None
+            except ValueError as exc:  # "not a url": distributed cannot parse the address at all
+                raise ExecutorUnavailable(f"invalid dask scheduler address {self.scheduler!r}: {exc} "
+                                          "(e.g. tcp://scheduler.internal:8786)") from None
         else:
             n = self.n_workers or os.cpu_count() or 1
             log.info("starting a local dask cluster: %d %s x %d threads", n,

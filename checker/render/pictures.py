@@ -55,5 +55,5 @@ def picture_src(value: Optional[str], root: Optional[Path] = None) -> Optional[s
         if not path.resolve().is_relative_to(root.resolve()) or path.stat().st_size > MAX_PICTURE:
             return None
         return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python before 3.13
         return None

@@ -123,7 +123,7 @@ def _local_file_allowed(url: str, page_url: str) -> bool:
     try:
         path = Path(unquote(urlsplit(url).path)).resolve()
         roots = [Path(unquote(urlsplit(page_url).path)).resolve().parent, Path.cwd().resolve()]
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop, on Python before 3.13
         return False
     # A page at the file system's root (a synthetic name) would open the whole disk: only the working directory.
     roots = [r for r in roots if r != Path(r.anchor)]

@@ -1,6 +1,7 @@
 """Report files written atomically: a temporary file renamed into place, never a half-written report."""
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
@@ -26,10 +27,12 @@ def write_atomic(path: Path, render: Callable[[TextIO], None]) -> None:
     at `path`, if any, stays as it was, and ReportWriteError says which file and why. A kill -9 cannot
     clean up: the temporary files of writers no longer running are removed before each write.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         if _write_to_device(path, render):
             return
+        if path.name in ("", ".", ".."):  # `-o .`: no file name to put a temporary one beside
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         make_dirs(path.parent)
         remove_stale_temporaries(path.parent)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), REPORT_MODE)

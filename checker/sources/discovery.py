@@ -163,19 +163,46 @@ def _absolute(loc: Optional[str], base_url: str) -> Optional[str]:
     return url if scheme in ("http", "https") else None
 
 
-def _text_sitemap(text: str, base_url: str) -> list[Dated]:
+def _loc_url(loc: Optional[str], base_url: str, rejected: Optional[list[str]]) -> Optional[str]:
+    """A sitemap entry's absolute http(s) URL; None, and the entry kept in `rejected`, when it is not one
+    ("http://[::1", a port over 65535, no host, another scheme, an empty <loc>)."""
+    url = _absolute(loc, base_url)
+    if url is not None:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+            if parts.hostname:
+                return url
+        except ValueError:
+            pass
+    if rejected is not None:
+        rejected.append((loc or "").strip())
+    return None
+
+
+def rejected_note(rejected: Sequence[str]) -> str:
+    """One line for a sitemap's entries that were not URLs: how many, and the first as an example."""
+    example = rejected[0]
+    example = example[:100] + "..." if len(example) > 100 else example
+    return (f"{len(rejected)} <loc> {'entry is' if len(rejected) == 1 else 'entries are'} not a valid http(s) URL, "
+            f"left out (e.g. {example!r})")
+
+
+def _text_sitemap(text: str, base_url: str, rejected: Optional[list[str]] = None) -> list[Dated]:
     urls: list[Dated] = []
     for line in text.splitlines():
-        url = _absolute(line, base_url) if line.strip().lower().startswith(("http://", "https://")) else None
+        url = _loc_url(line, base_url, rejected) if line.strip().lower().startswith(("http://", "https://")) else None
         if url:
             urls.append((url, None))
     return urls
 
 
-def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Dated], list[Dated]]:
+def parse_sitemap(body: bytes, base_url: str,
+                  rejected: Optional[list[str]] = None) -> tuple[list[Dated], list[Dated]]:
     """(page URLs with dates, child sitemaps with dates) from a urlset, sitemap index, news or text sitemap.
 
     Gzip data is inflated first. A page's date is the later of <lastmod> and <news:publication_date>.
+    Entries that are not http(s) URLs are left out and, when `rejected` is given, appended to it as written.
     Raises SitemapError (with `.root` set when the XML root is not a sitemap, e.g. "rss").
     """
     if body[:2] == b"\x1f\x8b":
@@ -184,8 +211,8 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Dated], list[Dated]]
     if not stripped:
         raise SitemapError("empty document")
     if not stripped.startswith(b"<"):
-        urls = _text_sitemap(stripped.decode("utf-8", "replace"), base_url)
-        if not urls:
+        urls = _text_sitemap(stripped.decode("utf-8", "replace"), base_url, rejected)
+        if not urls and not rejected:
             raise SitemapError("not XML and not a list of URLs")
         return urls, []
     try:
@@ -201,7 +228,7 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Dated], list[Dated]]
         for el in root:
             if _local(el) != "url":
                 continue
-            url = _absolute(_child_text(el, "loc"), base_url)
+            url = _loc_url(_child_text(el, "loc"), base_url, rejected)
             if not url:
                 continue
             published = None
@@ -212,7 +239,7 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Dated], list[Dated]]
     elif kind == "sitemapindex":
         for el in root:
             if _local(el) == "sitemap":
-                url = _absolute(_child_text(el, "loc"), base_url)
+                url = _loc_url(_child_text(el, "loc"), base_url, rejected)
                 if url:
                     children.append((url, _parse_w3c_date(_child_text(el, "lastmod"))))
     else:
@@ -387,11 +414,26 @@ class _Run:
             path = base_dir / path
         label = f"url list {entry}"
         try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            self.errors.append(f"{label}: cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.errors.append(f"{label}: cannot read {path}: {exc.strerror or exc}")
             return
+        # A list saved by a Windows editor as "Unicode" is UTF-16 with a byte-order mark: read it as such.
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            try:
+                lines: list = raw.decode("utf-16").splitlines()
+            except UnicodeDecodeError as exc:
+                self.errors.append(f"{label}: cannot read {path}: not UTF-16 text (byte {exc.start})")
+                return
+        else:  # UTF-8, line by line: a line that is not costs that line alone
+            lines = raw.removeprefix(b"\xef\xbb\xbf").splitlines()
         for n, line in enumerate(lines, 1):
+            if isinstance(line, bytes):
+                try:
+                    line = line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    self.errors.append(f"{label} line {n}: not UTF-8 text (byte {exc.start + 1} of the line)")
+                    continue
             line = line.strip()
             if line and not line.startswith("#"):
                 self.add(line, f"{label} line {n}")
@@ -423,8 +465,9 @@ class _Run:
             fetched = self.fetch(url, "sitemap", SITEMAP_ACCEPT)
             if fetched is None:
                 continue
+            rejected: list[str] = []
             try:
-                urls, children = parse_sitemap(fetched.body or b"", fetched.url)
+                urls, children = parse_sitemap(fetched.body or b"", fetched.url, rejected)
             except SitemapError as exc:
                 if exc.root in _FEED_ROOTS:  # a feed listed as a sitemap: read it as what it is
                     try:
@@ -434,6 +477,8 @@ class _Run:
                 else:
                     self.errors.append(f"sitemap {url}: {exc}")
                 continue
+            if rejected:
+                self.errors.append(f"sitemap {url}: {rejected_note(rejected)}")
             # Newest first, so that max_pages keeps the most recent pages; undated ones go last.
             urls.sort(key=lambda e: e[1].timestamp() if e[1] else float("-inf"), reverse=True)
             self.add_dated(urls, f"sitemap {url}")

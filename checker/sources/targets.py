@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import glob
+import io
 import mimetypes
 import os
 import re
@@ -73,6 +74,22 @@ def _from_glob(pattern: str) -> list[str]:
     return out
 
 
+def _stdin_text(stdin: TextIO) -> TextIO:
+    """Standard input as text: UTF-16 when a byte-order mark says so (PowerShell pipes and Windows editors write
+    it; read as UTF-8 every line would be an odd file name), else as given."""
+    raw = getattr(stdin, "buffer", None)
+    peek = getattr(raw, "peek", None)
+    if raw is None or peek is None:
+        return stdin
+    try:
+        start = peek(4)[:4]
+    except (OSError, ValueError):
+        return stdin
+    encoding = "utf-32" if start[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") else \
+        "utf-16" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else None
+    return io.TextIOWrapper(raw, encoding=encoding, errors="replace") if encoding else stdin
+
+
 def _expand_one(arg: str, stdin: Optional[TextIO], from_stdin: bool) -> Iterator[Target]:
     if arg == "-":
         if from_stdin:
@@ -80,7 +97,7 @@ def _expand_one(arg: str, stdin: Optional[TextIO], from_stdin: bool) -> Iterator
         if stdin is None:
             yield Target(arg, "missing", arg, "no standard input to read targets from")
             return
-        for line in stdin:
+        for line in _stdin_text(stdin):
             line = line.strip().lstrip("\ufeff")
             if line and not line.startswith("#"):
                 yield from _expand_one(line, stdin, True)
@@ -109,6 +126,9 @@ def _expand_one(arg: str, stdin: Optional[TextIO], from_stdin: bool) -> Iterator
 
 
 def _expand_path(given: str, path: str) -> Iterator[Target]:
+    if not path.strip():  # "" would read as the current directory ("" and "." are one path to os.path)
+        yield Target(given, "missing", path, "an empty target (a blank argument or line)")
+        return
     if os.path.isdir(path):
         files = _walk(path)
         if not files:
@@ -165,7 +185,7 @@ def read_file(target: Target, max_bytes: int) -> Fetched:
     path = target.location
     try:
         url = Path(path).resolve().as_uri()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop, on Python before 3.13
         url = path
     if target.kind != "file":
         return Fetched(target=target.given, url=url, path=path,
