@@ -819,3 +819,21 @@ def test_a_long_field_of_a_separated_meta_line_that_opens_with_the_credit_holds_
             "Facebook</a> <a href='mailto:?subject=x'>Email</a></span> <span>4 min read</span></span></p>")
     got = outcomes(page(original, meta), original)
     assert got["byline"] == "pass" and got["affiliation"] == "pass"
+
+
+@pytest.mark.parametrize("title", [
+    "<div class='article-title' role='heading' aria-level='1'>{}</div>",
+    "<p class='story-title'>{} | Partner Gazette</p>",
+    "<h4 class='t'>{}</h4>",
+])
+def test_a_headline_that_is_no_h1_still_marks_the_articles_head(original, title):
+    # the credit sits in a container named like navigation, five lines above the text: only its place under
+    # the headline makes it count
+    lines = "".join(f"<p class='dek-{i}'>Line {i} of the standfirst above the text, short.</p>" for i in range(5))
+    html = (f"<html><body><header class='site'><nav><a href='/'>Home</a> <a href='/politics'>Politics</a></nav></header>"
+            f"<main><div class='top'><div>{title.format(original.title)}</div></div>"
+            f"<nav class='c-meta'>by Jane Q. Reporter | Daily Caller News Foundation</nav>{lines}"
+            f"<img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'><div>{article_html(original)}</div>"
+            f"</main></body></html>")
+    got = outcomes(html, original)
+    assert got["byline"] == "pass" and got["affiliation"] == "pass"

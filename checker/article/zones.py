@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 BODY_MIN_WORDS = 6  # shorter blocks are too short to tell whether they carry the original's text
 BODY_CONTAINMENT = 0.5  # share of a block's shingles from the original that makes it a body paragraph
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+TITLE_SUFFIX_CHARS = 30  # a block showing the title may add the site's name ("| Partner Gazette") and no more
 NEAR_HEADLINE_BLOCKS = 4  # under a far headline, visible blocks this close below it are the article's head
 UNSPACED_MIN_CHARS = 20  # a paragraph in a script written without spaces is matched whole from this length
 
@@ -130,10 +132,9 @@ def _far_headline(blocks: tuple, start: int, title_key: str) -> Optional[int]:
         return None
     for i in range(start, -1, -1):
         b = blocks[i]
-        if b.tag in ("h1", "h2") and b.hidden is None and b.text and b.element.find_parent("a") is None:
-            key = "".join(fold_tokens(b.text))
-            if len(key) >= 12 and (key in title_key or title_key in key):
-                return i
+        if b.hidden is None and b.text and (b.tag == "h1" or b.tag == "h2" or b.element.get("role") == "heading"
+                                             or b.tag not in _HEADINGS) and _reads_as_title(b, title_key):
+            return i
     return None
 
 
@@ -149,13 +150,23 @@ def _below_headline(blocks: tuple, headline: int, n: int, stop: int) -> list[int
 
 
 def _is_headline(b: Block, title_key: str) -> bool:
-    """The story's title: an <h1>, or another heading that reads as the original's title."""
+    """The story's title: an <h1>, another heading that reads as the original's title, or any block that
+    shows the whole title (a `<div role=heading>`, a styled `<p>`; perhaps with the site's name after it)."""
     if b.tag == "h1":
         return True
-    if b.tag in ("h2", "h3") and title_key:
-        key = "".join(fold_tokens(b.text))
-        return len(key) >= 12 and (key in title_key or title_key in key)
-    return False
+    return _reads_as_title(b, title_key)
+
+
+def _reads_as_title(b: Block, title_key: str) -> bool:
+    if not title_key or b.element.find_parent("a") is not None:
+        return False  # (a link to the story is a teaser's title)
+    key = "".join(fold_tokens(b.text))
+    if len(key) < 12:
+        return False
+    if b.tag in _HEADINGS or b.element.get("role") == "heading":
+        return key in title_key or title_key in key
+    # another element: the whole title, with at most a short addition (" | Partner Gazette")
+    return title_key in key and len(key) <= len(title_key) + TITLE_SUFFIX_CHARS
 
 
 def dense_body(blocks: tuple) -> set[int]:

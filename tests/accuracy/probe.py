@@ -6,6 +6,7 @@
     python tests/accuracy/probe.py --kind lure [--seed N] [--limit N]
     python tests/accuracy/probe.py --kind slot [--seed N] [--limit N]
     python tests/accuracy/probe.py --kind unknown [--seed N] [--limit N]
+    python tests/accuracy/probe.py --kind page [--seed N] [--limit N]
 
 `reader`: each copy whose byline passes gets its credit element wrapped, extended or moved (under the
 headline, right after the article's text); the byline must still pass and the affiliation keep its
@@ -23,7 +24,8 @@ names the reporter once get the author-marked element of that credit emptied (or
 marked one), as a theme whose script fills the byline in serves it; byline must be `review`, affiliation
 not `fail`. `unknown`: the same copies checked against an original whose authors are not known; the
 reporter's credit must be found by where it stands and what it looks like (byline `review`, affiliation
-not `fail`). Prints each change that flips a verdict
+not `fail`). `page`: the headline as a `<div role=heading>` or an `<h2>`, the site's name in an `<h1>` above
+it, the headline rewritten or suffixed with the site's name (partners retitle); no verdict may change. Prints each change that flips a verdict
 and a count per change. Only the tune split is read: the test split stays unseen.
 """
 from __future__ import annotations
@@ -422,6 +424,43 @@ def l_comment(soup, el, ctx):
 LURE: dict[str, Change] = {n: f for n, f in globals().items() if n.startswith("l_") and callable(f)}
 
 
+# ---- the page around the credit changed in ways a reader does not notice (byline and affiliation keep their verdicts) ----
+
+def p_headline_div(soup, el, ctx):
+    h = _headline(soup, ctx)
+    h.name = "div"
+    h.attrs = {"class": ["article-title"], "role": "heading", "aria-level": "1"}
+
+
+def p_headline_h2(soup, el, ctx):
+    h = _headline(soup, ctx)
+    if h.name != "h1":
+        raise ValueError("the headline is no h1")
+    h.name = "h2"
+
+
+def p_site_h1(soup, el, ctx):
+    body = soup.body
+    if body is None:
+        raise ValueError("no body")
+    body.insert(0, _frag('<header class="masthead"><h1 class="site-title"><a href="/">Partner Gazette</a></h1>'
+                         '<p class="tagline">News for the valley since 1887</p></header>'))
+
+
+def p_headline_rewritten(soup, el, ctx):
+    h = _headline(soup, ctx)
+    h.clear()
+    h.append("What the New Rule Means for Your Town, Explained")
+
+
+def p_headline_suffixed(soup, el, ctx):
+    h = _headline(soup, ctx)
+    h.append(" | Partner Gazette")
+
+
+PAGE: dict[str, Change] = {n: f for n, f in globals().items() if n.startswith("p_") and callable(f)}
+
+
 # ---- script-filled slots: the credit's author-marked element left empty (byline and affiliation: review) ----
 
 _SLOT_MARK = re.compile(r"author|byline|by-line|writer|contributor|autor|auteur|verfasser", re.I)
@@ -511,7 +550,7 @@ def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bo
     base = E.check_task(E.case_task(case))[1]
     if (base.rules.get("byline") == "pass") == (kind == "lure"):
         return case["name"], False, []
-    changes = {"reader": READER, "hide": HIDE, "noise": NOISE, "lure": LURE, "slot": SLOT, "unknown": UNKNOWN}[kind]
+    changes = {"reader": READER, "hide": HIDE, "noise": NOISE, "lure": LURE, "slot": SLOT, "unknown": UNKNOWN, "page": PAGE}[kind]
     flips = []
     for name, change in changes.items():
         if only and name not in only:
@@ -533,7 +572,7 @@ def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bo
         byline, aff = got.rules.get("byline"), got.rules.get("affiliation")
         if kind == "lure":
             bad = byline == "pass"
-        elif kind == "noise":
+        elif kind in ("noise", "page"):
             bad = byline != "pass" or aff != base.rules.get("affiliation")
         elif kind in ("slot", "unknown"):
             bad = byline != "review" or aff == "fail"
@@ -548,7 +587,7 @@ def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bo
 
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--kind", choices=("reader", "hide", "noise", "lure", "slot", "unknown"), default="reader")
+    ap.add_argument("--kind", choices=("reader", "hide", "noise", "lure", "slot", "unknown", "page"), default="reader")
     ap.add_argument("--seed", type=int, default=None, help="generator seed (default: the gate's first)")
     ap.add_argument("--limit", type=int, default=0, help="probe at most this many copies (0: all)")
     ap.add_argument("--only", default="", help="comma-separated change names")
