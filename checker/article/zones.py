@@ -158,15 +158,17 @@ def _is_headline(b: Block, title_key: str) -> bool:
 
 
 def _reads_as_title(b: Block, title_key: str) -> bool:
-    if not title_key or b.element.find_parent("a") is not None:
-        return False  # (a link to the story is a teaser's title)
+    # cheap tests first: this is asked of every block above the body (a hostile page has 100,000)
+    if not title_key or not 12 <= len(b.text) <= 2 * len(title_key) + 4 * TITLE_SUFFIX_CHARS:
+        return False
     key = "".join(fold_tokens(b.text))
     if len(key) < 12:
         return False
     if b.tag in _HEADINGS or b.element.get("role") == "heading":
-        return key in title_key or title_key in key
-    # another element: the whole title, with at most a short addition (" | Partner Gazette")
-    return title_key in key and len(key) <= len(title_key) + TITLE_SUFFIX_CHARS
+        shows = key in title_key or title_key in key
+    else:  # another element: the whole title, with at most a short addition (" | Partner Gazette")
+        shows = title_key in key and len(key) <= len(title_key) + TITLE_SUFFIX_CHARS
+    return shows and b.element.find_parent("a") is None  # (a link to the story is a teaser's title)
 
 
 def dense_body(blocks: tuple) -> set[int]:
