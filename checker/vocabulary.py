@@ -89,7 +89,7 @@ class Vocabulary:
                                            "autorun|autoriz|autoris|autorit|autorepl|autorec")
     # Words in an empty author element's class or id that say it holds something other than the name (a
     # bio, social links, an avatar): such an element left empty is no byline a script fills in.
-    not_name_slots: tuple = _words("bio|biography|description|social|socmed|avatar|links|follow|share|icon|photo|"
+    not_name_slots: tuple = _words("bio|biography|description|social|avatar|links|follow|share|icon|photo|"
                                    "image|img|twitter|facebook|instagram|linkedin|email|mail|rss")
     # Path segments of a person's page ("/author/jane-doe/", "/users/jdoe"): a link there names its author
     # (whatever its text, a handle too) and presents no other story.

@@ -62,8 +62,8 @@ def person_credits(article: "Article") -> list:
         name = person_in_line(line, non_person, vocab)
         if (name and reads_as_name(article, name) and not vocab.other_credit_re.search(" ".join(fold_tokens(line)))
                 and not control_row(block) and not article.other_story(block)):
-            out.append(block)
-    return out[:1]
+            return [block]
+    return []
 
 
 def credits_person(block: Block, non_person: tuple, vocab: Vocabulary) -> bool:

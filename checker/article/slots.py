@@ -34,12 +34,8 @@ def empty_slot(article: "Article", block: Block) -> bool:
 
 def _names_no_name(article: "Article", node: Tag) -> bool:
     """Whether an empty author element's class or id says it holds no name (its bio, social links, avatar)."""
-    names = " ".join(fold_tokens(" ".join(str(v) for a in ("class", "id") for v in _as_list(node.get(a)))))
-    return any(w in article.vocab.not_name_slot_set for w in names.split())
-
-
-def _as_list(value) -> list:
-    return value if isinstance(value, list) else [value] if value else []
+    names = fold_tokens(" ".join(v for a in ("class", "id") for v in node.get_attribute_list(a) if v))
+    return any(w in article.vocab.not_name_slot_set for w in names)
 
 
 def whole_box(article: "Article", block: Block) -> bool:
@@ -160,8 +156,8 @@ def _names_someone(block: Block, article: "Article") -> bool:
     or "By , Staff Writer" is an empty slot); without one, a person's or an outlet's name. An author-marked
     row that says "Go to permalink" or "Dec. 3 at 5:42 PM Follow @handle" credits nobody."""
     line = block.lines[0] if block.lines else block.text
-    # the name may stand after the date in an author-marked element ("Le Monde | 4 May | Par <span
-    # class=auteur>Martin Untersinger</span>")
+    # the name may stand after the date in an author-marked element ("Outlet | 4 May | Par <span
+    # class=auteur>Jane Doe</span>")
     return (line_names_someone(article, line) or _author_link_says(block, line, article.vocab)
             or any(line_names_someone(article, t) for t in block.marked_texts if t and t != line))
 
