@@ -14,10 +14,13 @@ from .vocabulary import DEFAULT_VOCABULARY
 # translation by thousands of pixels) and clip rectangles or zero clip circles are how "screen-reader
 # only" text hides, so they count as hidden too.
 _HIDING_STYLE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*(?:0(?:\.0\d*)?|\.0\d*)\s*(?:;|$|!)"
-    r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*50%|(?:left|top|text-indent)\s*:\s*-\d{3,}(?:\.\d+)?px"
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*(?:;|$|!)"
+    r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*(?:[5-9]\d(?:\.\d+)?|100)%|(?<!margin-)(?:left|top)\s*:\s*-\d{3,}(?:\.\d+)?px"
+    r"|text-indent\s*:\s*-\d{3,}(?:\.\d+)?px|margin-(?:left|top)\s*:\s*-\d{4,}(?:\.\d+)?px"
+    r"|(?<!margin-)right\s*:\s*-\d{4,}(?:\.\d+)?px"
+    r"|text-indent\s*:\s*(?:\d{4,}(?:\.\d+)?px|[1-9]\d{2,}%)"
     r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|$)"
-    r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|$)"
+    r"|transform\s*:\s*scale[xy]?\(\s*0(?:\.0+)?\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|$)"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
     r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px"
     r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent",
@@ -29,12 +32,19 @@ _HIDING_STYLE = re.compile(
 _HIDING_INLINE_ONLY = re.compile(
     r"(?<![-\w])color\s*:\s*(?:transparent|(?:rgba|hsla)\([^)]{0,60}?[,/]\s*0(?:\.0+)?%?\s*\)|#[0-9a-f]{3}0\b|#[0-9a-f]{6}00\b)",
     re.I)
-# "height: 0; overflow: hidden" (or max-height): a collapsed box shows none of its content. (Not a zero
-# width: "flex: 1; width: 0; overflow: hidden" is how a flexible item that truncates its text is written.)
+# "height: 0; overflow: hidden" (or max-height): a collapsed box shows none of its content. So does a zero
+# width, unless the box may grow: "flex: 1; width: 0; overflow: hidden" is how a flexible item that
+# truncates its text is written, and a min-width keeps a box open whatever its width says.
 # "background-clip: text" paints the letters with the background: transparent text there is gradient text.
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
 _CLIPPED_TO_TEXT = re.compile(r"background-clip\s*:\s*text", re.I)
 _ZERO_HEIGHT = re.compile(r"(?<![-\w])(?:max-)?height\s*:\s*(?:0(?:px|em|rem|%)?|1px)\s*(?:;|$|!)", re.I)
 _OVERFLOW_HIDDEN = re.compile(r"overflow(?:-y)?\s*:\s*(?:hidden|clip)", re.I)
+_ZERO_WIDTH = re.compile(r"(?<![-\w])(?:max-)?width\s*:\s*(?:0(?:px|em|rem|%)?|1px)\s*(?:;|$|!)", re.I)
+_OVERFLOW_X_HIDDEN = re.compile(r"overflow(?:-x)?\s*:\s*(?:hidden|clip)", re.I)
+# What lets a zero-width box open: a positive flex-grow (or a "flex" shorthand that grows), a min-width.
+_MAY_GROW = re.compile(r"flex(?:-grow)?\s*:\s*(?:auto|[1-9]|0?\.\d*[1-9])|min-width\s*:\s*(?!0(?:px|em|rem|%)?\s*(?:;|$|!))"
+                       r"[\d.]", re.I)
 _WIDTH = re.compile(r"(?<![-\w])width\s*:\s*(\d+(?:\.\d+)?)px", re.I)
 _HEIGHT = re.compile(r"(?<![-\w])height\s*:\s*(\d+(?:\.\d+)?)px", re.I)
 
@@ -393,11 +403,12 @@ _SHOWING = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|o
 # declarations, becomes "(?=})"; left/top/text-indent are spelt out so that every alternative
 # starts with a letter.
 _HIDING_IN_LOWERED = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*(?:0(?:\.0\d*)?|\.0\d*)\s*(?:;|(?=\})|!)"
-    r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*50%|left\s*:\s*-\d{3,}(?:\.\d+)?px"
-    r"|top\s*:\s*-\d{3,}(?:\.\d+)?px|text-indent\s*:\s*-\d{3,}(?:\.\d+)?px"
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*(?:;|(?=\})|!)"
+    r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*(?:[5-9]\d(?:\.\d+)?|100)%|(?<!margin-)left\s*:\s*-\d{3,}(?:\.\d+)?px"
+    r"|(?<!margin-)top\s*:\s*-\d{3,}(?:\.\d+)?px|margin-(?:left|top)\s*:\s*-\d{4,}(?:\.\d+)?px|(?<!margin-)right\s*:\s*-\d{4,}(?:\.\d+)?px|text-indent\s*:\s*-\d{3,}(?:\.\d+)?px"
+    r"|text-indent\s*:\s*(?:\d{4,}(?:\.\d+)?px|[1-9]\d{2,}%)"
     r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|(?=\}))"
-    r"|transform\s*:\s*scale\(\s*0(?:\.0+)?\s*(?:,\s*0(?:\.0+)?\s*)?\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|(?=\}))"
+    r"|transform\s*:\s*scale[xy]?\(\s*0(?:\.0+)?\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|(?=\}))"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
     r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px"
     r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent"
@@ -484,10 +495,14 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
         return "the hidden attribute"
     if tag == "template":
         return "inside <template>"
+    if tag == "dialog" and "open" not in attrs:
+        return "a closed <dialog> (shown only when a script opens it)"
     style = attrs.get("style") or ""
     if isinstance(style, list):
         style = " ".join(style)
     style = style[:STYLE_LIMIT]
+    if "/*" in style:
+        style = _CSS_COMMENT.sub("", style)  # "display:/**/none" is display: none to a browser
     classes = attrs.get("class") or ()
     if isinstance(classes, str):
         classes = classes.split()
@@ -504,6 +519,9 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
             return f"style {clear.group(0).strip()}"
         z = _ZERO_HEIGHT.search(style)
         if z and _OVERFLOW_HIDDEN.search(style):
+            return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"
+        z = _ZERO_WIDTH.search(style)
+        if z and _OVERFLOW_X_HIDDEN.search(style) and not _MAY_GROW.search(style):
             return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"
     for c in classes:
         if c in css.framework:

@@ -33,7 +33,7 @@ class Vocabulary:
     other_credits: tuple = _words("edited|photo|photos|photograph|photographs|photography|picture|pictures|"
                                   "image|images|video|illustration|illustrations|illustrated|graphic|graphics|"
                                   "design|designed|produced|translated|compiled|additional reporting|"
-                                  "fact checked|photo credit|foto|fotos|bild")
+                                  "fact checked|photo credit|foto|fotos|bild|copyright|courtesy")
     # Phrases that start consent or legal text, never a credit: "By clicking Accept, you agree ...".
     consent_phrases: tuple = _words("by clicking|by using|by continuing|by accepting|by signing|by subscribing|"
                                     "by submitting|by registering|by entering|by proceeding|by visiting|"
@@ -142,6 +142,11 @@ class Vocabulary:
     @cached_property
     def other_credit_re(self) -> "re.Pattern":
         return re.compile(r"(?:^|\s)(?:" + _alternation(self.other_credits) + r")\w*\s*(?:by)?\s*:?\s*$")
+
+    @cached_property
+    def other_credit_lead_re(self) -> "re.Pattern":
+        """A folded line that opens with another credit's word ("photo jane doe", "copyright jane doe ap")."""
+        return re.compile(r"^(?:" + _alternation(self.other_credits) + r")\w*\b")
 
     @cached_property
     def consent_re(self) -> "re.Pattern":

@@ -354,6 +354,17 @@ def test_an_authors_box_holding_only_dates_is_no_empty_slot(original):
     assert got["byline"] == "fail" and got["affiliation"] == "fail"
 
 
+@pytest.mark.parametrize("caption", ["Copyright Fredrik Lund/AP", "\u00a9 Fredrik Lund", "Photo: Fredrik Lund",
+                                     "Courtesy of Fredrik Lund"])
+def test_a_pictures_credit_beside_an_empty_slot_leaves_it_open(original, caption):
+    # The lead picture's copyright line names its photographer, not the article's writer.
+    header = (f"<figure><img src='/img/lead.jpg' width='1200' height='675' alt='A police officer'>"
+              f"<div class='caption'>A police officer <span>-</span> <span>{caption}</span></div></figure>"
+              f"<div class='credit-line'><span>{caption}</span></div>{SLOT}")
+    got = outcomes(page(original, header), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
 def test_a_credit_of_name_slash_outlet_beside_an_empty_slot_is_judged(original):
     row = "<div class='byline_action'><div class='author'></div><div class='byline'>Kyle Wood / EXAMPLE.COM / Apr 16, 2026, 14:04 IST</div></div>"
     html = page(original, row)
@@ -510,6 +521,17 @@ def test_a_logo_a_structural_rule_hides_is_a_question_for_a_browser(original):
     (f"<p style='transform:scale(0)'>{CREDIT}</p>", ""),
     (f"<p style='height:0;overflow:hidden'>{CREDIT}</p>", ""),
     (f"<p style='max-height:0px; overflow-y: hidden'>{CREDIT}</p>", ""),
+    (f"<p style='width:0;overflow:hidden;white-space:nowrap'>{CREDIT}</p>", ""),  # zero wide, clipped
+    (f"<dialog><p>{CREDIT}</p></dialog>", ""),  # a dialog no script has opened
+    (f"<p style='opacity: 0%'>{CREDIT}</p>", ""),
+    (f"<p style='clip-path: inset(100%)'>{CREDIT}</p>", ""),
+    (f"<p style='transform: scaleX(0)'>{CREDIT}</p>", ""),
+    (f"<p style='transform: scale(1, 0)'>{CREDIT}</p>", ""),
+    (f"<p style='position:absolute; right:-9999px'>{CREDIT}</p>", ""),
+    (f"<p style='text-indent:100%;white-space:nowrap;overflow:hidden'>{CREDIT}</p>", ""),  # image replacement
+    (f"<p style='display:/* off */none'>{CREDIT}</p>", ""),  # a comment inside a declaration
+    (f"<p class='ir'>{CREDIT}</p>", ".ir{text-indent:-9999px}"),
+    (f"<p style='display:flex'><span style='flex:0 0 0;max-width:0px;overflow-x:clip'>{CREDIT}</span></p>", ""),
     (f"<p style='color:transparent'>{CREDIT}</p>", ""),
     (f"<p class='sr'>{CREDIT}</p>", ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(1px,1px,1px,1px)}"),
     (f"<details><summary>Credits</summary><p>{CREDIT}</p></details>", ""),
@@ -547,6 +569,13 @@ def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     (f"<p style='opacity: 0.5; font-size: 11px; height: 12px; overflow: hidden'>{CREDIT}</p>", ""),
     (f"<p style='color: rgba(0, 0, 0, 0.8); filter: opacity(0.9)'>{CREDIT}</p>", ""),
     (f"<p style='display:flex'><span style='flex:1;width:0;overflow:hidden'>{CREDIT}</span></p>", ""),
+    (f"<p style='display:flex'><span style='flex-grow: 2; width: 0; overflow: hidden'>{CREDIT}</span></p>", ""),
+    (f"<p><span style='width:0;min-width:8em;overflow:hidden'>{CREDIT}</span></p>", ""),  # kept open
+    (f"<p style='width:0;overflow:visible;white-space:nowrap'>{CREDIT}</p>", ""),  # spills out, shown
+    (f"<dialog open><p>{CREDIT}</p></dialog>", ""),
+    (f"<p style='margin-top:-150px; margin-left: -120px'>{CREDIT}</p>", ""),  # pulled over a picture
+    (f"<p class='pull'>{CREDIT}</p>", ".pull{margin-top:-200px;margin-right:-300px}"),
+    (f"<p style='transform: scale(0.5)'>{CREDIT}</p>", ""),
     (f"<p class='c'>{CREDIT}</p>", ".c{background-color:transparent;border-color:transparent}"),
     (f"<p class='g'>{CREDIT}</p>", ".g{background:linear-gradient(#c00,#00c);-webkit-background-clip:text;"
                                    "background-clip:text;color:transparent}"),  # gradient text

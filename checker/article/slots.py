@@ -87,18 +87,29 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
     for b in rivals:
         if b.tag in TITLE_TAGS and not b.own_mark:
             continue  # a heading in an author box is its label ("Tech Industry"), unless marked as the name
+        if _picture_credit(article, b):
+            continue  # "Copyright Jane Doe/AP" under the lead picture: the photographer's credit
         if b is not slot and not article.other_story(b) and (containers.credit_area(b) or b.own_mark or credits_person(
                 b, article.pack.non_person_credits, vocab)) and _names_someone(b, article) and not _licensor_only(article, b):
             return b
     for b in short_lines:
         if not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b):
             continue
-        if (vocab.other_credit_re.search(" ".join(fold_tokens(b.text))) or control_row(b) or _licensor_only(article, b)
+        if (vocab.other_credit_re.search(" ".join(fold_tokens(b.text))) or _picture_credit(article, b)
+                or control_row(b) or _licensor_only(article, b)
                 or (b.tag in TITLE_TAGS and not b.own_mark)):
             continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons
         if b.marked or (containers.credit_area(b) and _beside(b, slot) and reads_as_name(article, b.text)):
             return b
     return None
+
+
+def _picture_credit(article: "Article", block: Block) -> bool:
+    """Whether a line opens as another credit than the writer's: "Photo: Jane Doe", "Copyright Jane Doe/AP",
+    "© Jane Doe"."""
+    text = block.text.lstrip()
+    return text.startswith(("\u00a9", "(c)", "(C)")) or bool(
+        article.vocab.other_credit_lead_re.match(" ".join(fold_tokens(text[:80]))))
 
 
 def _licensor_only(article: "Article", block: Block) -> bool:

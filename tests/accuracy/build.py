@@ -499,7 +499,7 @@ def _has_empty_byline(doc: El, first_slot: El) -> bool:
             continue
         if order[el] >= order[first_slot]:
             break
-        marks = [el.get("itemprop") or "", el.get("class") or "", el.get("id") or ""]
+        marks = [el.get("itemprop") or "", el.get("class") or "", el.get("id") or "", el.get("data-component") or ""]
         # an empty list or block inside an author container counts too (ul.authorList, dl in div.elementAuthors)
         near = [m for a in list(el.iterancestors())[:3] for m in (a.get("class") or "", a.get("id") or "")]
         if not (any(rx.search(m) for m in marks) or any(loose.search(m) for m in [*marks, *near])):

@@ -170,6 +170,46 @@ def t_date_first(soup, el, ctx):
     el.insert(0, _frag('<time datetime="2026-12-03">Dec. 3, 2026</time> | '))
 
 
+def t_figure_avatar(soup, el, ctx):
+    """The credit as the caption of the author's portrait (an author card)."""
+    cap, fig = soup.new_tag("figcaption"), soup.new_tag("figure", attrs={"class": "author-card"})
+    el.wrap(cap)
+    cap.wrap(fig)
+    fig.insert(0, _frag('<img src="/avatars/author-96x96.jpg" alt="" width="48" height="48">'))
+
+
+def t_dl(soup, el, ctx):
+    dd, dl = soup.new_tag("dd"), soup.new_tag("dl", attrs={"class": "article-info"})
+    el.wrap(dd)
+    dd.wrap(dl)
+    dl.insert(0, _frag("<dt>Author</dt>"))
+    dl.append(_frag("<dt>Published</dt><dd>Dec. 3, 2026</dd>"))
+
+
+def t_footer_tag(soup, el, ctx):
+    el.wrap(soup.new_tag("footer", attrs={"class": "entry-meta"}))
+
+
+def t_whole_link(soup, el, ctx):
+    for a in list(el.find_all("a")):
+        a.unwrap()
+    el.wrap(soup.new_tag("a", href="/author/" + ctx["name"].lower().replace(" ", "-") + "/", attrs={"class": "byline-link"}))
+
+
+def t_small(soup, el, ctx):
+    el.wrap(soup.new_tag("small"))
+
+
+def t_schema(soup, el, ctx):
+    el["itemprop"] = "author"
+    el["itemscope"] = ""
+    el["itemtype"] = "https://schema.org/Person"
+
+
+def t_reading_time_first(soup, el, ctx):
+    el.insert_before(_frag('<div class="meta-top"><span>Politics</span> <span>6 min read</span></div>'))
+
+
 # ---- moves: where a reader looks for the credit ------------------------------------------------
 
 def _headline(soup: BeautifulSoup, ctx: dict) -> Tag:
@@ -221,6 +261,30 @@ def m_after_text(soup, el, ctx):
     last.insert_after(el)
 
 
+def m_top_of_text(soup, el, ctx):
+    first = _paragraph(soup, ctx, 0)
+    if first is el or el in first.parents or first in el.parents:
+        raise ValueError("the credit's element holds the first paragraph")
+    el.extract()
+    first.insert_before(el)
+
+
+def m_after_hero(soup, el, ctx):
+    """A lead picture with a long caption, a share bar and an advertisement between the headline and the credit."""
+    h = _headline(soup, ctx)
+    if h is el or el in h.parents or h in el.parents:
+        raise ValueError("no headline apart from the credit")
+    el.extract()
+    h.insert_after(el)
+    el.insert_before(_frag(
+        '<figure class="lead"><img src="/img/lead-1200x675.jpg" width="1200" height="675" alt="A committee room">'
+        '<figcaption>Members of the committee listen to testimony during a hearing on the proposal in the state '
+        'capitol on Tuesday, as supporters and opponents filled the gallery. (Photo: Alex Brandt/Getty Images)'
+        '</figcaption></figure><div class="share-bar"><a href="https://twitter.com/intent/tweet?u=x">Share</a> '
+        '<a href="https://www.facebook.com/sharer.php?u=x">Facebook</a> <a href="mailto:?s=x">Email</a> '
+        '<button>Save</button></div><div class="ad-slot"><span>Advertisement</span></div>'))
+
+
 READER: dict[str, Change] = {n: f for n, f in globals().items() if n.startswith(("t_", "m_")) and callable(f)}
 
 
@@ -270,7 +334,7 @@ HIDE: dict[str, Change] = {
     "color-transparent": _inline("color: transparent"), "color-rgba-0": _inline("color: rgba(0, 0, 0, 0)"),
     "text-fill-transparent": _inline("-webkit-text-fill-color: transparent"),
     "max-height-0": _inline("max-height:0;overflow:hidden"), "height-0": _inline("height:0;overflow:hidden"),
-    "width-0 (not taken as hidden: a flex item that truncates looks the same)": _inline("width:0;overflow:hidden;white-space:nowrap"),
+    "width-0": _inline("width:0;overflow:hidden;white-space:nowrap"),
     "scale-0": _inline("transform: scale(0)"),
     "filter-opacity-0": _inline("filter: opacity(0)"), "margin-offscreen": _inline("margin-left:-9999px"),
     "fixed-offscreen": _inline("position:fixed;top:-500px"), "clip-rect-0": _inline("position:absolute;clip:rect(0 0 0 0)"),
