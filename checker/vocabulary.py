@@ -34,6 +34,10 @@ class Vocabulary:
                                   "image|images|video|illustration|illustrations|illustrated|graphic|graphics|"
                                   "design|designed|produced|translated|compiled|additional reporting|"
                                   "fact checked|photo credit|foto|fotos|bild|copyright|courtesy")
+    # Credit prefixes that name where a story came from, not who wrote it: "From Wikipedia", "Source: AP",
+    # "Bron: BELGA". Beside an empty author slot such a line does not say what the slot will hold.
+    source_prefixes: tuple = _words("from|via|source|sources|bron|quelle|fuente|fonte|kilde|kalla|zrodlo|zdroj|"
+                                    "kaynak|forras|lahde|provenance")
     # Phrases that start consent or legal text, never a credit: "By clicking Accept, you agree ...".
     consent_phrases: tuple = _words("by clicking|by using|by continuing|by accepting|by signing|by subscribing|"
                                     "by submitting|by registering|by entering|by proceeding|by visiting|"
@@ -128,6 +132,11 @@ class Vocabulary:
     def by_start(self) -> "re.Pattern":
         """A line that starts with a credit prefix followed by something."""
         return re.compile(r"^\s*(?:" + _alternation(self.credit_prefixes) + r")\s*:?\s+\S", re.I)
+
+    @cached_property
+    def source_lead(self) -> "re.Pattern":
+        """A folded line opening with a source prefix ("from wikipedia", "source ap")."""
+        return re.compile(r"^(?:" + _alternation(self.source_prefixes) + r")\b")
 
     @cached_property
     def by_lead(self) -> "re.Pattern":

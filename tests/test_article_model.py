@@ -365,6 +365,14 @@ def test_a_pictures_credit_beside_an_empty_slot_leaves_it_open(original, caption
     assert got["byline"] == "review" and got["affiliation"] == "review"
 
 
+@pytest.mark.parametrize("line", ["From Wikipedia, the free encyclopedia", "Bron: BELGA", "Source: Reuters",
+                                  "Quelle: dpa"])
+def test_a_source_line_beside_an_empty_slot_leaves_it_open(original, line):
+    # Where the story came from is not who wrote it: the empty author slot still decides.
+    got = outcomes(page(original, f"<div class='meta'><div class='src'>{line}</div>{SLOT}</div>"), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
 def test_a_credit_of_name_slash_outlet_beside_an_empty_slot_is_judged(original):
     row = "<div class='byline_action'><div class='author'></div><div class='byline'>Kyle Wood / EXAMPLE.COM / Apr 16, 2026, 14:04 IST</div></div>"
     html = page(original, row)

@@ -96,6 +96,7 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
         if not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b):
             continue
         if (vocab.other_credit_re.search(" ".join(fold_tokens(b.text))) or _picture_credit(article, b)
+                or vocab.source_lead.match(" ".join(fold_tokens(b.text[:80])))
                 or control_row(b) or _licensor_only(article, b)
                 or (b.tag in TITLE_TAGS and not b.own_mark)):
             continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons
@@ -167,6 +168,8 @@ def _names_someone(block: Block, article: "Article") -> bool:
     or "By , Staff Writer" is an empty slot); without one, a person's or an outlet's name. An author-marked
     row that says "Go to permalink" or "Dec. 3 at 5:42 PM Follow @handle" credits nobody."""
     line = block.lines[0] if block.lines else block.text
+    if article.vocab.source_lead.match(" ".join(fold_tokens(line[:80]))):
+        return False  # "From Wikipedia, the free encyclopedia", "Bron: BELGA": where the story came from
     # the name may stand after the date in an author-marked element ("Outlet | 4 May | Par <span
     # class=auteur>Jane Doe</span>")
     return (line_names_someone(article, line) or _author_link_says(block, line, article.vocab)
