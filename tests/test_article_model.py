@@ -373,6 +373,16 @@ def test_a_source_line_beside_an_empty_slot_leaves_it_open(original, line):
     assert got["byline"] == "review" and got["affiliation"] == "review"
 
 
+@pytest.mark.parametrize("credit", ["Daily Caller News Foundation reporter Jane Q. Reporter",
+                                    "By Daily Caller News Foundation senior investigative reporter Jane Q. Reporter",
+                                    "The Daily Caller News Foundation's Jane Q. Reporter"])
+def test_the_licensor_and_a_role_before_the_name_are_its_credit(original, credit):
+    got = outcomes(page(original, f"<p>{credit}</p>"), original)
+    assert got["byline"] == "pass" and got["affiliation"] == "pass"
+    other = outcomes(page(original, f"<p>{credit.replace('Jane Q. Reporter', 'Kyle Wood')}</p>"), original)
+    assert other["byline"] == "fail"
+
+
 def test_a_credit_of_name_slash_outlet_beside_an_empty_slot_is_judged(original):
     row = "<div class='byline_action'><div class='author'></div><div class='byline'>Kyle Wood / EXAMPLE.COM / Apr 16, 2026, 14:04 IST</div></div>"
     html = page(original, row)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
 from anyascii import anyascii
@@ -200,6 +201,24 @@ def read_credits(article: "Article") -> Credits:
     return result
 
 
+@lru_cache(maxsize=16)
+def _licensor_lead_re(aliases: tuple, roles: frozenset, prefixes: tuple) -> "re.Pattern":
+    """"By <licensor> reporter ", "<licensor>'s ": the licensor and a role before the name, as its credit prefix."""
+    alias = "|".join(r"\s+".join(map(re.escape, a.split())) for a in sorted(aliases, key=len, reverse=True) if a.strip())
+    prefix = "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(prefixes, key=len, reverse=True))
+    role = "|".join(map(re.escape, sorted(roles, key=len, reverse=True)))
+    return re.compile(rf"^\s*(?:(?:{prefix})\s*:?\s+)?(?:the\s+)?(?:{alias})(?:['\u2019]s)?\s+"
+                      rf"(?:(?:[^\W\d_]+\s+){{0,2}}?(?:{role})\s+)?", re.I)  # "senior investigative reporter"
+
+
+def _licensor_led(article: "Article", line: str) -> str:
+    """The line as "By <name> …" when the licensor and a role stand before the name ("<licensor> senior
+    reporter Jane Doe", "The <licensor>'s Jane Doe"): a credit, the licensor attached to it."""
+    m = _licensor_lead_re(tuple(article.pack.aliases), article.vocab.role_set,
+                          tuple(article.vocab.credit_prefixes)).match(line) if line else None
+    return "By " + line[m.end():] if m and line[m.end():m.end() + 1].isupper() else line
+
+
 def _read_block(article: "Article", block: Block, zone: str, forms: dict, result: Credits,
                 short_lines: list, head_bylines: list) -> None:
     """Record what one visible block with text credits (and, at the head, what it tells about an empty slot)."""
@@ -208,7 +227,7 @@ def _read_block(article: "Article", block: Block, zone: str, forms: dict, result
         return  # the license notice, or consent text ("By clicking Accept ..."), credits nobody
     in_body = article.is_body(block) and not vocab.by_start.match(block.text)
     looks_like_byline = block.marked or any(vocab.by_start.match(ln) for ln in block.lines)
-    lines = _credit_lines(article, block, in_body)
+    lines = [(_licensor_led(article, line), marked) for line, marked in _credit_lines(article, block, in_body)]
     named = [(line, author) for line, marked in lines for author in credit_in_line(line, forms, marked, zone, vocab)]
     is_byline = looks_like_byline and not in_body and len(block.text.split()) <= vocab.max_marked_words
     if zone == "head" and not in_body and not named:
