@@ -20,6 +20,7 @@ from checker import strict_yaml
 from checker.models import Fetched, Original
 from checker.paths import user_cache_dir
 from checker.strict_yaml import ConfigError
+from checker.vocabulary import DEFAULT_VOCABULARY
 
 if TYPE_CHECKING:
     from checker.crawl.fetcher import PageFetcher
@@ -435,13 +436,23 @@ def _not_body(el: Any, stop: Any = None) -> bool:
     return False
 
 
-_CREDIT_CLASS = re.compile(r"byline|author|dateline|credit", re.IGNORECASE)
+# An element whose class marks the byline, a dateline or a credit: the author-mark words partners use in
+# any language (the default vocabulary's `author_marks`), not story text.
+_CREDIT_CLASS = re.compile("|".join((*map(re.escape, DEFAULT_VOCABULARY.author_marks), "dateline", "credit")),
+                           re.IGNORECASE)
+_NOT_CREDIT_CLASS = re.compile("|".join(map(re.escape, DEFAULT_VOCABULARY.author_mark_exclusions)), re.IGNORECASE)
+
+
+def _credit_class(p: Any) -> bool:
+    """Whether a paragraph's class marks it as a credit ("byline", "auteur"), not "autoresize" or a photo's."""
+    cls = p.get("class") or ""
+    return bool(_CREDIT_CLASS.search(cls)) and not (_NOT_CREDIT_CLASS.search(cls) and "credit" not in cls.lower())
 
 
 def _p_paragraphs(container: Any) -> list[str]:
     out: list[str] = []
     for p in container.iter("p"):
-        if _not_body(p, stop=container) or _CREDIT_CLASS.search(p.get("class") or ""):
+        if _not_body(p, stop=container) or _credit_class(p):
             continue
         text = _squash(" ".join(_paragraphs_of(p)))
         # The byline is the partner's to restate, not story text a copy must contain.

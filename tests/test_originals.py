@@ -252,6 +252,20 @@ def test_article_page_without_json_ld_uses_visible_byline(httpserver, fetcher, t
     assert o.text == "First paragraph of the story, long enough.\n\nSecond paragraph of the story."
 
 
+def test_an_original_pages_credit_line_in_another_language_is_not_story_text(httpserver, fetcher, tmp_path):
+    # "auteur" (French) marks the credit as "byline" does: the partner restates it, so it is not text a copy
+    # must contain; a paragraph whose class merely contains the letters ("autoresize") is story text.
+    page = """<html><head><title>t</title><script type="application/ld+json">{"@type": "NewsArticle",
+    "headline": "Le Sénat adopte le texte", "author": {"@type": "Person", "name": "Jeanne Dupont"}}</script></head>
+    <body><article><h1>Le Sénat adopte le texte</h1><p class="auteur">Jeanne Dupont, correspondante</p>
+    <p>Le Sénat a adopté le texte mardi après un long débat.</p><p class="autoresize">Les députés doivent
+    encore se prononcer.</p></article></body></html>"""
+    httpserver.expect_request("/fr").respond_with_data(page, content_type="text/html; charset=utf-8")
+    [o] = load_originals(httpserver.url_for("/fr"), fetcher=fetcher, cache_dir=tmp_path)
+    assert o.text == ("Le Sénat a adopté le texte mardi après un long débat.\n\nLes députés doivent\n    encore se "
+                      "prononcer.").replace("\n    ", " ")
+
+
 # ---------------------------------------------------------------------------------------------------- cache
 
 def test_cache_reuse_without_request(httpserver, fetcher, tmp_path):
