@@ -17,12 +17,12 @@ _HIDING_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*(?:;|$|!)"
     r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*(?:[5-9]\d(?:\.\d+)?|100)%|(?<!margin-)(?:left|top)\s*:\s*-\d{3,}(?:\.\d+)?px"
     r"|text-indent\s*:\s*-\d{3,}(?:\.\d+)?px|margin-(?:left|top)\s*:\s*-\d{4,}(?:\.\d+)?px"
-    r"|(?<!margin-)right\s*:\s*-\d{4,}(?:\.\d+)?px"
+    r"|(?<!margin-)(?:right|bottom)\s*:\s*-\d{4,}(?:\.\d+)?px"
     r"|text-indent\s*:\s*(?:\d{4,}(?:\.\d+)?px|[1-9]\d{2,}%)"
     r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|$)"
     r"|transform\s*:\s*scale[xy]?\(\s*0(?:\.0+)?\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|$)"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
-    r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px"
+    r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px|transform\s*:\s*translate(?:3d)?\(\s*[-\d.]+(?:px|%)?\s*,\s*-\d{4,}(?:\.\d+)?px"
     r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent",
     re.I,
 )
@@ -405,12 +405,12 @@ _SHOWING = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|o
 _HIDING_IN_LOWERED = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*(?:;|(?=\})|!)"
     r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*(?:[5-9]\d(?:\.\d+)?|100)%|(?<!margin-)left\s*:\s*-\d{3,}(?:\.\d+)?px"
-    r"|(?<!margin-)top\s*:\s*-\d{3,}(?:\.\d+)?px|margin-(?:left|top)\s*:\s*-\d{4,}(?:\.\d+)?px|(?<!margin-)right\s*:\s*-\d{4,}(?:\.\d+)?px|text-indent\s*:\s*-\d{3,}(?:\.\d+)?px"
+    r"|(?<!margin-)top\s*:\s*-\d{3,}(?:\.\d+)?px|margin-(?:left|top)\s*:\s*-\d{4,}(?:\.\d+)?px|(?<!margin-)right\s*:\s*-\d{4,}(?:\.\d+)?px|(?<!margin-)bottom\s*:\s*-\d{4,}(?:\.\d+)?px|text-indent\s*:\s*-\d{3,}(?:\.\d+)?px"
     r"|text-indent\s*:\s*(?:\d{4,}(?:\.\d+)?px|[1-9]\d{2,}%)"
     r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|(?=\}))"
     r"|transform\s*:\s*scale[xy]?\(\s*0(?:\.0+)?\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|(?=\}))"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
-    r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px"
+    r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px|transform\s*:\s*translate(?:3d)?\(\s*[-\d.]+(?:px|%)?\s*,\s*-\d{4,}(?:\.\d+)?px"
     r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent"
     r"|color\s*:\s*transparent\s*(?:;|(?=\})|!)"
 )

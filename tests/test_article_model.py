@@ -549,6 +549,8 @@ def test_a_logo_a_structural_rule_hides_is_a_question_for_a_browser(original):
     (f"<p style='text-indent:100%;white-space:nowrap;overflow:hidden'>{CREDIT}</p>", ""),  # image replacement
     (f"<p style='display:/* off */none'>{CREDIT}</p>", ""),  # a comment inside a declaration
     (f"<p class='ir'>{CREDIT}</p>", ".ir{text-indent:-9999px}"),
+    (f"<p style='position:fixed;bottom:-9999px'>{CREDIT}</p>", ""),
+    (f"<p style='transform: translate(0, -9999px)'>{CREDIT}</p>", ""),
     (f"<p style='display:flex'><span style='flex:0 0 0;max-width:0px;overflow-x:clip'>{CREDIT}</span></p>", ""),
     (f"<p style='color:transparent'>{CREDIT}</p>", ""),
     (f"<p class='sr'>{CREDIT}</p>", ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(1px,1px,1px,1px)}"),
@@ -594,6 +596,7 @@ def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     (f"<p style='margin-top:-150px; margin-left: -120px'>{CREDIT}</p>", ""),  # pulled over a picture
     (f"<p class='pull'>{CREDIT}</p>", ".pull{margin-top:-200px;margin-right:-300px}"),
     (f"<p style='transform: scale(0.5)'>{CREDIT}</p>", ""),
+    (f"<p style='transform: translate(0, -20px); position: relative; bottom: -20px'>{CREDIT}</p>", ""),
     (f"<p class='c'>{CREDIT}</p>", ".c{background-color:transparent;border-color:transparent}"),
     (f"<p class='g'>{CREDIT}</p>", ".g{background:linear-gradient(#c00,#00c);-webkit-background-clip:text;"
                                    "background-clip:text;color:transparent}"),  # gradient text
