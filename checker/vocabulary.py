@@ -50,6 +50,11 @@ class Vocabulary:
                                      "reporting|via|from|special|investigative|associate|chief|national|political|"
                                      "a|an|et|y|und|e|follow|email|twitter|more|view|read|last",
                                      _MONTHS, "|", _DAYS)
+    # Words that open a date or time, not a name: "By Updated March 25, 2026" is a credit prefix with no
+    # name after it (the name's element left empty for a script).
+    date_words: tuple = _words("updated|published|posted|modified|last|today|yesterday|aktualisiert|veroffentlicht|"
+                               "publie|actualise|actualizado|publicado|aggiornato|pubblicato|bijgewerkt|gepubliceerd|",
+                               _MONTHS, "|", _DAYS)
     # Job titles: beside the licensor's name a capitalised phrase ending in one ("Education Reporter") is a role.
     role_words: tuple = _words("reporter|reporters|correspondent|correspondents|writer|writers|editor|editors|"
                                "contributor|contributors|columnist|columnists|staff|producer|journalist|journalists|"
@@ -132,6 +137,10 @@ class Vocabulary:
     def by_start(self) -> "re.Pattern":
         """A line that starts with a credit prefix followed by something."""
         return re.compile(r"^\s*(?:" + _alternation(self.credit_prefixes) + r")\s*:?\s+\S", re.I)
+
+    @cached_property
+    def date_set(self) -> frozenset:
+        return frozenset(self.date_words)
 
     @cached_property
     def source_lead(self) -> "re.Pattern":

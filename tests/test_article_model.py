@@ -383,6 +383,26 @@ def test_the_licensor_and_a_role_before_the_name_are_its_credit(original, credit
     assert other["byline"] == "fail"
 
 
+@pytest.mark.parametrize("credit, want", [
+    ("By <a rel='author' href='/author/john-roe/'></a> and Jane Q. Reporter, DCNF", "review"),  # a name left to a script
+    ("By Jane Q. Reporter and <span class='author-name'></span> | DCNF", "review"),
+    ("By Jane Q. Reporter, DCNF", "fail"),  # one of two, nothing left out: the other is not credited
+    ("By Jane Q. Reporter <span class='author'></span>, DCNF", "fail"),  # an empty element, but no gap in the line
+])
+def test_a_byline_with_a_name_left_to_a_script_is_review(original, credit, want):
+    two = replace(original, authors=("Jane Q. Reporter", "John Roe"))
+    got = outcomes(page(two, f"<p class='byline'>{credit}</p>"), two)
+    assert got["byline"] == want
+
+
+def test_a_date_where_the_name_goes_leaves_the_author_element_a_slot(original):
+    # "By <empty author link> Updated March 25, 2026": the date is not the name.
+    header = ("<p><em><span class='c-author'>By <a rel='author' href='/author/x/'></a><br><time>Updated March 25, 2026"
+              "</time></span></em></p>")
+    got = outcomes(page(original, header), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
 def test_a_credit_of_name_slash_outlet_beside_an_empty_slot_is_judged(original):
     row = "<div class='byline_action'><div class='author'></div><div class='byline'>Kyle Wood / EXAMPLE.COM / Apr 16, 2026, 14:04 IST</div></div>"
     html = page(original, row)

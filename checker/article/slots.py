@@ -192,6 +192,9 @@ def line_names_someone(article: "Article", line: str) -> bool:
     if not NAME_START.match(rest):
         return False
     if rest != line:
+        first = fold_tokens(rest[:40])
+        if first and (first[0] in vocab.date_set or first[0].isdigit()):
+            return False  # "By Updated March 25, 2026": a date where the name goes
         return not _role_only(article, _first_segment(article, rest))  # "By Reporter, <outlet>": no name
     non_person = article.pack.non_person_credits
     # without a credit prefix, a label ("Tech Industry") is no name: its words are written in lower case elsewhere

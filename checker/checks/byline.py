@@ -1,6 +1,7 @@
 """The byline check: every author of the original is named in a visible byline at the head or foot of the article."""
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from ..article import Article
@@ -96,6 +97,15 @@ def authors_credited(ctx: CheckContext) -> Verdict:
             detail = f"; {missing[0]} is {elsewhere[0]}"
             if elsewhere[1]:
                 evidence.append(elsewhere[1])
+    partial = next((c.block for c in found.credits.values() if c.block.empty_mark and _name_gap(ctx, c.line)), None)
+    if partial is not None:
+        # "By Jane Doe and <span class=author></span>": the byline names some authors and holds an empty
+        # author element a script fills in, probably with the others.
+        return Verdict(Outcome.REVIEW,
+                       f"the byline names {', '.join(found.credits)} and holds an empty author element, probably "
+                       f"filled in by JavaScript (which the checker does not run) with {expected}",
+                       (ctx.block_evidence(partial, expected=expected),),
+                       "Check the page in a browser, or render the whole byline in the HTML.")
     if found.empty_marked is not None and not found.credits and found.credit_shown is None:
         # A script fills the byline in, and no other credit stands where the byline goes: the
         # checker cannot tell what the reader will see.
@@ -159,6 +169,17 @@ def _empty_byline(ctx: CheckContext, block: Block, expected: str) -> Verdict:
                    "the byline element is empty in the HTML; it is probably filled in by JavaScript, which the checker does not run",
                    (ctx.evidence(block.element, "(empty)", expected),),
                    "Check the page in a browser, or render the byline in the HTML.")
+
+
+def _name_gap(ctx: CheckContext, line: str) -> bool:
+    """Whether a credit line reads with a name left out: "By and Jane Doe", "By , Jane Doe", "Jane Doe and"."""
+    vocab = ctx.article.vocab
+    rest = vocab.by_lead.sub("", line, count=1)
+    words = rest.split()
+    tail = re.split(r"\s[|•·—–]\s", line)[0].split()
+    # whole words only: "E. Jean Carroll" opens with an initial, not the joiner "e"
+    return bool(rest.lstrip()[:1] in (",", "&") or (words and words[0].lower() in vocab.joiners)
+                or (tail and (tail[-1].lower() in vocab.joiners or tail[-1].endswith((",", "&")))))
 
 
 def _unique_blocks(credits) -> list:
