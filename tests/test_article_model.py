@@ -395,6 +395,13 @@ def test_a_byline_with_a_name_left_to_a_script_is_review(original, credit, want)
     assert got["byline"] == want
 
 
+def test_another_persons_byline_with_a_name_left_to_a_script_is_review(original):
+    # "Von Kyle Wood und <empty>": the name the script fills in may be the reporter's.
+    for credit, want in (("Von Kyle Wood und <span class='author'></span>", "review"), ("Von Kyle Wood", "fail")):
+        got = outcomes(page(original, f"<address class='meta'>{credit}</address>"), original)
+        assert got["byline"] == want, credit
+
+
 def test_a_date_where_the_name_goes_leaves_the_author_element_a_slot(original):
     # "By <empty author link> Updated March 25, 2026": the date is not the name.
     header = ("<p><em><span class='c-author'>By <a rel='author' href='/author/x/'></a><br><time>Updated March 25, 2026"

@@ -89,6 +89,8 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
             continue  # a heading in an author box is its label ("Tech Industry"), unless marked as the name
         if _picture_credit(article, b):
             continue  # "Copyright Jane Doe/AP" under the lead picture: the photographer's credit
+        if b.empty_mark and name_gap(vocab, b.lines[0] if b.lines else b.text):
+            continue  # "Von Jane Doe und <empty>": the name a script fills in may be the reporter's
         if b is not slot and not article.other_story(b) and (containers.credit_area(b) or b.own_mark or credits_person(
                 b, article.pack.non_person_credits, vocab)) and _names_someone(b, article) and not _licensor_only(article, b):
             return b
@@ -111,6 +113,16 @@ def _picture_credit(article: "Article", block: Block) -> bool:
     text = block.text.lstrip()
     return text.startswith(("\u00a9", "(c)", "(C)")) or bool(
         article.vocab.other_credit_lead_re.match(" ".join(fold_tokens(text[:80]))))
+
+
+def name_gap(vocab: Vocabulary, line: str) -> bool:
+    """Whether a credit line reads with a name left out: "By and Jane Doe", "By , Jane Doe", "Jane Doe and"."""
+    rest = vocab.by_lead.sub("", line, count=1)
+    words = rest.split()
+    tail = re.split(r"\s[|•·—–]\s", line)[0].split()
+    # whole words only: "E. Jean Carroll" opens with an initial, not the joiner "e"
+    return bool(rest.lstrip()[:1] in (",", "&") or (words and words[0].lower() in vocab.joiners)
+                or (tail and (tail[-1].lower() in vocab.joiners or tail[-1].endswith((",", "&")))))
 
 
 def _licensor_only(article: "Article", block: Block) -> bool:

@@ -1,11 +1,11 @@
 """The byline check: every author of the original is named in a visible byline at the head or foot of the article."""
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from ..article import Article
 from ..article.persons import credits_person, named_outlet
+from ..article.slots import name_gap
 from ..models import Evidence, Outcome
 from ..names import find_name, fold_tokens, name_forms
 from ..parse import Block
@@ -97,7 +97,7 @@ def authors_credited(ctx: CheckContext) -> Verdict:
             detail = f"; {missing[0]} is {elsewhere[0]}"
             if elsewhere[1]:
                 evidence.append(elsewhere[1])
-    partial = next((c.block for c in found.credits.values() if c.block.empty_mark and _name_gap(ctx, c.line)), None)
+    partial = next((c.block for c in found.credits.values() if c.block.empty_mark and name_gap(ctx.article.vocab, c.line)), None)
     if partial is not None:
         # "By Jane Doe and <span class=author></span>": the byline names some authors and holds an empty
         # author element a script fills in, probably with the others.
@@ -169,17 +169,6 @@ def _empty_byline(ctx: CheckContext, block: Block, expected: str) -> Verdict:
                    "the byline element is empty in the HTML; it is probably filled in by JavaScript, which the checker does not run",
                    (ctx.evidence(block.element, "(empty)", expected),),
                    "Check the page in a browser, or render the byline in the HTML.")
-
-
-def _name_gap(ctx: CheckContext, line: str) -> bool:
-    """Whether a credit line reads with a name left out: "By and Jane Doe", "By , Jane Doe", "Jane Doe and"."""
-    vocab = ctx.article.vocab
-    rest = vocab.by_lead.sub("", line, count=1)
-    words = rest.split()
-    tail = re.split(r"\s[|•·—–]\s", line)[0].split()
-    # whole words only: "E. Jean Carroll" opens with an initial, not the joiner "e"
-    return bool(rest.lstrip()[:1] in (",", "&") or (words and words[0].lower() in vocab.joiners)
-                or (tail and (tail[-1].lower() in vocab.joiners or tail[-1].endswith((",", "&")))))
 
 
 def _unique_blocks(credits) -> list:

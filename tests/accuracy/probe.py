@@ -9,7 +9,8 @@
     python tests/accuracy/probe.py --kind page [--seed N] [--limit N]
 
 `reader`: each copy whose byline passes gets its credit element wrapped, extended or moved (under the
-headline, right after the article's text); the byline must still pass and the affiliation keep its
+headline, right after the article's text, at the top of the text, below a lead picture with its caption
+and a share bar; as an author card's caption, a `<dl>` entry, a whole-link byline, `<small>`, schema.org); the byline must still pass and the affiliation keep its
 verdict (moves check the byline only: a move may part the byline from a licensor line beside it).
 `hide`: every visible credit naming the reporter is hidden one way at a time; the byline must not pass
 (`aria-hidden`, which hides nothing from the eye, must pass). `noise`: what real pages carry around an
