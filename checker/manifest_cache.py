@@ -16,17 +16,17 @@ from .models import Original
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 # Smaller manifests parse in less time than hashing and reading a cache file takes.
 MIN_BYTES = 4 * 1024 * 1024
 KEEP_FILES = 4
 SUFFIX = ".store"
 _BLOCK = 1 << 22  # bytes of texts read at a time when all are read in order
-_MAGIC = b"SYNDORG3"
+_MAGIC = b"SYNDORG4"
 _FIELDS = 5  # id, url, title, authors, published; the text is in the texts section
-# File: magic, the metadata's size (8 bytes, little-endian), the metadata (marshal: digest, texts' size,
-# rows, and per original the text's byte offset, byte length, character count and crc32), the texts (UTF-8,
-# back to back). An archive's texts are ~700 MiB as Python strings; here they stay in the file until a page
+# File: magic, the metadata's size (8 bytes, little-endian), the texts (UTF-8, back to back), the metadata
+# (marshal: digest, texts' size, rows, and per original the text's byte offset, byte length, character count
+# and crc32). The metadata is last so that the texts go straight into the file as they are parsed. An archive's texts are ~700 MiB as Python strings; here they stay in the file until a page
 # matches their original, and are read with one pread each.
 
 
@@ -60,6 +60,11 @@ class TextStore:
 
     def texts(self) -> Iterator[str]:
         """Every text in order, read in blocks of a few MB (a pread per text costs more than the read)."""
+        for data in self.texts_utf8():
+            yield data if isinstance(data, str) else data.decode("utf-8", "surrogatepass")
+
+    def texts_utf8(self) -> Iterator[bytes | str]:
+        """texts() as their UTF-8 bytes, undecoded (a text parsed again after damage comes as a str)."""
         block, block_at, n = b"", 0, len(self._sizes)
         for row in range(n):
             if self._fallback is not None:
@@ -74,7 +79,7 @@ class TextStore:
                 block, block_at = os.pread(self._fd, want, self._base + start), start
             data = block[start - block_at:start - block_at + size]
             if len(data) == size and zlib.crc32(data) == self._crcs[row]:
-                yield data.decode("utf-8", "surrogatepass")
+                yield data
             else:
                 yield self._damaged(row)
 
@@ -149,6 +154,12 @@ def iter_texts(originals: Sequence[Original]) -> Iterator[str]:
     """The originals' texts in order; those of a whole store read from its file in sequence."""
     store = _store_of(originals)
     return store.texts() if store is not None else (o.text for o in originals)
+
+
+def iter_texts_utf8(originals: Sequence[Original]) -> Iterator[bytes | str]:
+    """iter_texts(), those of a whole store as their UTF-8 bytes (the others, and any text parsed again, as str)."""
+    store = _store_of(originals)
+    return store.texts_utf8() if store is not None else (o.text for o in originals)
 
 
 def text_facts(originals: Sequence[Original]) -> tuple[int, Optional[str]]:
@@ -254,7 +265,7 @@ def _contents(fd: int) -> tuple[int, str, list, array]:
     meta_size = int.from_bytes(head[8:16], "little")
     if meta_size > size - 16:
         raise ValueError(f"{size} bytes, shorter than its metadata (truncated?)")
-    payload = marshal.loads(os.pread(fd, meta_size, 16))  # plain data only: marshal builds no instances
+    payload = marshal.loads(os.pread(fd, meta_size, size - meta_size))  # plain data only: marshal builds no instances
     if not (isinstance(payload, tuple) and len(payload) == 4 and isinstance(payload[0], str)
             and isinstance(payload[1], int) and isinstance(payload[2], list) and isinstance(payload[3], bytes)):
         raise ValueError("not a (digest, size, rows, offsets) record")
@@ -271,7 +282,7 @@ def _contents(fd: int) -> tuple[int, str, list, array]:
         at = start + length
     if at != texts_size:
         raise ValueError("the texts' offsets do not add up")
-    return 16 + meta_size, digest, rows, table
+    return 16, digest, rows, table
 
 
 def _row_shape(row: object) -> bool:
@@ -286,35 +297,32 @@ def _write(file: Path, originals: Iterable[Original]) -> bool:
     from .text_digest import TextsDigest
 
     tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    texts_tmp = file.with_name(f".{file.name}.{os.getpid()}.texts.tmp")
     rows: list[tuple] = []
     table = array("q")
     digest = TextsDigest()
     at = 0
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        with open(texts_tmp, "wb") as texts:
+        with open(tmp, "wb") as f:
+            f.write(_MAGIC + bytes(8))  # the metadata's size, written when it is known
             for o in originals:
                 rows.append((o.id, o.url, o.title, tuple(o.authors), o.published))
                 text = o.text
                 data = text.encode("utf-8", "surrogatepass")
-                texts.write(data)
+                f.write(data)
                 digest.update(data)
                 table.extend((at, len(data), len(text), zlib.crc32(data)))
                 at += len(data)
-        meta = marshal.dumps((digest.hexdigest(), at, rows, table.tobytes()))
-        with open(tmp, "wb") as f, open(texts_tmp, "rb") as texts:
-            f.write(_MAGIC + len(meta).to_bytes(8, "little"))
+            meta = marshal.dumps((digest.hexdigest(), at, rows, table.tobytes()))
             f.write(meta)
-            while chunk := texts.read(1 << 22):
-                f.write(chunk)
+            f.seek(len(_MAGIC))
+            f.write(len(meta).to_bytes(8, "little"))
         os.replace(tmp, file)
     except (OSError, ValueError) as exc:
         log.warning("cannot save the parsed manifest in %s: %s", file.parent, getattr(exc, "strerror", None) or exc)
         return False
     finally:
         _unlink(tmp)
-        _unlink(texts_tmp)
     try:
         files = sorted((p for pattern in (f"*{SUFFIX}", "*.marshal") for p in file.parent.glob(pattern)),
                        key=lambda p: (p.suffix == SUFFIX, p.stat().st_mtime), reverse=True)

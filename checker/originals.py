@@ -272,8 +272,41 @@ def _manifest_stream(path: Path, source: str) -> Iterator[Original]:
 
     first_at: dict[str, tuple] = {}
     for i, entry in enumerate(manifest_stream.entries(path)):
-        # One entry as a document of its own: errors have no line here, and the whole parse gives them one.
-        yield _entry(strict_yaml.YamlDoc({i: entry}, source, {}), (i,), entry, first_at)
+        plain = _plain_entry(entry, (i,), first_at)
+        # Any other entry as a document of its own: errors have no line here, and the whole parse gives them one.
+        yield plain if plain is not None else _entry(strict_yaml.YamlDoc({i: entry}, source, {}), (i,), entry,
+                                                      first_at)
+
+
+_MANIFEST_KEY_SET = frozenset(MANIFEST_KEYS)
+# URLs that urlsplit() certainly reads as http(s) with a host and no port (so _url_problem() finds nothing);
+# any other URL is asked of _url_problem() itself.
+_PLAIN_URL = re.compile(r"(?i:https?)://[A-Za-z0-9][A-Za-z0-9.-]*(?:/[!-~]*)?\Z")
+
+
+def _plain_entry(entry: Any, path: tuple, first_at: dict[str, tuple]) -> Optional[Original]:
+    """_entry()'s Original for an entry of the everyday shape, checked without a document; None for any other
+    (an unusual type, a value _entry() would reject, a duplicate id): _entry() then decides, and words errors."""
+    if type(entry) is not dict or not _MANIFEST_KEY_SET.issuperset(entry):
+        return None
+    url, authors, raw_id = entry.get("url"), entry.get("authors"), entry.get("id")
+    title, published, text = entry.get("title"), entry.get("published"), entry.get("text")
+    if (type(url) is not str or type(authors) is not list or not authors
+            or (raw_id is not None and type(raw_id) is not str) or (title is not None and type(title) is not str)
+            or (published is not None and type(published) is not str) or (text is not None and type(text) is not str)):
+        return None
+    names = tuple(a.strip() if type(a) is str else "" for a in authors)
+    if not all(names):
+        return None
+    url = url.strip()
+    if _PLAIN_URL.match(url) is None and _url_problem(url) is not None:
+        return None
+    original_id = raw_id.strip() if raw_id is not None and raw_id.strip() else url
+    if original_id in first_at:
+        return None
+    first_at[original_id] = path
+    return Original(id=original_id, url=url, title=_squash(title) if title is not None else "", authors=names,
+                    published=published, text=plain_text(text) if text is not None else "")
 
 
 def _manifest_from_text(text: str, source: str, *, as_json: bool = False) -> list[Original]:

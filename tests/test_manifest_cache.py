@@ -133,7 +133,7 @@ def test_a_text_damaged_after_opening_is_parsed_again(tmp_path, small_threshold,
     cached = load_originals(str(src), cache_dir=tmp_path / "c")
     [file] = (tmp_path / "c" / "originals").glob("*.store")
     data = bytearray(file.read_bytes())
-    data[-3] ^= 0x01  # a bit flipped in the last text: the size still adds up
+    data[data.rindex(b"Para two 29") + 3] ^= 0x01  # a bit flipped in the last text: the size still adds up
     with open(file, "r+b") as f:  # in place: the open descriptor sees it
         f.write(bytes(data))
     with caplog.at_level(logging.WARNING, logger="checker.manifest_cache"):
