@@ -302,6 +302,12 @@ def _start_diagnostics(out: Path, every: float = 5.0) -> None:
                 kinds[kind] = kinds.get(kind, 0) + int(first[1])
         return kinds
 
+    traced = bool(os.environ.get("BENCH_LOAD_DIAG_TRACE"))
+    if traced:  # slow: every Python allocation is recorded
+        import tracemalloc
+        tracemalloc.start(8)
+    top = [0]
+
     def sample() -> None:
         t0 = time.monotonic()
         with out.open("a") as f:
@@ -311,6 +317,18 @@ def _start_diagnostics(out: Path, every: float = 5.0) -> None:
                        "malloc": {"sbrk_heap": m.arena, "mmapped": m.hblkhd, "mmapped_n": m.hblks,
                                   "in_use": m.uordblks, "free": m.fordblks, "free_chunks": m.ordblks},
                        "threads": threading.active_count(), "py_objects": len(gc.get_objects())}
+                if os.environ.get("BENCH_LOAD_DIAG_TYPES"):
+                    from collections import Counter
+                    counts = Counter(type(o).__qualname__ for o in gc.get_objects())
+                    rec["types"] = dict(counts.most_common(40))
+                if traced:
+                    current, peak = tracemalloc.get_traced_memory()
+                    rec["traced"] = [current, peak]
+                    if current > top[0] + (2 << 20):  # a new high: where the live Python memory is
+                        top[0] = current
+                        stats = tracemalloc.take_snapshot().statistics("traceback")[:12]
+                        rec["sites"] = [[s.size, s.count, [f"{fr.filename.split('/')[-1]}:{fr.lineno}"
+                                                           for fr in s.traceback][:8]] for s in stats]
                 f.write(json.dumps(rec) + "\n")
                 f.flush()
                 time.sleep(every)

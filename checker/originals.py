@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Sequence
 from urllib.parse import unquote, urlsplit
 
 
@@ -265,13 +265,14 @@ def _entry(doc: strict_yaml.YamlDoc, path: tuple, entry: Any, first_at: dict[str
     )
 
 
-def _manifest_stream(path: Path, source: str) -> Iterator[Original]:
-    """_manifest_from_path()'s originals for a JSON manifest, read entry by entry (checker.manifest_stream).
-    Errors are not reported here: anything wrong stops the stream, and the whole parse reports it."""
+def _manifest_stream(path: Path, source: str, seen: Optional[Callable[[bytes], None]] = None) -> Iterator[Original]:
+    """_manifest_from_path()'s originals for a JSON manifest, read entry by entry (checker.manifest_stream; every
+    byte read goes to `seen`). Errors are not reported here: anything wrong stops the stream, and the whole parse
+    reports it."""
     from checker import manifest_stream
 
     first_at: dict[str, tuple] = {}
-    for i, entry in enumerate(manifest_stream.entries(path)):
+    for i, entry in enumerate(manifest_stream.entries(path, seen)):
         plain = _plain_entry(entry, (i,), first_at)
         # Any other entry as a document of its own: errors have no line here, and the whole parse gives them one.
         yield plain if plain is not None else _entry(strict_yaml.YamlDoc({i: entry}, source, {}), (i,), entry,
@@ -826,7 +827,7 @@ def load_originals(src: str, *, fetcher: Optional[PageFetcher] = None, cache_dir
         raise OriginalsError(src, None, "", "is a directory; expected a manifest file or a feed URL")
     if path.suffix.lower() in MANIFEST_SUFFIXES:
         from checker import manifest_cache  # an archive's manifest: parsed once, then read back by its bytes
-        stream = (lambda: _manifest_stream(path, src)) if path.suffix.lower() == ".json" else None
+        stream = (lambda seen: _manifest_stream(path, src, seen)) if path.suffix.lower() == ".json" else None
         return manifest_cache.load(path, cache_dir, lambda: _manifest_from_path(path, src), stream)
     try:
         body = path.read_bytes()

@@ -68,34 +68,37 @@ def _joined_hashes(joined: bytes) -> np.ndarray:
 
 
 # The words of an index build are hashed from the texts' UTF-8 bytes, with no Python object per word: a word
-# is a run of bytes that are not a space. text_words() gives those bytes: for an ASCII text (once its wide
-# punctuation is a space), the bytes with ASCII punctuation and every ASCII character str.split() splits at
-# turned to a space and capitals to small letters, as tokens() does; any other text through tokens().
-_WORD_TABLE = bytes(32 if chr(c).isspace() else c for c in _ASCII_TABLE)
+# is a run of bytes that are not a space. text_words() gives those bytes, the words of tokens() apart by one
+# or more spaces: ASCII punctuation and every ASCII character str.split() splits at become a space and
+# capitals small letters, as in tokens(); in a text whose other characters are all wide punctuation, every
+# byte of those (all >= 0x80) becomes a space too.
+_WORD_TABLE = bytes(32 if c < 128 and chr(c).isspace() else c for c in _ASCII_TABLE)
+_WORD_TABLE_WIDE = _WORD_TABLE[:128] + b" " * 128
 _ASCII_BYTES = bytes(range(128))
 _WIDE_UTF8 = {ch: ch.encode("utf-8") for ch in _WIDE_PUNCT}
-_SIGMA_UTF8 = _CAPITAL_SIGMA.encode("utf-8")
+_WIDE_SET = frozenset(_WIDE_PUNCT)
 _QINV = _U64(pow(int(_Q), -1, 1 << 64))  # Q is odd, so invertible modulo 2**64
 _CHUNK = 1 << 20  # bytes of text hashed at a time (its power tables: 2 x 8 MiB)
 
 
 def text_words(data: bytes) -> bytes:
     """A text's UTF-8 bytes -> the words tokens() gives, one or more spaces apart (see _WORD_TABLE)."""
+    rest = data.translate(None, _ASCII_BYTES)  # its non-ASCII characters' bytes: whole UTF-8 sequences
+    if not rest:
+        return data.translate(_WORD_TABLE)
+    try:
+        present = set(rest.decode("utf-8", "surrogatepass"))
+    except UnicodeDecodeError:
+        present = {_CAPITAL_SIGMA}  # (not from a str's encoding): tokens() of what decodes
+    if present <= _WIDE_SET:
+        return data.translate(_WORD_TABLE_WIDE)
+    if _CAPITAL_SIGMA in present:  # its small form depends on the letters around it: tokens() decides
+        return " ".join(tokens(data.decode("utf-8", "surrogatepass"))).encode("utf-8", "surrogatepass")
     raw = data.translate(_WORD_TABLE)
-    if raw.isascii():
-        return raw
-    if _SIGMA_UTF8 not in raw:
-        try:
-            # The non-ASCII characters the text holds (its ASCII bytes deleted: whole UTF-8 sequences stay).
-            present = set(raw.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-        except UnicodeDecodeError:
-            present = None
-        if present is not None:
-            for ch in present.intersection(_WIDE_UTF8):
-                raw = raw.replace(_WIDE_UTF8[ch], b" ")  # UTF-8 is self-synchronising: as str.replace()
-            if raw.isascii():
-                return raw
-    return " ".join(tokens(data.decode("utf-8", "surrogatepass"))).encode("utf-8", "surrogatepass")
+    for ch in present & _WIDE_SET:
+        raw = raw.replace(_WIDE_UTF8[ch], b" ")  # UTF-8 is self-synchronising: as str.replace()
+    # Letters beyond ASCII: lower() letter by letter (no Σ here), then any whitespace is one space.
+    return " ".join(raw.decode("utf-8", "surrogatepass").lower().split()).encode("utf-8", "surrogatepass")
 
 
 class _ByteHasher:

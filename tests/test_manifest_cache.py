@@ -49,9 +49,18 @@ def test_damaged_cache_file_is_parsed_again_with_a_log_line(tmp_path, small_thre
     [file] = (tmp_path / "c" / "originals").glob("*.store")
     good = file.read_bytes()
     meta = marshal.dumps(("d", 0, [("x",)], b""))
+
+    def one_row(row: tuple) -> bytes:  # a well-formed file whose one entry has a field of the wrong type
+        from array import array
+        row_meta = marshal.dumps(("d", 0, [row], array("q", [0, 0, 0, 0]).tobytes()))
+        return manifest_cache._MAGIC + len(row_meta).to_bytes(8, "little") + row_meta
+
     for damage in (good[:100], good[:-1], good + b"x", b"", b"\x00junk", good[:16] + b"\xff" * 64,
                    manifest_cache._MAGIC + len(meta).to_bytes(8, "little") + meta,
-                   manifest_cache._MAGIC + (10**12).to_bytes(8, "little")):
+                   manifest_cache._MAGIC + (10**12).to_bytes(8, "little"),
+                   one_row((1, "u", "t", ("a",), None)), one_row(("i", "u", "t", ["a"], None)),
+                   one_row(("i", "u", "t", ("a", 2), None)), one_row(("i", "u", "t", ("a",), 2026)),
+                   one_row(("i", "u", "t", ("a",))), one_row(["i", "u", "t", ("a",), None])):
         file.write_bytes(damage)
         with caplog.at_level(logging.WARNING, logger="checker.manifest_cache"):
             assert load_originals(str(src), cache_dir=tmp_path / "c") == first
@@ -223,3 +232,26 @@ def test_a_yaml_manifest_is_parsed_whole_then_stored(tmp_path, small_threshold, 
     assert [o.text for o in first] == [f"Para “{i}”.\n\nTwo {i}." for i in range(12)]
     assert all(type(o) is manifest_cache.StoredOriginal for o in first)
     assert load_originals(str(src), cache_dir=tmp_path / "c") == first
+
+
+def test_manifests_of_one_size_get_stores_of_their_own(tmp_path, small_threshold) -> None:
+    """A store's name holds its manifest's size: with none of that size stored, the bytes are hashed as the
+    entries are read (one pass); with one, the manifest is hashed first and only its own store is used."""
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    _manifest(a, extra="1")
+    _manifest(b, extra="2")
+    assert a.stat().st_size == b.stat().st_size
+    first_a = load_originals(str(a), cache_dir=tmp_path / "c")
+    first_b = load_originals(str(b), cache_dir=tmp_path / "c")
+    assert [o.text for o in first_a] != [o.text for o in first_b]
+    stores = sorted((tmp_path / "c" / "originals").glob(f"*.{a.stat().st_size}.store"))
+    assert len(stores) == 2
+    assert load_originals(str(a), cache_dir=tmp_path / "c") == first_a
+    assert load_originals(str(b), cache_dir=tmp_path / "c") == first_b
+    assert sorted((tmp_path / "c" / "originals").glob("*.store")) == stores
+    import hashlib
+    import sys
+    for path in (a, b):  # named by the hash of the bytes (the one computed on the way equals the one of a pass)
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=20)
+        digest.update(repr((manifest_cache.FORMAT_VERSION, sys.version_info[:2])).encode())
+        assert (tmp_path / "c" / "originals" / f"{digest.hexdigest()}.{path.stat().st_size}.store") in stores
