@@ -173,13 +173,13 @@ def text_facts(originals: Sequence[Original]) -> tuple[int, Optional[str]]:
 
 
 def load(path: Path, cache_dir: Optional[Path], parse: Callable[[], list[Original]],
-         stream: Optional[Callable[[Optional[Callable[[bytes], None]]], Iterable[Original]]] = None
+         stream: "Optional[Callable[[Optional[Callable[[bytes], None]]], Iterable[Original | tuple[Original, bytes]]]]" = None
          ) -> list[Original]:
     """parse()'s originals for the manifest at `path`, from `<cache dir>/originals/` when the same bytes were
     parsed before. Only a manifest that parsed without error is saved, so errors always come from parse().
     `stream(seen)`, when given, yields the same originals one by one without holding the manifest (raising
-    NotStreamable, or any error, to leave it to parse()), and passes every byte it reads to `seen` (if not
-    None); their texts go to the file as they come."""
+    NotStreamable, or any error, to leave it to parse()), each alone or with its text's UTF-8 bytes (surrogates
+    passed), and passes every byte it reads to `seen` (if not None); their texts go to the file as they come."""
     try:
         size = path.stat().st_size
         if size < MIN_BYTES or os.environ.get("SYNDICHECK_INDEX_CACHE") == "off":
@@ -347,7 +347,7 @@ def _rows_shape(rows: list) -> bool:
             and set(map(type, published)) <= {str, type(None)})
 
 
-def _write(file: "Path | Callable[[], Path]", originals: Iterable[Original],
+def _write(file: "Path | Callable[[], Path]", originals: "Iterable[Original | tuple[Original, bytes]]",
            directory: Optional[Path] = None) -> Optional[Path]:
     """Save the originals (iterated once: texts go to the file as they come); the file, or None if it cannot be.
     `file` may be a function that names it once the originals are through (`directory`: where it will be)."""
@@ -365,9 +365,13 @@ def _write(file: "Path | Callable[[], Path]", originals: Iterable[Original],
         with open(tmp, "wb") as f:
             f.write(_MAGIC + bytes(8))  # the metadata's size, written when it is known
             for o in originals:
+                if isinstance(o, tuple):  # (original, its text's UTF-8 bytes) from a stream that encoded it
+                    o, data = o
+                    text = o.text
+                else:
+                    text = o.text
+                    data = text.encode("utf-8", "surrogatepass")
                 rows.append((o.id, o.url, o.title, tuple(o.authors), o.published))
-                text = o.text
-                data = text.encode("utf-8", "surrogatepass")
                 f.write(data)
                 digest.update(data)
                 table.extend((at, len(data), len(text), zlib.crc32(data)))

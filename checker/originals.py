@@ -265,10 +265,11 @@ def _entry(doc: strict_yaml.YamlDoc, path: tuple, entry: Any, first_at: dict[str
     )
 
 
-def _manifest_stream(path: Path, source: str, seen: Optional[Callable[[bytes], None]] = None) -> Iterator[Original]:
+def _manifest_stream(path: Path, source: str, seen: Optional[Callable[[bytes], None]] = None
+                     ) -> "Iterator[Original | tuple[Original, bytes]]":
     """_manifest_from_path()'s originals for a JSON manifest, read entry by entry (checker.manifest_stream; every
-    byte read goes to `seen`). Errors are not reported here: anything wrong stops the stream, and the whole parse
-    reports it."""
+    byte read goes to `seen`), some with their text's UTF-8 bytes (as manifest_cache.load takes them). Errors are
+    not reported here: anything wrong stops the stream, and the whole parse reports it."""
     from checker import manifest_stream
 
     first_at: dict[str, tuple] = {}
@@ -279,15 +280,38 @@ def _manifest_stream(path: Path, source: str, seen: Optional[Callable[[bytes], N
                                                       first_at)
 
 
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _normal_utf8(data: bytes) -> bool:
+    """True if plain_text() returns the text of these UTF-8 bytes as it is (told on the bytes: its printable
+    ASCII deleted in one C pass, only the few other characters looked up, where str.isprintable() looks up
+    every character of a text that is not pure ASCII). False may also mean: ask plain_text()."""
+    flat = data.replace(b"\n\n", b" ")  # as plain_text's: "\n" is never part of another character's bytes
+    if b"  " in flat or flat[:1] == b" " or flat[-1:] == b" ":
+        return False
+    rest = flat.translate(None, _PRINTABLE_ASCII)
+    if not rest:
+        return True
+    if rest.translate(None, _HIGH_BYTES):  # a control character, a tab or a lone newline
+        return False
+    try:
+        return rest.decode("utf-8").isprintable()  # a surrogate does not decode: plain_text() decides
+    except UnicodeDecodeError:
+        return False
+
+
 _MANIFEST_KEY_SET = frozenset(MANIFEST_KEYS)
 # URLs that urlsplit() certainly reads as http(s) with a host and no port (so _url_problem() finds nothing);
 # any other URL is asked of _url_problem() itself.
 _PLAIN_URL = re.compile(r"(?i:https?)://[A-Za-z0-9][A-Za-z0-9.-]*(?:/[!-~]*)?\Z")
 
 
-def _plain_entry(entry: Any, path: tuple, first_at: dict[str, tuple]) -> Optional[Original]:
-    """_entry()'s Original for an entry of the everyday shape, checked without a document; None for any other
-    (an unusual type, a value _entry() would reject, a duplicate id): _entry() then decides, and words errors."""
+def _plain_entry(entry: Any, path: tuple, first_at: dict[str, tuple]) -> "Optional[tuple[Original, bytes]]":
+    """_entry()'s Original for an entry of the everyday shape, checked without a document, with its text's UTF-8
+    bytes (surrogates passed), which a store writes; None for any other entry (an unusual type, a value _entry()
+    would reject, a duplicate id): _entry() then decides, and words errors."""
     if type(entry) is not dict or not _MANIFEST_KEY_SET.issuperset(entry):
         return None
     url, authors, raw_id = entry.get("url"), entry.get("authors"), entry.get("id")
@@ -306,8 +330,12 @@ def _plain_entry(entry: Any, path: tuple, first_at: dict[str, tuple]) -> Optiona
     if original_id in first_at:
         return None
     first_at[original_id] = path
+    data = text.encode("utf-8", "surrogatepass") if text else b""
+    if text and not _normal_utf8(data):
+        text = plain_text(text)
+        data = text.encode("utf-8", "surrogatepass")
     return Original(id=original_id, url=url, title=_squash(title) if title is not None else "", authors=names,
-                    published=published, text=plain_text(text) if text is not None else "")
+                    published=published, text=text or ""), data
 
 
 def _manifest_from_text(text: str, source: str, *, as_json: bool = False) -> list[Original]:
