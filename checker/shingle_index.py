@@ -451,13 +451,11 @@ def _path(directory: Path, key: str) -> Path:
 def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, directory: Path,
                    key: str) -> Optional[Path]:
     """Build the index straight into its file (header, keys, docs, effective, directory), partition by
-    partition, so that the postings are never in memory whole; written atomically. None if it cannot be.
-    A partition's originals and filter masks are kept until its keys are all written (a third of a key's
-    bytes, as the partitions' pairs, three times as large, are let go): no temporary files to copy back."""
+    partition, so that the postings are never in memory whole; written atomically. None if it cannot be."""
     path = _path(directory, key)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    docs_parts: list[np.ndarray] = []
-    mask_parts: list[np.ndarray] = []
+    docs_tmp = path.with_name(f".{path.name}.{os.getpid()}.docs.tmp")
+    masks_tmp = path.with_name(f".{path.name}.{os.getpid()}.masks.tmp")
     n_docs = len(texts)
     effective = np.zeros(n_docs, np.int64)
     stats: dict = {}
@@ -466,7 +464,7 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
     n = 0
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
+        with open(tmp, "wb") as f, open(docs_tmp, "w+b") as docs_file, open(masks_tmp, "w+b") as masks_file:
             f.write(b"\0" * _HEADER)
             masked = 0  # partitions whose masks are written (in order; an empty partition's are zeros)
             for p, keys, docs in _partitions(texts, k, max_df, stop, stats):
@@ -476,22 +474,21 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
                     fine = _bits(stats["pairs"])
                     counts = np.zeros(1 << fine, np.uint32 if stats["pairs"] < 2 ** 32 else np.int64)
                 f.write(np.ascontiguousarray(keys, _U64).data)
-                docs_parts.append(np.ascontiguousarray(docs, np.int32))
+                docs_file.write(np.ascontiguousarray(docs, np.int32).data)
                 effective += np.bincount(docs, minlength=n_docs)
                 span = 1 << (fine - 8)  # prefixes in one partition (its top byte is p)
                 prefix = ((keys >> _U64(64 - fine)) & _U64(span - 1)).astype(np.int64)
                 counts[p * span:(p + 1) * span] = np.bincount(prefix, minlength=span)
-                if p > masked:
-                    mask_parts.append(np.zeros((p - masked) * span, np.uint32))
-                mask_parts.append(_masks(keys, prefix, span))
+                masks_file.write(np.zeros((p - masked) * span, np.uint32).data)
+                masks_file.write(_masks(keys, prefix, span).data)
                 masked = p + 1
                 n += int(keys.size)
             if not counts.size:  # no postings: the filter still has the resolution build() gives it
                 fine = _bits(stats.get("pairs", 0))
-            mask_parts.append(np.zeros((256 - masked) * (1 << (fine - 8)), np.uint32))
-            for part in docs_parts:
-                f.write(part.data)
-            docs_parts.clear()
+            masks_file.write(np.zeros((256 - masked) * (1 << (fine - 8)), np.uint32).data)
+            docs_file.seek(0)
+            while chunk := docs_file.read(1 << 24):
+                f.write(chunk)
             if n % 2:
                 f.write(b"\0" * 4)  # keep the next array 8-byte aligned
             f.write(effective.astype(np.int32).data)
@@ -503,9 +500,9 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
             per_bucket = counts.reshape(1 << bits, -1).sum(axis=1, dtype=np.int64)
             directory_ = np.concatenate([np.zeros(1, np.int64), np.cumsum(per_bucket)])
             f.write(directory_.astype(np.uint32 if n < 2 ** 32 else np.int64).data)
-            for part in mask_parts:
-                f.write(part.data)
-            mask_parts.clear()
+            masks_file.seek(0)
+            while chunk := masks_file.read(1 << 24):
+                f.write(chunk)
             meta = {"version": FORMAT_VERSION, "key": key, "postings": n, "originals": n_docs, "bits": bits,
                     "directory": "uint32" if n < 2 ** 32 else "int64", "mask_bits": fine}
             header = _MAGIC + json.dumps(meta).encode("ascii")
@@ -516,10 +513,11 @@ def _build_to_file(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, 
         log.warning("cannot save the originals index in %s: %s", directory, exc.strerror or exc)
         return None
     finally:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+        for leftover in (tmp, docs_tmp, masks_tmp):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
     _prune(directory)
     return path
 
