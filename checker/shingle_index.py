@@ -308,7 +308,7 @@ def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, sta
     batch: list[bytes] = []
     batch_ids: list[int] = []
     budget = 0
-    hasher = _ByteHasher()
+    hasher: Optional[_ByteHasher] = _ByteHasher()
 
     def flush() -> None:
         if not batch:
@@ -341,7 +341,7 @@ def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, sta
             flush()
             budget = 0
     flush()
-    del hasher
+    hasher = None  # its power tables go before the partitions are sorted
     if stats is not None:
         stats["pairs"] = sum(a.size for part in parts_keys for a in part)
 
