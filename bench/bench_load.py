@@ -262,6 +262,8 @@ def audit_child(config: str, result: str, trim: float = 0.0) -> int:
                 libc.malloc_trim(0)
 
         threading.Thread(target=trimmer, daemon=True).start()
+    if os.environ.get("BENCH_LOAD_DIAG"):
+        _start_diagnostics(Path(os.environ["BENCH_LOAD_DIAG"]))
     t0 = time.perf_counter()
     rc = cli(["audit", "--config", config])
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -270,6 +272,68 @@ def audit_child(config: str, result: str, trim: float = 0.0) -> int:
     Path(result).write_text(json.dumps({"rc": rc, "seconds": time.perf_counter() - t0, "vmhwm_kib": hwm,
                                         "ru_maxrss_kib": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime}))
     return rc
+
+
+def _start_diagnostics(out: Path, every: float = 5.0) -> None:
+    """An experiment (BENCH_LOAD_DIAG=FILE): every few seconds, where the audit process's memory is, as JSON
+    lines: RSS by kind of mapping (/proc/self/smaps), glibc's own counts (mallinfo2), threads, Python objects."""
+    import ctypes
+    import gc
+    import threading
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in
+                    ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                     "keepcost")]
+
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = MallInfo2
+
+    def smaps() -> dict:
+        kinds: dict = {}
+        kind = "other"
+        for line in open("/proc/self/smaps"):
+            first = line.split(None, 6)
+            if "-" in first[0] and len(first) >= 5 and not first[0].endswith(":"):
+                name = first[5].strip() if len(first) > 5 else ""
+                kind = ("heap" if name == "[heap]" else "stack" if name.startswith("[stack") else
+                        "anon" if not name else "file" if name.startswith("/") else name)
+            elif first[0] == "Rss:":
+                kinds[kind] = kinds.get(kind, 0) + int(first[1])
+        return kinds
+
+    traced = bool(os.environ.get("BENCH_LOAD_DIAG_TRACE"))
+    if traced:  # slow: every Python allocation is recorded
+        import tracemalloc
+        tracemalloc.start(8)
+    top = [0]
+
+    def sample() -> None:
+        t0 = time.monotonic()
+        with out.open("a") as f:
+            while True:
+                m = libc.mallinfo2()
+                rec = {"pid": os.getpid(), "t": round(time.monotonic() - t0, 1), "smaps_kib": smaps(),
+                       "malloc": {"sbrk_heap": m.arena, "mmapped": m.hblkhd, "mmapped_n": m.hblks,
+                                  "in_use": m.uordblks, "free": m.fordblks, "free_chunks": m.ordblks},
+                       "threads": threading.active_count(), "py_objects": len(gc.get_objects())}
+                if os.environ.get("BENCH_LOAD_DIAG_TYPES"):
+                    from collections import Counter
+                    counts = Counter(type(o).__qualname__ for o in gc.get_objects())
+                    rec["types"] = dict(counts.most_common(40))
+                if traced:
+                    current, peak = tracemalloc.get_traced_memory()
+                    rec["traced"] = [current, peak]
+                    if current > top[0] + (2 << 20):  # a new high: where the live Python memory is
+                        top[0] = current
+                        stats = tracemalloc.take_snapshot().statistics("traceback")[:12]
+                        rec["sites"] = [[s.size, s.count, [f"{fr.filename.split('/')[-1]}:{fr.lineno}"
+                                                           for fr in s.traceback][:8]] for s in stats]
+                f.write(json.dumps(rec) + "\n")
+                f.flush()
+                time.sleep(every)
+
+    threading.Thread(target=sample, daemon=True, name="bench-diag").start()
 
 
 def write_config(workdir: Path, info: dict, hosts: int, pages: int, delay: float, concurrency: int,

@@ -9,6 +9,7 @@ import sys
 import threading
 import zlib
 from array import array
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
@@ -16,17 +17,17 @@ from .models import Original
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 # Smaller manifests parse in less time than hashing and reading a cache file takes.
 MIN_BYTES = 4 * 1024 * 1024
 KEEP_FILES = 4
 SUFFIX = ".store"
 _BLOCK = 1 << 22  # bytes of texts read at a time when all are read in order
-_MAGIC = b"SYNDORG3"
+_MAGIC = b"SYNDORG4"
 _FIELDS = 5  # id, url, title, authors, published; the text is in the texts section
-# File: magic, the metadata's size (8 bytes, little-endian), the metadata (marshal: digest, texts' size,
-# rows, and per original the text's byte offset, byte length, character count and crc32), the texts (UTF-8,
-# back to back). An archive's texts are ~700 MiB as Python strings; here they stay in the file until a page
+# File: magic, the metadata's size (8 bytes, little-endian), the texts (UTF-8, back to back), the metadata
+# (marshal: digest, texts' size, rows, and per original the text's byte offset, byte length, character count
+# and crc32). The metadata is last so that the texts go straight into the file as they are parsed. An archive's texts are ~700 MiB as Python strings; here they stay in the file until a page
 # matches their original, and are read with one pread each.
 
 
@@ -60,6 +61,11 @@ class TextStore:
 
     def texts(self) -> Iterator[str]:
         """Every text in order, read in blocks of a few MB (a pread per text costs more than the read)."""
+        for data in self.texts_utf8():
+            yield data if isinstance(data, str) else data.decode("utf-8", "surrogatepass")
+
+    def texts_utf8(self) -> Iterator[bytes | str]:
+        """texts() as their UTF-8 bytes, undecoded (a text parsed again after damage comes as a str)."""
         block, block_at, n = b"", 0, len(self._sizes)
         for row in range(n):
             if self._fallback is not None:
@@ -74,7 +80,7 @@ class TextStore:
                 block, block_at = os.pread(self._fd, want, self._base + start), start
             data = block[start - block_at:start - block_at + size]
             if len(data) == size and zlib.crc32(data) == self._crcs[row]:
-                yield data.decode("utf-8", "surrogatepass")
+                yield data
             else:
                 yield self._damaged(row)
 
@@ -151,6 +157,12 @@ def iter_texts(originals: Sequence[Original]) -> Iterator[str]:
     return store.texts() if store is not None else (o.text for o in originals)
 
 
+def iter_texts_utf8(originals: Sequence[Original]) -> Iterator[bytes | str]:
+    """iter_texts(), those of a whole store as their UTF-8 bytes (the others, and any text parsed again, as str)."""
+    store = _store_of(originals)
+    return store.texts_utf8() if store is not None else (o.text for o in originals)
+
+
 def text_facts(originals: Sequence[Original]) -> tuple[int, Optional[str]]:
     """(the originals' characters of text, their texts' digest when a store already knows it, else None),
     without reading texts that are still on disk."""
@@ -161,44 +173,92 @@ def text_facts(originals: Sequence[Original]) -> tuple[int, Optional[str]]:
 
 
 def load(path: Path, cache_dir: Optional[Path], parse: Callable[[], list[Original]],
-         stream: Optional[Callable[[], Iterable[Original]]] = None) -> list[Original]:
+         stream: "Optional[Callable[[Optional[Callable[[bytes], None]]], Iterable[Original | tuple[Original, bytes]]]]" = None
+         ) -> list[Original]:
     """parse()'s originals for the manifest at `path`, from `<cache dir>/originals/` when the same bytes were
     parsed before. Only a manifest that parsed without error is saved, so errors always come from parse().
-    `stream`, when given, yields the same originals one by one without holding the manifest (raising
-    NotStreamable, or any error, to leave it to parse()); their texts go to the file as they come."""
+    `stream(seen)`, when given, yields the same originals one by one without holding the manifest (raising
+    NotStreamable, or any error, to leave it to parse()), each alone or with its text's UTF-8 bytes (surrogates
+    passed), and passes every byte it reads to `seen` (if not None); their texts go to the file as they come."""
     try:
-        if path.stat().st_size < MIN_BYTES or os.environ.get("SYNDICHECK_INDEX_CACHE") == "off":
+        size = path.stat().st_size
+        if size < MIN_BYTES or os.environ.get("SYNDICHECK_INDEX_CACHE") == "off":
             return parse()
-        digest = hashlib.blake2b(digest_size=20)
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 22), b""):
-                digest.update(chunk)
     except OSError:
         return parse()  # parse() reports the unreadable file with its usual message
-    digest.update(repr((FORMAT_VERSION, sys.version_info[:2])).encode())  # marshal's format is per version
     if cache_dir is None:
         from .paths import user_cache_dir
         cache_dir = user_cache_dir()
-    file = Path(cache_dir) / "originals" / f"{digest.hexdigest()}{SUFFIX}"
-    found = _read(file, parse)
-    if found is not None:
-        return found
+    directory = Path(cache_dir) / "originals"
+    suffix = f".{size}{SUFFIX}"  # the manifest's size is in the name: no store of this size, no need to look
+    file: Optional[Path] = None
+    if stream is None or _stored_of_size(directory, suffix):
+        file = _named(directory, _file_digest(path), suffix)
+        if file is None:
+            return parse()
+        found = _read(file, parse)
+        if found is not None:
+            return found
     if stream is not None:
         try:
-            if not _write(file, _guarded(stream())):
+            if file is not None:
+                written = _write(file, _guarded(stream(None)))
+            else:
+                # None stored of this size, so not this one: the manifest's bytes are hashed as they are read for
+                # the entries, not in a pass of their own first.
+                digest = _new_digest()
+                written = _write(lambda: directory / f"{_finish(digest)}{suffix}", _guarded(stream(digest.update)),
+                                 directory)
+            if not written:
                 return parse()  # the cache cannot be written (logged): the manifest in memory, as without one
-            found = _read(file, parse)
+            found = _read(written, parse)
             if found is not None:
                 return found
         except NotStreamable as exc:
             # An unusual shape or an error in the manifest: parse() gives the real answer, or its error message.
             log.debug("manifest %s not read entry by entry (%s); parsing it whole", path, exc)
     originals = parse()
-    if _write(file, originals):
-        found = _read(file, parse)
-        if found is not None and len(found) == len(originals):
-            return found  # the parsed texts can go: the store's are read when needed
+    if file is None:
+        file = _named(directory, _file_digest(path), suffix)
+    if file is not None:
+        written = _write(file, originals)
+        if written:
+            found = _read(written, parse)
+            if found is not None and len(found) == len(originals):
+                return found  # the parsed texts can go: the store's are read when needed
     return originals
+
+
+def _new_digest():
+    return hashlib.blake2b(digest_size=20)
+
+
+def _finish(digest) -> str:
+    digest.update(repr((FORMAT_VERSION, sys.version_info[:2])).encode())  # marshal's format is per version
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> Optional[str]:
+    """The hash a store of the manifest at `path` is named by; None if it cannot be read."""
+    digest = _new_digest()
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 22), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return _finish(digest)
+
+
+def _named(directory: Path, digest: Optional[str], suffix: str) -> Optional[Path]:
+    return None if digest is None else directory / f"{digest}{suffix}"
+
+
+def _stored_of_size(directory: Path, suffix: str) -> bool:
+    try:
+        return next(directory.glob(f"*{suffix}"), None) is not None
+    except OSError:
+        return False
 
 
 def _guarded(originals: Iterable[Original]) -> Iterator[Original]:
@@ -222,9 +282,9 @@ def _read(file: Path, reparse: Callable[[], list[Original]]) -> Optional[list[Or
         store = TextStore(file, fd, base, table[0::4], table[1::4], table[2::4], table[3::4], digest, reparse)
         out: list[Original] = []
         new = StoredOriginal.__new__
+        if not _rows_shape(rows):
+            raise ValueError("an entry of the wrong shape")
         for i, row in enumerate(rows):
-            if not _row_shape(row):
-                raise ValueError("an entry of the wrong shape")
             o = new(StoredOriginal)
             o.__dict__.update(id=row[0], url=row[1], title=row[2], authors=row[3], published=row[4],
                               _store=store, _row=i)
@@ -254,7 +314,7 @@ def _contents(fd: int) -> tuple[int, str, list, array]:
     meta_size = int.from_bytes(head[8:16], "little")
     if meta_size > size - 16:
         raise ValueError(f"{size} bytes, shorter than its metadata (truncated?)")
-    payload = marshal.loads(os.pread(fd, meta_size, 16))  # plain data only: marshal builds no instances
+    payload = marshal.loads(os.pread(fd, meta_size, size - meta_size))  # plain data only: marshal builds no instances
     if not (isinstance(payload, tuple) and len(payload) == 4 and isinstance(payload[0], str)
             and isinstance(payload[1], int) and isinstance(payload[2], list) and isinstance(payload[3], bytes)):
         raise ValueError("not a (digest, size, rows, offsets) record")
@@ -271,58 +331,71 @@ def _contents(fd: int) -> tuple[int, str, list, array]:
         at = start + length
     if at != texts_size:
         raise ValueError("the texts' offsets do not add up")
-    return 16 + meta_size, digest, rows, table
+    return 16, digest, rows, table
 
 
-def _row_shape(row: object) -> bool:
-    """(id, url, title, authors, published) of the types an Original has."""
-    return (isinstance(row, tuple) and len(row) == _FIELDS and all(isinstance(row[j], str) for j in (0, 1, 2))
-            and isinstance(row[3], tuple) and all(isinstance(a, str) for a in row[3])
-            and (row[4] is None or isinstance(row[4], str)))
+def _rows_shape(rows: list) -> bool:
+    """Every row is (id, url, title, authors, published) of the types an Original has: checked a column at a
+    time by the types it holds (a pass in C each), not row by row. marshal gives exact types, no subclasses."""
+    if not rows:
+        return True
+    if set(map(type, rows)) != {tuple} or set(map(len, rows)) != {_FIELDS}:
+        return False
+    ids, urls, titles, authors, published = zip(*rows)
+    return (set(map(type, ids + urls + titles)) == {str} and set(map(type, authors)) == {tuple}
+            and set(map(type, chain.from_iterable(authors))) <= {str}
+            and set(map(type, published)) <= {str, type(None)})
 
 
-def _write(file: Path, originals: Iterable[Original]) -> bool:
-    """Save the originals (iterated once: texts go to a side file as they come); False if it cannot."""
+def _write(file: "Path | Callable[[], Path]", originals: "Iterable[Original | tuple[Original, bytes]]",
+           directory: Optional[Path] = None) -> Optional[Path]:
+    """Save the originals (iterated once: texts go to the file as they come); the file, or None if it cannot be.
+    `file` may be a function that names it once the originals are through (`directory`: where it will be)."""
     from .text_digest import TextsDigest
 
-    tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    texts_tmp = file.with_name(f".{file.name}.{os.getpid()}.texts.tmp")
+    directory = file.parent if isinstance(file, Path) else directory
+    assert directory is not None
+    tmp = directory / f".originals.{os.getpid()}.{threading.get_ident()}.tmp"
     rows: list[tuple] = []
     table = array("q")
     digest = TextsDigest()
     at = 0
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        with open(texts_tmp, "wb") as texts:
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(_MAGIC + bytes(8))  # the metadata's size, written when it is known
             for o in originals:
+                if isinstance(o, tuple):  # (original, its text's UTF-8 bytes) from a stream that encoded it
+                    o, data = o
+                    text = o.text
+                else:
+                    text = o.text
+                    data = text.encode("utf-8", "surrogatepass")
                 rows.append((o.id, o.url, o.title, tuple(o.authors), o.published))
-                text = o.text
-                data = text.encode("utf-8", "surrogatepass")
-                texts.write(data)
+                f.write(data)
                 digest.update(data)
                 table.extend((at, len(data), len(text), zlib.crc32(data)))
                 at += len(data)
-        meta = marshal.dumps((digest.hexdigest(), at, rows, table.tobytes()))
-        with open(tmp, "wb") as f, open(texts_tmp, "rb") as texts:
-            f.write(_MAGIC + len(meta).to_bytes(8, "little"))
+            meta = marshal.dumps((digest.hexdigest(), at, rows, table.tobytes()))
             f.write(meta)
-            while chunk := texts.read(1 << 22):
-                f.write(chunk)
+            f.seek(len(_MAGIC))
+            f.write(len(meta).to_bytes(8, "little"))
+        if not isinstance(file, Path):
+            file = file()
         os.replace(tmp, file)
     except (OSError, ValueError) as exc:
-        log.warning("cannot save the parsed manifest in %s: %s", file.parent, getattr(exc, "strerror", None) or exc)
-        return False
+        log.warning("cannot save the parsed manifest in %s: %s", directory, getattr(exc, "strerror", None) or exc)
+        return None
     finally:
         _unlink(tmp)
-        _unlink(texts_tmp)
     try:
-        files = sorted((p for pattern in (f"*{SUFFIX}", "*.marshal") for p in file.parent.glob(pattern)),
+        files = sorted((p for pattern in (f"*{SUFFIX}", "*.marshal") for p in directory.glob(pattern)),
                        key=lambda p: (p.suffix == SUFFIX, p.stat().st_mtime), reverse=True)
         for old in files[KEEP_FILES:]:
             old.unlink()
     except OSError:
         pass
-    return True
+    return file
 
 
 def _unlink(file: Path) -> None:

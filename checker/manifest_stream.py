@@ -5,7 +5,7 @@ import codecs
 import json
 import re
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Callable, Iterator, Optional
 
 from .manifest_cache import NotStreamable
 from .strict_yaml import _no_duplicates
@@ -13,6 +13,7 @@ from .strict_yaml import _no_duplicates
 CHUNK = 1 << 23  # bytes read at a time: 8 MiB
 MAX_ENTRY = 1 << 26  # characters: a longer entry (no article is) is left to the whole parse
 _WS = re.compile(r"[ \t\n\r]*")  # json's own whitespace
+_NEXT = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")  # what follows an entry: another, or the list's end
 _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates)  # duplicate keys: as the whole parse
 _HEAD = re.compile(r'[ \t\n\r]*(?:\{[ \t\n\r]*"originals"[ \t\n\r]*:[ \t\n\r]*)?\[')
 
@@ -23,14 +24,15 @@ def _skip(buf: str, pos: int) -> int:
     return m.end() if m else pos
 
 
-def entries(path: Path) -> Iterator[Any]:
+def entries(path: Path, seen: Optional[Callable[[bytes], None]] = None) -> Iterator[Any]:
     """The entries of `{"originals": [...]}` or of a top-level list, as json.loads gives them, in order.
 
     Only that plain shape is read here; anything else (another key, a syntax error, bytes that are not
     UTF-8, a file that ends early) raises NotStreamable, and the caller parses the file whole, which gives
-    the real error with its line. Whatever is yielded before that is the caller's to throw away."""
+    the real error with its line. Whatever is yielded before that is the caller's to throw away. Every byte read
+    goes to `seen` (a hash of the file as it is read), the whole file once the entries end without error."""
     with open(path, "rb") as f:
-        reader = _Reader(f)
+        reader = _Reader(f, seen)
         wrapped = reader.opening()
         first = True
         while True:
@@ -39,25 +41,36 @@ def entries(path: Path) -> Iterator[Any]:
                 break
             if not first and not reader.take(","):
                 raise NotStreamable("expected ',' between entries")
-            entry = reader.value()
-            if not isinstance(entry, dict):
-                raise NotStreamable("an entry that is not a mapping")
-            yield entry
-            first = False
+            while True:  # entry after entry, while the window holds the next one's start
+                entry = reader.value()
+                if not isinstance(entry, dict):
+                    raise NotStreamable("an entry that is not a mapping")
+                yield entry
+                first = False
+                # The separator and the whitespace around it in one match, not the steps above (a few µs an entry).
+                after = _NEXT.match(reader.buf, reader.pos)
+                if after is None or len(reader.buf) - after.end() < CHUNK // 2 and not reader.eof:
+                    break  # something else, or near the window's end: the steps above decide
+                reader.pos = after.end()
+                if after.group(1) == "]":
+                    reader.closing("}" if wrapped else "")
+                    return
         reader.closing("}" if wrapped else "")
 
 
 class _Reader:
     """A UTF-8 file as a window of decoded text (buf[pos:]) that moves forward."""
 
-    def __init__(self, f: BinaryIO):
-        self._f = f
+    def __init__(self, f: BinaryIO, seen: Optional[Callable[[bytes], None]] = None):
+        self._f, self._seen = f, seen
         self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
         self.buf, self.pos, self.eof = "", 0, False
 
     def _more(self) -> None:
         """Drop what was read and append the next characters (eof at the end of the file)."""
         while raw := self._f.read(CHUNK):
+            if self._seen is not None:
+                self._seen(raw)
             try:
                 text = self._decoder.decode(raw, final=False)
             except UnicodeDecodeError as exc:

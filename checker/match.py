@@ -44,6 +44,11 @@ class _Texts(Sequence[str]):
         from .manifest_cache import iter_texts
         return iter_texts(self._originals)
 
+    def utf8(self) -> Iterator[bytes | str]:
+        """The texts in order, those still on disk as their UTF-8 bytes (the index build needs no str)."""
+        from .manifest_cache import iter_texts_utf8
+        return iter_texts_utf8(self._originals)
+
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return [o.text for o in self._originals[i]]

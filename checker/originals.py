@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Sequence
 from urllib.parse import unquote, urlsplit
 
 
@@ -266,15 +266,77 @@ def _entry(doc: strict_yaml.YamlDoc, path: tuple, entry: Any, first_at: dict[str
     )
 
 
-def _manifest_stream(path: Path, source: str) -> Iterator[Original]:
-    """_manifest_from_path()'s originals for a JSON manifest, read entry by entry (checker.manifest_stream).
-    Errors are not reported here: anything wrong stops the stream, and the whole parse reports it."""
+def _manifest_stream(path: Path, source: str, seen: Optional[Callable[[bytes], None]] = None
+                     ) -> "Iterator[Original | tuple[Original, bytes]]":
+    """_manifest_from_path()'s originals for a JSON manifest, read entry by entry (checker.manifest_stream; every
+    byte read goes to `seen`), some with their text's UTF-8 bytes (as manifest_cache.load takes them). Errors are
+    not reported here: anything wrong stops the stream, and the whole parse reports it."""
     from checker import manifest_stream
 
     first_at: dict[str, tuple] = {}
-    for i, entry in enumerate(manifest_stream.entries(path)):
-        # One entry as a document of its own: errors have no line here, and the whole parse gives them one.
-        yield _entry(strict_yaml.YamlDoc({i: entry}, source, {}), (i,), entry, first_at)
+    for i, entry in enumerate(manifest_stream.entries(path, seen)):
+        plain = _plain_entry(entry, (i,), first_at)
+        # Any other entry as a document of its own: errors have no line here, and the whole parse gives them one.
+        yield plain if plain is not None else _entry(strict_yaml.YamlDoc({i: entry}, source, {}), (i,), entry,
+                                                      first_at)
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _normal_utf8(data: bytes) -> bool:
+    """True if plain_text() returns the text of these UTF-8 bytes as it is (told on the bytes: its printable
+    ASCII deleted in one C pass, only the few other characters looked up, where str.isprintable() looks up
+    every character of a text that is not pure ASCII). False may also mean: ask plain_text()."""
+    flat = data.replace(b"\n\n", b" ")  # as plain_text's: "\n" is never part of another character's bytes
+    if b"  " in flat or flat[:1] == b" " or flat[-1:] == b" ":
+        return False
+    rest = flat.translate(None, _PRINTABLE_ASCII)
+    if not rest:
+        return True
+    if rest.translate(None, _HIGH_BYTES):  # a control character, a tab or a lone newline
+        return False
+    try:
+        return rest.decode("utf-8").isprintable()  # a surrogate does not decode: plain_text() decides
+    except UnicodeDecodeError:
+        return False
+
+
+_MANIFEST_KEY_SET = frozenset(MANIFEST_KEYS)
+# URLs that urlsplit() certainly reads as http(s) with a host and no port (so _url_problem() finds nothing);
+# any other URL is asked of _url_problem() itself.
+_PLAIN_URL = re.compile(r"(?i:https?)://[A-Za-z0-9][A-Za-z0-9.-]*(?:/[!-~]*)?\Z")
+
+
+def _plain_entry(entry: Any, path: tuple, first_at: dict[str, tuple]) -> "Optional[tuple[Original, bytes]]":
+    """_entry()'s Original for an entry of the everyday shape, checked without a document, with its text's UTF-8
+    bytes (surrogates passed), which a store writes; None for any other entry (an unusual type, a value _entry()
+    would reject, a duplicate id): _entry() then decides, and words errors."""
+    if type(entry) is not dict or not _MANIFEST_KEY_SET.issuperset(entry):
+        return None
+    url, authors, raw_id = entry.get("url"), entry.get("authors"), entry.get("id")
+    title, published, text = entry.get("title"), entry.get("published"), entry.get("text")
+    if (type(url) is not str or type(authors) is not list or not authors
+            or (raw_id is not None and type(raw_id) is not str) or (title is not None and type(title) is not str)
+            or (published is not None and type(published) is not str) or (text is not None and type(text) is not str)):
+        return None
+    names = tuple(a.strip() if type(a) is str else "" for a in authors)
+    if not all(names):
+        return None
+    url = url.strip()
+    if _PLAIN_URL.match(url) is None and _url_problem(url) is not None:
+        return None
+    original_id = raw_id.strip() if raw_id is not None and raw_id.strip() else url
+    if original_id in first_at:
+        return None
+    first_at[original_id] = path
+    data = text.encode("utf-8", "surrogatepass") if text else b""
+    if text and not _normal_utf8(data):
+        text = plain_text(text)
+        data = text.encode("utf-8", "surrogatepass")
+    return Original(id=original_id, url=url, title=_squash(title) if title is not None else "", authors=names,
+                    published=published, text=text or ""), data
 
 
 def _manifest_from_text(text: str, source: str, *, as_json: bool = False) -> list[Original]:
@@ -804,7 +866,7 @@ def load_originals(src: str, *, fetcher: Optional[PageFetcher] = None, cache_dir
         raise OriginalsError(src, None, "", "is a directory; expected a manifest file or a feed URL")
     if path.suffix.lower() in MANIFEST_SUFFIXES:
         from checker import manifest_cache  # an archive's manifest: parsed once, then read back by its bytes
-        stream = (lambda: _manifest_stream(path, src)) if path.suffix.lower() == ".json" else None
+        stream = (lambda seen: _manifest_stream(path, src, seen)) if path.suffix.lower() == ".json" else None
         return manifest_cache.load(path, cache_dir, lambda: _manifest_from_path(path, src), stream)
     try:
         body = path.read_bytes()

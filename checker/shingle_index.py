@@ -6,14 +6,12 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from itertools import chain, compress, count, repeat
-from operator import is_
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
 import numpy as np
 
-from .shingles import tokens
+from .shingles import _ASCII_TABLE, _CAPITAL_SIGMA, _WIDE_PUNCT, tokens
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +22,6 @@ _HEADER = 4096  # bytes: magic + JSON metadata, zero-padded; the arrays follow, 
 # Below this much original text, building is quicker than hashing the texts for a cache key and
 # reading a file; tests and one-off checks then leave nothing behind in the cache directory.
 PERSIST_MIN_CHARS = 1_000_000
-_MEMO_WORDS = 300_000  # distinct words whose hashes an index build keeps
 KEEP_FILES = 8  # index files kept in the cache directory; the least recently used go first
 
 _U64 = np.uint64
@@ -51,7 +48,11 @@ def word_hashes(words: Sequence[str]) -> np.ndarray:
     """A stable 64-bit hash per word (the same in every process, unlike hash())."""
     if not words:
         return np.zeros(0, _U64)
-    joined = " ".join(words).encode("utf-8", "surrogatepass")
+    return _joined_hashes(" ".join(words).encode("utf-8", "surrogatepass"))
+
+
+def _joined_hashes(joined: bytes) -> np.ndarray:
+    """word_hashes() of the words of `joined`, their UTF-8 bytes one space apart."""
     b = np.frombuffer(joined, np.uint8)
     space = b == 32
     starts = np.concatenate([np.zeros(1, np.int64), np.flatnonzero(space) + 1])
@@ -64,6 +65,108 @@ def word_hashes(words: Sequence[str]) -> np.ndarray:
     sums = np.add.reduceat(x * weight, starts, dtype=_U64)
     lengths = np.diff(np.concatenate([starts, np.array([b.size + 1], np.int64)])) - 1
     return _mix(sums ^ (lengths.astype(_U64) * _R))
+
+
+# The words of an index build are hashed from the texts' UTF-8 bytes, with no Python object per word: a word
+# is a run of bytes that are not a space. text_words() gives those bytes, the words of tokens() apart by one
+# or more spaces: ASCII punctuation and every ASCII character str.split() splits at become a space and
+# capitals small letters, as in tokens(); in a text whose other characters are all wide punctuation, every
+# byte of those (all >= 0x80) becomes a space too.
+_WORD_TABLE = bytes(32 if c < 128 and chr(c).isspace() else c for c in _ASCII_TABLE)
+_WORD_TABLE_WIDE = _WORD_TABLE[:128] + b" " * 128
+_ASCII_BYTES = bytes(range(128))
+_WIDE_UTF8 = {ch: ch.encode("utf-8") for ch in _WIDE_PUNCT}
+_WIDE_SET = frozenset(_WIDE_PUNCT)
+_QINV = _U64(pow(int(_Q), -1, 1 << 64))  # Q is odd, so invertible modulo 2**64
+_CHUNK = 1 << 20  # bytes of text hashed at a time (its power tables: 2 x 8 MiB)
+
+
+def text_words(data: bytes) -> bytes:
+    """A text's UTF-8 bytes -> the words tokens() gives, one or more spaces apart (see _WORD_TABLE)."""
+    rest = data.translate(None, _ASCII_BYTES)  # its non-ASCII characters' bytes: whole UTF-8 sequences
+    if not rest:
+        return data.translate(_WORD_TABLE)
+    try:
+        present = set(rest.decode("utf-8", "surrogatepass"))
+    except UnicodeDecodeError:
+        present = {_CAPITAL_SIGMA}  # (not from a str's encoding): tokens() of what decodes
+    if present <= _WIDE_SET:
+        return data.translate(_WORD_TABLE_WIDE)
+    if _CAPITAL_SIGMA in present:  # its small form depends on the letters around it: tokens() decides
+        return " ".join(tokens(data.decode("utf-8", "surrogatepass"))).encode("utf-8", "surrogatepass")
+    raw = data.translate(_WORD_TABLE)
+    for ch in present & _WIDE_SET:
+        raw = raw.replace(_WIDE_UTF8[ch], b" ")  # UTF-8 is self-synchronising: as str.replace()
+    # Letters beyond ASCII: lower() letter by letter (no Σ here), then any whitespace is one space.
+    return " ".join(raw.decode("utf-8", "surrogatepass").lower().split()).encode("utf-8", "surrogatepass")
+
+
+class _ByteHasher:
+    """word_hashes() of the words of text_words() buffers, for one index build (it keeps its power tables)."""
+
+    def __init__(self) -> None:
+        self._qpow = self._qsum = self._qinv = np.ones(1, _U64)
+
+    def _tables(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(Q**t for t < n, their prefix sums from 0 (n + 1 of them), Q**-t) modulo 2**64."""
+        if self._qpow.size < n:
+            size = max(n, _CHUNK)
+            self._qpow, self._qinv = (
+                np.cumprod(np.concatenate([np.ones(1, _U64), np.full(size - 1, q, _U64)]), dtype=_U64)
+                for q in (_Q, _QINV))
+            self._qsum = np.concatenate([np.zeros(1, _U64), np.cumsum(self._qpow, dtype=_U64)])
+        return self._qpow, self._qsum, self._qinv
+
+    def words(self, buf: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(start offset, word_hashes() hash) of each word of buf: a run of bytes that are not a space."""
+        if len(buf) <= _CHUNK:
+            return self._chunk(buf)
+        # Cut at a space about every _CHUNK bytes, so that the tables stay small.
+        starts: list[np.ndarray] = []
+        hashes: list[np.ndarray] = []
+        pos, n = 0, len(buf)
+        while pos < n:
+            end = min(pos + _CHUNK, n)
+            if end < n:
+                cut = buf.rfind(b" ", pos, end)
+                if cut < 0:  # inside a word longer than a chunk: on to its end
+                    cut = buf.find(b" ", end)
+                end = n if cut < 0 else cut + 1
+            s, h = self._chunk(buf[pos:end])
+            starts.append(s + pos)
+            hashes.append(h)
+            pos = end
+        return np.concatenate(starts), np.concatenate(hashes)
+
+    def _chunk(self, buf: bytes) -> tuple[np.ndarray, np.ndarray]:
+        # word_hashes() sums (byte + 1) * Q**(its place in the word). Here every byte is weighted by Q**(its
+        # place in the buffer) and summed once; a word's sum is the difference of two prefix sums times
+        # Q**-start (arithmetic modulo 2**64, where the odd Q is invertible); the "+ 1"s add up to a difference
+        # of the powers' own prefix sums. A few passes over the bytes, where tokens() and a dict cost a Python
+        # object, a lookup and an array element per word. Words of more than 4,096 bytes, weighted differently
+        # there, are hashed by word_hashes()'s own code.
+        b = np.frombuffer(buf, np.uint8)
+        n = b.size
+        edges = np.diff((b != 32).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+        bounds = np.flatnonzero(edges)  # a word's start, then its end, and so on
+        del edges
+        if not bounds.size:
+            return bounds, np.zeros(0, _U64)
+        starts, ends = bounds[0::2], bounds[1::2]
+        qpow, qsum, qinv = self._tables(n)
+        x = b.astype(_U64)
+        x *= qpow[:n]
+        prefix = np.empty(n + 1, _U64)
+        prefix[0] = 0
+        np.cumsum(x, out=prefix[1:])
+        del x
+        sums = (prefix[ends] - prefix[starts] + qsum[ends] - qsum[starts]) * qinv[starts]
+        del prefix
+        lengths = ends - starts
+        hashes = _mix(sums ^ (lengths.astype(_U64) * _R))
+        for j in np.flatnonzero(lengths > _POW_SPAN).tolist():
+            hashes[j] = _joined_hashes(buf[starts[j]:ends[j]])[0]
+        return starts, hashes
 
 
 class WordMemo:
@@ -202,15 +305,15 @@ def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, sta
     parts_keys: list[list[np.ndarray]] = [[] for _ in range(256)]
     parts_docs: list[list[np.ndarray]] = [[] for _ in range(256)]
     stop = np.unique(stop)
-    batch_words: list[list[str]] = []
+    batch: list[bytes] = []
     batch_ids: list[int] = []
     budget = 0
-    memo: dict[str, int] = {}  # word -> its hash, across batches: an archive repeats its vocabulary
+    hasher: Optional[_ByteHasher] = _ByteHasher()
 
     def flush() -> None:
-        if not batch_words:
+        if not batch:
             return
-        keys, docs = _batch_shingles(batch_words, batch_ids, k, memo)
+        keys, docs = _batch_shingles(batch, batch_ids, k, hasher)
         # A stable sort on the top byte (radix, linear) keeps each partition's pairs in original order.
         top = (keys >> _U64(56)).astype(np.uint8)
         order = np.argsort(top, kind="stable")
@@ -221,21 +324,24 @@ def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, sta
             if z > a:
                 parts_keys[p].append(keys[a:z])
                 parts_docs[p].append(docs[a:z])
-        batch_words.clear()
+        batch.clear()
         batch_ids.clear()
 
-    for i, text in enumerate(texts):  # in order: texts still on disk are read in sequence
-        words = tokens(text) if text.strip() else []
-        del text  # a text read from the store is not kept
-        if words:
-            batch_words.append(words)
+    # In order: texts still on disk are read in sequence, as UTF-8 bytes (never decoded, unless tokens() needs
+    # the text); a text read from the store is not kept.
+    utf8 = getattr(texts, "utf8", None)
+    for i, text in enumerate(utf8() if utf8 is not None else texts):
+        words = text_words(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
+        del text
+        if words.strip():
+            batch.append(words)
             batch_ids.append(i)
             budget += len(words)
-        if budget >= 200_000:  # words per numpy pass: ~50 MB of temporaries
+        if budget >= _CHUNK:
             flush()
             budget = 0
     flush()
-    memo.clear()
+    hasher = None  # its power tables go before the partitions are sorted
     if stats is not None:
         stats["pairs"] = sum(a.size for part in parts_keys for a in part)
 
@@ -294,27 +400,16 @@ def build(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray) -> FlatIn
     return FlatIndex(keys, docs.astype(np.int32, copy=False), effective, directory, bits, masks, mask_bits)
 
 
-def _batch_shingles(batch: list[list[str]], ids: list[int], k: int,
-                    memo: Optional[dict[str, int]] = None) -> tuple[np.ndarray, np.ndarray]:
-    """(shingle hash, original) for every shingle of several originals, hashed in one numpy pass."""
-    lengths = np.array([len(w) for w in batch], np.int64)
-    memo = {} if memo is None else memo
-    # Each distinct word is hashed once (a batch of articles repeats most of its words many times), and
-    # kept for the next batches: most words are then one dict lookup, done in C by map().
-    hs = list(map(memo.get, chain.from_iterable(batch)))
-    try:
-        w = np.array(hs, _U64)
-    except TypeError:  # words not seen before are None: hashed now, and only their places filled in
-        flat = list(chain.from_iterable(batch))
-        at = list(compress(count(), map(is_, hs, repeat(None))))
-        words = list(dict.fromkeys([flat[i] for i in at]))
-        fresh = dict(zip(words, word_hashes(words).tolist()))
-        for i in at:
-            hs[i] = fresh[flat[i]]
-        if len(memo) < _MEMO_WORDS:  # past that, a rare word is not kept: the memo stays a few tens of MB
-            memo.update(fresh)
-        w = np.array(hs, _U64)
-    del hs
+def _batch_shingles(batch: list[bytes], ids: list[int], k: int,
+                    hasher: Optional[_ByteHasher] = None) -> tuple[np.ndarray, np.ndarray]:
+    """(shingle hash, original) for every shingle of several originals (their text_words()), in one numpy pass."""
+    buf = b" ".join(batch)
+    at = np.zeros(len(batch), np.int64)
+    np.cumsum([len(words) + 1 for words in batch[:-1]], out=at[1:])
+    starts, w = (hasher or _ByteHasher()).words(buf)
+    del buf
+    lengths = np.bincount(np.searchsorted(at, starts, side="right") - 1, minlength=len(batch))
+    del starts
     offsets = np.concatenate([np.zeros(1, np.int64), np.cumsum(lengths)])
     doc_of_word = np.repeat(np.array(ids, np.int64), lengths)
     keys: list[np.ndarray] = []
@@ -327,7 +422,7 @@ def _batch_shingles(batch: list[list[str]], ids: list[int], k: int,
         valid = np.arange(n, dtype=np.int64) + k <= end_of_word[:n]
         keys.append(h[valid])
         docs.append(doc_of_word[:n][valid])
-    for j in np.flatnonzero(lengths < k):  # texts shorter than k words: one shingle of all their words
+    for j in np.flatnonzero((lengths < k) & (lengths > 0)):  # texts shorter than k words: one shingle of all
         a, z = offsets[j], offsets[j + 1]
         keys.append(_fold(w[a:z], 1, int(z - a)))
         docs.append(np.array([ids[j]], np.int64))

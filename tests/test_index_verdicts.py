@@ -380,3 +380,50 @@ def test_few_hits_scored_in_python_as_numpy_scores_them(monkeypatch) -> None:
         monkeypatch.setattr(match, "FEW_HITS", 64)
         assert [_verdict(m) for m in in_python] == [_verdict(m) for m in in_numpy]
         assert any(m is not None for m in in_python) and any(m is None for m in in_python)
+
+
+def _hostile_texts() -> list[str]:
+    rng = random.Random(8)
+    alphabet = "abcXYZ09 .,;’“”é\u00a0\u2009\u3000\u2003\x85\n\t\r\x0b\x0c\x1c\x1f—–…Σσς\ud800Ω-'\"İ\u212a"
+    texts = ["", "   ", "\x1c\x1d", "ΣΊΣΥΦΟΣ Σίσυφος όσος", "a\x85b c\u3000d e\u2003f", "one two three",
+             "Ünïcödé WORDS ’quoted’ “here” — dash… \ud800 lone", "a\tb\nc\rd\x0be\x0cf\x1cg\x1fh", "İstanbul \u212a",
+             "x" * 5000 + " short " + "é" * 3000 + " and then some more words",  # words past 4,096 bytes
+             "y" * (shingle_index._CHUNK + 10) + " a word longer than a hashing chunk, then words",
+             " ".join(f"word{i}" for i in range(300_000))]  # a text cut into chunks at spaces
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300))) for _ in range(1500)]
+    if CORPUS.is_dir():
+        texts += [json.loads(line)["content_original"] for line in
+                  (CORPUS / "abp_dcnf_originals.jsonl").read_text("utf-8").splitlines()[:40] if line.strip()]
+    return texts
+
+
+def test_the_build_hashes_words_from_bytes_as_tokens_and_word_hashes_do() -> None:
+    """The index build tokenises and hashes UTF-8 bytes in numpy (no Python object per word): every text gives
+    the words tokens() gives, hashed as word_hashes() hashes them, and every shingle stable_shingles() gives."""
+    texts = _hostile_texts()
+    hasher = shingle_index._ByteHasher()
+    segments = []
+    for text in texts:
+        words = shingle_index.text_words(text.encode("utf-8", "surrogatepass"))
+        assert [w.decode("utf-8", "surrogatepass") for w in words.split()] == tokens(text)
+        starts, hashes = hasher.words(words)
+        assert np.array_equal(hashes, shingle_index.word_hashes(tokens(text))), repr(text[:60])
+        segments.append(words)
+    ids = [i for i, words in enumerate(segments) if words.strip()]
+    keys, docs = shingle_index._batch_shingles([segments[i] for i in ids], ids, 5, hasher)
+    expected = sorted((int(key), i) for i in ids for key in shingle_index.stable_shingles(tokens(texts[i]), 5))
+    assert sorted(zip(keys.tolist(), docs.tolist())) == expected
+
+
+def test_an_index_built_from_stored_bytes_equals_one_built_from_str(tmp_path) -> None:
+    texts = _hostile_texts()[:400]
+
+    class AsBytes(list):
+        def utf8(self):
+            return (t.encode("utf-8", "surrogatepass") for t in self)
+
+    stop = shingle_index.stable_shingles(tokens("one two three four five six"), 5)
+    from_str = shingle_index.build(texts, 5, 5, stop)
+    from_bytes = shingle_index.build(AsBytes(texts), 5, 5, stop)
+    for name in ("keys", "docs", "effective", "directory", "masks"):
+        assert np.array_equal(getattr(from_str, name), getattr(from_bytes, name)), name

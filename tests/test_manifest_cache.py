@@ -49,9 +49,18 @@ def test_damaged_cache_file_is_parsed_again_with_a_log_line(tmp_path, small_thre
     [file] = (tmp_path / "c" / "originals").glob("*.store")
     good = file.read_bytes()
     meta = marshal.dumps(("d", 0, [("x",)], b""))
+
+    def one_row(row: tuple) -> bytes:  # a well-formed file whose one entry has a field of the wrong type
+        from array import array
+        row_meta = marshal.dumps(("d", 0, [row], array("q", [0, 0, 0, 0]).tobytes()))
+        return manifest_cache._MAGIC + len(row_meta).to_bytes(8, "little") + row_meta
+
     for damage in (good[:100], good[:-1], good + b"x", b"", b"\x00junk", good[:16] + b"\xff" * 64,
                    manifest_cache._MAGIC + len(meta).to_bytes(8, "little") + meta,
-                   manifest_cache._MAGIC + (10**12).to_bytes(8, "little")):
+                   manifest_cache._MAGIC + (10**12).to_bytes(8, "little"),
+                   one_row((1, "u", "t", ("a",), None)), one_row(("i", "u", "t", ["a"], None)),
+                   one_row(("i", "u", "t", ("a", 2), None)), one_row(("i", "u", "t", ("a",), 2026)),
+                   one_row(("i", "u", "t", ("a",))), one_row(["i", "u", "t", ("a",), None])):
         file.write_bytes(damage)
         with caplog.at_level(logging.WARNING, logger="checker.manifest_cache"):
             assert load_originals(str(src), cache_dir=tmp_path / "c") == first
@@ -133,7 +142,7 @@ def test_a_text_damaged_after_opening_is_parsed_again(tmp_path, small_threshold,
     cached = load_originals(str(src), cache_dir=tmp_path / "c")
     [file] = (tmp_path / "c" / "originals").glob("*.store")
     data = bytearray(file.read_bytes())
-    data[-3] ^= 0x01  # a bit flipped in the last text: the size still adds up
+    data[data.rindex(b"Para two 29") + 3] ^= 0x01  # a bit flipped in the last text: the size still adds up
     with open(file, "r+b") as f:  # in place: the open descriptor sees it
         f.write(bytes(data))
     with caplog.at_level(logging.WARNING, logger="checker.manifest_cache"):
@@ -164,7 +173,7 @@ def test_read_entry_by_entry_equals_the_whole_parse(tmp_path, small_threshold, m
     src.write_text(_STREAM_CASES[shape] % ",\n".join(json.dumps(e, ensure_ascii=i % 2 == 0)
                                                    for i, e in enumerate(entries)), "utf-8")
     whole = originals_module._manifest_from_path(src, str(src))
-    streamed = list(originals_module._manifest_stream(src, str(src)))
+    streamed = [o[0] if isinstance(o, tuple) else o for o in originals_module._manifest_stream(src, str(src))]
     assert streamed == whole and [type(o) for o in streamed] == [type(o) for o in whole]
     assert load_originals(str(src), cache_dir=tmp_path / "c") == whole
 
@@ -223,3 +232,65 @@ def test_a_yaml_manifest_is_parsed_whole_then_stored(tmp_path, small_threshold, 
     assert [o.text for o in first] == [f"Para “{i}”.\n\nTwo {i}." for i in range(12)]
     assert all(type(o) is manifest_cache.StoredOriginal for o in first)
     assert load_originals(str(src), cache_dir=tmp_path / "c") == first
+
+
+def test_manifests_of_one_size_get_stores_of_their_own(tmp_path, small_threshold) -> None:
+    """A store's name holds its manifest's size: with none of that size stored, the bytes are hashed as the
+    entries are read (one pass); with one, the manifest is hashed first and only its own store is used."""
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    _manifest(a, extra="1")
+    _manifest(b, extra="2")
+    assert a.stat().st_size == b.stat().st_size
+    first_a = load_originals(str(a), cache_dir=tmp_path / "c")
+    first_b = load_originals(str(b), cache_dir=tmp_path / "c")
+    assert [o.text for o in first_a] != [o.text for o in first_b]
+    stores = sorted((tmp_path / "c" / "originals").glob(f"*.{a.stat().st_size}.store"))
+    assert len(stores) == 2
+    assert load_originals(str(a), cache_dir=tmp_path / "c") == first_a
+    assert load_originals(str(b), cache_dir=tmp_path / "c") == first_b
+    assert sorted((tmp_path / "c" / "originals").glob("*.store")) == stores
+    import hashlib
+    import sys
+    for path in (a, b):  # named by the hash of the bytes (the one computed on the way equals the one of a pass)
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=20)
+        digest.update(repr((manifest_cache.FORMAT_VERSION, sys.version_info[:2])).encode())
+        assert (tmp_path / "c" / "originals" / f"{digest.hexdigest()}.{path.stat().st_size}.store") in stores
+
+
+def test_everyday_entries_read_without_a_document_equal_the_whole_parse(tmp_path) -> None:
+    """Entries of the everyday shape skip the per-entry document; their texts' normal form is told on their UTF-8
+    bytes. Both give what the whole parse gives, whatever the text."""
+    from checker import originals as originals_module
+
+    texts = ["Plain text.\n\nSecond para.", "Curly “quotes” — and é.\n\nNext…", "", " leading", "trailing ",
+             "two  spaces", "tab\there", "line\nbreak", "three\n\n\nnewlines", "nbsp\u00a0here", "soft\u00adhyphen",
+             "lone \ud800 surrogate", "emoji \U0001F600 ok", "ctrl\x07char", "\n\nstarts", "ends\n\n", "\u2028sep",
+             "zero\u200bwidth", "a\r\nb", "\x85nel", "ok\u3000ideographic"]
+    entries = [{"id": f"e{i}", "url": f"https://o.example/{i}", "authors": ["Jane Doe"], "title": " T ", "text": t}
+               for i, t in enumerate(texts)]
+    entries += [{"url": "HTTPS://Host-1.example", "authors": [" Ann Roe "]}, {"url": "https://h.example:8080/x",
+                "authors": ["A B"], "id": " "}, {"url": "https://h.example/p?q=[1]#f", "authors": ["A B"]}]
+    src = tmp_path / "m.json"
+    src.write_text(json.dumps({"originals": entries}), "utf-8")
+    whole = originals_module._manifest_from_path(src, str(src))
+    streamed = list(originals_module._manifest_stream(src, str(src)))
+    assert [o[0] if isinstance(o, tuple) else o for o in streamed] == whole
+    assert all(isinstance(o, tuple) for o in streamed)  # every one of these is of the everyday shape
+    assert [data for _, data in streamed] == [o.text.encode("utf-8", "surrogatepass") for o in whole]
+
+
+def test_normal_form_told_on_bytes_is_plain_texts_own_test() -> None:
+    import random
+
+    from checker.originals import _normal_utf8, plain_text
+
+    rng = random.Random(4)
+    alphabet = ["a", "b", " ", "\n", "\t", "é", "“", "\u00a0", "\u00ad", "\ud800", "\U0001F600", "\x07", "\u2028",
+                "\u3000", "\r", "\x85", "\n\n"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        flat = text.replace("\n\n", " ")
+        fast = flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " "
+        assert _normal_utf8(text.encode("utf-8", "surrogatepass")) == fast, repr(text)
+        if fast:
+            assert plain_text(text) == text

@@ -354,3 +354,45 @@ def test_a_context_is_replaced_after_its_share_of_renders(pack, original, httpse
         renderer.close()
     assert [(r.rendered, r.status) for r in results] == [(True, Status.COMPLIANT)] * 5
     assert len(seen) >= 3  # the first context, then a new one after renders 2 and 4
+
+
+def test_renders_handed_over_unwaited_are_bounded(pack, original, httpserver, render_settings, monkeypatch):
+    """An audit starts renders without waiting for them (deferred_renders): past PENDING_PER_CONTEXT per context
+    the caller waits for one to end, so renders do not queue up by the hundred, each holding its page. All of
+    them are still judged as before."""
+    from dataclasses import replace
+    import checker.render as render_module
+    from checker.render import Renderer, deferred_renders
+    monkeypatch.setattr(render_module, "PENDING_PER_CONTEXT", 2)
+    serve_logo(httpserver)
+    html = page(original, head=f'<p class="byline"></p><script>document.querySelector(".byline").textContent = '
+                               f'{BYLINE!r};</script>')
+    renderer = Renderer(replace(render_settings, contexts=1))
+    most = [0]
+    take = renderer._take_room
+
+    def counting_take():
+        take()
+        most[0] = max(most[0], renderer._pending)
+
+    renderer._take_room = counting_take
+    futures = []
+    try:
+        checker = Checker.build(pack, [original], renderer=renderer)
+
+        def start_some():
+            for _ in range(3):
+                with deferred_renders() as started:
+                    assert check(checker, story(httpserver), html).rendered is False  # the static verdict, now
+                futures.extend(started)
+
+        threads = [threading.Thread(target=start_some) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        results = [f.result(120) for f in futures]
+    finally:
+        renderer.close()
+    assert len(results) == 9 and all(r.rendered and r.status is Status.COMPLIANT for r in results)
+    assert most[0] == 2 and renderer._pending == 0

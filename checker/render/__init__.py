@@ -13,6 +13,7 @@ import concurrent.futures
 import logging
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -80,6 +81,14 @@ class RenderSettings:
     offline: bool = False  # fetch no subresource from the network (local files are always rendered so)
 
 
+# Renders under way or waiting for a browser context, at most this many per context: a caller starting one more
+# waits (within the render's own bounds) until one ends. An audit hands renders over without waiting for them;
+# when its pages needed them faster than the browser made them, they queued by the hundred (~700 at once in
+# bench/bench_load.py), each holding its page's bytes, text and static verdict and the host's pages checked
+# behind it, and the process's peak memory grew with the length of the night.
+PENDING_PER_CONTEXT = 4
+
+
 class Renderer:
     """Renders pages that need it and returns the verdict on the snapshot. Picklable (for dask workers): the
     browser starts on first use in each process."""
@@ -90,6 +99,8 @@ class Renderer:
         self._networks: dict = {}
         self._judge_pool: Optional[ThreadPoolExecutor] = None
         self._lock = threading.Lock()
+        self._room = threading.Condition()  # see PENDING_PER_CONTEXT
+        self._pending = 0
 
     def __getstate__(self) -> dict:
         return {"settings": self.settings}
@@ -208,12 +219,37 @@ class Renderer:
         log.debug("render %s: %s", static.url, why)
         try:
             pool, network = self._pool_and_network(static.url)
-            return pool.submit(partial(self._render, pool, network, static, html, judge))
+            self._take_room()
+            try:
+                future = pool.submit(partial(self._render, pool, network, static, html, judge))
+            except BaseException:
+                self._give_room()
+                raise
+            future.add_done_callback(self._give_room)
+            return future
         except Exception as exc:  # the browser would not start, or died
             log.warning("render: %s: %s: %s", static.url, type(exc).__name__, exc)
             done: concurrent.futures.Future = concurrent.futures.Future()
             done.set_result(policy.unconfirmed(static, f"the browser failed ({type(exc).__name__}: {exc})"))
             return done
+
+    def _take_room(self) -> None:
+        """Count one more render, once fewer than PENDING_PER_CONTEXT per context are pending (or after as long as
+        a render may take: a browser that stopped answering must not stop the caller for good)."""
+        limit = PENDING_PER_CONTEXT * max(1, self.settings.contexts)
+        deadline = time.monotonic() + self._wait + self.settings.budget + 60
+        with self._room:
+            while self._pending >= limit:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._room.wait(left)
+            self._pending += 1
+
+    def _give_room(self, _future: object = None) -> None:
+        with self._room:
+            self._pending -= 1
+            self._room.notify()
 
     async def _render(self, pool: BrowserPool, network, static: PageResult, html: str,
                       judge: Callable[[str], PageResult]) -> PageResult:
