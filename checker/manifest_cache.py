@@ -261,7 +261,7 @@ def _stored_of_size(directory: Path, suffix: str) -> bool:
         return False
 
 
-def _guarded(originals: Iterable[Original]) -> Iterator[Original]:
+def _guarded(originals: "Iterable[Original | tuple[Original, bytes]]") -> "Iterator[Original | tuple[Original, bytes]]":
     """The stream's originals; anything it raises becomes NotStreamable (the whole parse then decides)."""
     try:
         yield from originals

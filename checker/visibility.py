@@ -507,22 +507,9 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
     if isinstance(classes, str):
         classes = classes.split()
     if style:
-        m = _HIDING_STYLE.search(style)
-        if m and m.group(0).lower().startswith("webkit") and _CLIPPED_TO_TEXT.search(style):
-            m = None  # gradient text: the background, clipped to the letters, paints them
-        # A lazy loader's "opacity: 0 until loaded" is undone by its script once the image arrives.
-        if m and not (m.group(0).lower().startswith("opacity") and (
-                any(c.lower() in css.lazy for c in classes) or _FADE.search(style))):
-            return f"style {m.group(0).strip().rstrip(';')}"
-        clear = _HIDING_INLINE_ONLY.search(style)
-        if clear and not _CLIPPED_TO_TEXT.search(style):
-            return f"style {clear.group(0).strip()}"
-        z = _ZERO_HEIGHT.search(style)
-        if z and _OVERFLOW_HIDDEN.search(style):
-            return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"
-        z = _ZERO_WIDTH.search(style)
-        if z and _OVERFLOW_X_HIDDEN.search(style) and not _MAY_GROW.search(style):
-            return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"
+        why = _inline_hiding(style, classes, css)
+        if why:
+            return why
     for c in classes:
         if c in css.framework:
             return f"class {c}"
@@ -534,6 +521,27 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
     el_id = attrs.get("id")
     if el_id and el_id in css.ids:
         return f"#{el_id} is hidden by the page's CSS"
+    return None
+
+
+def _inline_hiding(style: str, classes: Sequence[str], css: CssHiding) -> Optional[str]:
+    """Why an element's own style attribute hides it; None when it does not."""
+    m = _HIDING_STYLE.search(style)
+    if m and m.group(0).lower().startswith("webkit") and _CLIPPED_TO_TEXT.search(style):
+        m = None  # gradient text: the background, clipped to the letters, paints them
+    # A lazy loader's "opacity: 0 until loaded" is undone by its script once the image arrives.
+    if m and not (m.group(0).lower().startswith("opacity") and (
+            any(c.lower() in css.lazy for c in classes) or _FADE.search(style))):
+        return f"style {m.group(0).strip().rstrip(';')}"
+    clear = _HIDING_INLINE_ONLY.search(style)
+    if clear and not _CLIPPED_TO_TEXT.search(style):
+        return f"style {clear.group(0).strip()}"
+    z = _ZERO_HEIGHT.search(style)
+    if z and _OVERFLOW_HIDDEN.search(style):
+        return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"
+    z = _ZERO_WIDTH.search(style)
+    if z and _OVERFLOW_X_HIDDEN.search(style) and not _MAY_GROW.search(style):
+        return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"
     return None
 
 
