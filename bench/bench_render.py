@@ -13,7 +13,8 @@ Prints figures; it is not a test and asserts nothing (a missed target is printed
 (b) `syndicheck demo` with SYNDICHECK_RENDER=never and =auto (each in a fresh process): both nights' times.
 (c) bench_audit.py's two nights (half of its copies violate: harsher than the issue's "a third") with
     check.render never and auto, at bench_audit.py's per-host delay of 0.1 s (`--delay 1` for the audit's
-    default). Target (issue 13): auto costs at most 2x the static night.
+    default). Target (issue 13): auto costs at most 2x the static night. CPU: this process's, plus Chromium's
+    and Playwright's driver's read when the audit closes its renderer (the bench's server left out).
 """
 from __future__ import annotations
 
