@@ -44,7 +44,11 @@ log = logging.getLogger("syndicheck.audit")
 BATCH_PAGES = 200  # a big host is cut into sequential chunks of this many URLs
 HOSTS_PER_SLOT = 8  # host threads per request slot: most of a polite host's time is spent waiting
 MAX_HOST_THREADS = HOST_POOLS  # no more host threads than the fetcher keeps connection pools (keep-alive)
-RENDER_CONTEXTS = 4  # browser contexts (pages rendered at once); render mode only (checker/render)
+# Browser contexts (pages rendered at once); render mode only (checker/render). One per CPU, 2 to 4: a render
+# is CPU work (Chromium's), so contexts beyond the CPUs do not speed a night up, and each costs a renderer
+# process and its first page's work (bench/README.md, "Browser contexts in the audit": 4 on 2 CPUs cost
+# about a quarter more CPU and time than 2).
+RENDER_CONTEXTS = min(4, max(2, os.cpu_count() or 2))
 
 
 @dataclass(frozen=True)
