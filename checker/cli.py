@@ -400,6 +400,9 @@ def _check_arguments(args: argparse.Namespace) -> Optional[str]:
                          "without originals no page can be recognised as a copy")
     if getattr(args, "output", None) == "":  # an empty -o would print to standard output without a word
         raise UsageError("-o: empty path (give a file name, or - for standard output)")
+    for flag, value in (("--cache-dir", args.cache_dir), ("--changed-only", args.changed_only)):
+        if value is not None and not value.strip():  # was read as "not given": the default cache, every file checked
+            raise UsageError(f"{flag}: an empty value (an unset variable in a CI step?)")
     if args.site_root and not os.path.isdir(args.site_root):
         raise UsageError(f"--site-root {args.site_root}: not a directory")
     _check_source_urls(args.originals)

@@ -102,6 +102,9 @@ def default_pack_name() -> str:
 
 def resolve_pack(name_or_path: Optional[str]) -> Path:
     """A pack name under rules/ (default: the one rules/DEFAULT names) or a path to a pack directory or its license.yaml."""
+    if name_or_path is not None and not name_or_path.strip():  # else the default pack would judge without a word
+        raise ConfigError("--license", None, "", "an empty pack name (give a pack's name or directory, or leave "
+                                                 "it out for the default pack)")
     value = name_or_path or default_pack_name()
     path = Path(value)
     if path.is_file():

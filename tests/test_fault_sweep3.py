@@ -1,0 +1,234 @@
+"""Third first-time-use sweep: files and pages saved as UTF-16 without a byte-order mark, a manifest date that is no
+date, manifests served as application/yaml or application/octet-stream, empty flag values, history ids too large
+for SQLite. Each was a silent green, a traceback or a misleading line before."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+import yaml
+
+from checker.cli import main
+from checker.crawl.fetcher import Fetcher, FetchSettings
+from checker.decode import decode_html, looks_binary
+from checker.originals import OriginalsError, load_all
+
+FAST = FetchSettings(connect_timeout=1, read_timeout=2, deadline=5, retries=0, backoff=0.01)
+TEXT = ("Совет проголосовал во вторник за утверждение нового бюджета на предстоящий год после долгих дебатов "
+        "в городском собрании.")
+ENTRY = {"id": "r", "url": "https://licensor.example/r", "title": "Бюджет", "authors": ["Иван Петров"], "text": TEXT}
+PAGE = f"<!DOCTYPE html><html><body><h1>Бюджет</h1><p>Иван Петров</p><p>{TEXT}</p></body></html>"
+
+
+def run_cli(args, capsys) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def manifest(tmp_path):
+    path = tmp_path / "originals.yaml"
+    path.write_text(yaml.safe_dump([ENTRY], allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def fetcher():
+    with Fetcher(FAST) as f:
+        yield f
+
+
+def _statuses(out: str) -> list[str]:
+    return [p["status"] for p in json.loads(out)["pages"]]
+
+
+# ----------------------------------------------------------------- UTF-16 without a byte-order mark
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_page_in_utf16_without_bom_is_decoded(encoding):
+    body = PAGE.encode(encoding)
+    assert looks_binary(body) is None
+    text, used = decode_html(body, None)
+    assert used == encoding and "Иван Петров" in text and "\x00" not in text  # was: UTF-8, NULs between letters
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_file_and_url_in_utf16_without_bom_are_checked_not_a_silent_not_a_copy(httpserver, tmp_path, manifest,
+                                                                                capsys, encoding):
+    page = tmp_path / "copy.html"
+    page.write_bytes(PAGE.encode(encoding))
+    httpserver.expect_request("/copy").respond_with_data(PAGE.encode(encoding), content_type="text/html")
+    code, out, err = run_cli(["check", str(page), httpserver.url_for("/copy"), "--originals", str(manifest),
+                              "--render", "never", "--format", "json", "--cache-dir", str(tmp_path / "c")], capsys)
+    assert code == 1, err  # the copy lacks the logo and affiliation; was 0: both pages "not-a-copy"
+    assert _statuses(out) == ["violation", "violation"]
+
+
+def test_binary_with_nul_bytes_is_still_binary():
+    assert looks_binary(b"\x00\x01\x02\x03\x00\x00\x10\x00" * 8) == "binary content (NUL bytes)"
+    assert looks_binary("<html>".encode("utf-32-le")) == "binary content (NUL bytes)"
+
+
+@pytest.mark.parametrize("name", ["originals.yaml", "originals.json"])
+def test_local_manifest_in_utf16_without_bom_is_named(tmp_path, capsys, name):
+    path = tmp_path / name
+    text = json.dumps([ENTRY], ensure_ascii=False) if name.endswith(".json") else yaml.safe_dump(
+        [ENTRY], allow_unicode=True)
+    path.write_bytes(text.encode("utf-16-le"))
+    page = tmp_path / "p.html"
+    page.write_text(PAGE, encoding="utf-8")
+    code, out, err = run_cli(["check", str(page), "--originals", str(path), "--render", "never"], capsys)
+    assert code == 2  # was: "invalid YAML: unacceptable character #x0000 ... position 1"
+    assert err.strip() == (f"syndicheck: error: {path}: not UTF-8 text: it looks like UTF-16 without a byte-order "
+                           "mark (NUL bytes between the characters); save it as UTF-8")
+
+
+def test_check_config_in_utf16_without_bom_is_named(tmp_path, capsys, monkeypatch):
+    (tmp_path / "syndicheck.toml").write_bytes('targets = ["site"]\n'.encode("utf-16-le"))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["check"], capsys)
+    assert code == 2 and "not UTF-8 text: it looks like UTF-16 without a byte-order mark" in err, err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_fetched_manifest_in_utf16_without_bom_is_decoded(httpserver, fetcher, tmp_path, encoding):
+    body = yaml.safe_dump([ENTRY], allow_unicode=True).encode(encoding)
+    httpserver.expect_request("/originals.yaml").respond_with_data(body, content_type="application/x-yaml")
+    (original,) = load_all([httpserver.url_for("/originals.yaml")], fetcher=fetcher, cache_dir=tmp_path)
+    assert original.authors == ("Иван Петров",)  # was: "invalid YAML: unacceptable character #x0000"
+
+
+# ------------------------------------------------------------------------- manifests over HTTP
+
+
+@pytest.mark.parametrize("path, content_type", [("/feed/originals", "application/yaml"),
+                                                ("/originals.yaml", "application/octet-stream"),
+                                                ("/originals.json", "application/octet-stream")])
+def test_manifest_served_as_registered_yaml_or_unknown_type_is_read(httpserver, fetcher, tmp_path, path,
+                                                                    content_type):
+    body = json.dumps([ENTRY]) if path.endswith(".json") else yaml.safe_dump([ENTRY], allow_unicode=True)
+    httpserver.expect_request(path).respond_with_data(body.encode(), content_type=content_type)
+    # was: "cannot fetch: content-type application/yaml is not an accepted type (...)"; a static server that does
+    # not know .yaml (Python's http.server, nginx's default mime.types) sends application/octet-stream
+    (original,) = load_all([httpserver.url_for(path)], fetcher=fetcher, cache_dir=tmp_path)
+    assert original.id == "r"
+
+
+def test_binary_served_as_octet_stream_under_a_manifest_name_is_named(httpserver, fetcher, tmp_path):
+    httpserver.expect_request("/originals.yaml").respond_with_data(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+                                                                   content_type="application/octet-stream")
+    with pytest.raises(OriginalsError, match="binary content \\(PNG image\\)"):
+        load_all([httpserver.url_for("/originals.yaml")], fetcher=fetcher, cache_dir=tmp_path)
+
+
+def test_octet_stream_is_not_accepted_for_a_page_url(httpserver, fetcher, tmp_path):
+    httpserver.expect_request("/story").respond_with_data(PAGE.encode(), content_type="application/octet-stream")
+    with pytest.raises(OriginalsError, match="application/octet-stream is not an accepted type"):
+        load_all([httpserver.url_for("/story")], fetcher=fetcher, cache_dir=tmp_path)
+
+
+# ------------------------------------------------------------------------- a date that is no date
+
+
+@pytest.mark.parametrize("value", ["yesterday", "03/11/2026", "Tue, 03 Nov 2026 10:00:00 GMT", "2026-13-01"])
+def test_manifest_published_that_is_not_an_iso_date_is_an_error(tmp_path, value):
+    path = tmp_path / "originals.yaml"
+    path.write_text(yaml.safe_dump([ENTRY, {**ENTRY, "id": "b", "published": value}], allow_unicode=True))
+    with pytest.raises(OriginalsError) as caught:  # was kept, silently inside every audit window
+        load_all([str(path)], cache_dir=tmp_path / "c")
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "published" in text)
+    assert str(caught.value) == (f"{path}:{line}: [1].published: entry 2 (b): "
+                                 f"'{value}' is not a date (expected ISO 8601, e.g. 2026-11-03 or "
+                                 "2026-11-03T09:30:00Z)")
+
+
+@pytest.mark.parametrize("value", ["2026-11-03", "2026-11-03T09:30:00Z", "2026-11-03T09:30:00+02:00",
+                                   "2026-11-03 09:30"])
+def test_manifest_published_iso_dates_are_kept(tmp_path, value):
+    path = tmp_path / "originals.json"
+    path.write_text(json.dumps([{**ENTRY, "published": value}]))
+    (original,) = load_all([str(path)], cache_dir=tmp_path / "c")
+    assert original.published == value
+
+
+def test_audit_with_a_non_date_published_names_it_and_is_incomplete(httpserver, tmp_path, capsys, monkeypatch,
+                                                                    caplog):
+    httpserver.expect_request("/story").respond_with_data(PAGE, content_type="text/html; charset=utf-8")
+    (tmp_path / "m.yaml").write_text(yaml.safe_dump([{**ENTRY, "published": "yesterday"}], allow_unicode=True))
+    (tmp_path / "audit.yaml").write_text(yaml.safe_dump({
+        "originals": {"manifests": ["m.yaml"]},
+        "partners": [{"id": "p1", "name": "P1", "urls": [httpserver.url_for("/story")]}],
+        "crawl": {"allow_private_addresses": True, "delay": 0, "obey_robots": False, "retries": 0},
+        "check": {"render": "never"}, "storage": {"database": "h.db"}, "reports": {"directory": "rep"}}))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["audit", "--config", "audit.yaml", "-q"], capsys)
+    assert code == 3  # was 0: "1 originals in the 14-day window", whatever the window
+    assert "[0].published: entry 1 (r): 'yesterday' is not a date" in caplog.text
+
+
+# ------------------------------------------------------------------------- empty flag values
+
+
+@pytest.mark.parametrize("flag, message", [
+    ("--license", "--license: an empty pack name (give a pack's name or directory, or leave it out for the default "
+                  "pack)"),
+    ("--cache-dir", "--cache-dir: an empty value (an unset variable in a CI step?)"),
+    ("--changed-only", "--changed-only: an empty value (an unset variable in a CI step?)")])
+def test_empty_flag_values_are_usage_errors(tmp_path, manifest, capsys, flag, message):
+    page = tmp_path / "p.html"
+    page.write_text(PAGE, encoding="utf-8")
+    code, out, err = run_cli(["check", str(page), "--originals", str(manifest), "--render", "never", flag, ""],
+                             capsys)
+    assert code == 2 and out == ""  # were read as "not given": the default pack, cache, every file checked
+    assert err.strip() == f"syndicheck: error: {message}"
+
+
+def test_empty_license_in_audit_yaml_names_file_and_line(tmp_path, capsys):
+    (tmp_path / "audit.yaml").write_text('license: ""\noriginals: {feeds: ["https://l.example/feed"]}\n'
+                                         'partners: [{id: p1, name: P1, urls: ["https://p.example/a"]}]\n')
+    code, out, err = run_cli(["audit", "--config", str(tmp_path / "audit.yaml")], capsys)
+    assert code == 2 and err.strip() == (f"syndicheck: error: {tmp_path / 'audit.yaml'}:1: license: an empty pack "
+                                         "name (give a pack's name or directory, or leave it out for the default "
+                                         "pack)")
+
+
+def test_rules_with_an_empty_license_is_an_error(capsys):
+    code, out, err = run_cli(["rules", "--license", ""], capsys)
+    assert code == 2 and "--license: an empty pack name" in err and out == ""
+
+
+# ------------------------------------------------------------------------- history ids past SQLite's integers
+
+
+@pytest.fixture
+def history_db(tmp_path):
+    from checker.history import History
+
+    path = tmp_path / "h.db"
+    with History(str(path)):
+        pass
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    return path
+
+
+def test_history_runs_larger_than_sqlite_integers(history_db, capsys):
+    code, out, err = run_cli(["history", "--db", str(history_db), "--runs", "99999999999999999999"], capsys)
+    assert code == 0 and "No runs in the history yet." in out, err  # was 70: OverflowError
+
+
+@pytest.mark.parametrize("ids", [["99999999999999999999", "1"], ["-99999999999999999999", "1"]])
+def test_history_diff_run_ids_larger_than_sqlite_integers(history_db, capsys, ids):
+    code, out, err = run_cli(["history", "--db", str(history_db), "--diff", *ids], capsys)
+    assert code == 2 and "Traceback" not in err  # was 70: internal error: OverflowError
+    assert err.startswith("syndicheck: error: history: no run ")
+
+
+def test_history_empty_db_path_is_an_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "syndicheck.db").write_bytes(b"")  # the default database: must not be what "" reads
+    code, out, err = run_cli(["history", "--db", ""], capsys)
+    assert code == 2 and err.strip() == ("syndicheck: error: history: --db: empty path (give the history "
+                                         "database's file name)")
