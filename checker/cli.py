@@ -321,6 +321,7 @@ def _internal_error(args: argparse.Namespace, exc: BaseException, verbose: bool)
 
 def _dispatch(args: argparse.Namespace) -> int:
     try:
+        _refuse_empty_values(args)
         if args.command == "check":
             return cmd_check(args)
         if args.command == "rules":
@@ -400,13 +401,24 @@ def _check_arguments(args: argparse.Namespace) -> Optional[str]:
                          "without originals no page can be recognised as a copy")
     if getattr(args, "output", None) == "":  # an empty -o would print to standard output without a word
         raise UsageError("-o: empty path (give a file name, or - for standard output)")
-    for flag, value in (("--cache-dir", args.cache_dir), ("--changed-only", args.changed_only)):
-        if value is not None and not value.strip():  # was read as "not given": the default cache, every file checked
-            raise UsageError(f"{flag}: an empty value (an unset variable in a CI step?)")
+    _refuse_empty_values(args)  # again: the config file may have set them
     if args.site_root and not os.path.isdir(args.site_root):
         raise UsageError(f"--site-root {args.site_root}: not a directory")
     _check_source_urls(args.originals)
     return config_file
+
+
+# Options whose empty value argparse keeps as "" and the commands then read as "not given" (`if args.x:`): the
+# default cache, config, database or work directory, every file checked, the current directory for a new pack.
+_NOT_EMPTY = {"cache_dir": "--cache-dir", "changed_only": "--changed-only", "site_root": "--site-root",
+              "config": "--config", "db": "--db", "workdir": "--workdir", "new": "--new", "scheduler": "--scheduler"}
+
+
+def _refuse_empty_values(args: argparse.Namespace) -> None:
+    for name, flag in _NOT_EMPTY.items():
+        value = getattr(args, name, None)
+        if isinstance(value, str) and not value.strip():
+            raise UsageError(f"{flag}: an empty value (an unset variable in a CI step?)")
 
 
 def _check_source_urls(sources: Sequence[str]) -> None:

@@ -65,8 +65,6 @@ def _unknown_partner(hist: History, partner: str, config_path: Optional[str]) ->
 
 
 def _db_path(args) -> str:
-    if getattr(args, "db", None) == "":  # else the default database would be read without a word
-        raise ValueError("--db: empty path (give the history database's file name)")
     if getattr(args, "db", None):
         return args.db
     if getattr(args, "config", None):

@@ -230,5 +230,19 @@ def test_history_empty_db_path_is_an_error(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "syndicheck.db").write_bytes(b"")  # the default database: must not be what "" reads
     code, out, err = run_cli(["history", "--db", ""], capsys)
-    assert code == 2 and err.strip() == ("syndicheck: error: history: --db: empty path (give the history "
-                                         "database's file name)")
+    assert code == 2 and err.strip() == "syndicheck: error: --db: an empty value (an unset variable in a CI step?)"
+
+
+@pytest.mark.parametrize("command, flag", [
+    (["audit", "--config"], "--config"),  # was ".: cannot read file: Is a directory"
+    (["history", "--config"], "--config"),  # was the default database, ./syndicheck.db
+    (["check", "p.html", "--originals", "o.yaml", "--config"], "--config"),  # was the syndicheck.toml found upward
+    (["check", "p.html", "--originals", "o.yaml", "--site-root"], "--site-root"),  # was ignored
+    (["demo", "--workdir"], "--workdir"),  # was the default demo-output/
+    (["rules", "--new"], "--new"),  # was the current directory
+    (["scan-warc", "x.warc", "--originals", "o.yaml", "--scheduler"], "--scheduler")])
+def test_every_command_refuses_an_empty_path_option(tmp_path, capsys, monkeypatch, command, flag):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli([*command, ""], capsys)
+    assert code == 2 and out == "" and list(tmp_path.iterdir()) == []
+    assert err.strip() == f"syndicheck: error: {flag}: an empty value (an unset variable in a CI step?)"
