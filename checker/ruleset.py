@@ -214,6 +214,8 @@ def compile_pack_regex(pattern: str) -> "re.Pattern[str]":
     why = _backtracking_risk(_sre_parse.parse(pattern, re.I))
     if why:
         raise re.error(f"refused: {why}; rewrite it without nested or back-to-back repeats")
+    if compiled.search("") is not None:  # 'a|', '.*', '(logo)?': every alt text or file name would be a match
+        raise re.error("refused: it matches the empty string, so it would match any text")
     return compiled
 
 

@@ -118,7 +118,8 @@ class YamlDoc:
         items = [value] if isinstance(value, str) else value
         for i, item in enumerate(items):
             if not isinstance(item, str) or not item.strip():
-                raise self.error(tuple(path) + (i,), f"expected a non-empty string, got {type_name(item)}")
+                got = "an empty string" if isinstance(item, str) else type_name(item)  # not "got a string"
+                raise self.error(tuple(path) + (i,), f"expected a non-empty string, got {got}")
         if non_empty and not items:
             raise self.error(path, "must list at least one entry")
         return tuple(s.strip() for s in items)

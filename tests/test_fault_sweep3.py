@@ -246,3 +246,46 @@ def test_every_command_refuses_an_empty_path_option(tmp_path, capsys, monkeypatc
     code, out, err = run_cli([*command, ""], capsys)
     assert code == 2 and out == "" and list(tmp_path.iterdir()) == []
     assert err.strip() == f"syndicheck: error: {flag}: an empty value (an unset variable in a CI step?)"
+
+
+# ------------------------------------------------------------------------- a pack author's patterns
+
+
+def _pack_with_text_pattern(tmp_path, pattern: str):
+    import shutil
+    from pathlib import Path
+
+    pack = tmp_path / "mypack"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules" / "dcnf", pack)
+    license_yaml = pack / "license.yaml"
+    text = license_yaml.read_text()
+    anchor = "  text_patterns:\n"
+    assert anchor in text
+    license_yaml.write_text(text.replace(anchor, anchor + f"    - {json.dumps(pattern)}\n", 1))
+    return pack, text[:text.index(anchor)].count("\n") + 2  # the pack and the new pattern's line
+
+
+@pytest.mark.parametrize("pattern", ["|", "dcnf|", ".*", "(logo)?", "x*"])
+def test_a_logo_pattern_matching_the_empty_string_is_refused(tmp_path, capsys, pattern):
+    pack, line = _pack_with_text_pattern(tmp_path, pattern)
+    page = tmp_path / "p.html"
+    # an image whose alt text names nobody: with '|' among the patterns its logo rule passed (a silent green)
+    page.write_text("<html><body><h1>A</h1><p>By Jane Doe</p><img src='x.png' alt='a sunset'>"
+                    "<p>The council voted on Tuesday to approve the new budget for the coming year after a long "
+                    "debate.</p></body></html>")
+    manifest = tmp_path / "o.yaml"
+    manifest.write_text(yaml.safe_dump([{"id": "a", "url": "https://l.example/a", "authors": ["Jane Doe"],
+                                         "text": "The council voted on Tuesday to approve the new budget for the "
+                                                 "coming year after a long debate."}]))
+    code, out, err = run_cli(["check", str(page), "--originals", str(manifest), "--license", str(pack),
+                              "--render", "never"], capsys)
+    assert code == 2 and out == "", out
+    assert err.strip().endswith(f":{line}: logo.text_patterns[0]: invalid regular expression: refused: it matches the "
+                                "empty string, so it would match any text"), err
+
+
+def test_an_empty_pattern_is_called_empty(tmp_path, capsys):
+    pack, line = _pack_with_text_pattern(tmp_path, "")
+    code, out, err = run_cli(["rules", "--test", str(pack)], capsys)
+    assert code == 2  # was "expected a non-empty string, got a string"
+    assert err.strip().endswith(f":{line}: logo.text_patterns[0]: expected a non-empty string, got an empty string"), err
