@@ -289,3 +289,54 @@ def test_an_empty_pattern_is_called_empty(tmp_path, capsys):
     code, out, err = run_cli(["rules", "--test", str(pack)], capsys)
     assert code == 2  # was "expected a non-empty string, got a string"
     assert err.strip().endswith(f":{line}: logo.text_patterns[0]: expected a non-empty string, got an empty string"), err
+
+
+# ------------------------------------------------------------------------- Ctrl-C during start-up
+
+
+def test_ctrl_c_while_the_command_line_is_being_read_is_a_quiet_exit(capsys, monkeypatch):
+    import checker.cli
+    from checker.__main__ import run
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # what Ctrl-C in the first tenth of a second does: before main() handles it
+
+    monkeypatch.setattr(checker.cli, "_parser", interrupted)
+    monkeypatch.setattr("sys.argv", ["syndicheck", "history"])
+    assert run() == 130
+    assert capsys.readouterr().err == "syndicheck: interrupted\n"  # was a KeyboardInterrupt traceback
+
+
+def test_the_syndicheck_command_starts_through_the_guarded_entry_point():
+    import sys
+    from pathlib import Path
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    assert project["project"]["scripts"]["syndicheck"] == "checker.__main__:run"  # was checker.cli:main
+
+
+def test_ctrl_c_early_in_a_real_process_prints_no_traceback(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    script = "import sys; from checker.__main__ import run; sys.exit(run())"
+    for delay in (0.05, 0.1, 0.2, 0.3):  # while checker.cli and its imports load, or the arguments are parsed
+        proc = subprocess.Popen([sys.executable, "-c", script, "rules", "--test"], cwd=tmp_path, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, restore_signals=True)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        if b"checker" not in err.replace(b"from checker.__main__ import run", b""):
+            continue  # interrupted before run() began (Python's own start-up, slow on a loaded machine)
+        assert b"Traceback" not in err, err.decode()
+        assert proc.returncode in (0, 130), err.decode()
