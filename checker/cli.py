@@ -589,6 +589,10 @@ def _distinct_outputs(reports: Sequence[tuple[str, Optional[str]]]) -> None:
     """Two reports written to one place would be mixed (standard output) or one would replace the other."""
     seen: dict[str, str] = {}
     for fmt, output in reports:
+        if output and output.endswith(("/", os.sep)):  # was written as a file named without the slash
+            ext = {"text": "txt", "markdown": "md", "junit": "xml", "github": "txt"}.get(fmt, fmt)
+            raise UsageError(f"the {fmt} report's path {output} ends in '/', so names a directory: give a file "
+                             f"name, e.g. {output}report.{ext}")
         where = "standard output" if output in (None, "-") else os.path.normpath(os.path.abspath(output))
         if where == os.devnull:
             continue  # discarded, however many go there

@@ -340,3 +340,22 @@ def test_ctrl_c_early_in_a_real_process_prints_no_traceback(tmp_path):
             continue  # interrupted before run() began (Python's own start-up, slow on a loaded machine)
         assert b"Traceback" not in err, err.decode()
         assert proc.returncode in (0, 130), err.decode()
+
+
+# ------------------------------------------------------------------------- a report path naming a directory
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--report", "html=out/"], "the html report's path out/ ends in '/', so names a directory: give a file name, "
+                                "e.g. out/report.html"),
+    (["--format", "junit", "-o", "out/"], "the junit report's path out/ ends in '/', so names a directory: give a "
+                                          "file name, e.g. out/report.xml")])
+def test_a_report_path_ending_in_a_slash_is_not_written_as_a_file(tmp_path, manifest, capsys, monkeypatch, extra,
+                                                                   message):
+    monkeypatch.chdir(tmp_path)
+    page = tmp_path / "p.html"
+    page.write_text(PAGE, encoding="utf-8")
+    code, out, err = run_cli(["check", str(page), "--originals", str(manifest), "--render", "never", *extra],
+                             capsys)
+    assert code == 2 and err.strip() == f"syndicheck: error: {message}"
+    assert not (tmp_path / "out").exists()  # was: the report written to a file named 'out'
