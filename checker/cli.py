@@ -803,7 +803,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 print(f"  - {ex.expect.value:4}  {ex.name}", file=out)
         return EXIT_OK
     print(f"License pack '{pack.id}': {pack.name} ({pack.directory})", file=out)
-    print(f"Aliases: {', '.join(pack.aliases)}; not counted: {', '.join(pack.not_aliases)}\n", file=out)
+    not_counted = f"; not counted: {', '.join(pack.not_aliases)}" if pack.not_aliases else ""  # none: no dangling label
+    print(f"Aliases: {', '.join(pack.aliases)}{not_counted}\n", file=out)
     width = max(len(r.id) for r in pack.rules)
     for rule in pack.rules:
         print(f"  {rule.id:<{width}}  {rule.severity.value:<7}  {rule.title}", file=out)

@@ -783,6 +783,9 @@ def load_originals(src: str, *, fetcher: Optional[PageFetcher] = None, cache_dir
     if not src.strip():  # Path("") is the current directory: "is a directory" would mislead
         raise OriginalsError(repr(src), None, "", "an empty originals source: give a manifest file, a feed URL or "
                                                   "an article's URL")
+    if src == "-" and not Path(src).exists():  # `check -` reads targets there; originals are never read from it
+        raise OriginalsError(src, None, "", "standard input is not an originals source: give a manifest file, a "
+                                            "feed URL or an article's URL")
     if _is_url(src):
         from checker.crawl.fetcher import Fetcher
 

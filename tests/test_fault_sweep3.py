@@ -359,3 +359,25 @@ def test_a_report_path_ending_in_a_slash_is_not_written_as_a_file(tmp_path, mani
                              capsys)
     assert code == 2 and err.strip() == f"syndicheck: error: {message}"
     assert not (tmp_path / "out").exists()  # was: the report written to a file named 'out'
+
+
+def test_originals_from_standard_input_says_it_is_not_read(tmp_path, manifest, capsys, monkeypatch):
+    import io
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO(manifest.read_text()))
+    page = tmp_path / "p.html"
+    page.write_text(PAGE, encoding="utf-8")
+    code, out, err = run_cli(["check", str(page), "--originals", "-", "--render", "never"], capsys)
+    assert code == 2  # was "-: no such file or directory"
+    assert err.strip() == ("syndicheck: error: -: standard input is not an originals source: give a manifest file, "
+                           "a feed URL or an article's URL")
+
+
+def test_rules_of_a_pack_without_look_alike_names_prints_no_empty_label(tmp_path, capsys):
+    code, out, err = run_cli(["rules", "--new", str(tmp_path / "pack")], capsys)
+    assert code == 0, err
+    code, out, err = run_cli(["rules", "--license", str(tmp_path / "pack")], capsys)
+    assert code == 0, err
+    aliases = next(line for line in out.splitlines() if line.startswith("Aliases:"))
+    assert aliases == "Aliases: Example Newsroom, The Example Newsroom"  # was "...; not counted: " with nothing
