@@ -589,7 +589,9 @@ def _distinct_outputs(reports: Sequence[tuple[str, Optional[str]]]) -> None:
     """Two reports written to one place would be mixed (standard output) or one would replace the other."""
     seen: dict[str, str] = {}
     for fmt, output in reports:
-        if output and output.endswith(("/", os.sep)):  # was written as a file named without the slash
+        # A new path ending in '/' was written as a file named without the slash (an existing directory is
+        # refused when written: "Is a directory").
+        if output and output.endswith(("/", os.sep)) and not os.path.isdir(output):
             ext = {"text": "txt", "markdown": "md", "junit": "xml", "github": "txt"}.get(fmt, fmt)
             raise UsageError(f"the {fmt} report's path {output} ends in '/', so names a directory: give a file "
                              f"name, e.g. {output}report.{ext}")
