@@ -1,6 +1,18 @@
-"""`python -m checker` runs the command line."""
+"""`python -m checker` and the `syndicheck` command: the command line, with Ctrl-C during start-up a quiet exit."""
 import sys
 
-from .cli import main
 
-sys.exit(main())
+def run() -> int:
+    """cli.main(); Ctrl-C before it handles interrupts itself (while Python loads it, or parses the arguments)
+    printed a KeyboardInterrupt traceback."""
+    try:
+        from .cli import main
+
+        return main()
+    except KeyboardInterrupt:
+        print("syndicheck: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(run())

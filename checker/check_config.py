@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
 from .models import PageResult
-from .strict_yaml import ConfigError, not_utf8
+from .strict_yaml import UTF16_WITHOUT_BOM, ConfigError, not_utf8
+from .utf16 import utf16_without_bom
 
 log = logging.getLogger("syndicheck")
 
@@ -100,6 +101,8 @@ def load_config(path: Path, choices: Optional[dict] = None) -> CheckConfig:
         raise ConfigError(source, None, "", f"cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(source, None, "", not_utf8(raw[:2], exc)) from None
+    if utf16_without_bom(raw):  # valid UTF-8 full of NULs: TOML would name a control character
+        raise ConfigError(source, None, "", UTF16_WITHOUT_BOM)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -321,6 +321,7 @@ def _internal_error(args: argparse.Namespace, exc: BaseException, verbose: bool)
 
 def _dispatch(args: argparse.Namespace) -> int:
     try:
+        _refuse_empty_values(args)
         if args.command == "check":
             return cmd_check(args)
         if args.command == "rules":
@@ -400,10 +401,24 @@ def _check_arguments(args: argparse.Namespace) -> Optional[str]:
                          "without originals no page can be recognised as a copy")
     if getattr(args, "output", None) == "":  # an empty -o would print to standard output without a word
         raise UsageError("-o: empty path (give a file name, or - for standard output)")
+    _refuse_empty_values(args)  # again: the config file may have set them
     if args.site_root and not os.path.isdir(args.site_root):
         raise UsageError(f"--site-root {args.site_root}: not a directory")
     _check_source_urls(args.originals)
     return config_file
+
+
+# Options whose empty value argparse keeps as "" and the commands then read as "not given" (`if args.x:`): the
+# default cache, config, database or work directory, every file checked, the current directory for a new pack.
+_NOT_EMPTY = {"cache_dir": "--cache-dir", "changed_only": "--changed-only", "site_root": "--site-root",
+              "config": "--config", "db": "--db", "workdir": "--workdir", "new": "--new", "scheduler": "--scheduler"}
+
+
+def _refuse_empty_values(args: argparse.Namespace) -> None:
+    for name, flag in _NOT_EMPTY.items():
+        value = getattr(args, name, None)
+        if isinstance(value, str) and not value.strip():
+            raise UsageError(f"{flag}: an empty value (an unset variable in a CI step?)")
 
 
 def _check_source_urls(sources: Sequence[str]) -> None:
@@ -574,6 +589,12 @@ def _distinct_outputs(reports: Sequence[tuple[str, Optional[str]]]) -> None:
     """Two reports written to one place would be mixed (standard output) or one would replace the other."""
     seen: dict[str, str] = {}
     for fmt, output in reports:
+        # A new path ending in '/' was written as a file named without the slash (an existing directory is
+        # refused when written: "Is a directory").
+        if output and output.endswith(("/", os.sep)) and not os.path.isdir(output):
+            ext = {"text": "txt", "markdown": "md", "junit": "xml", "github": "txt"}.get(fmt, fmt)
+            raise UsageError(f"the {fmt} report's path {output} ends in '/', so names a directory: give a file "
+                             f"name, e.g. {output}report.{ext}")
         where = "standard output" if output in (None, "-") else os.path.normpath(os.path.abspath(output))
         if where == os.devnull:
             continue  # discarded, however many go there
@@ -784,7 +805,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 print(f"  - {ex.expect.value:4}  {ex.name}", file=out)
         return EXIT_OK
     print(f"License pack '{pack.id}': {pack.name} ({pack.directory})", file=out)
-    print(f"Aliases: {', '.join(pack.aliases)}; not counted: {', '.join(pack.not_aliases)}\n", file=out)
+    not_counted = f"; not counted: {', '.join(pack.not_aliases)}" if pack.not_aliases else ""  # none: no dangling label
+    print(f"Aliases: {', '.join(pack.aliases)}{not_counted}\n", file=out)
     width = max(len(r.id) for r in pack.rules)
     for rule in pack.rules:
         print(f"  {rule.id:<{width}}  {rule.severity.value:<7}  {rule.title}", file=out)

@@ -119,7 +119,7 @@ def load_audit_config(path: str | Path) -> AuditConfig:
     time_budget, render = _check(doc)
     executor, scheduler = _executor(doc)
     return AuditConfig(
-        source=str(path), license=doc.typed(("license",), str, default=None), originals=first,
+        source=str(path), license=_pack_name(doc, ("license",)), originals=first,
         more_originals=tuple(more_originals),
         partners=partners, crawl=crawl, waivers=waivers, database=database, reports_dir=reports_dir,
         report_formats=formats, history_runs=history_runs, time_budget=time_budget, render=render,

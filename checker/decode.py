@@ -7,6 +7,8 @@ from typing import Optional
 
 import charset_normalizer
 
+from .utf16 import utf16_without_bom
+
 # Longest BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -117,6 +119,9 @@ def decode_html(body: bytes, transport_charset: Optional[str]) -> tuple[str, str
         if body.startswith(bom):
             text = body[len(bom):].decode(encoding, errors="replace")
             return _finish(text, encoding)
+    utf16 = utf16_without_bom(body)
+    if utf16:
+        return _finish(body.decode(utf16, errors="replace"), utf16)
 
     is_utf8 = _try(body, "utf-8")
     candidates: list[str] = []
@@ -168,9 +173,8 @@ def looks_binary(body: bytes) -> Optional[str]:
             return f"binary content ({what})"
     if body.startswith(b"RIFF") and body[8:12] == b"WEBP":
         return "binary content (WebP image)"
-    # UTF-16/32 text is full of NUL bytes; only a BOM or a "<" pattern tells it apart from binary.
-    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or body[:4] in (b"<\x00!\x00", b"\x00<\x00!",
-                                                                                   b"<\x00h\x00", b"\x00<\x00h"):
+    # UTF-16/32 text is full of NUL bytes; only a BOM or where they fall tells it apart from binary.
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(body):
         return None
     if b"\x00" in body[:2048]:
         return "binary content (NUL bytes)"

@@ -87,6 +87,7 @@ def cmd_history(args: argparse.Namespace, out: Optional[TextIO] = None) -> int:
     limit = 10 if limit is None else limit
     if limit < 1:
         return _err("--runs must be at least 1")
+    limit = min(limit, _MAX_ID)  # SQLite's integers are 64-bit: a larger LIMIT is an OverflowError
     try:
         with History(path) as hist:
             partner = getattr(args, "partner", None)
@@ -140,6 +141,9 @@ def _print_runs(runs: list[RunSummary], partner: Optional[str], out: TextIO) -> 
 # ---- diff --------------------------------------------------------------------------------------
 
 
+_MAX_ID = 2**63 - 1  # the largest SQLite integer
+
+
 def _resolve_diff(hist: History, values: list[str]) -> tuple[int, int]:
     if len(values) == 1 and values[0].lower() == "last":
         latest = hist.latest_run()
@@ -156,7 +160,7 @@ def _resolve_diff(hist: History, values: list[str]) -> tuple[int, int]:
     except ValueError:
         raise ValueError(f"--diff run ids must be numbers, not {' '.join(values)!r}") from None
     for run_id in (a, b):
-        if hist.run(run_id) is None:
+        if not 0 < run_id <= _MAX_ID or hist.run(run_id) is None:
             raise ValueError(f"no run {run_id} in {hist.path}")
     return a, b
 

@@ -10,7 +10,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Sequence
 from urllib.parse import unquote, urlsplit
@@ -20,6 +20,7 @@ from checker import strict_yaml
 from checker.models import Fetched, Original
 from checker.paths import user_cache_dir
 from checker.strict_yaml import ConfigError
+from checker.utf16 import utf16_without_bom
 from checker.vocabulary import DEFAULT_VOCABULARY
 
 if TYPE_CHECKING:
@@ -233,6 +234,15 @@ def _url_problem(url: str) -> Optional[str]:
     return None
 
 
+def _is_date(value: str) -> bool:
+    """Whether `value` starts with an ISO date, as the audit's window reads `published` (checker/audit.py)."""
+    try:
+        date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return False
+    return True
+
+
 def _entry(doc: strict_yaml.YamlDoc, path: tuple, entry: Any, first_at: dict[str, tuple]) -> Original:
     """One manifest entry (at `path` in doc) as an Original; `first_at` holds the ids seen before it."""
     label = _entry_label(entry, path[-1])
@@ -256,12 +266,16 @@ def _entry(doc: strict_yaml.YamlDoc, path: tuple, entry: Any, first_at: dict[str
         raise doc.error(path + ("id",) if raw_id is not None else path,
                         f"{label}: duplicate id '{original_id}' (first at line {doc.line(first_at[original_id])})")
     first_at[original_id] = path
+    published = doc.typed(path + ("published",), str, default=None)
+    if published is not None and not _is_date(published):  # the audit's window would keep it without a word
+        raise doc.error(path + ("published",), f"{label}: '{published}' is not a date (expected ISO 8601, "
+                                               "e.g. 2026-11-03 or 2026-11-03T09:30:00Z)")
     return Original(
         id=original_id,
         url=url,
         title=_squash(doc.typed(path + ("title",), str, default="")),
         authors=authors,
-        published=doc.typed(path + ("published",), str, default=None),
+        published=published,
         text=plain_text(doc.typed(path + ("text",), str, default="")),
     )
 
@@ -697,7 +711,8 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x0
 def _utf8(body: bytes, source: str, charset: Optional[str] = None) -> str:
     """A manifest's text: by its byte-order mark, else the charset its server declared, else UTF-8. A fetched
     manifest cannot be re-saved by the user as a local one can, so a marked or declared encoding is honoured."""
-    encoding = next((name for bom, name in _BOMS if body.startswith(bom)), None) or charset or "utf-8-sig"
+    encoding = next((name for bom, name in _BOMS if body.startswith(bom)), None) or charset \
+        or utf16_without_bom(body) or "utf-8-sig"
     try:
         return body.decode(encoding)
     except LookupError:
@@ -798,8 +813,13 @@ def fetch_source(url: str, fetcher: PageFetcher, cache: SourceCache, max_age: fl
     now = time.time()
     if cached is not None and 0 <= now - cached.fetched_at < max_age:
         return cached
+    # application/yaml is YAML's registered type (RFC 9512); a static server that does not know .yaml or .json
+    # sends application/octet-stream, and a URL ending in one is a manifest whatever its type says.
+    accept = SOURCE_TYPES + ("application/yaml",)
+    if Path(urlsplit(url).path).suffix.lower() in MANIFEST_SUFFIXES:
+        accept += ("application/octet-stream",)
     fetched = fetcher.fetch(url, etag=cached.etag if cached else None,
-                            last_modified=cached.last_modified if cached else None, accept_types=SOURCE_TYPES)
+                            last_modified=cached.last_modified if cached else None, accept_types=accept)
     if fetched.status_code == 304 and fetched.error is None and cached is not None:
         fresh = CachedSource(url=url, final_url=cached.final_url, body=cached.body,
                              content_type=cached.content_type, charset=cached.charset,
@@ -836,6 +856,9 @@ def load_originals(src: str, *, fetcher: Optional[PageFetcher] = None, cache_dir
     if not src.strip():  # Path("") is the current directory: "is a directory" would mislead
         raise OriginalsError(repr(src), None, "", "an empty originals source: give a manifest file, a feed URL or "
                                                   "an article's URL")
+    if src == "-" and not Path(src).exists():  # `check -` reads targets there; originals are never read from it
+        raise OriginalsError(src, None, "", "standard input is not an originals source: give a manifest file, a "
+                                            "feed URL or an article's URL")
     if _is_url(src):
         from checker.crawl.fetcher import Fetcher
 

@@ -102,6 +102,9 @@ def default_pack_name() -> str:
 
 def resolve_pack(name_or_path: Optional[str]) -> Path:
     """A pack name under rules/ (default: the one rules/DEFAULT names) or a path to a pack directory or its license.yaml."""
+    if name_or_path is not None and not name_or_path.strip():  # else the default pack would judge without a word
+        raise ConfigError("--license", None, "", "an empty pack name (give a pack's name or directory, or leave "
+                                                 "it out for the default pack)")
     value = name_or_path or default_pack_name()
     path = Path(value)
     if path.is_file():
@@ -211,6 +214,8 @@ def compile_pack_regex(pattern: str) -> "re.Pattern[str]":
     why = _backtracking_risk(_sre_parse.parse(pattern, re.I))
     if why:
         raise re.error(f"refused: {why}; rewrite it without nested or back-to-back repeats")
+    if compiled.search("") is not None:  # 'a|', '.*', '(logo)?': every alt text or file name would be a match
+        raise re.error("refused: it matches the empty string, so it would match any text")
     return compiled
 
 

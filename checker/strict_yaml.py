@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Union
 
+from .utf16 import utf16_without_bom
+
 PathKey = tuple  # e.g. ("rules", 0, "severity")
 # PyYAML, imported by the first YAML load (_yaml()): `syndicheck --help` and JSON files need none of it.
 yaml: Any = None
@@ -116,7 +118,8 @@ class YamlDoc:
         items = [value] if isinstance(value, str) else value
         for i, item in enumerate(items):
             if not isinstance(item, str) or not item.strip():
-                raise self.error(tuple(path) + (i,), f"expected a non-empty string, got {type_name(item)}")
+                got = "an empty string" if isinstance(item, str) else type_name(item)  # not "got a string"
+                raise self.error(tuple(path) + (i,), f"expected a non-empty string, got {got}")
         if non_empty and not items:
             raise self.error(path, "must list at least one entry")
         return tuple(s.strip() for s in items)
@@ -338,6 +341,9 @@ def loads_json(text: str, source: str) -> YamlDoc:
     return _json_doc(text.lstrip("\ufeff"), source)
 
 
+UTF16_WITHOUT_BOM = "not UTF-8 text: it looks like UTF-16 without a byte-order mark (NUL bytes between the characters); save it as UTF-8"
+
+
 def not_utf8(start: bytes, exc: UnicodeDecodeError) -> str:
     """The error for a file that is not UTF-8; one saved as UTF-16 (a Windows editor's "Unicode") is named so."""
     if start in (b"\xff\xfe", b"\xfe\xff"):
@@ -352,6 +358,8 @@ def load_path(path: str | Path) -> YamlDoc:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(str(path), None, "", f"cannot read file: {exc.strerror or exc}") from None
+    if utf16_without_bom(raw):
+        raise ConfigError(str(path), None, "", UTF16_WITHOUT_BOM)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
