@@ -333,7 +333,8 @@ def _plain_entry(entry: Any, path: tuple, first_at: dict[str, tuple]) -> "Option
     title, published, text = entry.get("title"), entry.get("published"), entry.get("text")
     if (type(url) is not str or type(authors) is not list or not authors
             or (raw_id is not None and type(raw_id) is not str) or (title is not None and type(title) is not str)
-            or (published is not None and type(published) is not str) or (text is not None and type(text) is not str)):
+            or (published is not None and type(published) is not str) or (text is not None and type(text) is not str)
+            or (published is not None and not _is_date(published))):  # _entry() words the error with its line
         return None
     names = tuple(a.strip() if type(a) is str else "" for a in authors)
     if not all(names):

@@ -145,6 +145,16 @@ def test_manifest_published_that_is_not_an_iso_date_is_an_error(tmp_path, value)
                                  "2026-11-03T09:30:00Z)")
 
 
+def test_a_large_manifests_non_date_published_is_an_error_too(tmp_path, monkeypatch):
+    # A manifest of the store's size is read by the everyday-entry fast path, which must refuse it as well.
+    from checker import manifest_cache
+    monkeypatch.setattr(manifest_cache, "MIN_BYTES", 1)
+    path = tmp_path / "originals.json"
+    path.write_text(json.dumps([ENTRY, {**ENTRY, "id": "b", "published": "yesterday"}]))
+    with pytest.raises(OriginalsError, match=r"\[1\]\.published: entry 2 \(b\): 'yesterday' is not a date"):
+        load_all([str(path)], cache_dir=tmp_path / "c")
+
+
 @pytest.mark.parametrize("value", ["2026-11-03", "2026-11-03T09:30:00Z", "2026-11-03T09:30:00+02:00",
                                    "2026-11-03 09:30"])
 def test_manifest_published_iso_dates_are_kept(tmp_path, value):
