@@ -108,6 +108,15 @@ def demo_sites_without_delay() -> Iterator[Any]:
             yield servers
 
 
+def run_cli(args, capsys) -> tuple[int, str, str]:
+    """Run the command line in-process: (exit code, stdout, stderr)."""
+    from checker.cli import main
+
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def write_manifest(path: Path, original) -> Path:
     """An originals manifest (YAML) holding `original` alone, written to `path`."""
     import yaml

@@ -14,6 +14,8 @@ from checker.crawl.fetcher import Fetcher, FetchSettings
 from checker.originals import OriginalsError, load_all
 from checker.sources.discovery import discover, parse_sitemap
 
+from conftest import run_cli
+
 FAST = FetchSettings(connect_timeout=1, read_timeout=2, deadline=5, retries=0, backoff=0.01)
 TEXT = "The council voted on Tuesday to approve the new budget for the coming year after a long debate."
 ENTRY = {"id": "a", "url": "https://licensor.example/a", "title": "A", "authors": ["Jane Doe"], "text": TEXT}
@@ -169,14 +171,6 @@ def test_text_sitemap_of_bad_urls_only_says_so():
 
 
 # ---------------------------------------------------------------- a new user's odd command lines (sweep)
-
-
-def run_cli(args, capsys) -> tuple[int, str, str]:
-    from checker.cli import main
-
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -9,22 +9,17 @@ import sqlite3
 import pytest
 import yaml
 
-from checker.cli import main
 from checker.crawl.fetcher import Fetcher, FetchSettings
 from checker.decode import decode_html, looks_binary
 from checker.originals import OriginalsError, load_all
+
+from conftest import run_cli
 
 FAST = FetchSettings(connect_timeout=1, read_timeout=2, deadline=5, retries=0, backoff=0.01)
 TEXT = ("Совет проголосовал во вторник за утверждение нового бюджета на предстоящий год после долгих дебатов "
         "в городском собрании.")
 ENTRY = {"id": "r", "url": "https://licensor.example/r", "title": "Бюджет", "authors": ["Иван Петров"], "text": TEXT}
 PAGE = f"<!DOCTYPE html><html><body><h1>Бюджет</h1><p>Иван Петров</p><p>{TEXT}</p></body></html>"
-
-
-def run_cli(args, capsys) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

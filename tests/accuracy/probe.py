@@ -272,11 +272,7 @@ def m_top_of_text(soup, el, ctx):
 
 def m_after_hero(soup, el, ctx):
     """A lead picture with a long caption, a share bar and an advertisement between the headline and the credit."""
-    h = _headline(soup, ctx)
-    if h is el or el in h.parents or h in el.parents:
-        raise ValueError("no headline apart from the credit")
-    el.extract()
-    h.insert_after(el)
+    m_under_headline(soup, el, ctx)
     el.insert_before(_frag(
         '<figure class="lead"><img src="/img/lead-1200x675.jpg" width="1200" height="675" alt="A committee room">'
         '<figcaption>Members of the committee listen to testimony during a hearing on the proposal in the state '
