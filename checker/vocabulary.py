@@ -34,8 +34,8 @@ class Vocabulary:
                                   "image|images|video|illustration|illustrations|illustrated|graphic|graphics|"
                                   "design|designed|produced|translated|compiled|additional reporting|"
                                   "fact checked|photo credit|foto|fotos|bild|copyright|courtesy")
-    # Credit prefixes that name where a story came from, not who wrote it: "From Wikipedia", "Source: AP",
-    # "Bron: BELGA". Beside an empty author slot such a line does not say what the slot will hold.
+    # Credit prefixes that name where a story came from, not who wrote it: "From <a wire>", "Source: <an agency>",
+    # "Bron: <an agency>". Beside an empty author slot such a line does not say what the slot will hold.
     source_prefixes: tuple = _words("from|via|source|sources|bron|quelle|fuente|fonte|kilde|kalla|zrodlo|zdroj|"
                                     "kaynak|forras|lahde|provenance")
     # Phrases that start consent or legal text, never a credit: "By clicking Accept, you agree ...".
@@ -144,7 +144,7 @@ class Vocabulary:
 
     @cached_property
     def source_lead(self) -> "re.Pattern":
-        """A folded line opening with a source prefix ("from wikipedia", "source ap")."""
+        """A folded line opening with a source prefix ("from <a wire>", "source <an agency>")."""
         return re.compile(r"^(?:" + _alternation(self.source_prefixes) + r")\b")
 
     @cached_property
@@ -163,7 +163,7 @@ class Vocabulary:
 
     @cached_property
     def other_credit_lead_re(self) -> "re.Pattern":
-        """A folded line that opens with another credit's word ("photo jane doe", "copyright jane doe ap")."""
+        """A folded line that opens with another credit's word ("photo jane doe", "copyright jane doe agency")."""
         return re.compile(r"^(?:" + _alternation(self.other_credits) + r")\w*\b")
 
     @cached_property

@@ -88,7 +88,7 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
         if b.tag in TITLE_TAGS and not b.own_mark:
             continue  # a heading in an author box is its label ("Tech Industry"), unless marked as the name
         if _picture_credit(article, b):
-            continue  # "Copyright Jane Doe/AP" under the lead picture: the photographer's credit
+            continue  # "Copyright Jane Doe/<agency>" under the lead picture: the photographer's credit
         if b.empty_mark and name_gap(vocab, b.lines[0] if b.lines else b.text):
             continue  # "Von Jane Doe und <empty>": the name a script fills in may be the reporter's
         if b is not slot and not article.other_story(b) and (containers.credit_area(b) or b.own_mark or credits_person(
@@ -108,7 +108,7 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
 
 
 def _picture_credit(article: "Article", block: Block) -> bool:
-    """Whether a line opens as another credit than the writer's: "Photo: Jane Doe", "Copyright Jane Doe/AP",
+    """Whether a line opens as another credit than the writer's: "Photo: Jane Doe", "Copyright Jane Doe/<agency>",
     "© Jane Doe"."""
     text = block.text.lstrip()
     return text.startswith(("\u00a9", "(c)", "(C)")) or bool(
@@ -181,7 +181,7 @@ def _names_someone(block: Block, article: "Article") -> bool:
     row that says "Go to permalink" or "Dec. 3 at 5:42 PM Follow @handle" credits nobody."""
     line = block.lines[0] if block.lines else block.text
     if article.vocab.source_lead.match(" ".join(fold_tokens(line[:80]))):
-        return False  # "From Wikipedia, the free encyclopedia", "Bron: BELGA": where the story came from
+        return False  # "From <an encyclopedia>", "Bron: <an agency>": where the story came from
     # the name may stand after the date in an author-marked element ("Outlet | 4 May | Par <span
     # class=auteur>Jane Doe</span>")
     return (line_names_someone(article, line) or _author_link_says(block, line, article.vocab)
