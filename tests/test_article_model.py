@@ -410,6 +410,14 @@ def test_a_date_where_the_name_goes_leaves_the_author_element_a_slot(original):
     assert got["byline"] == "review" and got["affiliation"] == "review"
 
 
+def test_a_buttons_label_beside_an_empty_slot_leaves_it_open(original):
+    # "Dive Deeper" reads like a name, but it is the label of a button: a control, not a credit.
+    row = ("<ul class='modes'><li><button type='button'><svg width='16' height='16'></svg> <span>Dive Deeper</span>"
+           "</button></li></ul>")
+    got = outcomes(page(original, row + SLOT), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
 def test_a_credit_of_name_slash_outlet_beside_an_empty_slot_is_judged(original):
     row = "<div class='byline_action'><div class='author'></div><div class='byline'>Kyle Wood / EXAMPLE.COM / Apr 16, 2026, 14:04 IST</div></div>"
     html = page(original, row)

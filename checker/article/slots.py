@@ -87,7 +87,7 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
     for b in rivals:
         if b.tag in TITLE_TAGS and not b.own_mark:
             continue  # a heading in an author box is its label ("Tech Industry"), unless marked as the name
-        if _picture_credit(article, b):
+        if _picture_credit(article, b) or _button_label(b):
             continue  # "Copyright Jane Doe/<agency>" under the lead picture: the photographer's credit
         if b.empty_mark and name_gap(vocab, b.lines[0] if b.lines else b.text):
             continue  # "Von Jane Doe und <empty>": the name a script fills in may be the reporter's
@@ -97,7 +97,7 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
     for b in short_lines:
         if not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b):
             continue
-        if (vocab.other_credit_re.search(" ".join(fold_tokens(b.text))) or _picture_credit(article, b)
+        if (vocab.other_credit_re.search(" ".join(fold_tokens(b.text))) or _picture_credit(article, b) or _button_label(b)
                 or vocab.source_lead.match(" ".join(fold_tokens(b.text[:80])))
                 or control_row(b) or _licensor_only(article, b)
                 or (b.tag in TITLE_TAGS and not b.own_mark)):
@@ -105,6 +105,16 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
         if b.marked or (containers.credit_area(b) and _beside(b, slot) and reads_as_name(article, b.text)):
             return b
     return None
+
+
+def _button_label(block: Block) -> bool:
+    """Whether a line is the label of a button ("Dive Deeper", "Listen"): a control, never a credit."""
+    el = block.element
+    if el.name == "button" or el.find_parent("button") is not None:
+        return True
+    buttons = el.find_all("button", limit=8)
+    label = " ".join(" ".join(b.get_text(" ").split()) for b in buttons)
+    return bool(buttons) and label == " ".join(block.text.split())
 
 
 def _picture_credit(article: "Article", block: Block) -> bool:
