@@ -85,11 +85,7 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
     vocab = article.vocab
     containers = article.containers
     for b in rivals:
-        if b.tag in TITLE_TAGS and not b.own_mark:
-            continue  # a heading in an author box is its label ("Tech Industry"), unless marked as the name
-        if _picture_credit(article, b) or _button_label(b):
-            continue  # "Copyright Jane Doe/<agency>" under the lead picture: the photographer's credit
-        if b.empty_mark and name_gap(vocab, b.lines[0] if b.lines else b.text):
+        if _says_no_writer(article, b) or (b.empty_mark and name_gap(vocab, b.lines[0] if b.lines else b.text)):
             continue  # "Von Jane Doe und <empty>": the name a script fills in may be the reporter's
         if b is not slot and not article.other_story(b) and (containers.credit_area(b) or b.own_mark or credits_person(
                 b, article.pack.non_person_credits, vocab)) and _names_someone(b, article) and not _licensor_only(article, b):
@@ -97,14 +93,18 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
     for b in short_lines:
         if not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b):
             continue
-        if (vocab.other_credit_re.search(" ".join(fold_tokens(b.text))) or _picture_credit(article, b) or _button_label(b)
-                or vocab.source_lead.match(" ".join(fold_tokens(b.text[:80])))
-                or control_row(b) or _licensor_only(article, b)
-                or (b.tag in TITLE_TAGS and not b.own_mark)):
+        if (_says_no_writer(article, b) or vocab.other_credit_re.search(" ".join(fold_tokens(b.text)))
+                or vocab.source_lead.match(" ".join(fold_tokens(b.text[:80]))) or control_row(b) or _licensor_only(article, b)):
             continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons
         if b.marked or (containers.credit_area(b) and _beside(b, slot) and reads_as_name(article, b.text)):
             return b
     return None
+
+
+def _says_no_writer(article: "Article", block: Block) -> bool:
+    """Lines that never name the article's writer beside an empty slot: a heading in an author box (its label,
+    "Tech Industry", unless marked as the name), a picture's credit ("Copyright Jane Doe/<agency>"), a button."""
+    return (block.tag in TITLE_TAGS and not block.own_mark) or _picture_credit(article, block) or _button_label(block)
 
 
 def _button_label(block: Block) -> bool:
