@@ -513,17 +513,19 @@ def _not_body(el: Any, stop: Any = None) -> bool:
     return False
 
 
-# An element whose class marks the byline, a dateline or a credit: the author-mark words partners use in
-# any language (the default vocabulary's `author_marks`), not story text.
-_CREDIT_CLASS = re.compile("|".join((*map(re.escape, DEFAULT_VOCABULARY.author_marks), "dateline", "credit")),
-                           re.IGNORECASE)
-_NOT_CREDIT_CLASS = re.compile("|".join(map(re.escape, DEFAULT_VOCABULARY.author_mark_exclusions)), re.IGNORECASE)
+# An element whose class marks the byline (the default vocabulary's `author_marks`, in any language), a
+# dateline or a credit (a photo's too): not story text.
+_AUTHOR_CLASS = re.compile("|".join(map(re.escape, DEFAULT_VOCABULARY.author_marks)), re.IGNORECASE)
+_NOT_AUTHOR_CLASS = re.compile("|".join(map(re.escape, DEFAULT_VOCABULARY.author_mark_exclusions)), re.IGNORECASE)
+_DATELINE_OR_CREDIT_CLASS = re.compile(r"dateline|credit", re.IGNORECASE)
 
 
 def _credit_class(p: Any) -> bool:
-    """Whether a paragraph's class marks it as a credit ("byline", "auteur"), not "autoresize" or a photo's."""
+    """Whether a paragraph's class marks a credit line ("byline", "auteur", "photo-credit"), not story text;
+    an author-mark word inside another ("autoresize") is no mark."""
     cls = p.get("class") or ""
-    return bool(_CREDIT_CLASS.search(cls)) and not (_NOT_CREDIT_CLASS.search(cls) and "credit" not in cls.lower())
+    return bool(_DATELINE_OR_CREDIT_CLASS.search(cls)
+                or (_AUTHOR_CLASS.search(cls) and not _NOT_AUTHOR_CLASS.search(cls)))
 
 
 def _p_paragraphs(container: Any) -> list[str]:

@@ -108,7 +108,7 @@ def _says_no_writer(article: "Article", block: Block) -> bool:
 
 
 def _button_label(block: Block) -> bool:
-    """Whether a line is the label of a button ("Dive Deeper", "Listen"): a control, never a credit."""
+    """Whether a line is the label of a button ("Listen", "Save for later"): a control, never a credit."""
     el = block.element
     if el.name == "button" or el.find_parent("button") is not None:
         return True
