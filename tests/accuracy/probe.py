@@ -7,6 +7,8 @@
     python tests/accuracy/probe.py --kind slot [--seed N] [--limit N]
     python tests/accuracy/probe.py --kind unknown [--seed N] [--limit N]
     python tests/accuracy/probe.py --kind page [--seed N] [--limit N]
+    python tests/accuracy/probe.py --kind anon [--seed N] [--limit N]
+    python tests/accuracy/probe.py --kind anon-real [--limit N]
 
 `reader`: each copy whose byline passes gets its credit element wrapped, extended or moved (under the
 headline, right after the article's text, at the top of the text, below a lead picture with its caption
@@ -27,7 +29,14 @@ not `fail`. `unknown`: the same copies checked against an original whose authors
 reporter's credit must be found by where it stands and what it looks like (byline `review`, affiliation
 not `fail`). `page`: the headline as a `<div role=heading>` or an `<h2>`, the site's name in an `<h1>` above
 it, the headline rewritten or suffixed with the site's name (partners retitle); no verdict may change. Prints each change that flips a verdict
-and a count per change. Only the tune split is read: the test split stays unseen.
+and a count per change. `anon`: every copy (compliant or not) with the whole page's markup renamed as a
+site built with CSS modules or a page builder serves it: class names and ids opaque (consistently in its
+style sheets; a library's lazy-loading and screen-reader classes keep their names), then no microdata,
+`rel` or `data-*` hints either, sectioning tags as `<div>`s, every top-level block three grid levels deeper;
+no verdict may change (a `review` that only an author-named empty element gave may become `fail`: nothing
+on such a page says a script fills it). `anon-real`: the same renames on the real-byline cases (each real
+page a copy of its own original, or credited to someone else); the byline keeps its verdict.
+Only the tune split is read: the test split stays unseen.
 """
 from __future__ import annotations
 
@@ -522,6 +531,72 @@ def p_headline_suffixed(soup, el, ctx):
 PAGE: dict[str, Change] = {n: f for n, f in globals().items() if n.startswith("p_") and callable(f)}
 
 
+# ---- the whole page's markup renamed, as a site built with CSS modules or a page builder serves it (no verdict may change) ----
+
+_TOKEN = re.compile(r"(?<![\w-])([.#])(-?[_a-zA-Z][\w-]*)")
+
+
+def _opaque(token: str) -> str:
+    """An opaque name for a site's own class; a library's state and utility classes (lazy loaders, screen-reader
+    text, framework `hidden`) keep theirs, because its scripts and style sheets need them by name."""
+    import hashlib
+
+    from checker.vocabulary import DEFAULT_VOCABULARY as V
+    if token.lower() in V.lazy_classes or token.lower() in V.hiding_classes or token.lower() == "lazyloaded":
+        return token
+    return "x" + hashlib.sha1(token.encode()).hexdigest()[:7]
+
+
+def a_hashed_names(soup, el, ctx):
+    """Every class and id replaced by an opaque token, consistently in the page's style sheets (CSS modules)."""
+    names: set[str] = set()
+    for tag in soup.find_all(True):
+        for attr in ("class", "id"):
+            v = tag.get(attr)
+            if not v:
+                continue
+            toks = v if isinstance(v, list) else [v]
+            names.update(toks)
+            new = [_opaque(t) for t in toks]
+            tag[attr] = new if isinstance(v, list) else new[0]
+        if tag.name == "label" and tag.get("for"):
+            tag["for"] = _opaque(tag["for"])
+    for st in soup.find_all("style"):
+        css = st.string or ""
+        st.string = _TOKEN.sub(lambda m: m.group(1) + _opaque(m.group(2)) if m.group(2) in names else m.group(0), css)
+
+
+def a_no_hints(soup, el, ctx):
+    """Class names opaque, and no other hint either: microdata, `rel` and `data-*` gone (a page whose markup says
+    nothing of what its boxes hold; only what they show, their accessible names, and where they stand)."""
+    a_hashed_names(soup, el, ctx)
+    for tag in soup.find_all(True):
+        for attr in [a for a in tag.attrs if a in ("itemprop", "itemscope", "itemtype", "rel")
+                     or a.startswith("data-") and tag.name not in ("img", "source", "picture")]:
+            del tag[attr]
+
+
+def a_semantic_divs(soup, el, ctx):
+    """Sectioning tags written as plain `<div>`s (a page builder's div soup), their roles kept out too."""
+    for tag in soup.find_all(["article", "header", "main", "aside", "nav", "footer", "section"]):
+        tag.name = "div"
+
+
+def a_deeper(soup, el, ctx):
+    """Every block of the body's top level wrapped three levels deeper (a layout grid's rows and columns)."""
+    body = soup.body
+    if body is None:
+        raise ValueError("no body")
+    for child in [c for c in body.children if isinstance(c, Tag) and c.name not in ("script", "style")]:
+        for cls in ("row", "col", "inner"):
+            w = soup.new_tag("div", attrs={"class": f"grid-{cls}"})
+            child.wrap(w)
+            child = w
+
+
+ANON: dict[str, Change] = {n: f for n, f in globals().items() if n.startswith("a_") and callable(f)}
+
+
 # ---- script-filled slots: the credit's author-marked element left empty (byline and affiliation: review) ----
 
 _SLOT_MARK = re.compile(r"author|byline|by-line|writer|contributor|autor|auteur|verfasser", re.I)
@@ -609,15 +684,18 @@ def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bo
     case, kind, only = job
     ctx = _context(case)
     base = E.check_task(E.case_task(case))[1]
-    if (base.rules.get("byline") == "pass") == (kind == "lure"):
+    if kind != "anon" and (base.rules.get("byline") == "pass") == (kind == "lure"):
         return case["name"], False, []
-    changes = {"reader": READER, "hide": HIDE, "noise": NOISE, "lure": LURE, "slot": SLOT, "unknown": UNKNOWN, "page": PAGE}[kind]
+    changes = {"reader": READER, "hide": HIDE, "noise": NOISE, "lure": LURE, "slot": SLOT, "unknown": UNKNOWN, "page": PAGE, "anon": ANON,
+               "reader-anon": READER}[kind]
     flips = []
     for name, change in changes.items():
         if only and name not in only:
             continue
         soup = BeautifulSoup(case["html"], "lxml")
-        el = soup.body if kind == "lure" else find_credit(soup, ctx["name"])
+        if kind == "reader-anon":
+            a_no_hints(soup, soup.body, ctx)  # the reader's change made on a page whose markup says nothing
+        el = soup.body if kind in ("lure", "anon") else find_credit(soup, ctx["name"])
         if el is None:
             return case["name"], True, [("-", "no credit element found", "")]
         if kind == "slot" and len(_credits(soup, el, ctx["name"])) > 1:
@@ -629,26 +707,51 @@ def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bo
             flips.append((name, "not applicable", str(e)))
             continue
         got = E.check_task(E.Task(name=case["name"] + "-" + name, html=str(soup),
-                                  unknown_authors=case["original_id"] if kind == "unknown" else None))[1]
+                                  unknown_authors=case["original_id"] if kind == "unknown" else case.get("unknown_authors")))[1]
         byline, aff = got.rules.get("byline"), got.rules.get("affiliation")
         if kind == "lure":
             bad = byline == "pass"
+        elif kind == "anon":
+            bad = any(got.rules.get(r) != base.rules.get(r) for r in ("logo", "byline", "affiliation"))
         elif kind in ("noise", "page"):
             bad = byline != "pass" or aff != base.rules.get("affiliation")
         elif kind in ("slot", "unknown"):
             bad = byline != "review" or aff == "fail"
-        elif kind == "reader":
+        elif kind in ("reader", "reader-anon"):
             bad = byline != "pass" or (name.startswith("t_") and aff != base.rules.get("affiliation"))
         else:
             bad = (byline == "pass") != name.endswith("(must pass)")
         if bad:
-            flips.append((name, f"byline {byline}, affiliation {aff}", got.messages.get("byline", "")[:160]))
+            was = "" if kind != "anon" else " (was " + "/".join(str(base.rules.get(r)) for r in ("logo", "byline", "affiliation")) + f"; logo {got.rules.get('logo')})"
+            flips.append((name, f"byline {byline}, affiliation {aff}{was}", got.messages.get("byline", "")[:160]))
     return case["name"], True, flips
+
+
+def probe_real(job: tuple[Any, Any, Optional[frozenset]]) -> tuple[str, bool, list[tuple[str, str, str]]]:
+    """A real page checked as a copy of its own original (or credited to someone else), its markup renamed:
+    the byline keeps its verdict."""
+    bc, task, only = job
+    base = E.check_task(task)[1].rules.get("byline")
+    flips = []
+    for name, change in ANON.items():
+        if only and name not in only:
+            continue
+        soup = BeautifulSoup(task.html, "lxml")
+        try:
+            change(soup, soup.body, {})
+        except ValueError as e:
+            flips.append((name, "not applicable", str(e)))
+            continue
+        got = E.check_task(E.Task(name=task.name + "-" + name, html=str(soup), originals=task.originals, force=True))[1]
+        if got.rules.get("byline") != base:
+            flips.append((name, f"byline {got.rules.get('byline')} (was {base})", got.messages.get("byline", "")[:160]))
+    return bc.name, True, flips
 
 
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--kind", choices=("reader", "hide", "noise", "lure", "slot", "unknown", "page"), default="reader")
+    ap.add_argument("--kind", choices=("reader", "hide", "noise", "lure", "slot", "unknown", "page", "anon", "anon-real", "reader-anon"),
+                    default="reader")
     ap.add_argument("--seed", type=int, default=None, help="generator seed (default: the gate's first)")
     ap.add_argument("--limit", type=int, default=0, help="probe at most this many copies (0: all)")
     ap.add_argument("--only", default="", help="comma-separated change names")
@@ -656,12 +759,26 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = ap.parse_args(argv)
     b = E.load_build()
     corpus = b.corpus_dir()
+    only = frozenset(x for x in args.only.split(",") if x) or None
+    if args.kind == "anon-real" and corpus is not None:
+        bcs, tasks, _ = E.byline_cases(corpus)
+        jobs = [(c, t, only) for c, t in zip(bcs, tasks) if c.split == "tune" and c.expect != "none"]
+        jobs = jobs[: args.limit] if args.limit else jobs
+        counts = Counter()
+        with Pool(max(1, args.jobs)) as pool:
+            for name, _ok, flips in pool.imap_unordered(probe_real, jobs, chunksize=2):
+                for change, what, msg in flips:
+                    counts[change] += 1
+                    print(f"{name}  {change}: {what}  {msg}")
+        print(f"{len(jobs)} real-byline cases; flips per change: {dict(counts) or 'none'}")
+        return 0
     if corpus is None:
         print("the corpus was not found (set SYNDICHECK_CORPUS)", file=sys.stderr)
         return 2
     built = b.build(corpus, seed=args.seed if args.seed is not None else E.seeds(1)[0])
     want = "fail" if args.kind == "lure" else "pass"
-    cases = [c for c in built.cases if c.get("split") == "tune" and (c.get("expect") or {}).get("byline") == want]
+    cases = [c for c in built.cases if c.get("split") == "tune"
+             and ((c.get("expect") or {}).get("byline") == want or args.kind == "anon")]
     cases = cases[: args.limit] if args.limit else cases
     only = frozenset(x for x in args.only.split(",") if x) or None
     counts: Counter = Counter()
