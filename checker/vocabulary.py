@@ -48,13 +48,20 @@ class Vocabulary:
     after_name_words: tuple = _words("and|is|was|for|of|at|in|on|updated|published|posted|reporter|staff|senior|"
                                      "contributor|contributing|correspondent|writer|editor|the|with|reports|"
                                      "reporting|via|from|special|investigative|associate|chief|national|political|"
-                                     "a|an|et|y|und|e|follow|email|twitter|more|view|read|last",
+                                     "a|an|et|y|und|e|follow|email|twitter|more|view|read|last|mit|avec|con|met|"
+                                     "med|com|og|och|ja|en|ve|ile|i|oraz",
                                      _MONTHS, "|", _DAYS)
     # Words that open a date or time, not a name: "By Updated March 25, 2026" is a credit prefix with no
     # name after it (the name's element left empty for a script).
     date_words: tuple = _words("updated|published|posted|modified|last|today|yesterday|aktualisiert|veroffentlicht|"
                                "publie|actualise|actualizado|publicado|aggiornato|pubblicato|bijgewerkt|gepubliceerd|",
                                _MONTHS, "|", _DAYS)
+    # Units of a time of day or of "how long ago": with numbers and `date_words` they only date a meta line
+    # ("April 10, 2023 3 years ago Jane Doe", "12:40 pm ET | Jane Doe").
+    time_words: tuple = _words("ago|min|mins|minute|minutes|hr|hrs|hour|hours|day|days|week|weeks|month|months|year|"
+                               "years|am|pm|at|gmt|utc|et|est|edt|cet|cest|bst|h|uhr|on|le|um|vor|jahr|"
+                               "jahren|stunden|minuten|tagen|heures|jours|ans|horas|dias|anos|ore|giorni|anni|uur|"
+                               "dagen|jaar")
     # Job titles: beside the licensor's name a capitalised phrase ending in one ("Education Reporter") is a role.
     role_words: tuple = _words("reporter|reporters|correspondent|correspondents|writer|writers|editor|editors|"
                                "contributor|contributors|columnist|columnists|staff|producer|journalist|journalists|"
@@ -65,7 +72,7 @@ class Vocabulary:
     speech_verbs: tuple = _words("said|says|told|tells|asked|asks|added|adds|wrote|argued|noted|explained|"
                                  "according|claimed|stated|testified|tweeted|announced")
     # Words joining two names on one credit line.
-    name_joiners: tuple = _words("and|with|y|et|und|e|&")
+    name_joiners: tuple = _words("and|with|y|et|und|e|&|mit|avec|con|met|med|com|og|och|ja|en|ve|ile|i|oraz")
     # Class names frameworks use to hide content (Bootstrap, WordPress, Tailwind, Foundation).
     hiding_classes: tuple = _words("hidden|d-none|sr-only|visually-hidden|visuallyhidden|screen-reader-text|"
                                    "screen-reader-only|invisible|is-hidden|u-hidden|hide|element-invisible|"
@@ -118,6 +125,7 @@ class Vocabulary:
     marked_reach_above: int = 80  # author-marked blocks this many blocks above the body still count
     marked_reach_below: int = 60  # ... and below it
     top_of_body: int = 2  # a credit among the first/last N paragraphs is at the top/foot of the body
+    set_apart_words: int = 8  # deeper in the text, a line of its own this short is read for a credit
     max_head_line_words: int = 24  # a credit line in the head is short
     max_foot_line_words: int = 70  # an author box sentence: "Jane Doe is a reporter for ..."
     max_marked_words: int = 80  # an element marked as author/byline
@@ -141,6 +149,10 @@ class Vocabulary:
     @cached_property
     def date_set(self) -> frozenset:
         return frozenset(self.date_words)
+
+    @cached_property
+    def time_set(self) -> frozenset:
+        return frozenset(self.time_words)
 
     @cached_property
     def source_lead(self) -> "re.Pattern":

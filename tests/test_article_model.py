@@ -865,11 +865,12 @@ def test_unknown_authors_a_title_or_buttons_after_the_text_are_no_persons_credit
     assert outcomes(html, anonymous)["byline"] == "fail"
 
 
-def test_a_credit_right_above_the_headline_counts_whatever_its_container(original):
+@pytest.mark.parametrize("credit", ["By Jane Q. Reporter", "Jane Q. Reporter, Energy Reporter, Daily Caller News Foundation"])
+def test_a_credit_right_above_the_headline_counts_whatever_its_container(original, credit):
     # the credit and the headline in separate deep subtrees (a Medium-like layout): no small header holds both
     deep = "<div>" * 9, "</div>" * 9
     html = (f"<html><body><header class='site'><nav><a href='/'>Home</a> <a href='/politics'>Politics</a></nav></header>"
-            f"<main>{deep[0]}<nav class='pst-by'><div><div class='dy'>By Jane Q. Reporter</div></div></nav>{deep[1]}"
+            f"<main>{deep[0]}<nav class='pst-by'><div><div class='dy'>{credit}</div></div></nav>{deep[1]}"
             f"<section>{deep[0]}<h1>{original.title}</h1>{deep[1]}</section>"
             f"<img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'><div>{article_html(original)}</div>"
             f"</main></body></html>")
@@ -902,3 +903,123 @@ def test_a_headline_that_is_no_h1_still_marks_the_articles_head(original, title)
             f"</main></body></html>")
     got = outcomes(html, original)
     assert got["byline"] == "pass" and got["affiliation"] == "pass"
+
+
+# ---- credits read by structure when the page's class names say nothing (CSS modules, page builders) ----------
+
+def test_a_meta_row_that_opens_with_its_date_credits_the_name_after_it(original):
+    # "<time>April 10, 2023</time><span>3 years ago</span><span>Jane Q. Reporter</span>", glued as inline elements
+    # are, in boxes with opaque class names: the date opens the row, the name after it is its credit.
+    header = ("<div class='x3f1a'><time>April 10, 2023</time><span>3 years ago</span><span class='x9c2e'>Jane Q. "
+              "Reporter</span></div><p class='x77b0'>Daily Caller News Foundation</p>")
+    assert outcomes(page(original, header), original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
+def test_a_sentence_before_the_name_is_still_no_credit(original):
+    header = "<p class='x77b0'>In a 2023 interview Jane Q. Reporter, Daily Caller News Foundation</p>"
+    assert outcomes(page(original, header), original)["byline"] != "pass"
+
+
+AUTHOR_BOX = ("<div class='x1b2c'><img src='/avatars/default-96x96.png' alt='' width='96' height='96'><div class='x5d6e'>"
+              "<span class='x7f80'>Jane Q. Reporter</span><p>{bio}</p></div></div>")
+
+
+def test_a_bio_under_the_name_in_an_author_box_attaches_the_licensor(original):
+    bio = "Jane Q. Reporter covers energy and the courts for the Daily Caller News Foundation. She lives in Ohio."
+    got = outcomes(page(original, "", after=AUTHOR_BOX.format(bio=bio)), original)
+    assert got == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+    assert "bio" in messages(page(original, "", after=AUTHOR_BOX.format(bio=bio)), original)["affiliation"]
+
+
+@pytest.mark.parametrize("bio", [
+    "John Roe edits the Daily Caller News Foundation's energy desk. Jane Q. Reporter covers energy.",  # another person's
+    "Jane Q. Reporter is a reporter for the Daily Caller. She covers energy.",  # another organisation
+    "Jane Q. Reporter covers energy. She was a fellow at the Daily Caller News Foundation.",  # a past, second sentence
+])
+def test_a_bio_that_does_not_say_the_reporter_works_for_the_licensor_attaches_nothing(original, bio):
+    assert outcomes(page(original, "", after=AUTHOR_BOX.format(bio=bio)), original)["affiliation"] == "fail"
+
+
+MORE_TEXT = [
+    "The agency said the review would take at least six months and would include public hearings in three states.",
+    "Industry groups welcomed the delay, saying the original schedule left too little time to upgrade equipment.",
+    "Environmental organizations said they would challenge any further extension in federal court next year.",
+    "State regulators in two of the affected states have already opened their own inquiries into the matter.",
+    "Lawmakers from both parties asked the agency to publish the data behind its estimates before the hearings.",
+    "The agency has not said when the first hearing will be held or where the transcripts will be posted.",
+]
+
+
+def _long(original: Original) -> Original:
+    """The example original with more paragraphs: a text long enough to have a middle, apart from its top and foot."""
+    return replace(original, text=original.text + "\n\n" + "\n\n".join(MORE_TEXT))
+
+
+def _after_paragraph(original: Original, n: int, html: str, wrapped: str = "<div class='x4e'>{}</div>") -> str:
+    """The example page with `html` standing after its n-th paragraph, apart from the text."""
+    paras = [p.strip() for p in original.text.split("\n\n") if p.strip()]
+    body = "".join(f"<p>{p}</p>" + (wrapped.format(html) if i == n else "") for i, p in enumerate(paras))
+    return (f"<html><body><main><article><h1>{original.title}</h1><img src='/img/dcnf-logo.png' alt='DCNF'>"
+            f"<div>{body}</div></article></main></body></html>")
+
+
+def test_a_credit_line_of_its_own_after_a_standfirst_and_a_video_counts(original):
+    credit = ("<a href='/writers/jane-q-reporter/'><img src='/a/jr-56.jpg' alt=''><div>Jane Q. Reporter</div></a>"
+              "<div>Daily Caller News Foundation</div>")
+    long = _long(original)
+    html = _after_paragraph(long, 3, credit, "<figure><div class='player'></div></figure><div class='x8a'>{}</div>")
+    assert outcomes(html, long) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
+def test_the_reporter_named_in_an_embedded_post_inside_the_text_is_no_credit(original):
+    tweet = ("<blockquote class='x2f'><p>New numbers on the grid are out today.</p>&mdash; Jane Q. Reporter "
+             "(@janeqreporter)</blockquote>")
+    long = _long(original)
+    assert outcomes(_after_paragraph(long, 5, tweet), long)["byline"] == "fail"
+
+
+@pytest.mark.parametrize("credit", [
+    "Von Jane Q. Reporter mit AP, Daily Caller News Foundation",
+    "<span>By</span><span>BY JANE Q. REPORTER</span><br>DAILY CALLER NEWS FOUNDATION",
+    "Von Simone Beispiel und Jane Q. Reporter, Daily Caller News Foundation",  # a list of writers after the prefix
+    "By A. Smith, B. Jones and Jane Q. Reporter, Daily Caller News Foundation",
+])
+def test_credit_forms_that_need_no_author_markup(original, credit):
+    assert outcomes(page(original, f"<div class='x0a'>{credit}</div>"), original)["byline"] == "pass"
+
+
+@pytest.mark.parametrize("line", [
+    "By John Roe, who interviewed Jane Q. Reporter, Daily Caller News Foundation",  # another's credit, then a clause
+    "By the time Jane Q. Reporter arrived, Daily Caller News Foundation",  # lower-case words: a sentence
+])
+def test_a_list_of_writers_needs_names_in_it(original, line):
+    assert outcomes(page(original, f"<div class='x0a'>{line}</div>"), original)["byline"] != "pass"
+
+
+def test_an_author_element_carrying_its_person_as_microdata_is_no_script_slot(original):
+    header = ("<div itemprop='author' itemscope itemtype='https://schema.org/Person'><meta itemprop='name' "
+              "content='John Roe'><meta itemprop='url' content='/authors/john-roe/'></div>")
+    got = outcomes(page(original, header), original)
+    assert got["byline"] == "fail" and got["affiliation"] == "fail"
+
+
+def test_the_byline_found_shown_is_a_persons_credit_not_a_marked_button(original):
+    header = ("<div class='byline'><div class='sharebar'><ul><li class='count-shares'>Share</li></ul></div>"
+              "<div class='author'>John Roe</div><div>Staff Writer</div></div>")
+    msg = messages(page(original, header), original)["byline"]
+    assert 'the byline found is "John Roe"' in msg
+
+
+def test_the_bio_in_the_credits_own_box_attaches_whatever_the_box_is_called(original):
+    card = ("<div class='author-box card teaser related'><h4>Jane Q. Reporter</h4><p>Jane Q. Reporter is a reporter "
+            "for the Daily Caller News Foundation. She covers energy and the courts.</p></div>")
+    assert outcomes(page(original, "", after=card), original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
+@pytest.mark.parametrize("image, expected", [
+    ("<img src='/a/jr-96.jpg' alt='' width='48' height='48'>", "pass"),  # a portrait: an author card's caption
+    ("<img src='/img/lead.jpg' alt='A committee room' width='1200' height='675'>", "fail"),  # a picture's caption
+])
+def test_a_portraits_caption_credits_the_writer_a_pictures_caption_does_not(original, image, expected):
+    card = f"<figure class='x1f'>{image}<figcaption>By Jane Q. Reporter, Daily Caller News Foundation</figcaption></figure>"
+    assert outcomes(page(original, card), original)["byline"] == expected

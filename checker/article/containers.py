@@ -16,6 +16,7 @@ from bs4 import Tag
 from ..names import fold_tokens, looks_like_person
 from ..parse import Block, ParsedPage
 from ..vocabulary import Vocabulary
+from .persons import person_in_line
 from .zones import Zones
 
 NEAR_BLOCKS = 4  # without a headline, visible blocks this close above the body are the article's head
@@ -81,7 +82,7 @@ class Containers:
         return self._shares_header(block)
 
     def _credit_right_above_headline(self, block: Block) -> bool:
-        """Whether a block is the line right above the headline and reads as a credit ("By Jane Doe"):
+        """Whether a block is the line right above the headline and reads as a credit ("By Jane Doe", "Jane Doe, Reporter"):
         some layouts put the byline over the title, in whatever container."""
         z = self.zones
         if (z is None or z.headline is None or block.index >= z.headline or not block.text
@@ -91,7 +92,10 @@ class Containers:
         i = z.headline - 1
         while i > block.index and not (blocks[i].hidden is None and blocks[i].text):
             i -= 1
-        return i == block.index and bool(self.vocab.by_start.match(block.text))
+        # "By Jane Doe", or a line opening with a person's name ("Jane Doe, Education Reporter, Outlet")
+        return i == block.index and (bool(self.vocab.by_start.match(block.text))
+                                     or person_in_line(block.lines[0] if block.lines else block.text, (), self.vocab)
+                                     is not None)
 
     def by_article(self, block: Block) -> bool:
         """At the article's head or right after its text: where a container's name says nothing."""

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
 # "Politics | Jane Doe", "Author: Jane Doe", "Dec. 3 | — Jane Doe" (dashes and bullets folded to "-", "*")
 _SEPARATOR_BEFORE = re.compile(r"(?:[|•·—–:/]|(?:^|\s)[-*])\s*$")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "Jane DoeRedakteur", "ByJANE DOE"
 SHORT_CREDIT_WORDS = 12
 SHORT_PREFIX_CHARS = 24
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
@@ -145,8 +145,32 @@ def _prefix_ok(words: list, toks: list, folded: str, start: int, prev_end: Optio
     prefix_text = folded[toks[prev_end][1] if prev_end is not None and prev_end < len(toks) else 0:toks[start][1]]
     return (not prefix_words
             or vocab.by_re.search(" ".join(prefix_words)) is not None
+            or (prev_end is None and _only_dates(prefix_words, vocab))
+            or (prev_end is None and _after_other_names(words, toks, folded, start, vocab))
             or (prev_end is not None and (set(prefix_words) <= vocab.joiners))
             or bool(_SEPARATOR_BEFORE.search(prefix_text)))
+
+
+def _after_other_names(words: list, toks: list, folded: str, start: int, vocab: Vocabulary) -> bool:
+    """"Von Simone Example und Jane Doe", "By A. Smith, B. Jones and Jane Doe": a credit prefix, then other
+    people's names (capitalised words) joined by commas or joiners, then the name: one list of writers."""
+    for k in range(1, min(3, start)):
+        if vocab.by_re.search(" ".join(words[:k])) is None:
+            continue
+        middle = toks[k:start]
+        if len(middle) > 12 or not any(t[0][:1].isupper() for t in middle):
+            return False
+        if not all(t[0][:1].isupper() or t[0].lower() in vocab.joiners for t in middle):
+            return False
+        return words[start - 1] in vocab.joiners or "," in folded[toks[start - 1][2]:toks[start][1]]
+    return False
+
+
+def _only_dates(words: list, vocab: Vocabulary) -> bool:
+    """Words that only date a line ("April 10, 2023 3 years ago", "Dec 3 12:40 pm"): a meta row opening
+    with its date, the credit after it."""
+    return (any(w.isdigit() or w in vocab.date_set for w in words)
+            and all(w.isdigit() or w in vocab.date_set or w in vocab.time_set for w in words))
 
 
 def _suffix_ok(words: list, toks: list, folded: str, end: int, starts: set, marked: bool, vocab: Vocabulary) -> bool:
@@ -177,7 +201,7 @@ def read_credits(article: "Article") -> Credits:
     head_bylines: list = []  # byline-shaped blocks at the head (an empty slot's rivals)
     empty_zone = "head"
     for block, zone in article.candidate_blocks():
-        if block.hidden is not None or block.tag == "figcaption":
+        if block.hidden is not None or _picture_caption(block):
             continue  # hidden, or a picture's caption (its credit is the photographer's)
         if (block.tag == "h1" or block.index == headline) and not block.own_mark:
             continue  # a title (the story's, or a blog's name in its banner) is not a credit
@@ -199,6 +223,24 @@ def read_credits(article: "Article") -> Credits:
         rivals = result.bylines if empty_zone == "foot" else head_bylines
         result.credit_shown = credit_shown(article, result.empty_marked, rivals, short_lines)
     return result
+
+
+PORTRAIT_PX = 160  # an image this small (by its width/height attributes) beside a caption is a portrait
+
+
+def _picture_caption(block: Block) -> bool:
+    """A picture's caption, whose credit is the photographer's; not an author card's caption (the caption of a
+    small portrait, or one marked as the author's), which credits the writer."""
+    if block.tag != "figcaption" or block.marked:
+        return False
+    figure = block.element.parent
+    imgs = figure.find_all("img", limit=3) if figure is not None else []
+    return not imgs or any(not _small(img) for img in imgs)
+
+
+def _small(img) -> bool:
+    sizes = [str(img.get(a) or "") for a in ("width", "height")]
+    return all(v.isdigit() and int(v) <= PORTRAIT_PX for v in sizes)
 
 
 @lru_cache(maxsize=16)

@@ -27,9 +27,15 @@ def empty_slot(article: "Article", block: Block) -> bool:
     fills it in, so what it will say is unknown."""
     # the block itself marked: empty all the way down; else an empty author-marked element inline in it
     slot = (((block.own_mark and not _text_below(block.element)) or (block.empty_mark and not any(block.marked_texts)))
-            and not _names_no_name(article, block.element))
+            and not _names_no_name(article, block.element) and not _microdata(block.element))
     return bool(slot and not block.hidden_text and not _pictured_credit(article, block)
                 and not article.other_story(block))
+
+
+def _microdata(node: Tag) -> bool:
+    """Whether an empty author element carries its person as microdata (`<meta itemprop=name content=...>`): the
+    name is in the HTML already, for machines; no script will show it, so the element is no slot."""
+    return node.find("meta", attrs={"content": True}) is not None
 
 
 def _names_no_name(article: "Article", node: Tag) -> bool:

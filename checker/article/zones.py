@@ -117,6 +117,12 @@ def find_zones(blocks: tuple, original_shingles: frozenset, k: int, title: str, 
     foot_cut = ordered[max(len(ordered) - 1 - vocab.top_of_body, 0)]
     head += [j for j in range(first + 1, top_cut) if j not in body]
     foot = [j for j in range(foot_cut + 1, last) if j not in body]
+    # Deeper in the text, a short line set apart from its paragraphs (a credit after a standfirst and a
+    # video, an author line between sections) is read too; quotes and embeds keep their own names.
+    mid = (top_cut + foot_cut) // 2
+    for j in range(top_cut + 1, foot_cut):
+        if j not in body and _set_apart_line(blocks[j], vocab):
+            (head if j <= mid else foot).append(j)
     seen_visible, j = 0, last + 1
     while j < len(blocks) and seen_visible < vocab.foot_span:
         if counts(blocks[j]):
@@ -124,6 +130,14 @@ def find_zones(blocks: tuple, original_shingles: frozenset, k: int, title: str, 
         foot.append(j)
         j += 1
     return Zones(frozenset(body), first, last, headline, tuple(head), tuple(foot), found_by)
+
+
+def _set_apart_line(block: Block, vocab: Vocabulary) -> bool:
+    """A short visible line of its own, not quoted or embedded (a tweet's author line names no credit)."""
+    if block.hidden is not None or not block.text or len(block.text.split()) > vocab.set_apart_words:
+        return False
+    el = block.element
+    return not any(p.name in ("blockquote", "figure", "figcaption", "q", "table") for p in (el, *el.parents))
 
 
 def _far_headline(blocks: tuple, start: int, title_key: str) -> Optional[int]:

@@ -6,6 +6,7 @@ from typing import Optional
 
 from ..article import Article
 from ..models import Outcome
+from ..names import find_name, fold_tokens, name_forms
 from ..parse import Block
 from .context import CheckContext
 from .registry import Verdict, register
@@ -84,13 +85,16 @@ def attached(art: Article, block: Block) -> Optional[tuple[str, Block]]:
             # "By X" / "Senior Reporter" / "March 4, 2026" / "<licensor>": a role, a date or an
             # avatar between them is part of the credit, not a break in it.
             nb = art.neighbour(nb, step)
-        if nb is None or art.other_story(nb):
-            continue
+        if nb is None or (art.other_story(nb) and not _same_box(art, block, nb)):
+            continue  # (a line of the credit's own small box is the credit's, whatever the box is called)
         if nb.text and not art.is_body(nb) and len(nb.text.split()) <= art.vocab.max_adjacent_words:
             alias = find_alias(nb.text, pack.aliases)
             if alias and not art.is_notice(nb.text) and _affiliation_only(art, nb.text, alias):
                 where = "above" if step < 0 else "below"
                 return f"\"{alias}\" is on the line right {where} the byline", nb
+        alias = _bio(art, nb)
+        if alias:
+            return f"\"{alias}\" is in the reporter's bio right {'above' if step < 0 else 'below'} the byline", nb
         logo = art.logo_in(nb)
         if logo and len(nb.text.split()) <= art.vocab.max_adjacent_words and not _lookalike(art, nb.text):
             return f"the {pack.name} logo ({logo}) sits right by the byline", nb
@@ -98,6 +102,24 @@ def attached(art: Article, block: Block) -> Optional[tuple[str, Block]]:
     if line is not None:
         return f"\"{find_alias(line.text, pack.aliases)}\" is in the byline's own credit box", line
     return None
+
+
+_SENTENCE_END = re.compile(r"(?<=\w{3}[.!?])\s+(?=[\"'(]?[A-Z])")  # not after an initial ("Jane Q. Doe"), "Jr.", "Dr."
+
+
+def _bio(art: Article, block: Block) -> Optional[str]:
+    """The licensor named in a bio beside the byline, a sentence that opens with the reporter's name ("Jane Doe
+    is a reporter for <licensor>."): the author box tells the reader whom the reporter works for."""
+    if not block.text or art.is_body(block) or not art.authors:
+        return None
+    first = _SENTENCE_END.split(block.text.strip(), maxsplit=1)[0]
+    if len(first.split()) > art.vocab.max_foot_line_words or art.is_notice(first) or _lookalike(art, first):
+        return None
+    toks = fold_tokens(first)
+    if not any(hit is not None and hit.start == 0
+               for author in art.authors for form in name_forms(author) for hit in (find_name(form, toks),)):
+        return None
+    return find_alias(first, art.pack.aliases)
 
 
 CREDIT_BOX_LEVELS = 3  # how far up from a byline its small credit box (a <dl>, a meta list) is looked for
@@ -130,6 +152,21 @@ def _in_credit_box(art: Article, block: Block) -> Optional[Block]:
         if i != block.index and found is None and alias and not art.is_notice(b.text) and _affiliation_only(art, b.text, alias):
             found = b
     return found
+
+
+def _same_box(art: Article, block: Block, other: Block) -> bool:
+    """Whether two blocks stand in one small box (an author card: the name, then its bio) within
+    CREDIT_BOX_LEVELS of the first."""
+    node = block.element.parent
+    for _ in range(CREDIT_BOX_LEVELS):
+        if node is None or node.name in ("body", "html", "main", "article", "[document]"):
+            return False
+        if len(node.get_text(" ").split()) > art.vocab.max_foot_line_words * 2:
+            return False
+        if _inside(other.element, node):
+            return True
+        node = node.parent
+    return False
 
 
 def _inside(element, box) -> bool:

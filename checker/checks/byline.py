@@ -88,7 +88,10 @@ def authors_credited(ctx: CheckContext) -> Verdict:
         lead = f"no byline names {expected}"
     # beside an empty slot, the credit the reader sees where the byline goes is the one to show
     first = [found.credit_shown] if found.credit_shown is not None else []
-    shown = (first + [b for b in found.bylines if b.text and b is not found.credit_shown])[:3]
+    # a byline-marked line that credits a person says more than a marked "Share" or a lone "By"
+    rest = sorted((b for b in found.bylines if b.text and b is not found.credit_shown),
+                  key=lambda b: not credits_person(b, ctx.pack.non_person_credits, ctx.article.vocab))
+    shown = (first + rest)[:3]
     detail = _what_the_byline_says(ctx, shown, missing) if not found.credits else ""
     evidence: list = []
     if not detail:
