@@ -86,6 +86,10 @@ class Article:
                 if i not in seen:
                     seen.add(i)
                     yield blocks[i], zone
+        for i, zone in z.apart:  # a short line of its own deeper in the text
+            if i not in seen:
+                seen.add(i)
+                yield blocks[i], zone
         # Author markup just outside the zones (a byline row far above, an author box far below).
         lo = max(0, z.first - self.vocab.marked_reach_above)
         hi = min(len(blocks), z.last + self.vocab.marked_reach_below)

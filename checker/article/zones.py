@@ -34,6 +34,9 @@ class Zones:
     foot: tuple  # candidate credit blocks at the end of / right after the body
     found_by: str  # "original text" or "paragraph density"
     placement: Optional["Placement"] = None  # render mode: positions.Placement, where the browser drew head and foot
+    # Short lines of their own deeper in the text, read for a credit as (index, "head" | "foot") by the half they
+    # stand in; not part of the head or the foot (a credit line required there is still misplaced in the middle).
+    apart: tuple = ()
 
 
 def body_blocks(blocks: tuple, original_shingles: frozenset, k: int, original_text: str = "") -> set[int]:
@@ -120,16 +123,15 @@ def find_zones(blocks: tuple, original_shingles: frozenset, k: int, title: str, 
     # Deeper in the text, a short line set apart from its paragraphs (a credit after a standfirst and a
     # video, an author line between sections) is read too; quotes and embeds keep their own names.
     mid = (top_cut + foot_cut) // 2
-    for j in range(top_cut + 1, foot_cut):
-        if j not in body and _set_apart_line(blocks[j], vocab):
-            (head if j <= mid else foot).append(j)
+    apart = tuple((j, "head" if j <= mid else "foot") for j in range(top_cut + 1, foot_cut)
+                  if j not in body and _set_apart_line(blocks[j], vocab))
     seen_visible, j = 0, last + 1
     while j < len(blocks) and seen_visible < vocab.foot_span:
         if counts(blocks[j]):
             seen_visible += 1
         foot.append(j)
         j += 1
-    return Zones(frozenset(body), first, last, headline, tuple(head), tuple(foot), found_by)
+    return Zones(frozenset(body), first, last, headline, tuple(head), tuple(foot), found_by, apart=apart)
 
 
 def _set_apart_line(block: Block, vocab: Vocabulary) -> bool:

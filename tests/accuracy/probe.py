@@ -679,9 +679,14 @@ def _credits(soup: BeautifulSoup, el: Tag, name: str) -> list[Tag]:
     return out
 
 
+AFTER_ANON = {"lure-anon": "lure", "hide-anon": "hide", "noise-anon": "noise"}  # the change, then `a_no_hints`
+
+
 def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bool, list[tuple[str, str, str]]]:
     """(case, whether its byline passed unchanged, [(change, outcome, message)] for each flipped verdict)."""
     case, kind, only = job
+    anon_after = kind in AFTER_ANON
+    kind = AFTER_ANON.get(kind, kind)
     ctx = _context(case)
     base = E.check_task(E.case_task(case))[1]
     if kind != "anon" and (base.rules.get("byline") == "pass") == (kind == "lure"):
@@ -706,6 +711,8 @@ def probe(job: tuple[dict[str, Any], str, Optional[frozenset]]) -> tuple[str, bo
         except ValueError as e:
             flips.append((name, "not applicable", str(e)))
             continue
+        if anon_after:
+            a_no_hints(soup, soup.body, ctx)  # the change's own markup renamed too: only what it shows and where
         got = E.check_task(E.Task(name=case["name"] + "-" + name, html=str(soup),
                                   unknown_authors=case["original_id"] if kind == "unknown" else case.get("unknown_authors")))[1]
         byline, aff = got.rules.get("byline"), got.rules.get("affiliation")
@@ -750,7 +757,8 @@ def probe_real(job: tuple[Any, Any, Optional[frozenset]]) -> tuple[str, bool, li
 
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--kind", choices=("reader", "hide", "noise", "lure", "slot", "unknown", "page", "anon", "anon-real", "reader-anon"),
+    ap.add_argument("--kind", choices=("reader", "hide", "noise", "lure", "slot", "unknown", "page", "anon", "anon-real", "reader-anon",
+                                       "lure-anon", "hide-anon", "noise-anon"),
                     default="reader")
     ap.add_argument("--seed", type=int, default=None, help="generator seed (default: the gate's first)")
     ap.add_argument("--limit", type=int, default=0, help="probe at most this many copies (0: all)")
@@ -776,7 +784,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         print("the corpus was not found (set SYNDICHECK_CORPUS)", file=sys.stderr)
         return 2
     built = b.build(corpus, seed=args.seed if args.seed is not None else E.seeds(1)[0])
-    want = "fail" if args.kind == "lure" else "pass"
+    want = "fail" if args.kind in ("lure", "lure-anon") else "pass"
     cases = [c for c in built.cases if c.get("split") == "tune"
              and ((c.get("expect") or {}).get("byline") == want or args.kind == "anon")]
     cases = cases[: args.limit] if args.limit else cases
@@ -789,7 +797,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             for change, what, msg in flips:
                 counts[change if what != "not applicable" else change + " (not applicable)"] += 1
                 print(f"{name}  {change}: {what}  {msg}")
-    print(f"{probed} copies whose byline {'failed' if args.kind == 'lure' else 'passed'}; flips per change: {dict(counts) or 'none'}")
+    print(f"{probed} copies whose byline {'failed' if want == 'fail' else 'passed'}; flips per change: {dict(counts) or 'none'}")
     return 0
 
 
