@@ -152,7 +152,7 @@ def _prefix_ok(words: list, toks: list, folded: str, start: int, prev_end: Optio
 
 
 def _after_other_names(words: list, toks: list, folded: str, start: int, vocab: Vocabulary) -> bool:
-    """"Von Simone Example und Jane Doe", "By A. Smith, B. Jones and Jane Doe": a credit prefix, then other
+    """"Von Erika Muster und Jane Doe", "By A. Smith, B. Jones and Jane Doe": a credit prefix, then other
     people's names (capitalised words) joined by commas or joiners, then the name: one list of writers."""
     for k in range(1, min(3, start)):
         if vocab.by_re.search(" ".join(words[:k])) is None:
