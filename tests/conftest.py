@@ -22,6 +22,16 @@ def corpus_dir() -> Path | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def _own_source_cache(monkeypatch, tmp_path_factory):
+    """Each test fetches feeds and manifests into a cache of its own (CLI children inherit it), unless a fixture
+    chose one: a loopback server that reuses a port an earlier test used must not be answered from that test's
+    feed in ~/.cache (a flaky "copy found" in a run whose licensor feed has no text), and tests leave the user's
+    cache alone."""
+    if "SYNDICHECK_CACHE_DIR" not in os.environ:
+        monkeypatch.setenv("SYNDICHECK_CACHE_DIR", str(tmp_path_factory.mktemp("source-cache")))
+
+
 @pytest.fixture
 def httpserver(httpserver):
     """pytest-httpserver's server, answering an unexpected request with 404 instead of its default 500
