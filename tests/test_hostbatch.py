@@ -127,7 +127,9 @@ def test_requests_to_one_host_are_paced_from_request_start(sites, fetcher):
     assert all(g >= DELAY - SLACK for g in gaps(site.times())), gaps(site.times())
     # Measured from the start of the previous request: the slow response does not add to the gap.
     slow_gap = gaps(fetcher.starts[site.host])[2]
-    assert slow_gap < DELAY + 0.35, slow_gap  # pacing from the end of the request would give >= 0.7 s
+    # from the start: the slow response's 0.5 s (and the machine's overhead); from its end: >= 0.5 + DELAY = 0.7 s.
+    # The bound sits halfway, so a loaded machine's few tens of milliseconds do not decide it.
+    assert slow_gap < 0.5 + DELAY / 2, slow_gap
 
 
 def test_robots_crawl_delay_wins_when_larger(sites, fetcher):
