@@ -338,10 +338,19 @@ def test_an_author_marked_row_that_names_nobody_leaves_an_empty_slot_open(origin
     assert got["byline"] == "review" and got["affiliation"] == "review"
 
 
-def test_an_empty_name_slot_beside_a_follow_button_is_a_slot_a_script_fills(original):
-    row = ("<div class='info-bar'><span class='author-name'></span> <span class='author-follow'>"
-           "<a href='/sign-in'>Follow</a></span></div>")
-    got = outcomes(page(original, row), original)
+@pytest.mark.parametrize("header", [
+    # an empty name element beside a follow button
+    "<div class='info-bar'><span class='author-name'></span> <span class='author-follow'><a href='/sign-in'>Follow</a>"
+    "</span></div>",
+    # "By <empty author link> Updated March 25, 2026": the date is not the name
+    "<p><em><span class='c-author'>By <a rel='author' href='/author/x/'></a><br><time>Updated March 25, 2026</time>"
+    "</span></em></p>",
+    # "Dive Deeper" reads like a name, but it is the label of a button: a control, not a credit
+    "<ul class='modes'><li><button type='button'><svg width='16' height='16'></svg> <span>Dive Deeper</span></button>"
+    "</li></ul>" + SLOT,
+], ids=["follow-button", "date-where-the-name-goes", "button-label"])
+def test_an_empty_name_slot_beside_what_names_nobody_is_a_slot_a_script_fills(original, header):
+    got = outcomes(page(original, header), original)
     assert got["byline"] == "review" and got["affiliation"] == "review"
 
 
@@ -402,20 +411,6 @@ def test_another_persons_byline_with_a_name_left_to_a_script_is_review(original)
         assert got["byline"] == want, credit
 
 
-def test_a_date_where_the_name_goes_leaves_the_author_element_a_slot(original):
-    # "By <empty author link> Updated March 25, 2026": the date is not the name.
-    header = ("<p><em><span class='c-author'>By <a rel='author' href='/author/x/'></a><br><time>Updated March 25, 2026"
-              "</time></span></em></p>")
-    got = outcomes(page(original, header), original)
-    assert got["byline"] == "review" and got["affiliation"] == "review"
-
-
-def test_a_buttons_label_beside_an_empty_slot_leaves_it_open(original):
-    # "Dive Deeper" reads like a name, but it is the label of a button: a control, not a credit.
-    row = ("<ul class='modes'><li><button type='button'><svg width='16' height='16'></svg> <span>Dive Deeper</span>"
-           "</button></li></ul>")
-    got = outcomes(page(original, row + SLOT), original)
-    assert got["byline"] == "review" and got["affiliation"] == "review"
 
 
 def test_a_credit_of_name_slash_outlet_beside_an_empty_slot_is_judged(original):
