@@ -265,11 +265,14 @@ def is_marked(el: El) -> bool:
     return False
 
 
-def in_bad_area(el: El, tags: set[str], rx: re.Pattern[str] = BAD_TOKEN_RE) -> bool:
+def in_bad_area(el: El, tags: set[str], rx: re.Pattern[str] = BAD_TOKEN_RE, own: Sequence[El] = ()) -> bool:
+    """Whether an ancestor's tag or class words say sidebar, comments, related stories... An ancestor holding
+    one of `own` (the article's headline) is the article's own area whatever its class says
+    ("layout-with-rail__top" around CNN's headline and byline)."""
     for a in el.iterancestors():
         if a.tag in tags:
             return True
-        if a.tag not in ("body", "html") and any(rx.match(t) for t in tokens(a)):
+        if a.tag not in ("body", "html") and any(rx.match(t) for t in tokens(a)) and not any(contains(a, o) for o in own):
             return True
     return False
 
@@ -434,7 +437,7 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
         return pos is not None and pos > lpos and not contains(slots[-1], el) and prefix[pos] - lend <= limit
 
     def acceptable(el: El) -> bool:
-        return (not is_hidden(el) and el.tag not in bad_tags and not in_bad_area(el, bad_tags, BLOCK_BAD_TOKEN_RE)
+        return (not is_hidden(el) and el.tag not in bad_tags and not in_bad_area(el, bad_tags, BLOCK_BAD_TOKEN_RE, h1s)
                 and not any(contains(s, el) for s in slots))
 
     cands: list[tuple[int, int, El]] = []
