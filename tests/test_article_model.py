@@ -1021,3 +1021,50 @@ def test_the_bio_in_the_credits_own_box_attaches_whatever_the_box_is_called(orig
 def test_a_portraits_caption_credits_the_writer_a_pictures_caption_does_not(original, image, expected):
     card = f"<figure class='x1f'>{image}<figcaption>By Jane Q. Reporter, Daily Caller News Foundation</figcaption></figure>"
     assert outcomes(page(original, card), original)["byline"] == expected
+
+
+# ---- found on layouts from outside the team's corpus (newspaper4k's test pages) ---------------------------
+
+@pytest.mark.parametrize("line", [
+    "<div class='x3'><span>Print Story</span><a href='https://www.facebook.com/sharer.php?u=x'><i></i></a></div>",
+    "<div class='x3'>Follow Us</div>",
+])
+def test_a_share_bars_label_beside_an_empty_slot_is_no_credit(original, line):
+    # "Print Story", "Share Article" read like capitalised names; a control's first word says they are not
+    html = page(original, f"{SLOT}{line}")
+    assert outcomes(html, original)["byline"] == "review"
+
+
+def test_a_dateline_beside_an_empty_slot_is_no_credit(original):
+    # "WASHINGTON (CNN) —" opens the story's text: it names the place and the agency, never the writer
+    html = page(original, f"{SLOT}<div class='x7'>Washington CNN —</div>")
+    assert outcomes(html, original)["byline"] == "review"
+
+
+def test_a_persons_line_beside_an_empty_slot_still_fills_it(original):  # guard for the two above
+    html = page(original, f"{SLOT}<div class='x7'>Kyle Wood</div>")
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+def test_a_credit_above_the_headline_in_its_header_counts_past_a_label_and_a_date(original):
+    # "By ... / licensor / section / date / headline", with class names that say nothing: the header the
+    # credit shares with the headline makes it the article's, however many lines stand between them
+    header = (f"<div class='x1'><div class='x2'><div class='x3'>{CREDIT.split(', ')[0]}</div>"
+              f"<div class='x4'>Daily Caller News Foundation</div><div class='x5'><div class='x6'><a href='/category/"
+              f"business'><span>Business</span></a></div><time datetime='2026-05-03'>May 3, 2026 2:00 AM</time>"
+              f"</div></div><h1>{original.title}</h1></div>")
+    html = (f"<html><body><header class='site'><nav><a href='/'>Home</a> <a href='/politics'>Politics</a></nav></header>"
+            f"<main><article>{header}<img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'>"
+            f"<div class='x9'>{article_html(original)}</div></article></main></body></html>")
+    assert outcomes(html, original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
+def test_a_credit_above_the_headline_outside_its_header_is_not_the_articles(original):
+    # the same lines in a list of other stories above the article: no small ancestor shared with the headline
+    rail = ("<div class='x1'>" + "".join(
+        f"<div class='x2'><a href='/2026/05/0{i}/story-{i}'>Other Story Number {i} About Something Else</a>"
+        f"<div class='x3'>By Jane Q. Reporter</div></div>" for i in range(1, 4)) + "</div>")
+    html = (f"<html><body>{rail}<main><article><div class='x5'><h1>{original.title}</h1></div>"
+            f"<img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'>"
+            f"<div class='x9'>{article_html(original)}</div></article></main></body></html>")
+    assert outcomes(html, original)["byline"] == "fail"

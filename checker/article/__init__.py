@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..ruleset import LicensePack
 
 _IMAGE_NAMES = frozenset({"img", "svg"})
+HEADER_BLOCKS_ABOVE = 40  # blocks above the headline looked at for its header (wrappers and icons included)
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -90,6 +91,17 @@ class Article:
             if i not in seen:
                 seen.add(i)
                 yield blocks[i], zone
+        # The headline's own small header, above the headline too: "By Jane Doe", the affiliation, a section
+        # label and the date over the title. Read up to where the header ends, however many lines it has.
+        if z.headline is not None:
+            for i in range(z.headline - 1, max(-1, z.headline - HEADER_BLOCKS_ABOVE), -1):
+                b = blocks[i]
+                if b.hidden is not None or not b.text or i in seen:
+                    continue
+                if not self.containers.shares_header(b):
+                    break
+                seen.add(i)
+                yield b, "head"
         # Author markup just outside the zones (a byline row far above, an author box far below).
         lo = max(0, z.first - self.vocab.marked_reach_above)
         hi = min(len(blocks), z.last + self.vocab.marked_reach_below)

@@ -79,7 +79,7 @@ class Containers:
             return True  # (a headline far above the body has only the lines under it in the head)
         if self._credit_right_above_headline(block):
             return True
-        return self._shares_header(block)
+        return self.shares_header(block)
 
     def _credit_right_above_headline(self, block: Block) -> bool:
         """Whether a block is the line right above the headline and reads as a credit ("By Jane Doe", "Jane Doe, Reporter"):
@@ -121,7 +121,7 @@ class Containers:
         if i < z.first and (self._under_headline_rank(i) <= NEAR_BLOCKS
                             or self._near_rank.get(i, NEAR_BLOCKS + 1) <= NEAR_BLOCKS):
             return True
-        return self._shares_header(block)
+        return self.shares_header(block)
 
     def near_foot(self, block: Block) -> bool:
         """Right after the article's text: the first few visible lines below its last paragraph, where a
@@ -179,7 +179,9 @@ class Containers:
     def _head_set(self) -> frozenset:
         return frozenset(self.zones.head) if self.zones else frozenset()
 
-    def _shares_header(self, block: Block) -> bool:
+    def shares_header(self, block: Block) -> bool:
+        """Whether a block and the headline share a small ancestor that is not the whole article: the
+        article's header (a kicker, the credit, the date around the title), wherever in it the block stands."""
         z = self.zones
         if z is None or z.headline is None or abs(z.headline - block.index) > 40:
             return False

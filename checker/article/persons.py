@@ -16,6 +16,8 @@ FOOT_SIGN_OFF_LINES = 3  # a sign-off ("— Jane Doe, Outlet") stands among the 
 NAME_START = re.compile(r"\s*[^\W\d_]")
 _LEADING_NAME = re.compile(r"^\s*((?:[^\W\d_][\w.'’-]*\s+){1,3}[^\W\d_][\w.'’-]*)\s+\d")
 _LEADING_DASH = re.compile(r"^\s*[-—–―~•·*]+\s*")
+DATELINE_WORDS = 8  # "NEW YORK (Agency) —": a dateline is a few words before a dash
+_DATELINE = re.compile(r"^\s*[^\W\d_][^—–]*?(?:\s[—–-]|--|[—–])\s*$")
 # An acronym compound or a word with digits ("EU-Gipfel", "US-Wahl", "COVID-19", "G7"): a word, not a name.
 _COMPOUND_WORD = re.compile(r"(?<!\w)[A-Z]{2,}-\w|\w*\d")
 
@@ -23,12 +25,23 @@ _COMPOUND_WORD = re.compile(r"(?<!\w)[A-Z]{2,}-\w|\w*\d")
 def reads_as_name(article: "Article", text: str) -> bool:
     """Whether a bare line reads as a person's name on this page: written in capitals, none of its
     words is written in lower case elsewhere on the page ("Buy Now", "Share Services" are words, not
-    names), no acronym compound or number ("EU-Gipfel"). In a script without capitals a short word cannot be told from a name: it does not read as one."""
+    names), no acronym compound or number ("EU-Gipfel"), and it does not open with a control's word ("Share
+    Article", "Follow Us": a share bar's label, a call to action). In a script without capitals a short word cannot be told from a name: it does not read as one."""
     words = fold_tokens(text)
     if not words or not any(ch.isupper() for ch in text) or _COMPOUND_WORD.search(text):
         return False
+    if words[0] in article.vocab.non_title:
+        return False
     lower = article.lowercase_words
     return not any(w in lower for w in words if len(w) > 2)
+
+
+def dateline(text: str, vocab: Vocabulary) -> bool:
+    """Whether a line is the dateline the story's text opens with ("WASHINGTON (CNN) —", "Washington CNN —",
+    "NEW YORK -"): a few words ending with a dash, naming the place and the agency, never the writer. A line
+    opening with a credit prefix ("By Jane Doe —") is a credit."""
+    return (bool(_DATELINE.match(text)) and len(text.split()) <= DATELINE_WORDS + 1
+            and not vocab.by_lead.match(text))
 
 
 def named_outlet(text: str, non_person: tuple) -> Optional[str]:
@@ -56,7 +69,7 @@ def person_credits(article: "Article") -> list:
             foot_lines += 1
         near = article.containers.credit_area(block) if zone == "head" else foot_lines <= FOOT_SIGN_OFF_LINES
         if (not near or block.tag in TITLE_TAGS or len(block.text.split()) > vocab.max_head_line_words
-                or article.is_notice(block.text) or vocab.consent_re.search(block.text)):
+                or article.is_notice(block.text) or vocab.consent_re.search(block.text) or dateline(block.text, vocab)):
             continue
         line = block.lines[0] if block.lines else block.text
         name = person_in_line(line, non_person, vocab)

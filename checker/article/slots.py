@@ -12,7 +12,7 @@ from ..parse import Block, subtree_text
 from ..text_match import find_alias
 from ..vocabulary import Vocabulary
 from .containers import is_author_link
-from .persons import (NAME_START, TITLE_TAGS, control_row, credits_person, line_credits_person, named_outlet,
+from .persons import (NAME_START, TITLE_TAGS, control_row, credits_person, dateline, line_credits_person, named_outlet,
                       person_in_line, reads_as_name)
 
 if TYPE_CHECKING:
@@ -100,8 +100,9 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
         if not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b):
             continue
         if (_says_no_writer(article, b) or vocab.other_credit_re.search(" ".join(fold_tokens(b.text)))
-                or vocab.source_lead.match(" ".join(fold_tokens(b.text[:80]))) or control_row(b) or _licensor_only(article, b)):
-            continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons
+                or vocab.source_lead.match(" ".join(fold_tokens(b.text[:80]))) or control_row(b) or _licensor_only(article, b)
+                or dateline(b.text, vocab)):
+            continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons; "Washington CNN —"
         if b.marked or (containers.credit_area(b) and _beside(b, slot) and reads_as_name(article, b.text)):
             return b
     return None
@@ -214,14 +215,18 @@ def _author_link_says(block: Block, line: str, vocab: Vocabulary) -> bool:
                for a in block.element.find_all("a", limit=8))
 
 
+def _date_first(vocab: Vocabulary, text: str) -> bool:
+    first = fold_tokens(text[:40])
+    return bool(first) and (first[0] in vocab.date_set or first[0].isdigit())
+
+
 def line_names_someone(article: "Article", line: str) -> bool:
     vocab = article.vocab
     rest = vocab.by_lead.sub("", line, count=1)
     if not NAME_START.match(rest):
         return False
     if rest != line:
-        first = fold_tokens(rest[:40])
-        if first and (first[0] in vocab.date_set or first[0].isdigit()):
+        if _date_first(vocab, rest):
             return False  # "By Updated March 25, 2026": a date where the name goes
         return not _role_only(article, _first_segment(article, rest))  # "By Reporter, <outlet>": no name
     non_person = article.pack.non_person_credits
