@@ -131,3 +131,16 @@ def test_renderer_travels_to_dask_workers_without_its_browser(pack):
                                                        checker=Checker.build(pack, [], renderer=renderer))))
     copy = shipped.get().renderer
     assert copy is not renderer and copy.settings == renderer.settings and copy._pool is None
+
+
+@pytest.mark.parametrize("element, why", [
+    ('<span class="byline"></span>', "an empty byline element"),
+    ('<span class="artikel-autor"></span>', "an empty byline element"),  # the pack's author marks, any language
+    ('<div class="verfasser"> </div>', "an empty byline element"),
+    ('<span class="autorefresh"></span>', None),  # a word that only contains a mark
+    ('<span class="date"></span>', None),
+])
+def test_an_empty_author_element_in_any_of_the_marks_languages_asks_for_a_render(element, why):
+    from checker.render.policy import looks_script_built
+    html = f"<html><body><script>fill()</script><p>{'text ' * 200}</p>{element}</body></html>"
+    assert looks_script_built(html, "text " * 200) == why

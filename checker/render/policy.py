@@ -6,14 +6,19 @@ from dataclasses import replace
 from typing import Optional
 
 from ..models import Evidence, Outcome, PageResult, Status
+from ..vocabulary import Vocabulary
 
 MODES = ("never", "auto", "always")
 
 # An application shell: the document is a mount point that scripts fill in.
 _APP_ROOT = re.compile(r"<(?:div|main|section)\b[^>]*\bid\s*=\s*[\"']?(?:root|app|__next|__nuxt|___gatsby|svelte)"
                        r"[\"'\s>][^<]*</(?:div|main|section)>", re.I)
-# A byline element left empty for a script to fill: <span class="byline"></span>
-_EMPTY_BYLINE = re.compile(r"<(\w+)\b[^>]*\b(?:class|id|itemprop)\s*=\s*[\"'][^\"']*\b(?:byline|author)[^\"']*[\"']"
+# A byline element left empty for a script to fill: <span class="byline"></span>, <span class="autor"></span>;
+# marked by the default vocabulary's author marks, in the languages partners write markup in.
+# A word that only contains a mark ("autorefresh") marks nothing.
+_MARKS = "|".join(re.escape(m) for m in sorted(Vocabulary().author_marks, key=len, reverse=True))
+_NOT_MARKS = "|".join(re.escape(m) for m in Vocabulary().author_mark_exclusions)
+_EMPTY_BYLINE = re.compile(r"<(\w+)\b[^>]*\b(?:class|id|itemprop)\s*=\s*[\"'][^\"']*\b(?!" + _NOT_MARKS + r")(?:" + _MARKS + r")[^\"']*[\"']"
                            r"[^>]*>\s*</\1>", re.I)
 _SCRIPT = re.compile(r"<script\b", re.I)
 SHELL_TEXT = 600  # characters of visible text under which a page with scripts looks like a shell
