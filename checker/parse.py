@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 from selectolax.lexbor import LexborHTMLParser
 
 from .soup_build import soup_and_elements
-from .visibility import STRUCTURAL_RULE, STYLE_LIMIT, CssHiding, css_hiding, hidden_reason, tiny_size
+from .visibility import STRUCTURAL_RULE, STYLE_LIMIT, CssHiding, colour_only, css_hiding, hidden_reason, tiny_size
 from .vocabulary import DEFAULT_VOCABULARY, Vocabulary
 
 # Never rendered as page text.
@@ -364,6 +364,8 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
             facts = memo[key] = _element_facts(tag, attrs, css, hints)
         own_hidden, marked_here, aside, is_image, by_name = facts
         h = hid or own_hidden
+        if own_hidden is not None and h is not own_hidden and colour_only(h):
+            h = own_hidden  # "display: none" inside transparent text: a picture there is hidden too
         if h is None and complex_css:
             h = _structural_hiding(css, node, by_name, attr_keys)
         if (is_image or tag in _SKIP_WALK) and _leaf(node, tag, attrs, h, bi, images, pictures, is_image):
@@ -600,6 +602,8 @@ def _collect_image(node: Tag, tag: str, attrs: dict, hidden: Optional[str], bi: 
             img = pictures[key]
         if img is not None:
             texts += [str(img[k]) for k in ("alt", "title") if img.get(k)]
+    if tag != "svg" and colour_only(hidden):
+        hidden = None  # a text colour hides letters, not a raster picture (an SVG may paint in currentColor)
     if hidden is None and tiny_size(attrs.get("width"), attrs.get("height"), _attr_text(attrs.get("style"))):
         hidden = "a zero/one-pixel size"
     images.append(Image(node, tag, tuple(t for t in texts if t.strip()), tuple(urls), hidden, bi))

@@ -32,6 +32,37 @@ _HIDING_STYLE = re.compile(
 _HIDING_INLINE_ONLY = re.compile(
     r"(?<![-\w])color\s*:\s*(?:transparent|(?:rgba|hsla)\([^)]{0,60}?[,/]\s*0(?:\.0+)?%?\s*\)|#[0-9a-f]{3}0\b|#[0-9a-f]{6}00\b)",
     re.I)
+# Text in the colour of its own background ("color: #fff; background: white"): the classic hidden text.
+# Only an element's own style, where both colours stand side by side, is compared; a few named colours.
+_TEXT_COLOUR = re.compile(r"(?<![-\w])color\s*:\s*([#\w(),.\s%]+?)\s*(?:!important\s*)?(?:;|$)", re.I)
+_BACKGROUND_COLOUR = re.compile(r"(?<![-\w])background(?:-color)?\s*:\s*([#\w(),.\s%]+?)\s*(?:!important\s*)?(?:;|$)", re.I)
+_NAMED_COLOURS = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "blue": "#0000ff", "yellow": "#ffff00",
+                  "green": "#008000", "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "navy": "#000080"}
+_RGB = re.compile(r"rgba?\(\s*(\d{1,3})\s*[, ]\s*(\d{1,3})\s*[, ]\s*(\d{1,3})\s*(?:[,/]\s*(?:1|1\.0+|100%)\s*)?\)$")
+
+
+def colour_only(reason: Optional[str]) -> bool:
+    """Whether a hiding reason only makes text invisible (its colour): a picture inside is still seen."""
+    return bool(reason) and reason.startswith(("style color", "style webkit-text-fill-color", "style -webkit-text-fill-color"))
+
+
+def _colour_of(m: Optional["re.Match"]) -> Optional[str]:
+    """A CSS colour as #rrggbb (hex, rgb(), a few names); None for anything else (a gradient, an image, a variable)."""
+    if m is None:
+        return None
+    v = m.group(1).strip().lower()
+    if v in _NAMED_COLOURS:
+        return _NAMED_COLOURS[v]
+    if re.fullmatch(r"#[0-9a-f]{3}", v):
+        return "#" + "".join(c * 2 for c in v[1:])
+    if re.fullmatch(r"#[0-9a-f]{6}", v):
+        return v
+    rgb = _RGB.match(v)
+    if rgb and all(int(x) <= 255 for x in rgb.groups()):
+        return "#" + "".join(f"{int(x):02x}" for x in rgb.groups())
+    return None
+
+
 # "height: 0; overflow: hidden" (or max-height): a collapsed box shows none of its content. So does a zero
 # width, unless the box may grow: "flex: 1; width: 0; overflow: hidden" is how a flexible item that
 # truncates its text is written, and a min-width keeps a box open whatever its width says.
@@ -536,6 +567,9 @@ def _inline_hiding(style: str, classes: Sequence[str], css: CssHiding) -> Option
     clear = _HIDING_INLINE_ONLY.search(style)
     if clear and not _CLIPPED_TO_TEXT.search(style):
         return f"style {clear.group(0).strip()}"
+    same = _colour_of(_TEXT_COLOUR.search(style))
+    if same is not None and same == _colour_of(_BACKGROUND_COLOUR.search(style)):
+        return f"style color {same} on a background of the same colour"
     z = _ZERO_HEIGHT.search(style)
     if z and _OVERFLOW_HIDDEN.search(style):
         return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"

@@ -596,6 +596,8 @@ def test_a_logo_a_structural_rule_hides_is_a_question_for_a_browser(original):
     (f"<p style='filter: opacity(0)'>{CREDIT}</p>", ""),
     (f"<p class='f'>{CREDIT}</p>", ".f{filter:opacity(0%)}"),
     (f"<p class='c'>{CREDIT}</p>", ".c{background-color:transparent;color:transparent}"),
+    (f"<p style='color:#fff;background:#fff'>{CREDIT}</p>", ""),  # the colour of its own background
+    (f"<p style='color: white; background-color: rgb(255, 255, 255)'>{CREDIT}</p>", ""),
 ])
 def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")
@@ -632,6 +634,8 @@ def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
                                    "background-clip:text;color:transparent}"),  # gradient text
     (f"<p style='background:linear-gradient(#c00,#00c);-webkit-background-clip:text;"
      f"-webkit-text-fill-color:transparent'>{CREDIT}</p>", ""),
+    (f"<p style='color:#fff;background:#111'>{CREDIT}</p>", ""),  # light on dark
+    (f"<p style='color:#fff;background:#fff url(/img/band.png)'>{CREDIT}</p>", ""),  # on a picture
 ])
 def test_a_byline_these_rules_do_not_hide_passes(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")
@@ -1068,3 +1072,28 @@ def test_a_credit_above_the_headline_outside_its_header_is_not_the_articles(orig
             f"<img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'>"
             f"<div class='x9'>{article_html(original)}</div></article></main></body></html>")
     assert outcomes(html, original)["byline"] == "fail"
+
+
+@pytest.mark.parametrize("wrapper", ["<a href='/' style='color:transparent'>{}</a>",
+                                     "<div style='color:#fff;background-color:#fff'>{}</div>"])
+def test_a_text_colour_does_not_hide_a_picture(original, wrapper):
+    # the colour of the letters (transparent, or the background's) hides text; a raster logo inside is seen
+    logo = wrapper.format("<img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'>")
+    assert outcomes(page(original, f"<p>{CREDIT}</p>", logo=logo), original)["logo"] == "pass"
+
+
+def test_a_display_none_inside_a_transparent_text_still_hides_a_picture(original):  # guard
+    logo = ("<a href='/' style='color:transparent'><span style='display:none'>"
+            "<img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'></span></a>")
+    assert outcomes(page(original, f"<p>{CREDIT}</p>", logo=logo), original)["logo"] == "fail"
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("<p>Comment by Jane Q. Reporter, Daily Caller News Foundation: a fine piece</p>", "fail"),
+    ("<p>Medically reviewed by Jane Q. Reporter</p>", "fail"),
+    ("<p>Posted by Jane Q. Reporter, Daily Caller News Foundation</p>", "pass"),  # a blog's credit (guard)
+])
+def test_a_readers_comment_or_a_review_after_the_text_is_no_byline(original, line, expected):
+    html = page(original, "").replace("</div></article>", f"</div><section class='x4'><h3>3 Comments</h3>{line}"
+                                      "</section></article>", 1)
+    assert outcomes(html, original)["byline"] == expected
