@@ -43,7 +43,7 @@ _RGB = re.compile(r"rgba?\(\s*(\d{1,3})\s*[, ]\s*(\d{1,3})\s*[, ]\s*(\d{1,3})\s*
 
 def colour_only(reason: Optional[str]) -> bool:
     """Whether a hiding reason only makes text invisible (its colour): a picture inside is still seen."""
-    return bool(reason) and reason.startswith(("style color", "style webkit-text-fill-color", "style -webkit-text-fill-color"))
+    return reason is not None and reason.startswith(("style color", "style webkit-text-fill-color", "style -webkit-text-fill-color"))
 
 
 def _colour_of(m: Optional["re.Match"]) -> Optional[str]:
