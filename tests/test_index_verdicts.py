@@ -326,6 +326,36 @@ def test_index_built_into_its_file_equals_the_one_built_in_memory(tmp_path) -> N
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.parametrize("kernel", ["none", "refuses", "in bits", "fails midway"])
+def test_the_index_file_is_the_same_however_the_kernel_copies(tmp_path, monkeypatch, kernel) -> None:
+    """The docs and the filter are appended by os.copy_file_range where it works; without it, when it refuses
+    (another file system), copies a little at a time or fails halfway, the rest goes through a read/write loop."""
+    rng = random.Random(6)
+    vocab = [f"w{i}" for i in range(200)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 300))) for _ in range(300)]
+    stop = np.zeros(0, np.uint64)
+    assert shingle_index._build_to_file(texts, 5, 5, stop, tmp_path / "a", "k" * 40) is not None
+    real = getattr(os, "copy_file_range", None)
+    calls = []
+
+    def copy(src, dst, count, offset_src=None, offset_dst=None):
+        calls.append(count)
+        if kernel == "refuses" or (kernel == "fails midway" and len(calls) > 3):
+            raise OSError(18, "Invalid cross-device link")
+        if real is None:  # this system has none: act as one
+            data = os.pread(src, min(count, 1000), offset_src)
+            return os.pwrite(dst, data, offset_dst)
+        return real(src, dst, min(count, 1000), offset_src, offset_dst)
+
+    if kernel == "none":
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    else:
+        monkeypatch.setattr(os, "copy_file_range", copy, raising=False)
+    assert shingle_index._build_to_file(texts, 5, 5, stop, tmp_path / "b", "k" * 40) is not None
+    assert (tmp_path / "a" / ("k" * 40 + ".idx")).read_bytes() == (tmp_path / "b" / ("k" * 40 + ".idx")).read_bytes()
+    assert (len(calls) > 3) == (kernel in ("in bits", "fails midway"))
+
+
 def test_an_index_file_of_no_postings_loads(tmp_path) -> None:
     for texts in (["", "  "], ["one two three four five"] * 9):  # nothing to index; every key past the df cap
         assert shingle_index._build_to_file(texts, 5, 5, np.zeros(0, np.uint64), tmp_path, "z" * 40) is not None
