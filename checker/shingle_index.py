@@ -374,16 +374,21 @@ def _partitions(texts: Sequence[str], k: int, max_df: int, stop: np.ndarray, sta
                 continue
         # numpy's default sort (SIMD quicksort) is 5x quicker than its stable one, but leaves the originals of
         # equal keys in any order: they are put in order by sorting (run of equal keys, original) packed in
-        # one integer, so that an original that repeats a sentence has its repeats side by side.
+        # one integer, so that an original that repeats a sentence has its repeats side by side. Only the pairs
+        # of keys held more than once are sorted so (most keys are held once, and a single pair is in order).
         order = np.argsort(keys)
         keys, docs = keys[order], docs[order]
         del order
         new = np.ones(keys.size, bool)
         new[1:] = keys[1:] != keys[:-1]
         if not new.all():
-            run = np.cumsum(new, dtype=np.int64) << np.int64(32)
-            docs = (np.sort(run | docs.astype(np.int64)) & np.int64(0xFFFFFFFF)).astype(np.int32)
-            del run
+            shared = ~new
+            shared[:-1] |= ~new[1:]  # a pair whose key the one before or the one after has too
+            at = np.flatnonzero(shared)
+            del shared
+            run = np.cumsum(new[at], dtype=np.int64) << np.int64(32)  # the first of each run is new
+            docs[at] = np.sort(run | docs[at].astype(np.int64)) & np.int64(0xFFFFFFFF)
+            del run, at
             repeat = np.zeros(keys.size, bool)
             repeat[1:] = ~new[1:] & (docs[1:] == docs[:-1])
             if repeat.any():
