@@ -356,6 +356,14 @@ def test_the_index_file_is_the_same_however_the_kernel_copies(tmp_path, monkeypa
     assert (len(calls) > 3) == (kernel in ("in bits", "fails midway"))
 
 
+@pytest.mark.parametrize("ratio", [1, 2, 4, 8, 16, 1024])
+@pytest.mark.parametrize("dtype", [np.uint32, np.int64])
+def test_directory_buckets_add_up_the_finer_counts(ratio, dtype) -> None:
+    counts = np.random.default_rng(ratio).integers(0, 9, 256 * ratio).astype(dtype)
+    summed = shingle_index._per_bucket(counts, 256)
+    assert summed.dtype == dtype and summed.tolist() == counts.reshape(256, ratio).sum(axis=1).tolist()
+
+
 def test_an_index_file_of_no_postings_loads(tmp_path) -> None:
     for texts in (["", "  "], ["one two three four five"] * 9):  # nothing to index; every key past the df cap
         assert shingle_index._build_to_file(texts, 5, 5, np.zeros(0, np.uint64), tmp_path, "z" * 40) is not None
