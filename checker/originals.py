@@ -310,7 +310,8 @@ def _manifest_stream(path: Path, source: str, seen: Optional[Callable[[bytes], N
 _TOLD_AT_ONCE = 1 << 16
 
 
-def _in_normal_form(pending: "list[Original | tuple[Original, bytes]]") -> "Iterator[Original | tuple[Original, bytes]]":
+def _in_normal_form(pending: "list[Original | tuple[Original, bytes]]"
+                    ) -> "Iterator[Original | tuple[Original, bytes]]":
     """The stream's originals in order, each (Original, UTF-8 bytes) of _plain_entry() with its text in
     plain_text()'s normal form: told for all of them at once, and only the few that are not normal put into it."""
     from checker.normal_text import normal_utf8_many
