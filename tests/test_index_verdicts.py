@@ -326,6 +326,44 @@ def test_index_built_into_its_file_equals_the_one_built_in_memory(tmp_path) -> N
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.parametrize("kernel", ["none", "refuses", "in bits", "fails midway"])
+def test_the_index_file_is_the_same_however_the_kernel_copies(tmp_path, monkeypatch, kernel) -> None:
+    """The docs and the filter are appended by os.copy_file_range where it works; without it, when it refuses
+    (another file system), copies a little at a time or fails halfway, the rest goes through a read/write loop."""
+    rng = random.Random(6)
+    vocab = [f"w{i}" for i in range(200)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 300))) for _ in range(300)]
+    stop = np.zeros(0, np.uint64)
+    assert shingle_index._build_to_file(texts, 5, 5, stop, tmp_path / "a", "k" * 40) is not None
+    real = getattr(os, "copy_file_range", None)
+    calls = []
+
+    def copy(src, dst, count, offset_src=None, offset_dst=None):
+        calls.append(count)
+        if kernel == "refuses" or (kernel == "fails midway" and len(calls) > 3):
+            raise OSError(18, "Invalid cross-device link")
+        if real is None:  # this system has none: act as one
+            data = os.pread(src, min(count, 1000), offset_src)
+            return os.pwrite(dst, data, offset_dst)
+        return real(src, dst, min(count, 1000), offset_src, offset_dst)
+
+    if kernel == "none":
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    else:
+        monkeypatch.setattr(os, "copy_file_range", copy, raising=False)
+    assert shingle_index._build_to_file(texts, 5, 5, stop, tmp_path / "b", "k" * 40) is not None
+    assert (tmp_path / "a" / ("k" * 40 + ".idx")).read_bytes() == (tmp_path / "b" / ("k" * 40 + ".idx")).read_bytes()
+    assert (len(calls) > 3) == (kernel in ("in bits", "fails midway"))
+
+
+@pytest.mark.parametrize("ratio", [1, 2, 4, 8, 16, 1024])
+@pytest.mark.parametrize("dtype", [np.uint32, np.int64])
+def test_directory_buckets_add_up_the_finer_counts(ratio, dtype) -> None:
+    counts = np.random.default_rng(ratio).integers(0, 9, 256 * ratio).astype(dtype)
+    summed = shingle_index._per_bucket(counts, 256)
+    assert summed.dtype == dtype and summed.tolist() == counts.reshape(256, ratio).sum(axis=1).tolist()
+
+
 def test_an_index_file_of_no_postings_loads(tmp_path) -> None:
     for texts in (["", "  "], ["one two three four five"] * 9):  # nothing to index; every key past the df cap
         assert shingle_index._build_to_file(texts, 5, 5, np.zeros(0, np.uint64), tmp_path, "z" * 40) is not None
@@ -336,7 +374,8 @@ def test_an_index_file_of_no_postings_loads(tmp_path) -> None:
         assert mapped.hits_of(shingle_index.stable_shingles(["one", "two", "three", "four", "five"], 5))[0].size == 0
 
 
-def test_flat_index_holds_exactly_the_postings_a_plain_dict_gives() -> None:
+@pytest.mark.parametrize("max_df", [3, 1, 0])
+def test_flat_index_holds_exactly_the_postings_a_plain_dict_gives(max_df) -> None:
     """keys/docs/effective against a reference in plain Python: distinct (shingle, original) pairs minus the
     boilerplate's, keys of more than max_df originals dropped, originals ascending within a key."""
     rng = random.Random(9)
@@ -346,15 +385,15 @@ def test_flat_index_holds_exactly_the_postings_a_plain_dict_gives() -> None:
     texts[5] = texts[6] + " " + texts[6]
     stop_words = tokens(texts[10][:150])
     stop = shingle_index.stable_shingles(stop_words, 5)
-    index = shingle_index.build(texts, 5, 3, stop)
+    index = shingle_index.build(texts, 5, max_df, stop)
     held: dict[int, set[int]] = {}
     for i, text in enumerate(texts):
         for key in shingle_index.stable_shingles(tokens(text), 5).tolist() if tokens(text) else []:
             held.setdefault(key, set()).add(i)
     for key in stop.tolist():
         held.pop(key, None)
-    want = [(key, doc) for key in sorted(held) if len(held[key]) <= 3 for doc in sorted(held[key])]
-    assert list(zip(index.keys.tolist(), index.docs.tolist())) == want and len(want) > 1000
+    want = [(key, doc) for key in sorted(held) if len(held[key]) <= max_df for doc in sorted(held[key])]
+    assert list(zip(index.keys.tolist(), index.docs.tolist())) == want and (len(want) > 1000 or max_df == 0)
     assert index.effective.tolist() == [sum(1 for _, d in want if d == i) for i in range(len(texts))]
 
 

@@ -162,10 +162,14 @@ _STREAM_CASES = {
 
 @pytest.mark.parametrize("shape", sorted(_STREAM_CASES))
 @pytest.mark.parametrize("chunk", [7, 64, 1 << 23])
-def test_read_entry_by_entry_equals_the_whole_parse(tmp_path, small_threshold, monkeypatch, shape, chunk) -> None:
+@pytest.mark.parametrize("told", [1, 100, 1 << 16])
+def test_read_entry_by_entry_equals_the_whole_parse(tmp_path, small_threshold, monkeypatch, shape, chunk,
+                                                     told) -> None:
     from checker import manifest_stream, originals as originals_module
 
     monkeypatch.setattr(manifest_stream, "CHUNK", chunk)  # entries that span reads
+    # Texts told normal or not a few at a time (everyday entries between others) or all at once.
+    monkeypatch.setattr(originals_module, "_TOLD_AT_ONCE", told)
     entries = [{"id": i if i % 3 else f"x{i}", "url": f"https://o.example/{i}", "title": f" T  {i} ",
                 "authors": "Jane Doe" if i % 2 else ["Jane Doe", " Ann Roe "], "published": None,
                 "text": f"Line “{i}”\r\nsame para\n\n\n  Next\\ \u00e9 {i}"} for i in range(25)]
@@ -294,3 +298,26 @@ def test_normal_form_told_on_bytes_is_plain_texts_own_test() -> None:
         assert _normal_utf8(text.encode("utf-8", "surrogatepass")) == fast, repr(text)
         if fast:
             assert plain_text(text) == text
+
+
+def test_normal_form_told_for_many_texts_at_once_is_told_as_for_each() -> None:
+    """normal_text.normal_utf8_many() joins a batch's texts by NUL bytes: no text's verdict depends on its
+    neighbours (a space or a newline at either end, a NUL inside a text, empty texts, lone surrogates)."""
+    import random
+
+    from checker.normal_text import normal_utf8_many
+    from checker.originals import _normal_utf8
+
+    rng = random.Random(5)
+    alphabet = ["a", "b", " ", "\n", "\t", "é", "“", "\u00a0", "\u00ad", "\ud800", "\U0001F600", "\x07", "\u2028",
+                "\u3000", "\r", "\x85", "\n\n", "\x00", "\x7f", "\x1f", "Word"]
+    seen = set()
+    for _ in range(3000):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10))) for _ in range(rng.randint(1, 30))]
+        datas = [t.encode("utf-8", "surrogatepass") for t in texts]
+        expected = [_normal_utf8(d) for d in datas]
+        assert normal_utf8_many(datas) == expected, texts
+        seen.update(expected)
+    assert seen == {True, False}
+    assert normal_utf8_many([]) == [] and normal_utf8_many([b"", b""]) == [True, True]
+    assert normal_utf8_many([b"One.\n\nTwo.", b" lead", b"trail\n\n", b"a\nb", b"a\n\n\nb"]) == [True] + [False] * 4
