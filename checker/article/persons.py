@@ -37,7 +37,7 @@ def reads_as_name(article: "Article", text: str) -> bool:
 
 
 def dateline(text: str, vocab: Vocabulary) -> bool:
-    """Whether a line is the dateline the story's text opens with ("WASHINGTON (CNN) —", "Washington CNN —",
+    """Whether a line is the dateline the story's text opens with ("WASHINGTON (Agency) —", "Washington Agency —",
     "NEW YORK -"): a few words ending with a dash, naming the place and the agency, never the writer. A line
     opening with a credit prefix ("By Jane Doe —") is a credit."""
     return (bool(_DATELINE.match(text)) and len(text.split()) <= DATELINE_WORDS + 1

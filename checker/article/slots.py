@@ -102,7 +102,7 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
         if (_says_no_writer(article, b) or vocab.other_credit_re.search(" ".join(fold_tokens(b.text)))
                 or vocab.source_lead.match(" ".join(fold_tokens(b.text[:80]))) or control_row(b) or _licensor_only(article, b)
                 or dateline(b.text, vocab)):
-            continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons; "Washington CNN —"
+            continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons; "Washington Agency —"
         if b.marked or (containers.credit_area(b) and _beside(b, slot) and reads_as_name(article, b.text)):
             return b
     return None
