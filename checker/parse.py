@@ -255,10 +255,15 @@ def _srcset_urls(value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
+_URL_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-hi-res-src", "href",
+              "xlink:href")
+_URL_ATTRS_OBJECT = ("data",)  # <object data="/img/logo.svg">: its file
+
+
 def _image_urls(el: Tag) -> list[str]:
     urls = []
-    for name in ("src", "data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-hi-res-src",
-                 "href", "xlink:href"):
+    names = _URL_ATTRS_OBJECT if el.name == "object" else _URL_ATTRS
+    for name in names:
         v = el.get(name)
         if v and not str(v).startswith("data:image/gif"):  # 1x1 lazy-load placeholders
             urls.append(str(v))
@@ -511,7 +516,8 @@ def descendants_named(node: Tag, names: frozenset) -> list[Tag]:
     return [el for el in node.descendants if isinstance(el, Tag) and el.name in names]
 
 
-_IMAGE_TAGS = frozenset({"img", "source", "svg", "image"})
+# AMP pages (a partner's AMP version of a copy) draw pictures with <amp-img>; <object> embeds an SVG file.
+_IMAGE_TAGS = frozenset({"img", "source", "svg", "image", "amp-img", "amp-anim", "object"})
 # The attributes _element_facts reads: an element without any of them has the facts of its tag alone.
 _FACT_ATTRS = frozenset({"class", "id", "style", "hidden", "itemprop", "rel", "role", "data-component"})
 CLOSED_DETAILS = "inside a closed <details> (shown only when the reader opens it)"

@@ -15,9 +15,9 @@ from .vocabulary import DEFAULT_VOCABULARY
 # only" text hides, so they count as hidden too.
 _HIDING_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*(?:;|$|!)"
-    r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*(?:[5-9]\d(?:\.\d+)?|100)%|(?<!margin-)(?:left|top)\s*:\s*-\d{3,}(?:\.\d+)?px"
-    r"|text-indent\s*:\s*-\d{3,}(?:\.\d+)?px|margin-(?:left|top)\s*:\s*-\d{4,}(?:\.\d+)?px"
-    r"|(?<!margin-)(?:right|bottom)\s*:\s*-\d{4,}(?:\.\d+)?px"
+    r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*(?:[5-9]\d(?:\.\d+)?|100)%|(?<!margin-)(?:left|top)\s*:\s*-\d{3,}(?:\.\d+)?(?:px|r?em|v[hw])"
+    r"|text-indent\s*:\s*-\d{3,}(?:\.\d+)?(?:px|r?em)|margin-(?:left|top)\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)"
+    r"|(?<!margin-)(?:right|bottom)\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)"
     r"|text-indent\s*:\s*(?:\d{4,}(?:\.\d+)?px|[1-9]\d{2,}%)"
     r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|$)"
     r"|transform\s*:\s*scale[xy]?\(\s*0(?:\.0+)?\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|$)"
@@ -435,8 +435,8 @@ _SHOWING = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|o
 # starts with a letter.
 _HIDING_IN_LOWERED = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*(?:;|(?=\})|!)"
-    r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*(?:[5-9]\d(?:\.\d+)?|100)%|(?<!margin-)left\s*:\s*-\d{3,}(?:\.\d+)?px"
-    r"|(?<!margin-)top\s*:\s*-\d{3,}(?:\.\d+)?px|margin-(?:left|top)\s*:\s*-\d{4,}(?:\.\d+)?px|(?<!margin-)right\s*:\s*-\d{4,}(?:\.\d+)?px|(?<!margin-)bottom\s*:\s*-\d{4,}(?:\.\d+)?px|text-indent\s*:\s*-\d{3,}(?:\.\d+)?px"
+    r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*(?:[5-9]\d(?:\.\d+)?|100)%|(?<!margin-)left\s*:\s*-\d{3,}(?:\.\d+)?(?:px|r?em|v[hw])"
+    r"|(?<!margin-)top\s*:\s*-\d{3,}(?:\.\d+)?(?:px|r?em|v[hw])|margin-(?:left|top)\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)|(?<!margin-)right\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)|(?<!margin-)bottom\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)|text-indent\s*:\s*-\d{3,}(?:\.\d+)?(?:px|r?em)"
     r"|text-indent\s*:\s*(?:\d{4,}(?:\.\d+)?px|[1-9]\d{2,}%)"
     r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|(?=\}))"
     r"|transform\s*:\s*scale[xy]?\(\s*0(?:\.0+)?\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|(?=\}))"

@@ -598,6 +598,9 @@ def test_a_logo_a_structural_rule_hides_is_a_question_for_a_browser(original):
     (f"<p class='c'>{CREDIT}</p>", ".c{background-color:transparent;color:transparent}"),
     (f"<p style='color:#fff;background:#fff'>{CREDIT}</p>", ""),  # the colour of its own background
     (f"<p style='color: white; background-color: rgb(255, 255, 255)'>{CREDIT}</p>", ""),
+    (f"<p style='text-indent:-999em'>{CREDIT}</p>", ""),  # off the screen in ems, vh: far as in pixels
+    (f"<p class='ir'>{CREDIT}</p>", ".ir{position:absolute;left:-9999rem}"),
+    (f"<p style='position:fixed;top:-100vh'>{CREDIT}</p>", ""),
 ])
 def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")
@@ -635,6 +638,8 @@ def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     (f"<p style='background:linear-gradient(#c00,#00c);-webkit-background-clip:text;"
      f"-webkit-text-fill-color:transparent'>{CREDIT}</p>", ""),
     (f"<p style='color:#fff;background:#111'>{CREDIT}</p>", ""),  # light on dark
+    (f"<p style='position:relative;left:50%;margin-left:-50vw;width:100vw'>{CREDIT}</p>", ""),  # full-bleed
+    (f"<p style='margin-top:-10em'>{CREDIT}</p>", ""),  # pulled up over a picture
     (f"<p style='color:#fff;background:#fff url(/img/band.png)'>{CREDIT}</p>", ""),  # on a picture
 ])
 def test_a_byline_these_rules_do_not_hide_passes(original, header, css):
@@ -1088,3 +1093,17 @@ def test_a_readers_comment_or_a_review_after_the_text_is_no_byline(original, lin
     html = page(original, "").replace("</div></article>", f"</div><section class='x4'><h3>3 Comments</h3>{line}"
                                       "</section></article>", 1)
     assert outcomes(html, original)["byline"] == expected
+
+
+@pytest.mark.parametrize("logo", [
+    "<amp-img src='/img/dcnf-logo.png' width='300' height='86' layout='responsive' alt='Daily Caller News Foundation'>"
+    "</amp-img>",  # a partner's AMP page
+    "<object data='/img/dcnf-logo.svg' type='image/svg+xml' aria-label='Daily Caller News Foundation'></object>",
+])
+def test_a_logo_drawn_by_amp_img_or_an_object_is_seen(original, logo):
+    assert outcomes(page(original, f"<p>{CREDIT}</p>", logo=logo), original)["logo"] == "pass"
+
+
+def test_another_outlets_logo_in_amp_img_is_not_the_licensors(original):  # guard
+    logo = "<amp-img src='/img/partner-gazette-logo.png' width='300' height='86' alt='Partner Gazette'></amp-img>"
+    assert outcomes(page(original, f"<p>{CREDIT}</p>", logo=logo), original)["logo"] == "fail"
