@@ -34,8 +34,9 @@ class Vocabulary:
                                   "image|images|video|illustration|illustrations|illustrated|graphic|graphics|"
                                   "design|designed|produced|translated|compiled|additional reporting|"
                                   "fact checked|photo credit|foto|fotos|bild|copyright|courtesy|"
-                                  # a reader's comment or a forum's answer ("Comment by Jane Doe"), a reviewer
-                                  "comment|comments|commented|reply|replies|replied|answered|asked|reviewed")
+                                  # a reader's comment or a forum's answer ("Comment by Jane Doe"), a reviewer; as a
+                                  # phrase, since each word also matches as a stem ("Commentary by" is a column's credit)
+                                  "comment by|comments by|commented|reply|replies|replied|answered|asked|reviewed")
     # Credit prefixes that name where a story came from, not who wrote it: "From <a wire>", "Source: <an agency>",
     # "Bron: <an agency>". Beside an empty author slot such a line does not say what the slot will hold.
     source_prefixes: tuple = _words("from|via|source|sources|bron|quelle|fuente|fonte|kilde|kalla|zrodlo|zdroj|"

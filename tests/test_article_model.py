@@ -1088,6 +1088,7 @@ def test_a_display_none_inside_a_transparent_text_still_hides_a_picture(original
     ("<p>Comment by Jane Q. Reporter, Daily Caller News Foundation: a fine piece</p>", "fail"),
     ("<p>Medically reviewed by Jane Q. Reporter</p>", "fail"),
     ("<p>Posted by Jane Q. Reporter, Daily Caller News Foundation</p>", "pass"),  # a blog's credit (guard)
+    ("<p>Commentary by Jane Q. Reporter, Daily Caller News Foundation</p>", "pass"),  # a column's credit (guard)
 ])
 def test_a_readers_comment_or_a_review_after_the_text_is_no_byline(original, line, expected):
     html = page(original, "").replace("</div></article>", f"</div><section class='x4'><h3>3 Comments</h3>{line}"

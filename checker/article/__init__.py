@@ -11,7 +11,7 @@ from bs4 import NavigableString, Tag
 from ..models import Original
 from ..parse import BLOCK_TAGS, Block, Image, ParsedPage, descendants_named
 from ..text_match import is_notice
-from .containers import Containers
+from .containers import HEADER_BLOCKS, Containers
 from .credits import Credits, credit_hidden_by_structure, named_near_but_unread, read_credits
 from .persons import person_credits
 from .images import ImageContext, classify_image
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from ..ruleset import LicensePack
 
 _IMAGE_NAMES = frozenset({"img", "svg"})
-HEADER_BLOCKS_ABOVE = 40  # blocks above the headline looked at for its header (wrappers and icons included)
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -94,7 +93,7 @@ class Article:
         # The headline's own small header, above the headline too: "By Jane Doe", the affiliation, a section
         # label and the date over the title. Read up to where the header ends, however many lines it has.
         if z.headline is not None:
-            for i in range(z.headline - 1, max(-1, z.headline - HEADER_BLOCKS_ABOVE), -1):
+            for i in range(z.headline - 1, max(-1, z.headline - HEADER_BLOCKS - 1), -1):
                 b = blocks[i]
                 if b.hidden is not None or not b.text or i in seen:
                     continue

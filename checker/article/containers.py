@@ -22,6 +22,7 @@ from .zones import Zones
 NEAR_BLOCKS = 4  # without a headline, visible blocks this close above the body are the article's head
 FOOT_NEAR_BLOCKS = 6  # visible text blocks right after the body (a tag line, a share bar, the author box) are its foot
 HEADER_LEVELS = 8  # how far up the headline's and a credit's shared header ancestor is looked for
+HEADER_BLOCKS = 40  # blocks either side of the headline that may share its header (wrappers and icons included)
 CARD_NODES = 300  # nodes in a teaser card at most (title, credit, date, image, a few wrappers)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -183,7 +184,7 @@ class Containers:
         """Whether a block and the headline share a small ancestor that is not the whole article: the
         article's header (a kicker, the credit, the date around the title), wherever in it the block stands."""
         z = self.zones
-        if z is None or z.headline is None or abs(z.headline - block.index) > 40:
+        if z is None or z.headline is None or abs(z.headline - block.index) > HEADER_BLOCKS:
             return False
         headline_el = self.page.blocks[z.headline].element
         ancestors = set()

@@ -216,6 +216,7 @@ def _author_link_says(block: Block, line: str, vocab: Vocabulary) -> bool:
 
 
 def _date_first(vocab: Vocabulary, text: str) -> bool:
+    """Whether a text opens with a date or time word or a number ("Updated March 25", "19 November")."""
     first = fold_tokens(text[:40])
     return bool(first) and (first[0] in vocab.date_set or first[0].isdigit())
 
