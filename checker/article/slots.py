@@ -68,7 +68,16 @@ def _pictured_credit(article: "Article", block: Block) -> bool:
     if not article.contains_image(block.element):
         return False
     images = [img for b in (block, *article.inner_blocks(block)) for img in article.images_in(b)]
+    if block.empty_mark and not block.own_mark:
+        # the empty author element sits inline in a block that is not itself the author's: a picture beside
+        # it (an agency's logo "AP" by the headline) is the slot's credit only when it names a person
+        return any(_names_person(article, t) for img in images for t in img.texts)
     return not (block.empty_mark and images and all(not any(t.strip() for t in img.texts) for img in images))
+
+
+def _names_person(article: "Article", text: str) -> bool:
+    """A picture's text that reads as a person's name of two words or more (a portrait's "Jane Doe")."""
+    return len(fold_tokens(text)) >= 2 and reads_as_name(article, text)
 
 
 def _text_below(node: Tag) -> bool:

@@ -175,6 +175,7 @@ BLOCK_BAD_TOKEN_RE = re.compile(
     r"teaser.*|comments?|comment[-_].*|.*[-_]comments?|most[-_].*|promo.*|smr[-_].*)$",
     re.I,
 )
+CREDIT_LEAD_RE = re.compile(r"\s*(?:by|par|por|von|door|di|av)\s+\S", re.I)
 MARK_RE = re.compile(r"byline|author|contributor|signature|writer|creator|by-line|autor|auteur", re.I)
 WS = re.compile(r"\s+")
 
@@ -437,10 +438,17 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
         return pos is not None and pos > lpos and not contains(slots[-1], el) and prefix[pos] - lend <= limit
 
     def acceptable(el: El) -> bool:
-        return (not is_hidden(el) and el.tag not in bad_tags and not in_bad_area(el, bad_tags, BLOCK_BAD_TOKEN_RE, h1s)
+        # a subheading that opens with a credit ("<h2>BY Jane Doe</h2>") is the byline, not another story's title
+        sub = next((a for a in [el, *list(el.iterancestors())[:3]] if a.tag in ("h2", "h3")), None)
+        tags = bad_tags - {"h2", "h3"} if sub is not None and CREDIT_LEAD_RE.match(vis_text(sub)) else bad_tags
+        return (not is_hidden(el) and el.tag not in tags and not in_bad_area(el, tags, BLOCK_BAD_TOKEN_RE, h1s)
                 and not any(contains(s, el) for s in slots))
 
-    cands: list[tuple[int, int, El]] = []
+    def bio(el: El) -> bool:
+        """A sentence about the person (an author box's or a hover card's bio), not the credit line."""
+        return len(vis_text(el)) > 120
+
+    cands: list[tuple[int, bool, int, El]] = []
     names = [fold(p) for p in persons if fold(p)]
     names += [fold(p.split()[-1]) for p in persons if len(p.split()) > 1 and len(p.split()[-1]) > 4]
     if names:
@@ -455,11 +463,11 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
                 continue
             marked = any(is_marked(a) for a in [el, *list(el.iterancestors())[:4]])
             if near(el, 2500) and (marked or near(el, 400)):
-                cands.append((0 if marked else 1, -order[el], el))
+                cands.append((0 if marked else 1, bio(el), -order[el], el))
             elif marked and near(el, 5000):
-                cands.append((2, -order[el], el))
+                cands.append((2, bio(el), -order[el], el))
             elif marked and after_body(el, 1500):
-                cands.append((3, order[el], el))
+                cands.append((3, bio(el), order[el], el))
     if not cands:
         for el in doc.iter():
             if not is_el(el) or not is_marked(el) or el.tag in ("meta", "link", "img", "script"):
@@ -469,11 +477,11 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
                 continue
             if any(h is el or contains(el, h) for h in h1s):
                 continue
-            cands.append((4, -order[el], el))
+            cands.append((4, False, -order[el], el))
     if not cands:
         return None
-    cands.sort(key=lambda c: (c[0], c[1]))
-    block = _expand_block(cands[0][2], h1s, first)
+    cands.sort(key=lambda c: (c[0], c[1], c[2]))
+    block = _expand_block(cands[0][3], h1s, first)
     if any(contains(block, s) for s in slots):
         return None
     return block
