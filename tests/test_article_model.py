@@ -1076,6 +1076,28 @@ def test_a_named_portrait_beside_an_empty_inline_byline_is_its_credit(original):
     assert outcomes(html, original)["byline"] != "review"
 
 
+def _cards(n: int) -> str:
+    # a "more opinion" module right after the text: short linked headings, a dek holding an empty author element
+    titles = ["Lasting legacy", "Doctor knows best", "Budget blues", "Grid fears"]
+    return "<div class='m'>" + "".join(
+        f"<div class='sb'><h4><a href='/opinion/story-{i}'>{titles[i]}</a></h4><p class='standfirst'><span>"
+        f"<em class='byline'> </em></span>A former leader remembered by the colleagues who served beside him "
+        f"for three decades.</p></div>" for i in range(n)) + "</div>"
+
+
+def test_an_empty_author_element_in_a_list_of_other_stories_is_no_slot_of_the_article(original):
+    # Readability's Herald Sun page (2015). Three sibling cards, each headed by a linked title of a
+    # few words: a list of other stories, whose empty author elements are theirs. No credit: fail, not review.
+    assert outcomes(foot_page(original, _cards(3)), original)["byline"] == "fail"
+
+
+def test_one_short_linked_heading_by_the_article_is_no_other_story(original):
+    # guard: a single short linked heading right after the text (a section's or an author's link) makes no card
+    html = foot_page(original, "<div class='sb'><h4><a href='/opinion/'>Opinion pieces</a></h4>"
+                               f"<p>{CREDIT}</p></div>")
+    assert outcomes(html, original)["byline"] == "pass"
+
+
 def test_a_credit_above_the_headline_in_its_header_counts_past_a_label_and_a_date(original):
     # "By ... / licensor / section / date / headline", with class names that say nothing: the header the
     # credit shares with the headline makes it the article's, however many lines stand between them

