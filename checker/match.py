@@ -72,7 +72,7 @@ class OriginalIndex:
         self._own: dict[int, frozenset] = {}
         self._own_lock = threading.Lock()  # checkers serve several host threads at once
         self.flat = None
-        self._postings: dict[int, list[int]] = {}
+        self._postings: dict[int, tuple[int, ...]] = {}
         self._effective: list[int] = []
         # An archive's texts may still be on disk (manifest_cache): counted and keyed without reading them.
         from .manifest_cache import text_facts
@@ -89,18 +89,33 @@ class OriginalIndex:
             self._build_small()
 
     def _build_small(self) -> None:
-        """A few hundred originals: Python sets, built in milliseconds, and no numpy to import."""
-        postings: dict[int, list[int]] = {}
-        for i, o in enumerate(self.originals):
-            for s in self._own_shingles(o.text):
-                postings.setdefault(s, []).append(i)
+        """A few hundred originals: Python sets, built in milliseconds, and no numpy to import.
+
+        Built with set and dict operations that run in C: a shingle-by-shingle Python loop (setdefault and
+        append for each of ~50,000 shingles at 100 originals) was ~30 ms of a 0.25 s `syndicheck check`.
+        Most shingles belong to one original; only those seen in several are gathered one by one."""
+        own = [self._own_shingles(o.text) for o in self.originals]
+        postings: dict[int, tuple[int, ...]] = {}
+        shared: set[int] = set()
+        for i, sh in enumerate(own):
+            shared |= postings.keys() & sh  # looks up the original's few hundred keys, not the whole dict
+            postings.update(dict.fromkeys(sh, (i,)))  # one tuple shared by all of the original's keys
+        gathered: dict[int, list[int]] = {s: [] for s in shared}
+        if shared:
+            for i, sh in enumerate(own):
+                for s in sh & shared:  # in originals order: each list ascending, as the lookup expects
+                    gathered[s].append(i)
         cap = max(self.settings.max_shingle_df, 1)
-        self._postings = {s: ids for s, ids in postings.items() if len(ids) <= cap}
+        dropped: set[int] = set()
+        for s, ids in gathered.items():
+            if len(ids) <= cap:
+                postings[s] = tuple(ids)
+            else:  # boilerplate: in more originals than the cap
+                del postings[s]
+                dropped.add(s)
+        self._postings = postings
         # Containment is measured against the shingles that survive the boilerplate cut.
-        self._effective = [0] * len(self.originals)
-        for ids in self._postings.values():
-            for i in ids:
-                self._effective[i] += 1
+        self._effective = [len(sh) - len(sh & dropped) if dropped else len(sh) for sh in own]
 
     @cached_property
     def by_key(self) -> dict[str, Original]:
