@@ -18,6 +18,9 @@ SMALL_CHARS = 1_000_000
 # A flat-index page that hits at most this many originals is scored in Python (eight numpy calls on a few
 # elements cost more than the loop); more, as a copy of a widely quoted text may, in numpy.
 FEW_HITS = 64
+# Shingles left by the flat index's candidate filter that are looked up one by one in Python (FlatIndex.few_hits);
+# more, as on a page that copies an original, go through numpy.
+FEW_LOOKUPS = 128
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,15 @@ class OriginalIndex:
             return None
         if self.flat is None:
             return self._best_small(page_text, floor)
-        docs, hits = self.flat.hits_of(self._words.shingles(tokens(page_text), self.settings.shingle_size))
+        found = self.flat.filtered(self._words.shingles(tokens(page_text), self.settings.shingle_size))
+        if found.size <= FEW_LOOKUPS:
+            few, counts = self.flat.few_hits(found.tolist())
+            if len(few) <= FEW_HITS:
+                return self._best_of(few, counts, self.flat.totals(few), floor) if few else None
+            import numpy as np  # imported already by the flat index: here not to import it for the small one
+            docs, hits = np.array(few, np.int64), np.array(counts, np.int64)
+        else:
+            docs, hits = self.flat.lookup(found)
         if docs.size == 0:
             return None
         if docs.size <= FEW_HITS:
