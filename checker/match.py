@@ -97,7 +97,13 @@ class OriginalIndex:
         Built with set and dict operations that run in C: a shingle-by-shingle Python loop (setdefault and
         append for each of ~50,000 shingles at 100 originals) was ~30 ms of a 0.25 s `syndicheck check`.
         Most shingles belong to one original; only those seen in several are gathered one by one."""
-        own = [self._own_shingles(o.text) for o in self.originals]
+        # _own_shingles() without its two copies (the set less the stop shingles, then a frozenset): ~2.5 ms at 100
+        own: list[set[int]] = []
+        stop, k = self._stop, self.settings.shingle_size
+        for o in self.originals:
+            sh = shingles(tokens(o.text), k) if o.text and not o.text.isspace() else set()
+            sh -= stop
+            own.append(sh)
         postings: dict[int, tuple[int, ...]] = {}
         shared: set[int] = set()
         for i, sh in enumerate(own):
