@@ -160,6 +160,48 @@ print(json.dumps(out))
 """
 
 
+# Instructions per not-a-copy decision, under valgrind's callgrind: counted only inside functools.reduce (which
+# nothing else here calls after the checker is built), over every page once. The same on a busy machine as on a
+# quiet one, and blind to what the CPU time adds to them: cache and TLB misses, which is where a page matched
+# against a 400 MiB index spends its extra time.
+INSTR_CHILD = r"""
+import dataclasses, functools, json, os, sys
+sys.path.insert(0, {root!r})
+from checker.match import OriginalIndex
+from checker.models import Fetched, Status
+from checker.originals import load_all
+from checker.pipeline import Checker
+from checker.ruleset import load_pack
+pack = load_pack()
+checker = Checker.build(pack, load_all([{manifest!r}]))
+if {flat!r}:
+    checker = dataclasses.replace(checker, index=OriginalIndex(checker.index.originals, pack.match, (pack.notice,),
+                                                               flat=True))
+docs = [Fetched(target=f"p{{i}}", url=f"https://partner.example/{{i}}", body=h.encode(), charset="utf-8")
+        for i, h in enumerate(json.load(open({pages!r})))]
+for d in docs:
+    assert checker.check(d).status is Status.NOT_A_COPY
+functools.reduce(lambda _, d: checker.check(d), docs, None)
+"""
+
+
+def instructions_per_page(manifest: Path, pages: Path, cache: Path, flat: bool = False) -> Optional[float]:
+    """Instructions per not-a-copy decision (callgrind), or None without valgrind."""
+    import shutil
+    if shutil.which("valgrind") is None:
+        return None
+    cache.mkdir(parents=True, exist_ok=True)  # 10 originals write nothing there, so it may not exist
+    out = cache / "callgrind.out"
+    env = dict(os.environ, SYNDICHECK_CACHE_DIR=str(cache), PYTHONHASHSEED="0")
+    code = INSTR_CHILD.format(root=str(ROOT), manifest=str(manifest), pages=str(pages), flat=flat)
+    res = subprocess.run(["valgrind", "--tool=callgrind", "--toggle-collect=functools_reduce",
+                          f"--callgrind-out-file={out}", PY, "-c", code], capture_output=True, text=True, env=env)
+    total = [line for line in res.stderr.splitlines() if "Collected :" in line]
+    if res.returncode or not total:
+        sys.exit(f"callgrind child failed:\n{res.stderr[-3000:]}")
+    return int(total[-1].split()[-1]) / len(json.loads(pages.read_text("utf-8")))
+
+
 def child(manifest: Path, pages: Path, cache: Path, flat: bool = False, small: Optional[Path] = None,
           rounds: int = 21) -> dict:
     """One fresh process: load + index (its figures), then, given `small` (the 10-original manifest), the
@@ -258,6 +300,8 @@ def main() -> None:
     ap.add_argument("--startup-only", action="store_true")
     ap.add_argument("--work", type=Path, default=None, help="keep manifests here (default: a temp dir)")
     ap.add_argument("--rounds", type=int, default=21, help="rounds of not-a-copy decisions (default 21)")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count instructions per not-a-copy decision under valgrind (slow: minutes)")
     args = ap.parse_args()
     if not CORPUS.is_file():
         sys.exit(f"no corpus at {CORPUS}")
@@ -301,6 +345,14 @@ def main() -> None:
                   f" {n:,}/10 flat {p['N/10 flat'][1]:.2f} [{p['N/10 flat'][0]:.2f}-{p['N/10 flat'][2]:.2f}]"
                   f" ({len(reuse[what]['N'])} rounds of {len(json.loads(pages.read_text('utf-8')))} pages)"
                   + ("" if what == "best" else f"  {'ok' if p['N/10'][1] <= 1.5 else 'MISS'} (target <= 1.5)"))
+        if args.instructions:
+            ten = instructions_per_page(small, pages, work / "cache-10")
+            ten_flat = instructions_per_page(small, pages, work / "cache-10", flat=True)
+            at_n = instructions_per_page(manifest, pages, cache)
+            if ten and ten_flat and at_n:
+                print(f"{'':>10} instructions per not-a-copy decision (callgrind): 10 {ten / 1e6:.3f} M, 10 flat"
+                      f" {ten_flat / 1e6:.3f} M, {n:,} {at_n / 1e6:.3f} M; {n:,}/10 {at_n / ten:.3f},"
+                      f" {n:,}/10 flat {at_n / ten_flat:.3f}")
     print("targets at 100,000: first load+index <= 20 s CPU and <= 1 GiB RSS; reuse ready <= 2 s;"
           " not-a-copy <= 1.5x the same at 10 originals")
 

@@ -527,8 +527,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     # Soup Sieve (CSS selectors, imported by bs4 at start-up) compiles ~50 regular expressions on import:
     # about a sixth of a check's start-up, used only for a page whose stylesheet hides something by selector.
     defer_import("soupsieve")
-    # charset_normalizer (imported by bs4.dammit and checker.decode; ~10 ms) guesses the encoding of a page
-    # that declares none and is not UTF-8: imported at that first guess.
+    # charset_normalizer (imported by bs4.dammit and checker.decode; ~6-10 ms of start-up) guesses the encoding
+    # of a page that declares none and is not UTF-8: imported at that first guess.
     defer_import("charset_normalizer")
     from .crawl.lazy_fetcher import LazyFetcher
     from .pipeline import Checker
