@@ -5,6 +5,9 @@ import sys
 def run() -> int:
     """cli.main(); Ctrl-C before it handles interrupts itself (while Python loads it, or parses the arguments)
     printed a KeyboardInterrupt traceback."""
+    from . import startup_gc
+
+    startup_gc.pause()  # until the command's set-up is done: see startup_gc
     try:
         from .cli import main
 

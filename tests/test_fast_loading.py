@@ -70,3 +70,30 @@ def test_json_lines_scan_handles_escapes_and_nesting() -> None:
     lines = strict_yaml.json_lines(text)
     assert lines[("a\"b",)] == 2 and lines[("a\"b", 1)] == 3 and lines[("a\"b", 1, "c")] == 3
     assert lines[("a\"b", 2)] == 4 and lines[("d",)] == 5
+
+
+def test_everyday_entries_checked_inline_give_what_the_document_checks_give(tmp_path, monkeypatch) -> None:
+    """_manifest() checks entries of the everyday shape inline (_plain_original); the same Originals as _entry()."""
+    from checker import originals as originals_module
+    entries = [
+        ENTRY,
+        dict(ENTRY, id=7, url="https://o.example/7"),  # a number for an id: left to _entry()
+        dict(ENTRY, id="  b  ", url=" https://o.example/b ", authors=["  Jane Doe "], title="  A   title \n"),
+        dict(ENTRY, id="", url="https://o.example/c", text="  Not\r\nnormal   text\n\n\n\nat all  "),
+        {"url": "https://o.example/d", "authors": ["J D"], "published": None, "title": None, "text": None},
+        dict(ENTRY, id="e", url="https://o.example:8443/e", published="2026-02-03T10:00:00Z", text="   "),
+        dict(ENTRY, id="f", url="https://o.example/f", text="Caf\u00e9\u00a0cr\u00e8me\u2003and\ttabs"),
+    ]
+    for name, text in (("m.json", json.dumps({"originals": entries})),
+                       ("m.yaml", yaml.safe_dump(entries, allow_unicode=True))):
+        (tmp_path / name).write_text(text, "utf-8")
+        checked_inline = []
+        plain_original = originals_module._plain_original
+        monkeypatch.setattr(originals_module, "_plain_original",
+                            lambda *args: checked_inline.append(plain_original(*args)) or checked_inline[-1])
+        inline = load_originals(str(tmp_path / name))
+        assert sum(o is not None for o in checked_inline) >= 4  # most went the inline way
+        monkeypatch.setattr(originals_module, "_plain_original", lambda *args: None)
+        assert load_originals(str(tmp_path / name)) == inline
+        monkeypatch.undo()
+        assert [o.id for o in inline] == ["a1", "7", "b", "https://o.example/c", "https://o.example/d", "e", "f"]

@@ -257,11 +257,16 @@ def test_bucketed_lookup_finds_every_posting() -> None:
         for flat in (unfiltered, filtered):  # the filter drops no shingle that an original holds
             got_docs, got_counts = flat.hits_of(page)
             assert dict(zip(got_docs.tolist(), got_counts.tolist())) == want and want
-        # ... and most of those that none holds (a clear bit: ~5% pass at 4-8 keys per mask)
+            # the same looked up one by one in Python (what best() does with the few the filter lets through)
+            few_docs, few_counts = flat.few_hits(flat.filtered(page).tolist())
+            assert few_docs == got_docs.tolist() and few_counts == got_counts.tolist()
+        # ... and most of those that none holds (two bits a key: ~1-4% pass at 2-4 keys per mask; one bit, ~6-12%)
         absent = rng.integers(0, 2 ** 64 - 1, 4000, dtype=np.uint64)
         absent = absent[~np.isin(absent, keys)]
-        passed = (masks[absent >> np.uint64(64 - mask_bits)] & shingle_index._BIT32[absent & np.uint64(31)]) != 0
-        assert passed.mean() < 0.4
+        passed = filtered.filtered(absent)
+        assert passed.size < 0.1 * absent.size
+        # every key passes, whatever is looked up with it
+        assert set(filtered.filtered(np.concatenate([absent, keys])).tolist()) == set(passed.tolist()) | set(keys.tolist())
 
 
 def test_a_worker_maps_the_index_the_client_saved(pack, tmp_path, monkeypatch) -> None:
@@ -414,10 +419,13 @@ def test_few_hits_scored_in_python_as_numpy_scores_them(monkeypatch) -> None:
     assert min(hit_counts) <= 3 and max(hit_counts) > match.FEW_HITS  # both paths taken by default
     for floor in (None, 0.2, 0.05):
         in_python = [index.best(p, floor) for p in pages]
-        monkeypatch.setattr(match, "FEW_HITS", 0)
-        in_numpy = [index.best(p, floor) for p in pages]
-        monkeypatch.setattr(match, "FEW_HITS", 64)
-        assert [_verdict(m) for m in in_python] == [_verdict(m) for m in in_numpy]
+        # Scored in numpy, and the shingles the filter lets through looked up in numpy or in Python (few_hits)
+        for few_hits, few_lookups in ((0, match.FEW_LOOKUPS), (0, 0), (0, 10 ** 9), (64, 0), (64, 10 ** 9)):
+            monkeypatch.setattr(match, "FEW_HITS", few_hits)
+            monkeypatch.setattr(match, "FEW_LOOKUPS", few_lookups)
+            other = [index.best(p, floor) for p in pages]
+            assert [_verdict(m) for m in in_python] == [_verdict(m) for m in other], (few_hits, few_lookups)
+        monkeypatch.undo()
         assert any(m is not None for m in in_python) and any(m is None for m in in_python)
 
 

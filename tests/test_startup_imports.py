@@ -37,6 +37,7 @@ NOT_NEEDED = {
     "checker.render.browser": "render mode (a browser)",
     "tomllib": "a syndicheck.toml or [tool.syndicheck] config file",
     "soupsieve.css_parser": "a stylesheet that hides an element by a structural selector",
+    "charset_normalizer.api": "guessing the encoding of a page that declares none and is not UTF-8",
 }
 
 
@@ -50,18 +51,19 @@ runpy.run_module("checker", run_name="__main__", alter_sys=True)
 """
 
 
-def run_check(tmp_path: Path, original, page_html: str, *extra: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+def run_check(tmp_path: Path, original, page_html: str | bytes, *extra: str,
+              script: str = RUN_AND_LIST) -> tuple[subprocess.CompletedProcess, set[str]]:
     manifest = tmp_path / "originals.json"
     manifest.write_text(json.dumps({"originals": [{
         "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
         "text": original.text}]}), "utf-8")
     page = tmp_path / "one.html"
-    page.write_text(page_html, "utf-8")
+    page.write_bytes(page_html if isinstance(page_html, bytes) else page_html.encode("utf-8"))
     listing = tmp_path / "modules.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SYNDICHECK_")}
     env["SYNDICHECK_CACHE_DIR"] = str(tmp_path / "cache")
     # cwd: the temporary directory, where no config file is found upward (the repository has one).
-    proc = subprocess.run([sys.executable, "-c", RUN_AND_LIST, str(listing), "check", str(page),
+    proc = subprocess.run([sys.executable, "-c", script, str(listing), "check", str(page),
                            "--originals", str(manifest), "--render", "never", *extra],
                           capture_output=True, text=True, cwd=tmp_path, env=env)
     return proc, set(json.loads(listing.read_text("utf-8")))
@@ -95,6 +97,55 @@ def test_soupsieve_is_imported_when_a_stylesheet_needs_it_and_the_verdict_is_the
     assert {f["rule"]: f["outcome"] for f in page["findings"]} == {f.rule: f.outcome.value for f in expected.findings}
     assert "article p.byline" in json.dumps(page)  # the hiding rule is the evidence
     assert page["status"] != "compliant"
+
+
+def test_charset_normalizer_is_imported_to_guess_an_undeclared_encoding_and_the_verdict_is_the_same(
+        tmp_path, original, make_page):
+    # Windows-1252 bytes that are not UTF-8, with no charset declared anywhere: the encoding must be guessed.
+    html = make_page(GOOD + "<p>Caf\u00e9 cr\u00e8me, na\u00efve r\u00e9sum\u00e9.</p>")
+    guessed, modules = run_check(tmp_path, original, html.encode("cp1252"), "--format", "json")
+    assert "charset_normalizer.api" in modules
+    utf8, _ = run_check(tmp_path, original, html, "--format", "json")
+    [page], [same] = json.loads(guessed.stdout)["pages"], json.loads(utf8.stdout)["pages"]
+    assert page["status"] == same["status"] == "compliant"
+    assert page["findings"] == same["findings"]
+
+
+# What the collector's state is at exit, after `check` of a local page.
+RUN_AND_TELL_GC = """
+import atexit, gc, json, runpy, sys
+out = sys.argv.pop(1)
+atexit.register(lambda: open(out, "w").write(json.dumps([gc.isenabled(), gc.get_freeze_count()])))
+runpy.run_module("checker", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_the_collector_paused_for_start_up_runs_again_for_the_pages(tmp_path, original, make_page):
+    proc, state = run_check(tmp_path, original, make_page(GOOD), script=RUN_AND_TELL_GC)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    enabled, frozen = state  # run_check reads the listing file: here [enabled, frozen count]
+    assert enabled is True
+    assert frozen > 10_000  # the start-up's objects (modules, the pack, the index) were frozen, not collected
+
+
+def test_startup_gc_resumes_only_what_it_paused():
+    import gc
+
+    from checker import startup_gc
+    assert gc.isenabled()
+    gc.disable()  # someone else's choice: left alone
+    try:
+        startup_gc.pause()
+        startup_gc.resume()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    frozen = gc.get_freeze_count()
+    startup_gc.pause()
+    assert not gc.isenabled()
+    startup_gc.resume()
+    assert gc.isenabled() and gc.get_freeze_count() >= frozen
+    gc.unfreeze()  # this test process goes on collecting as before
 
 
 PROBE = """
