@@ -105,11 +105,17 @@ class Vocabulary:
     # ... unless the name also holds one of these: a picture's credit, or a word that only contains a mark
     # ("autoresize", "autorotate": automation, not an author).
     author_mark_exclusions: tuple = _words("photo|image|img|caption|credit|autoresiz|autorotat|autorefresh|"
-                                           "autorun|autoriz|autoris|autorit|autorepl|autorec")
+                                           "autorun|autoriz|autoris|autorit|autorepl|autorec|authoriz|authoris|"
+                                           "authorit")  # "authorization" (a sign-in box), "authority"
     # Words in an empty author element's class or id that say it holds something other than the name (a
     # bio, social links, an avatar): such an element left empty is no byline a script fills in.
     not_name_slots: tuple = _words("bio|biography|description|social|avatar|links|follow|share|icon|photo|"
                                    "image|img|twitter|facebook|instagram|linkedin|email|mail|rss")
+    # First words that never open a person's name: a site's account menu ("My WebMD", "Your Account"), a pager
+    # ("Newer Article", "Previous Post"), a control ("Show Menu", "Skip to content"). A bare line opening with one is no one's credit beside an empty slot.
+    not_name_openers: tuple = _words("my|your|our|next|previous|prev|newer|older|back|latest|top|show|hide|toggle|"
+                                     "open|close|skip|mes|votre|notre|"
+                                     "mein|meine|dein|unser|mis|nuestro|nuestra|il")  # not "Ma", "Mia", "Tu": names
     # Path segments of a person's page ("/author/jane-doe/", "/users/jdoe"): a link there names its author
     # (whatever its text, a handle too) and presents no other story.
     profile_paths: tuple = _words("author|authors|user|users|profile|profiles|people|staff|autor|autoren|autorin|"
@@ -192,6 +198,10 @@ class Vocabulary:
     @cached_property
     def not_name_slot_set(self) -> frozenset:
         return frozenset(self.not_name_slots)
+
+    @cached_property
+    def not_name_opener_set(self) -> frozenset:
+        return frozenset(self.not_name_openers)
 
     @cached_property
     def role_set(self) -> frozenset:

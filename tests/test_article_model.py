@@ -1050,6 +1050,16 @@ def test_a_portraits_caption_credits_the_writer_a_pictures_caption_does_not(orig
     # "What's This?" under the headline, its words not otherwise written in lower case on the page)
     "<div class='x9'><canvas></canvas><div class='caption'>What's This?</div></div>",
     "<div class='x9'>Join Us Today!</div>",
+    # an account menu and a pager (Readability's WebMD and Mozilla Hacks pages)
+    "<div class='x9'><span>My WebMD</span></div>",
+    "<div class='x9'><a href='#menu'>Show Menu</a></div>",
+    # a sign-in box whose id holds "author" inside "authorization" (Readability's WebMD page)
+    "<div id='authorization'><div id='why'><a href='https://member.example.com/signin'>Sign In</a>| "
+    "<a href='https://member.example.com/register'>Sign Up</a>| <a href='/subscribe'>Subscribe</a></div></div>",
+    # a widget's label: its box holds nothing else but links that run a script (Readability's WebMD page)
+    "<div class='x9'><div>Font Size</div><div><a href=\"javascript:setClass('t','s')\">A</a></div>"
+    "<div><a href=\"javascript:setClass('t','m')\">A</a></div><div><a href='#'>A</a></div></div>",
+    "<ul class='x9'><li><a href='/2015/03/older-post/'>Newer Article</a></li></ul>",
 ])
 def test_a_controls_label_or_a_dateline_beside_an_empty_slot_is_no_credit(original, line):
     # (a person's name there still fills the slot: test_a_bare_name_beside_the_empty_slot_fills_it_and_is_judged)

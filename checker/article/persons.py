@@ -26,14 +26,14 @@ def reads_as_name(article: "Article", text: str) -> bool:
     """Whether a bare line reads as a person's name on this page: written in capitals, none of its
     words is written in lower case elsewhere on the page ("Buy Now", "Share Services" are words, not
     names), no acronym compound or number ("EU-Gipfel"), and it does not open with a control's word ("Share
-    Article", "Follow Us": a share bar's label, a call to action), and it is no question or call ("What's
-    This?"). In a script without capitals a short word cannot be told from a name: it does not read as one."""
+    Article", "Follow Us": a share bar's label, a call to action; "My Account", "Newer Article": an account
+    menu, a pager), and it is no question or call ("What's This?"). In a script without capitals a short word cannot be told from a name: it does not read as one."""
     words = fold_tokens(text)
     if not words or not any(ch.isupper() for ch in text) or _COMPOUND_WORD.search(text):
         return False
     if text.rstrip().endswith(("?", "!", "？", "！")):  # a question or a call: a control's caption
         return False
-    if words[0] in article.vocab.non_title:
+    if words[0] in article.vocab.non_title or words[0] in article.vocab.not_name_opener_set:
         return False
     lower = article.lowercase_words
     return not any(w in lower for w in words if len(w) > 2)

@@ -120,7 +120,8 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
 def _says_no_writer(article: "Article", block: Block) -> bool:
     """Lines that never name the article's writer beside an empty slot: a heading in an author box (its label,
     "Tech Industry", unless marked as the name), a picture's credit ("Copyright Jane Doe/<agency>"), a button."""
-    return (block.tag in TITLE_TAGS and not block.own_mark) or _picture_credit(article, block) or _button_label(block)
+    return ((block.tag in TITLE_TAGS and not block.own_mark) or _picture_credit(article, block) or _button_label(block)
+            or _control_label(block))
 
 
 def _button_label(block: Block) -> bool:
@@ -131,6 +132,29 @@ def _button_label(block: Block) -> bool:
     buttons = el.find_all("button", limit=8)
     label = " ".join(" ".join(b.get_text(" ").split()) for b in buttons)
     return bool(buttons) and label == " ".join(block.text.split())
+
+
+CONTROL_LINKS = 2  # links that run a script (or go nowhere) beside a line, and nothing else: a widget
+
+
+def _control_label(block: Block) -> bool:
+    """Whether a line labels a widget: its box holds, besides it, only links that run a script or go nowhere
+    and buttons ("Font Size" over three "A" links to `javascript:setClass(...)`)."""
+    el = block.element
+    box = el.parent
+    if box is None or box.name in ("body", "html", "[document]"):
+        return False
+    controls = [c for c in box.find_all(("a", "button"), limit=12) if c is not el and el not in c.parents]
+    if len(controls) < CONTROL_LINKS or not all(c.name == "button" or _goes_nowhere(c.get("href")) for c in controls):
+        return False
+    own = " ".join(block.text.split())
+    rest = " ".join(box.get_text(" ").split()).replace(own, "", 1).split()
+    return len(rest) <= sum(len(c.get_text(" ").split()) for c in controls)
+
+
+def _goes_nowhere(href: object) -> bool:
+    """A link that runs a script or stays on the spot: a control, not a way to another page."""
+    return not isinstance(href, str) or not href.strip() or href.strip().lower().startswith(("javascript:", "#"))
 
 
 def _picture_credit(article: "Article", block: Block) -> bool:
