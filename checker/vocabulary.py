@@ -111,7 +111,7 @@ class Vocabulary:
     # bio, social links, an avatar): such an element left empty is no byline a script fills in.
     not_name_slots: tuple = _words("bio|biography|description|social|avatar|links|follow|share|icon|photo|"
                                    "image|img|twitter|facebook|instagram|linkedin|email|mail|rss")
-    # First words that never open a person's name: a site's account menu ("My WebMD", "Your Account"), a pager
+    # First words that never open a person's name: a site's account menu ("My Account", "Your Profile"), a pager
     # ("Newer Article", "Previous Post"), a control ("Show Menu", "Skip to content"). A bare line opening with one is no one's credit beside an empty slot.
     not_name_openers: tuple = _words("my|your|our|next|previous|prev|newer|older|back|latest|top|show|hide|toggle|"
                                      "open|close|skip|mes|votre|notre|"

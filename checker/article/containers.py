@@ -211,7 +211,7 @@ class Containers:
     def _titles_under(self, node: Tag) -> Optional[list]:
         """[(link, its text, short)] for links under `node` that read as a story's title; None when the subtree
         is too large to be a card (so no larger ancestor is one either). Memoised per element. A link that is a
-        heading ("<h4><a href=...>Fraser's lasting legacy</a></h4>") reads as a title from HEADING_TITLE_WORDS
+        heading ("<h4><a href=...>A lasting legacy</a></h4>") reads as a title from HEADING_TITLE_WORDS
         words (`short`); by the article such a heading is as likely its section's or its author's link."""
         memo = self._links_memo
         key = id(node)
@@ -231,7 +231,7 @@ class Containers:
                 if is_author_link(el, self.vocab):
                     continue  # a link to a person's page is an author link, whatever its words
                 text = " ".join(el.get_text(" ").split())
-                # a link that is a heading ("<h4><a href=...>Fraser's lasting legacy</a></h4>") is a story's
+                # a link that is a heading ("<h4><a href=...>A lasting legacy</a></h4>") is a story's
                 # title however short; a bare link needs title_words to read as one
                 if self._is_title(text):
                     out.append((el, text, False))
