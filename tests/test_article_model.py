@@ -1053,6 +1053,9 @@ def test_a_portraits_caption_credits_the_writer_a_pictures_caption_does_not(orig
     # an account menu and a pager (Readability's WebMD and Mozilla Hacks pages)
     "<div class='x9'><span>My WebMD</span></div>",
     "<div class='x9'><a href='#menu'>Show Menu</a></div>",
+    # a breadcrumb's last item (Readability's eHow page, which has no <h1>)
+    "<ol class='x9'><li><a href='/'>Home</a></li><li><a href='/crafts/'>Crafts</a></li>"
+    "<li><a href='/crafts/diy/'>Other Diy Projects</a></li></ol>",
     # a sign-in box whose id holds "author" inside "authorization" (Readability's WebMD page)
     "<div id='authorization'><div id='why'><a href='https://member.example.com/signin'>Sign In</a>| "
     "<a href='https://member.example.com/register'>Sign Up</a>| <a href='/subscribe'>Subscribe</a></div></div>",

@@ -110,7 +110,7 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
             continue
         if (_says_no_writer(article, b) or vocab.other_credit_re.search(" ".join(fold_tokens(b.text)))
                 or vocab.source_lead.match(" ".join(fold_tokens(b.text[:80]))) or control_row(b) or _licensor_only(article, b)
-                or dateline(b.text, vocab)):
+                or dateline(b.text, vocab) or _menu_item(b, vocab)):
             continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons; "Washington Agency —"
         if b.marked or (containers.credit_area(b) and _beside(b, slot) and reads_as_name(article, b.text)):
             return b
@@ -150,6 +150,28 @@ def _control_label(block: Block) -> bool:
     own = " ".join(block.text.split())
     rest = " ".join(box.get_text(" ").split()).replace(own, "", 1).split()
     return len(rest) <= sum(len(c.get_text(" ").split()) for c in controls)
+
+
+MENU_ITEMS = 3  # items of a list that are each one link to a page of the site: a breadcrumb, a menu
+
+
+def _menu_item(block: Block, vocab: Vocabulary) -> bool:
+    """Whether a line is an item of a breadcrumb or a menu: a list of at least MENU_ITEMS items, each one link
+    (not to a person's page) and nothing else ("eHow > Crafts > Other DIY Projects")."""
+    el = block.element
+    item = el if el.name == "li" else el.find_parent("li")
+    if item is None or item.parent is None:
+        return False
+    items = item.parent.find_all("li", recursive=False, limit=24)
+    if len(items) < MENU_ITEMS:
+        return False
+    for li in items:
+        links = li.find_all("a", limit=2)
+        if len(links) != 1 or is_author_link(links[0], vocab):
+            return False
+        if " ".join(links[0].get_text(" ").split()) != " ".join(li.get_text(" ").split()):
+            return False
+    return True
 
 
 def _goes_nowhere(href: object) -> bool:
