@@ -112,7 +112,8 @@ class Vocabulary:
     not_name_slots: tuple = _words("bio|biography|description|social|avatar|links|follow|share|icon|photo|"
                                    "image|img|twitter|facebook|instagram|linkedin|email|mail|rss")
     # First words that never open a person's name: a site's account menu ("My Account", "Your Profile"), a pager
-    # ("Newer Article", "Previous Post"), a control ("Show Menu", "Skip to content"). A bare line opening with one is no one's credit beside an empty slot.
+    # ("Newer Article", "Previous Post"), a control ("Show Menu", "Skip to content"). A bare line opening with one
+    # is no one's credit beside an empty slot.
     not_name_openers: tuple = _words("my|your|our|next|previous|prev|newer|older|back|latest|top|show|hide|toggle|"
                                      "open|close|skip|mes|votre|notre|"
                                      "mein|meine|dein|unser|mis|nuestro|nuestra|il")  # not "Ma", "Mia", "Tu": names

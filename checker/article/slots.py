@@ -11,7 +11,7 @@ from ..names import fold_tokens
 from ..parse import Block, subtree_text
 from ..text_match import find_alias
 from ..vocabulary import Vocabulary
-from .containers import is_author_link
+from .containers import CARD_NODES, is_author_link
 from .persons import (NAME_START, TITLE_TAGS, control_row, credits_person, dateline, line_credits_person, named_outlet,
                       person_in_line, reads_as_name)
 
@@ -144,6 +144,8 @@ def _control_label(block: Block) -> bool:
     box = el.parent
     if box is None or box.name in ("body", "html", "[document]"):
         return False
+    if any(i > CARD_NODES for i, _ in enumerate(box.descendants)):
+        return False  # a large container, not a widget: not read further
     controls = [c for c in box.find_all(("a", "button"), limit=12) if c is not el and el not in c.parents]
     if len(controls) < CONTROL_LINKS or not all(c.name == "button" or _goes_nowhere(c.get("href")) for c in controls):
         return False
@@ -157,7 +159,7 @@ MENU_ITEMS = 3  # items of a list that are each one link to a page of the site: 
 
 def _menu_item(block: Block, vocab: Vocabulary) -> bool:
     """Whether a line is an item of a breadcrumb or a menu: a list of at least MENU_ITEMS items, each one link
-    (not to a person's page) and nothing else ("eHow > Crafts > Other DIY Projects")."""
+    (not to a person's page) and nothing else ("Home > Crafts > Other DIY Projects")."""
     el = block.element
     item = el if el.name == "li" else el.find_parent("li")
     if item is None or item.parent is None:
