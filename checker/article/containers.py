@@ -235,8 +235,8 @@ class Containers:
                 # title however short; a bare link needs title_words to read as one
                 if self._is_title(text):
                     out.append((el, text, False))
-                elif ((el.find_parent(_HEADINGS) is not None or el.find(_HEADINGS) is not None)
-                      and self._is_title(text, HEADING_TITLE_WORDS)):
+                elif (self._is_title(text, HEADING_TITLE_WORDS)  # the cheap test first: most links fail it
+                      and (el.find_parent(_HEADINGS) is not None or el.find(_HEADINGS) is not None)):
                     out.append((el, text, True))  # short: a card's title only away from the article
         memo[key] = out
         return out
