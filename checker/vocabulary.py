@@ -14,6 +14,7 @@ def _words(*groups: str) -> tuple:
 _MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
            "september|october|november|december")
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # Chinese and Japanese
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class Vocabulary:
     credit_prefixes: tuple = _words("by|written by|words by|story by|reported by|reporting by|author|authors|"
                                     "byline|reporter|from|par|por|von|door|di|av|af|texto|text|autor|autore|auteur|"
                                     "posted by|contributed by|escrito por|przez|tekst|teksti|yazar|szerzo|avtor|"
-                                    "forfatter|autorin|autoren")
+                                    "forfatter|autorin|autoren|"
+                                    # Chinese and Japanese: author, reporter, written by, interviewed and written by
+                                    "作者|记者|記者|撰文|撰稿|采写|採寫|执笔|執筆|筆者")
     # Credits for someone other than the writer: "Photo by", "Edited by", "Additional reporting by".
     other_credits: tuple = _words("edited|photo|photos|photograph|photographs|photography|picture|pictures|"
                                   "image|images|video|illustration|illustrations|illustrated|graphic|graphics|"
@@ -36,11 +39,15 @@ class Vocabulary:
                                   "fact checked|photo credit|foto|fotos|bild|copyright|courtesy|"
                                   # a reader's comment or a forum's answer ("Comment by Jane Doe"), a reviewer; as a
                                   # phrase, since each word also matches as a stem ("Commentary by" is a column's credit)
-                                  "comment by|comments by|commented|reply|replies|replied|answered|asked|reviewed")
+                                  "comment by|comments by|commented|reply|replies|replied|answered|asked|reviewed|"
+                                  # Chinese and Japanese: photo, picture, proofreading, translation. Not the editor's
+                                  # credit ("责编：..."): on pages of these languages it is often the only person named,
+                                  # and read as the page's credit of that person
+                                  "摄影|攝影|撮影|图片|圖片|写真|校对|校對|翻译|翻譯")
     # Credit prefixes that name where a story came from, not who wrote it: "From <a wire>", "Source: <an agency>",
     # "Bron: <an agency>". Beside an empty author slot such a line does not say what the slot will hold.
     source_prefixes: tuple = _words("from|via|source|sources|bron|quelle|fuente|fonte|kilde|kalla|zrodlo|zdroj|"
-                                    "kaynak|forras|lahde|provenance")
+                                    "kaynak|forras|lahde|provenance|来源|來源|出处|出處|稿源|出典")
     # Phrases that start consent or legal text, never a credit: "By clicking Accept, you agree ...".
     consent_phrases: tuple = _words("by clicking|by using|by continuing|by accepting|by signing|by subscribing|"
                                     "by submitting|by registering|by entering|by proceeding|by visiting|"
@@ -149,12 +156,12 @@ class Vocabulary:
     @cached_property
     def by_re(self) -> "re.Pattern":
         """A credit prefix ending the text before a name."""
-        return re.compile(r"(?:^|\s)(?:" + _alternation(self.credit_prefixes) + r")\s*:?\s*$")
+        return re.compile(r"(?:^|\s)(?:" + _folded_alternation(self.credit_prefixes) + r")\s*:?\s*$")
 
     @cached_property
     def by_start(self) -> "re.Pattern":
         """A line that starts with a credit prefix followed by something."""
-        return re.compile(r"^\s*(?:" + _alternation(self.credit_prefixes) + r")\s*:?\s+\S", re.I)
+        return re.compile(r"^\s*(?:" + _prefix_lead(self.credit_prefixes) + r")\S", re.I)
 
     @cached_property
     def date_set(self) -> frozenset:
@@ -167,12 +174,12 @@ class Vocabulary:
     @cached_property
     def source_lead(self) -> "re.Pattern":
         """A folded line opening with a source prefix ("from <a wire>", "source <an agency>")."""
-        return re.compile(r"^(?:" + _alternation(self.source_prefixes) + r")\b")
+        return re.compile(r"^(?:" + _folded_alternation(self.source_prefixes) + r")\b")
 
     @cached_property
     def by_lead(self) -> "re.Pattern":
         """The credit prefix at the start of a line, with what follows it up to the name."""
-        return re.compile(r"^\s*(?:" + _alternation(self.credit_prefixes) + r")\s*:?\s+", re.I)
+        return re.compile(r"^\s*(?:" + _prefix_lead(self.credit_prefixes) + r")", re.I)
 
     @cached_property
     def profile_path_re(self) -> "re.Pattern":
@@ -181,12 +188,12 @@ class Vocabulary:
 
     @cached_property
     def other_credit_re(self) -> "re.Pattern":
-        return re.compile(r"(?:^|\s)(?:" + _alternation(self.other_credits) + r")\w*\s*(?:by)?\s*:?\s*$")
+        return re.compile(r"(?:^|\s)(?:" + _folded_alternation(self.other_credits) + r")\w*\s*(?:by)?\s*:?\s*$")
 
     @cached_property
     def other_credit_lead_re(self) -> "re.Pattern":
         """A folded line that opens with another credit's word ("photo jane doe", "copyright jane doe agency")."""
-        return re.compile(r"^(?:" + _alternation(self.other_credits) + r")\w*\b")
+        return re.compile(r"^(?:" + _folded_alternation(self.other_credits) + r")\w*\b")
 
     @cached_property
     def consent_re(self) -> "re.Pattern":
@@ -231,6 +238,25 @@ class Vocabulary:
 def _alternation(words: tuple) -> str:
     """A regex alternation of the words, longest first (so "written by" wins over "by")."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+
+
+def _folded_alternation(words: tuple) -> str:
+    """The alternation for text folded by `names.fold_tokens` ("作者" is matched as "zuo zhe")."""
+    from .names import fold_tokens
+
+    return _alternation(tuple({" ".join(fold_tokens(w)) for w in words} - {""}))
+
+
+def _prefix_lead(words: tuple) -> str:
+    """Credit prefixes opening a line, with what separates them from the name: a space ("By Jane Doe",
+    "Author: Jane Doe"); in a script written without spaces a colon, slash or bar, or a space ("作者：魏星", not
+    "作者最新文章", the author's latest stories)."""
+    spaced = tuple(w for w in words if not _UNSPACED.search(w))
+    unspaced = tuple(w for w in words if _UNSPACED.search(w))
+    lead = r"(?:" + _alternation(spaced) + r")\s*:?\s+"
+    if unspaced:
+        lead += r"|(?:" + _alternation(unspaced) + r")(?:\s*[:：/／|｜]\s*|\s+)"
+    return lead
 
 
 DEFAULT_VOCABULARY = Vocabulary()

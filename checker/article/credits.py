@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
-from anyascii import anyascii
-
-from ..names import find_name, fold_tokens, name_forms
+from ..names import ascii_words, find_name, fold_tokens, name_forms
 from ..parse import Block
 from ..visibility import hidden_by_structure
 from ..vocabulary import Vocabulary
@@ -20,7 +18,6 @@ if TYPE_CHECKING:
 _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
 # "Politics | Jane Doe", "Author: Jane Doe", "Dec. 3 | — Jane Doe" (dashes and bullets folded to "-", "*")
 _SEPARATOR_BEFORE = re.compile(r"(?:[|•·—–:/]|(?:^|\s)[-*])\s*$")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "Jane DoeRedakteur", "ByJANE DOE"
 SHORT_CREDIT_WORDS = 12
 SHORT_PREFIX_CHARS = 24
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
@@ -57,7 +54,7 @@ def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vo
     After it: nothing, a separator, a capitalised word (a role, a title, an outlet: "China/Asia Pacific
     Reporter"), a role or date word, or another name. "Jane Doe said" is a sentence, not a credit.
     """
-    raw = anyascii(_CAMEL.sub(" ", line))  # "Jane DoeRedakteur": inline elements glued without a space
+    raw = ascii_words(line)  # "Jane DoeRedakteur": inline elements glued without a space
     toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(raw)]
     words = [t[0].lower() for t in toks]
     if not words:
@@ -92,7 +89,7 @@ def _credits_in_fields(line: str, forms_by_author: dict, marked: bool, zone: str
     if len(fields) > 1:
         for f in fields:
             # a field that opens with a credit holds it whatever follows ("Jane Doe, Outlet — Updated ... Share")
-            head = f if len(_TOKEN.findall(anyascii(f))) <= limit else _opening(f, limit)
+            head = f if len(_TOKEN.findall(ascii_words(f))) <= limit else _opening(f, limit)
             if head:
                 found.update(credit_in_line(head, forms_by_author, marked, zone, vocab))
     if not found:
@@ -113,7 +110,7 @@ def _opening(line: str, limit: int) -> str:
 
 
 def _token_count(text: str) -> int:
-    return len(_TOKEN.findall(anyascii(_CAMEL.sub(" ", text))))
+    return len(_TOKEN.findall(ascii_words(text)))
 
 
 def _first_words(line: str, n: int) -> str:
