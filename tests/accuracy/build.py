@@ -945,6 +945,7 @@ class Plan:
     placement: str = "auto"  # slot | head | foot
     logo_pos: str = "auto"  # top | foot
     notice: Optional[bool] = None
+    logo_away: bool = False  # put the logo on the side of the body away from where the credit lands
 
 
 class Builder:
@@ -1078,9 +1079,21 @@ class Builder:
         # 4. headline and <head>
         self._headline(h1)
         # 5. byline / affiliation, then the logo
+        credit_after_body = block is not None and self._after(block, self.last_para)
         self._byline(block)
+        self.credit_after_body = self.placement == "foot" or (
+            self.placement in ("slot", "slot-emptied") and credit_after_body)
         self._logo()
         return self.render()
+
+    def _after(self, el: El, ref: El) -> bool:
+        """Whether `el` comes after `ref` in document order (and is not inside it)."""
+        for x in self.doc.iter():
+            if x is ref:
+                return not contains(ref, el)
+            if x is el:
+                return False
+        return False
 
     def _body_modifications(self, paras: list[str]) -> list[str]:
         out = list(paras)
@@ -1510,6 +1523,9 @@ class Builder:
         pos = plan.logo_pos
         if pos == "auto":
             pos = rng.choice(["top", "top", "foot"])
+        if plan.logo_away:
+            # a layout whose credit slot sits after the text (an author line at its foot) takes the logo at the top
+            pos = "top" if getattr(self, "credit_after_body", False) else "foot"
         self.logo_pos = pos
         if pos == "top":
             self.insert_before(self.first_para, html)
@@ -1775,6 +1791,7 @@ def build(corpus: Optional[Path] = None, seed: int = SEED, fundus: Optional[Path
         if plan.byline in BYLINE_FAIL + BYLINE_REVIEW or (plan.byline in BYLINE_PASS and plan.aff in AFF_FAIL):
             # keep every DCNF name (logo alt) away from the byline, so only the intended signal is present
             plan.logo_pos = "top" if plan.byline == "foot-author-line" else "foot"
+            plan.logo_away = True
         case_rng = random.Random(f"{seed}:{n}:{lay.name}:{art['id']}")
         try:
             b = Builder(lay, art, plan, case_rng)
