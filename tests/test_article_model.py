@@ -1206,3 +1206,52 @@ def test_the_authors_latest_stories_is_no_credit_line(original):
     assert v.by_start.match("作者：魏星") and v.by_lead.sub("", "作者：魏星") == "魏星"
     assert not v.by_start.match("作者最新文章")  # "the author's latest stories": a heading, not "By 最新文章"
     assert v.by_start.match("By Jane Doe") and not v.by_start.match("Bypass road")
+
+
+# ---- an author box's frame around an emptied name; a named wrapper that only wraps the credit ----------------
+
+@pytest.mark.parametrize("frame", ["By ", "Written by ", "— "])
+def test_an_author_box_after_the_text_holding_only_a_prefix_and_an_empty_name_is_review(original, frame):
+    box = (f"<div class='author-box'><h4 class='author-name'>{frame}<a href='/author/x/' rel='author'></a></h4>"
+           "</div>")
+    html = page(original, "").replace("</div></article>", f"</div>{box}</article>", 1)
+    got = outcomes(html, original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+def test_an_author_box_showing_a_bio_beside_an_empty_name_is_no_slot(original):  # guard
+    box = ("<div class='author-box'><h4 class='author-name'>By <a href='/author/x/' rel='author'></a></h4>"
+           "<p>Kyle Wood covers energy for the Partner Gazette.</p></div>")
+    html = page(original, "").replace("</div></article>", f"</div>{box}</article>", 1)
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+def test_a_sign_off_naming_one_author_and_an_empty_one_is_review(original):
+    two = replace(original, authors=("Jane Q. Reporter", "Kyle Wood"))
+    sign = ("<p class='author-line'><em>— <a href='/author/kyle-wood/' rel='author'></a> and <strong>Jane Q. "
+            "Reporter</strong>, Daily Caller News Foundation</em></p>")
+    html = page(two, "").replace("</div></article>", f"</div>{sign}</article>", 1)
+    assert outcomes(html, two)["byline"] == "review"
+
+
+def _headless(original: Original, credit: str) -> str:
+    """A page that shows no headline of the article's (its theme's title box left with the site's name) and whose
+    credit stands above a list of other stories, then the text."""
+    stream = "".join(f"<li><a href='/2026/story-{i}/'>Another Story About Something Else Number {i}</a>"
+                     f"<span>By Kyle Wood {i} hours ago</span></li>" for i in range(6))
+    return (f"<html><body><div class='top'><a href='/'>Home</a></div><div class='title'>Partner Gazette</div>"
+            f"<div class='article'>{credit}<ul class='stream'>{stream}</ul>"
+            f"<img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'>{article_html(original)}</div>"
+            f"</body></html>")
+
+
+@pytest.mark.parametrize("wrapper", ["<nav class='pst-by'>{}</nav>", "<aside class='meta'>{}</aside>",
+                                     "<footer class='entry-meta'>{}</footer>"])
+def test_a_named_container_that_only_wraps_the_credit_is_no_navigation(original, wrapper):
+    html = _headless(original, wrapper.format(f"<div>{CREDIT}</div>"))
+    assert outcomes(html, original)["byline"] == "pass"
+
+
+def test_a_navigation_block_of_links_holding_a_credit_is_still_chrome(original):  # guard
+    nav = f"<nav class='menu'><a href='/politics'>Politics</a> <a href='/energy'>Energy</a> <span>{CREDIT}</span></nav>"
+    assert outcomes(_headless(original, nav), original)["byline"] == "fail"

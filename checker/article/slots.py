@@ -18,6 +18,7 @@ from .persons import (NAME_START, TITLE_TAGS, control_row, credits_person, datel
 if TYPE_CHECKING:
     from . import Article
 
+_SIGN_OFF_DASH = re.compile(r"^\s*[-—–―~]+\s*")  # a sign-off's dash before the credit ("— Jane Doe, Outlet")
 SLOT_READ_NODES = 400  # an empty slot's subtree is read this far for text (a hostile one is not walked whole)
 SLOT_AREA_LEVELS = 3  # an empty credit slot and a bare name within this many ancestors of it share a credit area
 
@@ -56,7 +57,7 @@ def whole_box(article: "Article", block: Block) -> bool:
         b = blocks[i]
         if b.depth < depth:  # an enclosing block
             depth, levels = b.depth, levels + 1
-            if b.own_mark and _text_below(b.element):
+            if b.own_mark and _shows_text(article, b.element):
                 return False
         i -= 1
     return True
@@ -78,6 +79,16 @@ def _pictured_credit(article: "Article", block: Block) -> bool:
 def _names_person(article: "Article", text: str) -> bool:
     """A picture's text that reads as a person's name of two words or more (a portrait's "Jane Doe")."""
     return len(fold_tokens(text)) >= 2 and reads_as_name(article, text)
+
+
+def _shows_text(article: "Article", node: Tag) -> bool:
+    """Whether an author box shows text of its own besides the empty name: a credit prefix or a dash left in
+    front of it ("By <a rel=author></a>", "Written by", "—") is the name's frame, not the box's text."""
+    text = subtree_text(node, SLOT_READ_NODES)
+    if text is None:
+        return True
+    words = fold_tokens(text)
+    return bool(words) and not article.vocab.by_re.fullmatch(" " + " ".join(words))
 
 
 def _text_below(node: Tag) -> bool:
@@ -190,8 +201,9 @@ def _picture_credit(article: "Article", block: Block) -> bool:
 
 
 def name_gap(vocab: Vocabulary, line: str) -> bool:
-    """Whether a credit line reads with a name left out: "By and Jane Doe", "By , Jane Doe", "Jane Doe and"."""
-    rest = vocab.by_lead.sub("", line, count=1)
+    """Whether a credit line reads with a name left out: "By and Jane Doe", "By , Jane Doe", "Jane Doe and",
+    a sign-off "— and Jane Doe, Outlet"."""
+    rest = vocab.by_lead.sub("", _SIGN_OFF_DASH.sub("", line), count=1)
     words = rest.split()
     tail = re.split(r"\s[|•·—–]\s", line)[0].split()
     # whole words only: "E. Jean Carroll" opens with an initial, not the joiner "e"
