@@ -351,9 +351,28 @@ class Containers:
             return None  # an author line in an <aside>/<footer> of the article itself
         article = self._named_article_containers
         for cid, name in zip(block.asides, block.aside_names):
-            if self.zones is None or cid not in article:
+            if (self.zones is None or cid not in article) and not self._only_wraps(block, cid):
                 return name
         return None
+
+    def _only_wraps(self, block: Block, cid: int) -> bool:
+        """Whether a container named as navigation or other stories only wraps this line: it links to no other page
+        and holds nothing else (a `<nav class="byline">` around "By Jane Doe"). Navigation is a block of links,
+        another story is presented by its link; a name alone is no such block."""
+        node: Optional[Tag] = block.element
+        while node is not None and id(node) != cid:
+            node = node.parent
+        if node is None:
+            return False
+        own = " ".join(block.text.split())
+        if own and " ".join(node.get_text(" ").split()) != own:
+            return False  # it holds more than this line
+        for a in node.find_all("a", limit=8):
+            href = a.get("href")
+            if isinstance(href, str) and href.strip() and not href.lstrip().startswith(("#", "javascript:")) \
+                    and not is_author_link(a, self.vocab):
+                return False
+        return True
 
 
 REPEATED_CARDS = 3  # sibling boxes of one tag, each headed by a linked heading: a list of other stories
