@@ -108,7 +108,8 @@ class Vocabulary:
     # Words in an element's class, id, itemprop, rel or data-component (as parts of a name: "post-author-link",
     # "articleAutor") that mark it as crediting the article's author, in the languages partners write markup in.
     author_marks: tuple = _words("author|byline|by-line|writer|contributor|reporter|journalist|creator|autor|auteur|"
-                                 "verfasser|forfatter|skribent|yazar|szerzo|penulis")
+                                 "verfasser|forfatter|skribent|yazar|szerzo|penulis|"
+                                 "signature")  # a byline's name in some newsrooms' themes ("la signature")
     # ... unless the name also holds one of these: a picture's credit, or a word that only contains a mark
     # ("autoresize", "autorotate": automation, not an author).
     author_mark_exclusions: tuple = _words("photo|image|img|caption|credit|autoresiz|autorotat|autorefresh|"

@@ -1255,3 +1255,9 @@ def test_a_named_container_that_only_wraps_the_credit_is_no_navigation(original,
 def test_a_navigation_block_of_links_holding_a_credit_is_still_chrome(original):  # guard
     nav = f"<nav class='menu'><a href='/politics'>Politics</a> <a href='/energy'>Energy</a> <span>{CREDIT}</span></nav>"
     assert outcomes(_headless(original, nav), original)["byline"] == "fail"
+
+
+def test_an_empty_signature_element_under_the_headline_is_the_scripts_byline_slot(original):
+    html = page(original, "<p class='summary'></p><span class='Component-signature-0-2-18 null'></span>")
+    got = outcomes(html, original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
