@@ -323,6 +323,7 @@ class Layout:
     sidebar: Optional[str]
     footer: Optional[str]
     empty_byline: bool = False  # a visible byline/author element with no text (filled in by JavaScript)
+    leftover_person: bool = False  # a person the page credits is still shown once its byline block is gone
 
     @property
     def persons(self) -> list[str]:
@@ -523,6 +524,53 @@ def _has_empty_byline(doc: El, first_slot: El) -> bool:
     return False
 
 
+def _leftover_person(doc: El, keep_out: Sequence[El], persons: Sequence[str]) -> bool:
+    """Whether one of the page's persons is still shown outside its byline block, headline and body (a second author
+    line, an author box, a reporter card): on such a layout an emptied byline slot stands beside a visible credit of
+    someone else, which a reader takes as the page's credit, so it cannot host a 'review' case."""
+    names = [fold(p) for p in persons if fold(p)]
+    if len(keep_out) < 2:
+        return False
+    order, prefix = _order(doc)
+    slots = keep_out[-2:]  # the first and the last body paragraph close the list
+    first, last = order[slots[0]], order[slots[1]]
+    end = prefix[last] + len(vis_text(slots[1]))
+
+    def near(el: El) -> bool:  # where a reader looks for the article's credit: just above or right after the text
+        pos = order.get(el)
+        return pos is not None and (0 <= prefix[first] - prefix[pos] <= LEFTOVER_NEAR_CHARS
+                                    or (pos > last and prefix[pos] - end <= LEFTOVER_NEAR_CHARS))
+
+    for el in doc.iter():
+        if not is_el(el) or el.tag in SKIP_TEXT_TAGS:
+            continue
+        raw = " ".join(" ".join([el.text or ""] + [c.tail or "" for c in el]).split())
+        own = f" {fold(raw)} "
+        named = any((f" {n} " in own) if n.isascii() else (n.replace(" ", "") in own.replace(" ", "")) for n in names)
+        line = raw if not raw or _LEFTOVER_BY_RE.match(raw) else ""
+        if raw and _BY_ALONE_RE.fullmatch(raw):  # "<span>By:</span> <a>Wire</a>": the prefix and the name apart
+            par = el.getparent()
+            line = " ".join(vis_text(par if par is not None and len(vis_text(el)) < 8 else el).split())
+        by_line = bool(line) and bool(_LEFTOVER_BY_RE.match(line)) and len(line) <= 100 and not _CONSENT_RE.match(line)
+        if not (named or by_line):
+            continue
+        if any(k is el or contains(k, el) or contains(el, k) for k in keep_out) or not near(el) or is_hidden(el):
+            continue
+        # a credit: a line opening with a credit prefix ("By: <a wire>"), or the person in an author-marked element;
+        # not a sentence that mentions the person ("Jane Doe can be reached at ...") or an editor's line
+        if by_line or any(is_marked(a) or _credit_slot(a) for a in [el, *list(el.iterancestors())[:3]]):
+            return True
+    return False
+
+
+_BY_ALONE_RE = re.compile(r"(?:by|par|por|von|door|di|av)\s*:?", re.I)
+_LEFTOVER_BY_RE = re.compile(r"\s*(?:by|par|por|von|door|di|av)\s*:?\s+\S", re.I)
+_CONSENT_RE = re.compile(r"\s*by\s+(?:clicking|using|continuing|signing|subscribing|submitting|entering)\b", re.I)
+
+
+LEFTOVER_NEAR_CHARS = 1500  # visible characters above the text or after it that still hold the article's credits
+
+
 def analyse(page: RealPage) -> tuple[Optional[Layout], Optional[str]]:
     """A Layout for a real page, or the reason it cannot host a transplanted article."""
     try:
@@ -572,6 +620,8 @@ def analyse(page: RealPage) -> tuple[Optional[Layout], Optional[str]]:
     if footer is not None and (contains(footer, container) or contains(container, footer)):
         footer = None
     empty_byline = _has_empty_byline(doc, slots[0])
+    leftover = _leftover_person(doc, [x for x in (block, h1, *slots) if x is not None] + [slots[0], slots[-1]],
+                                page.meta.get("persons") or [])
     gp = tree.getpath
     return (
         Layout(
@@ -586,6 +636,7 @@ def analyse(page: RealPage) -> tuple[Optional[Layout], Optional[str]]:
             sidebar=gp(sidebar) if sidebar is not None else None,
             footer=gp(footer) if footer is not None else None,
             empty_byline=empty_byline,
+            leftover_person=leftover,
         ),
         None,
     )
@@ -1785,6 +1836,9 @@ def build(corpus: Optional[Path] = None, seed: int = SEED, fundus: Optional[Path
         elif plan.byline in BYLINE_FAIL or plan.byline == "unknown-authors":
             # a layout whose own byline element is empty (JavaScript fills it) can only be 'review' there
             lay = next(l for l in lay_cycle if not l.empty_byline)
+        elif plan.byline == "js-empty":
+            # an emptied slot is 'review' only where no other credit of the page's own person is left in view
+            lay = next(l for l in lay_cycle if not l.leftover_person)
         else:
             lay = next(lay_cycle)
         art = _article_for(plan, articles, art_cycle, crng)
