@@ -396,3 +396,12 @@ def test_renders_handed_over_unwaited_are_bounded(pack, original, httpserver, re
         renderer.close()
     assert len(results) == 9 and all(r.rendered and r.status is Status.COMPLIANT for r in results)
     assert most[0] == 2 and renderer._pending == 0
+
+
+def test_a_logo_that_did_not_load_keeps_the_size_its_own_style_gives_it(pack, original, httpserver, renderer):
+    """Offline or from a failing host a picture's size is unknown, unless its own style sets it: a logo styled
+    one pixel wide is hidden whether it loaded or not (the static reading says so too)."""
+    logo = '<img src="http://logo.invalid/dcnf-logo.png" alt="Daily Caller News Foundation" style="width:1px;height:1px">'
+    html = page(original, head=f'<p class="byline">{BYLINE}</p>', logo=logo)
+    result = check(Checker.build(pack, [original], renderer=renderer), story(httpserver), html)
+    assert result.rendered and finding(result, "logo").outcome is Outcome.FAIL, finding(result, "logo").message

@@ -25,6 +25,10 @@ window.__syndicheckApi = (() => {
   const placeholder = (img) => (img.currentSrc || "").startsWith("data:") &&
     LAZY_URLS.some((a) => img.hasAttribute(a) && !img.getAttribute(a).startsWith("data:"));
   const drawn = (img) => img.complete && (img.naturalWidth > 1 || img.naturalHeight > 1) && !placeholder(img);
+  // A picture its own style sizes to a pixel ("width:1px;height:1px") is that small whether it loaded or not. (One
+  // that failed to load is drawn as its alt text, an inline box that ignores the size, and the snapshot drops
+  // the style attribute, so the static reading cannot see it either.)
+  const tiny = (img) => ["width", "height"].some((p) => /^(0|[01](\.\d+)?px)$/.test(img.style[p].trim()));
 
   function clipsAway(cs) {
     // The "screen-reader only" idioms: clip: rect(0 0 0 0), clip-path: inset(50%)
@@ -72,7 +76,7 @@ window.__syndicheckApi = (() => {
           // Not loaded (offline, slow or failing host): its size is unknown, not zero. Where it would be and
           // whether CSS hides it still count; its own size attributes are kept for the static reading.
           const at = {left: r.left, top: r.top, right: Math.max(r.right, r.left + 2), bottom: Math.max(r.bottom, r.top + 2)};
-          vis = seen(cut(at));
+          vis = !tiny(el) && seen(cut(at));
         } else if (REPLACED.has(el.tagName)) {
           vis = r.width > 1 && r.height > 1 && seen(cut(r));
         } else {
