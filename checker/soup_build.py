@@ -11,6 +11,7 @@ against, an error) falls back to bs4's own builder, so the tree is always bs4's.
 """
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from typing import Any, Optional
 
@@ -244,6 +245,20 @@ class _FastBuilder(LXMLTreeBuilder):
 _SUPPORTED = bs4.__version__.startswith(SUPPORTED_BS4)
 
 
+SHORT_MARKUP = 512  # bs4 asks whether markup is a URL or a file name only when it is this short or shorter
+
+
+def _soup(html: str, *args: Any, **kwargs: Any) -> BeautifulSoup:
+    """BeautifulSoup(html, ...), without its warning that a short page looking like a URL or a file name
+    ("https://example.com/") may have been meant to be fetched: it is a page to read, and the warning would be
+    noise on a user's terminal."""
+    if len(html) > SHORT_MARKUP:
+        return BeautifulSoup(html, *args, **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", bs4.MarkupResemblesLocatorWarning)
+        return BeautifulSoup(html, *args, **kwargs)
+
+
 def soup_of(html: str) -> BeautifulSoup:
     """The tree BeautifulSoup(html, "lxml") builds, built faster."""
     return soup_and_elements(html, frozenset())[0]
@@ -255,12 +270,12 @@ def soup_and_elements(html: str, names: frozenset) -> tuple[BeautifulSoup, dict]
     if _SUPPORTED:
         builder = _FastBuilder(names)
         try:
-            soup = BeautifulSoup(html, builder=builder)
+            soup = _soup(html, builder=builder)
             found, builder.found = builder.found, {}  # the soup keeps its builder: not these lists too
             return soup, found
         except _Fallback:
             pass
-    soup = BeautifulSoup(html, "lxml")
+    soup = _soup(html, "lxml")
     noted: dict = {name: [] for name in names}
     for el in soup.descendants:
         if isinstance(el, Tag) and el.name in noted:

@@ -278,3 +278,11 @@ def test_arbitrary_bytes_get_a_status(body: bytes) -> None:
     assert result.status in Status
     if result.status is Status.ERROR:
         assert result.error and not result.error.startswith("could not check")  # a reason, not a crash
+
+
+@pytest.mark.parametrize("text", ["https://partner.example/story", "story.html"])
+def test_a_page_whose_text_looks_like_an_address_parses_without_a_warning(text: str) -> None:
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # bs4's "looks like a URL" warning would end up on the user's terminal
+        parse_page(text, "https://partner.example/x")
