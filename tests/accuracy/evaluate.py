@@ -34,8 +34,8 @@ REAL_BYLINE_FAIL_FLOOR = 0.99  # the same page credited to someone else: byline 
 # to let a change through.
 GATE_FLOORS: dict[str, dict[str, float]] = {
     "logo": {"precision": 0.99, "recall": 0.98, "review_ceiling": 0.03, "review_expected": 0.98},
-    "byline": {"precision": 0.88, "recall": 0.97, "review_ceiling": 0.03, "review_expected": 0.70},
-    "affiliation": {"precision": 0.92, "recall": 0.98, "review_ceiling": 0.03, "review_expected": 0.70},
+    "byline": {"precision": 0.90, "recall": 0.97, "review_ceiling": 0.03, "review_expected": 0.85},
+    "affiliation": {"precision": 0.93, "recall": 0.98, "review_ceiling": 0.03, "review_expected": 0.85},
 }
 GATE_REAL_BYLINE_PASS = 0.97
 GATE_REAL_BYLINE_FAIL = 0.99
@@ -630,7 +630,8 @@ SECOND_N_SEEDS = 3
 # The same floors as DCNF's: issue 10's targets for the rules built from the new generic checks, and for the
 # byline rule (the DCNF byline and affiliation checks together) the DCNF byline rule's ratchet.
 SECOND_GATE_FLOORS: dict[str, dict[str, float]] = {
-    "byline": dict(GATE_FLOORS["byline"]),
+    # the floors the first pack's byline had before its generator's review cases were cleaned up (2026-12-07)
+    "byline": {"precision": 0.88, "recall": 0.97, "review_ceiling": 0.03, "review_expected": 0.70},
     "credit": dict(TARGETS),
     "pixel": dict(TARGETS),
     "text": dict(TARGETS),
