@@ -1261,3 +1261,11 @@ def test_an_empty_signature_element_under_the_headline_is_the_scripts_byline_slo
     html = page(original, "<p class='summary'></p><span class='Component-signature-0-2-18 null'></span>")
     got = outcomes(html, original)
     assert got["byline"] == "review" and got["affiliation"] == "review"
+
+
+def test_an_author_box_showing_only_the_licensor_and_a_role_under_an_empty_name_is_review(original):
+    box = ("<div class='author-box'><div class='author-info'><h4 class='author-title'><a href='/author/x/' "
+           "rel='author'></a></h4><p class='author-description'>Staff Reporter, Daily Caller News Foundation</p>"
+           "</div></div>")
+    html = page(original, "").replace("</div></article>", f"</div>{box}</article>", 1)
+    assert outcomes(html, original)["byline"] == "review"

@@ -83,12 +83,16 @@ def _names_person(article: "Article", text: str) -> bool:
 
 def _shows_text(article: "Article", node: Tag) -> bool:
     """Whether an author box shows text of its own besides the empty name: a credit prefix or a dash left in
-    front of it ("By <a rel=author></a>", "Written by", "—") is the name's frame, not the box's text."""
+    front of it ("By <a rel=author></a>", "Written by", "—"), or the licensor and a role under it, is the name's
+    frame, not the box's text."""
     text = subtree_text(node, SLOT_READ_NODES)
     if text is None:
         return True
     words = fold_tokens(text)
-    return bool(words) and not article.vocab.by_re.fullmatch(" " + " ".join(words))
+    if not words or article.vocab.by_re.fullmatch(" " + " ".join(words)):
+        return False
+    # "Staff Reporter, <licensor>" under the empty name: the affiliation the name will stand with, not a credit
+    return not licensor_line(article, " ".join(text.split()))
 
 
 def _text_below(node: Tag) -> bool:
