@@ -10,7 +10,7 @@ from anyascii import anyascii
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "HaleNews Gazette": inline elements glued without a space
 _WORD = re.compile(r"[a-z]+|[0-9]+")  # "Nolan22" (glued by markup) is two words
 # Chinese and Japanese write no spaces between words: each ideograph or kana is a token of its own, so a name
-# is found where a credit's word runs into it ("作者魏星", "扬子晚报记者 张楠"). Korean spaces its words.
+# is found where a credit's word runs into it ("作者李华", "某报记者 李华"). Korean spaces its words.
 _UNSPACED_CHAR = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 
 

@@ -250,7 +250,7 @@ def _folded_alternation(words: tuple) -> str:
 
 def _prefix_lead(words: tuple) -> str:
     """Credit prefixes opening a line, with what separates them from the name: a space ("By Jane Doe",
-    "Author: Jane Doe"); in a script written without spaces a colon, slash or bar, or a space ("作者：魏星", not
+    "Author: Jane Doe"); in a script written without spaces a colon, slash or bar, or a space ("作者：李华", not
     "作者最新文章", the author's latest stories)."""
     spaced = tuple(w for w in words if not _UNSPACED.search(w))
     unspaced = tuple(w for w in words if _UNSPACED.search(w))
