@@ -31,7 +31,8 @@ class Vocabulary:
                                     "posted by|contributed by|escrito por|przez|tekst|teksti|yazar|szerzo|avtor|"
                                     "forfatter|autorin|autoren|"
                                     # Chinese and Japanese: author, reporter, written by, interviewed and written by
-                                    "作者|记者|記者|撰文|撰稿|采写|採寫|执笔|執筆|筆者")
+                                    "作者|记者|記者|撰文|撰稿|采写|採寫|执笔|執筆|筆者|"
+                                    "글")  # Korean: "글 <name>", text by
     # Credits for someone other than the writer: "Photo by", "Edited by", "Additional reporting by".
     other_credits: tuple = _words("edited|photo|photos|photograph|photographs|photography|picture|pictures|"
                                   "image|images|video|illustration|illustrations|illustrated|graphic|graphics|"
@@ -64,7 +65,8 @@ class Vocabulary:
     # Words that open a date or time, not a name: "By Updated March 25, 2026" is a credit prefix with no
     # name after it (the name's element left empty for a script).
     date_words: tuple = _words("updated|published|posted|modified|last|today|yesterday|aktualisiert|veroffentlicht|"
-                               "publie|actualise|actualizado|publicado|aggiornato|pubblicato|bijgewerkt|gepubliceerd|",
+                               "publie|actualise|actualizado|publicado|aggiornato|pubblicato|bijgewerkt|gepubliceerd|"
+                               "입력|수정|승인|기사입력|최종수정|업데이트|",  # Korean: entered, modified, approved, updated
                                _MONTHS, "|", _DAYS)
     # Units of a time of day or of "how long ago": with numbers and `date_words` they only date a meta line
     # ("April 10, 2023 3 years ago Jane Doe", "12:40 pm ET | Jane Doe").
@@ -166,7 +168,11 @@ class Vocabulary:
 
     @cached_property
     def date_set(self) -> frozenset:
-        return frozenset(self.date_words)
+        """`date_words` as written and folded ("입력" is read as "iblyeog")."""
+        from .names import fold_tokens
+
+        return frozenset(self.date_words) | frozenset(t for w in self.date_words for t in fold_tokens(w)[:1]
+                                                      if len(fold_tokens(w)) == 1)
 
     @cached_property
     def time_set(self) -> frozenset:

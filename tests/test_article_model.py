@@ -1269,3 +1269,15 @@ def test_an_author_box_showing_only_the_licensor_and_a_role_under_an_empty_name_
            "</div></div>")
     html = page(original, "").replace("</div></article>", f"</div>{box}</article>", 1)
     assert outcomes(html, original)["byline"] == "review"
+
+
+@pytest.mark.parametrize("name, line", [
+    ("홍길동", "입력 2025.06.03 10:00 홍길동 기자"),  # Korean: "entered <date> <name> reporter"
+    ("홍길동", "글 홍길동"),  # Korean: "text <name>"
+    ("山田太郎", "【ワシントン=山田太郎】"),  # Japanese: "【<place>=<name>】"
+])
+def test_korean_and_japanese_credit_forms_name_the_writer(original, name, line):
+    mine = replace(original, authors=(name,))
+    assert outcomes(page(mine, f"<div class='info'>{line}</div>"), mine)["byline"] == "pass"
+    other = replace(original, authors=("김철수" if name == "홍길동" else "鈴木一郎",))  # guard: someone else fails
+    assert outcomes(page(other, f"<div class='info'>{line}</div>"), other)["byline"] == "fail"

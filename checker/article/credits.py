@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
 # "Politics | Jane Doe", "Author: Jane Doe", "Dec. 3 | — Jane Doe" (dashes and bullets folded to "-", "*")
-_SEPARATOR_BEFORE = re.compile(r"(?:[|•·—–:/]|(?:^|\s)[-*])\s*$")
+_SEPARATOR_BEFORE = re.compile(r"(?:[|•·—–:/=]|(?:^|\s)[-*])\s*$")  # "=": Japanese "【Place=Jane Doe】"
 SHORT_CREDIT_WORDS = 12
 SHORT_PREFIX_CHARS = 24
 _FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
