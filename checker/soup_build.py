@@ -249,13 +249,15 @@ SHORT_MARKUP = 512  # bs4 asks whether markup is a URL or a file name only when 
 
 
 def _soup(html: str, *args: Any, **kwargs: Any) -> BeautifulSoup:
-    """BeautifulSoup(html, ...), without its warning that a short page looking like a URL or a file name
-    ("https://example.com/") may have been meant to be fetched: it is a page to read, and the warning would be
-    noise on a user's terminal."""
-    if len(html) > SHORT_MARKUP:
+    """BeautifulSoup(html, ...), without bs4's warnings about what the caller may have meant: that a short page
+    looking like a URL or a file name ("https://example.com/") was meant to be fetched, or that a page opening
+    with an XML declaration was meant to be read as XML. Either is a page to read as a browser would, and the
+    warning would be noise on a user's terminal. (Only such pages pay for the warnings filter.)"""
+    if len(html) > SHORT_MARKUP and not html.lstrip("\ufeff \t\r\n")[:5].lower().startswith("<?xml"):
         return BeautifulSoup(html, *args, **kwargs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", bs4.MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", bs4.XMLParsedAsHTMLWarning)
         return BeautifulSoup(html, *args, **kwargs)
 
 

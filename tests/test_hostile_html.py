@@ -280,8 +280,9 @@ def test_arbitrary_bytes_get_a_status(body: bytes) -> None:
         assert result.error and not result.error.startswith("could not check")  # a reason, not a crash
 
 
-@pytest.mark.parametrize("text", ["https://partner.example/story", "story.html"])
-def test_a_page_whose_text_looks_like_an_address_parses_without_a_warning(text: str) -> None:
+@pytest.mark.parametrize("text", ["https://partner.example/story", "story.html",
+                                  "<?xml version='1.0'?><rss><channel><item>x</item></channel></rss>"])
+def test_a_page_whose_text_looks_like_an_address_or_xml_parses_without_a_warning(text: str) -> None:
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # bs4's "looks like a URL" warning would end up on the user's terminal

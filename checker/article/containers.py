@@ -26,6 +26,7 @@ HEADER_BLOCKS = 40  # blocks either side of the headline that may share its head
 CARD_NODES = 300  # nodes in a teaser card at most (title, credit, date, image, a few wrappers)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+WRAP_NODES = 60  # nodes a named container that only wraps a credit line holds at most
 HEADING_TITLE_WORDS = 2  # words in a linked heading that make it another story's title ("Lasting legacy")
 
 
@@ -364,6 +365,9 @@ class Containers:
             node = node.parent
         if node is None:
             return False
+        for seen, _ in enumerate(node.descendants):
+            if seen > WRAP_NODES:
+                return False  # a large box is more than a wrapper (and is not read whole for every line in it)
         own = " ".join(block.text.split())
         if own and " ".join(node.get_text(" ").split()) != own:
             return False  # it holds more than this line
