@@ -11,13 +11,13 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "HaleNews Gazette": inline elemen
 _WORD = re.compile(r"[a-z]+|[0-9]+")  # "Nolan22" (glued by markup) is two words
 # Chinese and Japanese write no spaces between words: each ideograph or kana is a token of its own, so a name
 # is found where a credit's word runs into it ("作者李华", "某报记者 李华"). Korean spaces its words.
-_UNSPACED_CHAR = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+UNSPACED = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")  # kana and ideographs
 
 
 def ascii_words(text: str) -> str:
     """The text in ASCII with its words apart: camel-case seams split, each ideograph or kana a word."""
     if not text.isascii():
-        text = _UNSPACED_CHAR.sub(r" \1 ", text)
+        text = UNSPACED.sub(r" \1 ", text)
     return anyascii(_CAMEL.sub(" ", text))
 
 

@@ -11,6 +11,7 @@ against, an error) falls back to bs4's own builder, so the tree is always bs4's.
 """
 from __future__ import annotations
 
+import re
 import warnings
 from collections import Counter
 from typing import Any, Optional
@@ -246,6 +247,7 @@ _SUPPORTED = bs4.__version__.startswith(SUPPORTED_BS4)
 
 
 SHORT_MARKUP = 512  # bs4 asks whether markup is a URL or a file name only when it is this short or shorter
+_XML_DECLARATION = re.compile(r"[\ufeff\s]*<\?xml", re.I)  # read at the page's start only, not a copy of it
 
 
 def _soup(html: str, *args: Any, **kwargs: Any) -> BeautifulSoup:
@@ -253,7 +255,7 @@ def _soup(html: str, *args: Any, **kwargs: Any) -> BeautifulSoup:
     looking like a URL or a file name ("https://example.com/") was meant to be fetched, or that a page opening
     with an XML declaration was meant to be read as XML. Either is a page to read as a browser would, and the
     warning would be noise on a user's terminal. (Only such pages pay for the warnings filter.)"""
-    if len(html) > SHORT_MARKUP and not html.lstrip("\ufeff \t\r\n")[:5].lower().startswith("<?xml"):
+    if len(html) > SHORT_MARKUP and not _XML_DECLARATION.match(html):
         return BeautifulSoup(html, *args, **kwargs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", bs4.MarkupResemblesLocatorWarning)

@@ -14,7 +14,6 @@ def _words(*groups: str) -> tuple:
 _MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
            "september|october|november|december")
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # Chinese and Japanese
 
 
 @dataclass(frozen=True)
@@ -171,8 +170,8 @@ class Vocabulary:
         """`date_words` as written and folded ("입력" is read as "iblyeog")."""
         from .names import fold_tokens
 
-        return frozenset(self.date_words) | frozenset(t for w in self.date_words for t in fold_tokens(w)[:1]
-                                                      if len(fold_tokens(w)) == 1)
+        folded = (fold_tokens(w) for w in self.date_words)
+        return frozenset(self.date_words) | frozenset(f[0] for f in folded if len(f) == 1)
 
     @cached_property
     def time_set(self) -> frozenset:
@@ -258,8 +257,10 @@ def _prefix_lead(words: tuple) -> str:
     """Credit prefixes opening a line, with what separates them from the name: a space ("By Jane Doe",
     "Author: Jane Doe"); in a script written without spaces a colon, slash or bar, or a space ("作者：李华", not
     "作者最新文章", the author's latest stories)."""
-    spaced = tuple(w for w in words if not _UNSPACED.search(w))
-    unspaced = tuple(w for w in words if _UNSPACED.search(w))
+    from .names import UNSPACED
+
+    spaced = tuple(w for w in words if not UNSPACED.search(w))
+    unspaced = tuple(w for w in words if UNSPACED.search(w))
     lead = r"(?:" + _alternation(spaced) + r")\s*:?\s+"
     if unspaced:
         lead += r"|(?:" + _alternation(unspaced) + r")(?:\s*[:：/／|｜]\s*|\s+)"

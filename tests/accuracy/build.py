@@ -524,17 +524,14 @@ def _has_empty_byline(doc: El, first_slot: El) -> bool:
     return False
 
 
-def _leftover_person(doc: El, keep_out: Sequence[El], persons: Sequence[str]) -> bool:
-    """Whether one of the page's persons is still shown outside its byline block, headline and body (a second author
-    line, an author box, a reporter card): on such a layout an emptied byline slot stands beside a visible credit of
+def _leftover_person(doc: El, keep_out: Sequence[El], first_slot: El, last_slot: El, persons: Sequence[str]) -> bool:
+    """Whether another credit is still shown near the text outside the byline block, headline and body (the page's
+    person in a second author line, an author box or a reporter card; a "By <a wire>" line): on such a layout an emptied byline slot stands beside a visible credit of
     someone else, which a reader takes as the page's credit, so it cannot host a 'review' case."""
     names = [fold(p) for p in persons if fold(p)]
-    if len(keep_out) < 2:
-        return False
     order, prefix = _order(doc)
-    slots = keep_out[-2:]  # the first and the last body paragraph close the list
-    first, last = order[slots[0]], order[slots[1]]
-    end = prefix[last] + len(vis_text(slots[1]))
+    first, last = order[first_slot], order[last_slot]
+    end = prefix[last] + len(vis_text(last_slot))
 
     def near(el: El) -> bool:  # where a reader looks for the article's credit: just above or right after the text
         pos = order.get(el)
@@ -620,7 +617,7 @@ def analyse(page: RealPage) -> tuple[Optional[Layout], Optional[str]]:
     if footer is not None and (contains(footer, container) or contains(container, footer)):
         footer = None
     empty_byline = _has_empty_byline(doc, slots[0])
-    leftover = _leftover_person(doc, [x for x in (block, h1, *slots) if x is not None] + [slots[0], slots[-1]],
+    leftover = _leftover_person(doc, [x for x in (block, h1, *slots) if x is not None], slots[0], slots[-1],
                                 page.meta.get("persons") or [])
     gp = tree.getpath
     return (
