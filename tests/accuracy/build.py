@@ -226,12 +226,14 @@ def tokens(el: El) -> list[str]:
     return ((el.get("class") or "") + " " + (el.get("id") or "")).split()
 
 
-def self_hidden(a: El) -> bool:
+def self_hidden(a: El, aria: bool = True) -> bool:
+    """Whether the element's own markup hides it; `aria`: count aria-hidden as hidden (it hides the element from
+    a screen reader only, but an element hidden so is seldom the article's own text)."""
     if not is_el(a):
         return True
     if a.tag in SKIP_TEXT_TAGS:
         return True
-    if a.get("hidden") is not None or a.get("aria-hidden") == "true":
+    if a.get("hidden") is not None or (aria and a.get("aria-hidden") == "true"):
         return True
     st = (a.get("style") or "").lower().replace(" ", "")
     if "display:none" in st or "visibility:hidden" in st or "opacity:0;" in st + ";" or "font-size:0" in st:
@@ -245,8 +247,8 @@ def self_hidden(a: El) -> bool:
     return False
 
 
-def is_hidden(el: El) -> bool:
-    return any(self_hidden(a) for a in [el, *el.iterancestors()])
+def is_hidden(el: El, aria: bool = True) -> bool:
+    return any(self_hidden(a, aria) for a in [el, *el.iterancestors()])
 
 
 _SLOT_RE = re.compile(r"author|byline|by-line|writer|contributor|reporter|journalist|creator|autor|auteur|verfasser|"
@@ -430,6 +432,14 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
         pos = order.get(el)
         return pos is not None and pos < fpos and prefix[fpos] - prefix[pos] <= limit
 
+    heads = [order[h] for h in h1s if order[h] < fpos and not is_hidden(h) and vis_text(h)]
+    hpos = max(heads) if heads else fpos
+
+    def under_headline(el: El) -> bool:
+        """Between the headline and the text, however long the head (a lead image, a deck, a series note)."""
+        pos = order.get(el)
+        return pos is not None and hpos < pos < fpos
+
     lpos = order[slots[-1]]
     lend = prefix[lpos] + len(vis_text(slots[-1]))
 
@@ -465,7 +475,7 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
             marked = any(is_marked(a) for a in [el, *list(el.iterancestors())[:4]])
             if near(el, 2500) and (marked or near(el, 400)):
                 cands.append((0 if marked else 1, bio(el), -order[el], el))
-            elif marked and near(el, 5000):
+            elif marked and (near(el, 5000) or under_headline(el)):
                 cands.append((2, bio(el), -order[el], el))
             elif marked and after_body(el, 1500):
                 cands.append((3, bio(el), order[el], el))
@@ -524,7 +534,8 @@ def _has_empty_byline(doc: El, first_slot: El) -> bool:
     return False
 
 
-def _leftover_person(doc: El, keep_out: Sequence[El], first_slot: El, last_slot: El, persons: Sequence[str]) -> bool:
+def _leftover_person(doc: El, keep_out: Sequence[El], first_slot: El, last_slot: El, persons: Sequence[str],
+                     h1: Optional[El] = None) -> bool:
     """Whether another credit is still shown near the text outside the byline block, headline and body (the page's
     person in a second author line, an author box or a reporter card; a "By <a wire>" line): on such a layout an emptied byline slot stands beside a visible credit of
     someone else, which a reader takes as the page's credit, so it cannot host a 'review' case."""
@@ -533,9 +544,11 @@ def _leftover_person(doc: El, keep_out: Sequence[El], first_slot: El, last_slot:
     first, last = order[first_slot], order[last_slot]
     end = prefix[last] + len(vis_text(last_slot))
 
-    def near(el: El) -> bool:  # where a reader looks for the article's credit: just above or right after the text
-        pos = order.get(el)
-        return pos is not None and (0 <= prefix[first] - prefix[pos] <= LEFTOVER_NEAR_CHARS
+    top = order[h1] if h1 is not None and order[h1] < first else first
+
+    def near(el: El) -> bool:  # where a reader looks for the article's credit: under the headline, just above
+        pos = order.get(el)  # the text (however long the head is) or right after it
+        return pos is not None and (top <= pos < first or 0 <= prefix[first] - prefix[pos] <= LEFTOVER_NEAR_CHARS
                                     or (pos > last and prefix[pos] - end <= LEFTOVER_NEAR_CHARS))
 
     for el in doc.iter():
@@ -551,7 +564,8 @@ def _leftover_person(doc: El, keep_out: Sequence[El], first_slot: El, last_slot:
         by_line = bool(line) and bool(_LEFTOVER_BY_RE.match(line)) and len(line) <= 100 and not _CONSENT_RE.match(line)
         if not (named or by_line):
             continue
-        if any(k is el or contains(k, el) or contains(el, k) for k in keep_out) or not near(el) or is_hidden(el):
+        # (aria-hidden hides from a screen reader, not from the eye: a second, aria-hidden copy of the credit is seen)
+        if any(k is el or contains(k, el) or contains(el, k) for k in keep_out) or not near(el) or is_hidden(el, aria=False):
             continue
         # a credit: a line opening with a credit prefix ("By: <a wire>"), or the person in an author-marked element;
         # not a sentence that mentions the person ("Jane Doe can be reached at ...") or an editor's line
@@ -618,7 +632,7 @@ def analyse(page: RealPage) -> tuple[Optional[Layout], Optional[str]]:
         footer = None
     empty_byline = _has_empty_byline(doc, slots[0])
     leftover = _leftover_person(doc, [x for x in (block, h1, *slots) if x is not None], slots[0], slots[-1],
-                                page.meta.get("persons") or [])
+                                page.meta.get("persons") or [], h1)
     gp = tree.getpath
     return (
         Layout(
