@@ -7,7 +7,9 @@ from typing import Optional
 
 from anyascii import anyascii
 
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "HaleNews Gazette": inline elements glued without a space
+# inline elements glued without a space: "HaleNews Gazette", and a word in capitals before a capitalised one
+# ("DOESpringfield", "NEWSRoom"), where the case changes one letter late
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[a-z]+|[0-9]+")  # "Nolan22" (glued by markup) is two words
 # Chinese and Japanese write no spaces between words: each ideograph or kana is a token of its own, so a name
 # is found where a credit's word runs into it ("作者李华", "某报记者 李华"). Korean spaces its words.

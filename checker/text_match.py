@@ -7,7 +7,8 @@ from functools import lru_cache
 from anyascii import anyascii
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "HaleNews Foundation": adjacent spans, no space
+# adjacent spans, no space: "HaleNews Foundation", and capitals before a capitalised word ("HNFSpringfield")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 @lru_cache(maxsize=4096)
