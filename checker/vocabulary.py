@@ -73,6 +73,9 @@ class Vocabulary:
                                "years|am|pm|at|gmt|utc|et|est|edt|cet|cest|bst|h|uhr|on|le|um|vor|jahr|"
                                "jahren|stunden|minuten|tagen|heures|jours|ans|horas|dias|anos|ore|giorni|anni|uur|"
                                "dagen|jaar")
+    # Words that join a credit to its date ("By Jane Doe on May 4", "Von Jane Doe am 4. Mai"): a credit prefix
+    # followed by one of these and a date has no name ("By on May 4, 2026": the name left out of the HTML).
+    date_connectors: tuple = _words("on|at|am|um|le|el|il|op|den")
     # Job titles: beside the licensor's name a capitalised phrase ending in one ("Education Reporter") is a role.
     role_words: tuple = _words("reporter|reporters|correspondent|correspondents|writer|writers|editor|editors|"
                                "contributor|contributors|columnist|columnists|staff|producer|journalist|journalists|"
@@ -159,6 +162,16 @@ class Vocabulary:
     def by_re(self) -> "re.Pattern":
         """A credit prefix ending the text before a name."""
         return re.compile(r"(?:^|\s)(?:" + _folded_alternation(self.credit_prefixes) + r")\s*:?\s*$")
+
+    @cached_property
+    def unfilled_by(self) -> "re.Pattern":
+        """A credit prefix with no name after it, the date next ("By on December 27, 2014", "By | 12:06"), in
+        text folded by `names.fold_tokens`: the name was left out of the HTML."""
+        dates = _alternation(tuple(self.date_set))
+        # a month or "updated" opens a date only with a number or another date word after it ("By June Smith": a name)
+        date = r"(?:\d|(?:" + dates + r")\s+(?:\d|(?:" + dates + r")(?:\s|$)))"
+        return re.compile(r"(?:^|\s)(?:" + _folded_alternation(self.credit_prefixes) + r")\s+(?:(?:"
+                          + _alternation(self.date_connectors) + r")\s+)?" + date)
 
     @cached_property
     def by_start(self) -> "re.Pattern":

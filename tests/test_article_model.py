@@ -382,6 +382,17 @@ def test_a_source_line_beside_an_empty_slot_leaves_it_open(original, line):
     assert got["byline"] == "review" and got["affiliation"] == "review"
 
 
+@pytest.mark.parametrize("line", ["<span class='avatar-label'>News Desk</span> By<br>on December 27, 2014 at 12:06 PM",
+                                  "Posted by | 12:06 PM", "Von am 12.03.2024"])
+def test_a_credit_prefix_with_the_date_where_its_name_goes_leaves_an_empty_slot_open(original, line):
+    # "By on December 27": the line's own name is missing from the HTML as well; it says nothing of who wrote it.
+    got = outcomes(page(original, f"<div class='meta'><div class='info'>{line}</div>{SLOT}</div>"), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+    # a month that opens a name is a name: "By June Smith" beside the empty slot credits her
+    named = page(original, f"<div class='meta'><div class='info'>By June Smith<br>on December 27, 2014</div>{SLOT}</div>")
+    assert outcomes(named, original)["byline"] == "fail"
+
+
 @pytest.mark.parametrize("credit", ["Daily Caller News Foundation reporter Jane Q. Reporter",
                                     "By Daily Caller News Foundation senior investigative reporter Jane Q. Reporter",
                                     "The Daily Caller News Foundation's Jane Q. Reporter"])
@@ -464,6 +475,19 @@ def test_a_capitals_byline_glued_to_the_next_element_still_names_the_licensor(or
     got = outcomes(page(original, header), original)
     assert got["byline"] == "pass" and got["affiliation"] == "pass"
     other = header.replace("DAILY CALLER NEWS FOUNDATION", "DAILY CALLER")
+    assert outcomes(page(original, other), original)["affiliation"] == "fail"
+
+
+def test_an_acronym_glued_to_a_capitalised_place_line_still_names_the_licensor(original):
+    # Minified markup: "<span>... | DCNF</span><span>Palma</span>" reads "DCNFPalma" in the HTML; the page's CSS
+    # sets the spans apart. The case changes one letter late: the seam is before the capital that opens a word.
+    header = ("<div class='post-info'><span class='authors'>By <a rel='author' href='/a/jqr'>Jane Q. Reporter</a> | "
+              "DCNF</span><span class='post-location'>Palma, Mallorca</span><span class='post-date'>15.04.25 09:56"
+              "</span></div>")
+    got = outcomes(page(original, header), original)
+    assert got["byline"] == "pass" and got["affiliation"] == "pass"
+    # an acronym that only starts like the licensor's is still another name
+    other = header.replace("| DCNF</span>", "| DCNFA</span>")
     assert outcomes(page(original, other), original)["affiliation"] == "fail"
 
 

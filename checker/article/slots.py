@@ -115,13 +115,17 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
     vocab = article.vocab
     containers = article.containers
     for b in rivals:
-        if _says_no_writer(article, b) or (b.empty_mark and name_gap(vocab, b.lines[0] if b.lines else b.text)):
-            continue  # "Von Jane Doe und <empty>": the name a script fills in may be the reporter's
+        if (_says_no_writer(article, b) or (b.empty_mark and name_gap(vocab, b.lines[0] if b.lines else b.text))
+                or vocab.unfilled_by.search(" ".join(fold_tokens(b.text)))):
+            # "Von Jane Doe und <empty>": the name a script fills in may be the reporter's; "By on May 4, 2026":
+            # the line's own name was left out of the HTML, like the slot's
+            continue
         if b is not slot and not article.other_story(b) and (containers.credit_area(b) or b.own_mark or credits_person(
                 b, article.pack.non_person_credits, vocab)) and _names_someone(b, article) and not _licensor_only(article, b):
             return b
     for b in short_lines:
-        if not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b):
+        if (not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b)
+                or vocab.unfilled_by.search(" ".join(fold_tokens(b.text)))):
             continue
         if (_says_no_writer(article, b) or vocab.other_credit_re.search(" ".join(fold_tokens(b.text)))
                 or vocab.source_lead.match(" ".join(fold_tokens(b.text[:80]))) or control_row(b) or _licensor_only(article, b)
@@ -289,9 +293,11 @@ def _author_link_says(block: Block, line: str, vocab: Vocabulary) -> bool:
 
 
 def _date_first(vocab: Vocabulary, text: str) -> bool:
-    """Whether a text opens with a date or time word or a number ("Updated March 25", "19 November")."""
+    """Whether a text opens with a date or time word or a number ("Updated March 25", "19 November"). A month
+    opens a date only before a number or another date word: "June Smith" is a name."""
     first = fold_tokens(text[:40])
-    return bool(first) and (first[0] in vocab.date_set or first[0].isdigit())
+    return bool(first) and (first[0].isdigit() or (first[0] in vocab.date_set and (
+        len(first) == 1 or first[1].isdigit() or first[1] in vocab.date_set)))
 
 
 def line_names_someone(article: "Article", line: str) -> bool:
