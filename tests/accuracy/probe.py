@@ -785,7 +785,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 2
     built = b.build(corpus, seed=args.seed if args.seed is not None else E.seeds(1)[0])
     want = "fail" if args.kind in ("lure", "lure-anon") else "pass"
-    cases = [c for c in built.cases if c.get("split") == "tune"
+    cases = [c for c in built.cases if c.get("split") == "tune" and c.get("category") == "copy"
              and ((c.get("expect") or {}).get("byline") == want or args.kind == "anon")]
     cases = cases[: args.limit] if args.limit else cases
     only = frozenset(x for x in args.only.split(",") if x) or None
