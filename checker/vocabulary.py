@@ -44,6 +44,11 @@ class Vocabulary:
                                   # credit ("责编：..."): on pages of these languages it is often the only person named,
                                   # and read as the page's credit of that person
                                   "摄影|攝影|撮影|图片|圖片|写真|校对|校對|翻译|翻譯")
+    # Words of a line that asks the reader to follow or write to a person ("Follow Jane Doe on Twitter", "Send tips
+    # to Jane Doe", "Contact Jane Doe at ..."): many originals end so, and a copy keeps the line when it drops the
+    # byline; it names the reporter but credits no one.
+    contact_words: tuple = _words("follow|contact|email|e mail|mail|tweet|message|reach|tips|subscribe|folgen|folgt|"
+                                  "kontakt|suivez|suivre|contacter|siga|sigue|seguir|segui|seguite|volg|volgen")
     # Credit prefixes that name where a story came from, not who wrote it: "From <a wire>", "Source: <an agency>",
     # "Bron: <an agency>". Beside an empty author slot such a line does not say what the slot will hold.
     source_prefixes: tuple = _words("from|via|source|sources|bron|quelle|fuente|fonte|kilde|kalla|zrodlo|zdroj|"
@@ -236,6 +241,10 @@ class Vocabulary:
         from .names import fold_tokens  # names imports nothing from here, but keep vocabulary import-light
 
         return frozenset(t for w in self.role_words for t in fold_tokens(w)[-1:])
+
+    @cached_property
+    def contact_set(self) -> frozenset:
+        return frozenset(w for c in self.contact_words for w in c.split())
 
     @cached_property
     def speech(self) -> frozenset:

@@ -382,6 +382,20 @@ def test_a_source_line_beside_an_empty_slot_leaves_it_open(original, line):
     assert got["byline"] == "review" and got["affiliation"] == "review"
 
 
+@pytest.mark.parametrize("line", ["Follow {} on Twitter.", "<em>Follow {} on X @jqreporter</em>",
+                                  "Send tips to {}.", "{} can be reached at jqr@example.org"])
+def test_a_line_asking_readers_to_follow_the_reporter_is_no_byline(original, line):
+    # Originals end with "Follow <reporter> on Twitter"; a copy that drops the byline often keeps that line.
+    # It names the reporter but credits no one: a fail that says where the name is, not a review.
+    tail = f"<p>{line.format(original.authors[0])}</p>"
+    html = page(original, "").replace("</div></article>", tail + "</div></article>")
+    assert outcomes(html, original)["byline"] == "fail"
+    assert "follow or contact" in messages(html, original)["byline"]
+    # beside a byline the line changes nothing
+    credited = page(original, f"<p>{CREDIT}</p>").replace("</div></article>", tail + "</div></article>")
+    assert outcomes(credited, original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
 @pytest.mark.parametrize("line", ["<span class='avatar-label'>News Desk</span> By<br>on December 27, 2014 at 12:06 PM",
                                   "Posted by | 12:06 PM", "Von am 12.03.2024"])
 def test_a_credit_prefix_with_the_date_where_its_name_goes_leaves_an_empty_slot_open(original, line):
@@ -758,6 +772,27 @@ def test_a_long_credit_row_without_by_is_read_by_its_opening_words(original):
 def test_a_role_date_or_avatar_between_byline_and_licensor_line_keeps_them_one_credit(original, between):
     header = f"<p class='byline'>By Jane Q. Reporter</p>{between}<p><em>Daily Caller News Foundation</em></p>"
     assert outcomes(page(original, header), original)["affiliation"] == "pass"
+
+
+def test_a_line_of_unspaced_script_between_byline_and_licensor_line_is_no_short_role(original):
+    # "点击进入专题：" ("enter the special topic:") is one word to str.split(), six to a reader: no role or date line.
+    between = "<div class='topic'><div class='tlt'>点击进入专题：</div><a href='/zt/hk'>聚焦香港局势</a></div>"
+    foot = f"<p><em>Daily Caller News Foundation</em></p>{between}<p class='byline'>By Jane Q. Reporter</p>"
+    html = page(original, "").replace("</div></article>", foot + "</div></article>")
+    assert outcomes(html, original)["affiliation"] == "fail"
+    # guard: a short role line between them keeps them one credit
+    html = html.replace(between, "<p>Senior Reporter</p>")
+    assert outcomes(html, original)["affiliation"] == "pass"
+
+
+@pytest.mark.parametrize("line", ["Edited by Kyle Wood, Daily Caller News Foundation",
+                                  "Photos by Kyle Wood, Daily Caller News Foundation"])
+def test_the_licensor_in_another_persons_credit_beside_the_byline_is_not_the_reporters(original, line):
+    # The licensor named with the editor or the photographer is theirs, not the reporter's affiliation.
+    assert outcomes(page(original, f"<p>{line}</p><p>By Jane Q. Reporter</p>"), original)["affiliation"] == "fail"
+    # guard: the licensor's own line above the byline attaches it
+    assert outcomes(page(original, "<p>From the Daily Caller News Foundation</p><p>By Jane Q. Reporter</p>"),
+                    original)["affiliation"] == "pass"
 
 
 def test_a_look_alike_logo_between_byline_and_licensor_line_is_not_skipped(original):

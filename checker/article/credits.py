@@ -320,6 +320,13 @@ def credit_hidden_by_structure(art: "Article", missing: list) -> Optional[Block]
     return None
 
 
+def calls_to_reader(vocab: Vocabulary, toks: list, hits: list) -> bool:
+    """Whether a line names the person (at `hits` in its folded tokens) to ask the reader to follow or write to
+    them: "Follow Jane Doe on Twitter", "Send tips to Jane Doe", "Jane Doe can be reached at ..."."""
+    return any(vocab.contact_set.intersection(toks[:h.start])
+               or toks[h.end:h.end + 2] in (["can", "be"], ["is", "on"], ["on", "twitter"]) for h in hits)
+
+
 def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:
     """A short visible line at the head or foot (not body, caption, teaser, chrome, notice or a sentence
     about the person) that names every missing author in full, though not in a credit's shape."""
@@ -340,6 +347,8 @@ def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:
             continue  # "Photo by Jane Doe": a credit for something else
         if any(h.end < len(toks) and toks[h.end] in vocab.speech for h in hits):
             continue  # "Jane Doe said ...": a sentence about the person
+        if calls_to_reader(vocab, toks, hits):
+            continue  # "Follow Jane Doe on Twitter", "Jane Doe can be reached at ...": no credit
         if art.other_story(block):
             continue
         return block

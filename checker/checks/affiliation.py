@@ -16,9 +16,13 @@ _MONTHS = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$
 
 
 def _affiliation_only(art: Article, text: str, alias: str) -> bool:
-    """True when a line says little but the licensor's name: no other person's credit rides with it."""
+    """True when a line says little but the licensor's name: no other person's credit rides with it (not "Edited
+    by Jane Doe, <licensor>": the licensor there is the editor's)."""
     rest = fold(text).replace(fold(alias), " ")
-    words = [w for w in rest.split() if w not in art.vocab.filler and not w.isdigit() and not _MONTHS.match(w)]
+    toks = rest.split()
+    if any(t == "by" and art.vocab.other_credit_re.search(" ".join(toks[:i + 1])) for i, t in enumerate(toks)):
+        return False
+    words = [w for w in toks if w not in art.vocab.filler and not w.isdigit() and not _MONTHS.match(w)]
     return len(words) <= 3
 
 
@@ -44,7 +48,8 @@ def _detail_line(art: Article, block: Block) -> bool:
         return all(img.hidden is not None or art.image_class(img)[0] == "other" for img in art.images_in(block))
     if _dateline(art, text):
         return True
-    words = text.split()
+    # (in a script written without spaces each character is a word: "点击进入专题" is no two-word role)
+    words = text.split() if text.isascii() else fold_tokens(text)
     return (len(words) <= DETAIL_WORDS and not any(ch in text for ch in ".!?") and not art.is_body(block)
             and not find_alias(text, art.pack.aliases) and not _lookalike(art, text)
             and not art.vocab.by_start.match(text) and not art.other_story(block))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..article import Article
+from ..article.credits import calls_to_reader
 from ..article.persons import credits_person, named_outlet
 from ..article.slots import name_gap
 from ..models import Evidence, Outcome
@@ -43,6 +44,11 @@ def _where_else(ctx: CheckContext, author: str) -> Optional[tuple[str, Optional[
             other = art.other_story(b)
             if other:
                 return f"named only in {other}, not in this article's byline", ctx.block_evidence(b)
+            toks = fold_tokens(b.text)
+            hits = [h for h in (find_name(f, toks) for f in forms) if h]
+            if len(b.text.split()) <= art.vocab.max_head_line_words and calls_to_reader(art.vocab, toks, hits):
+                return (f"named only in a line asking readers to follow or contact them (\"{_clip(b.text)}\"), "
+                        "which credits no one"), ctx.block_evidence(b)
     for b in ctx.page.blocks:
         if b.hidden is None and b.text and art.is_body(b) and named(b.text):
             return "named only inside the article's text, not in a byline", ctx.block_evidence(b)
