@@ -120,6 +120,18 @@ def test_unknown_authors_with_the_affiliation_attached_is_still_review(original)
     assert outcomes(html, anonymous)["affiliation"] == "review"
 
 
+def test_unknown_authors_a_credit_in_a_later_field_of_a_meta_row_is_a_persons_credit(original):
+    # "Categories | Published | By <person>": the credit is the row's last field, not its opening words.
+    anonymous = replace(original, authors=())
+    row = ("<div class='post-info'><span><a href='/category/news/' rel='category tag'>National</a>, <a "
+           "href='/category/top/' rel='category tag'>Top Story</a> |</span> <span><time>Published: 5 hours ago</time> "
+           "|</span> <span>By <strong>Kyle Wood</strong> and Ana Ruiz (DCNF)</span></div>")
+    assert outcomes(page(anonymous, row), anonymous)["byline"] == "review"
+    # guard: a row of fields that credits no one
+    bare = row.replace("By <strong>Kyle Wood</strong> and Ana Ruiz (DCNF)", "3 min read")
+    assert outcomes(page(anonymous, bare), anonymous)["byline"] == "fail"
+
+
 # ---- a licensor logo does not launder another organisation's name in the byline ------------------
 
 def test_lookalike_in_byline_fails_even_with_a_licensor_logo_beside_it(original):
@@ -374,6 +386,32 @@ def test_a_pictures_credit_beside_an_empty_slot_leaves_it_open(original, caption
     assert got["byline"] == "review" and got["affiliation"] == "review"
 
 
+def test_an_empty_item_in_a_whole_by_line_is_a_spare_part_not_the_names_slot(original):
+    # "By <a>Kyle Wood</a> <span class=byline__item><script>(an e-mail link)</script></span>": the line credits
+    # a person in full; its empty item is no slot a script fills with the reporter's name.
+    line = ("<div class='c-byline'>By <span class='c-byline__item'><a href='/authors/kyle-wood'>Kyle Wood</a>"
+            "<span class='c-byline__item'><a href='https://x.example/kwood'>@kwood</a></span>"
+            "<span class='c-byline__item'><script>var link = 1;</script></span> Updated Jul 24, 2018</span></div>")
+    assert outcomes(page(original, line), original)["byline"] == "fail"
+    # guards: a name left out of the line ("By <empty>", "By Kyle Wood and <empty>") is still a slot
+    for gap in ("<div class='c-byline'>By <span class='c-byline__item'></span> Updated Jul 24, 2018</div>",
+                "<div class='c-byline'>By <a href='/authors/kyle-wood'>Kyle Wood</a> and "
+                "<span class='c-byline__item'></span></div>"):
+        assert outcomes(page(original, gap), original)["byline"] == "review"
+
+
+def test_a_name_under_the_lead_picture_inside_its_figure_is_the_pictures_credit(original):
+    # No <figcaption>: the photographer's "Name/Agency" stands in a <cite> inside the <figure>, beside the picture.
+    hero = ("<figure class='hero'><span class='inner'><picture><img src='/img/lead.jpg' alt=''></picture></span> "
+            "<span class='meta'><cite>Fredrik Lund/Agency</cite></span></figure>")
+    got = outcomes(page(original, hero + SLOT), original)
+    assert got["byline"] == "review" and got["affiliation"] == "review"
+    # guard: a small author portrait's figure still credits its person
+    card = ("<figure class='author-card'><img src='/img/avatars/kw.jpg' width='64' height='64' alt=''> "
+            "<cite>Kyle Wood</cite></figure>")
+    assert outcomes(page(original, card + SLOT), original)["byline"] == "fail"
+
+
 @pytest.mark.parametrize("line", ["From Wikipedia, the free encyclopedia", "Bron: BELGA", "Source: Reuters",
                                   "Quelle: dpa"])
 def test_a_source_line_beside_an_empty_slot_leaves_it_open(original, line):
@@ -383,6 +421,7 @@ def test_a_source_line_beside_an_empty_slot_leaves_it_open(original, line):
 
 
 @pytest.mark.parametrize("line", ["Follow {} on Twitter.", "<em>Follow {} on X @jqreporter</em>",
+                                  "Follow Kyle Wood and {} on Twitter.",
                                   "Send tips to {}.", "{} can be reached at jqr@example.org"])
 def test_a_line_asking_readers_to_follow_the_reporter_is_no_byline(original, line):
     # Originals end with "Follow <reporter> on Twitter"; a copy that drops the byline often keeps that line.

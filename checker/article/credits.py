@@ -10,7 +10,8 @@ from ..names import ascii_words, find_name, fold_tokens, name_forms
 from ..parse import Block
 from ..visibility import hidden_by_structure
 from ..vocabulary import Vocabulary
-from .slots import credit_shown, empty_slot, licensor_line, line_names_someone, whole_box
+from .slots import credit_shown, empty_slot, licensor_line, line_names_someone, name_gap, whole_box
+from .persons import FIELD_SEPARATOR
 
 if TYPE_CHECKING:
     from . import Article
@@ -20,7 +21,6 @@ _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
 _SEPARATOR_BEFORE = re.compile(r"(?:[|•·—–:/=]|(?:^|\s)[-*])\s*$")  # "=": Japanese "【Place=Jane Doe】"
 SHORT_CREDIT_WORDS = 12
 SHORT_PREFIX_CHARS = 24
-_FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")
 _SEPARATOR_AFTER = re.compile(r"[,|•·—–(/:;@]|\s-\s")  # "@" starts a handle: "Jane Doe @janedoe"
 _WORD_SPAN = re.compile(r"\S+")
 
@@ -63,8 +63,8 @@ def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vo
     if len(words) > limit:
         return _credits_in_fields(line, forms_by_author, marked, zone, vocab, limit)
     hits = _name_hits(words, forms_by_author)
-    if not hits:
-        return {}
+    if not hits or calls_to_reader(vocab, words, [(s, e) for s, e, _ in hits]):
+        return {}  # (nobody, or "Follow Jane Doe and John Roe on Twitter": a call to the reader, no credit)
     folded = raw.lower()
     starts = {s for s, _, _ in hits}
     found = {}
@@ -84,7 +84,7 @@ def _credits_in_fields(line: str, forms_by_author: dict, marked: bool, zone: str
                        limit: int) -> dict:
     """"Outlet | 04.05.2015 13h36 | By Jane Doe | Outlet": a long line of separated fields holds a
     credit in one of them."""
-    fields = [f for f in _FIELD_SEPARATOR.split(line) if f.strip()]
+    fields = [f for f in FIELD_SEPARATOR.split(line) if f.strip()]
     found: dict = {}
     if len(fields) > 1:
         for f in fields:
@@ -208,6 +208,7 @@ def read_credits(article: "Article") -> Credits:
             continue
         if (result.empty_marked is None and block.empty_mark and (zone == "head" or whole_box(article, block))
                 and not any(line_names_someone(article, t) and not licensor_line(article, t) for t in block.marked_texts)
+                and not _named_whole(article, block)
                 and not article.is_body(block) and not article.other_story(block)):
             # "<a class=author></a> · 14 Jan", "<span class=author-name></span> Follow": an inline author
             # slot a script fills (a marked button or date beside it names nobody)
@@ -222,16 +223,28 @@ def read_credits(article: "Article") -> Credits:
     return result
 
 
+def _named_whole(article: "Article", block: Block) -> bool:
+    """Whether a line holding an empty author element already reads as a whole credit ("By Jane Doe @handle
+    <span class=byline__item></span>"): the empty element is a spare part (a script's e-mail link), not the
+    name's slot. "By Jane Doe and <empty>" has a gap where a name goes and stays a slot."""
+    line = block.lines[0] if block.lines else block.text
+    return (bool(article.vocab.by_lead.match(line)) and line_names_someone(article, line)
+            and not name_gap(article.vocab, line) and not licensor_line(article, line))
+
+
 PORTRAIT_PX = 160  # an image this small (by its width/height attributes) beside a caption is a portrait
 
 
 def _picture_caption(block: Block) -> bool:
     """A picture's caption, whose credit is the photographer's; not an author card's caption (the caption of a
-    small portrait, or one marked as the author's), which credits the writer."""
-    if block.tag != "figcaption" or block.marked:
+    small portrait, or one marked as the author's), which credits the writer. A `<figure>`'s own text (a
+    `<cite>` or a `<span>` under the picture, with no `<figcaption>`) is its caption too."""
+    if block.tag not in ("figcaption", "figure") or block.marked:
         return False
-    figure = block.element.parent
+    figure = block.element.parent if block.tag == "figcaption" else block.element
     imgs = figure.find_all("img", limit=3) if figure is not None else []
+    if block.tag == "figure" and not imgs:
+        return False  # a figure of text (a pull quote, a chart's numbers) is no picture's caption
     return not imgs or any(not _small(img) for img in imgs)
 
 
@@ -320,11 +333,11 @@ def credit_hidden_by_structure(art: "Article", missing: list) -> Optional[Block]
     return None
 
 
-def calls_to_reader(vocab: Vocabulary, toks: list, hits: list) -> bool:
-    """Whether a line names the person (at `hits` in its folded tokens) to ask the reader to follow or write to
-    them: "Follow Jane Doe on Twitter", "Send tips to Jane Doe", "Jane Doe can be reached at ..."."""
-    return any(vocab.contact_set.intersection(toks[:h.start])
-               or toks[h.end:h.end + 2] in (["can", "be"], ["is", "on"], ["on", "twitter"]) for h in hits)
+def calls_to_reader(vocab: Vocabulary, toks: list, spans: list) -> bool:
+    """Whether a line names people (at `spans`, (start, end) in its folded tokens) to ask the reader to follow or
+    write to them: "Follow Jane Doe on Twitter", "Send tips to Jane Doe", "Jane Doe can be reached at ..."."""
+    return bool(spans) and bool(vocab.contact_set.intersection(toks[:min(s for s, _ in spans)])) or any(
+        toks[e:e + 2] in (["can", "be"], ["is", "on"], ["on", "twitter"]) for _, e in spans)
 
 
 def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:
@@ -347,7 +360,7 @@ def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:
             continue  # "Photo by Jane Doe": a credit for something else
         if any(h.end < len(toks) and toks[h.end] in vocab.speech for h in hits):
             continue  # "Jane Doe said ...": a sentence about the person
-        if calls_to_reader(vocab, toks, hits):
+        if calls_to_reader(vocab, toks, [(h.start, h.end) for h in hits]):
             continue  # "Follow Jane Doe on Twitter", "Jane Doe can be reached at ...": no credit
         if art.other_story(block):
             continue

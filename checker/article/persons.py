@@ -16,6 +16,7 @@ FOOT_SIGN_OFF_LINES = 3  # a sign-off ("— Jane Doe, Outlet") stands among the 
 NAME_START = re.compile(r"\s*[^\W\d_]")
 _LEADING_NAME = re.compile(r"^\s*((?:[^\W\d_][\w.'’-]*\s+){1,3}[^\W\d_][\w.'’-]*)\s+\d")
 _LEADING_DASH = re.compile(r"^\s*[-—–―~•·*]+\s*")
+FIELD_SEPARATOR = re.compile(r"\s[|•·]\s")  # "Politics | 5 hours ago | By Jane Doe": a meta row's fields
 DATELINE_WORDS = 8  # "NEW YORK (Agency) —": a dateline is a few words before a dash
 _DATELINE = re.compile(r"^\s*[^\W\d_][^—–]*?(?:\s[—–-]|--|[—–])\s*$")
 # An acronym compound or a word with digits ("EU-Gipfel", "US-Wahl", "COVID-19", "G7"): a word, not a name.
@@ -71,15 +72,23 @@ def person_credits(article: "Article") -> list:
         if zone == "foot":
             foot_lines += 1
         near = article.containers.credit_area(block) if zone == "head" else foot_lines <= FOOT_SIGN_OFF_LINES
+        line = block.lines[0] if block.lines else block.text
+        if near and zone == "head" and _field_credit(line, non_person, vocab) and not article.other_story(block):
+            return [block]  # "Politics, News | 5 hours ago | By Jane Doe": the credit is one field of a meta row
         if (not near or block.tag in TITLE_TAGS or len(block.text.split()) > vocab.max_head_line_words
                 or article.is_notice(block.text) or vocab.consent_re.search(block.text) or dateline(block.text, vocab)):
             continue
-        line = block.lines[0] if block.lines else block.text
         name = person_in_line(line, non_person, vocab)
         if (name and reads_as_name(article, name) and not vocab.other_credit_re.search(" ".join(fold_tokens(line)))
                 and not control_row(block) and not article.other_story(block)):
             return [block]
     return []
+
+
+def _field_credit(line: str, non_person: tuple, vocab: Vocabulary) -> bool:
+    """Whether a later field of a row of separated fields opens with a credit prefix and names a person."""
+    fields = [f.strip() for f in FIELD_SEPARATOR.split(line) if f.strip()]
+    return any(vocab.by_lead.match(f) and line_credits_person(f, non_person, vocab) for f in fields[1:])
 
 
 def credits_person(block: Block, non_person: tuple, vocab: Vocabulary) -> bool:

@@ -46,7 +46,8 @@ def _where_else(ctx: CheckContext, author: str) -> Optional[tuple[str, Optional[
                 return f"named only in {other}, not in this article's byline", ctx.block_evidence(b)
             toks = fold_tokens(b.text)
             hits = [h for h in (find_name(f, toks) for f in forms) if h]
-            if len(b.text.split()) <= art.vocab.max_head_line_words and calls_to_reader(art.vocab, toks, hits):
+            if len(b.text.split()) <= art.vocab.max_head_line_words and calls_to_reader(
+                    art.vocab, toks, [(h.start, h.end) for h in hits]):
                 return (f"named only in a line asking readers to follow or contact them (\"{_clip(b.text)}\"), "
                         "which credits no one"), ctx.block_evidence(b)
     for b in ctx.page.blocks:
