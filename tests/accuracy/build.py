@@ -564,8 +564,8 @@ def _leftover_person(doc: El, keep_out: Sequence[El], first_slot: El, last_slot:
         by_line = bool(line) and bool(_LEFTOVER_BY_RE.match(line)) and len(line) <= 100 and not _CONSENT_RE.match(line)
         # a short line the page marks as its byline ("<div class=nb-byline>Outlet Contributor</div>"): a credit a
         # reader sees, whoever it names (not a date or a bare count)
-        marked_line = (bool(raw) and (is_marked(el) or _credit_slot(el)) and 2 <= len(raw.split()) <= 6
-                       and not any(ch.isdigit() for ch in raw))
+        marked_line = (bool(raw) and 2 <= len(raw.split()) <= 6 and not any(ch.isdigit() for ch in raw) and any(
+            is_marked(a) or _credit_slot(a) or a.tag == "address" for a in [el, *list(el.iterancestors())[:3]]))
         if not (named or by_line or marked_line):
             continue
         # (aria-hidden hides from a screen reader, not from the eye: a second, aria-hidden copy of the credit is seen)
