@@ -34,8 +34,12 @@ REAL_BYLINE_FAIL_FLOOR = 0.99  # the same page credited to someone else: byline 
 # to let a change through.
 GATE_FLOORS: dict[str, dict[str, float]] = {
     "logo": {"precision": 0.99, "recall": 0.98, "review_ceiling": 0.03, "review_expected": 0.98},
-    "byline": {"precision": 0.90, "recall": 0.97, "review_ceiling": 0.03, "review_expected": 0.85},
-    "affiliation": {"precision": 0.93, "recall": 0.98, "review_ceiling": 0.03, "review_expected": 0.85},
+    # review_expected re-based 0.85 -> 0.80 (2026-12-07) with the case mix, not the checks: the generator gained a
+    # fault shape and keeps js-empty cases off layouts that show another credit, so a test seed holds 3-10 such
+    # cases and one case is 10-30 points; the checks of the commit before (508bdf3) on the new mix also give 8/10
+    # at the worst seed (and byline recall 0.881 where the checks now give 0.975)
+    "byline": {"precision": 0.90, "recall": 0.97, "review_ceiling": 0.03, "review_expected": 0.80},
+    "affiliation": {"precision": 0.93, "recall": 0.98, "review_ceiling": 0.03, "review_expected": 0.80},
 }
 GATE_REAL_BYLINE_PASS = 0.97
 GATE_REAL_BYLINE_FAIL = 0.99
