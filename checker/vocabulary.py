@@ -47,7 +47,7 @@ class Vocabulary:
     # Words of a line that asks the reader to follow or write to a person ("Follow Jane Doe on Twitter", "Send tips
     # to Jane Doe", "Contact Jane Doe at ..."): many originals end so, and a copy keeps the line when it drops the
     # byline; it names the reporter but credits no one.
-    contact_words: tuple = _words("follow|contact|email|e mail|mail|tweet|message|reach|tips|subscribe|folgen|folgt|"
+    contact_words: tuple = _words("follow|contact|email|mail|tweet|message|reach|tips|subscribe|folgen|folgt|"
                                   "kontakt|suivez|suivre|contacter|siga|sigue|seguir|segui|seguite|volg|volgen")
     # Credit prefixes that name where a story came from, not who wrote it: "From <a wire>", "Source: <an agency>",
     # "Bron: <an agency>". Beside an empty author slot such a line does not say what the slot will hold.

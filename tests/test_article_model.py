@@ -435,6 +435,13 @@ def test_a_line_asking_readers_to_follow_the_reporter_is_no_byline(original, lin
     assert outcomes(credited, original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
 
 
+def test_an_initial_before_the_name_is_no_call_to_the_reader(original):
+    # "E. Jean Carroll": the initial "E" is not the "e" of "e-mail"
+    carroll = replace(original, authors=("Jean Carroll",))
+    html = page(carroll, "<p>By E. Jean Carroll, Daily Caller News Foundation</p>")
+    assert outcomes(html, carroll) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
 @pytest.mark.parametrize("line", ["<span class='avatar-label'>News Desk</span> By<br>on December 27, 2014 at 12:06 PM",
                                   "Posted by | 12:06 PM", "Von am 12.03.2024"])
 def test_a_credit_prefix_with_the_date_where_its_name_goes_leaves_an_empty_slot_open(original, line):
