@@ -243,6 +243,13 @@ class Vocabulary:
         return frozenset(t for w in self.role_words for t in fold_tokens(w)[-1:])
 
     @cached_property
+    def prefix_word_set(self) -> frozenset:
+        """The one-word credit prefixes, folded ("by", "von", "par")."""
+        from .names import fold_tokens
+
+        return frozenset(f[0] for f in (fold_tokens(p) for p in self.credit_prefixes) if len(f) == 1)
+
+    @cached_property
     def contact_set(self) -> frozenset:
         return frozenset(w for c in self.contact_words for w in c.split())
 

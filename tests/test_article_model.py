@@ -442,6 +442,13 @@ def test_an_initial_before_the_name_is_no_call_to_the_reader(original):
     assert outcomes(html, carroll) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
 
 
+def test_a_share_bar_before_a_by_line_is_no_call_to_the_reader(original):
+    # "Share: Facebook Twitter Email | By Jane Doe": a credit prefix stands between the buttons and the name
+    row = ("<p>Share: <a href='https://facebook.com/sharer'>Facebook</a> <a href='https://twitter.com/intent/tweet'>"
+           f"Twitter</a> <a href='mailto:?s=x'>Email</a> | {CREDIT}</p>")
+    assert outcomes(page(original, row), original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
 @pytest.mark.parametrize("line", ["<span class='avatar-label'>News Desk</span> By<br>on December 27, 2014 at 12:06 PM",
                                   "Posted by | 12:06 PM", "Von am 12.03.2024"])
 def test_a_credit_prefix_with_the_date_where_its_name_goes_leaves_an_empty_slot_open(original, line):

@@ -333,11 +333,22 @@ def credit_hidden_by_structure(art: "Article", missing: list) -> Optional[Block]
     return None
 
 
+CONTACT_REACH = 3  # "Send tips to Jane Doe": the call stands this many words before the name at most
+
+
 def calls_to_reader(vocab: Vocabulary, toks: list, spans: list) -> bool:
     """Whether a line names people (at `spans`, (start, end) in its folded tokens) to ask the reader to follow or
-    write to them: "Follow Jane Doe on Twitter", "Send tips to Jane Doe", "Jane Doe can be reached at ..."."""
-    return bool(spans) and bool(vocab.contact_set.intersection(toks[:min(s for s, _ in spans)])) or any(
-        toks[e:e + 2] in (["can", "be"], ["is", "on"], ["on", "twitter"]) for _, e in spans)
+    write to them: "Follow Jane Doe on Twitter", "Send tips to Jane Doe", "Jane Doe can be reached at ...". The
+    call stands right before the first name, with no credit prefix between ("Share: Twitter Email | By Jane Doe"
+    is a share bar and a byline)."""
+    if not spans:
+        return False
+    first = min(s for s, _ in spans)
+    before = toks[max(0, first - CONTACT_REACH):first]
+    calls = [i for i, t in enumerate(before) if t in vocab.contact_set]
+    if calls and not vocab.prefix_word_set.intersection(before[calls[-1] + 1:]):
+        return True
+    return any(toks[e:e + 2] in (["can", "be"], ["is", "on"], ["on", "twitter"]) for _, e in spans)
 
 
 def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:
