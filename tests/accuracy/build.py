@@ -453,7 +453,7 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
         sub = next((a for a in [el, *list(el.iterancestors())[:3]] if a.tag in ("h2", "h3")), None)
         tags = bad_tags - {"h2", "h3"} if sub is not None and CREDIT_LEAD_RE.match(vis_text(sub)) else bad_tags
         return (not is_hidden(el) and el.tag not in tags and not in_bad_area(el, tags, BLOCK_BAD_TOKEN_RE, h1s)
-                and not any(contains(s, el) for s in slots))
+                and not any(contains(s, el) for s in slots) and not _in_card(el))
 
     def bio(el: El) -> bool:
         """A sentence about the person (an author box's or a hover card's bio), not the credit line."""
@@ -496,6 +496,14 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
     if any(contains(block, s) for s in slots):
         return None
     return block
+
+
+_CARD_RE = re.compile(r"(?:^|[-_\s])(?:card|tooltip|popover|hovercard|overlay|modal)(?:[-_\s]|$)", re.I)
+
+
+def _in_card(el: El) -> bool:
+    """Inside a hover or info card (shown on a pointer's hover, which the generator cannot see)."""
+    return any(_CARD_RE.search(" ".join([a.get("class") or "", a.get("id") or ""])) for a in [el, *el.iterancestors()])
 
 
 def _find_region(doc: El, tag: str, pattern: str, last: bool = False) -> Optional[El]:
