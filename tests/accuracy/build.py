@@ -25,6 +25,10 @@ REPO = HERE.parents[1]
 ARTICLES_YAML = HERE / "articles.yaml"
 SEED = 20260114
 TEST_PERCENT = 40  # share of publishers held out for the gate's test split (the rest is the tuning split)
+# On 2026-12-07 (twelfth session), after six sessions held out, one half of those publishers (chosen
+# by a second, independent part of the same hash) was released into the tuning split, so that its
+# modern layouts could teach the checks; the other half stays held out and untouched.
+RELEASED_HALF = 0
 
 NOTICE = (
     "All content created by the Daily Caller News Foundation, an independent and nonpartisan newswire "
@@ -102,8 +106,10 @@ def publisher_key(page: "RealPage") -> str:
 
 def split_of(publisher: str) -> str:
     """`test` or `tune` by a stable hash of the publisher (sha256, not Python's salted hash)."""
-    h = int(hashlib.sha256(publisher.encode("utf-8")).hexdigest()[:8], 16)
-    return "test" if h % 100 < TEST_PERCENT else "tune"
+    digest = hashlib.sha256(publisher.encode("utf-8")).hexdigest()
+    if int(digest[:8], 16) % 100 >= TEST_PERCENT:
+        return "tune"
+    return "tune" if int(digest[8:16], 16) % 2 == RELEASED_HALF else "test"
 
 
 def load_pages(corpus: Path) -> list[RealPage]:
@@ -453,26 +459,31 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
         sub = next((a for a in [el, *list(el.iterancestors())[:3]] if a.tag in ("h2", "h3")), None)
         tags = bad_tags - {"h2", "h3"} if sub is not None and CREDIT_LEAD_RE.match(vis_text(sub)) else bad_tags
         return (not is_hidden(el) and el.tag not in tags and not in_bad_area(el, tags, BLOCK_BAD_TOKEN_RE, h1s)
-                and not any(contains(s, el) for s in slots) and not _in_card(el))
+                and not any(contains(s, el) for s in slots) and not _in_card(el) and not _picture_credit(el))
 
     def bio(el: El) -> bool:
         """A sentence about the person (an author box's or a hover card's bio), not the credit line."""
         return len(vis_text(el)) > 120
 
     cands: list[tuple[int, bool, int, El]] = []
-    names = [fold(p) for p in persons if fold(p)]
-    names += [fold(p.split()[-1]) for p in persons if len(p.split()) > 1 and len(p.split()[-1]) > 4]
-    if names:
+    full_names = [fold(p) for p in persons if fold(p)]
+    surnames = [fold(p.split()[-1]) for p in persons if len(p.split()) > 1 and len(p.split()[-1]) > 4]
+    if full_names or surnames:
         for el in doc.iter():
             if not is_el(el) or el.tag in SKIP_TEXT_TAGS:
                 continue
             own = [el.text or ""] + [c.tail or "" for c in el]
             f = f" {fold(' '.join(own))} "
-            if not f.strip() or not any(f" {n} " in f for n in names):
+            full = any(f" {n} " in f for n in full_names)
+            if not f.strip() or not (full or any(f" {n} " in f for n in surnames)):
                 continue
             if not acceptable(el):
                 continue
             marked = any(is_marked(a) for a in [el, *list(el.iterancestors())[:4]])
+            if not full and not marked:
+                # a surname alone in unmarked text is a topic link ("Smith on the summit") or a
+                # mention, not the reporter's credit line
+                continue
             if near(el, 2500) and (marked or near(el, 400)):
                 cands.append((0 if marked else 1, bio(el), -order[el], el))
             elif marked and (near(el, 5000) or under_headline(el)):
@@ -499,6 +510,19 @@ def _find_block(doc: El, slots: list[El], persons: Sequence[str]) -> Optional[El
 
 
 _CARD_RE = re.compile(r"(?:^|[-_\s])(?:card|tooltip|popover|hovercard|overlay|modal)(?:[-_\s]|$)", re.I)
+
+
+_CAPTION_RE = re.compile(r"caption", re.I)
+
+
+def _picture_credit(el: El) -> bool:
+    """A picture's credit: beside a caption (a sibling whose class says so), under a picture a level up
+    ("<div class=info><span class=caption>..</span><span class=credit>mbl.is/Jane Doe</span></div>")."""
+    parent = el.getparent()
+    if parent is None or not any(_CAPTION_RE.search(t) for c in parent if is_el(c) and c is not el for t in tokens(c)):
+        return False
+    return any(a.find(".//img") is not None or a.find(".//picture") is not None for a in (parent, parent.getparent())
+               if a is not None)
 
 
 def _in_card(el: El) -> bool:

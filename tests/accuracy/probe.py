@@ -764,13 +764,17 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="probe at most this many copies (0: all)")
     ap.add_argument("--only", default="", help="comma-separated change names")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--layouts", type=Path, default=None,
+                    help="a file of layout (page) names, one a line: probe only copies made on those layouts")
     args = ap.parse_args(argv)
+    layouts = frozenset(args.layouts.read_text(encoding="utf-8").split()) if args.layouts else None
     b = E.load_build()
     corpus = b.corpus_dir()
     only = frozenset(x for x in args.only.split(",") if x) or None
     if args.kind == "anon-real" and corpus is not None:
         bcs, tasks, _ = E.byline_cases(corpus)
-        jobs = [(c, t, only) for c, t in zip(bcs, tasks) if c.split == "tune" and c.expect != "none"]
+        jobs = [(c, t, only) for c, t in zip(bcs, tasks) if c.split == "tune" and c.expect != "none"
+                and (layouts is None or c.page in layouts)]
         jobs = jobs[: args.limit] if args.limit else jobs
         counts = Counter()
         with Pool(max(1, args.jobs)) as pool:
@@ -786,7 +790,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     built = b.build(corpus, seed=args.seed if args.seed is not None else E.seeds(1)[0])
     want = "fail" if args.kind in ("lure", "lure-anon") else "pass"
     cases = [c for c in built.cases if c.get("split") == "tune" and c.get("category") == "copy"
-             and ((c.get("expect") or {}).get("byline") == want or args.kind == "anon")]
+             and ((c.get("expect") or {}).get("byline") == want or args.kind == "anon")
+             and (layouts is None or c.get("layout") in layouts)]
     cases = cases[: args.limit] if args.limit else cases
     only = frozenset(x for x in args.only.split(",") if x) or None
     counts: Counter = Counter()
