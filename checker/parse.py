@@ -26,6 +26,9 @@ BLOCK_TAGS = frozenset({
     "caption", "hr", "body", "center", "hgroup", "picture", "legend",
 })
 _ASIDE_TAGS = frozenset({"aside", "nav"})
+# Elements that can hold no text: an author-marked one (a rule under the byline, `<hr class="author-hr">`)
+# is decoration, never a slot a script fills with a name.
+VOID_TAGS = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"})
 
 
 @dataclass(frozen=True)
@@ -472,7 +475,7 @@ def _mark_inline(block: Block, node: Tag, marked_here: bool, budget: list) -> No
         raw, picture, whole = _subtree_read(node, budget)
         text = " ".join(raw.split())
         block.marked_texts.append(text)
-        if not text and whole and not picture:
+        if not text and whole and not picture and node.name not in VOID_TAGS:
             block.empty_mark = True
 
 

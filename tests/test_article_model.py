@@ -1393,3 +1393,26 @@ def test_korean_and_japanese_credit_forms_name_the_writer(original, name, line):
     assert outcomes(page(mine, f"<div class='info'>{line}</div>"), mine)["byline"] == "pass"
     other = replace(original, authors=("김철수" if name == "홍길동" else "鈴木一郎",))  # guard: someone else fails
     assert outcomes(page(other, f"<div class='info'>{line}</div>"), other)["byline"] == "fail"
+
+
+def test_a_rule_marked_as_the_authors_is_no_empty_byline_slot(original):
+    # `<hr class="author-hr">` can hold no name: a page without a byline fails, it is no script's slot
+    html = page(original, "<div class='as-main'><hr class='author-hr'><div>Last Updated: January 7, 2025</div></div>")
+    assert outcomes(html, original)["byline"] == "fail"
+    # guard: an empty author element that can hold a name is still review
+    html = page(original, "<div class='as-main'><span class='author-name'></span><div>January 7, 2025</div></div>")
+    assert outcomes(html, original)["byline"] == "review"
+
+
+def test_a_byline_of_names_that_a_sign_off_in_the_text_repeats_is_the_byline_not_text(original):
+    # "(Kyle Wood aus Berlin, Anna Lee Marsh, Jan Peter Stone, 3.5.2024)" closes the text: half the word
+    # shingles of the byline "Kyle Wood Anna Lee Marsh Jan Peter Stone" are the text's, yet the author-marked
+    # line under the headline is the credit
+    authors = ("Kyle Wood", "Anna Lee Marsh", "Jan Peter Stone")
+    three = replace(original, authors=authors,
+                    text=original.text + "\n\n(Kyle Wood aus Berlin, Anna Lee Marsh, Jan Peter Stone, 3.5.2024)")
+    byline = ("<div class='article-byline'><div class='article-origins'>"
+              + " ".join(f"<span>{a}</span>" for a in authors) + "</div></div>")
+    assert outcomes(page(three, byline), three)["byline"] == "pass"
+    # guard: a page without that byline still fails on it (the sign-off in the text credits no one)
+    assert outcomes(page(three, ""), three)["byline"] == "fail"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 from bs4 import Tag
 
 from ..names import fold_tokens
-from ..parse import Block, subtree_text
+from ..parse import VOID_TAGS, Block, subtree_text
 from ..text_match import find_alias
 from ..vocabulary import Vocabulary
 from .containers import CARD_NODES, is_author_link
@@ -27,7 +27,8 @@ def empty_slot(article: "Article", block: Block) -> bool:
     """An empty author-marked element at the head or the foot (an author box after the text): a script
     fills it in, so what it will say is unknown."""
     # the block itself marked: empty all the way down; else an empty author-marked element inline in it
-    slot = (((block.own_mark and not _text_below(block.element)) or (block.empty_mark and not any(block.marked_texts)))
+    slot = (((block.own_mark and block.tag not in VOID_TAGS and not _text_below(block.element))
+             or (block.empty_mark and not any(block.marked_texts)))
             and not _names_no_name(article, block.element) and not _microdata(block.element))
     return bool(slot and not block.hidden_text and not _pictured_credit(article, block)
                 and not article.other_story(block))

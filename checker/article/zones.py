@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from .positions import Placement
 
 BODY_MIN_WORDS = 6  # shorter blocks are too short to tell whether they carry the original's text
+# An author-marked block this short is a credit line, even where the original's text repeats its names (a
+# sign-off "(Jane Doe, John Roe, 3.5.2024)" shares the shingles of a byline "Jane Doe John Roe").
+MARKED_CREDIT_WORDS = 12
 BODY_CONTAINMENT = 0.5  # share of a block's shingles from the original that makes it a body paragraph
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 TITLE_SUFFIX_CHARS = 30  # a block showing the title may add the site's name ("| Partner Gazette") and no more
@@ -49,6 +52,8 @@ def body_blocks(blocks: tuple, original_shingles: frozenset, k: int, original_te
         if b.hidden is not None or not b.text or b.tag == "h1":
             continue  # (a headline is never the body, even where the original's text repeats it)
         words = tokens(b.text)
+        if b.marked and len(words) <= MARKED_CREDIT_WORDS:
+            continue
         if len(words) < BODY_MIN_WORDS:
             # Chinese, Japanese, Thai: a long paragraph is a few "words" between punctuation marks;
             # it is the article's when the original says the same, word for word.
