@@ -7,8 +7,9 @@ from functools import lru_cache
 from anyascii import anyascii
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-# adjacent spans, no space: "HaleNews Foundation", and capitals before a capitalised word ("HNFSpringfield")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# adjacent spans, no space: "HaleNews Foundation", capitals before a capitalised word ("HNFSpringfield"), and
+# letters against digits ("HNF24.04.2024, 19:35": the credit's outlet glued to its date), as names.py reads them
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 
 
 @lru_cache(maxsize=4096)

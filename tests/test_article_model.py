@@ -558,6 +558,17 @@ def test_an_acronym_glued_to_a_capitalised_place_line_still_names_the_licensor(o
     assert outcomes(page(original, other), original)["affiliation"] == "fail"
 
 
+def test_an_acronym_glued_to_the_date_that_follows_still_names_the_licensor(original):
+    # "<span>Jane Q. Reporter | DCNF</span><span>24.04.2024, 19:35 Uhr</span>" reads "DCNF24.04.2024"
+    header = ("<div class='article-meta'><span class='author'>Jane Q. Reporter | DCNF</span><span class='date'>"
+              "24.04.2024, 19:35 Uhr</span></div>")
+    got = outcomes(page(original, header), original)
+    assert got["byline"] == "pass" and got["affiliation"] == "pass"
+    # guard: letters that only start like the licensor's acronym are still another name
+    other = header.replace("| DCNF</span>", "| DCNFX</span>")
+    assert outcomes(page(original, other), original)["affiliation"] == "fail"
+
+
 def test_a_name_beside_an_empty_slot_is_judged_even_over_a_menu_nested_in_its_box(original):
     # Only a line made of one-word links is a row of buttons; a name whose box also holds a menu is a name.
     row = ("<div class='article-meta'><div class='who'>Kyle Wood <ul class='tools'><li><a href='#'>Share</a></li>"
@@ -1175,6 +1186,9 @@ def test_a_portraits_caption_credits_the_writer_a_pictures_caption_does_not(orig
     "<div class='x9'><div>Font Size</div><div><a href=\"javascript:setClass('t','s')\">A</a></div>"
     "<div><a href=\"javascript:setClass('t','m')\">A</a></div><div><a href='#'>A</a></div></div>",
     "<ul class='x9'><li><a href='/2015/03/older-post/'>Newer Article</a></li></ul>",
+    # a breadcrumb in a <nav> ending with a list of one sponsored link (Süddeutsche Zeitung's page)
+    "<nav class='x9'><ol><li><a href='/bayern'>Bayern</a></li></ol><ul class='x8'><li>"
+    "<a href='https://advertorial.example.com/schwabinger-tor/'>Schwabinger Tor</a></li></ul></nav>",
 ])
 def test_a_controls_label_or_a_dateline_beside_an_empty_slot_is_no_credit(original, line):
     # (a person's name there still fills the slot: test_a_bare_name_beside_the_empty_slot_fills_it_and_is_judged)
@@ -1399,6 +1413,9 @@ def test_a_rule_marked_as_the_authors_is_no_empty_byline_slot(original):
     # `<hr class="author-hr">` can hold no name: a page without a byline fails, it is no script's slot
     html = page(original, "<div class='as-main'><hr class='author-hr'><div>Last Updated: January 7, 2025</div></div>")
     assert outcomes(html, original)["byline"] == "fail"
+    # a fail does not quote a date line in the author area as "the byline found"
+    html = page(original, "<div class='author-area'><hr class='author-hr'><div>Last Updated: January 7, 2025</div></div>")
+    assert "Last Updated" not in messages(html, original)["byline"]
     # guard: an empty author element that can hold a name is still review
     html = page(original, "<div class='as-main'><span class='author-name'></span><div>January 7, 2025</div></div>")
     assert outcomes(html, original)["byline"] == "review"

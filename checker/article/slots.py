@@ -179,21 +179,26 @@ MENU_ITEMS = 3  # items of a list that are each one link to a page of the site: 
 
 def _menu_item(block: Block, vocab: Vocabulary) -> bool:
     """Whether a line is an item of a breadcrumb or a menu: a list of at least MENU_ITEMS items, each one link
-    (not to a person's page) and nothing else ("Home > Crafts > Other DIY Projects")."""
+    (not to a person's page) and nothing else ("Home > Crafts > Other DIY Projects"); or such an item, however
+    few beside it, in a list inside a `<nav>` (a breadcrumb's last list of one sponsored link)."""
     el = block.element
     item = el if el.name == "li" else el.find_parent("li")
     if item is None or item.parent is None:
         return False
+    if not _one_link(item, vocab):
+        return False
     items = item.parent.find_all("li", recursive=False, limit=24)
     if len(items) < MENU_ITEMS:
+        return item.parent.find_parent("nav") is not None
+    return all(_one_link(li, vocab) for li in items)
+
+
+def _one_link(li: Tag, vocab: Vocabulary) -> bool:
+    """A list item that is one link, not to a person's page, and nothing else."""
+    links = li.find_all("a", limit=2)
+    if len(links) != 1 or is_author_link(links[0], vocab):
         return False
-    for li in items:
-        links = li.find_all("a", limit=2)
-        if len(links) != 1 or is_author_link(links[0], vocab):
-            return False
-        if " ".join(links[0].get_text(" ").split()) != " ".join(li.get_text(" ").split()):
-            return False
-    return True
+    return " ".join(links[0].get_text(" ").split()) == " ".join(li.get_text(" ").split())
 
 
 def _goes_nowhere(href: object) -> bool:

@@ -165,6 +165,8 @@ def _what_the_byline_says(ctx: CheckContext, shown: list, missing: list) -> str:
     art = ctx.article
     non_person = ctx.pack.non_person_credits
     for b in shown:
+        if _date_only(b.text, art.vocab):
+            continue  # "Last Updated: January 7, 2025" in the author area is no byline to quote
         outlet = named_outlet(b.text, non_person)
         if any(_surname_only(b, a) for a in missing):
             return f"; the byline \"{_clip(b.text)}\" gives only the surname"
@@ -172,6 +174,14 @@ def _what_the_byline_says(ctx: CheckContext, shown: list, missing: list) -> str:
             return f"; the byline credits \"{_clip(b.text)}\" instead of the reporter"
         return f"; the byline found is \"{_clip(b.text)}\""
     return ""
+
+
+def _date_only(text: str, vocab) -> bool:
+    """A line that dates the story and names no one: a digit, a month or day word, and at most two other words
+    ("Last Updated: January 7, 2025", "Published 12.03.2024")."""
+    toks = fold_tokens(text)
+    dated = [t for t in toks if t.isdigit() or t in vocab.date_set or t in vocab.time_set]
+    return any(t.isdigit() for t in toks) and len(toks) - len(dated) <= 2 and len(dated) >= 2
 
 
 def _empty_byline(ctx: CheckContext, block: Block, expected: str) -> Verdict:
