@@ -21,6 +21,12 @@ from evaluate import (  # noqa: E402,F401  (the floors, named here so they are s
 )
 
 GATE_SPLIT = "test"
+# Enough cases that a green gate has checked something, per split and seed. The test split is the held-out half of
+# the old one since 2026-12-07 (build.RELEASED_HALF): 89-94 DCNF copies on 45 layouts, 125-128 second-pack copies.
+MIN_COPIES = {"tune": 100, "test": 80}
+MIN_LAYOUTS = {"tune": 50, "test": 40}
+SECOND_MIN_COPIES = {"tune": 200, "test": 110}
+SECOND_MIN_EXPECTED = {"tune": (100, 30), "test": (90, 15)}  # pass and fail cases per rule
 
 
 def in_ci() -> bool:
@@ -106,10 +112,11 @@ def test_split_is_a_stable_hash_of_the_publisher() -> None:
     assert lemonde_real.publisher == lemonde_fundus.publisher == "lemonde"
 
 
-def test_split_is_about_sixty_forty(first_build: list[dict[str, Any]]) -> None:
+def test_split_holds_out_about_a_fifth_of_the_publishers(first_build: list[dict[str, Any]]) -> None:
+    # 40% by the first hash part, half of those by the second (the other half was released into tune)
     pubs = {c["publisher"]: c["split"] for c in first_build}
     share = Counter(pubs.values())["test"] / len(pubs)
-    assert 0.3 <= share <= 0.5, (share, len(pubs))
+    assert 0.12 <= share <= 0.28, (share, len(pubs))
     # two pages of one fundus publisher land together
     by_pub: dict[str, set[str]] = {}
     for c in first_build:
@@ -122,8 +129,8 @@ def test_generated_corpus_is_large_and_balanced(first_build: list[dict[str, Any]
     copies = [c for c in cases if c["category"] == "copy"]
     for split in E.SPLITS:
         sc = [c for c in copies if c["split"] == split]
-        assert len(sc) >= 100, (split, len(sc))
-        assert len({c["layout"] for c in sc}) >= 50, split
+        assert len(sc) >= MIN_COPIES[split], (split, len(sc))
+        assert len({c["layout"] for c in sc}) >= MIN_LAYOUTS[split], split
         assert {c["corpus"] for c in sc} == {"real", "fundus"}, split
     n_pages = len(list(corpus.glob("*/source.html"))) + len(list(E.load_build().fundus_dir(corpus).glob("*/source.html.gz")))
     assert sum(c["category"] == "unmodified" for c in cases) == n_pages
@@ -176,7 +183,7 @@ def test_every_copy_is_recognised(split: str, evaluation: E.Evaluation) -> None:
 @pytest.mark.parametrize("rule", RULES)
 def test_rule_gate_on_test_split(rule: str, evaluation: E.Evaluation) -> None:
     copies = evaluation.worst(rule, GATE_SPLIT)["copies"]
-    assert copies >= 100, copies
+    assert copies >= MIN_COPIES[GATE_SPLIT], copies
     bad = E.gate_failures(evaluation, GATE_SPLIT, (rule,))
     gaps = E.target_gaps(evaluation, GATE_SPLIT, (rule,))
     print(f"\n[{rule}] issue 10's targets on the test split: " + ("met" if not gaps else "; ".join(gaps)))
@@ -274,11 +281,12 @@ def test_second_pack_cases_are_large_and_balanced(second_evaluation: E.Evaluatio
     first = second_evaluation.cases[second_evaluation.seeds[0]]
     for split in E.SPLITS:
         cs = [c for c in first if c["split"] == split]
-        assert len(cs) >= 200 and len({c["layout"] for c in cs}) >= 50, (split, len(cs))
+        assert len(cs) >= SECOND_MIN_COPIES[split] and len({c["layout"] for c in cs}) >= MIN_LAYOUTS[split], (split, len(cs))
         assert {c["corpus"] for c in cs} == {"real", "fundus"}, split
+        passes, fails = SECOND_MIN_EXPECTED[split]
         for rule in E.SECOND_RULES:
             cnt = Counter(c["expect"][rule] for c in cs)
-            assert cnt["pass"] >= 100 and cnt["fail"] >= 30, (split, rule, cnt)
+            assert cnt["pass"] >= passes and cnt["fail"] >= fails, (split, rule, cnt)
     # the second pack's cases do not disturb the DCNF cases' random streams: another generator, other names
     assert all(c["name"].startswith("cc-") and c["pack"] == E.SECOND_PACK for c in first)
 
@@ -292,7 +300,7 @@ def test_second_pack_copies_are_recognised(split: str, second_evaluation: E.Eval
 @pytest.mark.parametrize("rule", E.SECOND_RULES)
 def test_second_pack_rule_gate_on_test_split(rule: str, second_evaluation: E.Evaluation) -> None:
     ev = second_evaluation
-    assert ev.worst(rule, GATE_SPLIT)["copies"] >= 200
+    assert ev.worst(rule, GATE_SPLIT)["copies"] >= SECOND_MIN_COPIES[GATE_SPLIT]
     bad = E.gate_failures(ev, GATE_SPLIT, (rule,), E.SECOND_GATE_FLOORS)
     gaps = E.target_gaps(ev, GATE_SPLIT, (rule,))
     print(f"\n[{E.SECOND_PACK} {rule}] issue 10's targets on the test split: " + ("met" if not gaps else "; ".join(gaps)))
