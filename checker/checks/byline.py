@@ -10,6 +10,7 @@ from ..article.slots import name_gap
 from ..models import Evidence, Outcome
 from ..names import find_name, fold_tokens, name_forms
 from ..parse import Block
+from ..vocabulary import Vocabulary
 from .context import CheckContext
 from .registry import Verdict, register
 
@@ -176,7 +177,7 @@ def _what_the_byline_says(ctx: CheckContext, shown: list, missing: list) -> str:
     return ""
 
 
-def _date_only(text: str, vocab) -> bool:
+def _date_only(text: str, vocab: Vocabulary) -> bool:
     """A line that dates the story and names no one: a digit, a month or day word, and at most two other words
     ("Last Updated: January 7, 2025", "Published 12.03.2024")."""
     toks = fold_tokens(text)
