@@ -9,6 +9,7 @@
     python tests/accuracy/probe.py --kind page [--seed N] [--limit N]
     python tests/accuracy/probe.py --kind anon [--seed N] [--limit N]
     python tests/accuracy/probe.py --kind anon-real [--limit N]
+    python tests/accuracy/probe.py --kind K --layouts FILE     # only copies made on the layouts named in FILE
 
 `reader`: each copy whose byline passes gets its credit element wrapped, extended or moved (under the
 headline, right after the article's text, at the top of the text, below a lead picture with its caption
