@@ -47,6 +47,9 @@ class Vocabulary:
     # Words of a line that asks the reader to follow or write to a person ("Follow Jane Doe on Twitter", "Send tips
     # to Jane Doe", "Contact Jane Doe at ..."): many originals end so, and a copy keeps the line when it drops the
     # byline; it names the reporter but credits no one.
+    # Words right after a name that make the line a call to the reader ("Jane Doe can be reached at ...", "Jane Doe
+    # is on Twitter"), folded
+    contact_after: tuple = _words("can be|is on|on twitter")
     contact_words: tuple = _words("follow|contact|email|mail|tweet|message|reach|tips|subscribe|folgen|folgt|"
                                   "kontakt|suivez|suivre|contacter|siga|sigue|seguir|segui|seguite|volg|volgen")
     # Credit prefixes that name where a story came from, not who wrote it: "From <a wire>", "Source: <an agency>",
@@ -252,6 +255,13 @@ class Vocabulary:
     @cached_property
     def contact_set(self) -> frozenset:
         return frozenset(w for c in self.contact_words for w in c.split())
+
+    @cached_property
+    def contact_after_tokens(self) -> tuple:
+        """`contact_after` as folded token lists ("can be" -> ["can", "be"])."""
+        from .names import fold_tokens
+
+        return tuple(t for t in (fold_tokens(p) for p in self.contact_after) if t)
 
     @cached_property
     def speech(self) -> frozenset:

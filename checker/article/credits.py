@@ -348,7 +348,7 @@ def calls_to_reader(vocab: Vocabulary, toks: list, spans: list) -> bool:
     calls = [i for i, t in enumerate(before) if t in vocab.contact_set]
     if calls and not vocab.prefix_word_set.intersection(before[calls[-1] + 1:]):
         return True
-    return any(toks[e:e + 2] in (["can", "be"], ["is", "on"], ["on", "twitter"]) for _, e in spans)
+    return any(toks[e:e + len(after)] == after for _, e in spans for after in vocab.contact_after_tokens)
 
 
 def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:
