@@ -55,7 +55,7 @@ _BLOCK_TAGS = frozenset({
     "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "figure", "figcaption", "hr",
     "address", "details", "summary",
 })
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "iframe", "object", "svg", "button",
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "noframes", "noembed", "template", "head", "iframe", "object", "svg", "button",
                         "select", "textarea"})
 # Inside an article these hold captions, share bars, related links: not the story's body text.
 _NOT_BODY_TAGS = frozenset({"aside", "nav", "footer", "header", "figure", "figcaption", "form", "template",

@@ -16,9 +16,9 @@ from .visibility import STRUCTURAL_RULE, STYLE_LIMIT, CssHiding, colour_only, cs
 from .vocabulary import DEFAULT_VOCABULARY, Vocabulary
 
 # Never rendered as page text.
-_SKIP = frozenset({"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "object",
+_SKIP = frozenset({"script", "style", "noscript", "noframes", "noembed", "head", "title", "meta", "link", "iframe", "object",
                    "embed", "select", "option", "textarea", "input", "canvas", "video", "audio", "map"})
-_FAST_STRIP = ["script", "style", "noscript", "template", "svg", "iframe", "head", "textarea", "select"]
+_FAST_STRIP = ["script", "style", "noscript", "noframes", "noembed", "template", "svg", "iframe", "head", "textarea", "select"]
 BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "h1", "h2", "h3", "h4",
     "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "td", "th", "tr", "table", "tbody", "thead", "tfoot",

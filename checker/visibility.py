@@ -20,8 +20,8 @@ _HIDING_STYLE = re.compile(
     r"|text-indent\s*:\s*-\d{3,}(?:\.\d+)?(?:px|r?em)|margin-(?:left|top)\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)"
     r"|(?<!margin-)(?:right|bottom)\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)"
     r"|text-indent\s*:\s*(?:\d{4,}(?:\.\d+)?px|[1-9]\d{2,}%)"
-    r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|$)"
-    r"|transform\s*:\s*scale[xy]?\(\s*0(?:\.0+)?\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*(?:0?\.0\d*[1-9]\d*|0?\.\d*[1-9]\d*%|[1-9](?:\.\d+)?%)\s*(?:;|$)"
+    r"|font-size\s*:\s*(?:0(?:\.0*)?(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|$|!)"
+    r"|transform\s*:\s*scale[xy]?\(\s*(?:0(?:\.0\d*)?|\.0\d*)\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*(?:0?\.0\d*[1-9]\d*|0?\.\d*[1-9]\d*%|[1-9](?:\.\d+)?%)\s*(?:;|$|!)"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
     r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px|transform\s*:\s*translate(?:3d)?\(\s*[-\d.]+(?:px|%)?\s*,\s*-\d{4,}(?:\.\d+)?px"
     r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent",
@@ -305,6 +305,7 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
     complex_rules: list[str] = []  # hiding selectors with combinators or attributes, at every width
     hidden: list[tuple[set, set]] = [(set(), set()) for _ in range(n)]
     shown: list[set] = [set() for _ in range(n)]
+    collapsed: list[set] = [set() for _ in range(n)]  # hidden only by a box of no height (see _reopened)
     left = limit
     for sheet in style_texts:
         text, media = sheet if isinstance(sheet, tuple) else (sheet, None)
@@ -314,7 +315,9 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
         raw = re.sub(r"/\*.*?\*/", "", text[:left], flags=re.S)
         left -= len(text)
         blocks = _at_blocks(raw) if "@" in raw else []
-        _collect_hiding(raw, blocks, base, lazy_classes, hidden, complex_rules)
+        _collect_hiding(raw, blocks, base, lazy_classes, hidden, complex_rules, collapsed)
+        if any(collapsed):
+            _reopened(raw, blocks, base, shown, collapsed)
         if complex_rules or any(c or d for c, d in hidden):
             showing = _rules_around(raw, _SHOWING, _SHOWING_IN_LOWERED)
             context = _contexts(blocks, [start for _, start in showing], base)
@@ -332,16 +335,19 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
 
 
 def _collect_hiding(raw: str, blocks: list, base: Applies, lazy_classes: frozenset,
-                    hidden: list[tuple[set, set]], complex_rules: list[str]) -> None:
+                    hidden: list[tuple[set, set]], complex_rules: list[str], collapsed: list[set]) -> None:
     """Add one sheet's hiding rules: simple class/id selectors per width to `hidden`, selectors with
-    combinators or attributes that hide at every width to `complex_rules`."""
+    combinators or attributes that hide at every width to `complex_rules`; names hidden only by a
+    collapsed box also to `collapsed`."""
     hiding = _rules_around(raw, _HIDING_STYLE, _HIDING_IN_LOWERED)
     context = _contexts(blocks, [start for _, start in hiding], base)
     for selectors, start in hiding:
         if _fades_in(raw, start):
             continue
+        end = raw.find("}", start)
+        only_collapse = not _HIDING_STYLE.search(raw[start + 1:end if end >= 0 else len(raw)])
         where = context[start]
-        for sel in selectors.split(","):
+        for sel in (_top_level(selectors, ",") if "(" in selectors else selectors.split(",")):
             m = _SIMPLE_SELECTOR.match(sel.strip())
             if not m:
                 if all(a is True for a in where) and len(complex_rules) < COMPLEX_RULES:
@@ -352,6 +358,28 @@ def _collect_hiding(raw: str, blocks: list, base: Applies, lazy_classes: frozens
             for i, applies in enumerate(where):
                 if applies is True:
                     hidden[i][0 if m.group(1) == "." else 1].add(m.group(2))
+                    if only_collapse:
+                        collapsed[i].add(m.group(2))
+
+
+# What opens a collapsed box again: a height (or max-height) that is not zero, or overflow shown.
+_REOPENING = re.compile(r"(?<![-\w])(?:max-)?height\s*:\s*(?:auto|none|fit-content|max-content|min-content|\d*\.?\d*[1-9])"
+                        r"|overflow(?:-y)?\s*:\s*(?:visible|auto|scroll)", re.I)
+_REOPENING_IN_LOWERED = re.compile(r"(?:max-)?height\s*:\s*(?:auto|none|fit-content|max-content|min-content|\d*\.?\d*[1-9])"
+                                   r"|overflow(?:-y)?\s*:\s*(?:visible|auto|scroll)")
+
+
+def _reopened(raw: str, blocks: list, base: Applies, shown: list[set], collapsed: list[set]) -> None:
+    """A class collapsed by one rule and given a height by another (".panel{height:0;overflow:hidden}
+    .panel.open{height:auto}") is an accordion a script opens: as with display, without a cascade
+    engine the checker cannot tell which rule wins, so it is not taken as hidden."""
+    opening = _rules_around(raw, _REOPENING, _REOPENING_IN_LOWERED)
+    context = _contexts(blocks, [start for _, start in opening], base)
+    for selectors, start in opening:
+        names = set(re.findall(r"[.#]([-\w]+)", selectors))
+        for i, applies in enumerate(context[start]):
+            if applies is not False:
+                shown[i].update(names & collapsed[i])
 
 
 # Hiding selectors with combinators or attributes kept per page (a hostile sheet holds millions).
@@ -382,7 +410,27 @@ _COMPOUND_SPLIT = re.compile(r"\s*[\s>+~]\s*")
 # custom elements (a web component shows its light DOM its own way once defined).
 _LAZY_ATTRS = frozenset({"data-src", "data-srcset", "data-original", "data-sizes", "loading", "data-bg"})
 _SCRIPT_STATE = re.compile(r"\bno-?js\b|\bjs-?(?:off|disabled|loading)\b|\bno-?script\b|cloak|(?:^|[\s>+~])[a-z][a-z0-9]*-[-a-z0-9]*", re.I)
+# Pseudo-classes that say only where an element stands or what it is (":is(.a, .b)", ":nth-child(2)"): the
+# HTML settles them. Any other (":hover", ":checked", "::before", ":not(...)", whose negated
+# class a script often adds) leaves the rule to the browser.
+_STATEFUL = re.compile(r":(?!(?:is|where|first-child|last-child|only-child|first-of-type|last-of-type|only-of-type"
+                       r"|nth-child|nth-last-child|nth-of-type|nth-last-of-type|root)\b(?!-))", re.I)
 _KEY_PARTS = re.compile(r"#([-\w]+)|\.([-\w]+)|\[\s*([-\w]+)")
+
+
+def _top_level(text: str, separators: str) -> list[str]:
+    """`text` split at the separator characters that stand outside parentheses, empty parts dropped."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in separators:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()] or [""]
 
 
 def _index_complex(selectors: list[str], shown: set, lazy_classes: frozenset) -> dict:
@@ -392,9 +440,10 @@ def _index_complex(selectors: list[str], shown: set, lazy_classes: frozenset) ->
     some showing rule names may be undone by the cascade, so it is left out too."""
     index: dict = {}
     for sel in selectors:
-        if not sel or ":" in sel or "\\" in sel:
+        if not sel or "\\" in sel or (":" in sel and _STATEFUL.search(sel)):
             continue
-        last = _COMPOUND_SPLIT.split(sel.strip())[-1]
+        sel = sel.strip()
+        last = _top_level(sel, " \t\n>+~")[-1] if "(" in sel else _COMPOUND_SPLIT.split(sel)[-1]
         ids: list[str] = []
         classes: list[str] = []
         attrs: list[str] = []
@@ -416,11 +465,16 @@ def _index_complex(selectors: list[str], shown: set, lazy_classes: frozenset) ->
         key = ("#" + ids[0]) if ids else ("." + classes[0]) if classes else ("[" + attrs[0].lower()) if attrs else None
         if key is None:
             continue
+        # ":is(.a, .b)" / ":where(...)": the element needs only one of the alternatives, so the rule is
+        # filed under each of them (the compiled selector still decides).
+        keys = ([key] if "(" not in last else
+                ["#" + i for i in ids] + ["." + c for c in classes] + ["[" + a.lower() for a in attrs])
         try:
             compiled = soupsieve.compile(sel)
         except Exception:  # a selector soupsieve does not know: a browser may not either
             continue
-        index.setdefault(key, []).append((sel, compiled))
+        for k in dict.fromkeys(keys):
+            index.setdefault(k, []).append((sel, compiled))
     return {k: tuple(v) for k, v in index.items()}
 
 
@@ -439,13 +493,16 @@ _HIDING_IN_LOWERED = re.compile(
     r"|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*(?:[5-9]\d(?:\.\d+)?|100)%|(?<!margin-)left\s*:\s*-\d{3,}(?:\.\d+)?(?:px|r?em|v[hw])"
     r"|(?<!margin-)top\s*:\s*-\d{3,}(?:\.\d+)?(?:px|r?em|v[hw])|margin-(?:left|top)\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)|(?<!margin-)right\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)|(?<!margin-)bottom\s*:\s*-(?:\d{4,}(?:\.\d+)?px|\d{3,}(?:\.\d+)?r?em)|text-indent\s*:\s*-\d{3,}(?:\.\d+)?(?:px|r?em)"
     r"|text-indent\s*:\s*(?:\d{4,}(?:\.\d+)?px|[1-9]\d{2,}%)"
-    r"|font-size\s*:\s*(?:0(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|(?=\}))"
-    r"|transform\s*:\s*scale[xy]?\(\s*0(?:\.0+)?\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*(?:0?\.0\d*[1-9]\d*|0?\.\d*[1-9]\d*%|[1-9](?:\.\d+)?%)\s*(?:;|(?=\}))"
+    r"|font-size\s*:\s*(?:0(?:\.0*)?(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|(?=\})|!)"
+    r"|transform\s*:\s*scale[xy]?\(\s*(?:0(?:\.0\d*)?|\.0\d*)\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*(?:0?\.0\d*[1-9]\d*|0?\.\d*[1-9]\d*%|[1-9](?:\.\d+)?%)\s*(?:;|(?=\})|!)"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
     r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px|transform\s*:\s*translate(?:3d)?\(\s*[-\d.]+(?:px|%)?\s*,\s*-\d{4,}(?:\.\d+)?px"
     r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent"
     r"|color\s*:\s*transparent\s*(?:;|(?=\})|!)"
 )
+# Zero heights, searched on their own: a pattern that starts with a literal is found by a fast scan, and
+# one more alternative in the pattern above would cost every sheet ~6 %. Kept only where _collapses says so.
+_ZERO_HEIGHT_IN_LOWERED = re.compile(r"height\s*:\s*(?:0(?:px|em|rem|%)?|1px)\s*(?:;|(?=\})|!)")
 _SHOWING_IN_LOWERED = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|opacity\s*:\s*(?:1|0?\.[1-9])")
 # re.I matches "İ" and "ı" to i and "ſ" to s, which lower() does not do ("İ" even becomes two characters).
 _CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
@@ -460,9 +517,35 @@ def _rule_selectors(css: str, declarations: re.Pattern, in_lowered: re.Pattern) 
 def _rules_around(css: str, declarations: re.Pattern, in_lowered: re.Pattern) -> list[tuple[str, int]]:
     """(selector list, position of its "{") of each rule whose declarations match, in no particular order."""
     if any(ch in css for ch in _CASE_TRAPS):
-        return [(m.group(1), m.start(2) - 1) for m in _RULE.finditer(css) if declarations.search(m.group(2))]
+        return [(m.group(1), m.start(2) - 1) for m in _RULE.finditer(css)
+                if declarations.search(m.group(2)) or (in_lowered is _HIDING_IN_LOWERED and _collapses(m.group(2)))]
     low = css.lower()
-    return _selectors_at(css, [m.start() for m in in_lowered.finditer(low) if not _paints_text(low, m.start())])
+    found = [m.start() for m in in_lowered.finditer(low) if not _paints_text(low, m.start())]
+    if in_lowered is _HIDING_IN_LOWERED:
+        found += [m.start() for m in _ZERO_HEIGHT_IN_LOWERED.finditer(low) if not _height_but_open(low, m.start())]
+    return _selectors_at(css, found)
+
+
+# A box of no height whose overflow is cut shows nothing of what it holds. Padding gives it a height
+# again ("height: 0; padding-bottom: 56.25%" is how a responsive video frame keeps its proportions).
+_PADDED = re.compile(r"padding(?:-top|-bottom|-block(?:-start|-end)?)?\s*:\s*(?:[^;}]*[1-9])", re.I)
+
+
+def _collapses(declarations: str) -> bool:
+    """Whether one rule's (or style attribute's) declarations collapse the box: no height, overflow cut, no padding."""
+    return bool(_ZERO_HEIGHT.search(declarations) and _OVERFLOW_HIDDEN.search(declarations)
+                and not _PADDED.search(declarations))
+
+
+def _height_but_open(low: str, at: int) -> bool:
+    """Whether a zero height found at `at` in the lower-cased sheet leaves the box open: another property
+    ("line-height: 0"), or its rule does not cut the overflow (or pads the box)."""
+    if low.startswith("max-", at - 4):
+        at -= 4
+    if at and (low[at - 1].isalnum() or low[at - 1] in "-_"):
+        return True
+    start, end = low.rfind("{", 0, at), low.find("}", at)
+    return not _collapses(low[start + 1:end if end >= 0 else len(low)])
 
 
 def _paints_text(low: str, at: int) -> bool:
@@ -564,16 +647,16 @@ def _inline_hiding(style: str, classes: Sequence[str], css: CssHiding) -> Option
     # A lazy loader's "opacity: 0 until loaded" is undone by its script once the image arrives.
     if m and not (m.group(0).lower().startswith("opacity") and (
             any(c.lower() in css.lazy for c in classes) or _FADE.search(style))):
-        return f"style {m.group(0).strip().rstrip(';')}"
+        return f"style {m.group(0).strip().rstrip(';!').strip()}"
     clear = _HIDING_INLINE_ONLY.search(style)
     if clear and not _CLIPPED_TO_TEXT.search(style):
         return f"style {clear.group(0).strip()}"
     same = _colour_of(_TEXT_COLOUR.search(style))
     if same is not None and same == _colour_of(_BACKGROUND_COLOUR.search(style)):
         return f"style color {same} on a background of the same colour"
-    z = _ZERO_HEIGHT.search(style)
-    if z and _OVERFLOW_HIDDEN.search(style):
-        return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"
+    if _collapses(style):
+        z = _ZERO_HEIGHT.search(style)
+        return f"style {z.group(0).strip().rstrip(';') if z else 'height 0'} with overflow hidden"
     z = _ZERO_WIDTH.search(style)
     if z and _OVERFLOW_X_HIDDEN.search(style) and not _MAY_GROW.search(style):
         return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"

@@ -645,6 +645,9 @@ def test_a_handle_after_the_name_is_part_of_the_credit(original):
     (f"<div class='w'><p>{CREDIT}</p></div>", "article .w{visibility:hidden}"),
     (f"<p data-x='1'>{CREDIT}</p>", "p[data-x]{display:none}"),
     (f"<div class='meta'><span class='by'>{CREDIT}</span></div>", ".entry-header > .meta .by{display:none}"),
+    (f"<p class='by'>{CREDIT}</p>", ":is(.by){display:none}"),  # pseudo-classes the HTML settles
+    (f"<p class='by'>{CREDIT}</p>", "header :where(.credit, .by){visibility:hidden}"),
+    (f"<div><p class='by'>{CREDIT}</p></div>", "div > p.by:first-child{display:none}"),
 ])
 def test_a_byline_a_structural_rule_hides_is_a_question_for_a_browser(original, header, css):
     # The cascade and the classes scripts set decide such rules: review, never an accusation.
@@ -698,6 +701,12 @@ def test_a_logo_a_structural_rule_hides_is_a_question_for_a_browser(original):
     (f"<p style='position:fixed;top:-100vh'>{CREDIT}</p>", ""),
     (f"<p style='zoom: 0.05'>{CREDIT}</p>", ""),  # shrunk to a speck
     (f"<p class='z'>{CREDIT}</p>", ".z{zoom:5%}"),
+    (f"<p style='font-size:0 !important'>{CREDIT}</p>", ""),  # an !important after a size of nothing
+    (f"<p class='t'>{CREDIT}</p>", ".t{font-size:0px!important}"),
+    (f"<p style='transform: scale(0.001)'>{CREDIT}</p>", ""),  # shrunk to a speck, not to exactly 0
+    (f"<p class='h'>{CREDIT}</p>", ".h{height:0;overflow:hidden}"),  # a collapsed box from a style sheet
+    (f"<div class='h'><p>{CREDIT}</p></div>", ".h{max-height:0px;overflow-y:clip}"),
+    (f"<noframes><p>{CREDIT}</p></noframes>", ""),  # shown only by browsers without frames
 ])
 def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")
@@ -742,6 +751,14 @@ def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     (f"<div class='art'><p>{CREDIT}</p></div>", ".art, .art .bd{zoom:0;}"),
     (f"<p style='zoom:0'>{CREDIT}</p>", ""),
     (f"<p style='zoom: 0.5'>{CREDIT}</p>", ""),
+    (f"<p class='h'>{CREDIT}</p>", ".h{line-height:0;overflow:hidden}"),  # a line height is no box height
+    (f"<p class='h'>{CREDIT}</p>", ".h{height:0;overflow:hidden;padding-bottom:2em}"),  # the padding is its height
+    (f"<p style='height:0;padding-top:24px;overflow:hidden'>{CREDIT}</p>", ""),
+    (f"<p class='h'>{CREDIT}</p>", ".h{height:0}"),  # the text spills out of the box: shown
+    # an accordion: collapsed by one rule, opened by another (which one wins is the cascade's and the script's)
+    (f"<p class='h open'>{CREDIT}</p>", ".h{max-height:0;overflow:hidden}.h.open{max-height:none}"),
+    (f"<p class='h'>{CREDIT}</p>", ".h{height:0;overflow:hidden;transition:height .3s}"),  # a script opens it
+    (f"<p class='h'>{CREDIT}</p>", "@media print{.h{height:0;overflow:hidden}}"),
 ])
 def test_a_byline_these_rules_do_not_hide_passes(original, header, css):
     html = page(original, header, styles=f"<style>{css}</style>" if css else "")
