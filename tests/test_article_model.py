@@ -74,6 +74,19 @@ def test_teaser_card_next_to_the_article_does_not_hide_the_real_byline(original)
     assert outcomes(html, original)["byline"] == "pass"
 
 
+def test_an_empty_by_label_does_not_borrow_the_name_of_the_related_story_under_it(original):
+    # "By" with no name under the headline, then a one-line card for another story: that name is its credit.
+    related = ("<aside class='wrb'><div class='related-block'><p><strong>Related:</strong> "
+               "<a href='/2026/audit-finds-gaps/'>Audit Finds Gaps In Federal Student Aid Oversight</a> "
+               "<span class='meta'>By Jane Q. Reporter, Daily Caller News Foundation</span></p></div></aside>")
+    html = page(original, "<div class='creator'><span class='creator__label'>By</span></div>" + related)
+    assert outcomes(html, original)["byline"] == "fail"
+    # the label with the name in the next element is still read as one credit
+    html = page(original, "<div class='creator'><span>By</span></div><div class='name'>Jane Q. Reporter, "
+                          "Daily Caller News Foundation</div>")
+    assert outcomes(html, original)["byline"] == "pass"
+
+
 def test_cookie_banner_is_never_the_byline(original):
     banner = ("<div class='consent'><p>By clicking Accept All Cookies, you agree to the storing of cookies on "
               "your device.</p><button>Accept All Cookies</button></div>")

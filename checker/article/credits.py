@@ -309,8 +309,11 @@ def _credit_lines(article: "Article", block: Block, in_body: bool) -> list:
     if not in_body and len(block.text) <= SHORT_PREFIX_CHARS and vocab.by_re.fullmatch(
             " " + " ".join(fold_tokens(block.text))):
         # "By" in one element and the name in the next: the credit is the two read together.
+        # Not when the next line is another story's ("Related: <its linked title> By Jane Doe"): that name
+        # is its credit, and this "By" stays empty.
         nxt = article.neighbour(block, 1)
-        if nxt is not None and nxt.text and len(nxt.text.split()) <= vocab.max_head_line_words:
+        if (nxt is not None and nxt.text and len(nxt.text.split()) <= vocab.max_head_line_words
+                and not article.other_story(nxt)):
             lines.append((block.text + " " + nxt.text, block.marked or nxt.marked))
     return lines
 

@@ -348,6 +348,15 @@ HIDE: dict[str, Change] = {
     "content-visibility": _inline("content-visibility: hidden"), "class-color-transparent": _rule("color:transparent"),
     "attr-selector": lambda soup, el, ctx: (el.__setitem__("data-zq", "1"), _style(soup, "[data-zq]{display:none}")),
     "parent-display-none": lambda soup, el, ctx: el.wrap(soup.new_tag("div", attrs={"style": "display:none"})),
+    "font-size-0-important": _inline("font-size:0 !important"), "scale-speck": _inline("transform:scale(0.001)"),
+    "class-collapsed": _rule("height:0;overflow:hidden"),
+    "parent-class-collapsed": lambda soup, el, ctx: (el.wrap(soup.new_tag("div", attrs={"class": "zq-p"})),
+                                                    _style(soup, ".zq-p{max-height:0;overflow:hidden}")),
+    "is-selector": lambda soup, el, ctx: (_add_class(el, "zq-x"), _style(soup, ":is(.zq-x){display:none}")),
+    "media-screen": lambda soup, el, ctx: (_add_class(el, "zq-x"), _style(soup, "@media screen{.zq-x{display:none}}")),
+    "details-closed": lambda soup, el, ctx: (el.wrap(soup.new_tag("details")), el.parent.insert(0, soup.new_tag("summary"))),
+    "dialog-closed": _wrap("dialog"), "noframes": _wrap("noframes"),
+    "parent-visibility-hidden": lambda soup, el, ctx: el.wrap(soup.new_tag("div", attrs={"style": "visibility:hidden"})),
     "aria-hidden (must pass)": _attr("aria-hidden", "true"),
 }
 
