@@ -28,7 +28,8 @@ class Vocabulary:
     credit_prefixes: tuple = _words("by|written by|words by|story by|reported by|reporting by|author|authors|"
                                     "byline|reporter|from|par|por|von|door|di|av|af|texto|text|autor|autore|auteur|"
                                     "posted by|contributed by|escrito por|przez|tekst|teksti|yazar|szerzo|avtor|"
-                                    "forfatter|autorin|autoren|"
+                                    "forfatter|autorin|autoren|scritto da|napisal|napisala|oleh|"
+                                    "بقلم|"  # Arabic: by the pen of
                                     # Chinese and Japanese: author, reporter, written by, interviewed and written by
                                     "作者|记者|記者|撰文|撰稿|采写|採寫|执笔|執筆|筆者|"
                                     "글")  # Korean: "글 <name>", text by
@@ -50,6 +51,10 @@ class Vocabulary:
     # Words right after a name that make the line a call to the reader ("Jane Doe can be reached at ...", "Jane Doe
     # is on Twitter"), folded
     contact_after: tuple = _words("can be|is on|on twitter")
+    # A writer's word before another credit's word, the two joined ("Text und Foto: Jane Doe", "Words and pictures
+    # by Jane Doe", "Texto y fotos:"): the line credits the writer too. Besides `credit_prefixes`:
+    shared_credit_words: tuple = _words("words|story|texts|texte|textos|reporting")
+    credit_conjunctions: tuple = _words("and|und|y|e|et|og|och|en|i|ve|a|ja|es|si|dan")
     contact_words: tuple = _words("follow|contact|email|mail|tweet|message|reach|tips|subscribe|folgen|folgt|"
                                   "kontakt|suivez|suivre|contacter|siga|sigue|seguir|segui|seguite|volg|volgen")
     # Credit prefixes that name where a story came from, not who wrote it: "From <a wire>", "Source: <an agency>",
@@ -215,7 +220,16 @@ class Vocabulary:
 
     @cached_property
     def other_credit_re(self) -> "re.Pattern":
-        return re.compile(r"(?:^|\s)(?:" + _folded_alternation(self.other_credits) + r")\w*\s*(?:by)?\s*:?\s*$")
+        """Another credit's word ending the folded text before a name ("photo by", "foto:"); group `writer` holds
+        a writer's credit word before it ("text und foto:", "words and pictures by"): then both are the person's."""
+        return re.compile(r"(?:^|\s)(?P<writer>(?:" + _folded_alternation(self.credit_prefixes + self.shared_credit_words)
+                          + r")\s+(?:(?:" + _alternation(self.credit_conjunctions) + r")\s+)?)?(?:"
+                          + _folded_alternation(self.other_credits) + r")\w*\s*(?:by)?\s*:?\s*$")
+
+    def other_credit(self, folded: str) -> bool:
+        """Whether folded text ends with another credit's words ("photo by") and no writer's credit shares them."""
+        m = self.other_credit_re.search(folded)
+        return m is not None and not m.group("writer")
 
     @cached_property
     def other_credit_lead_re(self) -> "re.Pattern":

@@ -87,6 +87,24 @@ def test_an_empty_by_label_does_not_borrow_the_name_of_the_related_story_under_i
     assert outcomes(html, original)["byline"] == "pass"
 
 
+@pytest.mark.parametrize("line", [
+    "Text und Foto: Jane Q. Reporter, Daily Caller News Foundation",  # the writer's credit and the photographer's
+    "Texto y fotos: Jane Q. Reporter, Daily Caller News Foundation",
+    "Words and pictures by Jane Q. Reporter, Daily Caller News Foundation",
+    "Scritto da Jane Q. Reporter, Daily Caller News Foundation",  # credit prefixes of more languages
+    "Napisała Jane Q. Reporter, Daily Caller News Foundation",
+    "Oleh Jane Q. Reporter (Daily Caller News Foundation)",
+    "بقلم Jane Q. Reporter، Daily Caller News Foundation",
+])
+def test_a_writers_credit_in_more_wordings_passes(original, line):
+    assert outcomes(page(original, f"<p>{line}</p>"), original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
+@pytest.mark.parametrize("line", ["Photo by Jane Q. Reporter", "Foto: Jane Q. Reporter", "Fotos und Video: Jane Q. Reporter"])
+def test_a_pictures_credit_alone_is_still_no_byline(original, line):
+    assert outcomes(page(original, f"<p>{line}</p>"), original)["byline"] == "fail"
+
+
 def test_cookie_banner_is_never_the_byline(original):
     banner = ("<div class='consent'><p>By clicking Accept All Cookies, you agree to the storing of cookies on "
               "your device.</p><button>Accept All Cookies</button></div>")

@@ -70,7 +70,7 @@ def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vo
     found = {}
     prev_end = None
     for start, end, author in hits:
-        if vocab.other_credit_re.search(" ".join(words[:start])):
+        if vocab.other_credit(" ".join(words[:start])):
             prev_end = end
             continue
         if ((marked or _prefix_ok(words, toks, folded, start, prev_end, vocab))
@@ -370,7 +370,7 @@ def named_near_but_unread(art: "Article", missing: list) -> Optional[Block]:
         hits = [h for h in found if h is not None]
         if len(hits) < len(found):
             continue
-        if any(vocab.other_credit_re.search(" ".join(toks[:h.start])) for h in hits):
+        if any(vocab.other_credit(" ".join(toks[:h.start])) for h in hits):
             continue  # "Photo by Jane Doe": a credit for something else
         if any(h.end < len(toks) and toks[h.end] in vocab.speech for h in hits):
             continue  # "Jane Doe said ...": a sentence about the person

@@ -79,7 +79,7 @@ def person_credits(article: "Article") -> list:
                 or article.is_notice(block.text) or vocab.consent_re.search(block.text) or dateline(block.text, vocab)):
             continue
         name = person_in_line(line, non_person, vocab)
-        if (name and reads_as_name(article, name) and not vocab.other_credit_re.search(" ".join(fold_tokens(line)))
+        if (name and reads_as_name(article, name) and not vocab.other_credit(" ".join(fold_tokens(line)))
                 and not control_row(block) and not article.other_story(block)):
             return [block]
     return []

@@ -128,7 +128,7 @@ def credit_shown(article: "Article", slot: Block, rivals: list, short_lines: lis
         if (not credits_person(b, article.pack.non_person_credits, vocab) or article.other_story(b)
                 or vocab.unfilled_by.search(" ".join(fold_tokens(b.text)))):
             continue
-        if (_says_no_writer(article, b) or vocab.other_credit_re.search(" ".join(fold_tokens(b.text)))
+        if (_says_no_writer(article, b) or vocab.other_credit(" ".join(fold_tokens(b.text)))
                 or vocab.source_lead.match(" ".join(fold_tokens(b.text[:80]))) or control_row(b) or _licensor_only(article, b)
                 or dateline(b.text, vocab) or _menu_item(b, vocab)):
             continue  # "Photo: Jane Doe": a picture's credit; "Teilen Twittern Senden": a row of buttons; "Washington Agency —"

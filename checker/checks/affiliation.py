@@ -20,7 +20,7 @@ def _affiliation_only(art: Article, text: str, alias: str) -> bool:
     by Jane Doe, <licensor>": the licensor there is the editor's)."""
     rest = fold(text).replace(fold(alias), " ")
     toks = rest.split()
-    if any(t == "by" and art.vocab.other_credit_re.search(" ".join(toks[:i + 1])) for i, t in enumerate(toks)):
+    if any(t == "by" and art.vocab.other_credit(" ".join(toks[:i + 1])) for i, t in enumerate(toks)):
         return False
     words = [w for w in toks if w not in art.vocab.filler and not w.isdigit() and not _MONTHS.match(w)]
     return len(words) <= 3
