@@ -105,6 +105,32 @@ def test_a_pictures_credit_alone_is_still_no_byline(original, line):
     assert outcomes(page(original, f"<p>{line}</p>"), original)["byline"] == "fail"
 
 
+def test_the_heading_of_a_list_of_other_stories_is_no_credit(original):
+    more = ("<aside class='mf'><h3>More from Jane Q. Reporter</h3><ul>"
+            "<li><a href='/2026/11/30/a/'>Storm Knocks Out Power to Thousands Overnight</a></li>"
+            "<li><a href='/2026/11/29/b/'>City Council Approves Downtown Parking Plan</a></li></ul></aside>")
+    html = page(original, "", after=more).replace("</article>", more + "</article>", 1)
+    assert outcomes(html, original)["byline"] == "fail"
+    assert "list of other stories" in messages(html, original)["byline"]
+    # an author box after the text: the name alone over the author's stories still credits the writer
+    box = more.replace("More from Jane Q. Reporter", "Jane Q. Reporter")
+    html = page(original, "").replace("</article>", box + "</article>", 1)
+    assert outcomes(html, original)["byline"] == "pass"
+
+
+def test_a_quoted_post_by_the_reporter_is_no_credit(original):
+    tweet = ("<blockquote class='twitter-tweet'><p lang='en'>Big vote today, more to come.</p>&mdash; Jane Q. Reporter "
+             "(@janeq) <a href='https://twitter.com/janeq/status/1'>December 3, 2026</a></blockquote>")
+    html = page(original, "").replace("</article>", tweet + "</article>", 1)
+    assert outcomes(html, original)["byline"] == "fail"
+    assert "quotation" in messages(html, original)["byline"]
+    # a whole republished article set in a <blockquote> keeps its sign-off
+    quoted = page(original, "", logo="").replace("<div class='entry-content'>", "<blockquote><div class='entry-content'>", 1)
+    quoted = quoted.replace("</div></article>", f"<p>— {CREDIT}</p></div></blockquote></article>", 1)
+    assert "<blockquote>" in quoted and CREDIT in quoted
+    assert outcomes(quoted, original)["byline"] == "pass"
+
+
 def test_cookie_banner_is_never_the_byline(original):
     banner = ("<div class='consent'><p>By clicking Accept All Cookies, you agree to the storing of cookies on "
               "your device.</p><button>Accept All Cookies</button></div>")

@@ -26,6 +26,9 @@ HEADER_BLOCKS = 40  # blocks either side of the headline that may share its head
 CARD_NODES = 300  # nodes in a teaser card at most (title, credit, date, image, a few wrappers)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+LIST_TITLES = 2  # links to other stories' titles right after a heading that make it a list's heading
+QUOTE_LEVELS = 4  # how far up from a line a <blockquote> holding it is looked for
+QUOTE_CHARS = 600  # a <blockquote> holding more text is a quoted article, not a quoted post
 WRAP_NODES = 60  # nodes a named container that only wraps a credit line holds at most
 HEADING_TITLE_WORDS = 2  # words in a linked heading that make it another story's title ("Lasting legacy")
 
@@ -341,6 +344,12 @@ class Containers:
         title = self.teaser(block)
         if title:
             return f"a teaser for another story (\"{_clip(title)}\")"
+        heading = self._list_heading(block)
+        if heading:
+            return heading
+        quoted = self._quotation(block)
+        if quoted:
+            return quoted
         if self.by_article(block):
             if not self.in_head(block):
                 named = self._named_item_with_heading(block)
@@ -354,6 +363,42 @@ class Containers:
         for cid, name in zip(block.asides, block.aside_names):
             if (self.zones is None or cid not in article) and not self._only_wraps(block, cid):
                 return name
+        return None
+
+    def _list_heading(self, block: Block) -> Optional[str]:
+        """"More from Jane Doe" over a list of links to other stories: the heading labels the list, it credits
+        no one with this article. Not a heading that reads as a credit by itself ("By Jane Doe"), nor one that is
+        a name alone (an author box's name over the author's stories)."""
+        el = block.element
+        if el.name not in _HEADINGS and el.get("role") != "heading":
+            return None
+        text = block.text
+        if not text or self.vocab.by_start.match(text) or (len(text.split()) <= 3 and looks_like_person(text)):
+            return None
+        nxt = el.find_next_sibling()
+        if nxt is None:
+            return None
+        titles = [a for a in nxt.find_all("a", href=True, limit=12)
+                  if not is_author_link(a, self.vocab) and self._is_title(a.get_text(" "))]
+        if len(titles) < LIST_TITLES:
+            return None
+        return f"the heading of a list of other stories (\"{_clip(text)}\")"
+
+    def _quotation(self, block: Block) -> Optional[str]:
+        """A line inside a short quotation (an embedded post: "<p>...</p> — Jane Doe (@jane) December 3, 2026")
+        after the quoted words: it names who is quoted, not who wrote the article. A long `<blockquote>` is no
+        quotation of that kind (some sites set a whole republished article in one)."""
+        node: Optional[Tag] = block.element
+        for _ in range(QUOTE_LEVELS):
+            if node is None or not isinstance(node, Tag) or node.name in ("article", "main", "body"):
+                return None
+            if node.name == "blockquote":
+                whole = " ".join(node.get_text(" ").split())
+                own = " ".join(block.text.split())
+                if len(whole) > QUOTE_CHARS or not own or whole.startswith(own) or own not in whole:
+                    return None  # long, or the line opens the quotation (nothing quoted before it)
+                return f"a quotation (\"{_clip(whole)}\")"
+            node = node.parent
         return None
 
     def _only_wraps(self, block: Block, cid: int) -> bool:

@@ -501,6 +501,42 @@ def l_comment(soup, el, ctx):
         'reading, more soon.</p></div></section>'))
 
 
+def l_more_from(soup, el, ctx):
+    _last_paragraph(soup, ctx).insert_after(_frag(
+        f'<aside class="mf"><h3>More from {ctx["name"]}</h3><ul><li><a href="/2026/11/30/a/">{_TEASERS[2][0]}</a></li>'
+        f'<li><a href="/2026/11/29/b/">{_TEASERS[3][0]}</a></li></ul></aside>'))
+
+
+def l_tweet_embed(soup, el, ctx):
+    handle = re.sub(r"\W", "", ctx["name"].split()[-1]).lower()
+    _paragraph(soup, ctx, 1).insert_after(_frag(
+        '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Big vote today, more to come.</p>&mdash; '
+        f'{ctx["name"]} (@{handle}) <a href="https://twitter.com/{handle}/status/1">December 3, 2026</a></blockquote>'))
+
+
+def l_contributors_rail(soup, el, ctx):
+    _body_start(soup, f'<aside class="people"><h3>Our Contributors</h3><ul><li><a href="/author/x/">{ctx["name"]}</a></li>'
+                      '<li><a href="/author/kyle-wood/">Kyle Wood</a></li><li><a href="/author/maria-lopez/">Maria Lopez</a>'
+                      '</li><li><a href="/author/dan-whitfield/">Dan Whitfield</a></li></ul></aside>')
+
+
+def l_recommended_inline(soup, el, ctx):
+    _paragraph(soup, ctx, 2).insert_after(_frag(
+        f'<p class="rec"><strong>Recommended:</strong> <a href="/2026/11/28/c/">{_TEASERS[1][0]}</a> by {ctx["name"]}</p>'))
+
+
+def l_newsletter_of(soup, el, ctx):
+    _last_paragraph(soup, ctx).insert_after(_frag(
+        f'<div class="nl"><p>Get {ctx["name"]}\'s weekly newsletter in your inbox.</p><form><input type="email">'
+        '<button>Sign up</button></form></div>'))
+
+
+def l_site_footer_staff(soup, el, ctx):
+    (soup.body or soup).append(_frag(
+        f'<footer class="site-footer"><p>Partner Gazette, 12 Main St. Editor: {ctx["name"]}. Publisher: Kyle Wood.</p>'
+        '<p><a href="/privacy">Privacy</a> <a href="/terms">Terms</a></p></footer>'))
+
+
 LURE: dict[str, Change] = {n: f for n, f in globals().items() if n.startswith("l_") and callable(f)}
 
 
