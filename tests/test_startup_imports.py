@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,8 @@ runpy.run_module("checker", run_name="__main__", alter_sys=True)
 
 
 def run_check(tmp_path: Path, original, page_html: str | bytes, *extra: str,
-              script: str = RUN_AND_LIST) -> tuple[subprocess.CompletedProcess, set[str]]:
+              script: str = RUN_AND_LIST) -> tuple[subprocess.CompletedProcess, Any]:
+    """The check run as a command; then the module names it imported (a set), or another script's JSON as written."""
     manifest = tmp_path / "originals.json"
     manifest.write_text(json.dumps({"originals": [{
         "id": original.id, "url": original.url, "title": original.title, "authors": list(original.authors),
@@ -66,7 +68,9 @@ def run_check(tmp_path: Path, original, page_html: str | bytes, *extra: str,
     proc = subprocess.run([sys.executable, "-c", script, str(listing), "check", str(page),
                            "--originals", str(manifest), "--render", "never", *extra],
                           capture_output=True, text=True, cwd=tmp_path, env=env)
-    return proc, set(json.loads(listing.read_text("utf-8")))
+    written = json.loads(listing.read_text("utf-8"))
+    # a list in order for other scripts: [enabled, frozen] as a set unpacked in hash order (True, 38424 -> 38424 first)
+    return proc, set(written) if script is RUN_AND_LIST else written
 
 
 GOOD = ('<p class="byline">By Jane Q. Reporter, Daily Caller News Foundation</p>'
