@@ -367,13 +367,16 @@ class Containers:
 
     def _list_heading(self, block: Block) -> Optional[str]:
         """"More from Jane Doe" over a list of links to other stories: the heading labels the list, it credits
-        no one with this article. Not a heading that reads as a credit by itself ("By Jane Doe"), nor one that is
-        a name alone (an author box's name over the author's stories)."""
+        no one with this article. Not a heading that reads as a credit by itself: "By Jane Doe", or one that opens
+        with the name ("Jane Doe", "Jane Doe, <outlet>": an author box's name over the author's stories)."""
         el = block.element
         if el.name not in _HEADINGS and el.get("role") != "heading":
             return None
         text = block.text
-        if not text or self.vocab.by_start.match(text) or (len(text.split()) <= 3 and looks_like_person(text)):
+        if not text or self.vocab.by_start.match(text):
+            return None
+        person = person_in_line(text, (), self.vocab)
+        if person and text.startswith(person):
             return None
         nxt = el.find_next_sibling()
         if nxt is None:
