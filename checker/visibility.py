@@ -363,9 +363,9 @@ def _collect_hiding(raw: str, blocks: list, base: Applies, lazy_classes: frozens
 
 
 # What opens a collapsed box again: a height (or max-height) that is not zero, or overflow shown.
-_REOPENING = re.compile(r"(?<![-\w])(?:max-)?height\s*:\s*(?:auto|none|fit-content|max-content|min-content|\d*\.?\d*[1-9])"
+_REOPENING = re.compile(r"(?<![-\w])(?:max-|min-)?height\s*:\s*(?:auto|none|fit-content|max-content|min-content|\d*\.?\d*[1-9])"
                         r"|overflow(?:-y)?\s*:\s*(?:visible|auto|scroll)", re.I)
-_REOPENING_IN_LOWERED = re.compile(r"(?:max-)?height\s*:\s*(?:auto|none|fit-content|max-content|min-content|\d*\.?\d*[1-9])"
+_REOPENING_IN_LOWERED = re.compile(r"(?<![\w-])(?:max-|min-)?height\s*:\s*(?:auto|none|fit-content|max-content|min-content|\d*\.?\d*[1-9])"
                                    r"|overflow(?:-y)?\s*:\s*(?:visible|auto|scroll)")
 
 
@@ -526,15 +526,25 @@ def _rules_around(css: str, declarations: re.Pattern, in_lowered: re.Pattern) ->
     return _selectors_at(css, found)
 
 
-# A box of no height whose overflow is cut shows nothing of what it holds. Padding gives it a height
-# again ("height: 0; padding-bottom: 56.25%" is how a responsive video frame keeps its proportions).
-_PADDED = re.compile(r"padding(?:-top|-bottom|-block(?:-start|-end)?)?\s*:\s*(?:[^;}]*[1-9])", re.I)
+# A box of no height whose overflow is cut shows nothing of what it holds. Padding above or below gives it a
+# height again ("height: 0; padding-bottom: 56.25%" is how a responsive video frame keeps its proportions).
+_PADDED = re.compile(r"padding-(?:top|bottom|block(?:-start|-end)?)\s*:\s*[^;}]*[1-9]", re.I)
+_PADDING = re.compile(r"(?<![-\w])padding\s*:\s*([^;}!]*)", re.I)
+
+
+def _padded(declarations: str) -> bool:
+    """Whether padding above or below is set ("padding: 0 10px" pads only the sides: its first and third values)."""
+    if _PADDED.search(declarations):
+        return True
+    m = _PADDING.search(declarations)
+    values = m.group(1).split() if m else []
+    return any(re.search(r"[1-9]", v) for v in values[0:3:2])
 
 
 def _collapses(declarations: str) -> bool:
     """Whether one rule's (or style attribute's) declarations collapse the box: no height, overflow cut, no padding."""
     return bool(_ZERO_HEIGHT.search(declarations) and _OVERFLOW_HIDDEN.search(declarations)
-                and not _PADDED.search(declarations))
+                and not _padded(declarations))
 
 
 def _height_but_open(low: str, at: int) -> bool:
@@ -654,9 +664,9 @@ def _inline_hiding(style: str, classes: Sequence[str], css: CssHiding) -> Option
     same = _colour_of(_TEXT_COLOUR.search(style))
     if same is not None and same == _colour_of(_BACKGROUND_COLOUR.search(style)):
         return f"style color {same} on a background of the same colour"
-    if _collapses(style):
-        z = _ZERO_HEIGHT.search(style)
-        return f"style {z.group(0).strip().rstrip(';') if z else 'height 0'} with overflow hidden"
+    z = _ZERO_HEIGHT.search(style)
+    if z and _collapses(style):
+        return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"
     z = _ZERO_WIDTH.search(style)
     if z and _OVERFLOW_X_HIDDEN.search(style) and not _MAY_GROW.search(style):
         return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"

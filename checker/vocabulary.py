@@ -52,8 +52,9 @@ class Vocabulary:
     # is on Twitter"), folded
     contact_after: tuple = _words("can be|is on|on twitter")
     # A writer's word before another credit's word, the two joined ("Text und Foto: Jane Doe", "Words and pictures
-    # by Jane Doe", "Texto y fotos:"): the line credits the writer too. Besides `credit_prefixes`:
-    shared_credit_words: tuple = _words("words|story|texts|texte|textos|reporting")
+    # by Jane Doe", "Texto y fotos:"): the line credits the writer too. With a conjunction, `credit_prefixes` too;
+    # side by side ("Text & Foto" folds to "text foto"), only these:
+    shared_credit_words: tuple = _words("words|story|text|texts|texte|texto|textos|tekst|teksti|reporting")
     credit_conjunctions: tuple = _words("and|und|y|e|et|og|och|en|i|ve|a|ja|es|si|dan")
     contact_words: tuple = _words("follow|contact|email|mail|tweet|message|reach|tips|subscribe|folgen|folgt|"
                                   "kontakt|suivez|suivre|contacter|siga|sigue|seguir|segui|seguite|volg|volgen")
@@ -222,8 +223,11 @@ class Vocabulary:
     def other_credit_re(self) -> "re.Pattern":
         """Another credit's word ending the folded text before a name ("photo by", "foto:"); group `writer` holds
         a writer's credit word before it ("text und foto:", "words and pictures by"): then both are the person's."""
+        # Joined by a conjunction, any credit prefix ("reporter and photographer"); side by side only a word for
+        # the text ("text foto" from "Text & Foto"): "author photo" is the author's picture.
         return re.compile(r"(?:^|\s)(?P<writer>(?:" + _folded_alternation(self.credit_prefixes + self.shared_credit_words)
-                          + r")\s+(?:(?:" + _alternation(self.credit_conjunctions) + r")\s+)?)?(?:"
+                          + r")\s+(?:" + _alternation(self.credit_conjunctions) + r")\s+|(?:"
+                          + _folded_alternation(self.shared_credit_words) + r")\s+)?(?:"
                           + _folded_alternation(self.other_credits) + r")\w*\s*(?:by)?\s*:?\s*$")
 
     def other_credit(self, folded: str) -> bool:

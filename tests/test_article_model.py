@@ -91,6 +91,8 @@ def test_an_empty_by_label_does_not_borrow_the_name_of_the_related_story_under_i
     "Text und Foto: Jane Q. Reporter, Daily Caller News Foundation",  # the writer's credit and the photographer's
     "Texto y fotos: Jane Q. Reporter, Daily Caller News Foundation",
     "Words and pictures by Jane Q. Reporter, Daily Caller News Foundation",
+    "Text & Foto: Jane Q. Reporter | DCNF",  # "&" folds away: a word for the text side by side with the picture's
+    "Reporter and photographer: Jane Q. Reporter, Daily Caller News Foundation",
     "Scritto da Jane Q. Reporter, Daily Caller News Foundation",  # credit prefixes of more languages
     "Napisała Jane Q. Reporter, Daily Caller News Foundation",
     "Oleh Jane Q. Reporter (Daily Caller News Foundation)",
@@ -100,7 +102,8 @@ def test_a_writers_credit_in_more_wordings_passes(original, line):
     assert outcomes(page(original, f"<p>{line}</p>"), original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
 
 
-@pytest.mark.parametrize("line", ["Photo by Jane Q. Reporter", "Foto: Jane Q. Reporter", "Fotos und Video: Jane Q. Reporter"])
+@pytest.mark.parametrize("line", ["Photo by Jane Q. Reporter", "Foto: Jane Q. Reporter", "Fotos und Video: Jane Q. Reporter",
+                                  "Author photo: Jane Q. Reporter"])  # the author's picture, credited to its photographer
 def test_a_pictures_credit_alone_is_still_no_byline(original, line):
     assert outcomes(page(original, f"<p>{line}</p>"), original)["byline"] == "fail"
 
@@ -764,6 +767,7 @@ def test_a_logo_a_structural_rule_hides_is_a_question_for_a_browser(original):
     (f"<p style='transform: scale(0.001)'>{CREDIT}</p>", ""),  # shrunk to a speck, not to exactly 0
     (f"<p class='h'>{CREDIT}</p>", ".h{height:0;overflow:hidden}"),  # a collapsed box from a style sheet
     (f"<div class='h'><p>{CREDIT}</p></div>", ".h{max-height:0px;overflow-y:clip}"),
+    (f"<p class='h'>{CREDIT}</p>", ".h{height:0;overflow:hidden;line-height:1.5;padding:0 10px}"),  # side padding only
     (f"<noframes><p>{CREDIT}</p></noframes>", ""),  # shown only by browsers without frames
 ])
 def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
@@ -811,6 +815,8 @@ def test_a_byline_in_a_collapsed_or_invisible_box_fails(original, header, css):
     (f"<p style='zoom: 0.5'>{CREDIT}</p>", ""),
     (f"<p class='h'>{CREDIT}</p>", ".h{line-height:0;overflow:hidden}"),  # a line height is no box height
     (f"<p class='h'>{CREDIT}</p>", ".h{height:0;overflow:hidden;padding-bottom:2em}"),  # the padding is its height
+    (f"<p class='h'>{CREDIT}</p>", ".h{height:0;overflow:hidden;padding:10px 0}"),
+    (f"<p class='h'>{CREDIT}</p>", ".h{max-height:0;overflow:hidden}.h.on{min-height:2em}"),  # opened by another rule
     (f"<p style='height:0;padding-top:24px;overflow:hidden'>{CREDIT}</p>", ""),
     (f"<p class='h'>{CREDIT}</p>", ".h{height:0}"),  # the text spills out of the box: shown
     # an accordion: collapsed by one rule, opened by another (which one wins is the cascade's and the script's)

@@ -14,7 +14,7 @@ from typing import Optional
 from bs4 import Tag
 
 from ..names import fold_tokens, looks_like_person
-from ..parse import Block, ParsedPage
+from ..parse import Block, ParsedPage, subtree_text
 from ..vocabulary import Vocabulary
 from .persons import person_in_line
 from .zones import Zones
@@ -29,6 +29,7 @@ _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 LIST_TITLES = 2  # links to other stories' titles right after a heading that make it a list's heading
 QUOTE_LEVELS = 4  # how far up from a line a <blockquote> holding it is looked for
 QUOTE_CHARS = 600  # a <blockquote> holding more text is a quoted article, not a quoted post
+QUOTE_NODES = 200  # nor one of more nodes (read no further: a whole article may stand in one)
 WRAP_NODES = 60  # nodes a named container that only wraps a credit line holds at most
 HEADING_TITLE_WORDS = 2  # words in a linked heading that make it another story's title ("Lasting legacy")
 
@@ -396,9 +397,10 @@ class Containers:
             if node is None or not isinstance(node, Tag) or node.name in ("article", "main", "body"):
                 return None
             if node.name == "blockquote":
-                whole = " ".join(node.get_text(" ").split())
+                read = subtree_text(node, QUOTE_NODES)
+                whole = " ".join(read.split()) if read is not None else ""
                 own = " ".join(block.text.split())
-                if len(whole) > QUOTE_CHARS or not own or whole.startswith(own) or own not in whole:
+                if not whole or len(whole) > QUOTE_CHARS or not own or whole.startswith(own) or own not in whole:
                     return None  # long, or the line opens the quotation (nothing quoted before it)
                 return f"a quotation (\"{_clip(whole)}\")"
             node = node.parent
