@@ -198,6 +198,7 @@ class Block:
     empty_mark: bool = False  # holds an author-marked inline element with no text and no picture: a script's slot
     hidden_text: list = field(default_factory=list)  # its text in hidden inline elements (not in `text`)
     hidden_text_by_structure: bool = False  # some of it hidden only by a structural CSS rule (uncertain)
+    edge: str = ""  # "head"/"foot": only a body paragraph's lines before/after the original's text (article/edges.py)
     text: str = ""
     lines: tuple = ()
 

@@ -16,6 +16,7 @@ _PUNCT = ".,;:!?\"'()[]{}<>«»‹›–—―‐-…|•·/\\*“”„‘’�
 # works character by character, never yields punctuation or whitespace, and needs no context except
 # for a capital sigma (its final form depends on the characters around it, punctuation included), so
 # text with one is tokenised the plain way.
+PUNCTUATION = _PUNCT  # what tokens() reads as a space (article/edges.py maps tokens back to the text)
 _WIDE_PUNCT = tuple(ch for ch in _PUNCT if not ch.isascii())
 _ASCII_PUNCT = "".join(ch for ch in _PUNCT if ch.isascii())
 _ASCII_TABLE = bytes.maketrans((_ASCII_PUNCT + string.ascii_uppercase).encode("ascii"),

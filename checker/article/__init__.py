@@ -12,6 +12,7 @@ from ..models import Original
 from ..parse import BLOCK_TAGS, Block, Image, ParsedPage, descendants_named
 from ..text_match import is_notice
 from .containers import HEADER_BLOCKS, Containers
+from .edges import edge_blocks
 from .credits import Credits, credit_hidden_by_structure, named_near_but_unread, read_credits
 from .persons import person_credits
 from .images import ImageContext, classify_image
@@ -60,7 +61,7 @@ class Article:
 
     def is_body(self, block: Block) -> bool:
         z = self.zones
-        return bool(z and block.index in z.body)
+        return bool(z and block.index in z.body and not block.edge)
 
     def other_story(self, block: Block) -> Optional[str]:
         """Why a block belongs to another story or site chrome, or None when it may be the article's."""
@@ -90,6 +91,7 @@ class Article:
             if i not in seen:
                 seen.add(i)
                 yield blocks[i], zone
+        yield from self._edges  # a credit pasted into the first or last paragraph, before or after its text
         # The headline's own small header, above the headline too: "By Jane Doe", the affiliation, a section
         # label and the date over the title. Read up to where the header ends, however many lines it has.
         if z.headline is not None:
@@ -109,6 +111,10 @@ class Article:
             if b.marked and i not in seen and i not in z.body and not _elsewhere(z, i):
                 seen.add(i)
                 yield b, ("head" if i < z.first else "foot")
+
+    @cached_property
+    def _edges(self) -> list:
+        return edge_blocks(self.page.blocks, self.zones, self._original_shingles, self._k, self.vocab)
 
     def neighbour(self, block: Block, step: int) -> Optional[Block]:
         """The nearest visible block with text (or an image) before (step=-1) or after (+1) the given one."""
@@ -193,6 +199,8 @@ class Article:
 
     def images_in(self, block: Block) -> tuple:
         """The page's images whose innermost enclosing block is `block`, in document order."""
+        if block.edge:
+            return ()  # (the lines of a paragraph before its text: its pictures are the paragraph's, not the credit's)
         return tuple(self._images_by_block.get(block.index, ()))
 
     @cached_property

@@ -10,6 +10,7 @@ from ..names import ascii_words, find_name, fold_tokens, name_forms
 from ..parse import Block
 from ..visibility import hidden_by_structure
 from ..vocabulary import Vocabulary
+from .edges import headline_rest
 from .slots import credit_shown, empty_slot, licensor_line, line_names_someone, name_gap, whole_box
 from .persons import FIELD_SEPARATOR
 
@@ -201,7 +202,12 @@ def read_credits(article: "Article") -> Credits:
         if block.hidden is not None or _picture_caption(block):
             continue  # hidden, or a picture's caption (its credit is the photographer's)
         if (block.tag == "h1" or block.index == headline) and not block.own_mark:
-            continue  # a title (the story's, or a blog's name in its banner) is not a credit
+            # A title (the story's, or a blog's name in its banner) is not a credit; what the story's headline
+            # sets after its title is ("<h1>Title <small>By Jane Doe</small></h1>").
+            rest = headline_rest(block, article.title) if block.index == headline else None
+            if rest is not None:
+                _read_block(article, rest, zone, forms, result, short_lines, head_bylines)
+            continue
         if not block.text:
             if result.empty_marked is None and empty_slot(article, block) and (zone == "head" or whole_box(article, block)):
                 result.empty_marked, empty_zone = block, zone
