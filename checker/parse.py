@@ -12,7 +12,9 @@ from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 from selectolax.lexbor import LexborHTMLParser
 
 from .soup_build import soup_and_elements
-from .visibility import STRUCTURAL_RULE, STYLE_LIMIT, CssHiding, colour_only, css_hiding, hidden_reason, tiny_size
+from .visibility import (STYLE_LIMIT, WHITE_TEXT, CssHiding, colour_only, css_hiding, hidden_by_structure, hidden_reason,
+                         tiny_size)
+from .white_text import WhiteText, white as is_white
 from .vocabulary import DEFAULT_VOCABULARY, Vocabulary
 
 # Never rendered as page text.
@@ -325,15 +327,16 @@ def parse_page(html: str, url: str, vocab: Vocabulary = DEFAULT_VOCABULARY) -> P
     soup, special = soup_and_elements(html, _SPECIAL_TAGS)
     styles, metas, scripts = _special_elements(special)
     hints = DEFAULT_HINTS if vocab is DEFAULT_VOCABULARY else NameHints.of(vocab)
-    css = css_hiding([(s.get_text(), _attr_text(s.get("media")) or None) for s in styles],
-                     framework=hints.hiding_classes, lazy_classes=hints.lazy_classes)
-    blocks, images = _linearise(soup, css, hints)
+    sheets = [(s.get_text(), _attr_text(s.get("media")) or None) for s in styles]
+    css = css_hiding(sheets, framework=hints.hiding_classes, lazy_classes=hints.lazy_classes)
+    blocks, images = _linearise(soup, css, hints, WhiteText(html, [text for text, _media in sheets]))
     for b in blocks:
         b.finish()
     return ParsedPage(html, url, soup, tuple(blocks), tuple(images), _meta_contents(metas), tuple(_jsonld(scripts)))
 
 
-def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[list[Block], list[Image]]:
+def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints,
+               whites: Optional[WhiteText] = None) -> tuple[list[Block], list[Image]]:
     """One walk of the tree: each block-level element's own text as a Block (not yet finished), and the
     images, with what hides them, what marks them as an author credit and the containers around them."""
     blocks: list[Block] = []
@@ -372,6 +375,12 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints) -> tuple[l
         if facts is None:
             facts = memo[key] = _element_facts(tag, attrs, css, hints)
         own_hidden, marked_here, aside, is_image, by_name = facts
+        if whites is not None and (own_hidden is not None and own_hidden.startswith(WHITE_TEXT) or (
+                hid is not None and is_white(hid))):  # (rare: white text, settled where it is declared)
+            if own_hidden is not None and own_hidden.startswith(WHITE_TEXT):
+                own_hidden = whites.settle(node, own_hidden)
+            if hid is not None and is_white(hid) and whites.own_colour(node):
+                hid = None  # a colour of its own inside the white
         h = hid or own_hidden
         if own_hidden is not None and h is not own_hidden and colour_only(h):
             h = own_hidden  # "display: none" inside transparent text: a picture there is hidden too
@@ -406,7 +415,7 @@ def _add_hidden_text(block: Block, text: NavigableString, hidden: str) -> None:
         block.parts.append(text)
     elif text.strip():
         block.hidden_text.append(text)
-        if hidden.startswith(STRUCTURAL_RULE):
+        if hidden_by_structure(hidden):  # (a structural rule's, or white text on a background not in the HTML)
             block.hidden_text_by_structure = True
 
 

@@ -39,12 +39,36 @@ _TEXT_COLOUR = re.compile(r"(?<![-\w])color\s*:\s*([#\w(),.\s%]+?)\s*(?:!importa
 _BACKGROUND_COLOUR = re.compile(r"(?<![-\w])background(?:-color)?\s*:\s*([#\w(),.\s%]+?)\s*(?:!important\s*)?(?:;|$)", re.I)
 _NAMED_COLOURS = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "blue": "#0000ff", "yellow": "#ffff00",
                   "green": "#008000", "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "navy": "#000080"}
+_ANY_BACKGROUND = re.compile(r"(?<![-\w])background(?:-color|-image)?\s*:", re.I)
 _RGB = re.compile(r"rgba?\(\s*(\d{1,3})\s*[, ]\s*(\d{1,3})\s*[, ]\s*(\d{1,3})\s*(?:[,/]\s*(?:1|1\.0+|100%)\s*)?\)$")
+
+
+# Text in white (or nearly) with no background of its own: invisible on the page's white, readable on a dark
+# box or picture that a style sheet may paint behind it. The reason starts with WHITE_TEXT; white_text.py
+# settles it from the backgrounds the page's HTML shows, and what stays unsettled is a question (review).
+WHITE_TEXT = "white text "
+WHITE_ON_WHITE = " in white on a white background"  # the end of a settled reason: hidden for sure
+WHITE_MIN = 0xF0  # every channel at least this: "#f5f5f5" on white is as unreadable as "#fff"
 
 
 def colour_only(reason: Optional[str]) -> bool:
     """Whether a hiding reason only makes text invisible (its colour): a picture inside is still seen."""
-    return reason is not None and reason.startswith(("style color", "style webkit-text-fill-color", "style -webkit-text-fill-color"))
+    return reason is not None and (reason.startswith(("style color", "style webkit-text-fill-color",
+                                                      "style -webkit-text-fill-color", WHITE_TEXT))
+                                   or reason.endswith(WHITE_ON_WHITE))
+
+
+def whiteish(colour: Optional[str]) -> bool:
+    """Whether a "#rrggbb" colour is white or so near it that text in it is unreadable on white."""
+    return colour is not None and all(int(colour[i:i + 2], 16) >= WHITE_MIN for i in (1, 3, 5))
+
+
+def colour_value(value: str) -> Optional[str]:
+    """A CSS colour value as "#rrggbb" (hex, rgb(), a few names); None for anything else."""
+    return _colour_of(_VALUE.match(value.strip()))
+
+
+_VALUE = re.compile(r"(.*)", re.S)
 
 
 def _colour_of(m: Optional["re.Match"]) -> Optional[str]:
@@ -86,6 +110,19 @@ STYLE_LIMIT = 10_000
 
 # Class names that frameworks (Bootstrap, WordPress, Tailwind, Foundation) use to hide content.
 HIDING_CLASSES = frozenset(DEFAULT_VOCABULARY.hiding_classes)
+# A framework's class that shows the element again from some screen width on ("d-none d-md-block",
+# "hidden md:flex", "invisible lg:visible", "sr-only md:not-sr-only"): the reader of that width sees it, and
+# an element visible on a desktop or a phone counts as visible. Print variants ("d-print-block",
+# "print:block") show nothing on a screen.
+_SHOWN_FROM_A_WIDTH = re.compile(
+    r"^(?:d-(?:sm|md|lg|xl|xxl)-(?:block|inline|inline-block|flex|inline-flex|grid|inline-grid|table|table-cell|"
+    r"table-row|contents)"
+    r"|(?!print:)(?:(?:max-)?(?:sm|md|lg|xl|2xl)|(?:min|max)-\[[^\]]+\]):"
+    r"(?:block|inline|inline-block|flex|inline-flex|grid|inline-grid|table|contents|flow-root|list-item|visible|"
+    r"not-sr-only|opacity-(?:[1-9]\d*)))$", re.I)
+# Tailwind's "opacity-0" beside a transition or animation class is a fade-in a script starts; "opacity-0"
+# alone is an element nobody sees.
+_FADING_CLASS = re.compile(r"^(?:transition|duration-|animate|ease-|fade|aos)", re.I)
 
 
 def tiny_size(width: Optional[str], height: Optional[str], style: str) -> bool:
@@ -123,6 +160,7 @@ class CssHiding:
     # by the key their last compound needs ("#id", ".class", "[attr", "tag") -> ((selector, compiled), ...).
     complex: Mapping[str, tuple] = field(default_factory=dict)
     complex_attrs: frozenset = frozenset()  # attribute names some of those rules' last compound requires
+    white: frozenset = frozenset()  # classes a rule colours white, with no background of its own (WHITE_TEXT)
 
     def may_match_by_name(self, attrs: dict) -> bool:
         """Whether a structural hiding rule's last compound names this element's id or one of its classes."""
@@ -302,6 +340,7 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
     state classes are shown once the image loads, so rules hiding them do not count.
     """
     n = len(SCREEN_WIDTHS)
+    sheets: list[str] = []  # (what of each sheet applies on a screen, for white_classes)
     complex_rules: list[str] = []  # hiding selectors with combinators or attributes, at every width
     hidden: list[tuple[set, set]] = [(set(), set()) for _ in range(n)]
     shown: list[set] = [set() for _ in range(n)]
@@ -314,6 +353,7 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
             continue
         raw = re.sub(r"/\*.*?\*/", "", text[:left], flags=re.S)
         left -= len(text)
+        sheets.append(raw)
         blocks = _at_blocks(raw) if "@" in raw else []
         _collect_hiding(raw, blocks, base, lazy_classes, hidden, complex_rules, collapsed)
         if any(collapsed):
@@ -331,7 +371,7 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
     ids = set.intersection(*[h[1] - s for h, s in zip(hidden, shown)])
     index = _index_complex(complex_rules, set.union(*shown), lazy_classes)
     return CssHiding(frozenset(classes), frozenset(ids), HIDING_CLASSES if framework is None else framework,
-                     lazy_classes, index, frozenset(k[1:] for k in index if k.startswith("[")))
+                     lazy_classes, index, frozenset(k[1:] for k in index if k.startswith("[")), white_classes(sheets))
 
 
 def _collect_hiding(raw: str, blocks: list, base: Applies, lazy_classes: frozenset,
@@ -382,6 +422,50 @@ def _reopened(raw: str, blocks: list, base: Applies, shown: list[set], collapsed
                 shown[i].update(names & collapsed[i])
 
 
+# Led by its literal (a leading look-behind would make the engine try every position: 9x slower on real sheets);
+# "background-color" and the like are told apart by the character before it.
+_WHITE_COLOUR_IN_LOWERED = re.compile(r"color\s*:\s*(?:#f[0-9a-f]f[0-9a-f]f[0-9a-f]\b|#fff\b|white\b"
+                                      r"|rgba?\(\s*2[45]\d\s*,\s*2[45]\d\s*,\s*2[45]\d\s*[,)])")
+
+
+WHITE_RULES = 1000  # white declarations read a sheet (each looks back for its rule's braces; a hostile sheet holds millions)
+
+
+def white_classes(sheets: Sequence[str]) -> frozenset:
+    """Classes that a rule of their own (".x { color: #fff }") colours white and gives no background but white.
+
+    Whether such text is read depends on what the page paints behind it, and on whether an element inside
+    sets a colour of its own (white_text.py); a rule that also sets a background that is not white is a
+    button or a banner whose colours belong together."""
+    out: set = set()
+    for raw in sheets:
+        low = raw.lower()
+        if "color" not in low:
+            continue
+        hits = [m.start() for m in _WHITE_COLOUR_IN_LOWERED.finditer(low)
+                if not m.start() or not (low[m.start() - 1].isalnum() or low[m.start() - 1] in "-_")]
+        seen: set = set()
+        for at in hits[:WHITE_RULES]:
+            # the rule around the hit, by the nearest braces (a few hits a sheet: no index of every brace)
+            start = raw.rfind("{", 0, at)
+            if start < 0 or start in seen or raw.rfind("}", 0, at) > start:
+                continue
+            seen.add(start)
+            sel = raw[max(raw.rfind("}", 0, start), raw.rfind("{", 0, start)) + 1:start]
+            end = raw.find("}", start)
+            body = raw[start + 1:end if end >= 0 else len(raw)]
+            colour = _colour_of(_TEXT_COLOUR.search(body))
+            if not whiteish(colour):
+                continue
+            if _ANY_BACKGROUND.search(body) and not whiteish(_colour_of(_BACKGROUND_COLOUR.search(body))):
+                continue  # a button or a banner: its own background under its own white
+            for part in sel.split(","):
+                m = _SIMPLE_SELECTOR.match(part.strip())
+                if m and m.group(1) == ".":
+                    out.add(m.group(2))
+    return frozenset(out)
+
+
 # Hiding selectors with combinators or attributes kept per page (a hostile sheet holds millions).
 COMPLEX_RULES = 500
 # The reason given for an element such a selector hides. Whether a reader's browser applies it depends
@@ -392,8 +476,9 @@ REGION_CHARS = 600  # an element holding this much text is a page region (a stat
 
 
 def hidden_by_structure(reason: Optional[str]) -> bool:
-    """Whether a hidden reason is a structural CSS rule's (uncertain statically), not a sure one."""
-    return reason is not None and reason.startswith(STRUCTURAL_RULE)
+    """Whether a hidden reason is uncertain statically (a structural CSS rule's, or white text over a background
+    the HTML does not show), not a sure one."""
+    return reason is not None and reason.startswith((STRUCTURAL_RULE, WHITE_TEXT))
 
 
 def _a_region(el: Any) -> bool:
@@ -635,14 +720,19 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
         why = _inline_hiding(style, classes, css)
         if why:
             return why
+    shown_from_a_width = any(_SHOWN_FROM_A_WIDTH.match(c) for c in classes)
     for c in classes:
-        if c in css.framework:
+        if c in css.framework and not shown_from_a_width and not (
+                c.lower() == "opacity-0" and any(_FADING_CLASS.match(x) or x.lower() in css.lazy for x in classes)):
             return f"class {c}"
     if style and _SHOWING.search(style):
         return None  # an inline "display: block" or "visibility: visible" wins over the page's style sheets
     for c in classes:
-        if c in css.classes:
+        if c in css.classes and not shown_from_a_width:
             return f"class {c}"
+    for c in classes:
+        if c in css.white and not _TEXT_COLOUR.search(style):
+            return f"{WHITE_TEXT}(class {c})"
     el_id = attrs.get("id")
     if el_id and el_id in css.ids:
         return f"#{el_id} is hidden by the page's CSS"
@@ -664,6 +754,8 @@ def _inline_hiding(style: str, classes: Sequence[str], css: CssHiding) -> Option
     same = _colour_of(_TEXT_COLOUR.search(style))
     if same is not None and same == _colour_of(_BACKGROUND_COLOUR.search(style)):
         return f"style color {same} on a background of the same colour"
+    if whiteish(same) and not _ANY_BACKGROUND.search(style):
+        return f"{WHITE_TEXT}(style color {same})"
     z = _ZERO_HEIGHT.search(style)
     if z and _collapses(style):
         return f"style {z.group(0).strip().rstrip(';')} with overflow hidden"

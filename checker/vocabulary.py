@@ -104,7 +104,12 @@ class Vocabulary:
     # Class names frameworks use to hide content (Bootstrap, WordPress, Tailwind, Foundation).
     hiding_classes: tuple = _words("hidden|d-none|sr-only|visually-hidden|visuallyhidden|screen-reader-text|"
                                    "screen-reader-only|invisible|is-hidden|u-hidden|hide|element-invisible|"
-                                   "offscreen|show-for-sr|a11y-hidden")
+                                   "offscreen|show-for-sr|a11y-hidden|uk-hidden|uk-invisible|is-invisible|"
+                                   "is-sr-only|text-hide|hide-text|govuk-visually-hidden|cdk-visually-hidden|"
+                                   "slds-assistive-text|opacity-0|"
+                                   # shown only on paper: nothing on a screen
+                                   "visible-print|visible-print-block|visible-print-inline|"
+                                   "visible-print-inline-block|print-only|show-for-print")
     # Class/id words that hint a container holds other stories, navigation or comments. A hint only:
     # a credit under the headline counts whatever its container is called.
     other_story_words: tuple = _words("related|recommended|recommendations|recommend|sidebar|teaser|teasers|"

@@ -234,6 +234,67 @@ def test_hidden_at_both_widths_is_hidden(original):
     assert outcomes(html, original)["byline"] == "fail"
 
 
+@pytest.mark.parametrize("classes", ["d-none d-md-block", "d-none d-lg-flex", "hidden md:block", "hidden lg:flex",
+                                     "invisible md:visible", "sr-only md:not-sr-only", "hidden max-md:block",
+                                     "opacity-0 transition-opacity duration-500"])
+def test_a_framework_class_that_shows_the_credit_from_some_width_on_does_not_hide_it(original, classes):
+    # (no style sheet on the page: the framework's own classes are all there is to go by)
+    html = page(original, f"<p class='{classes}'>{CREDIT}</p>")
+    assert outcomes(html, original)["byline"] == "pass"
+
+
+@pytest.mark.parametrize("classes", ["d-none", "d-none d-print-block", "hidden print:block", "uk-hidden", "opacity-0",
+                                     "opacity-0 hover:opacity-100", "visible-print-block", "print-only", "is-sr-only",
+                                     "text-hide"])
+def test_a_framework_class_that_hides_the_credit_on_every_screen_hides_it(original, classes):
+    html = page(original, f"<p class='{classes}'>{CREDIT}</p>")
+    assert outcomes(html, original)["byline"] == "fail"
+
+
+@pytest.mark.parametrize("header, styles", [
+    (f"<p style='color:#fff'>{CREDIT}</p>", ""),
+    (f"<p style='color: white'>{CREDIT}</p>", "<style>body{margin:0}</style>"),
+    (f"<p style='color:rgb(250, 250, 250)'>{CREDIT}</p>", "<style>body{background:#fff}</style>"),
+    (f"<p class='w'>{CREDIT}</p>", "<style>.w{color:#ffffff}</style>"),
+    (f"<div style='background:#fff'><p style='color:#fff'>{CREDIT}</p></div>", "<style>.nav{background:#222}</style>"),
+    (f"<p class='w'>{CREDIT}</p>", "<style>.w{color:#fff;background:#fff}</style>"),
+    (f"<div style='background:#eee'><p style='color:#fff'>{CREDIT}</p></div>", ""),  # a pale grey is no contrast
+])
+def test_white_text_on_a_white_page_is_hidden(original, header, styles):
+    assert outcomes(page(original, header, styles=styles), original)["byline"] == "fail"
+
+
+@pytest.mark.parametrize("header, styles", [
+    (f"<div style='background:#1a1a1a'><p style='color:#fff'>{CREDIT}</p></div>", ""),
+    (f"<div style='background:url(/hero.jpg) center/cover'><p class='w'>{CREDIT}</p></div>", "<style>.w{color:#fff}</style>"),
+    (f"<p class='btn' style='color:#fff'>{CREDIT}</p>", "<style>.btn{color:#fff;background:#c00}</style>"),
+    # a colour of its own under an inherited white
+    (f"<div style='color:#fff'><p style='color:#222'>{CREDIT}</p></div>", ""),
+    (f"<div class='w'><p class='ink'>{CREDIT}</p></div>", "<style>.w{color:#fff}.meta .ink{color:#333}</style>"),
+])
+def test_white_text_on_a_background_the_html_paints_is_read(original, header, styles):
+    assert outcomes(page(original, header, styles=styles), original)["byline"] == "pass"
+
+
+@pytest.mark.parametrize("header, styles", [
+    (f"<p style='color:#fff'>{CREDIT}</p>", "<style>header.site{background:#000}</style>"),
+    (f"<p style='color:#fff'>{CREDIT}</p>", "<link rel='stylesheet' href='/theme.css'>"),
+    (f"<p class='w'>{CREDIT}</p>", "<style>.nav{background:#222}.w{color:#fff;background:#fff}</style>"),
+    # the page's own picture behind everything (a strip, a texture) says nothing about where the credit is
+    (f"<p style='color:#fff'>{CREDIT}</p>", "<style>body{background-image:url(/strip.png);background-repeat:repeat-x}</style>"),
+])
+def test_white_text_where_a_style_sheet_may_paint_the_background_is_a_question(original, header, styles):
+    # (a dark header a style sheet paints behind a white credit is common; so is a hidden credit)
+    html = page(original, header, styles=styles)
+    assert outcomes(html, original)["byline"] == "review"
+
+
+def test_a_white_logo_is_still_a_logo(original):
+    # White text says nothing about a picture inside it.
+    logo = "<div style='color:#fff'><img src='/img/dcnf-logo.png' alt='Daily Caller News Foundation'></div>"
+    assert outcomes(page(original, f"<p>{CREDIT}</p>", logo=logo), original)["logo"] == "pass"
+
+
 def test_lazysizes_logo_is_shown_once_loaded(original):
     css = "<style>.lazyload,.lazyloading{opacity:0}.lazyloaded{opacity:1;transition:opacity .3s}</style>"
     logo = ('<img class="lazyload" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" '

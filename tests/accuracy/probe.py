@@ -16,7 +16,7 @@ headline, right after the article's text, at the top of the text, below a lead p
 and a share bar; as an author card's caption, a `<dl>` entry, a whole-link byline, `<small>`, schema.org); the byline must still pass and the affiliation keep its
 verdict (moves check the byline only: a move may part the byline from a licensor line beside it).
 `hide`: every visible credit naming the reporter is hidden one way at a time; the byline must not pass
-(`aria-hidden`, which hides nothing from the eye, must pass). `noise`: what real pages carry around an
+(`aria-hidden`, which hides nothing from the eye, and `d-none d-lg-block`, shown from a desktop width on, must pass). `noise`: what real pages carry around an
 article is added, the credit untouched (a cookie banner, rails and rows of other stories' teasers "By X
 42 minutes ago" before the article or above its headline, related stories, a newsletter box, comments
 and tags after its text, a lead photo with its credit, a dek, a breadcrumb, an audio player under the
@@ -357,7 +357,10 @@ HIDE: dict[str, Change] = {
     "details-closed": lambda soup, el, ctx: (el.wrap(soup.new_tag("details")), el.parent.insert(0, soup.new_tag("summary"))),
     "dialog-closed": _wrap("dialog"), "noframes": _wrap("noframes"),
     "parent-visibility-hidden": lambda soup, el, ctx: el.wrap(soup.new_tag("div", attrs={"style": "visibility:hidden"})),
+    "white-text": _inline("color:#fff"), "class-white-text": _rule("color:#ffffff"),
+    "print-only-class": lambda soup, el, ctx: _add_class(el, "visible-print-block"),
     "aria-hidden (must pass)": _attr("aria-hidden", "true"),
+    "d-none d-lg-block (must pass)": lambda soup, el, ctx: _add_class(el, "d-none", "d-lg-block"),
 }
 
 
