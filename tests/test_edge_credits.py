@@ -1,4 +1,4 @@
-"""A credit pasted into the article's first or last paragraph (article/edges.py): read as a byline, and no more."""
+"""Credits at the edges of the article: pasted into its first or last paragraph (article/edges.py), set in the headline after the title, or above the headline with their date."""
 from __future__ import annotations
 
 import pytest
@@ -117,3 +117,19 @@ def test_a_credit_the_theme_sets_inside_the_headline_after_the_title_is_a_byline
 ])
 def test_only_a_credit_after_the_title_counts_and_only_for_whom_it_names(original, h1, byline):
     assert outcomes(headline_page(original, h1(original)), original)["byline"] == byline
+
+
+def test_a_credit_above_the_headline_with_its_date_under_it_is_the_articles(original):
+    # A left column before the article: the byline, then its date, then (beside them) the headline.
+    html = (f"<!doctype html><html><body><nav><a href='/'>Home</a></nav><div class='wrap'><aside class='left'>"
+            f"<p>By {NAME}, {DCNF}</p><p>December 7, 2026</p></aside><article><h1>{original.title}</h1>{LOGO}"
+            f"{article_html(original)}</article></div></body></html>")
+    assert outcomes(html, original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
+
+
+def test_a_teaser_above_the_headline_with_a_date_is_still_another_storys(original):
+    # guard: a linked title makes the box another story's, whatever date stands under it
+    html = (f"<!doctype html><html><body><div class='wrap'><aside class='left'><h3><a href='/other'>Governor Signs "
+            f"Budget After Marathon Session</a></h3><p>By {NAME}</p><p>December 7, 2026</p></aside><article>"
+            f"<h1>{original.title}</h1>{LOGO}{article_html(original)}</article></div></body></html>")
+    assert outcomes(html, original)["byline"] == "fail"

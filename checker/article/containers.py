@@ -96,13 +96,25 @@ class Containers:
                 or z.headline - block.index > NEAR_BLOCKS * 4):  # (empty wrappers between them are few)
             return False
         blocks = self.page.blocks
-        i = z.headline - 1
-        while i > block.index and not (blocks[i].hidden is None and blocks[i].text):
+        i, dates = z.headline - 1, 0
+        while i > block.index:  # past empty wrappers, and the credit's date: "By Jane Doe" / "Dec. 7, 2026" / the title
+            b = blocks[i]
+            if b.hidden is None and b.text:
+                if dates >= DATE_LINES or not self._date_line(b.text):
+                    break
+                dates += 1
             i -= 1
         # "By Jane Doe", or a line opening with a person's name ("Jane Doe, Education Reporter, Outlet")
         return i == block.index and (bool(self.vocab.by_start.match(block.text))
                                      or person_in_line(block.lines[0] if block.lines else block.text, (), self.vocab)
                                      is not None)
+
+    def _date_line(self, text: str) -> bool:
+        """A short line that only dates ("December 7, 2026", "07.12.2026 10:32", "Updated 3 hours ago")."""
+        words = fold_tokens(text)
+        vocab = self.vocab
+        return (0 < len(words) <= DATE_WORDS and any(w.isdigit() for w in words)
+                and all(w.isdigit() or w in vocab.date_set or w in vocab.time_set for w in words))
 
     def by_article(self, block: Block) -> bool:
         """At the article's head or right after its text: where a container's name says nothing."""
@@ -428,6 +440,9 @@ class Containers:
                 return False
         return True
 
+
+DATE_LINES = 2  # date lines that may stand between a credit above the headline and the headline
+DATE_WORDS = 8
 
 REPEATED_CARDS = 3  # sibling boxes of one tag, each headed by a linked heading: a list of other stories
 
