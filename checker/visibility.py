@@ -23,7 +23,7 @@ _HIDING_STYLE = re.compile(
     r"|font-size\s*:\s*(?:0(?:\.0*)?(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|$|!)"
     r"|transform\s*:\s*scale[xy]?\(\s*(?:0(?:\.0\d*)?|\.0\d*)\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*(?:0?\.0\d*[1-9]\d*|0?\.\d*[1-9]\d*%|[1-9](?:\.\d+)?%)\s*(?:;|$|!)"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
-    r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px|transform\s*:\s*translate(?:3d)?\(\s*[-\d.]+(?:px|%)?\s*,\s*-\d{4,}(?:\.\d+)?px"
+    r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|clip-path\s*:\s*polygon\((?:\s*0(?:px|%)?\s+0(?:px|%)?\s*,)*\s*0(?:px|%)?\s+0(?:px|%)?\s*\)|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px|transform\s*:\s*translate(?:3d)?\(\s*[-\d.]+(?:px|%)?\s*,\s*-\d{4,}(?:\.\d+)?px"
     r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent",
     re.I,
 )
@@ -161,6 +161,7 @@ class CssHiding:
     complex: Mapping[str, tuple] = field(default_factory=dict)
     complex_attrs: frozenset = frozenset()  # attribute names some of those rules' last compound requires
     white: frozenset = frozenset()  # classes a rule colours white, with no background of its own (WHITE_TEXT)
+    important: frozenset = frozenset()  # ".class" / "#id" of `classes` / `ids` hidden with !important
 
     def may_match_by_name(self, attrs: dict) -> bool:
         """Whether a structural hiding rule's last compound names this element's id or one of its classes."""
@@ -345,6 +346,7 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
     hidden: list[tuple[set, set]] = [(set(), set()) for _ in range(n)]
     shown: list[set] = [set() for _ in range(n)]
     collapsed: list[set] = [set() for _ in range(n)]  # hidden only by a box of no height (see _reopened)
+    important: set = set()  # ".class" / "#id" hidden by an !important declaration
     left = limit
     for sheet in style_texts:
         text, media = sheet if isinstance(sheet, tuple) else (sheet, None)
@@ -355,7 +357,7 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
         left -= len(text)
         sheets.append(raw)
         blocks = _at_blocks(raw) if "@" in raw else []
-        _collect_hiding(raw, blocks, base, lazy_classes, hidden, complex_rules, collapsed)
+        _collect_hiding(raw, blocks, base, lazy_classes, hidden, complex_rules, collapsed, important)
         if any(collapsed):
             _reopened(raw, blocks, base, shown, collapsed)
         if complex_rules or any(c or d for c, d in hidden):
@@ -370,22 +372,28 @@ def css_hiding(style_texts: Sequence[StyleSheet], limit: int = CSS_LIMIT,
     classes = set.intersection(*[h[0] - s for h, s in zip(hidden, shown)])
     ids = set.intersection(*[h[1] - s for h, s in zip(hidden, shown)])
     index = _index_complex(complex_rules, set.union(*shown), lazy_classes)
+    forced = frozenset(n for n in important if n[1:] in (classes if n[0] == "." else ids))
     return CssHiding(frozenset(classes), frozenset(ids), HIDING_CLASSES if framework is None else framework,
-                     lazy_classes, index, frozenset(k[1:] for k in index if k.startswith("[")), white_classes(sheets))
+                     lazy_classes, index, frozenset(k[1:] for k in index if k.startswith("[")), white_classes(sheets),
+                     forced)
 
 
 def _collect_hiding(raw: str, blocks: list, base: Applies, lazy_classes: frozenset,
-                    hidden: list[tuple[set, set]], complex_rules: list[str], collapsed: list[set]) -> None:
+                    hidden: list[tuple[set, set]], complex_rules: list[str], collapsed: list[set],
+                    important: set) -> None:
     """Add one sheet's hiding rules: simple class/id selectors per width to `hidden`, selectors with
     combinators or attributes that hide at every width to `complex_rules`; names hidden only by a
-    collapsed box also to `collapsed`."""
+    collapsed box also to `collapsed`; ".name" / "#name" hidden with !important at every width to `important`."""
     hiding = _rules_around(raw, _HIDING_STYLE, _HIDING_IN_LOWERED)
     context = _contexts(blocks, [start for _, start in hiding], base)
     for selectors, start in hiding:
         if _fades_in(raw, start):
             continue
         end = raw.find("}", start)
-        only_collapse = not _HIDING_STYLE.search(raw[start + 1:end if end >= 0 else len(raw)])
+        hit = _HIDING_STYLE.search(raw[start + 1:end if end >= 0 else len(raw)])
+        only_collapse = not hit
+        # "display: none !important" wins over an element's own "display: block" (inline styles lose to it)
+        forced = hit is not None and _IMPORTANT.match(raw, start + 1 + hit.start(), end if end >= 0 else len(raw))
         where = context[start]
         for sel in (_top_level(selectors, ",") if "(" in selectors else selectors.split(",")):
             m = _SIMPLE_SELECTOR.match(sel.strip())
@@ -400,6 +408,8 @@ def _collect_hiding(raw: str, blocks: list, base: Applies, lazy_classes: frozens
                     hidden[i][0 if m.group(1) == "." else 1].add(m.group(2))
                     if only_collapse:
                         collapsed[i].add(m.group(2))
+            if forced and all(a is True for a in where):
+                important.add(m.group(1) + m.group(2))
 
 
 # What opens a collapsed box again: a height (or max-height) that is not zero, or overflow shown.
@@ -563,6 +573,7 @@ def _index_complex(selectors: list[str], shown: set, lazy_classes: frozenset) ->
     return {k: tuple(v) for k, v in index.items()}
 
 
+_IMPORTANT = re.compile(r"[^;}]*!\s*important", re.I)
 _SHOWING = re.compile(r"display\s*:\s*(?!none)[a-z-]+|visibility\s*:\s*visible|opacity\s*:\s*(?:1|0?\.[1-9])", re.I)
 
 # Searching a page's rules one by one with the case-insensitive patterns above costs ~90 ns per
@@ -581,7 +592,7 @@ _HIDING_IN_LOWERED = re.compile(
     r"|font-size\s*:\s*(?:0(?:\.0*)?(?:px|em|rem)?|0?\.\d+px|1px|0?\.0\d*r?em)\s*(?:;|(?=\})|!)"
     r"|transform\s*:\s*scale[xy]?\(\s*(?:0(?:\.0\d*)?|\.0\d*)\s*[,)]|transform\s*:\s*scale\(\s*[\d.]+\s*,\s*0(?:\.0+)?\s*\)|zoom\s*:\s*(?:0?\.0\d*[1-9]\d*|0?\.\d*[1-9]\d*%|[1-9](?:\.\d+)?%)\s*(?:;|(?=\})|!)"
     r"|clip\s*:\s*rect\(\s*1px[\s,]+1px[\s,]+1px[\s,]+1px"
-    r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px|transform\s*:\s*translate(?:3d)?\(\s*[-\d.]+(?:px|%)?\s*,\s*-\d{4,}(?:\.\d+)?px"
+    r"|clip-path\s*:\s*(?:circle|ellipse)\(\s*0(?:px|%)?[\s)]|clip-path\s*:\s*polygon\((?:\s*0(?:px|%)?\s+0(?:px|%)?\s*,)*\s*0(?:px|%)?\s+0(?:px|%)?\s*\)|transform\s*:\s*translate(?:x|y|3d)?\(\s*-\d{4,}(?:\.\d+)?px|transform\s*:\s*translate(?:3d)?\(\s*[-\d.]+(?:px|%)?\s*,\s*-\d{4,}(?:\.\d+)?px"
     r"|filter\s*:\s*opacity\(\s*(?:0(?:\.0\d*)?|\.0\d*)%?\s*\)|webkit-text-fill-color\s*:\s*transparent"
     r"|color\s*:\s*transparent\s*(?:;|(?=\})|!)"
 )
@@ -725,7 +736,8 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
         if c in css.framework and not shown_from_a_width and not (
                 c.lower() == "opacity-0" and any(_FADING_CLASS.match(x) or x.lower() in css.lazy for x in classes)):
             return f"class {c}"
-    if style and _SHOWING.search(style):
+    shown = _SHOWING.search(style) if style else None
+    if shown and (not _forced_hidden(classes, attrs.get("id"), css) or _IMPORTANT.match(style, shown.start())):
         return None  # an inline "display: block" or "visibility: visible" wins over the page's style sheets
     for c in classes:
         if c in css.classes and not shown_from_a_width:
@@ -737,6 +749,12 @@ def hidden_reason(tag: str, attrs: dict, css: CssHiding) -> Optional[str]:
     if el_id and el_id in css.ids:
         return f"#{el_id} is hidden by the page's CSS"
     return None
+
+
+def _forced_hidden(classes: Sequence[str], el_id: Any, css: CssHiding) -> bool:
+    """Whether a class or the id of the element is hidden by an !important rule, which an inline style loses to."""
+    forced = css.important
+    return bool(forced) and (any("." + c in forced for c in classes) or (isinstance(el_id, str) and "#" + el_id in forced))
 
 
 def _inline_hiding(style: str, classes: Sequence[str], css: CssHiding) -> Optional[str]:

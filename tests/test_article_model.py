@@ -295,6 +295,21 @@ def test_a_white_logo_is_still_a_logo(original):
     assert outcomes(page(original, f"<p>{CREDIT}</p>", logo=logo), original)["logo"] == "pass"
 
 
+@pytest.mark.parametrize("header, styles, byline", [
+    # a sheet's !important beats the element's own style; the element's own !important beats it back
+    (f"<p class='x' style='display:block'>{CREDIT}</p>", "<style>.x{display:none !important}</style>", "fail"),
+    (f"<p id='x' style='visibility:visible'>{CREDIT}</p>", "<style>#x{visibility:hidden!important}</style>", "fail"),
+    (f"<p class='x' style='display:block !important'>{CREDIT}</p>", "<style>.x{display:none !important}</style>", "pass"),
+    (f"<p class='x' style='display:block'>{CREDIT}</p>", "<style>.x{display:none}</style>", "pass"),
+    # a polygon of zero area clips everything away; a real shape does not
+    (f"<p style='clip-path: polygon(0 0, 0 0, 0 0)'>{CREDIT}</p>", "", "fail"),
+    (f"<p class='x'>{CREDIT}</p>", "<style>.x{clip-path:polygon(0% 0%,0% 0%,0% 0%)}</style>", "fail"),
+    (f"<p style='clip-path: polygon(0 0, 100% 0, 100% 100%, 0 100%)'>{CREDIT}</p>", "", "pass"),
+])
+def test_important_sheet_rules_and_zero_polygons(original, header, styles, byline):
+    assert outcomes(page(original, header, styles=styles), original)["byline"] == byline
+
+
 def test_lazysizes_logo_is_shown_once_loaded(original):
     css = "<style>.lazyload,.lazyloading{opacity:0}.lazyloaded{opacity:1;transition:opacity .3s}</style>"
     logo = ('<img class="lazyload" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" '
