@@ -143,10 +143,12 @@ class Vocabulary:
     not_name_slots: tuple = _words("bio|biography|description|social|avatar|links|follow|share|icon|photo|"
                                    "image|img|twitter|facebook|instagram|linkedin|email|mail|rss")
     # First words that never open a person's name: a site's account menu ("My Account", "Your Profile"), a pager
-    # ("Newer Article", "Previous Post"), a control ("Show Menu", "Skip to content"). A bare line opening with one
-    # is no one's credit beside an empty slot.
+    # ("Newer Article", "Previous Post"), a control ("Show Menu", "Skip to content"), a list's label ("More From
+    # Jane Doe", "Other Stories"). A bare line opening with one is no one's credit beside an empty slot, nor a
+    # heading over a list of stories that credits them.
     not_name_openers: tuple = _words("my|your|our|next|previous|prev|newer|older|back|latest|top|show|hide|toggle|"
-                                     "open|close|skip|mes|votre|notre|"
+                                     "open|close|skip|mes|votre|notre|more|other|recent|related|popular|also|read|"
+                                     "mehr|weitere|autres|otros|altri|"
                                      "mein|meine|dein|unser|mis|nuestro|nuestra|il")  # not "Ma", "Mia", "Tu": names
     # Path segments of a person's page ("/author/jane-doe/", "/users/jdoe"): a link there names its author
     # (whatever its text, a handle too) and presents no other story.

@@ -115,6 +115,9 @@ def test_the_heading_of_a_list_of_other_stories_is_no_credit(original):
     html = page(original, "", after=more).replace("</article>", more + "</article>", 1)
     assert outcomes(html, original)["byline"] == "fail"
     assert "list of other stories" in messages(html, original)["byline"]
+    for label in ("More From Jane Q. Reporter", "Other Stories By Jane Q. Reporter", "Recent Posts: Jane Q. Reporter"):
+        html = page(original, "").replace("</article>", more.replace("More from Jane Q. Reporter", label) + "</article>", 1)
+        assert outcomes(html, original)["byline"] == "fail", label  # a list's label, whatever its capitals
     # an author box after the text: the name alone over the author's stories still credits the writer
     for heading in ("Jane Q. Reporter", "Jane Q. Reporter, Daily Caller News Foundation"):
         box = more.replace("More from Jane Q. Reporter", heading)

@@ -389,8 +389,9 @@ class Containers:
         if not text or self.vocab.by_start.match(text):
             return None
         person = person_in_line(text, (), self.vocab)
-        if person and text.startswith(person):
-            return None
+        opener = fold_tokens(text)[:1]
+        if person and text.startswith(person) and not (opener and opener[0] in self.vocab.not_name_opener_set):
+            return None  # (but "More From Jane Doe" is a list's label, whatever its capitals)
         nxt = el.find_next_sibling()
         if nxt is None:
             return None
