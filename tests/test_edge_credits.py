@@ -133,3 +133,16 @@ def test_a_teaser_above_the_headline_with_a_date_is_still_another_storys(origina
             f"Budget After Marathon Session</a></h3><p>By {NAME}</p><p>December 7, 2026</p></aside><article>"
             f"<h1>{original.title}</h1>{LOGO}{article_html(original)}</article></div></body></html>")
     assert outcomes(html, original)["byline"] == "fail"
+
+
+@pytest.mark.parametrize("note", [f"<div class='author-note'><p>Get {NAME}’s weekly newsletter in your inbox.</p></div>",
+                                  f"<p class='byline'>{NAME}'s latest stories</p>"])
+def test_a_possessive_names_a_thing_of_the_reporters_not_a_credit(original, note):
+    # "Jane Doe's newsletter" says what is hers, not who wrote this story (even in an author-marked element)
+    html = page(original, "".join(f"<p>{p}</p>" for p in paragraphs(original)) + note)
+    assert outcomes(html, original)["byline"] != "pass"
+
+
+def test_the_licensors_possessive_before_the_name_is_still_a_credit(original):  # guard
+    html = page(original, f"<p>{DCNF}'s {NAME}</p>" + "".join(f"<p>{p}</p>" for p in paragraphs(original)))
+    assert outcomes(html, original)["byline"] == "pass"

@@ -71,14 +71,20 @@ def credit_in_line(line: str, forms_by_author: dict, marked: bool, zone: str, vo
     found = {}
     prev_end = None
     for start, end, author in hits:
-        if vocab.other_credit(" ".join(words[:start])):
-            prev_end = end
+        if vocab.other_credit(" ".join(words[:start])) or _possessive(raw, toks, end):
+            prev_end = end  # (another's credit; or "Jane Doe's weekly newsletter": a thing of hers, no credit)
             continue
         if ((marked or _prefix_ok(words, toks, folded, start, prev_end, vocab))
                 and _suffix_ok(words, toks, folded, end, starts, marked, vocab)):
             found[author] = True
         prev_end = end
     return found
+
+
+def _possessive(raw: str, toks: list, end: int) -> bool:
+    """Whether the name ending before token `end` is followed by "'s" and a word: "Jane Doe's newsletter"."""
+    after = raw[toks[end - 1][2]:toks[end - 1][2] + 2]
+    return after in ("'s", "'S") and end + 1 < len(toks) and toks[end][0] in ("s", "S")
 
 
 def _credits_in_fields(line: str, forms_by_author: dict, marked: bool, zone: str, vocab: Vocabulary,
