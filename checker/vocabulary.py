@@ -30,6 +30,7 @@ class Vocabulary:
                                     "posted by|contributed by|escrito por|przez|tekst|teksti|yazar|szerzo|avtor|"
                                     "forfatter|autorin|autoren|scritto da|napisal|napisala|oleh|"
                                     "بقلم|"  # Arabic: by the pen of
+                                    "מאת|"  # Hebrew: by
                                     # Chinese and Japanese: author, reporter, written by, interviewed and written by
                                     "作者|记者|記者|撰文|撰稿|采写|採寫|执笔|執筆|筆者|"
                                     "글")  # Korean: "글 <name>", text by

@@ -97,6 +97,7 @@ def test_an_empty_by_label_does_not_borrow_the_name_of_the_related_story_under_i
     "Napisała Jane Q. Reporter, Daily Caller News Foundation",
     "Oleh Jane Q. Reporter (Daily Caller News Foundation)",
     "بقلم Jane Q. Reporter، Daily Caller News Foundation",
+    "מאת Jane Q. Reporter, Daily Caller News Foundation",
 ])
 def test_a_writers_credit_in_more_wordings_passes(original, line):
     assert outcomes(page(original, f"<p>{line}</p>"), original) == {"logo": "pass", "byline": "pass", "affiliation": "pass"}
