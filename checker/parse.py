@@ -12,8 +12,8 @@ from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 from selectolax.lexbor import LexborHTMLParser
 
 from .soup_build import soup_and_elements
-from .visibility import (STYLE_LIMIT, WHITE_TEXT, CssHiding, colour_only, css_hiding, hidden_by_structure, hidden_reason,
-                         tiny_size)
+from .visibility import (STYLE_LIMIT, WHITE_TEXT, CssHiding, colour_only, css_hiding, hidden_by_structure,
+                         hidden_reason, tiny_size)
 from .white_text import WhiteText, white as is_white
 from .vocabulary import DEFAULT_VOCABULARY, Vocabulary
 
@@ -329,8 +329,11 @@ def parse_page(html: str, url: str, vocab: Vocabulary = DEFAULT_VOCABULARY) -> P
     hints = DEFAULT_HINTS if vocab is DEFAULT_VOCABULARY else NameHints.of(vocab)
     sheets = [(s.get_text(), _attr_text(s.get("media")) or None) for s in styles]
     css = css_hiding(sheets, framework=hints.hiding_classes, lazy_classes=hints.lazy_classes)
-    blocks, images = _linearise(soup, css, hints, WhiteText(html, [text for text, _media in sheets]))
+    whites = WhiteText(html, [text for text, _media in sheets])
+    blocks, images = _linearise(soup, css, hints, whites)
     for b in blocks:
+        if b.hidden is not None and is_white(b.hidden) and whites.recoloured(b.element):
+            b.hidden = None  # (its text, kept with the hidden block, is now read)
         b.finish()
     return ParsedPage(html, url, soup, tuple(blocks), tuple(images), _meta_contents(metas), tuple(_jsonld(scripts)))
 

@@ -438,6 +438,32 @@ _WHITE_COLOUR_IN_LOWERED = re.compile(r"color\s*:\s*(?:#f[0-9a-f]f[0-9a-f]f[0-9a
                                       r"|rgba?\(\s*2[45]\d\s*,\s*2[45]\d\s*,\s*2[45]\d\s*[,)])")
 
 
+_DARK_SCHEME = re.compile(r"@media[^{]*prefers-color-scheme\s*:\s*dark[^{]*\{", re.I)
+
+
+def without_dark_scheme(text: str) -> str:
+    """The sheet without its "@media (prefers-color-scheme: dark) { ... }" blocks."""
+    if "prefers-color-scheme" not in text:
+        return text
+    parts, at = [], 0
+    for m in _DARK_SCHEME.finditer(text):
+        if m.start() < at:
+            continue
+        depth, end = 1, len(text)
+        for brace in _BRACES.finditer(text, m.end()):  # (brace by brace: a block of rules is mostly not braces)
+            depth += 1 if brace.group() == "{" else -1
+            if not depth:
+                end = brace.end()
+                break
+        parts.append(text[at:m.start()])
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+_BRACES = re.compile(r"[{}]")
+
+
 WHITE_RULES = 1000  # white declarations read a sheet (each looks back for its rule's braces; a hostile sheet holds millions)
 
 
@@ -449,6 +475,7 @@ def white_classes(sheets: Sequence[str]) -> frozenset:
     button or a banner whose colours belong together."""
     out: set = set()
     for raw in sheets:
+        raw = without_dark_scheme(raw)  # (a reader sees the default, light scheme)
         low = raw.lower()
         if "color" not in low:
             continue

@@ -357,7 +357,9 @@ HIDE: dict[str, Change] = {
     "details-closed": lambda soup, el, ctx: (el.wrap(soup.new_tag("details")), el.parent.insert(0, soup.new_tag("summary"))),
     "dialog-closed": _wrap("dialog"), "noframes": _wrap("noframes"),
     "parent-visibility-hidden": lambda soup, el, ctx: el.wrap(soup.new_tag("div", attrs={"style": "visibility:hidden"})),
-    "white-text": _inline("color:#fff"), "class-white-text": _rule("color:#ffffff"),
+    # White on the page: the credit and every element in it (a link's own colour would show the name again).
+    "white-text": lambda soup, el, ctx: [_inline("color:#fff")(soup, e, ctx) for e in [el, *el.find_all(True)]],
+    "class-white-text": lambda soup, el, ctx: (_style(soup, ".zq-w, .zq-w *{color:#ffffff}"), _add_class(el, "zq-w")),
     "important-over-inline": lambda soup, el, ctx: (_inline("display:block")(soup, el, ctx),
                                                     _rule("display:none !important")(soup, el, ctx)),
     "clip-path-polygon-0": _inline("clip-path: polygon(0 0, 0 0, 0 0)"),
