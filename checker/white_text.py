@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
+import soupsieve
 from bs4 import NavigableString, Tag
 
 from .visibility import WHITE_ON_WHITE, WHITE_TEXT, colour_value, whiteish, without_dark_scheme
@@ -42,6 +43,7 @@ class WhiteText:
         self._nodes_read = 0  # by recoloured(), page-wide
         self._own: dict = {}  # id(element) -> own_colour()
         self._pictures: dict = {}  # id(box) -> _holds_a_picture()
+        self._compiled: dict = {}  # selector -> soupsieve's compiled selector (None: not one it knows)
 
     def settle(self, node: Tag, reason: str) -> Optional[str]:
         """None when the white text this element declares is read; a sure reason when it stands on white; else
@@ -51,7 +53,7 @@ class WhiteText:
             return reason  # (a hostile page of 100,000 white elements: the rest stay questions)
         if self._painted is None:
             self._painted = _painted_names(self._sheets)
-        behind = _painted_behind(node, self._painted)
+        behind = _painted_behind(node, self._painted, self._compiled)
         if behind is True:
             return None
         if self._external is None:
@@ -164,6 +166,8 @@ _NAME = re.compile(r"([.#])([-\w]+)")
 _LINKS_INHERIT = re.compile(r"(?:^|[}\s,])a(?::[-\w]+)?\s*(?:,[^{]*)?\{[^}]*?(?<![-\w])color\s*:\s*(?:inherit|currentcolor|unset)",
                             re.I)
 _BARE_TAG = re.compile(r"^\s*([a-z][a-z0-9]*)\s*$", re.I)
+_RGB_CHANNELS = re.compile(r"rgba?\(\s*(\d{1,3})[\s,]+(\d{1,3})[\s,]+(\d{1,3})\s*(?:[,/]\s*var\([^)]*\)\s*)?\)")
+_SIMPLE = re.compile(r"^(?:[a-z][a-z0-9]*)?(?:[.#][-\w]+)?$|^[a-z][a-z0-9]*$", re.I)
 
 
 def _coloured_classes(sheets: Sequence[str]) -> frozenset:
@@ -181,12 +185,13 @@ def _coloured_classes(sheets: Sequence[str]) -> frozenset:
 
 
 def _painted_names(sheets: Sequence[str]) -> dict:
-    """"." + class, "#" + id and tag -> what the page's style rules paint behind such an element: True a background
-    white text can be read on, False white or pale, None both (a light card and a dark variant of it: not known).
+    """"." + class, "#" + id and tag -> [(selector, paints)] for the page's style rules that give such an element a
+    background: paints is True for one white text can be read on, False for white or pale.
 
-    A rule paints the element of its last compound ("header.dark .meta" paints .meta); a tag counts only as the
-    whole selector ("body"), and a root's picture (a strip, a texture) not at all. Rules for a dark colour scheme
-    are left out: a reader sees the page's default, light one."""
+    A rule paints the element of its last compound ("header.dark .meta" paints a .meta inside header.dark: the
+    whole selector is matched when it matters); a tag counts only as the whole selector ("body"), and a root's
+    picture (a strip, a texture) not at all. Rules for a dark colour scheme are left out: a reader sees the
+    page's default, light one."""
     out: dict = {}
     for text in sheets:
         for sel, body in _RULE.findall(without_dark_scheme(text)):
@@ -199,17 +204,34 @@ def _painted_names(sheets: Sequence[str]) -> dict:
                 continue
             pictures_only = not any(_paints(v, pictures=False) for v in values)
             for part in sel.split(","):
-                last = re.split(r"[\s>+~]+", part.strip())[-1]  # the element the rule paints
+                part = " ".join(part.split())
+                last = re.split(r"[\s>+~]+", part)[-1]
                 keys = [kind + name for kind, name in _NAME.findall(last)]
                 tag = _BARE_TAG.match(part)  # (a tag alone: "body { background: #111 }", not ".promo p")
                 if tag and not (verdict and pictures_only and tag.group(1).lower() in _ROOTS):
                     keys.append(tag.group(1).lower())
                 for key in keys:
-                    out[key] = verdict if out.get(key, verdict) == verdict else None
+                    out.setdefault(key, []).append((part, verdict))
     return out
 
 
-def _painted_behind(el: Tag, painted: Optional[dict] = None) -> Optional[bool]:
+def _applies(selector: str, node: Tag, compiled: dict) -> bool:
+    """Whether a rule's selector matches the element (a lone class, id or tag always does)."""
+    if _SIMPLE.match(selector):
+        return True
+    if selector not in compiled:
+        try:
+            compiled[selector] = soupsieve.compile(selector)
+        except Exception:  # a selector soupsieve does not know: a browser may not either
+            compiled[selector] = None
+    matcher = compiled[selector]
+    try:
+        return matcher is not None and bool(matcher.match(node))
+    except Exception:  # soupsieve on a malformed tree
+        return False
+
+
+def _painted_behind(el: Tag, painted: Optional[dict] = None, compiled: Optional[dict] = None) -> Optional[bool]:
     """True when the nearest background an ancestor paints (by its own style, bgcolor, or a style rule naming its
     class, id or tag) is one white text can be read on, False when it is white or pale, None when none is painted
     in the HTML (or the rules leave it open)."""
@@ -235,7 +257,9 @@ def _painted_behind(el: Tag, painted: Optional[dict] = None) -> Optional[bool]:
             if isinstance(el_id, str):
                 keys.append("#" + el_id)
             keys.append(node.name)
-            found = [painted[k] for k in keys if k in painted]
+            compiled = {} if compiled is None else compiled
+            found = [verdict for k in keys for selector, verdict in painted.get(k, ())
+                     if _applies(selector, node, compiled)]
             if found:  # every rule dark: read; every rule light: white; a mix (a card and its dark variant): open
                 if all(found):
                     return True
@@ -251,6 +275,10 @@ def _paints(value: str, pictures: bool = True) -> Optional[bool]:
     if v in _NOT_PAINTING:
         return None
     colour = colour_value(v)
+    rgb = _RGB_CHANNELS.match(v) if colour is None else None
+    if rgb and all(int(x) <= 255 for x in rgb.groups()):
+        # Tailwind's "rgb(255 255 255/var(--tw-bg-opacity))": the channels, the opacity a variable (1 unless set)
+        colour = "#" + "".join(f"{int(x):02x}" for x in rgb.groups())
     if colour is not None:
         return _contrast_with_white(colour) >= READABLE_CONTRAST
     # "url(...)", a gradient, "var(--x)", a colour this reader does not parse: something is painted (unless only

@@ -268,6 +268,9 @@ WHITE_TEXT_CASES = [
     (f"<p class='w'>{CREDIT}</p>", "<style>.nav{background:#222}.w{color:#fff;background:#fff}</style>", "fail"),
     (f"<div class='card'><p style='color:#fff'>{CREDIT}</p></div>",
      "<style>.nav{background:#222}.card{background:#fefefd}@media (prefers-color-scheme: dark){.card{background:#222}}</style>", "fail"),
+    # Tailwind's colour with its opacity in a variable
+    (f"<div class='bg-white'><p style='color:#fff'>{CREDIT}</p></div>",
+     "<style>.bg-white{--tw-bg-opacity:1;background-color:rgb(255 255 255/var(--tw-bg-opacity))}</style>", "fail"),
     # on a background the HTML paints dark enough, or in an element with a colour of its own: read
     (f"<div style='background:#1a1a1a'><p style='color:#fff'>{CREDIT}</p></div>", "", "pass"),
     (f"<div style='background:url(/hero.jpg) center/cover'><p class='w'>{CREDIT}</p></div>", "<style>.w{color:#fff}</style>", "pass"),
@@ -278,6 +281,8 @@ WHITE_TEXT_CASES = [
     # a link keeps the browser's link colour under a white parent
     ("<p style='color:#fff'><a href='/author/jane'>By Jane Q. Reporter, Daily Caller News Foundation</a></p>", "", "pass"),
     # where a style sheet may paint the background: a question
+    # (a dark ".nav .row" is another row's background, not this one's)
+    (f"<div class='row'><p style='color:#fff'>{CREDIT}</p></div>", "<style>.nav .row{background:#262629}</style>", "review"),
     (f"<p style='color:#fff'>{CREDIT}</p>", "<style>header.site{background:#000}</style>", "review"),
     (f"<p style='color:#fff'>{CREDIT}</p>", "<link rel='stylesheet' href='/theme.css'>", "review"),
     # the page's own picture behind everything (a strip, a texture) says nothing about where the credit is
