@@ -378,8 +378,7 @@ def _linearise(soup: BeautifulSoup, css: CssHiding, hints: NameHints,
         if facts is None:
             facts = memo[key] = _element_facts(tag, attrs, css, hints)
         own_hidden, marked_here, aside, is_image, by_name = facts
-        if whites is not None and (own_hidden is not None and own_hidden.startswith(WHITE_TEXT) or (
-                hid is not None and is_white(hid))):  # (rare: white text, settled where it is declared)
+        if whites is not None:  # (rare: white text, settled where it is declared)
             if own_hidden is not None and own_hidden.startswith(WHITE_TEXT):
                 own_hidden = whites.settle(node, own_hidden)
             if hid is not None and is_white(hid) and whites.own_colour(node):

@@ -40,7 +40,10 @@ _BACKGROUND_COLOUR = re.compile(r"(?<![-\w])background(?:-color)?\s*:\s*([#\w(),
 _NAMED_COLOURS = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "blue": "#0000ff", "yellow": "#ffff00",
                   "green": "#008000", "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "navy": "#000080"}
 _ANY_BACKGROUND = re.compile(r"(?<![-\w])background(?:-color|-image)?\s*:", re.I)
-_RGB = re.compile(r"rgba?\(\s*(\d{1,3})\s*[, ]\s*(\d{1,3})\s*[, ]\s*(\d{1,3})\s*(?:[,/]\s*(?:1|1\.0+|100%)\s*)?\)$")
+# An opaque rgb(): no alpha, alpha 1, or alpha from a variable (Tailwind's "rgb(255 255 255/var(--tw-bg-opacity))",
+# 1 unless a class sets it).
+_RGB = re.compile(r"rgba?\(\s*(\d{1,3})\s*[, ]\s*(\d{1,3})\s*[, ]\s*(\d{1,3})\s*"
+                  r"(?:[,/]\s*(?:1|1\.0+|100%|var\([^)]*\))\s*)?\)$")
 
 
 # Text in white (or nearly) with no background of its own: invisible on the page's white, readable on a dark
@@ -63,19 +66,14 @@ def whiteish(colour: Optional[str]) -> bool:
     return colour is not None and all(int(colour[i:i + 2], 16) >= WHITE_MIN for i in (1, 3, 5))
 
 
-def colour_value(value: str) -> Optional[str]:
-    """A CSS colour value as "#rrggbb" (hex, rgb(), a few names); None for anything else."""
-    return _colour_of(_VALUE.match(value.strip()))
-
-
-_VALUE = re.compile(r"(.*)", re.S)
-
-
 def _colour_of(m: Optional["re.Match"]) -> Optional[str]:
+    """colour_value() of a declaration's value matched as group 1; None when nothing matched."""
+    return colour_value(m.group(1)) if m is not None else None
+
+
+def colour_value(value: str) -> Optional[str]:
     """A CSS colour as #rrggbb (hex, rgb(), a few names); None for anything else (a gradient, an image, a variable)."""
-    if m is None:
-        return None
-    v = m.group(1).strip().lower()
+    v = value.strip().lower()
     if v in _NAMED_COLOURS:
         return _NAMED_COLOURS[v]
     if re.fullmatch(r"#[0-9a-f]{3}", v):

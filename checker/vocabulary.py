@@ -212,6 +212,11 @@ class Vocabulary:
     def time_set(self) -> frozenset:
         return frozenset(self.time_words)
 
+    def only_dates(self, words: list) -> bool:
+        """Folded words that only date a line ("April 10, 2023 3 years ago", "Dec 3 12:40 pm")."""
+        return (any(w.isdigit() or w in self.date_set for w in words)
+                and all(w.isdigit() or w in self.date_set or w in self.time_set for w in words))
+
     @cached_property
     def source_lead(self) -> "re.Pattern":
         """A folded line opening with a source prefix ("from <a wire>", "source <an agency>")."""

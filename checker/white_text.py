@@ -166,7 +166,6 @@ _NAME = re.compile(r"([.#])([-\w]+)")
 _LINKS_INHERIT = re.compile(r"(?:^|[}\s,])a(?::[-\w]+)?\s*(?:,[^{]*)?\{[^}]*?(?<![-\w])color\s*:\s*(?:inherit|currentcolor|unset)",
                             re.I)
 _BARE_TAG = re.compile(r"^\s*([a-z][a-z0-9]*)\s*$", re.I)
-_RGB_CHANNELS = re.compile(r"rgba?\(\s*(\d{1,3})[\s,]+(\d{1,3})[\s,]+(\d{1,3})\s*(?:[,/]\s*var\([^)]*\)\s*)?\)")
 _SIMPLE = re.compile(r"^(?:[a-z][a-z0-9]*)?(?:[.#][-\w]+)?$|^[a-z][a-z0-9]*$", re.I)
 
 
@@ -275,10 +274,6 @@ def _paints(value: str, pictures: bool = True) -> Optional[bool]:
     if v in _NOT_PAINTING:
         return None
     colour = colour_value(v)
-    rgb = _RGB_CHANNELS.match(v) if colour is None else None
-    if rgb and all(int(x) <= 255 for x in rgb.groups()):
-        # Tailwind's "rgb(255 255 255/var(--tw-bg-opacity))": the channels, the opacity a variable (1 unless set)
-        colour = "#" + "".join(f"{int(x):02x}" for x in rgb.groups())
     if colour is not None:
         return _contrast_with_white(colour) >= READABLE_CONTRAST
     # "url(...)", a gradient, "var(--x)", a colour this reader does not parse: something is painted (unless only

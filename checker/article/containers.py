@@ -112,9 +112,7 @@ class Containers:
     def _date_line(self, text: str) -> bool:
         """A short line that only dates ("December 7, 2026", "07.12.2026 10:32", "Updated 3 hours ago")."""
         words = fold_tokens(text)
-        vocab = self.vocab
-        return (0 < len(words) <= DATE_WORDS and any(w.isdigit() for w in words)
-                and all(w.isdigit() or w in vocab.date_set or w in vocab.time_set for w in words))
+        return len(words) <= DATE_WORDS and any(w.isdigit() for w in words) and self.vocab.only_dates(words)
 
     def by_article(self, block: Block) -> bool:
         """At the article's head or right after its text: where a container's name says nothing."""

@@ -149,7 +149,7 @@ def _prefix_ok(words: list, toks: list, folded: str, start: int, prev_end: Optio
     prefix_text = folded[toks[prev_end][1] if prev_end is not None and prev_end < len(toks) else 0:toks[start][1]]
     return (not prefix_words
             or vocab.by_re.search(" ".join(prefix_words)) is not None
-            or (prev_end is None and _only_dates(prefix_words, vocab))
+            or (prev_end is None and vocab.only_dates(prefix_words))  # a meta row opening with its date
             or (prev_end is None and _after_other_names(words, toks, folded, start, vocab))
             or (prev_end is not None and (set(prefix_words) <= vocab.joiners))
             or bool(_SEPARATOR_BEFORE.search(prefix_text)))
@@ -168,13 +168,6 @@ def _after_other_names(words: list, toks: list, folded: str, start: int, vocab: 
             return False
         return words[start - 1] in vocab.joiners or "," in folded[toks[start - 1][2]:toks[start][1]]
     return False
-
-
-def _only_dates(words: list, vocab: Vocabulary) -> bool:
-    """Words that only date a line ("April 10, 2023 3 years ago", "Dec 3 12:40 pm"): a meta row opening
-    with its date, the credit after it."""
-    return (any(w.isdigit() or w in vocab.date_set for w in words)
-            and all(w.isdigit() or w in vocab.date_set or w in vocab.time_set for w in words))
 
 
 def _suffix_ok(words: list, toks: list, folded: str, end: int, starts: set, marked: bool, vocab: Vocabulary) -> bool:
